@@ -1,0 +1,17 @@
+/* tern-application.h: the GtkApplication; owns the data directory. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define TERN_TYPE_APPLICATION (tern_application_get_type ())
+G_DECLARE_FINAL_TYPE (TernApplication, tern_application, TERN, APPLICATION, GtkApplication)
+
+TernApplication *tern_application_new (void);
+
+/* The directory holding accounts and the mail cache: --data-dir, else
+ * $TERN_DATA_DIR, else $XDG_DATA_HOME/tern. */
+const char *tern_application_get_data_dir (TernApplication *self);
+
+G_END_DECLS

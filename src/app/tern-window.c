@@ -1,0 +1,55 @@
+/* tern-window.c: the main window.
+ *
+ * Three panes from ui/tern-window.ui: accounts and folders on the left, the
+ * message list in the middle, the reader on the right.
+ */
+#include <glib/gi18n.h>
+
+#include "tern-resources.h"
+#include "tern-window.h"
+
+struct _TernWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  GtkHeaderBar *header_bar;
+  GtkSearchEntry *search_entry;
+  GtkPaned *outer_paned;
+  GtkPaned *inner_paned;
+  GtkTreeView *folder_view;
+  GtkTreeView *message_view;
+  GtkStack *reader_stack;
+};
+
+G_DEFINE_FINAL_TYPE (TernWindow, tern_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static void
+tern_window_class_init (TernWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  /* The resources live in a static library; naming them here makes the
+   * linker keep them (and their auto-registering constructor). */
+  (void) tern_get_resource ();
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/ternmail/Tern/tern-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TernWindow, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, TernWindow, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, TernWindow, outer_paned);
+  gtk_widget_class_bind_template_child (widget_class, TernWindow, inner_paned);
+  gtk_widget_class_bind_template_child (widget_class, TernWindow, folder_view);
+  gtk_widget_class_bind_template_child (widget_class, TernWindow, message_view);
+  gtk_widget_class_bind_template_child (widget_class, TernWindow, reader_stack);
+}
+
+static void
+tern_window_init (TernWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+TernWindow *
+tern_window_new (TernApplication *app)
+{
+  return g_object_new (TERN_TYPE_WINDOW, "application", app, NULL);
+}
