@@ -5,6 +5,7 @@
 #include "tern-imap-sync.h"
 #include "tern-imap-util.h"
 #include "tern-message-import.h"
+#include "tern-tls-stream.h"
 
 #define DEFAULT_CHUNK_BYTES (4 * 1024 * 1024)
 #define MAX_CHUNK_MESSAGES 1000
@@ -60,7 +61,15 @@ imap_ok (TernImapSync *self, int r, const char *what, GError **error)
 {
   if (r == MAILIMAP_NO_ERROR)
     return TRUE;
-  tern_imap_set_error (error, self->imap, r, what, &self->must_reconnect);
+  if (r == MAILIMAP_ERROR_STREAM && self->imap->imap_stream != NULL)
+    {
+      /* The stream knows why: timed out, cancelled, or cut off. */
+      self->must_reconnect = TRUE;
+      tern_tls_stream_propagate_failure (self->imap->imap_stream, "the incoming mail server (IMAP)",
+                                         what, error);
+    }
+  else
+    tern_imap_set_error (error, self->imap, r, what, &self->must_reconnect);
   if (self->must_reconnect)
     g_clear_pointer (&self->selected, g_free);
   return FALSE;
@@ -937,7 +946,7 @@ tern_imap_sync_idle (TernImapSync *self, const char *path, guint timeout_seconds
     return noop_poll (self, timeout_seconds, cancellable, error);
   if (!imap_ok (self, mailimap_idle (self->imap), "waiting for new mail", error))
     return TERN_IDLE_FAILED;
-  waited = mailstream_wait_idle (self->imap->imap_stream, (int) timeout_seconds);
+  waited = tern_tls_stream_wait_idle (self->imap->imap_stream, (int) timeout_seconds);
   if (!imap_ok (self, mailimap_idle_done (self->imap), "waiting for new mail", error))
     return TERN_IDLE_FAILED;
   switch (waited)

@@ -1,0 +1,60 @@
+/* tern-account-connect.c: account settings + password -> logged-in session. */
+#include "tern-account-connect.h"
+#include "tern-error.h"
+
+void
+tern_account_incoming_config (const TernAccountSettings *account, TernServerConfig *cfg)
+{
+  *cfg = (TernServerConfig) {
+    .host = account->incoming_host,
+    .port = account->incoming_port,
+    .security = account->incoming_security,
+    .user = account->incoming_user,
+    .pinned_sha256 = account->incoming_cert_sha256,
+    .timeout_seconds = TERN_SERVER_DEFAULT_TIMEOUT,
+    /* Choosing "none" in the settings is the explicit consent. */
+    .allow_plain = account->incoming_security == TERN_SECURITY_NONE,
+    .use_apop = FALSE,
+  };
+}
+
+void
+tern_account_outgoing_config (const TernAccountSettings *account, TernServerConfig *cfg)
+{
+  *cfg = (TernServerConfig) {
+    .host = account->smtp_host,
+    .port = account->smtp_port,
+    .security = account->smtp_security,
+    .user = account->smtp_auth == TERN_SMTP_AUTH_NONE ? NULL
+            : (account->smtp_user != NULL && *account->smtp_user != '\0'
+               ? account->smtp_user : account->incoming_user),
+    .pinned_sha256 = account->smtp_cert_sha256,
+    .timeout_seconds = TERN_SERVER_DEFAULT_TIMEOUT,
+    .allow_plain = account->smtp_security == TERN_SECURITY_NONE,
+  };
+}
+
+mailimap *
+tern_account_connect_imap (const TernAccountSettings *account, TernSecrets *secrets,
+                           GCancellable *cancellable, TernCertificateInfo **cert_out,
+                           GError **error)
+{
+  TernServerConfig cfg;
+  g_autofree char *password = NULL;
+  mailimap *imap;
+
+  if (account->protocol != TERN_PROTOCOL_IMAP)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
+                   "Account “%s” does not use IMAP.", account->name);
+      return NULL;
+    }
+  password = tern_secrets_lookup (secrets, account->name, TERN_SECRET_INCOMING, error);
+  if (password == NULL)
+    return NULL;
+  tern_account_incoming_config (account, &cfg);
+  imap = tern_imap_connect (&cfg, password, cancellable, cert_out, error);
+  /* Do not leave the password lying around in freed memory longer than needed. */
+  memset (password, 0, strlen (password));
+  return imap;
+}

@@ -1,0 +1,27 @@
+/* tern-account-connect.h: log in to an account's servers.
+ *
+ * Fills a TernServerConfig from the account's settings (host, port,
+ * security, user, pinned certificate) and its password from TernSecrets,
+ * then calls the protocol's connect function. Blocking: worker threads and
+ * tern-cli only.
+ */
+#pragma once
+
+#include "tern-account-settings.h"
+#include "tern-certificate-info.h"
+#include "tern-imap-connect.h"
+#include "tern-secrets.h"
+#include "tern-server-config.h"
+
+G_BEGIN_DECLS
+
+/* The incoming or outgoing server of an account, as a connect config whose
+ * strings borrow from @account. */
+void tern_account_incoming_config (const TernAccountSettings *account, TernServerConfig *cfg);
+void tern_account_outgoing_config (const TernAccountSettings *account, TernServerConfig *cfg);
+
+mailimap *tern_account_connect_imap (const TernAccountSettings *account, TernSecrets *secrets,
+                                     GCancellable *cancellable, TernCertificateInfo **cert_out,
+                                     GError **error);
+
+G_END_DECLS
