@@ -6,7 +6,7 @@
 #include <stdio.h>
 
 #include "tern-config.h"
-#include "tern-error.h"
+#include "tern-cli-context.h"
 
 typedef struct {
   const char *name;
@@ -16,6 +16,18 @@ typedef struct {
 } TernCliCommand;
 
 static const TernCliCommand commands[] = {
+  { "account", "add|list|test|remove [NAME] [OPTIONS]",
+    "Manage accounts (tern-cli account add --help lists the settings)", tern_cli_account_main },
+  { "sync", "NAME [--folder F]", "Download new mail and send queued changes", tern_cli_sync_main },
+  { "folders", "NAME", "List an account's folders with unread counts", tern_cli_folders_main },
+  { "list", "NAME FOLDER [--limit N]", "List messages, newest first", tern_cli_list_main },
+  { "show", "NAME MSGID", "Print a message as the reader shows it", tern_cli_show_main },
+  { "search", "NAME QUERY", "Search (from: to: subject: has:attachment is:unread \"phrases\")",
+    tern_cli_search_main },
+  { "flag", "NAME MSGID +seen|-seen|+flagged|-flagged", "Change flags", tern_cli_flag_main },
+  { "move", "NAME MSGID FOLDER", "Move a message to another folder", tern_cli_move_main },
+  { "delete", "NAME MSGID", "Move a message to Trash (delete it from Trash)", tern_cli_delete_main },
+  { "idle", "NAME", "Stay connected and print new mail as it arrives", tern_cli_idle_main },
   { NULL, NULL, NULL, NULL },
 };
 
@@ -30,21 +42,61 @@ print_help (FILE *out)
            "Options:\n"
            "  --data-dir DIR   accounts and mail cache (default $TERN_DATA_DIR,\n"
            "                   else $XDG_DATA_HOME/tern)\n"
+           "  --password-store=keyring|file\n"
+           "                   where passwords live: the desktop keyring (default), or a\n"
+           "                   0600 file in the data directory where no keyring runs\n"
+           "  --json           machine-readable output of list commands\n"
            "  --version        print the version and exit\n"
            "  --help           print this help and exit\n"
            "\n"
            "Commands:\n");
   for (const TernCliCommand *c = commands; c->name != NULL; c++)
     fprintf (out, "  %s %s\n      %s\n", c->name, c->args, c->summary);
+  fprintf (out,
+           "\nExit codes: 0 ok, 1 failed, 2 usage, 3 authentication, 4 host not found,\n"
+           "5 connection refused/timed out/lost, 6 certificate, 7 protocol (incl. no STARTTLS),\n"
+           "8 not found, 9 local store or disk, 10 rejected by the server.\n");
+}
+
+static char *
+default_data_dir (void)
+{
+  const char *env = g_getenv ("TERN_DATA_DIR");
+
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+  return g_build_filename (g_get_user_data_dir (), "tern", NULL);
+}
+
+static gboolean
+set_password_store (const char *value)
+{
+  TernCli *cli = tern_cli_get ();
+
+  if (g_str_equal (value, "file"))
+    cli->secrets_backend = TERN_SECRETS_FILE;
+  else if (g_str_equal (value, "keyring"))
+    cli->secrets_backend = TERN_SECRETS_KEYRING;
+  else
+    return FALSE;
+  return TRUE;
 }
 
 int
 main (int argc, char *argv[])
 {
   int i = 1;
+  TernCli *cli = tern_cli_get ();
+  int status;
 
   setlocale (LC_ALL, "");
   signal (SIGPIPE, SIG_IGN);
+  cli->secrets_backend = TERN_SECRETS_KEYRING;
+  if (g_getenv ("TERN_PASSWORD_STORE") != NULL && !set_password_store (g_getenv ("TERN_PASSWORD_STORE")))
+    {
+      fprintf (stderr, "tern-cli: TERN_PASSWORD_STORE must be keyring or file\n");
+      return 2;
+    }
 
   for (; i < argc && argv[i][0] == '-'; i++)
     {
@@ -59,9 +111,14 @@ main (int argc, char *argv[])
           return 0;
         }
       else if (g_str_equal (argv[i], "--data-dir") && i + 1 < argc)
-        g_setenv ("TERN_DATA_DIR", argv[++i], TRUE);
+        cli->data_dir = g_strdup (argv[++i]);
       else if (g_str_has_prefix (argv[i], "--data-dir="))
-        g_setenv ("TERN_DATA_DIR", argv[i] + strlen ("--data-dir="), TRUE);
+        cli->data_dir = g_strdup (argv[i] + strlen ("--data-dir="));
+      else if (g_str_has_prefix (argv[i], "--password-store=") &&
+               set_password_store (argv[i] + strlen ("--password-store=")))
+        ;
+      else if (g_str_equal (argv[i], "--json"))
+        cli->json = TRUE;
       else
         {
           fprintf (stderr, "tern-cli: unknown option %s\n", argv[i]);
@@ -75,9 +132,17 @@ main (int argc, char *argv[])
       return 2;
     }
 
+  if (cli->data_dir == NULL)
+    cli->data_dir = default_data_dir ();
   for (const TernCliCommand *c = commands; c->name != NULL; c++)
     if (g_str_equal (c->name, argv[i]))
-      return c->run (argc - i, argv + i);
+      {
+        status = c->run (argc - i, argv + i);
+        g_clear_object (&cli->store);
+        g_clear_object (&cli->secrets);
+        g_free (cli->data_dir);
+        return status;
+      }
 
   fprintf (stderr, "tern-cli: unknown command '%s' (see tern-cli --help)\n", argv[i]);
   return 2;

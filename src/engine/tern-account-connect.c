@@ -1,4 +1,6 @@
 /* tern-account-connect.c: account settings + password -> logged-in session. */
+#include <string.h>
+
 #include "tern-account-connect.h"
 #include "tern-error.h"
 

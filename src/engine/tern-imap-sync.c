@@ -946,7 +946,10 @@ tern_imap_sync_idle (TernImapSync *self, const char *path, guint timeout_seconds
     return noop_poll (self, timeout_seconds, cancellable, error);
   if (!imap_ok (self, mailimap_idle (self->imap), "waiting for new mail", error))
     return TERN_IDLE_FAILED;
+  /* Let the caller's cancellable wake the wait up, for this wait only. */
+  tern_tls_stream_set_cancellable (self->imap->imap_stream, cancellable);
   waited = tern_tls_stream_wait_idle (self->imap->imap_stream, (int) timeout_seconds);
+  tern_tls_stream_set_cancellable (self->imap->imap_stream, NULL);
   if (!imap_ok (self, mailimap_idle_done (self->imap), "waiting for new mail", error))
     return TERN_IDLE_FAILED;
   switch (waited)

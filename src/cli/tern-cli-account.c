@@ -1,0 +1,304 @@
+/* tern-cli-account.c: tern-cli account add|list|test|remove. */
+#include <stdio.h>
+#include <string.h>
+
+#include "tern-account-connect.h"
+#include "tern-cli-context.h"
+
+#define ADD_USAGE \
+  "account add NAME --email A --protocol imap|pop3 --host H [--port P]\n" \
+  "         [--security tls|starttls|none] [--user U] --password-stdin\n" \
+  "         [--smtp-host H --smtp-port P --smtp-security S] [--smtp-user U] [--smtp-auth password|none]\n" \
+  "         [--offline all|days:N] [--accept-cert SHA256] [--accept-smtp-cert SHA256]\n" \
+  "         [--leave-on-server yes|no] [--delete-after-days N] [--delete-when-deleted-here yes|no]"
+
+typedef struct {
+  char *email, *display_name, *protocol, *host, *security, *user;
+  char *smtp_host, *smtp_security, *smtp_user, *smtp_auth, *offline;
+  char *accept_cert, *accept_smtp_cert, *leave_on_server, *delete_here;
+  int port, smtp_port, delete_after_days;
+  gboolean password_stdin;
+} AddOptions;
+
+static void
+add_options_clear (AddOptions *o)
+{
+  char **strings[] = { &o->email, &o->display_name, &o->protocol, &o->host, &o->security,
+                       &o->user, &o->smtp_host, &o->smtp_security, &o->smtp_user,
+                       &o->smtp_auth, &o->offline, &o->accept_cert, &o->accept_smtp_cert,
+                       &o->leave_on_server, &o->delete_here };
+  for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
+    g_clear_pointer (strings[i], g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AddOptions, add_options_clear)
+
+static gboolean
+parse_yes_no (const char *text, gboolean *out, GError **error)
+{
+  if (text == NULL)
+    return TRUE;
+  if (g_ascii_strcasecmp (text, "yes") == 0)
+    *out = TRUE;
+  else if (g_ascii_strcasecmp (text, "no") == 0)
+    *out = FALSE;
+  else
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID, "Expected yes or no, not “%s”.", text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+parse_offline (const char *text, guint *days, GError **error)
+{
+  guint64 n;
+
+  if (text == NULL || g_str_equal (text, "all"))
+    {
+      *days = 0;
+      return TRUE;
+    }
+  if (g_str_has_prefix (text, "days:") &&
+      g_ascii_string_to_unsigned (text + 5, 10, 1, 100000, &n, NULL))
+    {
+      *days = (guint) n;
+      return TRUE;
+    }
+  g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
+               "--offline takes “all” or “days:N”, not “%s”.", text);
+  return FALSE;
+}
+
+static gboolean
+parse_security (const char *text, TernSecurity *out, GError **error)
+{
+  if (text == NULL)
+    return TRUE;
+  if (tern_security_from_string (text, out))
+    return TRUE;
+  g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
+               "Security must be tls, starttls or none, not “%s”.", text);
+  return FALSE;
+}
+
+static char *
+read_password_stdin (GError **error)
+{
+  char buf[4096];
+  gsize len;
+
+  if (fgets (buf, sizeof buf, stdin) == NULL)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID, "No password on standard input.");
+      return NULL;
+    }
+  len = strlen (buf);
+  while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+    buf[--len] = '\0';
+  {
+    char *pw = g_strdup (buf);
+    memset (buf, 0, sizeof buf);
+    return pw;
+  }
+}
+
+static gboolean
+fill_settings (const char *name, AddOptions *o, TernAccountSettings *s, GError **error)
+{
+  if (o->email == NULL || o->host == NULL || o->protocol == NULL)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
+                   "--email, --protocol and --host are required.");
+      return FALSE;
+    }
+  if (!tern_protocol_from_string (o->protocol, &s->protocol))
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
+                   "--protocol must be imap or pop3, not “%s”.", o->protocol);
+      return FALSE;
+    }
+  if (!parse_security (o->security, &s->incoming_security, error) ||
+      !parse_security (o->smtp_security, &s->smtp_security, error) ||
+      !parse_offline (o->offline, &s->offline_days, error) ||
+      !parse_yes_no (o->leave_on_server, &s->pop3_leave_on_server, error) ||
+      !parse_yes_no (o->delete_here, &s->pop3_delete_when_deleted_here, error))
+    return FALSE;
+  if (o->smtp_auth != NULL && !tern_smtp_auth_from_string (o->smtp_auth, &s->smtp_auth))
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID, "--smtp-auth must be password or none.");
+      return FALSE;
+    }
+  s->name = g_strdup (name);
+  s->email = g_strdup (o->email);
+  s->display_name = g_strdup (o->display_name ? o->display_name : "");
+  s->incoming_host = g_strdup (o->host);
+  s->incoming_port = o->port > 0 ? o->port
+                     : tern_default_port (tern_protocol_to_string (s->protocol), s->incoming_security);
+  s->incoming_user = g_strdup (o->user ? o->user : o->email);
+  s->incoming_cert_sha256 = g_strdup (o->accept_cert);
+  s->smtp_host = g_strdup (o->smtp_host ? o->smtp_host : "");
+  s->smtp_port = o->smtp_port > 0 ? o->smtp_port : tern_default_port ("smtp", s->smtp_security);
+  s->smtp_user = g_strdup (o->smtp_user ? o->smtp_user : "");
+  s->smtp_cert_sha256 = g_strdup (o->accept_smtp_cert);
+  if (o->delete_after_days >= 0)
+    s->pop3_delete_after_days = o->delete_after_days;
+  return tern_account_settings_validate (s, error);
+}
+
+static int
+account_add (int argc, char **argv)
+{
+  g_auto(AddOptions) o = { .delete_after_days = -1 };
+  GOptionEntry entries[] = {
+    { "email", 0, 0, G_OPTION_ARG_STRING, &o.email, "Email address", "A" },
+    { "display-name", 0, 0, G_OPTION_ARG_STRING, &o.display_name, "Your name", "N" },
+    { "protocol", 0, 0, G_OPTION_ARG_STRING, &o.protocol, "imap or pop3", "P" },
+    { "host", 0, 0, G_OPTION_ARG_STRING, &o.host, "Incoming server", "H" },
+    { "port", 0, 0, G_OPTION_ARG_INT, &o.port, "Incoming port", "P" },
+    { "security", 0, 0, G_OPTION_ARG_STRING, &o.security, "tls, starttls or none", "S" },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &o.user, "Login name (default: email)", "U" },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &o.password_stdin, "Read the password from stdin", NULL },
+    { "smtp-host", 0, 0, G_OPTION_ARG_STRING, &o.smtp_host, "Outgoing server", "H" },
+    { "smtp-port", 0, 0, G_OPTION_ARG_INT, &o.smtp_port, "Outgoing port", "P" },
+    { "smtp-security", 0, 0, G_OPTION_ARG_STRING, &o.smtp_security, "tls, starttls or none", "S" },
+    { "smtp-user", 0, 0, G_OPTION_ARG_STRING, &o.smtp_user, "SMTP login (default: incoming)", "U" },
+    { "smtp-auth", 0, 0, G_OPTION_ARG_STRING, &o.smtp_auth, "password or none", "A" },
+    { "offline", 0, 0, G_OPTION_ARG_STRING, &o.offline, "all or days:N", "O" },
+    { "accept-cert", 0, 0, G_OPTION_ARG_STRING, &o.accept_cert, "Trust this incoming certificate", "SHA256" },
+    { "accept-smtp-cert", 0, 0, G_OPTION_ARG_STRING, &o.accept_smtp_cert, "Trust this SMTP certificate", "SHA256" },
+    { "leave-on-server", 0, 0, G_OPTION_ARG_STRING, &o.leave_on_server, "POP3: yes or no", "Y" },
+    { "delete-after-days", 0, 0, G_OPTION_ARG_INT, &o.delete_after_days, "POP3: days, 0 = never", "N" },
+    { "delete-when-deleted-here", 0, 0, G_OPTION_ARG_STRING, &o.delete_here, "POP3: yes or no", "Y" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("NAME");
+  g_autoptr(TernAccountSettings) s = tern_account_settings_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = NULL;
+  TernStore *store;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc != 2)
+    {
+      if (error != NULL)
+        fprintf (stderr, "tern-cli: %s\n", error->message);
+      return tern_cli_usage (ADD_USAGE);
+    }
+  if (!fill_settings (argv[1], &o, s, &error))
+    return tern_cli_fail (error, NULL);
+  if (!o.password_stdin)
+    return tern_cli_usage (ADD_USAGE);
+  password = read_password_stdin (&error);
+  if (password == NULL || (store = tern_cli_store (&error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  if (tern_store_add_account (store, s, &error) == 0)
+    return tern_cli_fail (error, NULL);
+  if (!tern_secrets_store (tern_cli_secrets (), s->name, TERN_SECRET_INCOMING, password, &error))
+    {
+      /* No account without its password: take it back. */
+      tern_store_remove_account (store, s->id, NULL);
+      return tern_cli_fail (error, NULL);
+    }
+  if (tern_cli_get ()->secrets_backend == TERN_SECRETS_FILE)
+    fprintf (stderr, "tern-cli: warning: the password is kept in a file (%s/passwords.ini, "
+             "readable only by you), not in a keyring.\n", tern_cli_get ()->data_dir);
+  printf ("Added account %s (%s).\n", s->name, s->email);
+  return TERN_EXIT_OK;
+}
+
+static void
+print_account (const TernAccountSettings *a, gboolean json, gboolean first)
+{
+  if (!json)
+    {
+      printf ("%s\t%s\t%s\t%s:%u\n", a->name, a->email, tern_protocol_to_string (a->protocol),
+              a->incoming_host, a->incoming_port);
+      return;
+    }
+  printf ("%s{\"name\": ", first ? "" : ",\n ");
+  tern_cli_json_string (stdout, a->name);
+  printf (", \"email\": ");
+  tern_cli_json_string (stdout, a->email);
+  printf (", \"protocol\": \"%s\", \"host\": ", tern_protocol_to_string (a->protocol));
+  tern_cli_json_string (stdout, a->incoming_host);
+  printf (", \"port\": %u, \"security\": \"%s\"}", a->incoming_port,
+          tern_security_to_string (a->incoming_security));
+}
+
+static int
+account_list (void)
+{
+  g_autoptr(GError) error = NULL;
+  TernStore *store = tern_cli_store (&error);
+  g_autoptr(GPtrArray) accounts = NULL;
+  gboolean json = tern_cli_get ()->json;
+
+  if (store == NULL || (accounts = tern_store_list_accounts (store, &error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  if (json)
+    printf ("[");
+  for (guint i = 0; i < accounts->len; i++)
+    print_account (g_ptr_array_index (accounts, i), json, i == 0);
+  if (json)
+    printf ("]\n");
+  return TERN_EXIT_OK;
+}
+
+static int
+account_test (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = tern_cli_account (name, &error);
+  g_autoptr(TernCertificateInfo) cert = NULL;
+  mailimap *imap;
+
+  if (a == NULL)
+    return tern_cli_fail (error, NULL);
+  if (a->protocol != TERN_PROTOCOL_IMAP)
+    {
+      g_set_error (&error, TERN_ERROR, TERN_ERROR_UNSUPPORTED, "Testing POP3 accounts is not supported yet.");
+      return tern_cli_fail (error, NULL);
+    }
+  imap = tern_account_connect_imap (a, tern_cli_secrets (), NULL, &cert, &error);
+  if (imap == NULL)
+    {
+      printf ("Incoming mail (IMAP) %s:%u: failed\n", a->incoming_host, a->incoming_port);
+      return tern_cli_fail (error, cert);
+    }
+  mailimap_logout (imap);
+  mailimap_free (imap);
+  printf ("Incoming mail (IMAP) %s:%u: OK\n", a->incoming_host, a->incoming_port);
+  return TERN_EXIT_OK;
+}
+
+static int
+account_remove (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = tern_cli_account (name, &error);
+
+  if (a == NULL || !tern_store_remove_account (tern_cli_get ()->store, a->id, &error) ||
+      !tern_secrets_clear (tern_cli_secrets (), a->name, &error))
+    return tern_cli_fail (error, NULL);
+  printf ("Removed account %s and its local mail.\n", a->name);
+  return TERN_EXIT_OK;
+}
+
+int
+tern_cli_account_main (int argc, char **argv)
+{
+  const char *usage = "account add|list|test|remove [NAME]";
+
+  if (argc < 2)
+    return tern_cli_usage (usage);
+  if (g_str_equal (argv[1], "add"))
+    return account_add (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "list") && argc == 2)
+    return account_list ();
+  if (g_str_equal (argv[1], "test") && argc == 3)
+    return account_test (argv[2]);
+  if (g_str_equal (argv[1], "remove") && argc == 3)
+    return account_remove (argv[2]);
+  return tern_cli_usage (usage);
+}

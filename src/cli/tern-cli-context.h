@@ -1,0 +1,68 @@
+/* tern-cli-context.h: what every tern-cli command shares: the data
+ * directory, the store, the password store, account lookup, printing of
+ * errors with exit codes that say what failed. */
+#pragma once
+
+#include <stdio.h>
+
+#include "tern-account-settings.h"
+#include "tern-certificate-info.h"
+#include "tern-error.h"
+#include "tern-secrets.h"
+#include "tern-store.h"
+
+G_BEGIN_DECLS
+
+/* Exit codes (also in tern-cli --help). */
+enum {
+  TERN_EXIT_OK = 0,
+  TERN_EXIT_FAILED = 1,
+  TERN_EXIT_USAGE = 2,
+  TERN_EXIT_AUTH = 3,
+  TERN_EXIT_HOST = 4,        /* host not found */
+  TERN_EXIT_CONNECT = 5,     /* refused, timed out, lost, offline */
+  TERN_EXIT_CERTIFICATE = 6,
+  TERN_EXIT_PROTOCOL = 7,    /* server misbehaved or lacks a feature, STARTTLS missing */
+  TERN_EXIT_NOT_FOUND = 8,
+  TERN_EXIT_STORE = 9,       /* local database or disk */
+  TERN_EXIT_REJECTED = 10,   /* SMTP refused the message for good */
+};
+
+typedef struct {
+  char *data_dir;
+  TernSecretsBackend secrets_backend;
+  gboolean json;
+  TernStore *store;          /* opened on first use */
+  TernSecrets *secrets;
+} TernCli;
+
+/* Global state is this one struct, made in main(). */
+TernCli *tern_cli_get (void);
+
+TernStore *tern_cli_store (GError **error);
+TernSecrets *tern_cli_secrets (void);
+TernAccountSettings *tern_cli_account (const char *name, GError **error);
+
+/* Prints "tern-cli: <message>" (and certificate details when given) and
+ * returns the exit code for the error. */
+int tern_cli_fail (const GError *error, const TernCertificateInfo *cert);
+int tern_cli_usage (const char *usage);
+
+/* Parses "12" or "<12>"-free message ids as used by list/show. */
+gboolean tern_cli_parse_id (const char *text, gint64 *out);
+
+/* Prints a JSON string literal (with quotes) to @out. */
+void tern_cli_json_string (FILE *out, const char *s);
+
+int tern_cli_account_main (int argc, char **argv);
+int tern_cli_sync_main (int argc, char **argv);
+int tern_cli_folders_main (int argc, char **argv);
+int tern_cli_list_main (int argc, char **argv);
+int tern_cli_show_main (int argc, char **argv);
+int tern_cli_search_main (int argc, char **argv);
+int tern_cli_flag_main (int argc, char **argv);
+int tern_cli_move_main (int argc, char **argv);
+int tern_cli_delete_main (int argc, char **argv);
+int tern_cli_idle_main (int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,447 @@
+/* tern-cli-mail.c: sync, folders, list, show, search, flag, move, delete, idle. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "tern-account-connect.h"
+#include "tern-cli-context.h"
+#include "tern-imap-sync.h"
+#include "tern-mail-actions.h"
+#include "tern-mime-parse.h"
+#include "tern-mime-render.h"
+
+/* ---- Connecting ------------------------------------------------------------ */
+
+static TernImapSync *
+connect_sync (TernAccountSettings *a, GError **error, TernCertificateInfo **cert)
+{
+  mailimap *imap = tern_account_connect_imap (a, tern_cli_secrets (), NULL, cert, error);
+
+  if (imap == NULL)
+    return NULL;
+  return tern_imap_sync_new (imap, tern_cli_get ()->store, a->id);
+}
+
+static void
+print_progress (const TernSyncProgress *p, gpointer user_data)
+{
+  if (p->total > 0 && isatty (fileno (stderr)))
+    fprintf (stderr, "\r%s: %u/%u  ", p->folder_path, p->done, p->total);
+}
+
+/* Sends queued changes now if the server can be reached; otherwise they wait
+ * for the next sync, which is not a failure. */
+static int
+replay_now (TernAccountSettings *a)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernImapSync) sync = NULL;
+
+  if (a->protocol != TERN_PROTOCOL_IMAP)
+    return TERN_EXIT_OK;
+  sync = connect_sync (a, &error, NULL);
+  if (sync == NULL || !tern_imap_sync_replay (sync, NULL, &error))
+    {
+      printf ("Saved here; the server will be updated at the next sync (%s).\n", error->message);
+      return TERN_EXIT_OK;
+    }
+  printf ("Done.\n");
+  return TERN_EXIT_OK;
+}
+
+/* ---- sync -------------------------------------------------------------------- */
+
+int
+tern_cli_sync_main (int argc, char **argv)
+{
+  g_autofree char *folder = NULL;
+  GOptionEntry entries[] = {
+    { "folder", 0, 0, G_OPTION_ARG_STRING, &folder, "Sync only this folder", "F" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("NAME");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = NULL;
+  g_autoptr(TernImapSync) sync = NULL;
+  g_autoptr(TernCertificateInfo) cert = NULL;
+  gboolean ok;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, NULL) || argc != 2)
+    return tern_cli_usage ("sync NAME [--folder F]");
+  if ((a = tern_cli_account (argv[1], &error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  if (a->protocol != TERN_PROTOCOL_IMAP)
+    {
+      g_set_error (&error, TERN_ERROR, TERN_ERROR_UNSUPPORTED, "POP3 download is not built yet.");
+      return tern_cli_fail (error, NULL);
+    }
+  if ((sync = connect_sync (a, &error, &cert)) == NULL)
+    return tern_cli_fail (error, cert);
+  tern_imap_sync_set_progress_func (sync, print_progress, NULL);
+  if (folder == NULL)
+    ok = tern_imap_sync_all (sync, NULL, &error);
+  else
+    ok = tern_imap_sync_folder_list (sync, NULL, &error) &&
+         tern_imap_sync_replay (sync, NULL, &error) &&
+         tern_imap_sync_folder (sync, folder, NULL, &error);
+  if (isatty (fileno (stderr)))
+    fprintf (stderr, "\r\033[K");
+  if (!ok)
+    return tern_cli_fail (error, NULL);
+  printf ("Synced %s.\n", a->name);
+  return TERN_EXIT_OK;
+}
+
+/* ---- folders --------------------------------------------------------------- */
+
+int
+tern_cli_folders_main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = NULL;
+  g_autoptr(GPtrArray) folders = NULL;
+  gboolean json = tern_cli_get ()->json;
+
+  if (argc != 2)
+    return tern_cli_usage ("folders NAME");
+  if ((a = tern_cli_account (argv[1], &error)) == NULL ||
+      (folders = tern_store_list_folders (tern_cli_get ()->store, a->id, &error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  if (json)
+    printf ("[");
+  for (guint i = 0; i < folders->len; i++)
+    {
+      TernFolder *f = g_ptr_array_index (folders, i);
+
+      if (!json)
+        {
+          printf ("%s\t%s\t%u unread\t%u total\n", f->path, tern_folder_role_to_string (f->role),
+                  f->unread_count, f->total_count);
+          continue;
+        }
+      printf ("%s{\"path\": ", i ? ",\n " : "");
+      tern_cli_json_string (stdout, f->path);
+      printf (", \"role\": \"%s\", \"unread\": %u, \"total\": %u}",
+              tern_folder_role_to_string (f->role), f->unread_count, f->total_count);
+    }
+  if (json)
+    printf ("]\n");
+  return TERN_EXIT_OK;
+}
+
+/* ---- list and search ---------------------------------------------------------- */
+
+static void
+print_flags (guint flags, char out[5])
+{
+  out[0] = flags & TERN_FLAG_SEEN ? '-' : 'N';
+  out[1] = flags & TERN_FLAG_FLAGGED ? 'F' : '-';
+  out[2] = flags & TERN_FLAG_ANSWERED ? 'A' : '-';
+  out[3] = flags & TERN_FLAG_DELETED ? 'D' : '-';
+  out[4] = '\0';
+}
+
+static void
+print_summary (const TernMessageSummary *m, gboolean json, gboolean first)
+{
+  g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (m->date ? m->date : m->internal_date);
+  g_autofree char *date = dt ? g_date_time_format (dt, "%F %R") : g_strdup ("?");
+  const char *from = m->from_name && *m->from_name ? m->from_name : m->from_address;
+  char flags[5];
+
+  print_flags (m->flags, flags);
+  if (!json)
+    {
+      printf ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s%s\n", m->id, flags, date, from ? from : "",
+              m->subject ? m->subject : "", m->has_attachments ? "\t[attachment]" : "");
+      return;
+    }
+  printf ("%s{\"id\": %" G_GINT64_FORMAT ", \"uid\": %u, \"flags\": %u, \"date\": %" G_GINT64_FORMAT
+          ", \"from\": ", first ? "" : ",\n ", m->id, m->uid, m->flags, m->date);
+  tern_cli_json_string (stdout, m->from_address);
+  printf (", \"from_name\": ");
+  tern_cli_json_string (stdout, m->from_name);
+  printf (", \"subject\": ");
+  tern_cli_json_string (stdout, m->subject);
+  printf (", \"message_id\": ");
+  tern_cli_json_string (stdout, m->message_id);
+  printf (", \"has_attachments\": %s}", m->has_attachments ? "true" : "false");
+}
+
+static int
+print_summaries (GArray *ids, guint limit, GError **error)
+{
+  guint n = limit > 0 ? MIN (limit, ids->len) : ids->len;
+  g_autoptr(GPtrArray) rows = tern_store_get_summaries (tern_cli_get ()->store,
+                                                        (gint64 *) ids->data, n, error);
+  gboolean json = tern_cli_get ()->json;
+
+  if (rows == NULL)
+    return tern_cli_fail (*error, NULL);
+  if (json)
+    printf ("[");
+  for (guint i = 0; i < rows->len; i++)
+    print_summary (g_ptr_array_index (rows, i), json, i == 0);
+  if (json)
+    printf ("]\n");
+  return TERN_EXIT_OK;
+}
+
+int
+tern_cli_list_main (int argc, char **argv)
+{
+  int limit = 50;
+  GOptionEntry entries[] = {
+    { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Show at most N messages (0: all)", "N" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("NAME FOLDER");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = NULL;
+  g_autoptr(TernFolder) folder = NULL;
+  g_autoptr(GArray) ids = NULL;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, NULL) || argc != 3 || limit < 0)
+    return tern_cli_usage ("list NAME FOLDER [--limit N]");
+  if ((a = tern_cli_account (argv[1], &error)) == NULL ||
+      (folder = tern_store_get_folder_by_path (tern_cli_get ()->store, a->id, argv[2], &error)) == NULL ||
+      (ids = tern_store_list_message_ids (tern_cli_get ()->store, folder->id, TERN_SORT_DATE,
+                                          TRUE, &error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  return print_summaries (ids, (guint) limit, &error);
+}
+
+int
+tern_cli_search_main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = NULL;
+  g_autoptr(GArray) ids = NULL;
+
+  if (argc != 3)
+    return tern_cli_usage ("search NAME QUERY");
+  if ((a = tern_cli_account (argv[1], &error)) == NULL ||
+      (ids = tern_store_search (tern_cli_get ()->store, a->id, 0, argv[2], 200, &error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  return print_summaries (ids, 0, &error);
+}
+
+/* ---- show ------------------------------------------------------------------ */
+
+static TernMessageSummary *
+message_of_account (TernAccountSettings *a, const char *id_text, GError **error)
+{
+  gint64 id;
+  TernMessageSummary *m;
+
+  if (!tern_cli_parse_id (id_text, &id))
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
+                   "“%s” is not a message id (see tern-cli list).", id_text);
+      return NULL;
+    }
+  m = tern_store_get_message (tern_cli_get ()->store, id, error);
+  if (m != NULL && m->account_id != a->id)
+    {
+      g_clear_pointer (&m, tern_message_summary_free);
+      g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND,
+                   "Message %s does not belong to account %s.", id_text, a->name);
+    }
+  return m;
+}
+
+static GBytes *
+load_raw (TernAccountSettings *a, TernMessageSummary *m, GError **error)
+{
+  GBytes *raw = tern_store_get_raw (tern_cli_get ()->store, m->id, NULL);
+  g_autoptr(TernImapSync) sync = NULL;
+  g_autoptr(TernCertificateInfo) cert = NULL;
+
+  if (raw != NULL || a->protocol != TERN_PROTOCOL_IMAP)
+    return raw != NULL ? raw : tern_store_get_raw (tern_cli_get ()->store, m->id, error);
+  /* Outside the offline scope: download it now. */
+  sync = connect_sync (a, error, &cert);
+  if (sync == NULL || !tern_imap_sync_fetch_body (sync, m->id, NULL, error))
+    return NULL;
+  return tern_store_get_raw (tern_cli_get ()->store, m->id, error);
+}
+
+int
+tern_cli_show_main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = NULL;
+  g_autoptr(TernMessageSummary) m = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  g_autoptr(TernParsedMessage) parsed = NULL;
+  g_autofree char *text = NULL;
+
+  if (argc != 3)
+    return tern_cli_usage ("show NAME MSGID");
+  if ((a = tern_cli_account (argv[1], &error)) == NULL ||
+      (m = message_of_account (a, argv[2], &error)) == NULL ||
+      (raw = load_raw (a, m, &error)) == NULL ||
+      (parsed = tern_parsed_message_new_from_bytes (raw, &error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  text = tern_mime_render_text (parsed);
+  fputs (text, stdout);
+  if (*text && text[strlen (text) - 1] != '\n')
+    fputc ('\n', stdout);
+  return TERN_EXIT_OK;
+}
+
+/* ---- flag, move, delete ------------------------------------------------------- */
+
+static gboolean
+parse_flag_change (const char *arg, guint *set, guint *clear)
+{
+  static const struct { const char *name; guint flag; } names[] = {
+    { "seen", TERN_FLAG_SEEN }, { "read", TERN_FLAG_SEEN }, { "flagged", TERN_FLAG_FLAGGED },
+    { "answered", TERN_FLAG_ANSWERED }, { "junk", TERN_FLAG_JUNK },
+  };
+
+  if (arg[0] != '+' && arg[0] != '-')
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_ascii_strcasecmp (arg + 1, names[i].name) == 0)
+      {
+        *(arg[0] == '+' ? set : clear) |= names[i].flag;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+int
+tern_cli_flag_main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = NULL;
+  g_autoptr(TernMessageSummary) m = NULL;
+  guint set = 0, clear = 0;
+
+  if (argc < 4)
+    return tern_cli_usage ("flag NAME MSGID +seen|-seen|+flagged|-flagged ...");
+  for (int i = 3; i < argc; i++)
+    if (!parse_flag_change (argv[i], &set, &clear))
+      return tern_cli_usage ("flag NAME MSGID +seen|-seen|+flagged|-flagged ...");
+  if ((a = tern_cli_account (argv[1], &error)) == NULL ||
+      (m = message_of_account (a, argv[2], &error)) == NULL ||
+      !tern_mail_change_flags (tern_cli_get ()->store, &m->id, 1, set, clear, &error))
+    return tern_cli_fail (error, NULL);
+  return replay_now (a);
+}
+
+int
+tern_cli_move_main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = NULL;
+  g_autoptr(TernMessageSummary) m = NULL;
+  g_autoptr(TernFolder) dest = NULL;
+
+  if (argc != 4)
+    return tern_cli_usage ("move NAME MSGID FOLDER");
+  if ((a = tern_cli_account (argv[1], &error)) == NULL ||
+      (m = message_of_account (a, argv[2], &error)) == NULL ||
+      (dest = tern_store_get_folder_by_path (tern_cli_get ()->store, a->id, argv[3], &error)) == NULL ||
+      !tern_mail_move (tern_cli_get ()->store, &m->id, 1, dest->id, &error))
+    return tern_cli_fail (error, NULL);
+  return replay_now (a);
+}
+
+int
+tern_cli_delete_main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = NULL;
+  g_autoptr(TernMessageSummary) m = NULL;
+
+  if (argc != 3)
+    return tern_cli_usage ("delete NAME MSGID");
+  if ((a = tern_cli_account (argv[1], &error)) == NULL ||
+      (m = message_of_account (a, argv[2], &error)) == NULL ||
+      !tern_mail_delete (tern_cli_get ()->store, &m->id, 1, &error))
+    return tern_cli_fail (error, NULL);
+  return replay_now (a);
+}
+
+/* ---- idle ------------------------------------------------------------------ */
+
+static GCancellable *idle_cancel;
+
+static void
+stop_idle (int sig)
+{
+  /* g_cancellable_cancel is not async-signal-safe in general, but its
+   * wakeup is a write() to an eventfd; this is the last thing the process does. */
+  g_cancellable_cancel (idle_cancel);
+}
+
+static int
+print_new_since (TernAccountSettings *a, gint64 folder_id, guint32 *max_uid)
+{
+  g_autoptr(GArray) uids = tern_store_list_uids (tern_cli_get ()->store, folder_id, NULL);
+  guint32 top = *max_uid;
+
+  for (guint i = 0; uids != NULL && i < uids->len; i++)
+    {
+      TernUidFlags *u = &g_array_index (uids, TernUidFlags, i);
+      gint64 id;
+      g_autoptr(TernMessageSummary) m = NULL;
+
+      if (u->uid <= *max_uid)
+        continue;
+      top = MAX (top, u->uid);
+      id = tern_store_find_by_uid (tern_cli_get ()->store, folder_id, u->uid, NULL);
+      m = id ? tern_store_get_message (tern_cli_get ()->store, id, NULL) : NULL;
+      if (m != NULL)
+        print_summary (m, FALSE, TRUE);
+    }
+  fflush (stdout);
+  *max_uid = top;
+  return TERN_EXIT_OK;
+}
+
+int
+tern_cli_idle_main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = NULL;
+  g_autoptr(TernImapSync) sync = NULL;
+  g_autoptr(TernFolder) inbox = NULL;
+  g_autoptr(TernCertificateInfo) cert = NULL;
+  guint32 max_uid;
+
+  if (argc != 2)
+    return tern_cli_usage ("idle NAME");
+  if ((a = tern_cli_account (argv[1], &error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  idle_cancel = g_cancellable_new ();
+  signal (SIGINT, stop_idle);
+  signal (SIGTERM, stop_idle);
+  if ((sync = connect_sync (a, &error, &cert)) == NULL ||
+      !tern_imap_sync_folder_list (sync, NULL, &error) ||
+      !tern_imap_sync_folder (sync, "INBOX", NULL, &error) ||
+      (inbox = tern_store_get_folder_by_path (tern_cli_get ()->store, a->id, "INBOX", &error)) == NULL)
+    return tern_cli_fail (error, cert);
+  max_uid = tern_store_get_max_uid (tern_cli_get ()->store, inbox->id, NULL);
+  printf ("Waiting for new mail in %s (Ctrl+C to stop)...\n", a->name);
+  fflush (stdout);
+  while (!g_cancellable_is_cancelled (idle_cancel))
+    {
+      /* RFC 2177: renew IDLE before 29 minutes. */
+      TernIdleResult r = tern_imap_sync_idle (sync, "INBOX", 25 * 60, idle_cancel, &error);
+
+      if (r == TERN_IDLE_FAILED)
+        return tern_cli_fail (error, NULL);
+      if (r == TERN_IDLE_CHANGED)
+        {
+          if (!tern_imap_sync_folder (sync, "INBOX", NULL, &error))
+            return tern_cli_fail (error, NULL);
+          print_new_since (a, inbox->id, &max_uid);
+        }
+    }
+  return TERN_EXIT_OK;
+}
