@@ -40,6 +40,7 @@ typedef struct {
   char *host;
   guint16 port;
   GError *failure;                          /* why the last I/O failed */
+  gboolean no_wait;                         /* recv returns EAGAIN, no poll */
 } TernStream;
 
 static mailstream_low_driver plain_driver;
@@ -168,6 +169,8 @@ stream_recv (TernStream *st, void *buf, size_t len)
           errno = err;
           return -1;
         }
+      if (st->no_wait)
+        return -1;  /* errno is EAGAIN */
       if ((err = stream_wait (st, POLLIN)) != 0)
         {
           errno = err;
@@ -742,22 +745,35 @@ tern_tls_stream_get_failure (mailstream *stream, GError **error)
   return TRUE;
 }
 
-int
-tern_tls_stream_wait_idle (mailstream *stream, int max_idle_seconds)
+/* After the socket became readable during IDLE: TLS 1.3 servers send
+ * session tickets and key updates that carry no data for libetpan. Reads
+ * what is there without waiting; TRUE if application data arrived (it is
+ * put into libetpan's read buffer, which is empty here). */
+static gboolean
+tls_has_app_data (mailstream *stream, TernStream *st)
 {
-  TernStream *st = stream_from (stream);
+  ssize_t r;
+
+  st->no_wait = TRUE;
+  r = gnutls_record_recv (st->session, stream->read_buffer, stream->buffer_max_size);
+  st->no_wait = FALSE;
+  if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+    return FALSE;
+  if (r > 0)
+    stream->read_buffer_len = (size_t) r;
+  else if (r < 0)
+    record_tls_failure (st, r);
+  /* Data, end of stream or an error: the caller's next read tells which. */
+  return TRUE;
+}
+
+static int
+wait_idle_once (mailstream *stream, TernStream *st, int timeout_ms)
+{
   struct pollfd pfd[4];
   GPollFD gcancel = { -1, 0, 0 };
   nfds_t n = 0;
   int r;
-
-  if (st == NULL || stream->idle == NULL)
-    return MAILSTREAM_IDLE_ERROR;
-  if (stream_cancelled (st))
-    return MAILSTREAM_IDLE_CANCELLED;
-  if (stream->read_buffer_len > 0 ||
-      (st->session && gnutls_record_check_pending (st->session) > 0))
-    return MAILSTREAM_IDLE_HASDATA;
 
   pfd[n++] = (struct pollfd) { st->fd, POLLIN, 0 };
   pfd[n++] = (struct pollfd) { mailstream_cancel_get_fd (stream->idle), POLLIN, 0 };
@@ -766,7 +782,7 @@ tern_tls_stream_wait_idle (mailstream *stream, int max_idle_seconds)
     pfd[n++] = (struct pollfd) { gcancel.fd, POLLIN, 0 };
 
   do
-    r = poll (pfd, n, max_idle_seconds * 1000);
+    r = poll (pfd, n, timeout_ms);
   while (r < 0 && errno == EINTR);
   if (gcancel.fd >= 0)
     g_cancellable_release_fd (st->cancellable);
@@ -783,4 +799,31 @@ tern_tls_stream_wait_idle (mailstream *stream, int max_idle_seconds)
   if (pfd[2].revents || (n > 3 && pfd[3].revents))
     return MAILSTREAM_IDLE_CANCELLED;  /* sticky: not acked, reads fail too */
   return MAILSTREAM_IDLE_HASDATA;
+}
+
+int
+tern_tls_stream_wait_idle (mailstream *stream, int max_idle_seconds)
+{
+  TernStream *st = stream_from (stream);
+  gint64 deadline = g_get_monotonic_time () + (gint64) max_idle_seconds * G_USEC_PER_SEC;
+
+  if (st == NULL || stream->idle == NULL || st->fd < 0)
+    return MAILSTREAM_IDLE_ERROR;
+  if (stream->read_buffer_len > 0 ||
+      (st->session && gnutls_record_check_pending (st->session) > 0))
+    return MAILSTREAM_IDLE_HASDATA;
+
+  for (;;)
+    {
+      gint64 left_ms = MAX (0, (deadline - g_get_monotonic_time () + 999) / 1000);
+      int r;
+
+      if (stream_cancelled (st))
+        return MAILSTREAM_IDLE_CANCELLED;
+      r = wait_idle_once (stream, st, (int) MIN (left_ms, G_MAXINT));
+      if (r != MAILSTREAM_IDLE_HASDATA || st->session == NULL ||
+          tls_has_app_data (stream, st))
+        return r;
+      /* Only TLS housekeeping arrived: keep waiting. */
+    }
 }
