@@ -745,6 +745,31 @@ tern_tls_stream_get_failure (mailstream *stream, GError **error)
   return TRUE;
 }
 
+void
+tern_tls_stream_propagate_failure (mailstream *stream,
+                                   const char *host,
+                                   const char *during,
+                                   GError    **error)
+{
+  if (!tern_tls_stream_get_failure (stream, error))
+    g_set_error (error, TERN_ERROR, TERN_ERROR_CONNECTION_LOST,
+                 "The server %s closed the connection during %s.", host, during);
+}
+
+gboolean
+tern_tls_stream_may_send_password (mailstream             *stream,
+                                   const TernServerConfig *cfg,
+                                   GError                **error)
+{
+  if (tern_tls_stream_is_encrypted (stream) || cfg->allow_plain)
+    return TRUE;
+  g_set_error (error, TERN_ERROR, TERN_ERROR_ENCRYPTION_REQUIRED,
+               "The connection to %s is not encrypted, so Tern did not send your "
+               "password. Choose TLS or STARTTLS, or allow plain text explicitly.",
+               cfg->host);
+  return FALSE;
+}
+
 /* After the socket became readable during IDLE: TLS 1.3 servers send
  * session tickets and key updates that carry no data for libetpan. Reads
  * what is there without waiting; TRUE if application data arrived (it is

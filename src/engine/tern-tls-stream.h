@@ -57,6 +57,20 @@ void tern_tls_stream_set_cancellable (mailstream *stream, GCancellable *cancella
 /* Why the last read or write failed, as a new GError; FALSE if it did not. */
 gboolean tern_tls_stream_get_failure (mailstream *stream, GError **error);
 
+/* For protocol code after libetpan reported a stream error: sets error to
+ * the recorded failure, or to TERN_ERROR_CONNECTION_LOST naming host and
+ * what was going on ("the greeting", "login", ...). */
+void tern_tls_stream_propagate_failure (mailstream *stream,
+                                        const char *host,
+                                        const char *during,
+                                        GError    **error);
+
+/* TRUE when a password may go over this stream: it is encrypted, or the
+ * account explicitly allows plain text. Else TERN_ERROR_ENCRYPTION_REQUIRED. */
+gboolean tern_tls_stream_may_send_password (mailstream             *stream,
+                                            const TernServerConfig *cfg,
+                                            GError                **error);
+
 /* Like mailstream_wait_idle() (use it in IMAP IDLE after
  * mailstream_setup_idle() and mailimap_idle()), but it also sees data
  * already buffered by libetpan or GnuTLS, which a poll() on the socket
