@@ -1,6 +1,7 @@
 /* tern-pop3-connect.c: a POP3 session, connected and logged in. */
 #include "tern-pop3-connect.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "tern-error.h"
@@ -161,6 +162,9 @@ fail:
   if (pop3->pop3_stream)
     mailstream_close (pop3->pop3_stream);
   pop3->pop3_stream = NULL;
+  /* libetpan frees the APOP timestamp in mailpop3_quit(), which we skip. */
+  free (pop3->pop3_timestamp);
+  pop3->pop3_timestamp = NULL;
   mailpop3_free (pop3);
   return NULL;
 }
