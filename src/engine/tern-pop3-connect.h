@@ -1,0 +1,24 @@
+/* tern-pop3-connect.h: a POP3 session, connected and logged in. */
+#pragma once
+
+#include <gio/gio.h>
+#include <libetpan/libetpan.h>
+
+#include "tern-certificate-info.h"
+#include "tern-server-config.h"
+
+G_BEGIN_DECLS
+
+/* Connects over our TLS layer, reads the greeting, asks CAPA, runs STLS
+ * when cfg->security is STARTTLS (TERN_ERROR_NO_STARTTLS if not offered),
+ * then logs in: APOP when cfg->use_apop and the greeting offers it, else
+ * USER/PASS, or AUTH PLAIN when the server offers SASL PLAIN but not USER.
+ * A refused login is TERN_ERROR_AUTH with the server's words. Free the
+ * result with mailpop3_free(). */
+mailpop3 *tern_pop3_connect (const TernServerConfig *cfg,
+                             const char             *password,
+                             GCancellable           *cancellable,
+                             TernCertificateInfo   **cert_out,
+                             GError                **error);
+
+G_END_DECLS
