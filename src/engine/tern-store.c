@@ -281,29 +281,48 @@ tern_store_begin (TernStore *self, GError **error)
   return exec_cached (self, "BEGIN IMMEDIATE", error);
 }
 
+/* Flushes the write-ahead log (and its directory entry) to the disk.
+ * SQLite cannot switch to synchronous=FULL inside a transaction, and FULL
+ * would only add this very fsync of the WAL at commit. */
+static gboolean
+sync_wal (TernStore *self, GError **error)
+{
+  g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
+  g_autofree char *dir = g_path_get_dirname (self->path);
+  const char *const files[] = { wal, dir };
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      int fd = g_open (files[i], O_RDONLY | O_CLOEXEC, 0);
+      int rc = fd >= 0 ? fsync (fd) : -1;
+      int saved = errno;
+
+      if (fd >= 0)
+        close (fd);
+      if (rc != 0 && !(i == 0 && saved == ENOENT))
+        return g_set_error (error, TERN_ERROR, saved == ENOSPC ? TERN_ERROR_DISK_FULL
+                            : TERN_ERROR_STORE, "Cannot flush %s to disk: %s", files[i],
+                            g_strerror (saved)), FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 tern_store_commit (TernStore *self, gboolean durable, GError **error)
 {
-  gboolean ok;
-
   g_return_val_if_fail (TERN_IS_STORE (self), FALSE);
   if (sqlite3_get_autocommit (self->db))
     return g_set_error_literal (error, TERN_ERROR, TERN_ERROR_STORE,
                                 "No batch to commit: it was rolled back after an "
                                 "earlier error"), FALSE;
-  /* In WAL mode synchronous=NORMAL survives a crash of the process but may
-   * lose the last commits on power loss; FULL fsyncs the WAL at commit. */
-  if (durable && !exec_cached (self, "PRAGMA synchronous = FULL", error))
+  /* In WAL mode with synchronous=NORMAL a commit survives a crash of the
+   * process but may be lost on power failure until the WAL is synced. */
+  if (!exec_cached (self, "COMMIT", error))
     {
       tern_store_rollback (self);
       return FALSE;
     }
-  ok = exec_cached (self, "COMMIT", error);
-  if (!ok)
-    tern_store_rollback (self);
-  if (durable)
-    exec_cached (self, "PRAGMA synchronous = NORMAL", NULL);
-  return ok;
+  return !durable || sync_wal (self, error);
 }
 
 void
