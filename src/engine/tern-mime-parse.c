@@ -295,8 +295,8 @@ add_attachment (Walk *w, GMimeObject *part, const char *path, gboolean in_relate
   const char *cid = g_mime_object_get_content_id (part);
   char *mime_type;
 
-  if (w->msg->attachments->len >= MAX_ATTACHMENTS)
-    return;
+  if (w->msg->attachments == NULL || w->msg->attachments->len >= MAX_ATTACHMENTS)
+    return;   /* only looking for the body: do not decode attachments */
   att = g_new0 (TernMimeAttachment, 1);
   att->part_path = g_strdup (path);
   mime_type = ct ? g_mime_content_type_get_mime_type (ct) : g_strdup ("application/octet-stream");
@@ -370,9 +370,7 @@ tern_mime_find_body (GMimeMessage *message, const char *subtype)
   TernParsedMessage dummy = { 0 };
   Walk w = { &dummy, NULL, NULL };
 
-  dummy.attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_mime_attachment_free);
   walk_body (&w, g_mime_message_get_mime_part (message));
-  g_ptr_array_unref (dummy.attachments);
   return g_str_equal (subtype, "html") ? w.html : w.plain;
 }
 
