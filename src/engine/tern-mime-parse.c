@@ -47,6 +47,19 @@ tern_address_to_display (const TernAddress *addr)
     return g_strdup (addr->address);
   if (addr->address[0] == '\0')
     return g_strdup (addr->name);
+  if (strpbrk (addr->name, ",;:<>@\"\\()[]") != NULL)
+    {
+      /* Quote, so that the display string parses back to the same list. */
+      GString *quoted = g_string_new ("\"");
+      for (const char *p = addr->name; *p; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            g_string_append_c (quoted, '\\');
+          g_string_append_c (quoted, *p);
+        }
+      g_string_append_printf (quoted, "\" <%s>", addr->address);
+      return g_string_free (quoted, FALSE);
+    }
   return g_strdup_printf ("%s <%s>", addr->name, addr->address);
 }
 

@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#define ITERATIONS_PER_FILE 100
+#define ITERATIONS_PER_FILE 60
 #define FUZZ_MAX_INPUT (64 * 1024)
 
 static const char *const tokens[] = {
