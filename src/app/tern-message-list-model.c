@@ -61,7 +61,9 @@ page_free (gpointer data)
 static void
 drop_pages (TernMessageListModel *self)
 {
-  g_queue_clear (&self->lru);   /* links are embedded in the pages */
+  /* The links are embedded in the pages: forget them, never free them
+   * (g_queue_clear would hand them to the slice allocator). */
+  g_queue_init (&self->lru);
   g_hash_table_remove_all (self->pages);
 }
 
