@@ -50,7 +50,7 @@ wait_for_html (Fixture *f)
 static GBytes *
 make_png (void)
 {
-  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 4, 4);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 32, 32);
   g_autoptr(GError) error = NULL;
   char *buffer = NULL;
   gsize size = 0;
