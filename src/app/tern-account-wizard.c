@@ -97,6 +97,7 @@ struct _TernAccountWizard
   GtkWidget *offline_days_unit;
   GtkEntry *account_name_entry;
   GtkLabel *finish_error;
+  GtkLabel *finish_summary;
 };
 
 G_DEFINE_FINAL_TYPE (TernAccountWizard, tern_account_wizard, GTK_TYPE_WINDOW)
@@ -800,6 +801,12 @@ enter_page (TernAccountWizard *self, const char *page)
       gtk_widget_set_visible (GTK_WIDGET (self->offline_days_spin), imap);
       gtk_widget_set_visible (self->offline_days_unit, imap);
       gtk_label_set_text (self->finish_error, "");
+      gtk_label_set_text (self->finish_summary,
+                          self->editing ? _("Tern will use the new settings from now on.")
+                          : imap ? _("When you add the account, Tern starts copying your folders "
+                                     "and mail. You can read mail while it works.")
+                          : _("When you add the account, Tern starts downloading the mail in "
+                              "your inbox. You can read mail while it works."));
     }
   update_buttons (self);
 }
@@ -1204,7 +1211,7 @@ tern_account_wizard_class_init (TernAccountWizardClass *klass)
   BIND (retest_button);
   BIND (offline_intro); BIND (offline_all_radio); BIND (offline_recent_radio);
   BIND (offline_days_spin); BIND (offline_days_unit);
-  BIND (account_name_entry); BIND (finish_error);
+  BIND (account_name_entry); BIND (finish_error); BIND (finish_summary);
   gtk_widget_class_bind_template_callback (widget_class, on_discovery_cancel);
   gtk_widget_class_bind_template_callback (widget_class, on_protocol_toggled);
   gtk_widget_class_bind_template_callback (widget_class, on_security_changed);

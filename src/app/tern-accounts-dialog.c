@@ -52,16 +52,22 @@ make_row (const TernAccountSettings *account)
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
   GtkWidget *title = gtk_label_new (account->name);
-  g_autofree char *detail = g_strdup_printf ("%s — %s", account->email ? account->email : "",
-                                             account->protocol == TERN_PROTOCOL_POP3
-                                             ? _("downloads mail to this computer")
-                                             : _("mail stays on the server"));
+  const char *how = account->protocol == TERN_PROTOCOL_POP3 ? _("Mail is downloaded to this computer")
+                                                            : _("Mail stays on the server");
+  g_autofree char *detail = g_strcmp0 (account->name, account->email) == 0 || account->email == NULL
+                            ? g_strdup (how) : g_strdup_printf ("%s — %s", account->email, how);
   GtkWidget *subtitle = gtk_label_new (detail);
 
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
   gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
-  gtk_style_context_add_class (gtk_widget_get_style_context (title), "tern-test-heading");
+  {
+    PangoAttrList *bold = pango_attr_list_new ();
+
+    pango_attr_list_insert (bold, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+    gtk_label_set_attributes (GTK_LABEL (title), bold);
+    pango_attr_list_unref (bold);
+  }
   gtk_style_context_add_class (gtk_widget_get_style_context (subtitle), "dim-label");
   gtk_container_add (GTK_CONTAINER (box), title);
   gtk_container_add (GTK_CONTAINER (box), subtitle);

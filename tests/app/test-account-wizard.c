@@ -30,8 +30,6 @@ start_servers (const TernTestServersOptions *opts)
   g_assert_no_error (error);
   tern_test_servers_add_user (servers, "alice", PASSWORD, &error);
   g_assert_no_error (error);
-  /* Our TLS layer trusts the throwaway CA through this variable. */
-  g_setenv ("TERN_EXTRA_CA_FILE", tern_test_servers_ca_file (servers), TRUE);
   return servers;
 }
 
@@ -571,6 +569,7 @@ test_imap_with_discovery (void)
 
     gtk_widget_show (GTK_WIDGET (dialog));
     WAIT_UNTIL (gtk_list_box_get_row_at_index (GTK_LIST_BOX (find (dialog, "account_list")), 0) != NULL);
+    settle ();
     screenshot (GTK_WIDGET (dialog), "9-accounts");
     edit = tern_account_wizard_new_for_account (GTK_WINDOW (dialog), run.data_dir, settings);
     g_signal_connect (edit, "account-changed", G_CALLBACK (on_changed), &changed);
@@ -589,6 +588,34 @@ test_imap_with_discovery (void)
     next (edit);
     next (edit);
     WAIT_UNTIL (changed);
+
+    /* "Remove…" asks first, saying what happens to the local mail. */
+    {
+      GtkListBox *list = GTK_LIST_BOX (find (dialog, "account_list"));
+      GtkMessageDialog *confirm = NULL;
+
+      gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 0));
+      gtk_button_clicked (GTK_BUTTON (find (dialog, "remove_button")));
+      {
+        g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+        for (GList *l = toplevels; l != NULL; l = l->next)
+          if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+            confirm = l->data;
+      }
+      g_assert_nonnull (confirm);
+      screenshot (GTK_WIDGET (confirm), "9-remove-confirm");
+      gtk_dialog_response (GTK_DIALOG (confirm), GTK_RESPONSE_ACCEPT);
+      WAIT_UNTIL (gtk_list_box_get_row_at_index (list, 0) == NULL);
+    }
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TernStore) store = tern_store_open (run.data_dir, TERN_STORE_OPEN_READ_ONLY, &error);
+      g_autoptr(GPtrArray) accounts = tern_store_list_accounts (store, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (accounts->len, ==, 0);
+    }
     gtk_widget_destroy (GTK_WIDGET (dialog));
   }
 
@@ -722,7 +749,6 @@ test_no_starttls (void)
   fill_incoming (&run, "localhost", tern_test_servers_port (s, TERN_TEST_IMAP), "starttls", NULL);
   expect_incoming_failure (&run, "does not offer to encrypt", "7-test-no-starttls");
   run_finish (&run);
-  g_setenv ("TERN_EXTRA_CA_FILE", tern_test_servers_ca_file (get_good_servers ()), TRUE);
 }
 
 static void
@@ -772,16 +798,30 @@ test_untrusted_certificate (void)
   g_assert_nonnull (settings->incoming_cert_sha256);
   g_assert_nonnull (settings->smtp_cert_sha256);
   run_finish (&run);
-  g_setenv ("TERN_EXTRA_CA_FILE", tern_test_servers_ca_file (get_good_servers ()), TRUE);
 }
 
 int
 main (int argc, char *argv[])
 {
+  g_autoptr(GError) error = NULL;
+  const char *ca_file;
   int status;
 
+  /* Every server instance shares the process's throwaway CA; our TLS layer
+   * trusts it through this variable (set before any thread starts). */
+  ca_file = tern_test_certs_ca_file (&error);
+  g_assert_no_error (error);
+  g_setenv ("TERN_EXTRA_CA_FILE", ca_file, TRUE);
   g_setenv ("TERN_PASSWORD_STORE", "file", TRUE);
   gtk_test_init (&argc, &argv, NULL);
+  {
+    /* The application's stylesheet, as TernApplication loads it. */
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/io/github/ternmail/Tern/tern.css");
+    gtk_style_context_add_provider_for_screen (gdk_screen_get_default (), GTK_STYLE_PROVIDER (css),
+                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
   g_test_add_func ("/app/wizard/imap-with-discovery", test_imap_with_discovery);
   g_test_add_func ("/app/wizard/pop3-manual", test_pop3_manual);
   g_test_add_func ("/app/wizard/wrong-password", test_wrong_password);
