@@ -6,8 +6,14 @@
 #include <glib/gi18n.h>
 
 #include "tern-config.h"
+#include "tern-account-wizard.h"
+#include "tern-accounts-dialog.h"
 #include "tern-application.h"
+#include "tern-store.h"
 #include "tern-window.h"
+
+enum { SIGNAL_ACCOUNT_ADDED, N_SIGNALS };
+static guint signals[N_SIGNALS];
 
 struct _TernApplication
 {
@@ -66,9 +72,91 @@ load_css (void)
 }
 
 static void
+on_account_added (TernApplication *self, gint64 id)
+{
+  g_signal_emit (self, signals[SIGNAL_ACCOUNT_ADDED], 0, id);
+}
+
+void
+tern_application_open_account_wizard (TernApplication *self, GtkWindow *parent)
+{
+  TernAccountWizard *wizard;
+
+  g_return_if_fail (TERN_IS_APPLICATION (self));
+  wizard = tern_account_wizard_new (parent, self->data_dir);
+  g_signal_connect_object (wizard, "account-added", G_CALLBACK (on_account_added), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
+static void
+accounts_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TernApplication *self = TERN_APPLICATION (user_data);
+  TernAccountsDialog *dialog;
+
+  dialog = tern_accounts_dialog_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                     self->data_dir);
+  g_signal_connect_object (dialog, "account-added", G_CALLBACK (on_account_added), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static const GActionEntry app_actions[] = {
+  { .name = "accounts", .activate = accounts_activated },
+};
+
+/* First start: no account yet, so the wizard comes up by itself (not in
+ * demo mode, and not when TERN_NO_WIZARD=1, for tests). The store is read
+ * in a thread: the window shows at once. */
+static void
+has_accounts_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  const char *data_dir = task_data;
+  g_autofree char *db = g_build_filename (data_dir, "tern.db", NULL);
+  g_autoptr(TernStore) store = NULL;
+  g_autoptr(GPtrArray) accounts = NULL;
+
+  if (!g_file_test (db, G_FILE_TEST_EXISTS))
+    {
+      g_task_return_boolean (task, FALSE);
+      return;
+    }
+  store = tern_store_open (data_dir, TERN_STORE_OPEN_READ_ONLY, NULL);
+  if (store != NULL)
+    accounts = tern_store_list_accounts (store, NULL);
+  /* An unreadable store is not "no accounts": never offer to start over then. */
+  g_task_return_boolean (task, accounts == NULL || accounts->len > 0);
+}
+
+static void
+on_has_accounts (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  TernApplication *self = TERN_APPLICATION (source);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (!g_task_propagate_boolean (G_TASK (result), NULL) && window != NULL)
+    tern_application_open_account_wizard (self, window);
+}
+
+static void
+maybe_open_wizard (TernApplication *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (g_strcmp0 (g_getenv ("TERN_NO_WIZARD"), "1") == 0
+      || g_strcmp0 (g_getenv ("TERN_DEMO"), "1") == 0)
+    return;
+  task = g_task_new (self, NULL, on_has_accounts, NULL);
+  g_task_set_task_data (task, g_strdup (self->data_dir), g_free);
+  g_task_run_in_thread (task, has_accounts_thread);
+}
+
+static void
 tern_application_startup (GApplication *app)
 {
   G_APPLICATION_CLASS (tern_application_parent_class)->startup (app);
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   g_set_application_name (_("Tern"));
   gtk_window_set_default_icon_name (TERN_APP_ID);
   load_css ();
@@ -80,7 +168,12 @@ tern_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (tern_window_new (TERN_APPLICATION (app)));
+    {
+      window = GTK_WINDOW (tern_window_new (TERN_APPLICATION (app)));
+      gtk_window_present (window);
+      maybe_open_wizard (TERN_APPLICATION (app));
+      return;
+    }
   gtk_window_present (window);
 }
 
@@ -114,6 +207,12 @@ tern_application_class_init (TernApplicationClass *klass)
   app_class->startup = tern_application_startup;
   app_class->activate = tern_application_activate;
   app_class->open = tern_application_open;
+
+  /* A wizard opened by the application added an account (store id): the
+   * main window starts its first sync. */
+  signals[SIGNAL_ACCOUNT_ADDED] =
+    g_signal_new ("account-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void

@@ -14,4 +14,9 @@ TernApplication *tern_application_new (void);
  * $TERN_DATA_DIR, else $XDG_DATA_HOME/tern. */
 const char *tern_application_get_data_dir (TernApplication *self);
 
+/* Opens the account wizard over @parent; its "account-added" is re-emitted
+ * as the application's "account-added (gint64 id)". Also reachable as the
+ * actions app.accounts (accounts dialog) and win.add-account. */
+void tern_application_open_account_wizard (TernApplication *self, GtkWindow *parent);
+
 G_END_DECLS

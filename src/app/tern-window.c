@@ -43,9 +43,23 @@ tern_window_class_init (TernWindowClass *klass)
 }
 
 static void
+add_account_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  GtkWindow *window = GTK_WINDOW (user_data);
+
+  tern_application_open_account_wizard (TERN_APPLICATION (gtk_window_get_application (window)),
+                                        window);
+}
+
+static const GActionEntry win_actions[] = {
+  { .name = "add-account", .activate = add_account_activated },
+};
+
+static void
 tern_window_init (TernWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
 }
 
 TernWindow *

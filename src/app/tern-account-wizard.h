@@ -1,0 +1,42 @@
+/* tern-account-wizard.h: set up a mail account, step by step.
+ *
+ * Pages: who you are; looking up the provider's settings; how to read mail
+ * (IMAP or POP3, in plain words); the receiving server; for POP3, what stays
+ * on the server; the sending server; a connection test of both (an
+ * untrusted certificate asks through TernCertificateDialog and is pinned);
+ * what to keep offline, and the account's name. Finishing stores the
+ * password (TernSecrets) and the account (TernStore), in a thread, then
+ * emits "account-added" and closes.
+ *
+ * The same window edits an existing account ("account-changed"): it skips
+ * the lookup and starts from the stored settings and passwords.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "tern-account-settings.h"
+#include "tern-autoconfig.h"
+
+G_BEGIN_DECLS
+
+#define TERN_TYPE_ACCOUNT_WIZARD (tern_account_wizard_get_type ())
+G_DECLARE_FINAL_TYPE (TernAccountWizard, tern_account_wizard, TERN, ACCOUNT_WIZARD, GtkWindow)
+
+/* A wizard adding an account to the store in @data_dir. */
+TernAccountWizard *tern_account_wizard_new (GtkWindow *parent, const char *data_dir);
+
+/* The same pages, filled from @settings (copied), saving with
+ * tern_store_update_account(). */
+TernAccountWizard *tern_account_wizard_new_for_account (GtkWindow                 *parent,
+                                                        const char                *data_dir,
+                                                        const TernAccountSettings *settings);
+
+/* Replaces the discovery engine (tests point it at local servers). */
+void tern_account_wizard_set_autoconfig (TernAccountWizard *self, TernAutoconfig *autoconfig);
+
+/* The name of the page shown ("identity", "discovery", "protocol",
+ * "incoming", "retention", "outgoing", "test", "finish"). */
+const char *tern_account_wizard_get_page (TernAccountWizard *self);
+
+G_END_DECLS

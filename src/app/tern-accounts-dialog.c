@@ -1,0 +1,314 @@
+/* tern-accounts-dialog.c: account list, from ui/tern-accounts-dialog.ui.
+ *
+ * The store is read and written in GTask threads; the rows keep a copy of
+ * each account's settings for the wizard.
+ */
+#include <glib/gi18n.h>
+
+#include "tern-account-wizard.h"
+#include "tern-accounts-dialog.h"
+#include "tern-app-secrets.h"
+#include "tern-error.h"
+#include "tern-store.h"
+
+enum { SIGNAL_ADDED, SIGNAL_CHANGED, SIGNAL_REMOVED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+struct _TernAccountsDialog
+{
+  GtkWindow parent_instance;
+
+  char *data_dir;
+  GtkListBox *account_list;
+  GtkLabel *status_label;
+  GtkWidget *edit_button;
+  GtkWidget *remove_button;
+};
+
+G_DEFINE_FINAL_TYPE (TernAccountsDialog, tern_accounts_dialog, GTK_TYPE_WINDOW)
+
+#define SETTINGS_KEY "tern-account-settings"
+
+static const TernAccountSettings *
+selected_account (TernAccountsDialog *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_selected_row (self->account_list);
+
+  return row != NULL ? g_object_get_data (G_OBJECT (row), SETTINGS_KEY) : NULL;
+}
+
+static void
+on_row_selected (TernAccountsDialog *self)
+{
+  gboolean any = selected_account (self) != NULL;
+
+  gtk_widget_set_sensitive (self->edit_button, any);
+  gtk_widget_set_sensitive (self->remove_button, any);
+}
+
+static GtkWidget *
+make_row (const TernAccountSettings *account)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title = gtk_label_new (account->name);
+  const char *how = account->protocol == TERN_PROTOCOL_POP3 ? _("Mail is downloaded to this computer")
+                                                            : _("Mail stays on the server");
+  g_autofree char *detail = g_strcmp0 (account->name, account->email) == 0 || account->email == NULL
+                            ? g_strdup (how) : g_strdup_printf ("%s — %s", account->email, how);
+  GtkWidget *subtitle = gtk_label_new (detail);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  {
+    PangoAttrList *bold = pango_attr_list_new ();
+
+    pango_attr_list_insert (bold, pango_attr_weight_new (PANGO_WEIGHT_BOLD));
+    gtk_label_set_attributes (GTK_LABEL (title), bold);
+    pango_attr_list_unref (bold);
+  }
+  gtk_style_context_add_class (gtk_widget_get_style_context (subtitle), "dim-label");
+  gtk_container_add (GTK_CONTAINER (box), title);
+  gtk_container_add (GTK_CONTAINER (box), subtitle);
+  g_object_set (box, "margin", 8, NULL);
+  gtk_container_add (GTK_CONTAINER (row), box);
+  g_object_set_data_full (G_OBJECT (row), SETTINGS_KEY, tern_account_settings_copy (account),
+                          (GDestroyNotify) tern_account_settings_free);
+  gtk_widget_show_all (row);
+  return row;
+}
+
+/* ---- Listing ------------------------------------------------------------ */
+
+static void
+list_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  const char *data_dir = task_data;
+  g_autoptr(TernStore) store = NULL;
+  GError *error = NULL;
+  GPtrArray *accounts;
+
+  if (!g_file_test (data_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_task_return_pointer (task, g_ptr_array_new (), (GDestroyNotify) g_ptr_array_unref);
+      return;
+    }
+  store = tern_store_open (data_dir, TERN_STORE_OPEN_WRITER, &error);
+  accounts = store != NULL ? tern_store_list_accounts (store, &error) : NULL;
+  if (accounts == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, accounts, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_listed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  TernAccountsDialog *self = TERN_ACCOUNTS_DIALOG (source);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) accounts = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GList) rows = gtk_container_get_children (GTK_CONTAINER (self->account_list));
+  guint i;
+
+  for (GList *l = rows; l != NULL; l = l->next)
+    gtk_widget_destroy (l->data);
+  if (accounts == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The accounts could not be read: %s"), error->message);
+
+      gtk_label_set_text (self->status_label, text);
+      return;
+    }
+  for (i = 0; i < accounts->len; i++)
+    gtk_container_add (GTK_CONTAINER (self->account_list), make_row (g_ptr_array_index (accounts, i)));
+  on_row_selected (self);
+}
+
+void
+tern_accounts_dialog_reload (TernAccountsDialog *self)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, on_listed, NULL);
+
+  g_task_set_task_data (task, g_strdup (self->data_dir), g_free);
+  g_task_run_in_thread (task, list_thread);
+}
+
+/* ---- Adding and changing ------------------------------------------------- */
+
+static void
+on_wizard_added (TernAccountsDialog *self, gint64 id)
+{
+  tern_accounts_dialog_reload (self);
+  g_signal_emit (self, signals[SIGNAL_ADDED], 0, id);
+}
+
+static void
+on_wizard_changed (TernAccountsDialog *self, gint64 id)
+{
+  tern_accounts_dialog_reload (self);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0, id);
+}
+
+static void
+show_wizard (TernAccountsDialog *self, TernAccountWizard *wizard)
+{
+  g_signal_connect_object (wizard, "account-added", G_CALLBACK (on_wizard_added), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (wizard, "account-changed", G_CALLBACK (on_wizard_changed), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (wizard));
+}
+
+static void
+on_add (TernAccountsDialog *self)
+{
+  show_wizard (self, tern_account_wizard_new (GTK_WINDOW (self), self->data_dir));
+}
+
+static void
+on_edit (TernAccountsDialog *self)
+{
+  const TernAccountSettings *account = selected_account (self);
+
+  if (account != NULL)
+    show_wizard (self, tern_account_wizard_new_for_account (GTK_WINDOW (self), self->data_dir,
+                                                            account));
+}
+
+/* ---- Removing ------------------------------------------------------------- */
+
+static void
+remove_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  TernAccountsDialog *self = source;
+  const TernAccountSettings *account = task_data;
+  g_autoptr(TernStore) store = NULL;
+  g_autoptr(TernSecrets) secrets = NULL;
+  GError *error = NULL;
+
+  store = tern_store_open (self->data_dir, TERN_STORE_OPEN_WRITER, &error);
+  if (store == NULL || !tern_store_remove_account (store, account->id, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  /* The account is gone; a password left behind is only untidy. */
+  secrets = tern_app_secrets_new (self->data_dir);
+  tern_secrets_clear (secrets, account->name, NULL);
+  g_task_return_int (task, account->id);
+}
+
+static void
+on_removed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  TernAccountsDialog *self = TERN_ACCOUNTS_DIALOG (source);
+  g_autoptr(GError) error = NULL;
+  gint64 id = g_task_propagate_int (G_TASK (result), &error);
+
+  if (error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("The account could not be removed: %s"),
+                                               error->message);
+
+      gtk_label_set_text (self->status_label, text);
+      return;
+    }
+  gtk_label_set_text (self->status_label, "");
+  tern_accounts_dialog_reload (self);
+  g_signal_emit (self, signals[SIGNAL_REMOVED], 0, id);
+}
+
+static void
+on_remove_response (GtkDialog *confirm, int response, gpointer user_data)
+{
+  TernAccountsDialog *self = TERN_ACCOUNTS_DIALOG (user_data);
+  TernAccountSettings *account = g_object_steal_data (G_OBJECT (confirm), SETTINGS_KEY);
+
+  gtk_widget_destroy (GTK_WIDGET (confirm));
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GTask) task = g_task_new (self, NULL, on_removed, NULL);
+
+      g_task_set_task_data (task, account, (GDestroyNotify) tern_account_settings_free);
+      g_task_run_in_thread (task, remove_thread);
+    }
+  else
+    tern_account_settings_free (account);
+}
+
+static void
+on_remove (TernAccountsDialog *self)
+{
+  const TernAccountSettings *account = selected_account (self);
+  GtkWidget *confirm, *remove;
+
+  if (account == NULL)
+    return;
+  confirm = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                    GTK_MESSAGE_WARNING, GTK_BUTTONS_NONE,
+                                    _("Remove the account “%s”?"), account->name);
+  gtk_message_dialog_format_secondary_text (
+    GTK_MESSAGE_DIALOG (confirm), "%s",
+    account->protocol == TERN_PROTOCOL_POP3
+    ? _("The mail Tern downloaded for this account is deleted from this computer. Mail that is "
+        "no longer on the server is lost for good.")
+    : _("The copy of this account's mail on this computer is deleted. Your mail on the server "
+        "stays there."));
+  gtk_dialog_add_button (GTK_DIALOG (confirm), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  remove = gtk_dialog_add_button (GTK_DIALOG (confirm), _("_Remove Account"), GTK_RESPONSE_ACCEPT);
+  gtk_style_context_add_class (gtk_widget_get_style_context (remove), "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (confirm), GTK_RESPONSE_CANCEL);
+  g_object_set_data_full (G_OBJECT (confirm), SETTINGS_KEY, tern_account_settings_copy (account),
+                          (GDestroyNotify) tern_account_settings_free);
+  g_signal_connect_object (confirm, "response", G_CALLBACK (on_remove_response), self, 0);
+  gtk_widget_show (confirm);
+}
+
+/* ---- GObject ---------------------------------------------------------------- */
+
+static void
+tern_accounts_dialog_finalize (GObject *object)
+{
+  g_free (TERN_ACCOUNTS_DIALOG (object)->data_dir);
+  G_OBJECT_CLASS (tern_accounts_dialog_parent_class)->finalize (object);
+}
+
+static void
+tern_accounts_dialog_class_init (TernAccountsDialogClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  guint i;
+  static const char *names[N_SIGNALS] = { "account-added", "account-changed", "account-removed" };
+
+  G_OBJECT_CLASS (klass)->finalize = tern_accounts_dialog_finalize;
+  for (i = 0; i < N_SIGNALS; i++)
+    signals[i] = g_signal_new (names[i], G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                               NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/ternmail/Tern/tern-accounts-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, TernAccountsDialog, account_list);
+  gtk_widget_class_bind_template_child (widget_class, TernAccountsDialog, status_label);
+  gtk_widget_class_bind_template_child (widget_class, TernAccountsDialog, edit_button);
+  gtk_widget_class_bind_template_child (widget_class, TernAccountsDialog, remove_button);
+  gtk_widget_class_bind_template_callback (widget_class, on_row_selected);
+  gtk_widget_class_bind_template_callback (widget_class, on_add);
+  gtk_widget_class_bind_template_callback (widget_class, on_edit);
+  gtk_widget_class_bind_template_callback (widget_class, on_remove);
+}
+
+static void
+tern_accounts_dialog_init (TernAccountsDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+TernAccountsDialog *
+tern_accounts_dialog_new (GtkWindow *parent, const char *data_dir)
+{
+  TernAccountsDialog *self = g_object_new (TERN_TYPE_ACCOUNTS_DIALOG, "transient-for", parent, NULL);
+
+  self->data_dir = g_strdup (data_dir);
+  tern_accounts_dialog_reload (self);
+  return self;
+}

@@ -1,0 +1,14 @@
+/* tern-app-secrets.h: the password store the desktop app uses.
+ *
+ * The keyring (libsecret) unless $TERN_PASSWORD_STORE=file, as for tern-cli:
+ * tests and desktops without a Secret Service use the 0600 file store.
+ */
+#pragma once
+
+#include "tern-secrets.h"
+
+G_BEGIN_DECLS
+
+TernSecrets *tern_app_secrets_new (const char *data_dir);
+
+G_END_DECLS

@@ -1,0 +1,105 @@
+/* tern-certificate-dialog.c: the certificate decision, from its template. */
+#include <glib/gi18n.h>
+
+#include "tern-certificate-dialog.h"
+
+struct _TernCertificateDialog
+{
+  GtkDialog parent_instance;
+
+  TernCertificateInfo *info;
+  GtkLabel *intro_label;
+  GtkLabel *problems_label;
+  GtkLabel *subject_label;
+  GtkLabel *issuer_label;
+  GtkLabel *validity_label;
+  GtkLabel *fingerprint_label;
+};
+
+G_DEFINE_FINAL_TYPE (TernCertificateDialog, tern_certificate_dialog, GTK_TYPE_DIALOG)
+
+static void
+tern_certificate_dialog_finalize (GObject *object)
+{
+  TernCertificateDialog *self = TERN_CERTIFICATE_DIALOG (object);
+
+  g_clear_pointer (&self->info, tern_certificate_info_free);
+  G_OBJECT_CLASS (tern_certificate_dialog_parent_class)->finalize (object);
+}
+
+static void
+tern_certificate_dialog_class_init (TernCertificateDialogClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = tern_certificate_dialog_finalize;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/ternmail/Tern/tern-certificate-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, intro_label);
+  gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, problems_label);
+  gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, subject_label);
+  gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, issuer_label);
+  gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, validity_label);
+  gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, fingerprint_label);
+}
+
+static void
+tern_certificate_dialog_init (TernCertificateDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_dialog_add_button (GTK_DIALOG (self), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  gtk_dialog_add_button (GTK_DIALOG (self), _("_Trust this certificate"), GTK_RESPONSE_ACCEPT);
+  /* Trusting is the risky answer: it must never be the default. */
+  gtk_dialog_set_default_response (GTK_DIALOG (self), GTK_RESPONSE_CANCEL);
+}
+
+static char *
+format_date (GDateTime *date)
+{
+  return date != NULL ? g_date_time_format (date, "%x") : g_strdup (_("unknown"));
+}
+
+static void
+fill (TernCertificateDialog *self)
+{
+  const TernCertificateInfo *info = self->info;
+  g_autofree char *intro = NULL, *from = NULL, *until = NULL, *validity = NULL;
+
+  intro = g_strdup_printf (_("Tern could not confirm that it is really talking to %s. Someone "
+                             "could be trying to read your password and mail. Trust this "
+                             "certificate only if you know why it is not recognised, for "
+                             "example because your provider told you so, and its fingerprint "
+                             "matches the one your provider published."), info->host);
+  gtk_label_set_text (self->intro_label, intro);
+  gtk_label_set_text (self->problems_label, info->description ? info->description : "");
+  gtk_label_set_text (self->subject_label, info->subject ? info->subject : "");
+  gtk_label_set_text (self->issuer_label, info->issuer ? info->issuer : "");
+  from = format_date (info->not_before);
+  until = format_date (info->not_after);
+  validity = g_strdup_printf (_("From %s until %s"), from, until);
+  gtk_label_set_text (self->validity_label, validity);
+  gtk_label_set_text (self->fingerprint_label, info->sha256 ? info->sha256 : "");
+}
+
+TernCertificateDialog *
+tern_certificate_dialog_new (GtkWindow *parent, const TernCertificateInfo *info)
+{
+  TernCertificateDialog *self;
+
+  g_return_val_if_fail (info != NULL, NULL);
+  self = g_object_new (TERN_TYPE_CERTIFICATE_DIALOG,
+                       "transient-for", parent,
+                       "modal", TRUE,
+                       "use-header-bar", FALSE,
+                       NULL);
+  self->info = tern_certificate_info_copy (info);
+  fill (self);
+  return self;
+}
+
+const TernCertificateInfo *
+tern_certificate_dialog_get_info (TernCertificateDialog *self)
+{
+  g_return_val_if_fail (TERN_IS_CERTIFICATE_DIALOG (self), NULL);
+  return self->info;
+}

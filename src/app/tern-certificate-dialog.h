@@ -1,0 +1,24 @@
+/* tern-certificate-dialog.h: "should Tern trust this server's certificate?"
+ *
+ * Shows who the certificate names, who issued it, when it is valid, what is
+ * wrong with it and its SHA-256 fingerprint (to compare with what the
+ * provider publishes). Responses: GTK_RESPONSE_ACCEPT for "Trust this
+ * certificate", GTK_RESPONSE_CANCEL otherwise. Non-blocking: connect to
+ * "response" and show it.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "tern-certificate-info.h"
+
+G_BEGIN_DECLS
+
+#define TERN_TYPE_CERTIFICATE_DIALOG (tern_certificate_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (TernCertificateDialog, tern_certificate_dialog, TERN, CERTIFICATE_DIALOG, GtkDialog)
+
+TernCertificateDialog *tern_certificate_dialog_new (GtkWindow                 *parent,
+                                                    const TernCertificateInfo *info);
+const TernCertificateInfo *tern_certificate_dialog_get_info (TernCertificateDialog *self);
+
+G_END_DECLS

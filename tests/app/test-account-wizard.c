@@ -1,0 +1,835 @@
+/* UI tests of the account wizard, driven like a user would (fill fields,
+ * press buttons) against the harness's real Dovecot and Postfix on loopback.
+ * Discovery runs offline: a local HTTP server serves config-v1.1.xml, a stub
+ * resolver answers no DNS question, and probing is switched off.
+ * Every page is saved as a screenshot in <builddir>/screenshots/wizard-*.png. */
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "tern-account-wizard.h"
+#include "tern-accounts-dialog.h"
+#include "tern-app-secrets.h"
+#include "tern-certificate-dialog.h"
+#include "tern-store.h"
+#include "tern-test-servers.h"
+
+#define EMAIL "alice@example.com"
+#define PASSWORD "secret"
+#define WAIT_SECONDS 60
+
+/* ---- Servers, shared between tests with the same options ---------------- */
+
+static TernTestServers *good_servers;
+
+static TernTestServers *
+start_servers (const TernTestServersOptions *opts)
+{
+  g_autoptr(GError) error = NULL;
+  TernTestServers *servers = tern_test_servers_start (opts, &error);
+
+  g_assert_no_error (error);
+  tern_test_servers_add_user (servers, "alice", PASSWORD, &error);
+  g_assert_no_error (error);
+  return servers;
+}
+
+static TernTestServers *
+get_good_servers (void)
+{
+  if (good_servers == NULL)
+    good_servers = start_servers (NULL);
+  return good_servers;
+}
+
+/* ---- A stub resolver: every DNS question goes unanswered ------------------ */
+
+#define STUB_TYPE_RESOLVER (stub_resolver_get_type ())
+G_DECLARE_FINAL_TYPE (StubResolver, stub_resolver, STUB, RESOLVER, GResolver)
+struct _StubResolver { GResolver parent_instance; };
+G_DEFINE_FINAL_TYPE (StubResolver, stub_resolver, G_TYPE_RESOLVER)
+
+static GList *
+stub_fail (GError **error)
+{
+  g_set_error_literal (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "no DNS in tests");
+  return NULL;
+}
+
+static GList *
+stub_by_name (GResolver *r, const char *name, GCancellable *c, GError **error)
+{
+  return stub_fail (error);
+}
+
+static GList *
+stub_records (GResolver *r, const char *name, GResolverRecordType type, GCancellable *c,
+              GError **error)
+{
+  return stub_fail (error);
+}
+
+static void
+stub_async (GResolver *r, const char *name, GCancellable *c, GAsyncReadyCallback cb, gpointer data)
+{
+  g_autoptr(GTask) task = g_task_new (r, c, cb, data);
+
+  g_task_return_new_error (task, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND, "no DNS in tests");
+}
+
+static void
+stub_records_async (GResolver *r, const char *name, GResolverRecordType type, GCancellable *c,
+                    GAsyncReadyCallback cb, gpointer data)
+{
+  stub_async (r, name, c, cb, data);
+}
+
+static void
+stub_flags_async (GResolver *r, const char *name, GResolverNameLookupFlags flags, GCancellable *c,
+                  GAsyncReadyCallback cb, gpointer data)
+{
+  stub_async (r, name, c, cb, data);
+}
+
+static GList *
+stub_finish (GResolver *r, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+stub_resolver_class_init (StubResolverClass *klass)
+{
+  GResolverClass *rc = G_RESOLVER_CLASS (klass);
+
+  rc->lookup_by_name = stub_by_name;
+  rc->lookup_by_name_async = stub_async;
+  rc->lookup_by_name_finish = stub_finish;
+  rc->lookup_by_name_with_flags_async = stub_flags_async;
+  rc->lookup_by_name_with_flags_finish = stub_finish;
+  rc->lookup_records = stub_records;
+  rc->lookup_records_async = stub_records_async;
+  rc->lookup_records_finish = stub_finish;
+}
+
+static void
+stub_resolver_init (StubResolver *self)
+{
+}
+
+/* ---- A local HTTP server for config-v1.1.xml ------------------------------ */
+
+typedef struct {
+  GSocketService *service;
+  guint16 port;
+  char *xml;
+} HttpServer;
+
+static gboolean
+http_run (GThreadedSocketService *service, GSocketConnection *conn, GObject *source, gpointer data)
+{
+  HttpServer *http = data;
+  g_autoptr(GDataInputStream) in =
+    g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  g_autofree char *request = g_data_input_stream_read_line (in, NULL, NULL, NULL);
+  g_autofree char *reply = NULL;
+  guint i;
+
+  for (i = 0; i < 100; i++)
+    {
+      g_autofree char *header = g_data_input_stream_read_line (in, NULL, NULL, NULL);
+
+      if (header == NULL || *g_strstrip (header) == '\0')
+        break;
+    }
+  if (request != NULL && strstr (request, "/provider/") != NULL)
+    reply = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: %zu\r\n"
+                             "Connection: close\r\n\r\n%s", strlen (http->xml), http->xml);
+  else
+    reply = g_strdup ("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  g_output_stream_write_all (out, reply, strlen (reply), NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+  return TRUE;
+}
+
+static void
+http_start (HttpServer *http, const char *xml)
+{
+  g_autoptr(GError) error = NULL;
+
+  http->xml = g_strdup (xml);
+  http->service = g_threaded_socket_service_new (2);
+  {
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (loopback, 0);
+    g_autoptr(GSocketAddress) bound = NULL;
+
+    g_socket_listener_add_address (G_SOCKET_LISTENER (http->service), addr, G_SOCKET_TYPE_STREAM,
+                                   G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+    g_assert_no_error (error);
+    http->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  }
+  g_signal_connect (http->service, "run", G_CALLBACK (http_run), http);
+  g_socket_service_start (http->service);
+}
+
+static void
+http_stop (HttpServer *http)
+{
+  g_socket_service_stop (http->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (http->service));
+  g_clear_object (&http->service);
+  g_free (http->xml);
+}
+
+/* Discovery with only the provider URL (when @http is given), no DNS, no probes. */
+static TernAutoconfig *
+offline_autoconfig (HttpServer *http)
+{
+  TernAutoconfig *ac = tern_autoconfig_new ();
+  g_autoptr(GResolver) resolver = g_object_new (STUB_TYPE_RESOLVER, NULL);
+  g_autofree char *provider = NULL;
+
+  if (http != NULL)
+    provider = g_strdup_printf ("http://127.0.0.1:%u/provider/{domain}/config-v1.1.xml", http->port);
+  tern_autoconfig_set_urls (ac, provider, NULL, NULL);
+  tern_autoconfig_set_resolver (ac, resolver);
+  tern_autoconfig_clear_probes (ac);
+  tern_autoconfig_set_timeouts (ac, 5000, 2000);
+  return ac;
+}
+
+/* ---- Driving the widgets ---------------------------------------------------- */
+
+static gboolean
+tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs the main loop until @cond holds, or fails the test after the deadline. */
+#define WAIT_UNTIL(cond)                                                          \
+  G_STMT_START {                                                                  \
+    gint64 end_ = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;        \
+    guint tick_ = g_timeout_add (20, tick, NULL);                                 \
+    while (!(cond) && g_get_monotonic_time () < end_)                             \
+      g_main_context_iteration (NULL, TRUE);                                      \
+    g_source_remove (tick_);                                                      \
+    if (!(cond))                                                                  \
+      g_error ("timed out waiting for %s", #cond);                                \
+  } G_STMT_END
+
+static void
+settle (void)
+{
+  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 3;
+  guint t = g_timeout_add (20, tick, NULL);
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (t);
+}
+
+typedef struct { const char *name; GtkWidget *found; } FindData;
+
+static void
+find_cb (GtkWidget *widget, gpointer user_data)
+{
+  FindData *data = user_data;
+  const char *name;
+
+  if (data->found != NULL)
+    return;
+  name = gtk_buildable_get_name (GTK_BUILDABLE (widget));
+  if (g_strcmp0 (name, data->name) == 0)
+    data->found = widget;
+  else if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), find_cb, data);
+}
+
+static GtkWidget *
+find (gpointer root, const char *name)
+{
+  FindData data = { name, NULL };
+
+  gtk_container_forall (GTK_CONTAINER (root), find_cb, &data);
+  if (data.found == NULL)
+    g_error ("no widget %s", name);
+  return data.found;
+}
+
+static void
+set_text (gpointer root, const char *name, const char *text)
+{
+  gtk_entry_set_text (GTK_ENTRY (find (root, name)), text);
+}
+
+static const char *
+label_text (gpointer root, const char *name)
+{
+  return gtk_label_get_text (GTK_LABEL (find (root, name)));
+}
+
+static void
+set_port (gpointer root, const char *name, guint16 port)
+{
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (root, name)), port);
+}
+
+static void
+set_combo (gpointer root, const char *name, const char *id)
+{
+  g_assert_true (gtk_combo_box_set_active_id (GTK_COMBO_BOX (find (root, name)), id));
+}
+
+static void
+next (TernAccountWizard *wizard)
+{
+  GtkWidget *button = find (wizard, "next_button");
+
+  g_assert_true (gtk_widget_is_sensitive (button));
+  gtk_button_clicked (GTK_BUTTON (button));
+}
+
+static void
+screenshot (GtkWidget *widget, const char *name)
+{
+  GdkWindow *window;
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
+  g_autofree char *file = g_strdup_printf ("wizard-%s.png", name);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  g_autoptr(GError) error = NULL;
+
+  WAIT_UNTIL (gtk_widget_get_mapped (widget));
+  settle ();
+  window = gtk_widget_get_window (widget);
+  pixbuf = gdk_pixbuf_get_from_window (window, 0, 0, gdk_window_get_width (window),
+                                       gdk_window_get_height (window));
+  g_assert_nonnull (pixbuf);
+  g_mkdir_with_parents (dir, 0755);
+  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+  g_assert_no_error (error);
+  g_test_message ("screenshot: %s", path);
+}
+
+static gboolean
+test_state_is (TernAccountWizard *wizard, const char *side, const char *state)
+{
+  g_autofree char *name = g_strdup_printf ("%s_test_state", side);
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (find (wizard, name))), state) == 0;
+}
+
+static gboolean
+test_finished (TernAccountWizard *wizard, const char *side)
+{
+  return !test_state_is (wizard, side, "busy");
+}
+
+static TernCertificateDialog *
+find_certificate_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (TERN_IS_CERTIFICATE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* ---- One wizard run ----------------------------------------------------------- */
+
+typedef struct {
+  char *data_dir;
+  TernAccountWizard *wizard;
+  gint64 added_id;
+  gboolean destroyed;
+} Run;
+
+static void
+on_added (TernAccountWizard *wizard, gint64 id, Run *run)
+{
+  run->added_id = id;
+}
+
+static void
+on_destroyed (GtkWidget *widget, Run *run)
+{
+  run->destroyed = TRUE;
+}
+
+static void
+run_start (Run *run, HttpServer *http)
+{
+  g_autoptr(TernAutoconfig) ac = offline_autoconfig (http);
+
+  run->data_dir = g_dir_make_tmp ("tern-wizard-XXXXXX", NULL);
+  g_assert_nonnull (run->data_dir);
+  run->wizard = tern_account_wizard_new (NULL, run->data_dir);
+  g_object_ref_sink (run->wizard);
+  tern_account_wizard_set_autoconfig (run->wizard, ac);
+  g_signal_connect (run->wizard, "account-added", G_CALLBACK (on_added), run);
+  g_signal_connect (run->wizard, "destroy", G_CALLBACK (on_destroyed), run);
+  gtk_widget_show (GTK_WIDGET (run->wizard));
+}
+
+static void
+run_finish (Run *run)
+{
+  g_autofree char *cmd = NULL;
+
+  if (!run->destroyed)
+    gtk_widget_destroy (GTK_WIDGET (run->wizard));
+  /* Let cancelled threads report back before the wizard goes. */
+  settle ();
+  g_object_unref (run->wizard);
+  cmd = g_strdup_printf ("rm -rf '%s'", run->data_dir);
+  g_assert_cmpint (system (cmd), ==, 0);
+  g_free (run->data_dir);
+}
+
+/* Page 1, then page 2 with the lookup finished; returns on page 3. */
+static void
+fill_identity (Run *run, const char *password, const char *shot)
+{
+  set_text (run->wizard, "name_entry", "Alice Liddell");
+  set_text (run->wizard, "email_entry", EMAIL);
+  set_text (run->wizard, "password_entry", password);
+  if (shot != NULL)
+    screenshot (GTK_WIDGET (run->wizard), "1-identity");
+  next (run->wizard);
+  g_assert_cmpstr (tern_account_wizard_get_page (run->wizard), ==, "discovery");
+  WAIT_UNTIL (gtk_widget_is_sensitive (find (run->wizard, "next_button")));
+  if (shot != NULL)
+    screenshot (GTK_WIDGET (run->wizard), shot);
+  next (run->wizard);
+  g_assert_cmpstr (tern_account_wizard_get_page (run->wizard), ==, "protocol");
+}
+
+/* Manual incoming settings on page 4 (from page 3). */
+static void
+fill_incoming (Run *run, const char *host, guint16 port, const char *security, const char *shot)
+{
+  next (run->wizard);
+  g_assert_cmpstr (tern_account_wizard_get_page (run->wizard), ==, "incoming");
+  set_text (run->wizard, "incoming_host_entry", host);
+  set_combo (run->wizard, "incoming_security_combo", security);
+  set_port (run->wizard, "incoming_port_spin", port);
+  set_text (run->wizard, "incoming_user_entry", "alice");
+  if (shot != NULL)
+    screenshot (GTK_WIDGET (run->wizard), shot);
+}
+
+static void
+fill_outgoing (Run *run, const char *host, guint16 port, const char *security, const char *shot)
+{
+  g_assert_cmpstr (tern_account_wizard_get_page (run->wizard), ==, "outgoing");
+  set_text (run->wizard, "outgoing_host_entry", host);
+  set_combo (run->wizard, "outgoing_security_combo", security);
+  set_port (run->wizard, "outgoing_port_spin", port);
+  if (shot != NULL)
+    screenshot (GTK_WIDGET (run->wizard), shot);
+}
+
+/* From page 4 with a failing incoming server: the test page shows @expected. */
+static void
+expect_incoming_failure (Run *run, const char *expected, const char *shot)
+{
+  TernTestServers *s = get_good_servers ();
+
+  next (run->wizard);
+  fill_outgoing (run, "localhost", tern_test_servers_port (s, TERN_TEST_SMTPS), "tls", NULL);
+  next (run->wizard);
+  g_assert_cmpstr (tern_account_wizard_get_page (run->wizard), ==, "test");
+  WAIT_UNTIL (test_finished (run->wizard, "incoming"));
+  g_assert_true (test_state_is (run->wizard, "incoming", "failed"));
+  g_test_message ("incoming: %s", label_text (run->wizard, "incoming_test_label"));
+  g_assert_nonnull (strstr (label_text (run->wizard, "incoming_test_label"), expected));
+  g_assert_true (gtk_widget_get_visible (find (run->wizard, "incoming_fix_button")));
+  WAIT_UNTIL (test_finished (run->wizard, "outgoing"));
+  g_assert_false (gtk_widget_is_sensitive (find (run->wizard, "next_button")));
+  if (shot != NULL)
+    screenshot (GTK_WIDGET (run->wizard), shot);
+}
+
+static TernAccountSettings *
+stored_account (Run *run, gint64 id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStore) store = tern_store_open (run->data_dir, TERN_STORE_OPEN_READ_ONLY, &error);
+  TernAccountSettings *settings;
+
+  g_assert_no_error (error);
+  settings = tern_store_get_account (store, id, &error);
+  g_assert_no_error (error);
+  return settings;
+}
+
+static void
+assert_password_stored (Run *run, const char *account)
+{
+  g_autoptr(TernSecrets) secrets = tern_app_secrets_new (run->data_dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *password = tern_secrets_lookup (secrets, account, TERN_SECRET_INCOMING, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (password, ==, PASSWORD);
+}
+
+/* From the test page with both lines green: page 8, then save. */
+static gint64
+finish (Run *run, const char *shot)
+{
+  WAIT_UNTIL (test_finished (run->wizard, "incoming") && test_finished (run->wizard, "outgoing"));
+  g_test_message ("incoming: %s", label_text (run->wizard, "incoming_test_label"));
+  g_test_message ("outgoing: %s", label_text (run->wizard, "outgoing_test_label"));
+  g_assert_true (test_state_is (run->wizard, "incoming", "ok"));
+  g_assert_true (test_state_is (run->wizard, "outgoing", "ok"));
+  next (run->wizard);
+  g_assert_cmpstr (tern_account_wizard_get_page (run->wizard), ==, "finish");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find (run->wizard, "account_name_entry"))), ==, EMAIL);
+  if (shot != NULL)
+    screenshot (GTK_WIDGET (run->wizard), shot);
+  next (run->wizard);
+  WAIT_UNTIL (run->destroyed);
+  g_assert_cmpint (run->added_id, >, 0);
+  return run->added_id;
+}
+
+static void
+on_changed (TernAccountWizard *wizard, gint64 id, gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+/* ---- Tests ----------------------------------------------------------------------- */
+
+static void
+test_imap_with_discovery (void)
+{
+  TernTestServers *s = get_good_servers ();
+  HttpServer http = { 0 };
+  Run run = { 0 };
+  g_autofree char *xml = g_strdup_printf (
+    "<clientConfig version=\"1.1\"><emailProvider id=\"example.com\">"
+    "<domain>example.com</domain><displayName>Example Mail</displayName>"
+    "<incomingServer type=\"imap\"><hostname>localhost</hostname><port>%u</port>"
+    "<socketType>SSL</socketType><username>%%EMAILLOCALPART%%</username>"
+    "<authentication>password-cleartext</authentication></incomingServer>"
+    "<outgoingServer type=\"smtp\"><hostname>localhost</hostname><port>%u</port>"
+    "<socketType>SSL</socketType><username>%%EMAILLOCALPART%%</username>"
+    "<authentication>password-cleartext</authentication></outgoingServer>"
+    "</emailProvider></clientConfig>",
+    tern_test_servers_port (s, TERN_TEST_IMAPS), tern_test_servers_port (s, TERN_TEST_SMTPS));
+  g_autoptr(TernAccountSettings) settings = NULL;
+  gint64 id;
+
+  if (!tern_test_servers_require_smtp (s))
+    return;
+  http_start (&http, xml);
+  run_start (&run, &http);
+  fill_identity (&run, PASSWORD, "2-discovery-found");
+  g_assert_nonnull (strstr (label_text (run.wizard, "discovery_result"), "published by example.com"));
+  screenshot (GTK_WIDGET (run.wizard), "3-protocol");
+  next (run.wizard);
+  /* Page 4 is filled from the provider's settings. */
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find (run.wizard, "incoming_host_entry"))), ==, "localhost");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find (run.wizard, "incoming_port_spin"))),
+                   ==, tern_test_servers_port (s, TERN_TEST_IMAPS));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find (run.wizard, "incoming_user_entry"))), ==, "alice");
+  screenshot (GTK_WIDGET (run.wizard), "4-incoming");
+  next (run.wizard);
+  g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "outgoing");
+  screenshot (GTK_WIDGET (run.wizard), "6-outgoing");
+  next (run.wizard);
+  WAIT_UNTIL (test_finished (run.wizard, "incoming") && test_finished (run.wizard, "outgoing"));
+  screenshot (GTK_WIDGET (run.wizard), "7-test-ok");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find (run.wizard, "offline_recent_radio")), TRUE);
+  id = finish (&run, "8-finish-imap");
+
+  settings = stored_account (&run, id);
+  g_assert_cmpint (settings->protocol, ==, TERN_PROTOCOL_IMAP);
+  g_assert_cmpstr (settings->email, ==, EMAIL);
+  g_assert_cmpstr (settings->display_name, ==, "Alice Liddell");
+  g_assert_cmpstr (settings->incoming_host, ==, "localhost");
+  g_assert_cmpint (settings->incoming_security, ==, TERN_SECURITY_TLS);
+  g_assert_cmpstr (settings->incoming_user, ==, "alice");
+  g_assert_cmpint (settings->smtp_port, ==, tern_test_servers_port (s, TERN_TEST_SMTPS));
+  g_assert_cmpint (settings->smtp_auth, ==, TERN_SMTP_AUTH_PASSWORD);
+  g_assert_cmpint (settings->offline_days, ==, 90);
+  assert_password_stored (&run, EMAIL);
+
+  /* The accounts dialog lists it; "Change…" opens the same pages, which
+   * test the connection again with the stored password and save. */
+  {
+    TernAccountsDialog *dialog = tern_accounts_dialog_new (NULL, run.data_dir);
+    TernAccountWizard *edit;
+    gboolean changed = FALSE;
+
+    gtk_widget_show (GTK_WIDGET (dialog));
+    WAIT_UNTIL (gtk_list_box_get_row_at_index (GTK_LIST_BOX (find (dialog, "account_list")), 0) != NULL);
+    settle ();
+    screenshot (GTK_WIDGET (dialog), "9-accounts");
+    edit = tern_account_wizard_new_for_account (GTK_WINDOW (dialog), run.data_dir, settings);
+    g_signal_connect (edit, "account-changed", G_CALLBACK (on_changed), &changed);
+    gtk_widget_show (GTK_WIDGET (edit));
+    WAIT_UNTIL (*gtk_entry_get_text (GTK_ENTRY (find (edit, "password_entry"))) != '\0');
+    screenshot (GTK_WIDGET (edit), "10-edit");
+    next (edit);
+    g_assert_cmpstr (tern_account_wizard_get_page (edit), ==, "protocol");
+    next (edit);
+    next (edit);
+    next (edit);
+    g_assert_cmpstr (tern_account_wizard_get_page (edit), ==, "test");
+    WAIT_UNTIL (test_finished (edit, "incoming") && test_finished (edit, "outgoing"));
+    g_assert_true (test_state_is (edit, "incoming", "ok"));
+    g_assert_true (test_state_is (edit, "outgoing", "ok"));
+    next (edit);
+    next (edit);
+    WAIT_UNTIL (changed);
+
+    /* "Remove…" asks first, saying what happens to the local mail. */
+    {
+      GtkListBox *list = GTK_LIST_BOX (find (dialog, "account_list"));
+      GtkMessageDialog *confirm = NULL;
+
+      gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 0));
+      gtk_button_clicked (GTK_BUTTON (find (dialog, "remove_button")));
+      {
+        g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+        for (GList *l = toplevels; l != NULL; l = l->next)
+          if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+            confirm = l->data;
+      }
+      g_assert_nonnull (confirm);
+      screenshot (GTK_WIDGET (confirm), "9-remove-confirm");
+      gtk_dialog_response (GTK_DIALOG (confirm), GTK_RESPONSE_ACCEPT);
+      WAIT_UNTIL (gtk_list_box_get_row_at_index (list, 0) == NULL);
+    }
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TernStore) store = tern_store_open (run.data_dir, TERN_STORE_OPEN_READ_ONLY, &error);
+      g_autoptr(GPtrArray) accounts = tern_store_list_accounts (store, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (accounts->len, ==, 0);
+    }
+    gtk_widget_destroy (GTK_WIDGET (dialog));
+  }
+
+  run_finish (&run);
+  http_stop (&http);
+}
+
+static void
+test_pop3_manual (void)
+{
+  TernTestServers *s = get_good_servers ();
+  Run run = { 0 };
+  g_autoptr(TernAccountSettings) settings = NULL;
+  gint64 id;
+
+  if (!tern_test_servers_require_smtp (s))
+    return;
+  run_start (&run, NULL);
+  fill_identity (&run, PASSWORD, "2-discovery-nothing");
+  g_assert_nonnull (strstr (label_text (run.wizard, "discovery_result"), "No settings were found"));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find (run.wizard, "protocol_pop3_radio")), TRUE);
+  /* The port follows the security choice while it is a default. */
+  next (run.wizard);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find (run.wizard, "incoming_port_spin"))),
+                   ==, 995);
+  set_combo (run.wizard, "incoming_security_combo", "starttls");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find (run.wizard, "incoming_port_spin"))),
+                   ==, 110);
+  /* "Not encrypted" needs the explicit confirmation. */
+  set_text (run.wizard, "incoming_host_entry", "localhost");
+  set_combo (run.wizard, "incoming_security_combo", "none");
+  g_assert_true (gtk_widget_get_visible (find (run.wizard, "incoming_plain_check")));
+  g_assert_false (gtk_widget_is_sensitive (find (run.wizard, "next_button")));
+  screenshot (GTK_WIDGET (run.wizard), "4-incoming-unencrypted");
+  gtk_button_clicked (GTK_BUTTON (find (run.wizard, "back_button")));
+
+  fill_incoming (&run, "localhost", tern_test_servers_port (s, TERN_TEST_POP3S), "tls", NULL);
+  next (run.wizard);
+  g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "retention");
+  screenshot (GTK_WIDGET (run.wizard), "5-retention");
+  set_port (run.wizard, "retention_days_spin", 30);
+  next (run.wizard);
+  fill_outgoing (&run, "localhost", tern_test_servers_port (s, TERN_TEST_SUBMISSION), "starttls", NULL);
+  set_combo (run.wizard, "outgoing_auth_combo", "other");
+  screenshot (GTK_WIDGET (run.wizard), "6-outgoing-other-login");
+  set_combo (run.wizard, "outgoing_auth_combo", "same");
+  next (run.wizard);
+  id = finish (&run, "8-finish-pop3");
+
+  settings = stored_account (&run, id);
+  g_assert_cmpint (settings->protocol, ==, TERN_PROTOCOL_POP3);
+  g_assert_cmpint (settings->incoming_port, ==, tern_test_servers_port (s, TERN_TEST_POP3S));
+  g_assert_cmpint (settings->smtp_security, ==, TERN_SECURITY_STARTTLS);
+  g_assert_true (settings->pop3_leave_on_server);
+  g_assert_cmpint (settings->pop3_delete_after_days, ==, 30);
+  g_assert_true (settings->pop3_delete_when_deleted_here);
+  assert_password_stored (&run, EMAIL);
+  run_finish (&run);
+}
+
+static void
+test_wrong_password (void)
+{
+  TernTestServers *s = get_good_servers ();
+  Run run = { 0 };
+
+  if (!tern_test_servers_require_smtp (s))
+    return;
+  run_start (&run, NULL);
+  fill_identity (&run, "not-the-password", NULL);
+  fill_incoming (&run, "localhost", tern_test_servers_port (s, TERN_TEST_IMAPS), "tls", NULL);
+  expect_incoming_failure (&run, "did not accept the user name or the password", "7-test-wrong-password");
+  /* "Change…" goes back to the password. */
+  gtk_button_clicked (GTK_BUTTON (find (run.wizard, "incoming_fix_button")));
+  g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "identity");
+  g_assert_true (gtk_widget_has_focus (find (run.wizard, "password_entry")));
+  run_finish (&run);
+}
+
+static void
+test_host_not_found (void)
+{
+  Run run = { 0 };
+
+  run_start (&run, NULL);
+  fill_identity (&run, PASSWORD, NULL);
+  fill_incoming (&run, "no-such-host.invalid", 993, "tls", NULL);
+  expect_incoming_failure (&run, "There is no server called “no-such-host.invalid”", "7-test-host-not-found");
+  run_finish (&run);
+}
+
+static guint16
+closed_port (void)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) addr = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Bound but never listening: connections to it are refused. */
+  g_socket_bind (socket, addr, FALSE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+}
+
+static void
+test_connection_refused (void)
+{
+  Run run = { 0 };
+
+  run_start (&run, NULL);
+  fill_identity (&run, PASSWORD, NULL);
+  fill_incoming (&run, "127.0.0.1", closed_port (), "tls", NULL);
+  expect_incoming_failure (&run, "refused the connection", NULL);
+  run_finish (&run);
+}
+
+static void
+test_no_starttls (void)
+{
+  TernTestServersOptions opts = { .no_tls = TRUE, .no_smtp = TRUE };
+  g_autoptr(TernTestServers) s = start_servers (&opts);
+  Run run = { 0 };
+
+  run_start (&run, NULL);
+  fill_identity (&run, PASSWORD, NULL);
+  fill_incoming (&run, "localhost", tern_test_servers_port (s, TERN_TEST_IMAP), "starttls", NULL);
+  expect_incoming_failure (&run, "does not offer to encrypt", "7-test-no-starttls");
+  run_finish (&run);
+}
+
+static void
+test_untrusted_certificate (void)
+{
+  TernTestServersOptions opts = { .cert = TERN_TEST_CERT_SELF_SIGNED };
+  g_autoptr(TernTestServers) s = start_servers (&opts);
+  g_autoptr(TernAccountSettings) settings = NULL;
+  TernCertificateDialog *dialog;
+  Run run = { 0 };
+  gint64 id;
+
+  if (!tern_test_servers_require_smtp (s))
+    return;
+  run_start (&run, NULL);
+  fill_identity (&run, PASSWORD, NULL);
+  fill_incoming (&run, "localhost", tern_test_servers_port (s, TERN_TEST_IMAPS), "tls", NULL);
+  next (run.wizard);
+  fill_outgoing (&run, "localhost", tern_test_servers_port (s, TERN_TEST_SMTPS), "tls", NULL);
+  next (run.wizard);
+  WAIT_UNTIL (find_certificate_dialog () != NULL);
+  dialog = find_certificate_dialog ();
+  g_assert_nonnull (tern_certificate_dialog_get_info (dialog)->sha256);
+  g_assert_nonnull (strstr (label_text (dialog, "fingerprint_label"),
+                            tern_certificate_dialog_get_info (dialog)->sha256));
+  g_assert_cmpstr (label_text (dialog, "problems_label"), !=, "");
+  screenshot (GTK_WIDGET (dialog), "7-certificate-dialog");
+  g_assert_true (test_state_is (run.wizard, "incoming", "failed"));
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  /* SMTP may present the same certificate (answered with the first) or
+   * ask again: trust every dialog that comes up until both lines settle. */
+  {
+    gint64 end = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
+
+    while (g_get_monotonic_time () < end
+           && !(test_state_is (run.wizard, "incoming", "ok") && test_state_is (run.wizard, "outgoing", "ok")))
+      {
+        TernCertificateDialog *again = find_certificate_dialog ();
+
+        if (again != NULL)
+          gtk_dialog_response (GTK_DIALOG (again), GTK_RESPONSE_ACCEPT);
+        settle ();
+      }
+  }
+  id = finish (&run, NULL);
+  settings = stored_account (&run, id);
+  g_assert_nonnull (settings->incoming_cert_sha256);
+  g_assert_nonnull (settings->smtp_cert_sha256);
+  run_finish (&run);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  const char *ca_file;
+  int status;
+
+  /* Every server instance shares the process's throwaway CA; our TLS layer
+   * trusts it through this variable (set before any thread starts). */
+  ca_file = tern_test_certs_ca_file (&error);
+  g_assert_no_error (error);
+  g_setenv ("TERN_EXTRA_CA_FILE", ca_file, TRUE);
+  g_setenv ("TERN_PASSWORD_STORE", "file", TRUE);
+  gtk_test_init (&argc, &argv, NULL);
+  {
+    /* The application's stylesheet, as TernApplication loads it. */
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/io/github/ternmail/Tern/tern.css");
+    gtk_style_context_add_provider_for_screen (gdk_screen_get_default (), GTK_STYLE_PROVIDER (css),
+                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+  g_test_add_func ("/app/wizard/imap-with-discovery", test_imap_with_discovery);
+  g_test_add_func ("/app/wizard/pop3-manual", test_pop3_manual);
+  g_test_add_func ("/app/wizard/wrong-password", test_wrong_password);
+  g_test_add_func ("/app/wizard/host-not-found", test_host_not_found);
+  g_test_add_func ("/app/wizard/connection-refused", test_connection_refused);
+  g_test_add_func ("/app/wizard/no-starttls", test_no_starttls);
+  g_test_add_func ("/app/wizard/untrusted-certificate", test_untrusted_certificate);
+  status = g_test_run ();
+  g_clear_pointer (&good_servers, tern_test_servers_free);
+  return status;
+}
