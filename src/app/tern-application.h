@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "tern-store.h"
+
 G_BEGIN_DECLS
 
 #define TERN_TYPE_APPLICATION (tern_application_get_type ())
@@ -13,5 +15,9 @@ TernApplication *tern_application_new (void);
 /* The directory holding accounts and the mail cache: --data-dir, else
  * $TERN_DATA_DIR, else $XDG_DATA_HOME/tern. */
 const char *tern_application_get_data_dir (TernApplication *self);
+
+/* The application's connection to the mail store in the data directory,
+ * opened (and created) on first use; owned by the application. */
+TernStore *tern_application_get_store (TernApplication *self, GError **error);
 
 G_END_DECLS
