@@ -469,8 +469,8 @@ set_entry_addresses (GtkEntry *entry, GPtrArray *list)
   gtk_entry_set_text (entry, text != NULL ? text : "");
 }
 
-void
-tern_composer_set_message (TernComposer *self, const TernOutgoingMessage *msg)
+static void
+fill_fields (TernComposer *self, const TernOutgoingMessage *msg)
 {
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->body_view);
   GtkTextIter start;
@@ -516,6 +516,15 @@ tern_composer_set_message (TernComposer *self, const TernOutgoingMessage *msg)
     gtk_header_bar_set_title (self->header_bar, subject);
   }
   self->loading = FALSE;
+}
+
+void
+tern_composer_set_message (TernComposer *self, const TernOutgoingMessage *msg)
+{
+  g_return_if_fail (TERN_IS_COMPOSER (self));
+  fill_fields (self, msg);
+  /* From outside (a test, a script), this is an edit like any other. */
+  mark_changed (self);
 }
 
 static void
@@ -707,6 +716,13 @@ tern_composer_dispose (GObject *object)
   TernComposer *self = TERN_COMPOSER (object);
 
   g_clear_handle_id (&self->autosave_id, g_source_remove);
+#ifdef HAVE_GSPELL
+  /* gspell re-creates its checker when the view drops its buffer during
+   * destruction and crashes on the half-destroyed view: turn it off first. */
+  if (self->body_view != NULL)
+    gspell_text_view_set_inline_spell_checking (
+        gspell_text_view_get_from_gtk_text_view (self->body_view), FALSE);
+#endif
   G_OBJECT_CLASS (tern_composer_parent_class)->dispose (object);
 }
 
@@ -823,7 +839,7 @@ tern_composer_new_from_message (GtkApplication *app, TernStore *store, gint64 me
     return NULL;
   self = composer_new (app, store);
   self->origin = origin;
-  tern_composer_set_message (self, msg);
+  fill_fields (self, msg);
   return self;
 }
 
@@ -840,7 +856,7 @@ tern_composer_new_for_draft (GtkApplication *app, TernStore *store, gint64 draft
   self = composer_new (app, store);
   self->origin = origin;
   self->draft_id = draft_id;
-  tern_composer_set_message (self, msg);
+  fill_fields (self, msg);
   return self;
 }
 
@@ -854,7 +870,7 @@ tern_composer_new_for_mailto (TernApplication *app, const char *uri)
 
   if (msg == NULL)
     {
-      g_warning ("Ignoring a link: %s", error->message);
+      g_message ("Ignoring a link: %s", error->message);
       return NULL;
     }
   store = tern_application_get_store (app, &error);
@@ -864,7 +880,7 @@ tern_composer_new_for_mailto (TernApplication *app, const char *uri)
       return NULL;
     }
   self = composer_new (GTK_APPLICATION (app), store);
-  tern_composer_set_message (self, msg);
+  fill_fields (self, msg);
   gtk_window_present (GTK_WINDOW (self));
   return self;
 }

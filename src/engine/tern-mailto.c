@@ -24,8 +24,10 @@ decode_component (const char *text, gsize len, gboolean multiline)
       if (text[i] == '%' && i + 2 < len && g_ascii_isxdigit (text[i + 1]) &&
           g_ascii_isxdigit (text[i + 2]))
         {
-          g_string_append_c (raw, (char) (g_ascii_xdigit_value (text[i + 1]) * 16 +
-                                          g_ascii_xdigit_value (text[i + 2])));
+          char c = (char) (g_ascii_xdigit_value (text[i + 1]) * 16 +
+                           g_ascii_xdigit_value (text[i + 2]));
+          if (c != '\0')   /* a NUL would cut the string short later */
+            g_string_append_c (raw, c);
           i += 2;
         }
       else
