@@ -508,7 +508,17 @@ test_draft_save_and_reopen (Fixture *f, gconstpointer data)
   g_free (msg->body);
   msg->body = g_strdup ("Third version");
   tern_composer_set_message (composer, msg);
-  gtk_window_close (GTK_WINDOW (composer));   /* closing saves */
+  show_and_draw (GTK_WIDGET (composer));
+  {
+    gpointer alive = composer;
+    gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    g_object_add_weak_pointer (G_OBJECT (composer), &alive);
+    gtk_window_close (GTK_WINDOW (composer));   /* closing saves */
+    while (alive != NULL && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_null (alive);
+  }
   {
     g_autoptr(GPtrArray) ops = tern_store_list_ops (f->store, f->account_id, NULL);
     guint deletes = 0;
