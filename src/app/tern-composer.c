@@ -124,6 +124,11 @@ mark_changed (TernComposer *self)
 static void
 on_field_changed (TernComposer *self)
 {
+  const char *subject = gtk_entry_get_text (self->subject_entry);
+
+  /* The window title follows the subject, so the task switcher tells
+   * several open composers apart. */
+  gtk_header_bar_set_title (self->header_bar, *subject != '\0' ? subject : _("New Message"));
   mark_changed (self);
 }
 
