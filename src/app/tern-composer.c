@@ -869,15 +869,26 @@ TernComposer *
 tern_composer_new_for_mailto (TernApplication *app, const char *uri)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TernOutgoingMessage) msg = tern_mailto_parse (uri, &error);
+  g_autoptr(TernMailto) link = tern_mailto_parse (uri, &error);
+  g_autoptr(TernOutgoingMessage) msg = NULL;
   TernStore *store;
   TernComposer *self;
 
-  if (msg == NULL)
+  if (link == NULL)
     {
       g_message ("Ignoring a link: %s", error->message);
       return NULL;
     }
+  msg = tern_outgoing_message_new ();
+  for (guint i = 0; i < link->to->len; i++)
+    g_ptr_array_add (msg->to, tern_address_copy (g_ptr_array_index (link->to, i)));
+  for (guint i = 0; i < link->cc->len; i++)
+    g_ptr_array_add (msg->cc, tern_address_copy (g_ptr_array_index (link->cc, i)));
+  for (guint i = 0; i < link->bcc->len; i++)
+    g_ptr_array_add (msg->bcc, tern_address_copy (g_ptr_array_index (link->bcc, i)));
+  msg->subject = g_strdup (link->subject);
+  msg->body = g_strdup (link->body);
+  msg->in_reply_to = g_strdup (link->in_reply_to);
   store = tern_application_get_store (app, &error);
   if (store == NULL)
     {
