@@ -10,6 +10,7 @@
 #include "tern-accounts-dialog.h"
 #include "tern-application.h"
 #include "tern-store.h"
+#include "tern-composer.h"
 #include "tern-window.h"
 
 enum { SIGNAL_ACCOUNT_ADDED, N_SIGNALS };
@@ -19,6 +20,7 @@ struct _TernApplication
 {
   GtkApplication parent_instance;
   char *data_dir;
+  TernStore *store;   /* opened on first use */
 };
 
 G_DEFINE_FINAL_TYPE (TernApplication, tern_application, GTK_TYPE_APPLICATION)
@@ -183,8 +185,20 @@ tern_application_open (GApplication  *app,
                        int            n_files,
                        const char    *hint)
 {
-  /* mailto: URIs arrive here; the composer takes them once it exists. */
-  tern_application_activate (app);
+  /* mailto: links (the desktop's mail handler) open a composer each; any
+   * other file just brings up the main window. */
+  gboolean composed = FALSE;
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+
+      if (g_file_has_uri_scheme (files[i], "mailto") &&
+          tern_composer_new_for_mailto (TERN_APPLICATION (app), uri) != NULL)
+        composed = TRUE;
+    }
+  if (!composed)
+    tern_application_activate (app);
 }
 
 static void
@@ -193,6 +207,7 @@ tern_application_finalize (GObject *object)
   TernApplication *self = TERN_APPLICATION (object);
 
   g_free (self->data_dir);
+  g_clear_object (&self->store);
   G_OBJECT_CLASS (tern_application_parent_class)->finalize (object);
 }
 
@@ -236,4 +251,13 @@ tern_application_get_data_dir (TernApplication *self)
 {
   g_return_val_if_fail (TERN_IS_APPLICATION (self), NULL);
   return self->data_dir;
+}
+
+TernStore *
+tern_application_get_store (TernApplication *self, GError **error)
+{
+  g_return_val_if_fail (TERN_IS_APPLICATION (self), NULL);
+  if (self->store == NULL)
+    self->store = tern_store_open (self->data_dir, TERN_STORE_OPEN_WRITER, error);
+  return self->store;
 }

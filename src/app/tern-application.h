@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "tern-store.h"
+
 G_BEGIN_DECLS
 
 #define TERN_TYPE_APPLICATION (tern_application_get_type ())
@@ -18,5 +20,8 @@ const char *tern_application_get_data_dir (TernApplication *self);
  * as the application's "account-added (gint64 id)". Also reachable as the
  * actions app.accounts (accounts dialog) and win.add-account. */
 void tern_application_open_account_wizard (TernApplication *self, GtkWindow *parent);
+/* The application's connection to the mail store in the data directory,
+ * opened (and created) on first use; owned by the application. */
+TernStore *tern_application_get_store (TernApplication *self, GError **error);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
  */
 #include <glib/gi18n.h>
 
+#include "tern-composer.h"
 #include "tern-resources.h"
 #include "tern-window.h"
 
@@ -22,6 +23,22 @@ struct _TernWindow
 };
 
 G_DEFINE_FINAL_TYPE (TernWindow, tern_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static void
+compose_action (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  TernWindow *self = data;
+  TernApplication *app = TERN_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr(GError) error = NULL;
+  TernStore *store = tern_application_get_store (app, &error);
+
+  if (store == NULL)
+    {
+      g_warning ("Cannot open the mail store: %s", error->message);
+      return;
+    }
+  gtk_window_present (GTK_WINDOW (tern_composer_new (GTK_APPLICATION (app), store)));
+}
 
 static void
 tern_window_class_init (TernWindowClass *klass)
@@ -51,7 +68,8 @@ add_account_activated (GSimpleAction *action, GVariant *parameter, gpointer user
                                         window);
 }
 
-static const GActionEntry win_actions[] = {
+static const GActionEntry window_actions[] = {
+  { .name = "compose", .activate = compose_action },
   { .name = "add-account", .activate = add_account_activated },
 };
 
@@ -59,7 +77,8 @@ static void
 tern_window_init (TernWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions, G_N_ELEMENTS (win_actions), self);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions,
+                                   G_N_ELEMENTS (window_actions), self);
 }
 
 TernWindow *

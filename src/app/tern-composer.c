@@ -1,0 +1,902 @@
+/* tern-composer.c: the composer window (ui/tern-composer.ui).
+ *
+ * The fields are the truth while the window is open; tern_composer_get_message()
+ * turns them into a TernOutgoingMessage for the draft and for sending.
+ */
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "tern-config.h"
+#include "tern-address-book.h"
+#include "tern-compose-check.h"
+#include "tern-composer.h"
+#include "tern-mailto.h"
+#include "tern-resources.h"
+#ifdef HAVE_GSPELL
+#include <gspell/gspell.h>
+#endif
+
+#define SEND_ANYWAY 1
+#define MAX_COMPLETIONS 2000
+
+/* One attached file: a path on disk, or bytes (from a draft or forward). */
+typedef struct {
+  char *name;
+  char *content_type;
+  char *path;
+  GBytes *data;
+  guint64 size;
+} Attachment;
+
+static void
+attachment_free (Attachment *a)
+{
+  g_free (a->name);
+  g_free (a->content_type);
+  g_free (a->path);
+  g_clear_pointer (&a->data, g_bytes_unref);
+  g_free (a);
+}
+
+struct _TernComposer
+{
+  GtkApplicationWindow parent_instance;
+
+  GtkHeaderBar *header_bar;
+  GtkInfoBar *attach_warning;
+  GtkInfoBar *size_warning;
+  GtkLabel *size_label;
+  GtkInfoBar *error_bar;
+  GtkLabel *error_label;
+  GtkComboBoxText *from_combo;
+  GtkEntry *to_entry;
+  GtkEntry *cc_entry;
+  GtkEntry *bcc_entry;
+  GtkEntry *subject_entry;
+  GtkTextView *body_view;
+  GtkListBox *attachment_list;
+
+  TernStore *store;
+  GPtrArray *accounts;          /* TernAccountSettings, in combo order */
+  GPtrArray *attachments;       /* Attachment */
+  GtkListStore *completions;    /* display, shared by the three entries */
+  TernComposeOrigin *origin;
+  char *in_reply_to;
+  GPtrArray *references;        /* char * */
+  gint64 draft_id;
+  gint64 outbox_id;
+  guint64 size_limit;
+  guint autosave_id;
+  gboolean dirty;
+  gboolean loading;             /* filling fields: not a user change */
+  gboolean sent;
+};
+
+G_DEFINE_FINAL_TYPE (TernComposer, tern_composer, GTK_TYPE_APPLICATION_WINDOW)
+
+/* ---- errors ---- */
+
+static void
+show_error (TernComposer *self, const char *what, const GError *error)
+{
+  g_autofree char *text = error != NULL ? g_strdup_printf ("%s %s", what, error->message)
+                                        : g_strdup (what);
+
+  gtk_label_set_text (self->error_label, text);
+  gtk_widget_show (GTK_WIDGET (self->error_bar));
+}
+
+const char *
+tern_composer_get_error (TernComposer *self)
+{
+  g_return_val_if_fail (TERN_IS_COMPOSER (self), NULL);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->error_bar)))
+    return NULL;
+  return gtk_label_get_text (self->error_label);
+}
+
+/* ---- autosave ---- */
+
+static gboolean
+autosave_cb (gpointer data)
+{
+  TernComposer *self = data;
+  g_autoptr(GError) error = NULL;
+
+  self->autosave_id = 0;
+  if (tern_composer_save_draft (self, &error) == 0 && error != NULL)
+    show_error (self, _("The draft could not be saved."), error);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+mark_changed (TernComposer *self)
+{
+  if (self->loading || self->sent)
+    return;
+  self->dirty = TRUE;
+  /* Restart the timer: save once the user pauses, not on every key. */
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+  self->autosave_id = g_timeout_add_seconds (TERN_COMPOSER_AUTOSAVE_SECONDS, autosave_cb, self);
+}
+
+static void
+on_field_changed (TernComposer *self)
+{
+  const char *subject = gtk_entry_get_text (self->subject_entry);
+
+  /* The window title follows the subject, so the task switcher tells
+   * several open composers apart. */
+  gtk_header_bar_set_title (self->header_bar, *subject != '\0' ? subject : _("New Message"));
+  mark_changed (self);
+}
+
+gboolean
+tern_composer_has_pending_save (TernComposer *self)
+{
+  return self->autosave_id != 0;
+}
+
+/* ---- accounts ---- */
+
+static void
+load_accounts (TernComposer *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  self->accounts = tern_store_list_accounts (self->store, &error);
+  if (self->accounts == NULL)
+    {
+      self->accounts = g_ptr_array_new ();
+      show_error (self, _("Your accounts could not be read."), error);
+      return;
+    }
+  for (guint i = 0; i < self->accounts->len; i++)
+    {
+      TernAccountSettings *acc = g_ptr_array_index (self->accounts, i);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, acc->id);
+      TernAddress who = { acc->display_name ? acc->display_name : "", acc->email ? acc->email : "" };
+      g_autofree char *display = tern_address_to_display (&who);
+      g_autofree char *label = g_strdup_printf ("%s  (%s)", display, acc->name);
+
+      gtk_combo_box_text_append (self->from_combo, id, label);
+    }
+  if (self->accounts->len > 0)
+    gtk_combo_box_set_active (GTK_COMBO_BOX (self->from_combo), 0);
+  else
+    show_error (self, _("Add a mail account before writing a message."), NULL);
+}
+
+static TernAccountSettings *
+current_account (TernComposer *self)
+{
+  int i = gtk_combo_box_get_active (GTK_COMBO_BOX (self->from_combo));
+
+  if (i < 0 || (guint) i >= self->accounts->len)
+    return NULL;
+  return g_ptr_array_index (self->accounts, i);
+}
+
+gint64
+tern_composer_get_account_id (TernComposer *self)
+{
+  TernAccountSettings *acc = current_account (self);
+  return acc != NULL ? acc->id : 0;
+}
+
+static void
+select_account_by_address (TernComposer *self, const char *address)
+{
+  for (guint i = 0; address != NULL && i < self->accounts->len; i++)
+    {
+      TernAccountSettings *acc = g_ptr_array_index (self->accounts, i);
+      if (acc->email != NULL && g_ascii_strcasecmp (acc->email, address) == 0)
+        {
+          gtk_combo_box_set_active (GTK_COMBO_BOX (self->from_combo), (int) i);
+          return;
+        }
+    }
+}
+
+/* ---- address completion ---- */
+
+/* The address being typed: the text after the last comma. */
+static const char *
+last_token (const char *text)
+{
+  const char *comma = strrchr (text, ',');
+  const char *p = comma != NULL ? comma + 1 : text;
+
+  while (*p == ' ')
+    p++;
+  return p;
+}
+
+static gboolean
+completion_match (GtkEntryCompletion *completion, const char *key, GtkTreeIter *iter,
+                  gpointer data)
+{
+  GtkEntry *entry = GTK_ENTRY (gtk_entry_completion_get_entry (completion));
+  TernAddressBookEntry e = { 0 };
+  g_autofree char *display = NULL;
+  const char *prefix = last_token (gtk_entry_get_text (entry));
+  gboolean ok;
+
+  if (strlen (prefix) < 1)
+    return FALSE;
+  gtk_tree_model_get (gtk_entry_completion_get_model (completion), iter,
+                      0, &display, 1, &e.name, 2, &e.address, -1);
+  ok = tern_address_book_entry_matches (&e, prefix);
+  g_free (e.name);
+  g_free (e.address);
+  return ok;
+}
+
+static gboolean
+on_completion_selected (GtkEntryCompletion *completion, GtkTreeModel *model, GtkTreeIter *iter,
+                        gpointer data)
+{
+  GtkEntry *entry = GTK_ENTRY (gtk_entry_completion_get_entry (completion));
+  const char *text = gtk_entry_get_text (entry);
+  const char *token = last_token (text);
+  g_autofree char *display = NULL;
+  g_autofree char *head = g_strndup (text, token - text);
+  g_autofree char *result = NULL;
+
+  gtk_tree_model_get (model, iter, 0, &display, -1);
+  result = g_strconcat (head, display, ", ", NULL);
+  gtk_entry_set_text (entry, result);
+  gtk_editable_set_position (GTK_EDITABLE (entry), -1);
+  return TRUE;
+}
+
+static void
+setup_completion (TernComposer *self)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ranked = tern_address_book_rank (self->store, &error);
+  GtkEntry *entries[] = { self->to_entry, self->cc_entry, self->bcc_entry };
+
+  self->completions = gtk_list_store_new (3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  if (ranked == NULL)
+    g_warning ("Address completion is not available: %s", error->message);
+  /* Rank order is kept: the completion popup lists matches in model order. */
+  for (guint i = 0; ranked != NULL && i < ranked->len && i < MAX_COMPLETIONS; i++)
+    {
+      TernAddressBookEntry *e = g_ptr_array_index (ranked, i);
+      g_autofree char *display = tern_address_book_entry_to_display (e);
+
+      gtk_list_store_insert_with_values (self->completions, NULL, -1, 0, display, 1, e->name,
+                                         2, e->address, -1);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
+    {
+      g_autoptr(GtkEntryCompletion) c = gtk_entry_completion_new ();
+
+      gtk_entry_completion_set_model (c, GTK_TREE_MODEL (self->completions));
+      gtk_entry_completion_set_text_column (c, 0);
+      gtk_entry_completion_set_match_func (c, completion_match, NULL, NULL);
+      gtk_entry_completion_set_popup_set_width (c, TRUE);
+      g_signal_connect (c, "match-selected", G_CALLBACK (on_completion_selected), NULL);
+      gtk_entry_set_completion (entries[i], c);
+    }
+}
+
+/* ---- attachments ---- */
+
+static guint64
+attachments_total (TernComposer *self)
+{
+  guint64 total = 0;
+
+  for (guint i = 0; i < self->attachments->len; i++)
+    total += ((Attachment *) g_ptr_array_index (self->attachments, i))->size;
+  return total;
+}
+
+static void
+update_size_warning (TernComposer *self)
+{
+  guint64 limit = self->size_limit ? self->size_limit : TERN_COMPOSE_DEFAULT_SIZE_LIMIT;
+  guint64 size = tern_compose_encoded_size (attachments_total (self));
+
+  if (size > limit)
+    {
+      g_autofree char *have = g_format_size (size);
+      g_autofree char *max = g_format_size (limit);
+      g_autofree char *text = g_strdup_printf (
+          _("The attachments make this message about %s; the mail server accepts at most %s. "
+            "It will probably be refused: share large files by link instead."), have, max);
+
+      gtk_label_set_text (self->size_label, text);
+      gtk_widget_show (GTK_WIDGET (self->size_warning));
+    }
+  else
+    gtk_widget_hide (GTK_WIDGET (self->size_warning));
+}
+
+gboolean
+tern_composer_is_size_warning_shown (TernComposer *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->size_warning));
+}
+
+void
+tern_composer_set_size_limit (TernComposer *self, guint64 limit)
+{
+  self->size_limit = limit;
+  update_size_warning (self);
+}
+
+static void rebuild_attachment_list (TernComposer *self);
+
+static void
+on_remove_attachment (GtkButton *button, TernComposer *self)
+{
+  Attachment *a = g_object_get_data (G_OBJECT (button), "attachment");
+
+  g_ptr_array_remove (self->attachments, a);
+  rebuild_attachment_list (self);
+  mark_changed (self);
+}
+
+static GtkWidget *
+attachment_row (TernComposer *self, Attachment *a)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *icon = gtk_image_new_from_icon_name ("mail-attachment-symbolic", GTK_ICON_SIZE_MENU);
+  GtkWidget *name = gtk_label_new (a->name);
+  g_autofree char *size_text = g_format_size (a->size);
+  GtkWidget *size = gtk_label_new (size_text);
+  GtkWidget *remove = gtk_button_new_from_icon_name ("list-remove-symbolic", GTK_ICON_SIZE_MENU);
+  g_autofree char *remove_name = g_strdup_printf (_("Remove %s"), a->name);
+
+  gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_xalign (GTK_LABEL (name), 0);
+  gtk_widget_set_hexpand (name, TRUE);
+  gtk_style_context_add_class (gtk_widget_get_style_context (size), "dim-label");
+  gtk_button_set_relief (GTK_BUTTON (remove), GTK_RELIEF_NONE);
+  gtk_widget_set_tooltip_text (remove, remove_name);
+  atk_object_set_name (gtk_widget_get_accessible (remove), remove_name);
+  g_object_set_data (G_OBJECT (remove), "attachment", a);
+  g_signal_connect (remove, "clicked", G_CALLBACK (on_remove_attachment), self);
+  g_object_set (box, "margin-start", 12, "margin-end", 12, "margin-top", 2, "margin-bottom", 2,
+                NULL);
+  gtk_container_add (GTK_CONTAINER (box), icon);
+  gtk_container_add (GTK_CONTAINER (box), name);
+  gtk_container_add (GTK_CONTAINER (box), size);
+  gtk_container_add (GTK_CONTAINER (box), remove);
+  gtk_widget_show_all (box);
+  return box;
+}
+
+static void
+rebuild_attachment_list (TernComposer *self)
+{
+  g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (self->attachment_list));
+
+  for (GList *l = children; l != NULL; l = l->next)
+    gtk_widget_destroy (l->data);
+  for (guint i = 0; i < self->attachments->len; i++)
+    gtk_container_add (GTK_CONTAINER (self->attachment_list),
+                       attachment_row (self, g_ptr_array_index (self->attachments, i)));
+  gtk_widget_set_visible (GTK_WIDGET (self->attachment_list), self->attachments->len > 0);
+  update_size_warning (self);
+}
+
+void
+tern_composer_add_attachment (TernComposer *self, GFile *file)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileInfo) info = g_file_query_info (file,
+      G_FILE_ATTRIBUTE_STANDARD_DISPLAY_NAME "," G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+      G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_CONTENT_TYPE,
+      G_FILE_QUERY_INFO_NONE, NULL, &error);
+  g_autofree char *path = g_file_get_path (file);
+  Attachment *a;
+
+  if (info == NULL || path == NULL)
+    {
+      show_error (self, _("The file cannot be attached."), error);
+      return;
+    }
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_autofree char *msg = g_strdup_printf (_("“%s” is not a file and cannot be attached."),
+                                              g_file_info_get_display_name (info));
+      show_error (self, msg, NULL);
+      return;
+    }
+  a = g_new0 (Attachment, 1);
+  a->name = g_strdup (g_file_info_get_display_name (info));
+  a->path = g_steal_pointer (&path);
+  a->size = g_file_info_get_size (info);
+  if (g_file_info_get_content_type (info) != NULL)
+    a->content_type = g_content_type_get_mime_type (g_file_info_get_content_type (info));
+  g_ptr_array_add (self->attachments, a);
+  rebuild_attachment_list (self);
+  mark_changed (self);
+}
+
+guint
+tern_composer_get_n_attachments (TernComposer *self)
+{
+  return self->attachments->len;
+}
+
+static void
+on_file_chooser_response (GtkNativeDialog *dialog, int response, TernComposer *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GSList) files = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (dialog));
+      for (GSList *l = files; l != NULL; l = l->next)
+        tern_composer_add_attachment (self, l->data);
+      g_slist_free_full (g_steal_pointer (&files), g_object_unref);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+attach_action (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  TernComposer *self = data;
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (
+      _("Attach Files"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN, _("_Attach"), NULL);
+
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_file_chooser_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+on_drag_data_received (GtkWidget *widget, GdkDragContext *context, int x, int y,
+                       GtkSelectionData *data, guint info, guint time, TernComposer *self)
+{
+  g_auto(GStrv) uris = gtk_selection_data_get_uris (data);
+
+  for (guint i = 0; uris != NULL && uris[i] != NULL; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_uri (uris[i]);
+      tern_composer_add_attachment (self, file);
+    }
+  gtk_drag_finish (context, uris != NULL, FALSE, time);
+}
+
+/* ---- message <-> fields ---- */
+
+static void
+set_entry_addresses (GtkEntry *entry, GPtrArray *list)
+{
+  g_autofree char *text = list != NULL && list->len > 0 ? tern_address_list_to_display (list) : NULL;
+
+  gtk_entry_set_text (entry, text != NULL ? text : "");
+}
+
+static void
+fill_fields (TernComposer *self, const TernOutgoingMessage *msg)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->body_view);
+  GtkTextIter start;
+
+  self->loading = TRUE;
+  select_account_by_address (self, msg->from_address);
+  set_entry_addresses (self->to_entry, msg->to);
+  set_entry_addresses (self->cc_entry, msg->cc);
+  set_entry_addresses (self->bcc_entry, msg->bcc);
+  gtk_entry_set_text (self->subject_entry, msg->subject ? msg->subject : "");
+  gtk_text_buffer_set_text (buffer, msg->body ? msg->body : "", -1);
+  /* Replies start above the quote. */
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  gtk_text_buffer_place_cursor (buffer, &start);
+  g_free (self->in_reply_to);
+  self->in_reply_to = g_strdup (msg->in_reply_to);
+  g_ptr_array_set_size (self->references, 0);
+  for (guint i = 0; msg->references != NULL && i < msg->references->len; i++)
+    g_ptr_array_add (self->references, g_strdup (g_ptr_array_index (msg->references, i)));
+  g_ptr_array_set_size (self->attachments, 0);
+  for (guint i = 0; msg->attachments != NULL && i < msg->attachments->len; i++)
+    {
+      TernOutgoingAttachment *src = g_ptr_array_index (msg->attachments, i);
+      Attachment *a = g_new0 (Attachment, 1);
+
+      a->name = g_strdup (src->filename ? src->filename : "attachment");
+      a->content_type = g_strdup (src->content_type);
+      a->path = g_strdup (src->path);
+      a->data = src->data ? g_bytes_ref (src->data) : NULL;
+      if (a->data != NULL)
+        a->size = g_bytes_get_size (a->data);
+      else if (a->path != NULL)
+        {
+          GStatBuf st;
+          if (g_stat (a->path, &st) == 0)
+            a->size = st.st_size;
+        }
+      g_ptr_array_add (self->attachments, a);
+    }
+  rebuild_attachment_list (self);
+  {
+    const char *subject = msg->subject && *msg->subject ? msg->subject : _("New Message");
+    gtk_header_bar_set_title (self->header_bar, subject);
+  }
+  self->loading = FALSE;
+}
+
+void
+tern_composer_set_message (TernComposer *self, const TernOutgoingMessage *msg)
+{
+  g_return_if_fail (TERN_IS_COMPOSER (self));
+  fill_fields (self, msg);
+  /* From outside (a test, a script), this is an edit like any other. */
+  mark_changed (self);
+}
+
+static void
+add_parsed (GPtrArray *dest, GtkEntry *entry)
+{
+  g_autoptr(GPtrArray) list = tern_address_list_parse (gtk_entry_get_text (entry));
+
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    {
+      TernAddress *a = g_ptr_array_index (list, i);
+      if (a->address != NULL && *a->address != '\0')
+        g_ptr_array_add (dest, tern_address_copy (a));
+    }
+}
+
+TernOutgoingMessage *
+tern_composer_get_message (TernComposer *self)
+{
+  TernOutgoingMessage *msg = tern_outgoing_message_new ();
+  TernAccountSettings *acc = current_account (self);
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->body_view);
+  GtkTextIter start, end;
+
+  if (acc != NULL)
+    {
+      msg->from_name = g_strdup (acc->display_name);
+      msg->from_address = g_strdup (acc->email);
+    }
+  add_parsed (msg->to, self->to_entry);
+  add_parsed (msg->cc, self->cc_entry);
+  add_parsed (msg->bcc, self->bcc_entry);
+  msg->subject = g_strdup (gtk_entry_get_text (self->subject_entry));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  msg->body = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  msg->in_reply_to = g_strdup (self->in_reply_to);
+  for (guint i = 0; i < self->references->len; i++)
+    g_ptr_array_add (msg->references, g_strdup (g_ptr_array_index (self->references, i)));
+  for (guint i = 0; i < self->attachments->len; i++)
+    {
+      Attachment *a = g_ptr_array_index (self->attachments, i);
+      if (a->data != NULL)
+        tern_outgoing_message_add_attachment_bytes (msg, a->data, a->name, a->content_type);
+      else
+        tern_outgoing_message_add_attachment_file (msg, a->path, a->name, a->content_type);
+    }
+  return msg;
+}
+
+/* ---- drafts ---- */
+
+static gboolean
+is_empty (TernOutgoingMessage *msg)
+{
+  return msg->to->len + msg->cc->len + msg->bcc->len + msg->attachments->len == 0 &&
+         (msg->subject == NULL || *msg->subject == '\0') &&
+         (msg->body == NULL || *msg->body == '\0');
+}
+
+gint64
+tern_composer_save_draft (TernComposer *self, GError **error)
+{
+  g_autoptr(TernOutgoingMessage) msg = NULL;
+  gint64 id;
+
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+  if (!self->dirty || self->sent || current_account (self) == NULL)
+    return self->draft_id;
+  msg = tern_composer_get_message (self);
+  if (is_empty (msg) && self->draft_id == 0)
+    return 0;
+  id = tern_draft_save (self->store, tern_composer_get_account_id (self), msg, self->origin,
+                        self->draft_id, error);
+  if (id == 0)
+    return 0;
+  self->draft_id = id;
+  self->dirty = FALSE;
+  return id;
+}
+
+gint64
+tern_composer_get_draft_id (TernComposer *self)
+{
+  return self->draft_id;
+}
+
+/* ---- sending ---- */
+
+static gboolean
+queue_message (TernComposer *self)
+{
+  g_autoptr(TernOutgoingMessage) msg = tern_composer_get_message (self);
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  if (current_account (self) == NULL)
+    {
+      show_error (self, _("Choose the account to send from."), NULL);
+      return FALSE;
+    }
+  id = tern_compose_queue_send (self->store, tern_composer_get_account_id (self), msg,
+                                self->origin, self->draft_id, &error);
+  if (id == 0)
+    {
+      show_error (self, _("The message was not sent."), error);
+      return FALSE;
+    }
+  self->outbox_id = id;
+  self->sent = TRUE;
+  self->draft_id = 0;
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+  gtk_widget_destroy (GTK_WIDGET (self));
+  return TRUE;
+}
+
+gboolean
+tern_composer_send (TernComposer *self)
+{
+  g_autoptr(TernOutgoingMessage) msg = tern_composer_get_message (self);
+
+  g_return_val_if_fail (TERN_IS_COMPOSER (self), FALSE);
+  if (self->sent)
+    return FALSE;
+  gtk_widget_hide (GTK_WIDGET (self->error_bar));
+  if (msg->to->len + msg->cc->len + msg->bcc->len == 0)
+    {
+      show_error (self, _("Add at least one recipient."), NULL);
+      return FALSE;
+    }
+  if (self->attachments->len == 0 && tern_compose_mentions_attachment (msg->body))
+    {
+      gtk_widget_show (GTK_WIDGET (self->attach_warning));
+      return FALSE;
+    }
+  return queue_message (self);
+}
+
+gboolean
+tern_composer_is_attachment_warning_shown (TernComposer *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->attach_warning));
+}
+
+void
+tern_composer_respond_attachment_warning (TernComposer *self, gboolean send_anyway)
+{
+  gtk_info_bar_response (self->attach_warning, send_anyway ? SEND_ANYWAY : GTK_RESPONSE_CANCEL);
+}
+
+static void
+on_attach_warning_response (TernComposer *self, int response)
+{
+  gtk_widget_hide (GTK_WIDGET (self->attach_warning));
+  if (response == SEND_ANYWAY)
+    queue_message (self);
+}
+
+gint64
+tern_composer_get_outbox_id (TernComposer *self)
+{
+  return self->outbox_id;
+}
+
+static void
+send_action (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  tern_composer_send (TERN_COMPOSER (data));
+}
+
+/* ---- window ---- */
+
+static gboolean
+tern_composer_delete_event (GtkWidget *widget, GdkEventAny *event)
+{
+  TernComposer *self = TERN_COMPOSER (widget);
+  g_autoptr(GError) error = NULL;
+
+  /* Closing keeps the work: save now rather than lose the last seconds. */
+  if (tern_composer_save_draft (self, &error) == 0 && error != NULL)
+    {
+      show_error (self, _("The draft could not be saved, so the window stays open."), error);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+tern_composer_dispose (GObject *object)
+{
+  TernComposer *self = TERN_COMPOSER (object);
+
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+#ifdef HAVE_GSPELL
+  /* gspell re-creates its checker when the view drops its buffer during
+   * destruction and crashes on the half-destroyed view: turn it off first. */
+  if (self->body_view != NULL)
+    gspell_text_view_set_inline_spell_checking (
+        gspell_text_view_get_from_gtk_text_view (self->body_view), FALSE);
+#endif
+  G_OBJECT_CLASS (tern_composer_parent_class)->dispose (object);
+}
+
+static void
+tern_composer_finalize (GObject *object)
+{
+  TernComposer *self = TERN_COMPOSER (object);
+
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->accounts, g_ptr_array_unref);
+  g_clear_pointer (&self->attachments, g_ptr_array_unref);
+  g_clear_pointer (&self->references, g_ptr_array_unref);
+  g_clear_object (&self->completions);
+  g_clear_pointer (&self->origin, tern_compose_origin_free);
+  g_free (self->in_reply_to);
+  G_OBJECT_CLASS (tern_composer_parent_class)->finalize (object);
+}
+
+static void
+tern_composer_class_init (TernComposerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tern_composer_dispose;
+  object_class->finalize = tern_composer_finalize;
+  widget_class->delete_event = tern_composer_delete_event;
+  (void) tern_get_resource ();
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/ternmail/Tern/tern-composer.ui");
+  gtk_widget_class_bind_template_child (widget_class, TernComposer, header_bar);
+  gtk_widget_class_bind_template_child (widget_class, TernComposer, attach_warning);
+  gtk_widget_class_bind_template_child (widget_class, TernComposer, size_warning);
+  gtk_widget_class_bind_template_child (widget_class, TernComposer, size_label);
+  gtk_widget_class_bind_template_child (widget_class, TernComposer, error_bar);
+  gtk_widget_class_bind_template_child (widget_class, TernComposer, error_label);
+  gtk_widget_class_bind_template_child (widget_class, TernComposer, from_combo);
+  gtk_widget_class_bind_template_child (widget_class, TernComposer, to_entry);
+  gtk_widget_class_bind_template_child (widget_class, TernComposer, cc_entry);
+  gtk_widget_class_bind_template_child (widget_class, TernComposer, bcc_entry);
+  gtk_widget_class_bind_template_child (widget_class, TernComposer, subject_entry);
+  gtk_widget_class_bind_template_child (widget_class, TernComposer, body_view);
+  gtk_widget_class_bind_template_child (widget_class, TernComposer, attachment_list);
+  gtk_widget_class_bind_template_callback (widget_class, on_field_changed);
+  gtk_widget_class_bind_template_callback (widget_class, on_attach_warning_response);
+}
+
+static const GActionEntry composer_actions[] = {
+  { .name = "send", .activate = send_action },
+  { .name = "attach", .activate = attach_action },
+};
+
+static void
+tern_composer_init (TernComposer *self)
+{
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  static const GtkTargetEntry targets[] = { { (char *) "text/uri-list", 0, 0 } };
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
+  self->references = g_ptr_array_new_with_free_func (g_free);
+  g_action_map_add_action_entries (G_ACTION_MAP (group), composer_actions,
+                                   G_N_ELEMENTS (composer_actions), self);
+  gtk_widget_insert_action_group (GTK_WIDGET (self), "composer", G_ACTION_GROUP (group));
+  g_signal_connect_swapped (gtk_text_view_get_buffer (self->body_view), "changed",
+                            G_CALLBACK (on_field_changed), self);
+  gtk_drag_dest_set (GTK_WIDGET (self), GTK_DEST_DEFAULT_ALL, targets, G_N_ELEMENTS (targets),
+                     GDK_ACTION_COPY);
+  g_signal_connect (self, "drag-data-received", G_CALLBACK (on_drag_data_received), self);
+#ifdef HAVE_GSPELL
+  {
+    GspellTextView *spell = gspell_text_view_get_from_gtk_text_view (self->body_view);
+    gspell_text_view_basic_setup (spell);
+  }
+#endif
+}
+
+static TernComposer *
+composer_new (GtkApplication *app, TernStore *store)
+{
+  TernComposer *self = g_object_new (TERN_TYPE_COMPOSER, "application", app, NULL);
+
+  self->store = g_object_ref (store);
+  self->loading = TRUE;
+  load_accounts (self);
+  setup_completion (self);
+  self->loading = FALSE;
+  return self;
+}
+
+TernComposer *
+tern_composer_new (GtkApplication *app, TernStore *store)
+{
+  return composer_new (app, store);
+}
+
+TernComposer *
+tern_composer_new_from_message (GtkApplication *app, TernStore *store, gint64 message_id,
+                                TernComposeMode mode, GError **error)
+{
+  g_autoptr(TernMessageSummary) orig = tern_store_get_message (store, message_id, error);
+  g_autoptr(TernAccountSettings) account = NULL;
+  g_autoptr(TernOutgoingMessage) msg = NULL;
+  TernComposeOrigin *origin = NULL;
+  TernComposer *self;
+
+  if (orig == NULL)
+    return NULL;
+  account = tern_store_get_account (store, orig->account_id, error);
+  if (account == NULL)
+    return NULL;
+  msg = tern_compose_new_from_message (store, message_id, account, mode, &origin, error);
+  if (msg == NULL)
+    return NULL;
+  self = composer_new (app, store);
+  self->origin = origin;
+  fill_fields (self, msg);
+  return self;
+}
+
+TernComposer *
+tern_composer_new_for_draft (GtkApplication *app, TernStore *store, gint64 draft_id,
+                             GError **error)
+{
+  TernComposeOrigin *origin = NULL;
+  g_autoptr(TernOutgoingMessage) msg = tern_draft_load (store, draft_id, &origin, error);
+  TernComposer *self;
+
+  if (msg == NULL)
+    return NULL;
+  self = composer_new (app, store);
+  self->origin = origin;
+  self->draft_id = draft_id;
+  fill_fields (self, msg);
+  return self;
+}
+
+TernComposer *
+tern_composer_new_for_mailto (TernApplication *app, const char *uri)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernMailto) link = tern_mailto_parse (uri, &error);
+  g_autoptr(TernOutgoingMessage) msg = NULL;
+  TernStore *store;
+  TernComposer *self;
+
+  if (link == NULL)
+    {
+      g_message ("Ignoring a link: %s", error->message);
+      return NULL;
+    }
+  msg = tern_outgoing_message_new ();
+  for (guint i = 0; i < link->to->len; i++)
+    g_ptr_array_add (msg->to, tern_address_copy (g_ptr_array_index (link->to, i)));
+  for (guint i = 0; i < link->cc->len; i++)
+    g_ptr_array_add (msg->cc, tern_address_copy (g_ptr_array_index (link->cc, i)));
+  for (guint i = 0; i < link->bcc->len; i++)
+    g_ptr_array_add (msg->bcc, tern_address_copy (g_ptr_array_index (link->bcc, i)));
+  msg->subject = g_strdup (link->subject);
+  msg->body = g_strdup (link->body);
+  msg->in_reply_to = g_strdup (link->in_reply_to);
+  store = tern_application_get_store (app, &error);
+  if (store == NULL)
+    {
+      g_warning ("Cannot open the mail store: %s", error->message);
+      return NULL;
+    }
+  self = composer_new (GTK_APPLICATION (app), store);
+  fill_fields (self, msg);
+  gtk_window_present (GTK_WINDOW (self));
+  return self;
+}

@@ -1,0 +1,67 @@
+/* tern-composer.h: the window to write, reply to and forward mail.
+ *
+ * A composer edits one message of one account. Changes are saved as a draft
+ * a few seconds after the user stops typing and when the window closes;
+ * Send puts the message in the account's outbox (which works offline) and
+ * closes the window. All store access goes through tern-compose-store.
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "tern-application.h"
+#include "tern-compose-store.h"
+
+G_BEGIN_DECLS
+
+#define TERN_TYPE_COMPOSER (tern_composer_get_type ())
+G_DECLARE_FINAL_TYPE (TernComposer, tern_composer, TERN, COMPOSER, GtkApplicationWindow)
+
+/* Seconds after the last change before the draft is saved. */
+#define TERN_COMPOSER_AUTOSAVE_SECONDS 3
+
+/* An empty message from the first account. */
+TernComposer *tern_composer_new (GtkApplication *app, TernStore *store);
+/* A reply, reply-all or forward of stored message @message_id; NULL with
+ * TERN_ERROR_NOT_FOUND when its body is not downloaded. */
+TernComposer *tern_composer_new_from_message (GtkApplication *app, TernStore *store,
+                                              gint64 message_id, TernComposeMode mode,
+                                              GError **error);
+/* Continues draft @draft_id (the old version is replaced on the next save). */
+TernComposer *tern_composer_new_for_draft (GtkApplication *app, TernStore *store,
+                                           gint64 draft_id, GError **error);
+/* The composer for a mailto: link, using the application's store; shows
+ * the window. NULL (error logged and shown) if the link is unusable. */
+TernComposer *tern_composer_new_for_mailto (TernApplication *app, const char *uri);
+
+/* Fills the fields from @msg (the sender picks the matching account). */
+void tern_composer_set_message (TernComposer *self, const TernOutgoingMessage *msg);
+/* The message as the fields say now. */
+TernOutgoingMessage *tern_composer_get_message (TernComposer *self);
+gint64 tern_composer_get_account_id (TernComposer *self);
+
+void tern_composer_add_attachment (TernComposer *self, GFile *file);
+guint tern_composer_get_n_attachments (TernComposer *self);
+/* The SMTP server's SIZE limit in bytes (0: TERN_COMPOSE_DEFAULT_SIZE_LIMIT). */
+void tern_composer_set_size_limit (TernComposer *self, guint64 limit);
+gboolean tern_composer_is_size_warning_shown (TernComposer *self);
+
+/* What the Send button does: checks, then queues and closes. Returns TRUE
+ * when the message went to the outbox; FALSE when a warning or error is
+ * shown instead. */
+gboolean tern_composer_send (TernComposer *self);
+gboolean tern_composer_is_attachment_warning_shown (TernComposer *self);
+/* The user's answer to the attachment warning. */
+void tern_composer_respond_attachment_warning (TernComposer *self, gboolean send_anyway);
+/* The error bar's text, or NULL when it is hidden. */
+const char *tern_composer_get_error (TernComposer *self);
+/* The outbox id once sent, else 0. */
+gint64 tern_composer_get_outbox_id (TernComposer *self);
+
+/* Saves the draft now if anything changed; the draft's id (0 if none). */
+gint64 tern_composer_save_draft (TernComposer *self, GError **error);
+gint64 tern_composer_get_draft_id (TernComposer *self);
+/* Whether an autosave is waiting for its timer. */
+gboolean tern_composer_has_pending_save (TernComposer *self);
+
+G_END_DECLS
