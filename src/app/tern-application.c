@@ -9,6 +9,7 @@
 #include "tern-account-wizard.h"
 #include "tern-accounts-dialog.h"
 #include "tern-application.h"
+#include "tern-paths.h"
 #include "tern-store.h"
 #include "tern-composer.h"
 #include "tern-window.h"
@@ -31,16 +32,6 @@ static const GOptionEntry option_entries[] = {
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { NULL }
 };
-
-static char *
-default_data_dir (void)
-{
-  const char *env = g_getenv ("TERN_DATA_DIR");
-
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-  return g_build_filename (g_get_user_data_dir (), "tern", NULL);
-}
 
 static int
 tern_application_handle_local_options (GApplication *app,
@@ -233,7 +224,7 @@ tern_application_class_init (TernApplicationClass *klass)
 static void
 tern_application_init (TernApplication *self)
 {
-  self->data_dir = default_data_dir ();
+  self->data_dir = tern_default_data_dir ();
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
 }
 

@@ -7,6 +7,7 @@
 
 #include "tern-config.h"
 #include "tern-cli-context.h"
+#include "tern-paths.h"
 
 typedef struct {
   const char *name;
@@ -56,16 +57,6 @@ print_help (FILE *out)
            "\nExit codes: 0 ok, 1 failed, 2 usage, 3 authentication, 4 host not found,\n"
            "5 connection refused/timed out/lost, 6 certificate, 7 protocol (incl. no STARTTLS),\n"
            "8 not found, 9 local store or disk, 10 rejected by the server.\n");
-}
-
-static char *
-default_data_dir (void)
-{
-  const char *env = g_getenv ("TERN_DATA_DIR");
-
-  if (env != NULL && *env != '\0')
-    return g_strdup (env);
-  return g_build_filename (g_get_user_data_dir (), "tern", NULL);
 }
 
 static gboolean
@@ -133,7 +124,7 @@ main (int argc, char *argv[])
     }
 
   if (cli->data_dir == NULL)
-    cli->data_dir = default_data_dir ();
+    cli->data_dir = tern_default_data_dir ();
   /* --json may also follow the command ("tern-cli list A INBOX --json"). */
   for (int j = i + 1; j < argc; j++)
     if (g_str_equal (argv[j], "--json"))

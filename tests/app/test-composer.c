@@ -6,6 +6,8 @@
  * drain_outbox() below stands in for it (connect, send, remove the row), so
  * what is tested end to end is: composer -> outbox row -> SMTP -> IMAP. */
 #include <gtk/gtk.h>
+
+#include "tern-test-ui.h"
 #include <libetpan/libetpan.h>
 #include <string.h>
 
@@ -31,25 +33,6 @@ static TernTestServers *servers;   /* started once, for the end-to-end tests */
 static const char *servers_skip;
 
 /* ---- helpers ---- */
-
-static void
-save_screenshot (GtkWidget *widget, const char *name)
-{
-  GdkWindow *window = gtk_widget_get_window (widget);
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-
-  pixbuf = gdk_pixbuf_get_from_window (window, 0, 0, gdk_window_get_width (window),
-                                       gdk_window_get_height (window));
-  g_assert_nonnull (pixbuf);
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
-  g_assert_no_error (error);
-  g_test_message ("screenshot: %s", path);
-}
 
 static void
 show_and_draw (GtkWidget *widget)
@@ -325,13 +308,13 @@ test_attachment_warning (Fixture *f, gconstpointer data)
   msg->body = g_strdup ("Hi Bob,\n\nthe report is attached.\n\nAlice");
   tern_composer_set_message (composer, msg);
   show_and_draw (GTK_WIDGET (composer));
-  save_screenshot (GTK_WIDGET (composer), "composer-new.png");
+  tern_test_ui_save_screenshot (GTK_WIDGET (composer), "composer-new.png");
 
   g_object_ref (composer);
   g_assert_false (tern_composer_send (composer));
   g_assert_true (tern_composer_is_attachment_warning_shown (composer));
   show_and_draw (GTK_WIDGET (composer));
-  save_screenshot (GTK_WIDGET (composer), "composer-attachment-warning.png");
+  tern_test_ui_save_screenshot (GTK_WIDGET (composer), "composer-attachment-warning.png");
   tern_composer_respond_attachment_warning (composer, FALSE);
   g_assert_false (tern_composer_is_attachment_warning_shown (composer));
   g_assert_cmpint (tern_composer_get_outbox_id (composer), ==, 0);
@@ -398,7 +381,7 @@ test_reply_threading (Fixture *f, gconstpointer data)
   g_assert_cmpuint (msg->cc->len, ==, 1);
   g_assert_nonnull (strstr (msg->body, "> Shall we meet at noon?"));
   show_and_draw (GTK_WIDGET (composer));
-  save_screenshot (GTK_WIDGET (composer), "composer-reply.png");
+  tern_test_ui_save_screenshot (GTK_WIDGET (composer), "composer-reply.png");
 
   g_assert_true (tern_composer_send (composer));
   text = outbox_text (f, &item);
@@ -753,7 +736,7 @@ test_send_end_to_end (Fixture *f, gconstpointer data)
   tern_composer_set_message (composer, msg);
   tern_composer_add_attachment (composer, file);
   show_and_draw (GTK_WIDGET (composer));
-  save_screenshot (GTK_WIDGET (composer), "composer-new-with-attachment.png");
+  tern_test_ui_save_screenshot (GTK_WIDGET (composer), "composer-new-with-attachment.png");
   g_assert_true (tern_composer_send (composer));
   g_assert_cmpuint (drain_outbox (f), ==, 1);
 

@@ -3,6 +3,8 @@
  * row updates; and a screenshot of the list. */
 #include <gtk/gtk.h>
 
+#include "tern-test-ui.h"
+
 #include "tern-message-list.h"
 #include "tern-message-list-model.h"
 #include "tern-types.h"
@@ -417,37 +419,6 @@ test_format_date (void)
 
 /* ---- the widget ---- */
 
-static void
-save_screenshot (GtkWidget *widget, const char *name)
-{
-  GdkWindow *window = gtk_widget_get_window (widget);
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-
-  pixbuf = gdk_pixbuf_get_from_window (window, 0, 0, gdk_window_get_width (window),
-                                       gdk_window_get_height (window));
-  g_assert_nonnull (pixbuf);
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
-  g_assert_no_error (error);
-  g_test_message ("screenshot: %s", path);
-}
-
-static void
-wait_for_draw (GtkWidget *widget)
-{
-  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-  end = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-}
-
 /* Key events through GTK's own dispatch: under Xvfb without a window
  * manager the window never gets X focus, so XTest keys would go nowhere. */
 static void
@@ -506,7 +477,7 @@ test_widget (Fixture *f, gconstpointer data)
   g_signal_connect (list, "selection-changed", G_CALLBACK (on_selection), &selected);
   g_signal_connect (list, "message-activated", G_CALLBACK (on_activated), &activated);
   gtk_widget_show_all (window);
-  wait_for_draw (window);
+  tern_test_ui_wait_mapped (window, 500);
 
   g_assert_true (gtk_tree_view_get_fixed_height_mode (tree_view));
   g_assert_cmpint (gtk_tree_selection_get_mode (gtk_tree_view_get_selection (tree_view)), ==,
@@ -545,8 +516,8 @@ test_widget (Fixture *f, gconstpointer data)
   /* A flag change redraws in place. */
   fake_source_set_flags (f->source, N_MESSAGES, TERN_FLAG_FLAGGED);
   tern_message_list_model_row_updated (f->model, N_MESSAGES);
-  wait_for_draw (window);
-  save_screenshot (window, "message-list.png");
+  tern_test_ui_wait_mapped (window, 500);
+  tern_test_ui_save_screenshot (window, "message-list.png");
 
   /* Jump to the end. GTK validates the rows on the red-black tree path to
    * the target (O(log n), about 17 for 100,000 rows), each costing a page;
@@ -554,7 +525,7 @@ test_widget (Fixture *f, gconstpointer data)
   calls = f->source->get_rows_calls;
   path = gtk_tree_path_new_from_indices (N_MESSAGES - 1, -1);
   gtk_tree_view_scroll_to_cell (tree_view, path, NULL, TRUE, 1.0, 0);
-  wait_for_draw (window);
+  tern_test_ui_wait_mapped (window, 500);
   g_assert_cmpuint (tern_message_list_model_get_cached_pages (f->model), <=,
                     TERN_MESSAGE_LIST_MAX_PAGES);
   g_assert_cmpuint (f->source->get_rows_calls - calls, <=, 2 * 17);

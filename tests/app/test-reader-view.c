@@ -4,6 +4,8 @@
  * after "Show for this message". */
 #include <glib/gstdio.h>
 #include <gtk/gtk.h>
+
+#include "tern-test-ui.h"
 #include <webkit2/webkit2.h>
 
 #include "tern-reader-view.h"
@@ -90,25 +92,6 @@ make_message (Fixture *f, const char *plain, const char *html)
   message->text_html = g_strdup (html);
   tern_reader_message_set_load_part_func (message, load_part, f, NULL);
   return message;
-}
-
-static void
-save_screenshot (GtkWidget *widget, const char *name)
-{
-  GdkWindow *window = gtk_widget_get_window (widget);
-  g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
-  g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
-
-  pixbuf = gdk_pixbuf_get_from_window (window, 0, 0, gdk_window_get_width (window),
-                                       gdk_window_get_height (window));
-  g_assert_nonnull (pixbuf);
-  g_mkdir_with_parents (dir, 0755);
-  path = g_build_filename (dir, name, NULL);
-  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
-  g_assert_no_error (error);
-  g_test_message ("screenshot: %s", path);
 }
 
 static void
@@ -279,7 +262,7 @@ test_plain (Fixture *f, gconstpointer data)
   /* Headers. */
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (tern_reader_view_get_attachments_box (f->reader))));
   settle ();
-  save_screenshot (f->window, "reader-plain.png");
+  tern_test_ui_save_screenshot (f->window, "reader-plain.png");
 }
 
 static gboolean
@@ -395,7 +378,7 @@ test_attachment_and_cid (Fixture *f, gconstpointer data)
   g_unlink (path);
   g_rmdir (dir);
   settle ();
-  save_screenshot (f->window, "reader-attachment.png");
+  tern_test_ui_save_screenshot (f->window, "reader-attachment.png");
 }
 
 static void
@@ -427,7 +410,7 @@ test_remote_blocked (Fixture *f, gconstpointer data)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)));
   settle ();
   g_assert_cmpint (g_atomic_int_get (&server.requests), ==, 0);
-  save_screenshot (f->window, "reader-html-blocked.png");
+  tern_test_ui_save_screenshot (f->window, "reader-html-blocked.png");
 
   /* "Show for this message". */
   gtk_info_bar_response (bar, 1);

@@ -1,0 +1,33 @@
+/* tern-test-ui.c: screenshots and main-loop waits for the GTK tests. */
+#include "tern-test-ui.h"
+
+void
+tern_test_ui_save_screenshot (GtkWidget *widget, const char *name)
+{
+  GdkWindow *window = gtk_widget_get_window (widget);
+  g_autoptr(GdkPixbuf) pixbuf = NULL;
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  pixbuf = gdk_pixbuf_get_from_window (window, 0, 0, gdk_window_get_width (window),
+                                       gdk_window_get_height (window));
+  g_assert_nonnull (pixbuf);
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, name, NULL);
+  gdk_pixbuf_save (pixbuf, path, "png", &error, NULL);
+  g_assert_no_error (error);
+  g_test_message ("screenshot: %s", path);
+}
+
+void
+tern_test_ui_wait_mapped (GtkWidget *widget, guint settle_ms)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  end = g_get_monotonic_time () + (gint64) settle_ms * 1000;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}

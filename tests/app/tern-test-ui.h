@@ -1,0 +1,16 @@
+/* tern-test-ui.h: what the GTK tests share. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Writes what @widget's window shows to $G_TEST_BUILDDIR/screenshots/@name
+ * (PNG), for a person to look at. */
+void tern_test_ui_save_screenshot (GtkWidget *widget, const char *name);
+
+/* Iterates the main loop until @widget is mapped (at most 5 s), then for
+ * another @settle_ms so layout and the first frames happen. */
+void tern_test_ui_wait_mapped (GtkWidget *widget, guint settle_ms);
+
+G_END_DECLS
