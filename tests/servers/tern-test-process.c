@@ -1,0 +1,193 @@
+/* tern-test-process.c: ports and processes for the test harness. */
+#include "tern-test-process.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Poll interval while waiting for a server: short, and bounded by a deadline. */
+#define POLL_INTERVAL_US (20 * 1000)
+
+static int
+bind_loopback (guint16 port, guint16 *bound_port)
+{
+  struct sockaddr_in sa = { 0 };
+  socklen_t len = sizeof sa;
+  int one = 1;
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  if (fd < 0)
+    return -1;
+  /* Servers set SO_REUSEADDR too, so TIME_WAIT leftovers do not count. */
+  setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  sa.sin_port = htons (port);
+  if (bind (fd, (struct sockaddr *) &sa, sizeof sa) < 0 ||
+      getsockname (fd, (struct sockaddr *) &sa, &len) < 0)
+    {
+      close (fd);
+      return -1;
+    }
+  if (bound_port != NULL)
+    *bound_port = ntohs (sa.sin_port);
+  return fd;
+}
+
+gboolean
+tern_test_ports_pick (guint16 *ports, guint n, GError **error)
+{
+  int fds[32];
+  gboolean ok = TRUE;
+  guint i, opened = 0;
+
+  g_return_val_if_fail (n <= G_N_ELEMENTS (fds), FALSE);
+  for (i = 0; i < n && ok; i++)
+    {
+      fds[i] = bind_loopback (0, &ports[i]);
+      if (fds[i] < 0)
+        {
+          int saved = errno;
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                       "cannot bind a free port on 127.0.0.1: %s", g_strerror (saved));
+          ok = FALSE;
+        }
+      else
+        opened++;
+    }
+  for (i = 0; i < opened; i++)
+    close (fds[i]);
+  return ok;
+}
+
+GSubprocess *
+tern_test_process_spawn (const char *const *argv, const char *out_path, GError **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT);
+
+  /* Both streams into one file: servers write early start-up errors there. */
+  g_subprocess_launcher_set_stdout_file_path (launcher, out_path);
+  g_subprocess_launcher_set_stderr_file_path (launcher, out_path);
+  return g_subprocess_launcher_spawnv (launcher, argv, error);
+}
+
+static gboolean
+port_accepts (guint16 port)
+{
+  struct sockaddr_in sa = { 0 };
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  gboolean ok;
+
+  if (fd < 0)
+    return FALSE;
+  sa.sin_family = AF_INET;
+  sa.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  sa.sin_port = htons (port);
+  /* Loopback: connect() answers at once, refused or accepted. */
+  ok = connect (fd, (struct sockaddr *) &sa, sizeof sa) == 0;
+  close (fd);
+  return ok;
+}
+
+static gboolean
+process_running (GSubprocess *proc)
+{
+  /* GSubprocess reaps its child from GLib's worker thread, after which it has
+   * no identifier any more: no main loop needed here. */
+  return g_subprocess_get_identifier (proc) != NULL;
+}
+
+char *
+tern_test_logs_tail (const char *const *logs, gsize max)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; logs != NULL && logs[i] != NULL; i++)
+    {
+      g_autofree char *text = NULL;
+      gsize len = 0;
+
+      if (!g_file_get_contents (logs[i], &text, &len, NULL) || len == 0)
+        continue;
+      g_string_append_printf (out, "\n--- tail of %s ---\n", logs[i]);
+      g_string_append (out, len > max ? text + len - max : text);
+    }
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+tern_test_process_wait_ready (GSubprocess *proc, const char *name, const guint16 *ports,
+                              guint n_ports, const char *const *logs, guint timeout_s,
+                              GError **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
+  const char *why = NULL;
+  guint i = 0;
+
+  while (why == NULL)
+    {
+      while (i < n_ports && (ports[i] == 0 || port_accepts (ports[i])))
+        i++;
+      if (i == n_ports)
+        return TRUE;
+      if (!process_running (proc))
+        why = "exited during start-up";
+      else if (g_get_monotonic_time () > deadline)
+        why = "did not open its ports in time";
+      else
+        g_usleep (POLL_INTERVAL_US);
+    }
+  {
+    g_autofree char *tail = tern_test_logs_tail (logs, 3000);
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s %s (waiting for port %u)%s",
+                 name, why, ports[i], tail);
+  }
+  return FALSE;
+}
+
+gboolean
+tern_test_ports_wait_free (const guint16 *ports, guint n_ports, guint timeout_s,
+                           GError **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
+
+  for (guint i = 0; i < n_ports; i++)
+    {
+      int fd;
+
+      if (ports[i] == 0)
+        continue;
+      while ((fd = bind_loopback (ports[i], NULL)) < 0)
+        {
+          if (g_get_monotonic_time () > deadline)
+            {
+              g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+                           "port %u on 127.0.0.1 is still in use", ports[i]);
+              return FALSE;
+            }
+          g_usleep (POLL_INTERVAL_US);
+        }
+      close (fd);
+    }
+  return TRUE;
+}
+
+void
+tern_test_process_stop (GSubprocess *proc)
+{
+  gint64 deadline;
+
+  if (proc == NULL || !process_running (proc))
+    return;
+  g_subprocess_send_signal (proc, SIGTERM);
+  deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (process_running (proc) && g_get_monotonic_time () < deadline)
+    g_usleep (POLL_INTERVAL_US);
+  if (process_running (proc))
+    g_subprocess_force_exit (proc);
+  g_subprocess_wait (proc, NULL, NULL);
+}
