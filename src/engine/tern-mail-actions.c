@@ -107,6 +107,13 @@ typedef struct {
   gint64 dest_folder_id;
 } ActionData;
 
+static void
+action_data_clear (ActionData *a)
+{
+  selection_clear (&a->sel);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ActionData, action_data_clear)
+
 static gboolean
 change_flags_body (TernStore *store, gpointer data, GError **error)
 {
