@@ -47,7 +47,7 @@ struct _TernPop3Fetch {
   GArray *messages;          /* ServerMessage */
   GHashTable *known;         /* uidl -> TernPop3Uidl */
   TernPop3Progress progress;
-  char buf[READ_BUFFER_SIZE];
+  char *buf;                 /* READ_BUFFER_SIZE bytes */
   gsize start, end;
 };
 
@@ -66,6 +66,7 @@ tern_pop3_fetch_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_pointer (&self->account, tern_account_settings_free);
+  g_free (self->buf);
   G_OBJECT_CLASS (tern_pop3_fetch_parent_class)->finalize (object);
 }
 
@@ -81,6 +82,7 @@ tern_pop3_fetch_init (TernPop3Fetch *self)
   self->batch_messages = 200;
   self->batch_bytes = 8 * 1024 * 1024;
   self->max_message_size = TERN_POP3_DEFAULT_MAX_MESSAGE_SIZE;
+  self->buf = g_malloc (READ_BUFFER_SIZE);
 }
 
 TernPop3Fetch *
@@ -180,7 +182,7 @@ fill (TernPop3Fetch *self, const char *during, GError **error)
       self->start = 0;
     }
   n = mailstream_read (self->pop3->pop3_stream, self->buf + self->end,
-                       sizeof self->buf - self->end);
+                       READ_BUFFER_SIZE - self->end);
   if (n <= 0)
     {
       tern_tls_stream_propagate_failure (self->pop3->pop3_stream, host (self), during, error);
@@ -201,7 +203,7 @@ read_line (TernPop3Fetch *self, const char *during, const char **line, gsize *le
       const char *p = self->buf + self->start;
       const char *nl = memchr (p, '\n', self->end - self->start);
 
-      if (nl != NULL || self->end - self->start == sizeof self->buf)
+      if (nl != NULL || self->end - self->start == READ_BUFFER_SIZE)
         {
           *line = p;
           *len = nl != NULL ? (gsize) (nl - p) + 1 : self->end - self->start;
