@@ -301,7 +301,9 @@ import_fetched (TernImapSync *self, TernFolder *folder, const TernImapFetched *f
   msg->record.folder_id = folder->id;
   msg->record.uid = f->uid;
   msg->record.flags = f->flags;
-  msg->record.keywords = f->keywords->str;
+  /* The fetched struct (and its GString) is freed before the chunk is
+   * stored; keywords are a small set, so interning them is cheap. */
+  msg->record.keywords = g_intern_string (f->keywords->str);
   msg->record.internal_date = f->internal_date;
   msg->record.size = f->size;
   if (f->body_is_header)
