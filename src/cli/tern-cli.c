@@ -137,6 +137,15 @@ main (int argc, char *argv[])
 
   if (cli->data_dir == NULL)
     cli->data_dir = default_data_dir ();
+  /* --json may also follow the command ("tern-cli list A INBOX --json"). */
+  for (int j = i + 1; j < argc; j++)
+    if (g_str_equal (argv[j], "--json"))
+      {
+        cli->json = TRUE;
+        memmove (&argv[j], &argv[j + 1], (argc - j) * sizeof (char *));
+        argc--;
+        j--;
+      }
   for (const TernCliCommand *c = commands; c->name != NULL; c++)
     if (g_str_equal (c->name, argv[i]))
       {

@@ -301,9 +301,7 @@ import_fetched (TernImapSync *self, TernFolder *folder, const TernImapFetched *f
   msg->record.folder_id = folder->id;
   msg->record.uid = f->uid;
   msg->record.flags = f->flags;
-  /* The fetched struct (and its GString) is freed before the chunk is
-   * stored; keywords are a small set, so interning them is cheap. */
-  msg->record.keywords = g_intern_string (f->keywords->str);
+  tern_imported_message_set_keywords (msg, f->keywords->str);
   msg->record.internal_date = f->internal_date;
   msg->record.size = f->size;
   if (f->body_is_header)
@@ -949,12 +947,18 @@ tern_imap_sync_idle (TernImapSync *self, const char *path, guint timeout_seconds
     return TERN_IDLE_FAILED;
   if (!self->has_idle)
     return noop_poll (self, timeout_seconds, cancellable, error);
+  if (mailstream_setup_idle (self->imap->imap_stream) != 0)
+    return noop_poll (self, timeout_seconds, cancellable, error);
   if (!imap_ok (self, mailimap_idle (self->imap), "waiting for new mail", error))
-    return TERN_IDLE_FAILED;
+    {
+      mailstream_unsetup_idle (self->imap->imap_stream);
+      return TERN_IDLE_FAILED;
+    }
   /* Let the caller's cancellable wake the wait up, for this wait only. */
   tern_tls_stream_set_cancellable (self->imap->imap_stream, cancellable);
   waited = tern_tls_stream_wait_idle (self->imap->imap_stream, (int) timeout_seconds);
   tern_tls_stream_set_cancellable (self->imap->imap_stream, NULL);
+  mailstream_unsetup_idle (self->imap->imap_stream);
   if (!imap_ok (self, mailimap_idle_done (self->imap), "waiting for new mail", error))
     return TERN_IDLE_FAILED;
   switch (waited)
@@ -1046,5 +1050,8 @@ tern_imap_sync_new (mailimap *imap, TernStore *store, gint64 account_id)
   self->has_move = mailimap_has_extension (imap, "MOVE");
   self->has_uidplus = mailimap_has_uidplus (imap);
   self->has_idle = mailimap_has_idle (imap);
+  /* Tests and benchmarks vary the chunk size to cut syncs at many points. */
+  if (g_getenv ("TERN_SYNC_CHUNK_BYTES") != NULL)
+    self->chunk_bytes = MAX (g_ascii_strtoull (g_getenv ("TERN_SYNC_CHUNK_BYTES"), NULL, 10), 1);
   return self;
 }

@@ -114,7 +114,16 @@ tern_imported_message_free (TernImportedMessage *msg)
   g_free (msg->to_addresses);
   g_free (msg->cc_addresses);
   g_free (msg->references);
+  g_free (msg->keywords);
   if (msg->attachments != NULL)
     g_array_unref (msg->attachments);
   g_free (msg);
+}
+
+void
+tern_imported_message_set_keywords (TernImportedMessage *msg, const char *keywords)
+{
+  g_free (msg->keywords);
+  msg->keywords = g_strdup (keywords);
+  msg->record.keywords = msg->keywords;
 }

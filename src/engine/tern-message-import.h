@@ -18,6 +18,7 @@ typedef struct {
   char *to_addresses;
   char *cc_addresses;
   char *references;
+  char *keywords;             /* set with tern_imported_message_set_keywords */
   GArray *attachments;        /* of TernAttachmentRecord */
 } TernImportedMessage;
 
@@ -28,6 +29,9 @@ typedef struct {
 TernImportedMessage *tern_imported_message_new (GBytes *raw, gboolean headers_only,
                                                 GError **error);
 void tern_imported_message_free (TernImportedMessage *msg);
+
+/* Copies @keywords into the message and points the record at the copy. */
+void tern_imported_message_set_keywords (TernImportedMessage *msg, const char *keywords);
 
 /* A record for a message that could not be parsed at all, so that it is
  * still listed (with its raw bytes kept) rather than silently dropped. */

@@ -334,26 +334,29 @@ rfc2047_run (const char *raw, gboolean reencode)
   return g_string_free (d.out, FALSE);
 }
 
-char *
-tern_mime_decode_header (const char *raw)
+/* One line of valid UTF-8 from a raw header; @reencode as in Rfc2047Decoder. */
+static char *
+header_to_line (const char *raw, gboolean reencode)
 {
-  g_autofree char *decoded = NULL;
+  g_autofree char *out = NULL;
 
   if (raw == NULL)
     return NULL;
   tern_mime_init ();
-  decoded = rfc2047_run (raw, FALSE);
-  return g_strstrip (tern_mime_sanitize_utf8 (decoded, -1, TRUE));
+  out = rfc2047_run (raw, reencode);
+  return tern_mime_sanitize_utf8 (out, -1, TRUE);
+}
+
+char *
+tern_mime_decode_header (const char *raw)
+{
+  char *line = header_to_line (raw, FALSE);
+
+  return line ? g_strstrip (line) : NULL;
 }
 
 char *
 tern_mime_normalize_header (const char *raw)
 {
-  g_autofree char *normalized = NULL;
-
-  if (raw == NULL)
-    return NULL;
-  tern_mime_init ();
-  normalized = rfc2047_run (raw, TRUE);
-  return tern_mime_sanitize_utf8 (normalized, -1, TRUE);
+  return header_to_line (raw, TRUE);
 }

@@ -47,6 +47,19 @@ tern_address_to_display (const TernAddress *addr)
     return g_strdup (addr->address);
   if (addr->address[0] == '\0')
     return g_strdup (addr->name);
+  if (strpbrk (addr->name, ",;:<>@\"\\()[]") != NULL)
+    {
+      /* Quote, so that the display string parses back to the same list. */
+      GString *quoted = g_string_new ("\"");
+      for (const char *p = addr->name; *p; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            g_string_append_c (quoted, '\\');
+          g_string_append_c (quoted, *p);
+        }
+      g_string_append_printf (quoted, "\" <%s>", addr->address);
+      return g_string_free (quoted, FALSE);
+    }
   return g_strdup_printf ("%s <%s>", addr->name, addr->address);
 }
 
@@ -295,8 +308,8 @@ add_attachment (Walk *w, GMimeObject *part, const char *path, gboolean in_relate
   const char *cid = g_mime_object_get_content_id (part);
   char *mime_type;
 
-  if (w->msg->attachments->len >= MAX_ATTACHMENTS)
-    return;
+  if (w->msg->attachments == NULL || w->msg->attachments->len >= MAX_ATTACHMENTS)
+    return;   /* only looking for the body: do not decode attachments */
   att = g_new0 (TernMimeAttachment, 1);
   att->part_path = g_strdup (path);
   mime_type = ct ? g_mime_content_type_get_mime_type (ct) : g_strdup ("application/octet-stream");
@@ -370,9 +383,7 @@ tern_mime_find_body (GMimeMessage *message, const char *subtype)
   TernParsedMessage dummy = { 0 };
   Walk w = { &dummy, NULL, NULL };
 
-  dummy.attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_mime_attachment_free);
   walk_body (&w, g_mime_message_get_mime_part (message));
-  g_ptr_array_unref (dummy.attachments);
   return g_str_equal (subtype, "html") ? w.html : w.plain;
 }
 

@@ -145,20 +145,22 @@ tern_store_update_account (TernStore *self, const TernAccountSettings *s, GError
   return TRUE;
 }
 
+/* Deletes one row by id; a single statement, so its cascades are atomic. */
+static gboolean
+delete_row (TernStore *self, const char *sql, const char *what, gint64 id, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  return tern_store_step_changed (self, stmt, what, id, error);
+}
+
 gboolean
 tern_store_remove_account (TernStore *self, gint64 account_id, GError **error)
 {
-  g_autoptr(TernStmt) stmt = tern_store_prepare (self, "DELETE FROM accounts WHERE id = ?",
-                                                 error);
-  gboolean owned, ok;
-
-  if (stmt == NULL || !tern_store_tx_begin (self, &owned, error))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, account_id);
-  ok = tern_store_step_done (self, stmt, "Removing the account", error);
-  if (ok && sqlite3_changes (self->db) == 0)
-    ok = tern_store_not_found (error, "account", account_id);
-  return tern_store_tx_end (self, owned, ok, error);
+  return delete_row (self, "DELETE FROM accounts WHERE id = ?", "account", account_id, error);
 }
 
 static TernAccountSettings *
@@ -402,13 +404,5 @@ tern_store_list_folders (TernStore *self, gint64 account_id, GError **error)
 gboolean
 tern_store_delete_folder (TernStore *self, gint64 folder_id, GError **error)
 {
-  g_autoptr(TernStmt) stmt = tern_store_prepare (self, "DELETE FROM folders WHERE id = ?",
-                                                 error);
-  gboolean owned, ok;
-
-  if (stmt == NULL || !tern_store_tx_begin (self, &owned, error))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, folder_id);
-  ok = tern_store_step_changed (self, stmt, "folder", folder_id, error);
-  return tern_store_tx_end (self, owned, ok, error);
+  return delete_row (self, "DELETE FROM folders WHERE id = ?", "folder", folder_id, error);
 }

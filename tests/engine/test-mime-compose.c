@@ -84,7 +84,13 @@ test_round_trip (void)
   g_assert_cmpstr (msg->subject, ==, out->subject);
   g_assert_cmpstr (msg->from_name, ==, "Zoë Müller");
   g_assert_cmpstr (msg->from_address, ==, "zoe@example.de");
-  g_assert_cmpstr (msg->to, ==, "Bob, Jr. <bob@example.net>");
+  g_assert_cmpstr (msg->to, ==, "\"Bob, Jr.\" <bob@example.net>");
+  {
+    /* Display strings parse back to the same list. */
+    g_autoptr(GPtrArray) again = tern_address_list_parse (msg->to);
+    g_assert_cmpuint (again->len, ==, 1);
+    g_assert_cmpstr (((TernAddress *) g_ptr_array_index (again, 0))->name, ==, "Bob, Jr.");
+  }
   g_assert_cmpstr (msg->cc, ==, "Ça va <cava@example.fr>");
   g_assert_cmpstr (msg->bcc, ==, "");
   g_assert_cmpint (msg->date, ==, 1700000000);

@@ -3,6 +3,7 @@
  * UTF-8, and the fields named in NAME.expect have the expected values. */
 #include "tern-mime-parse.h"
 #include "tern-mime-render.h"
+#include "tern-mime-html.h"
 #include "tern-error.h"
 
 #include <string.h>
@@ -275,6 +276,63 @@ test_unflow_and_preview (void)
   g_assert_cmpstr (cut, ==, "ééé");
 }
 
+static gpointer
+parse_in_thread (gpointer data)
+{
+  GBytes *raw = data;
+
+  for (int i = 0; i < 30; i++)
+    {
+      g_autoptr(TernParsedMessage) msg = tern_parsed_message_new_from_bytes (raw, NULL);
+      g_autofree char *text = NULL;
+
+      g_assert_nonnull (msg);
+      text = tern_mime_render_text (msg);
+      g_assert_nonnull (strstr (text, "report.pdf"));
+    }
+  return NULL;
+}
+
+/* Each thread its own messages: no shared GMime objects, and tern_mime_init()
+ * racing from many threads at once. */
+static void
+test_threads (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "mime", "nested.eml", NULL);
+  g_autoptr(GPtrArray) threads = g_ptr_array_new ();
+  g_autoptr(GBytes) raw = NULL;
+  char *contents;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  raw = g_bytes_new_take (contents, len);
+  for (int i = 0; i < 6; i++)
+    g_ptr_array_add (threads, g_thread_new ("mime", parse_in_thread, raw));
+  for (guint i = 0; i < threads->len; i++)
+    g_thread_join (g_ptr_array_index (threads, i));
+}
+
+static void
+test_html_to_text (void)
+{
+  static const struct { const char *html, *text; } cases[] = {
+    { "<p>a</p><p>b</p>", "a\n\nb" },
+    { "line<br>next<BR/>last", "line\nnext\nlast" },
+    { "<ul><li>one</li><li>two</li></ul>", "one\ntwo" },
+    { "x &lt;y&gt; &amp;&#65;&#x42;&bogus; &#0;", "x <y> &AB&bogus; \xef\xbf\xbd" },
+    { "<!-- hidden --><style>p{}</style>shown<script>no()", "shown" },
+    { "<pre>  keep\n  lines</pre>", "  keep\n  lines" },
+    { "unclosed <b", "unclosed" },
+    { "", "" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *got = tern_mime_html_to_text (cases[i].html);
+      g_assert_cmpstr (got, ==, cases[i].text);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -301,5 +359,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mime/decode-header", test_decode_header);
   g_test_add_func ("/mime/text-to-utf8", test_text_to_utf8);
   g_test_add_func ("/mime/unflow-preview", test_unflow_and_preview);
+  g_test_add_func ("/mime/html-to-text", test_html_to_text);
+  g_test_add_func ("/mime/threads", test_threads);
   return g_test_run ();
 }

@@ -63,16 +63,41 @@ tern_test_ports_pick (guint16 *ports, guint n, GError **error)
   return ok;
 }
 
+/* The servers run under a small shell guard, so that they never outlive the
+ * test process, even when it is killed or aborts on a failed assertion before
+ * any teardown (prctl's PDEATHSIG does not survive Dovecot's credential
+ * changes). The guard starts the server, stops it with SIGTERM when it gets
+ * SIGTERM itself or when its stdin (a pipe from the test process) reaches EOF,
+ * and exits when the server exits. */
+static const char guard_script[] =
+  "exec 3<&0\n"
+  "\"$@\" </dev/null &\n"
+  "srv=$!\n"
+  "trap 'kill -TERM $srv 2>/dev/null' TERM INT\n"
+  "{ read _ <&3; kill -TERM $srv 2>/dev/null; } &\n"
+  "watch=$!\n"
+  "exec 3<&-\n"
+  "while kill -0 $srv 2>/dev/null; do wait $srv; done\n"
+  "kill $watch 2>/dev/null\n";
+
 GSubprocess *
 tern_test_process_spawn (const char *const *argv, const char *out_path, GError **error)
 {
   g_autoptr(GSubprocessLauncher) launcher =
-    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT);
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE);
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
 
+  g_ptr_array_add (args, (gpointer) "/bin/sh");
+  g_ptr_array_add (args, (gpointer) "-c");
+  g_ptr_array_add (args, (gpointer) guard_script);
+  g_ptr_array_add (args, (gpointer) "tern-test-server-guard");
+  for (guint i = 0; argv[i] != NULL; i++)
+    g_ptr_array_add (args, (gpointer) argv[i]);
+  g_ptr_array_add (args, NULL);
   /* Both streams into one file: servers write early start-up errors there. */
   g_subprocess_launcher_set_stdout_file_path (launcher, out_path);
   g_subprocess_launcher_set_stderr_file_path (launcher, out_path);
-  return g_subprocess_launcher_spawnv (launcher, argv, error);
+  return g_subprocess_launcher_spawnv (launcher, (const char *const *) args->pdata, error);
 }
 
 static gboolean

@@ -394,6 +394,21 @@ valid_user_field (const char *what, const char *s, GError **error)
   return TRUE;
 }
 
+/* Dovecot's auth process re-reads a changed passwd-file, but looks at it at
+ * most once per second: a user added in the second of an earlier login would
+ * stay unknown until the next second. So return only once that second is over
+ * (at most one second; only while Dovecot runs). */
+static void
+wait_for_next_second (TernTestServers *self)
+{
+  gint64 second = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (self->dovecot == NULL)
+    return;
+  while (g_get_real_time () / G_USEC_PER_SEC == second)
+    g_usleep (10 * 1000);
+}
+
 gboolean
 tern_test_servers_add_user (TernTestServers *self, const char *user, const char *password,
                             GError **error)
@@ -419,8 +434,10 @@ tern_test_servers_add_user (TernTestServers *self, const char *user, const char 
   g_free (u->password);
   u->password = g_strdup (password);
   home = tern_test_user_home (self, user);
-  /* Dovecot re-reads the passwd-file when it changes: no restart needed. */
-  return make_dir (self, home, TRUE, error) && tern_test_write_users (self, error);
+  if (!make_dir (self, home, TRUE, error) || !tern_test_write_users (self, error))
+    return FALSE;
+  wait_for_next_second (self);
+  return TRUE;
 }
 
 char *

@@ -518,6 +518,7 @@ test_seed_and_special_use (void)
   g_free (imap_greeting (c));
   g_free (imap_cmd (c, "a1", "LOGIN bob@localhost builder"));
   list = imap_cmd (c, "a2", "LIST \"\" \"*\"");
+
   for (guint i = 0; i < G_N_ELEMENTS (uses); i++)
     g_assert_nonnull (strstr (list, uses[i]));
   g_clear_pointer (&c, conn_free);

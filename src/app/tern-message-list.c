@@ -1,0 +1,204 @@
+/* tern-message-list.c: the message list.
+ *
+ * A GtkTreeView in fixed-height mode with a single column drawn by
+ * TernMessageCellRenderer. Signals:
+ *   selection-changed (GArray *ids)   the selected ids, in list order
+ *   message-activated (gint64 id)     Enter or double click on a row
+ * Keyboard navigation is the tree view's own: arrows, Page Up/Down,
+ * Home/End, Shift and Ctrl to extend the selection, Ctrl+A for all.
+ */
+#include <glib/gi18n.h>
+
+#include "tern-message-cell-renderer.h"
+#include "tern-message-list.h"
+#include "tern-resources.h"
+
+struct _TernMessageList
+{
+  GtkBin parent_instance;
+
+  GtkScrolledWindow *scroller;
+  GtkTreeView *tree_view;
+  GtkTreeSelection *selection;
+  GtkCellRenderer *renderer;
+};
+
+G_DEFINE_FINAL_TYPE (TernMessageList, tern_message_list, GTK_TYPE_BIN)
+
+enum {
+  SIGNAL_SELECTION_CHANGED,
+  SIGNAL_MESSAGE_ACTIVATED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+cell_data (GtkTreeViewColumn *column,
+           GtkCellRenderer   *cell,
+           GtkTreeModel      *model,
+           GtkTreeIter       *iter,
+           gpointer           user_data)
+{
+  g_autofree char *sender = NULL, *subject = NULL, *preview = NULL, *date = NULL;
+  g_autofree char *summary = NULL;
+  gboolean unread, flagged, attachment;
+
+  gtk_tree_model_get (model, iter,
+                      TERN_MESSAGE_LIST_COLUMN_SENDER, &sender,
+                      TERN_MESSAGE_LIST_COLUMN_SUBJECT, &subject,
+                      TERN_MESSAGE_LIST_COLUMN_PREVIEW, &preview,
+                      TERN_MESSAGE_LIST_COLUMN_DATE, &date,
+                      TERN_MESSAGE_LIST_COLUMN_UNREAD, &unread,
+                      TERN_MESSAGE_LIST_COLUMN_FLAGGED, &flagged,
+                      TERN_MESSAGE_LIST_COLUMN_HAS_ATTACHMENT, &attachment,
+                      -1);
+  /* What a screen reader says for the row. */
+  summary = g_strdup_printf ("%s%s%s%s, %s, %s",
+                             unread ? _("Unread, ") : "",
+                             flagged ? _("Flagged, ") : "",
+                             attachment ? _("With attachment, ") : "",
+                             sender != NULL ? sender : "",
+                             subject != NULL ? subject : "",
+                             date != NULL ? date : "");
+  g_object_set (cell,
+                "text", summary,
+                "sender", sender,
+                "subject", subject,
+                "preview", preview,
+                "date", date,
+                "unread", unread,
+                "flagged", flagged,
+                "has-attachment", attachment,
+                NULL);
+}
+
+GArray *
+tern_message_list_get_selected_ids (TernMessageList *self)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GtkTreeModel *model = NULL;
+  GList *rows;
+
+  g_return_val_if_fail (TERN_IS_MESSAGE_LIST (self), ids);
+  rows = gtk_tree_selection_get_selected_rows (self->selection, &model);
+  for (GList *l = rows; l != NULL; l = l->next)
+    {
+      GtkTreeIter iter;
+      if (gtk_tree_model_get_iter (model, &iter, l->data))
+        {
+          gint64 id = tern_message_list_model_get_id (TERN_MESSAGE_LIST_MODEL (model), &iter);
+          g_array_append_val (ids, id);
+        }
+    }
+  g_list_free_full (rows, (GDestroyNotify) gtk_tree_path_free);
+  return ids;
+}
+
+static void
+on_selection_changed (GtkTreeSelection *selection, TernMessageList *self)
+{
+  g_autoptr(GArray) ids = tern_message_list_get_selected_ids (self);
+
+  g_signal_emit (self, signals[SIGNAL_SELECTION_CHANGED], 0, ids);
+}
+
+static void
+on_row_activated (GtkTreeView       *tree_view,
+                  GtkTreePath       *path,
+                  GtkTreeViewColumn *column,
+                  TernMessageList   *self)
+{
+  GtkTreeModel *model = gtk_tree_view_get_model (tree_view);
+  GtkTreeIter iter;
+
+  if (model == NULL || !gtk_tree_model_get_iter (model, &iter, path))
+    return;
+  g_signal_emit (self, signals[SIGNAL_MESSAGE_ACTIVATED], 0,
+                 tern_message_list_model_get_id (TERN_MESSAGE_LIST_MODEL (model), &iter));
+}
+
+void
+tern_message_list_set_model (TernMessageList *self, TernMessageListModel *model)
+{
+  g_return_if_fail (TERN_IS_MESSAGE_LIST (self));
+  g_return_if_fail (model == NULL || TERN_IS_MESSAGE_LIST_MODEL (model));
+  gtk_tree_view_set_model (self->tree_view, GTK_TREE_MODEL (model));
+}
+
+TernMessageListModel *
+tern_message_list_get_model (TernMessageList *self)
+{
+  g_return_val_if_fail (TERN_IS_MESSAGE_LIST (self), NULL);
+  return (TernMessageListModel *) gtk_tree_view_get_model (self->tree_view);
+}
+
+gboolean
+tern_message_list_select_id (TernMessageList *self, gint64 id)
+{
+  TernMessageListModel *model = tern_message_list_get_model (self);
+  g_autoptr(GtkTreePath) path = NULL;
+  GtkTreeIter iter;
+
+  if (model == NULL || !tern_message_list_model_get_iter_for_id (model, id, &iter))
+    return FALSE;
+  path = gtk_tree_model_get_path (GTK_TREE_MODEL (model), &iter);
+  gtk_tree_view_set_cursor (self->tree_view, path, NULL, FALSE);
+  gtk_tree_view_scroll_to_cell (self->tree_view, path, NULL, FALSE, 0, 0);
+  return TRUE;
+}
+
+GtkTreeView *
+tern_message_list_get_tree_view (TernMessageList *self)
+{
+  g_return_val_if_fail (TERN_IS_MESSAGE_LIST (self), NULL);
+  return self->tree_view;
+}
+
+static void
+tern_message_list_class_init (TernMessageListClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  (void) tern_get_resource ();
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/ternmail/Tern/tern-message-list.ui");
+  gtk_widget_class_bind_template_child (widget_class, TernMessageList, scroller);
+  gtk_widget_class_bind_template_child (widget_class, TernMessageList, tree_view);
+  gtk_widget_class_bind_template_child (widget_class, TernMessageList, selection);
+  gtk_widget_class_set_css_name (widget_class, "ternmessagelist");
+
+  signals[SIGNAL_SELECTION_CHANGED] =
+    g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ARRAY);
+  signals[SIGNAL_MESSAGE_ACTIVATED] =
+    g_signal_new ("message-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+}
+
+static void
+tern_message_list_init (TernMessageList *self)
+{
+  GtkTreeViewColumn *column;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->renderer = tern_message_cell_renderer_new ();
+  column = gtk_tree_view_column_new ();
+  gtk_tree_view_column_set_title (column, _("Message"));
+  /* Fixed-height mode needs fixed-width columns. */
+  gtk_tree_view_column_set_sizing (column, GTK_TREE_VIEW_COLUMN_FIXED);
+  gtk_tree_view_column_set_expand (column, TRUE);
+  gtk_tree_view_column_pack_start (column, self->renderer, TRUE);
+  gtk_tree_view_column_set_cell_data_func (column, self->renderer, cell_data, NULL, NULL);
+  gtk_tree_view_append_column (self->tree_view, column);
+
+  g_signal_connect (self->selection, "changed", G_CALLBACK (on_selection_changed), self);
+  g_signal_connect (self->tree_view, "row-activated", G_CALLBACK (on_row_activated), self);
+}
+
+GtkWidget *
+tern_message_list_new (void)
+{
+  return g_object_new (TERN_TYPE_MESSAGE_LIST, NULL);
+}

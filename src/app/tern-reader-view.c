@@ -1,0 +1,1014 @@
+/* tern-reader-view.c: the reader.
+ *
+ * Safety model for HTML mail (WebKit2GTK 4.1):
+ *  - JavaScript is off (both the API switch and <script> markup), and so
+ *    are storage, WebGL, media, plugins-era features and the inspector.
+ *  - The view never navigates: decide-policy allows only our own
+ *    load_html() (about:blank); a clicked link opens in the user's browser
+ *    and every other navigation (meta refresh, forms, frames) is ignored.
+ *  - Remote content is blocked twice over: a compiled WebKit content
+ *    filter that blocks every load except cid:, data:, about: and blob:
+ *    (it works in the network process, so no request leaves at all), and
+ *    a Content-Security-Policy <meta> put in front of the mail's HTML as a
+ *    second line should the filter be unavailable.
+ *  - cid: images are served by a "cid" URI scheme handler from the
+ *    message's own parts.
+ * The WebKitWebContext is shared by all readers (one per process, in a
+ * static): scheme handlers belong to a context, and one context means one
+ * network process. It is ephemeral: mail leaves no cookies or caches.
+ */
+#include <glib/gi18n.h>
+#include <webkit2/webkit2.h>
+
+#include "tern-reader-view.h"
+#include "tern-resources.h"
+
+enum {
+  RESPONSE_SHOW_REMOTE = 1,
+  RESPONSE_ALWAYS_SENDER = 2,
+};
+
+struct _TernReaderView
+{
+  GtkBin parent_instance;
+
+  GtkStack *stack;
+  GtkSpinner *spinner;
+  GtkLabel *subject_label;
+  GtkLabel *from_label;
+  GtkLabel *to_caption;
+  GtkLabel *to_label;
+  GtkLabel *cc_caption;
+  GtkLabel *cc_label;
+  GtkLabel *date_label;
+  GtkInfoBar *remote_bar;
+  GtkWidget *always_button;
+  GtkStack *body_stack;
+  GtkTextView *text_view;
+  GtkBox *attachments_box;
+
+  WebKitUserContentManager *content_manager;
+  WebKitWebView *web_view;
+  GtkTextTag *quote_tag;
+  GtkTextTag *link_tag;
+
+  TernReaderMessage *message;
+  gboolean prefer_plain;
+  gboolean remote_allowed;
+  gboolean html_pending;     /* waiting for the content filter */
+};
+
+G_DEFINE_FINAL_TYPE (TernReaderView, tern_reader_view, GTK_TYPE_BIN)
+
+enum {
+  SIGNAL_ACTIVATE_LINK,
+  SIGNAL_ALLOW_SENDER,
+  SIGNAL_HTML_LOADED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void load_html_body (TernReaderView *self);
+
+/* ---- the shared web context and content filter ---- */
+
+typedef struct {
+  WebKitWebContext *context;
+  WebKitUserContentFilterStore *filter_store;
+  WebKitUserContentFilter *filter;
+  gboolean filter_done;      /* compiled, or failed (then CSP alone) */
+  GList *waiting;            /* TernReaderView with html_pending */
+} ReaderShared;
+
+/* Blocks every load, then lets the message's own schemes through. WebKit's
+ * url-filter regexes have no alternation, hence one rule per scheme. */
+static const char block_remote_rules[] =
+  "[{\"trigger\":{\"url-filter\":\".*\"},\"action\":{\"type\":\"block\"}},"
+  "{\"trigger\":{\"url-filter\":\"^cid:\"},\"action\":{\"type\":\"ignore-previous-rules\"}},"
+  "{\"trigger\":{\"url-filter\":\"^data:\"},\"action\":{\"type\":\"ignore-previous-rules\"}},"
+  "{\"trigger\":{\"url-filter\":\"^about:\"},\"action\":{\"type\":\"ignore-previous-rules\"}},"
+  "{\"trigger\":{\"url-filter\":\"^blob:\"},\"action\":{\"type\":\"ignore-previous-rules\"}}]";
+
+static ReaderShared *reader_shared (void);
+
+static void
+filter_saved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ReaderShared *shared = user_data;
+  g_autoptr(GError) error = NULL;
+  GList *waiting;
+
+  shared->filter = webkit_user_content_filter_store_save_finish (
+    WEBKIT_USER_CONTENT_FILTER_STORE (source), result, &error);
+  if (shared->filter == NULL)
+    g_warning ("Could not build the remote content filter, relying on CSP: %s",
+               error->message);
+  shared->filter_done = TRUE;
+  waiting = g_steal_pointer (&shared->waiting);
+  for (GList *l = waiting; l != NULL; l = l->next)
+    {
+      TernReaderView *view = l->data;
+      if (view->html_pending)
+        load_html_body (view);
+    }
+  g_list_free (waiting);
+}
+
+/* Serves cid: URLs from the parts of the message shown in the requesting
+ * web view's reader. */
+static void
+handle_cid_request (WebKitURISchemeRequest *request, gpointer user_data)
+{
+  WebKitWebView *web_view = webkit_uri_scheme_request_get_web_view (request);
+  GtkWidget *reader = NULL;
+  TernReaderView *self;
+  const TernReaderPart *part = NULL;
+  g_autofree char *cid = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GInputStream) stream = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *uri = webkit_uri_scheme_request_get_uri (request);
+
+  if (web_view != NULL)
+    reader = gtk_widget_get_ancestor (GTK_WIDGET (web_view), TERN_TYPE_READER_VIEW);
+  self = reader != NULL ? TERN_READER_VIEW (reader) : NULL;
+  if (g_ascii_strncasecmp (uri, "cid:", 4) == 0)
+    cid = g_uri_unescape_string (uri + 4, NULL);
+  if (self != NULL && self->message != NULL && cid != NULL)
+    part = tern_reader_message_find_content_id (self->message, cid);
+  if (part != NULL)
+    bytes = tern_reader_message_load_part (self->message, part->part_id, &error);
+  if (bytes == NULL)
+    {
+      if (error == NULL)
+        error = g_error_new (G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No part %s", uri);
+      webkit_uri_scheme_request_finish_error (request, error);
+      return;
+    }
+  stream = g_memory_input_stream_new_from_bytes (bytes);
+  webkit_uri_scheme_request_finish (request, stream, (gint64) g_bytes_get_size (bytes),
+                                    part->content_type);
+}
+
+static ReaderShared *
+reader_shared (void)
+{
+  static ReaderShared *shared;
+  g_autofree char *path = NULL;
+  g_autoptr(GBytes) rules = NULL;
+
+  if (shared != NULL)
+    return shared;
+  shared = g_new0 (ReaderShared, 1);
+  shared->context = webkit_web_context_new_ephemeral ();
+  webkit_web_context_set_cache_model (shared->context, WEBKIT_CACHE_MODEL_DOCUMENT_VIEWER);
+  webkit_web_context_register_uri_scheme (shared->context, "cid", handle_cid_request,
+                                          NULL, NULL);
+  path = g_build_filename (g_get_user_cache_dir (), "tern", "content-filters", NULL);
+  shared->filter_store = webkit_user_content_filter_store_new (path);
+  rules = g_bytes_new_static (block_remote_rules, sizeof block_remote_rules - 1);
+  webkit_user_content_filter_store_save (shared->filter_store, "tern-block-remote", rules,
+                                         NULL, filter_saved, shared);
+  return shared;
+}
+
+/* ---- HTML ---- */
+
+static gboolean
+html_has_remote_content (const char *html)
+{
+  /* A heuristic, only to decide whether to show the bar: blocking does
+   * not depend on it. */
+  static const char pattern[] =
+    "(?:\\b(?:src|srcset|background|poster|lowsrc|dynsrc|data)\\s*=\\s*[\"']?\\s*"
+    "|url\\(\\s*[\"']?\\s*|@import\\s+[\"']?\\s*|<link\\b[^>]*\\bhref\\s*=\\s*[\"']?\\s*)"
+    "(?:https?:|ftp:|//)";
+  g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+
+  return regex != NULL && g_regex_match (regex, html, 0, NULL);
+}
+
+static char *
+html_with_csp (const char *html, gboolean allow_remote)
+{
+  const char *csp = allow_remote
+    ? "default-src 'none'; img-src * cid: data:; style-src * 'unsafe-inline' cid: data:; "
+      "font-src * cid: data:; script-src 'none'; object-src 'none'; frame-src 'none'; "
+      "form-action 'none'"
+    : "default-src 'none'; img-src cid: data:; style-src 'unsafe-inline' cid: data:; "
+      "font-src cid: data:; script-src 'none'; object-src 'none'; frame-src 'none'; "
+      "form-action 'none'";
+  const char *p = html;
+  gsize prefix = 0;
+
+  /* Keep a leading doctype first so the page keeps its rendering mode. */
+  while (g_ascii_isspace (*p))
+    p++;
+  if (g_ascii_strncasecmp (p, "<!doctype", 9) == 0)
+    {
+      const char *end = strchr (p, '>');
+      if (end != NULL)
+        prefix = (gsize) (end + 1 - html);
+    }
+  return g_strdup_printf ("%.*s<meta http-equiv=\"Content-Security-Policy\" content=\"%s\">%s",
+                          (int) prefix, html, csp, html + prefix);
+}
+
+static void
+load_html_body (TernReaderView *self)
+{
+  ReaderShared *shared = reader_shared ();
+  g_autofree char *valid = NULL;
+  g_autofree char *html = NULL;
+
+  if (self->message == NULL || self->message->text_html == NULL)
+    return;
+  if (!shared->filter_done)
+    {
+      if (!self->html_pending)
+        shared->waiting = g_list_prepend (shared->waiting, self);
+      self->html_pending = TRUE;
+      return;
+    }
+  self->html_pending = FALSE;
+  webkit_user_content_manager_remove_all_filters (self->content_manager);
+  if (!self->remote_allowed && shared->filter != NULL)
+    webkit_user_content_manager_add_filter (self->content_manager, shared->filter);
+  valid = g_utf8_make_valid (self->message->text_html, -1);
+  html = html_with_csp (valid, self->remote_allowed);
+  webkit_web_view_load_html (self->web_view, html, NULL);
+}
+
+static gboolean
+open_link (TernReaderView *self, const char *uri)
+{
+  const char *scheme = g_uri_peek_scheme (uri);
+  g_autoptr(GError) error = NULL;
+  gboolean handled = FALSE;
+  GtkWidget *toplevel;
+
+  if (scheme == NULL || !(g_str_equal (scheme, "http") || g_str_equal (scheme, "https") ||
+                          g_str_equal (scheme, "ftp") || g_str_equal (scheme, "mailto")))
+    return FALSE;
+  g_signal_emit (self, signals[SIGNAL_ACTIVATE_LINK], 0, uri, &handled);
+  if (handled)
+    return TRUE;
+  toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  if (!gtk_show_uri_on_window (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
+                               uri, GDK_CURRENT_TIME, &error))
+    g_warning ("Could not open %s: %s", uri, error->message);
+  return TRUE;
+}
+
+static gboolean
+on_decide_policy (WebKitWebView            *web_view,
+                  WebKitPolicyDecision     *decision,
+                  WebKitPolicyDecisionType  type,
+                  TernReaderView           *self)
+{
+  WebKitNavigationAction *action;
+  const char *uri;
+
+  if (type == WEBKIT_POLICY_DECISION_TYPE_RESPONSE)
+    return FALSE;   /* only responses to navigations we allowed get here */
+
+  action = webkit_navigation_policy_decision_get_navigation_action (
+    WEBKIT_NAVIGATION_POLICY_DECISION (decision));
+  uri = webkit_uri_request_get_uri (webkit_navigation_action_get_request (action));
+  if (type == WEBKIT_POLICY_DECISION_TYPE_NAVIGATION_ACTION &&
+      g_strcmp0 (uri, "about:blank") == 0)
+    {
+      webkit_policy_decision_use (decision);   /* our own load_html() */
+      return TRUE;
+    }
+  if (webkit_navigation_action_get_navigation_type (action) == WEBKIT_NAVIGATION_TYPE_LINK_CLICKED &&
+      webkit_navigation_action_is_user_gesture (action))
+    open_link (self, uri);
+  webkit_policy_decision_ignore (decision);
+  return TRUE;
+}
+
+static gboolean
+on_context_menu (WebKitWebView       *web_view,
+                 WebKitContextMenu   *menu,
+                 GdkEvent            *event,
+                 WebKitHitTestResult *hit,
+                 TernReaderView      *self)
+{
+  GList *items = g_list_copy (webkit_context_menu_get_items (menu));
+
+  /* Keep copying; drop everything that would navigate or inspect. */
+  for (GList *l = items; l != NULL; l = l->next)
+    {
+      WebKitContextMenuItem *item = l->data;
+      switch (webkit_context_menu_item_get_stock_action (item))
+        {
+        case WEBKIT_CONTEXT_MENU_ACTION_COPY:
+        case WEBKIT_CONTEXT_MENU_ACTION_COPY_LINK_TO_CLIPBOARD:
+        case WEBKIT_CONTEXT_MENU_ACTION_COPY_IMAGE_TO_CLIPBOARD:
+        case WEBKIT_CONTEXT_MENU_ACTION_SELECT_ALL:
+          break;
+        default:
+          webkit_context_menu_remove (menu, item);
+        }
+    }
+  g_list_free (items);
+  return webkit_context_menu_get_n_items (menu) == 0;
+}
+
+static void
+on_load_changed (WebKitWebView *web_view, WebKitLoadEvent event, TernReaderView *self)
+{
+  if (event == WEBKIT_LOAD_FINISHED)
+    g_signal_emit (self, signals[SIGNAL_HTML_LOADED], 0);
+}
+
+static gboolean
+on_web_process_terminated (WebKitWebView                     *web_view,
+                           WebKitWebProcessTerminationReason  reason,
+                           TernReaderView                    *self)
+{
+  g_warning ("The web process showing a message ended (reason %d)", (int) reason);
+  return FALSE;
+}
+
+static void
+create_web_view (TernReaderView *self)
+{
+  ReaderShared *shared = reader_shared ();
+  g_autoptr(WebKitSettings) settings = NULL;
+
+  settings = webkit_settings_new_with_settings (
+    "enable-javascript", FALSE,
+    "enable-javascript-markup", FALSE,
+    "javascript-can-open-windows-automatically", FALSE,
+    "auto-load-images", TRUE,
+    "enable-html5-database", FALSE,
+    "enable-html5-local-storage", FALSE,
+    "enable-page-cache", FALSE,
+    "enable-webgl", FALSE,
+    "enable-webaudio", FALSE,
+    "enable-media", FALSE,
+    "enable-media-stream", FALSE,
+    "enable-mediasource", FALSE,
+    "enable-encrypted-media", FALSE,
+    "enable-fullscreen", FALSE,
+    "enable-developer-extras", FALSE,
+    "allow-file-access-from-file-urls", FALSE,
+    "allow-universal-access-from-file-urls", FALSE,
+    "enable-back-forward-navigation-gestures", FALSE,
+    "enable-write-console-messages-to-stdout", FALSE,
+    NULL);
+  self->content_manager = webkit_user_content_manager_new ();
+  self->web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW,
+                                 "web-context", shared->context,
+                                 "user-content-manager", self->content_manager,
+                                 "settings", settings,
+                                 "visible", TRUE,
+                                 NULL);
+  atk_object_set_name (gtk_widget_get_accessible (GTK_WIDGET (self->web_view)),
+                       _("Message text"));
+  g_signal_connect (self->web_view, "decide-policy", G_CALLBACK (on_decide_policy), self);
+  g_signal_connect (self->web_view, "context-menu", G_CALLBACK (on_context_menu), self);
+  g_signal_connect (self->web_view, "load-changed", G_CALLBACK (on_load_changed), self);
+  g_signal_connect (self->web_view, "web-process-terminated",
+                    G_CALLBACK (on_web_process_terminated), self);
+  gtk_stack_add_named (self->body_stack, GTK_WIDGET (self->web_view), "html");
+}
+
+/* ---- plain text ---- */
+
+static void
+update_tag_colors (TernReaderView *self)
+{
+  GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self->text_view));
+  GdkRGBA color, link;
+
+  gtk_style_context_get_color (context, GTK_STATE_FLAG_NORMAL, &color);
+  color.alpha *= 0.6;   /* quoted text is dimmed, in light and dark themes */
+  gtk_style_context_save (context);
+  gtk_style_context_set_state (context, GTK_STATE_FLAG_LINK);
+  gtk_style_context_get_color (context, GTK_STATE_FLAG_LINK, &link);
+  gtk_style_context_restore (context);
+  g_object_set (self->quote_tag, "foreground-rgba", &color, NULL);
+  g_object_set (self->link_tag, "foreground-rgba", &link, NULL);
+}
+
+static void
+tag_quotes (GtkTextBuffer *buffer, GtkTextTag *tag, const char *text)
+{
+  const char *line = text;
+  int offset = 0;
+
+  while (*line != '\0')
+    {
+      const char *end = strchr (line, '\n');
+      int chars = (int) g_utf8_strlen (line, end != NULL ? end - line : -1);
+      const char *p = line;
+
+      while (*p == ' ' || *p == '\t')
+        p++;
+      if (*p == '>')
+        {
+          GtkTextIter start, stop;
+          gtk_text_buffer_get_iter_at_offset (buffer, &start, offset);
+          gtk_text_buffer_get_iter_at_offset (buffer, &stop, offset + chars);
+          gtk_text_buffer_apply_tag (buffer, tag, &start, &stop);
+        }
+      if (end == NULL)
+        break;
+      offset += chars + 1;
+      line = end + 1;
+    }
+}
+
+static void
+tag_links (GtkTextBuffer *buffer, GtkTextTag *link_tag, const char *text)
+{
+  g_autoptr(GRegex) regex = g_regex_new ("\\b(?:(?:https?|ftp)://|mailto:|www\\.)[^\\s<>\"]+",
+                                         G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+  const char *last = text;
+  long last_offset = 0;
+
+  g_regex_match (regex, text, 0, &match);
+  while (g_match_info_matches (match))
+    {
+      int start = 0, end = 0;
+      g_autofree char *uri = NULL;
+      GtkTextTag *tag;
+      GtkTextIter a, b;
+      long start_offset;
+
+      g_match_info_fetch_pos (match, 0, &start, &end);
+      /* Trailing punctuation belongs to the sentence, not the link. */
+      while (end > start && strchr (".,;:!?)]}'", text[end - 1]) != NULL)
+        end--;
+      uri = g_strndup (text + start, (gsize) (end - start));
+      if (g_ascii_strncasecmp (uri, "www.", 4) == 0)
+        {
+          char *full = g_strconcat ("http://", uri, NULL);
+          g_free (uri);
+          uri = full;
+        }
+      /* Byte to character offsets, counting on from the previous match. */
+      start_offset = last_offset + g_utf8_pointer_to_offset (last, text + start);
+      tag = gtk_text_buffer_create_tag (buffer, NULL, NULL);
+      g_object_set_data_full (G_OBJECT (tag), "tern-uri", g_steal_pointer (&uri), g_free);
+      gtk_text_buffer_get_iter_at_offset (buffer, &a, (int) start_offset);
+      gtk_text_buffer_get_iter_at_offset (buffer, &b,
+        (int) (start_offset + g_utf8_pointer_to_offset (text + start, text + end)));
+      gtk_text_buffer_apply_tag (buffer, tag, &a, &b);
+      gtk_text_buffer_apply_tag (buffer, link_tag, &a, &b);
+      last = text + start;
+      last_offset = start_offset;
+      g_match_info_next (match, NULL);
+    }
+}
+
+static void
+show_plain (TernReaderView *self, const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text != NULL ? text : "", -1);
+  g_autoptr(GtkTextBuffer) buffer = gtk_text_buffer_new (NULL);
+
+  self->quote_tag = gtk_text_buffer_create_tag (buffer, "quote", NULL);
+  self->link_tag = gtk_text_buffer_create_tag (buffer, "link",
+                                               "underline", PANGO_UNDERLINE_SINGLE, NULL);
+  gtk_text_buffer_set_text (buffer, valid, -1);
+  tag_quotes (buffer, self->quote_tag, valid);
+  tag_links (buffer, self->link_tag, valid);
+  gtk_text_view_set_buffer (self->text_view, buffer);
+  update_tag_colors (self);
+}
+
+static const char *
+uri_at (TernReaderView *self, double wx, double wy)
+{
+  GtkTextIter iter;
+  int x, y;
+  g_autoptr(GSList) tags = NULL;
+
+  gtk_text_view_window_to_buffer_coords (self->text_view, GTK_TEXT_WINDOW_WIDGET,
+                                         (int) wx, (int) wy, &x, &y);
+  if (!gtk_text_view_get_iter_at_location (self->text_view, &iter, x, y))
+    return NULL;
+  tags = gtk_text_iter_get_tags (&iter);
+  for (GSList *l = tags; l != NULL; l = l->next)
+    {
+      const char *uri = g_object_get_data (l->data, "tern-uri");
+      if (uri != NULL)
+        return uri;
+    }
+  return NULL;
+}
+
+static gboolean
+on_text_button_release (GtkWidget *widget, GdkEventButton *event, TernReaderView *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->text_view);
+  const char *uri;
+
+  if (event->button != GDK_BUTTON_PRIMARY || gtk_text_buffer_get_has_selection (buffer))
+    return GDK_EVENT_PROPAGATE;
+  uri = uri_at (self, event->x, event->y);
+  if (uri != NULL)
+    {
+      g_autofree char *copy = g_strdup (uri);
+      open_link (self, copy);
+    }
+  return GDK_EVENT_PROPAGATE;
+}
+
+static gboolean
+on_text_motion (GtkWidget *widget, GdkEventMotion *event, TernReaderView *self)
+{
+  GdkWindow *window = gtk_text_view_get_window (self->text_view, GTK_TEXT_WINDOW_TEXT);
+  g_autoptr(GdkCursor) cursor = NULL;
+
+  if (uri_at (self, event->x, event->y) != NULL)
+    cursor = gdk_cursor_new_from_name (gtk_widget_get_display (widget), "pointer");
+  else
+    cursor = gdk_cursor_new_from_name (gtk_widget_get_display (widget), "text");
+  if (window != NULL)
+    gdk_window_set_cursor (window, cursor);
+  return GDK_EVENT_PROPAGATE;
+}
+
+/* ---- attachments ---- */
+
+static char *
+safe_file_name (const char *name)
+{
+  g_autofree char *base = g_path_get_basename (name != NULL && *name ? name : "attachment");
+  char *p;
+
+  for (p = base; *p != '\0'; p++)
+    if (*p == '/' || *p == '\\' || (guchar) *p < 0x20)
+      *p = '_';
+  if (base[0] == '.' || base[0] == '\0')
+    return g_strconcat ("attachment", base, NULL);
+  return g_steal_pointer (&base);
+}
+
+static const TernReaderPart *
+find_part (TernReaderView *self, const char *part_id)
+{
+  if (self->message == NULL)
+    return NULL;
+  for (guint i = 0; i < self->message->parts->len; i++)
+    {
+      const TernReaderPart *part = g_ptr_array_index (self->message->parts, i);
+      if (g_strcmp0 (part->part_id, part_id) == 0)
+        return part;
+    }
+  return NULL;
+}
+
+gboolean
+tern_reader_view_save_part (TernReaderView  *self,
+                            const char      *part_id,
+                            GFile           *file,
+                            GError         **error)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_return_val_if_fail (TERN_IS_READER_VIEW (self), FALSE);
+  if (find_part (self, part_id) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   _("This attachment is no longer available"));
+      return FALSE;
+    }
+  bytes = tern_reader_message_load_part (self->message, part_id, error);
+  if (bytes == NULL)
+    return FALSE;
+  return g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                  NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, NULL, error);
+}
+
+static void
+report_error (TernReaderView *self, const char *what, const GError *error)
+{
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  GtkWidget *dialog = gtk_message_dialog_new (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
+                                              GTK_DIALOG_DESTROY_WITH_PARENT | GTK_DIALOG_MODAL,
+                                              GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE, "%s", what);
+
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", error->message);
+  g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
+  gtk_widget_show (dialog);
+}
+
+static void
+on_save_response (GtkNativeDialog *dialog, int response, TernReaderView *self)
+{
+  const char *part_id = g_object_get_data (G_OBJECT (dialog), "tern-part-id");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      if (!tern_reader_view_save_part (self, part_id, file, &error))
+        report_error (self, _("The attachment could not be saved"), error);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+on_save_clicked (GtkButton *button, TernReaderView *self)
+{
+  const char *part_id = g_object_get_data (G_OBJECT (button), "tern-part-id");
+  const TernReaderPart *part = find_part (self, part_id);
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  GtkFileChooserNative *dialog;
+  g_autofree char *name = NULL;
+
+  if (part == NULL)
+    return;
+  name = safe_file_name (part->filename);
+  dialog = gtk_file_chooser_native_new (_("Save Attachment"),
+                                        GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  gtk_file_chooser_set_do_overwrite_confirmation (GTK_FILE_CHOOSER (dialog), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  g_object_set_data_full (G_OBJECT (dialog), "tern-part-id", g_strdup (part_id), g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_save_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+on_open_clicked (GtkButton *button, TernReaderView *self)
+{
+  const char *part_id = g_object_get_data (G_OBJECT (button), "tern-part-id");
+  const TernReaderPart *part = find_part (self, part_id);
+  g_autofree char *parent = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *name = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+
+  if (part == NULL)
+    return;
+  /* A private directory per opened file, so names never collide. */
+  parent = g_build_filename (g_get_user_cache_dir (), "tern", "attachments", NULL);
+  g_mkdir_with_parents (parent, 0700);
+  dir = g_build_filename (parent, "XXXXXX", NULL);
+  if (g_mkdtemp_full (dir, 0700) == NULL)
+    {
+      g_set_error (&error, G_IO_ERROR, g_io_error_from_errno (errno), "%s", g_strerror (errno));
+      report_error (self, _("The attachment could not be opened"), error);
+      return;
+    }
+  name = safe_file_name (part->filename);
+  file = g_file_new_build_filename (dir, name, NULL);
+  uri = g_file_get_uri (file);
+  if (!tern_reader_view_save_part (self, part_id, file, &error) ||
+      !gtk_show_uri_on_window (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
+                               uri, GDK_CURRENT_TIME, &error))
+    report_error (self, _("The attachment could not be opened"), error);
+}
+
+static GtkWidget *
+attachment_button (const char *label, const char *accessible, const char *part_id)
+{
+  GtkWidget *button = gtk_button_new_with_mnemonic (label);
+
+  atk_object_set_name (gtk_widget_get_accessible (button), accessible);
+  g_object_set_data_full (G_OBJECT (button), "tern-part-id", g_strdup (part_id), g_free);
+  gtk_widget_show (button);
+  return button;
+}
+
+static void
+fill_attachments (TernReaderView *self)
+{
+  GList *children = gtk_container_get_children (GTK_CONTAINER (self->attachments_box));
+  gboolean any = FALSE;
+
+  for (GList *l = children; l != NULL; l = l->next)
+    gtk_widget_destroy (l->data);
+  g_list_free (children);
+
+  for (guint i = 0; i < self->message->parts->len; i++)
+    {
+      const TernReaderPart *part = g_ptr_array_index (self->message->parts, i);
+      g_autofree char *name = NULL;
+      g_autofree char *size = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *save_name = NULL;
+      g_autofree char *open_name = NULL;
+      g_autoptr(GIcon) icon = NULL;
+      GtkWidget *row, *image, *label, *save, *open;
+
+      if (part->is_inline)
+        continue;
+      any = TRUE;
+      name = safe_file_name (part->filename);
+      size = g_format_size (part->size);
+      text = part->size > 0 ? g_strdup_printf ("%s (%s)", name, size) : g_strdup (name);
+      icon = g_content_type_get_symbolic_icon (part->content_type);
+      row = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+      image = gtk_image_new_from_gicon (icon, GTK_ICON_SIZE_BUTTON);
+      label = gtk_label_new (text);
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+      gtk_widget_set_hexpand (label, TRUE);
+      /* Translators: accessible names of the attachment buttons */
+      save_name = g_strdup_printf (_("Save %s"), name);
+      open_name = g_strdup_printf (_("Open %s"), name);
+      save = attachment_button (_("_Save…"), save_name, part->part_id);
+      open = attachment_button (_("_Open"), open_name, part->part_id);
+      g_signal_connect (save, "clicked", G_CALLBACK (on_save_clicked), self);
+      g_signal_connect (open, "clicked", G_CALLBACK (on_open_clicked), self);
+      gtk_container_add (GTK_CONTAINER (row), image);
+      gtk_container_add (GTK_CONTAINER (row), label);
+      gtk_container_add (GTK_CONTAINER (row), open);
+      gtk_container_add (GTK_CONTAINER (row), save);
+      gtk_widget_show_all (row);
+      gtk_container_add (GTK_CONTAINER (self->attachments_box), row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->attachments_box), any);
+}
+
+/* ---- states ---- */
+
+static void
+set_header (GtkLabel *caption, GtkLabel *label, const char *value)
+{
+  gboolean shown = value != NULL && *value != '\0';
+
+  gtk_label_set_text (label, shown ? value : "");
+  if (caption != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (caption), shown);
+  gtk_widget_set_visible (GTK_WIDGET (label), shown);
+}
+
+static void
+set_state (TernReaderView *self, const char *state)
+{
+  gboolean loading = g_str_equal (state, "loading");
+
+  if (loading)
+    gtk_spinner_start (self->spinner);
+  else
+    gtk_spinner_stop (self->spinner);
+  gtk_stack_set_visible_child_name (self->stack, state);
+}
+
+static void
+update_remote_bar (TernReaderView *self)
+{
+  gboolean html = g_str_equal (tern_reader_view_get_body_kind (self), "html");
+
+  gtk_widget_set_visible (GTK_WIDGET (self->remote_bar),
+                          html && !self->remote_allowed &&
+                          html_has_remote_content (self->message->text_html));
+  gtk_widget_set_visible (self->always_button, self->message->sender_address != NULL);
+}
+
+static void
+show_body (TernReaderView *self)
+{
+  TernReaderMessage *message = self->message;
+  gboolean html = message->text_html != NULL &&
+                  !(self->prefer_plain && message->text_plain != NULL);
+
+  self->html_pending = FALSE;
+  if (html)
+    {
+      gtk_stack_set_visible_child_name (self->body_stack, "html");
+      load_html_body (self);
+    }
+  else
+    {
+      gtk_stack_set_visible_child_name (self->body_stack, "plain");
+      show_plain (self, message->text_plain);
+    }
+  update_remote_bar (self);
+}
+
+void
+tern_reader_view_show_message (TernReaderView *self, TernReaderMessage *message)
+{
+  g_autofree char *date = NULL;
+
+  g_return_if_fail (TERN_IS_READER_VIEW (self));
+  g_return_if_fail (message != NULL);
+
+  tern_reader_message_ref (message);
+  g_clear_pointer (&self->message, tern_reader_message_unref);
+  self->message = message;
+  self->remote_allowed = message->remote_content_allowed;
+
+  if (message->date != NULL)
+    {
+      g_autoptr(GDateTime) local = g_date_time_to_local (message->date);
+      /* Translators: the date in the reader's headers, see g_date_time_format() */
+      date = g_date_time_format (local, _("%A, %B %-d, %Y, %H:%M"));
+    }
+  gtk_label_set_text (self->subject_label,
+                      message->subject != NULL && *message->subject ? message->subject
+                                                                    : _("(No subject)"));
+  set_header (NULL, self->from_label, message->from);
+  set_header (self->to_caption, self->to_label, message->to);
+  set_header (self->cc_caption, self->cc_label, message->cc);
+  set_header (NULL, self->date_label, date);
+  fill_attachments (self);
+  show_body (self);
+  set_state (self, "message");
+}
+
+void
+tern_reader_view_show_loading (TernReaderView *self)
+{
+  g_return_if_fail (TERN_IS_READER_VIEW (self));
+  set_state (self, "loading");
+}
+
+void
+tern_reader_view_show_offline (TernReaderView *self)
+{
+  g_return_if_fail (TERN_IS_READER_VIEW (self));
+  set_state (self, "offline");
+}
+
+void
+tern_reader_view_clear (TernReaderView *self)
+{
+  g_return_if_fail (TERN_IS_READER_VIEW (self));
+  self->html_pending = FALSE;
+  g_clear_pointer (&self->message, tern_reader_message_unref);
+  set_state (self, "empty");
+}
+
+const char *
+tern_reader_view_get_state (TernReaderView *self)
+{
+  g_return_val_if_fail (TERN_IS_READER_VIEW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->stack);
+}
+
+const char *
+tern_reader_view_get_body_kind (TernReaderView *self)
+{
+  g_return_val_if_fail (TERN_IS_READER_VIEW (self), NULL);
+  return gtk_stack_get_visible_child_name (self->body_stack);
+}
+
+void
+tern_reader_view_set_prefer_plain (TernReaderView *self, gboolean prefer_plain)
+{
+  g_return_if_fail (TERN_IS_READER_VIEW (self));
+  if (self->prefer_plain == !!prefer_plain)
+    return;
+  self->prefer_plain = !!prefer_plain;
+  if (self->message != NULL)
+    show_body (self);
+}
+
+gboolean
+tern_reader_view_get_remote_content_blocked (TernReaderView *self)
+{
+  g_return_val_if_fail (TERN_IS_READER_VIEW (self), TRUE);
+  return !self->remote_allowed;
+}
+
+void
+tern_reader_view_allow_remote_content (TernReaderView *self)
+{
+  g_return_if_fail (TERN_IS_READER_VIEW (self));
+  if (self->remote_allowed || self->message == NULL)
+    return;
+  self->remote_allowed = TRUE;
+  show_body (self);
+}
+
+static void
+on_remote_response (GtkInfoBar *bar, int response, TernReaderView *self)
+{
+  if (self->message == NULL)
+    return;
+  if (response == RESPONSE_ALWAYS_SENDER && self->message->sender_address != NULL)
+    g_signal_emit (self, signals[SIGNAL_ALLOW_SENDER], 0, self->message->sender_address);
+  if (response == RESPONSE_SHOW_REMOTE || response == RESPONSE_ALWAYS_SENDER)
+    tern_reader_view_allow_remote_content (self);
+}
+
+GtkTextView *
+tern_reader_view_get_text_view (TernReaderView *self)
+{
+  g_return_val_if_fail (TERN_IS_READER_VIEW (self), NULL);
+  return self->text_view;
+}
+
+GtkWidget *
+tern_reader_view_get_web_view (TernReaderView *self)
+{
+  g_return_val_if_fail (TERN_IS_READER_VIEW (self), NULL);
+  return GTK_WIDGET (self->web_view);
+}
+
+GtkInfoBar *
+tern_reader_view_get_remote_bar (TernReaderView *self)
+{
+  g_return_val_if_fail (TERN_IS_READER_VIEW (self), NULL);
+  return self->remote_bar;
+}
+
+GtkContainer *
+tern_reader_view_get_attachments_box (TernReaderView *self)
+{
+  g_return_val_if_fail (TERN_IS_READER_VIEW (self), NULL);
+  return GTK_CONTAINER (self->attachments_box);
+}
+
+/* ---- GObject ---- */
+
+static void
+tern_reader_view_dispose (GObject *object)
+{
+  TernReaderView *self = TERN_READER_VIEW (object);
+  ReaderShared *shared = reader_shared ();
+
+  shared->waiting = g_list_remove (shared->waiting, self);
+  self->html_pending = FALSE;
+  g_clear_pointer (&self->message, tern_reader_message_unref);
+  g_clear_object (&self->content_manager);
+  G_OBJECT_CLASS (tern_reader_view_parent_class)->dispose (object);
+}
+
+static void
+tern_reader_view_style_updated (GtkWidget *widget)
+{
+  TernReaderView *self = TERN_READER_VIEW (widget);
+
+  GTK_WIDGET_CLASS (tern_reader_view_parent_class)->style_updated (widget);
+  if (self->quote_tag != NULL)
+    update_tag_colors (self);
+}
+
+static void
+tern_reader_view_class_init (TernReaderViewClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = tern_reader_view_dispose;
+  widget_class->style_updated = tern_reader_view_style_updated;
+
+  (void) tern_get_resource ();
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/ternmail/Tern/tern-reader-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, TernReaderView, stack);
+  gtk_widget_class_bind_template_child (widget_class, TernReaderView, spinner);
+  gtk_widget_class_bind_template_child (widget_class, TernReaderView, subject_label);
+  gtk_widget_class_bind_template_child (widget_class, TernReaderView, from_label);
+  gtk_widget_class_bind_template_child (widget_class, TernReaderView, to_caption);
+  gtk_widget_class_bind_template_child (widget_class, TernReaderView, to_label);
+  gtk_widget_class_bind_template_child (widget_class, TernReaderView, cc_caption);
+  gtk_widget_class_bind_template_child (widget_class, TernReaderView, cc_label);
+  gtk_widget_class_bind_template_child (widget_class, TernReaderView, date_label);
+  gtk_widget_class_bind_template_child (widget_class, TernReaderView, remote_bar);
+  gtk_widget_class_bind_template_child (widget_class, TernReaderView, body_stack);
+  gtk_widget_class_bind_template_child (widget_class, TernReaderView, text_view);
+  gtk_widget_class_bind_template_child (widget_class, TernReaderView, attachments_box);
+  gtk_widget_class_set_css_name (widget_class, "ternreaderview");
+
+  signals[SIGNAL_ACTIVATE_LINK] =
+    g_signal_new ("activate-link", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  g_signal_accumulator_true_handled, NULL, NULL,
+                  G_TYPE_BOOLEAN, 1, G_TYPE_STRING);
+  signals[SIGNAL_ALLOW_SENDER] =
+    g_signal_new ("allow-sender", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_HTML_LOADED] =
+    g_signal_new ("html-loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+tern_reader_view_init (TernReaderView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  gtk_info_bar_add_button (self->remote_bar, _("Show for this message"), RESPONSE_SHOW_REMOTE);
+  self->always_button = gtk_info_bar_add_button (self->remote_bar, _("Always for this sender"),
+                                                 RESPONSE_ALWAYS_SENDER);
+  g_signal_connect (self->remote_bar, "response", G_CALLBACK (on_remote_response), self);
+  g_signal_connect (self->text_view, "button-release-event",
+                    G_CALLBACK (on_text_button_release), self);
+  g_signal_connect (self->text_view, "motion-notify-event", G_CALLBACK (on_text_motion), self);
+  create_web_view (self);
+  set_state (self, "empty");
+}
+
+GtkWidget *
+tern_reader_view_new (void)
+{
+  return g_object_new (TERN_TYPE_READER_VIEW, NULL);
+}

@@ -1,0 +1,55 @@
+/* autoconfig-test-cert.h: a throwaway self-signed certificate and key for
+ * 127.0.0.1/localhost, made with openssl for the autoconfig tests only.
+ * It protects nothing; never use it outside tests. */
+#pragma once
+
+static const char test_cert_pem[] =
+  "-----BEGIN CERTIFICATE-----\n"
+  "MIIDJzCCAg+gAwIBAgIUWRdXVHqLnWmIlyitpOeDxj72FFkwDQYJKoZIhvcNAQEL\n"
+  "BQAwFDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTEyMjAyNTI1NVoYDzIxMjYx\n"
+  "MDI5MDI1MjU1WjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwggEiMA0GCSqGSIb3DQEB\n"
+  "AQUAA4IBDwAwggEKAoIBAQCg0zBKZrWUiIN6D5Q7nipAECuXPUjC3e/LeYBfAbBX\n"
+  "ZmhtCp1viV7n3OrEF8Jk5962AuHXg8zeAFfYaZ+nFQVW5x2O92yzRUMLcUqI5k03\n"
+  "72MYHFkoI9ZZ7D+HeWpEk4X803js5y6fCzXpry6PzWRbsD4dWgg4aNvrexGmw4NE\n"
+  "mxbwk8G0Nxi9g8yrjdK3hXTuXl88QxlWe1++hGeEubXBEBvJHlntYqhvNFKQgeZC\n"
+  "MLlzDydEqQUyZwoYCaSFwa7SJCKinlfHke1M9Tp6Xao2wEUq9ivQDmOjtCeig7bA\n"
+  "9Ek6IdwD8+nGllRQmLnAApGGRdvP4HaxAqyJkRw0yJinAgMBAAGjbzBtMB0GA1Ud\n"
+  "DgQWBBTXeaKdQNC9mQXbvJ0hrUQbQOW/rjAfBgNVHSMEGDAWgBTXeaKdQNC9mQXb\n"
+  "vJ0hrUQbQOW/rjAaBgNVHREEEzARhwR/AAABgglsb2NhbGhvc3QwDwYDVR0TAQH/\n"
+  "BAUwAwEB/zANBgkqhkiG9w0BAQsFAAOCAQEAhtAvL8yTSzQeSrjMyNup/mOusg9k\n"
+  "2O1G/XOGxpJrknxt3HOOMX1byIj52J2WogRVU9rryFwzpNXM4bezx289rcBJgw4i\n"
+  "5vALf8ADSOT0kxh+7Ub+9FhXqjXSMltzw+QifTskVfuf88JDrVjxf5mbolt/3vnn\n"
+  "IjzRjPudrAalosUL57fQg3syQVsGnrE1vLjwFI+L7zBso6N3+jM+RORrK1mcyKeu\n"
+  "LSt5mERCXJ2rnMKp4GpIbsuNJJEIPlLUDSLcSH81du6M2enL7/ThO8cH4tzuWuCW\n"
+  "EbXb9KmeDwCYlxkQlwcr39vH4NHT2PRRiTVW4FG667TZqt4ADzOUmpr7qQ==\n"
+  "-----END CERTIFICATE-----\n";
+
+static const char test_key_pem[] =
+  "-----BEGIN PRIVATE KEY-----\n"
+  "MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQCg0zBKZrWUiIN6\n"
+  "D5Q7nipAECuXPUjC3e/LeYBfAbBXZmhtCp1viV7n3OrEF8Jk5962AuHXg8zeAFfY\n"
+  "aZ+nFQVW5x2O92yzRUMLcUqI5k0372MYHFkoI9ZZ7D+HeWpEk4X803js5y6fCzXp\n"
+  "ry6PzWRbsD4dWgg4aNvrexGmw4NEmxbwk8G0Nxi9g8yrjdK3hXTuXl88QxlWe1++\n"
+  "hGeEubXBEBvJHlntYqhvNFKQgeZCMLlzDydEqQUyZwoYCaSFwa7SJCKinlfHke1M\n"
+  "9Tp6Xao2wEUq9ivQDmOjtCeig7bA9Ek6IdwD8+nGllRQmLnAApGGRdvP4HaxAqyJ\n"
+  "kRw0yJinAgMBAAECggEAH5VqAeqK1Xk7zNBbbZvhs0QZs3FrJS3dxml9nurffUKU\n"
+  "1nlDsuBY/ZMCnfEGkbeBouANBzyQkrahidQwcOkta8Qmp2mK9Ofww0ID/7+uwYHn\n"
+  "RZhnn/ztvyoozcu35XDNWvoS4P+DxeM3OsXXEJGnGGSTxkLko2NgcS3xqPzzfhjh\n"
+  "XdydGq+YeyHl8WLFP8fI0aiEguPT8GGL1ZDbR6pi2V7kpxxTjN8zrzRBMyQgIBtI\n"
+  "R1lkkozYYKenITDy/n8fzfN4OQLoqWW0qNgDWSKfQARbUi+9YT/9tjquagFRUN1U\n"
+  "KLyf9Wr2TmESYmzDNTnweEL+MpQ21upYXWbYUl0GUQKBgQDQh3RNkeSV+6wfXCe/\n"
+  "R6ChXoJyJ+F1uGwu5H0A6nncTx+DRnxs/KwxiGmNjcSMxeVLMoMQLMzf1fJU04IG\n"
+  "CNQYHKQdLve/aXCYFx5oYDISJX9eMlC1488m4hKzGWzhv1S+LwSPa2yf3iDrJC7x\n"
+  "/YBhRSlPeMzWzevN5dCr8h3OsQKBgQDFb6hCxRyYKiuX4erfLxH5yuMiDLoOOd8X\n"
+  "aNk1UtHLlhX9Q+iNprIEkCueOfWBQwWeE3tky97AxnEIWmrp2p6jNWj8FW/iEM8I\n"
+  "9ZRh/yjfDbsVIE6CGx8VznZPW0bhiKBym1CF7d64/9UUIcdh0kxzV0AVUwA5GcEq\n"
+  "htjClTSi1wKBgQC7g1J9/lcC15Drkj7brlkvQoEijeIbrX76m9QcYry58xxvO47f\n"
+  "okZlNDlWZMj9nWaWvBFHFkIUdZq31InzSzUNiZO5+mYl5XauDPv296mOz9E8rxoM\n"
+  "tZGtcVVHX/Gc/iQB8N206fB/wYrwZ1Ufnck3rq17HTF1Zy5HtAR02f8bwQKBgDoZ\n"
+  "z7RGeVG2Jzn8+7dODMYrlIeyoxYIpcQn0LPGeYKl2ja7wzXcNkrtekiH2d1+MasB\n"
+  "JLDW5eho/V5t7USAV2rEDu8QB+rI84Q5cL8d7ZMmYUWoSjIzdQRfy6UywTshj8Xq\n"
+  "OtoO1Bow/y17e0coMeNHa85arJghIh03rZYlfmXlAoGBAJ537z8PW/Hl39C5rnOz\n"
+  "eeiqHCmu4uPc5Ln1ug8jZ5ftK2xkk+woqVsPRVjiF2yZyVBDRabVlseY5AhZYlMU\n"
+  "mLLtALVpY9pEQCh6svUsbOpOejA/3Wpp3J3T3Ta5RXG2iVfqnKzrYFOt2SDj+l6T\n"
+  "cXHipJ8F26leaQHfFsdgs8m9\n"
+  "-----END PRIVATE KEY-----\n";

@@ -1,0 +1,642 @@
+/* IMAP sync against the harness's real Dovecot: initial and incremental sync,
+ * local changes reaching the server, offline replay, UIDVALIDITY reset, IDLE,
+ * certificate and STARTTLS refusals, a connection cut mid-FETCH and SIGKILL
+ * during sync. Changes "by somebody else" go through a second raw IMAP
+ * session. */
+#include <signal.h>
+#include <sys/wait.h>
+
+#include "tern-account-connect.h"
+#include "tern-error.h"
+#include "tern-imap-sync.h"
+#include "tern-imap-util.h"
+#include "tern-mail-actions.h"
+#include "tern-test-messages.h"
+#include "tern-test-proxy.h"
+#include "tern-test-servers.h"
+
+#define SEED 4242
+#define USER "alice"
+#define PASSWORD "s3cret-pw"
+
+typedef struct {
+  TernTestServers *servers;
+  char *data_dir;
+  TernStore *store;
+  TernSecrets *secrets;
+  TernAccountSettings *account;
+} Fixture;
+
+static void
+remove_tree (const char *dir)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
+}
+
+static TernAccountSettings *
+make_account (Fixture *fx, guint16 port, TernSecurity security)
+{
+  TernAccountSettings *a = tern_account_settings_new ();
+
+  a->name = g_strdup ("Test");
+  a->email = g_strdup ("alice@localhost");
+  a->protocol = TERN_PROTOCOL_IMAP;
+  a->incoming_host = g_strdup ("localhost");
+  a->incoming_port = port;
+  a->incoming_security = security;
+  a->incoming_user = g_strdup (USER);
+  return a;
+}
+
+static void
+setup_with (Fixture *fx, const TernTestServersOptions *opts)
+{
+  g_autoptr(GError) error = NULL;
+
+  fx->servers = tern_test_servers_start (opts, &error);
+  g_assert_no_error (error);
+  g_assert_true (tern_test_servers_add_user (fx->servers, USER, PASSWORD, &error));
+  g_setenv ("TERN_EXTRA_CA_FILE", tern_test_servers_ca_file (fx->servers), TRUE);
+  fx->data_dir = g_dir_make_tmp ("tern-imap-XXXXXX", NULL);
+  fx->store = tern_store_open (fx->data_dir, TERN_STORE_OPEN_WRITER, &error);
+  g_assert_no_error (error);
+  fx->secrets = tern_secrets_new (fx->data_dir, TERN_SECRETS_FILE);
+  fx->account = make_account (fx, tern_test_servers_port (fx->servers, TERN_TEST_IMAPS),
+                              TERN_SECURITY_TLS);
+  g_assert_cmpint (tern_store_add_account (fx->store, fx->account, &error), >, 0);
+  g_assert_true (tern_secrets_store (fx->secrets, "Test", TERN_SECRET_INCOMING, PASSWORD, &error));
+}
+
+static void
+setup (Fixture *fx, gconstpointer data)
+{
+  TernTestServersOptions opts = { .no_smtp = TRUE };
+  setup_with (fx, &opts);
+}
+
+static void
+teardown (Fixture *fx, gconstpointer data)
+{
+  g_clear_object (&fx->store);
+  g_clear_object (&fx->secrets);
+  g_clear_pointer (&fx->account, tern_account_settings_free);
+  g_clear_pointer (&fx->servers, tern_test_servers_free);
+  remove_tree (fx->data_dir);
+  g_free (fx->data_dir);
+}
+
+static void
+seed (Fixture *fx, const char *mailbox, guint first, guint n)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tern_test_messages_seed (fx->servers, USER, mailbox, first, n, SEED, &error));
+  g_assert_no_error (error);
+}
+
+static mailimap *
+raw_connect (Fixture *fx)
+{
+  g_autoptr(GError) error = NULL;
+  mailimap *imap = tern_account_connect_imap (fx->account, fx->secrets, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return imap;
+}
+
+static void
+raw_close (mailimap *imap)
+{
+  mailimap_logout (imap);
+  mailimap_free (imap);
+}
+
+static TernImapSync *
+new_sync (Fixture *fx)
+{
+  return tern_imap_sync_new (raw_connect (fx), fx->store, fx->account->id);
+}
+
+static void
+sync_all (Fixture *fx)
+{
+  g_autoptr(TernImapSync) sync = new_sync (fx);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tern_imap_sync_all (sync, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static TernFolder *
+folder (Fixture *fx, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  TernFolder *f = tern_store_get_folder_by_path (fx->store, fx->account->id, path, &error);
+
+  g_assert_no_error (error);
+  return f;
+}
+
+static guint
+local_count (Fixture *fx, const char *path)
+{
+  g_autoptr(TernFolder) f = folder (fx, path);
+  g_autoptr(GArray) ids = tern_store_list_message_ids (fx->store, f->id, TERN_SORT_DATE, FALSE, NULL);
+
+  /* The incremental counter and the rows must agree. */
+  g_assert_cmpuint (ids->len, ==, f->total_count);
+  return ids->len;
+}
+
+static guint
+raw_exists (mailimap *imap, const char *mailbox)
+{
+  g_assert_cmpint (mailimap_select (imap, mailbox), ==, MAILIMAP_NO_ERROR);
+  return imap->imap_selection_info->sel_exists;
+}
+
+static void
+raw_append (mailimap *imap, const char *mailbox, guint index)
+{
+  g_autoptr(GBytes) msg = tern_test_message_generate (index, SEED);
+  gsize len;
+  const char *data = g_bytes_get_data (msg, &len);
+
+  g_assert_cmpint (mailimap_append (imap, mailbox, NULL, NULL, data, len), ==, MAILIMAP_NO_ERROR);
+}
+
+static void
+raw_store (mailimap *imap, const char *mailbox, guint32 uid, struct mailimap_flag *flag, gboolean add)
+{
+  struct mailimap_flag_list *list = mailimap_flag_list_new_empty ();
+  struct mailimap_store_att_flags *att;
+  struct mailimap_set *set = mailimap_set_new_single (uid);
+
+  mailimap_flag_list_add (list, flag);
+  att = add ? mailimap_store_att_flags_new_add_flags_silent (list)
+            : mailimap_store_att_flags_new_remove_flags_silent (list);
+  g_assert_cmpint (mailimap_select (imap, mailbox), ==, MAILIMAP_NO_ERROR);
+  g_assert_cmpint (mailimap_uid_store (imap, set, att), ==, MAILIMAP_NO_ERROR);
+  mailimap_store_att_flags_free (att);
+  mailimap_set_free (set);
+}
+
+static void
+raw_expunge (mailimap *imap, const char *mailbox, guint32 uid)
+{
+  struct mailimap_set *set = mailimap_set_new_single (uid);
+
+  raw_store (imap, mailbox, uid, mailimap_flag_new_deleted (), TRUE);
+  g_assert_cmpint (mailimap_uid_expunge (imap, set), ==, MAILIMAP_NO_ERROR);
+  mailimap_set_free (set);
+}
+
+/* Flags of @uid on the server, as TernFlags. */
+static guint
+raw_flags (mailimap *imap, const char *mailbox, guint32 uid)
+{
+  struct mailimap_set *set = mailimap_set_new_single (uid);
+  struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty ();
+  clist *result = NULL;
+  guint flags = 0;
+
+  mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_uid ());
+  mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_flags ());
+  g_assert_cmpint (mailimap_select (imap, mailbox), ==, MAILIMAP_NO_ERROR);
+  g_assert_cmpint (mailimap_uid_fetch (imap, set, ft, &result), ==, MAILIMAP_NO_ERROR);
+  for (clistiter *it = clist_begin (result); it; it = clist_next (it))
+    {
+      TernImapFetched f;
+      tern_imap_fetched_parse (clist_content (it), &f);
+      if (f.uid == uid)
+        flags = f.flags;
+      tern_imap_fetched_clear (&f);
+    }
+  mailimap_fetch_list_free (result);
+  mailimap_fetch_type_free (ft);
+  mailimap_set_free (set);
+  return flags;
+}
+
+static TernMessageSummary *
+message_by_uid (Fixture *fx, const char *path, guint32 uid)
+{
+  g_autoptr(TernFolder) f = folder (fx, path);
+  gint64 id = tern_store_find_by_uid (fx->store, f->id, uid, NULL);
+
+  g_assert_cmpint (id, >, 0);
+  return tern_store_get_message (fx->store, id, NULL);
+}
+
+/* Every generated Message-ID is stored exactly once in @path. */
+static void
+assert_exactly_once (Fixture *fx, const char *path, guint first, guint n)
+{
+  for (guint i = first; i < first + n; i++)
+    {
+      g_autofree char *mid = tern_test_message_id (i, SEED);
+      g_autoptr(GArray) ids = tern_store_find_by_message_id (fx->store, fx->account->id, mid, NULL);
+
+      g_assert_nonnull (ids);
+      if (ids->len != 1)
+        g_error ("message %u (%s) is stored %u times", i, mid, ids->len);
+    }
+  g_assert_cmpuint (local_count (fx, path), ==, n);
+}
+
+/* ---- Tests -------------------------------------------------------------------- */
+
+static void
+test_initial_sync (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TernFolder) sent = NULL;
+  g_autoptr(TernFolder) trash = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  g_autoptr(TernMessageSummary) m = NULL;
+
+  seed (fx, "INBOX", 0, 40);
+  seed (fx, "Archive", 40, 5);
+  sync_all (fx);
+
+  assert_exactly_once (fx, "INBOX", 0, 40);
+  g_assert_cmpuint (local_count (fx, "Archive"), ==, 5);
+  sent = tern_store_get_folder_by_role (fx->store, fx->account->id, TERN_FOLDER_ROLE_SENT, NULL);
+  trash = tern_store_get_folder_by_role (fx->store, fx->account->id, TERN_FOLDER_ROLE_TRASH, NULL);
+  g_assert_nonnull (sent);
+  g_assert_nonnull (trash);
+  g_assert_cmpstr (sent->path, ==, "Sent");
+  /* All mail is offline by default: bodies are there. */
+  m = message_by_uid (fx, "INBOX", 1);
+  g_assert_cmpint (m->body_state, ==, TERN_BODY_STATE_FULL);
+  raw = tern_store_get_raw (fx->store, m->id, NULL);
+  g_assert_nonnull (raw);
+  g_assert_true (g_utf8_validate (m->subject, -1, NULL));
+
+  /* A second sync with no change fetches nothing and changes nothing. */
+  sync_all (fx);
+  assert_exactly_once (fx, "INBOX", 0, 40);
+}
+
+static void
+test_incremental_sync (Fixture *fx, gconstpointer data)
+{
+  mailimap *other;
+  g_autoptr(TernMessageSummary) flagged = NULL;
+  g_autoptr(TernFolder) inbox = NULL;
+
+  seed (fx, "INBOX", 0, 20);
+  sync_all (fx);
+
+  other = raw_connect (fx);
+  raw_append (other, "INBOX", 100);
+  raw_append (other, "INBOX", 101);
+  raw_store (other, "INBOX", 3, mailimap_flag_new_flagged (), TRUE);
+  raw_store (other, "INBOX", 4, mailimap_flag_new_seen (), TRUE);
+  raw_expunge (other, "INBOX", 5);
+  raw_close (other);
+
+  sync_all (fx);
+  g_assert_cmpuint (local_count (fx, "INBOX"), ==, 21);
+  flagged = message_by_uid (fx, "INBOX", 3);
+  g_assert_true (flagged->flags & TERN_FLAG_FLAGGED);
+  inbox = folder (fx, "INBOX");
+  g_assert_cmpint (tern_store_find_by_uid (fx->store, inbox->id, 5, NULL), ==, 0);
+  g_assert_cmpuint (inbox->unread_count, ==, 20);
+
+  /* And a flag taken away elsewhere goes away here. */
+  other = raw_connect (fx);
+  raw_store (other, "INBOX", 3, mailimap_flag_new_flagged (), FALSE);
+  raw_close (other);
+  sync_all (fx);
+  g_clear_pointer (&flagged, tern_message_summary_free);
+  flagged = message_by_uid (fx, "INBOX", 3);
+  g_assert_false (flagged->flags & TERN_FLAG_FLAGGED);
+}
+
+static void
+test_local_changes_reach_server (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TernMessageSummary) m1 = NULL, m2 = NULL, m4 = NULL;
+  g_autoptr(TernFolder) archive = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+  mailimap *other;
+
+  seed (fx, "INBOX", 0, 10);
+  sync_all (fx);
+  m1 = message_by_uid (fx, "INBOX", 1);
+  m2 = message_by_uid (fx, "INBOX", 2);
+  m4 = message_by_uid (fx, "INBOX", 4);
+  archive = folder (fx, "Archive");
+
+  g_assert_true (tern_mail_change_flags (fx->store, &m1->id, 1, TERN_FLAG_SEEN | TERN_FLAG_FLAGGED, 0, &error));
+  g_assert_true (tern_mail_move (fx->store, &m2->id, 1, archive->id, &error));
+  g_assert_true (tern_mail_delete (fx->store, &m4->id, 1, &error));
+  g_assert_no_error (error);
+  /* The user sees it at once, before any network. */
+  g_assert_cmpuint (local_count (fx, "INBOX"), ==, 8);
+  g_assert_cmpuint (local_count (fx, "Trash"), ==, 1);
+
+  sync_all (fx);
+  ops = tern_store_list_ops (fx->store, fx->account->id, NULL);
+  g_assert_cmpuint (ops->len, ==, 0);
+
+  other = raw_connect (fx);
+  g_assert_cmpuint (raw_flags (other, "INBOX", 1), ==, TERN_FLAG_SEEN | TERN_FLAG_FLAGGED);
+  g_assert_cmpuint (raw_exists (other, "INBOX"), ==, 8);
+  g_assert_cmpuint (raw_exists (other, "Archive"), ==, 1);
+  g_assert_cmpuint (raw_exists (other, "Trash"), ==, 1);
+  raw_close (other);
+
+  /* The moved messages were given their new UIDs, not fetched again. */
+  assert_exactly_once (fx, "Archive", 1, 1);
+  assert_exactly_once (fx, "Trash", 3, 1);
+}
+
+static void
+test_offline_replay (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TernMessageSummary) m = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  mailimap *imap;
+  mailimap *other;
+
+  seed (fx, "INBOX", 0, 5);
+  sync_all (fx);
+  g_assert_true (tern_test_servers_stop_imap (fx->servers, &error));
+
+  m = message_by_uid (fx, "INBOX", 2);
+  g_assert_true (tern_mail_change_flags (fx->store, &m->id, 1, TERN_FLAG_FLAGGED, 0, &error));
+  imap = tern_account_connect_imap (fx->account, fx->secrets, NULL, NULL, &error);
+  g_assert_null (imap);
+  g_assert_error (error, TERN_ERROR, TERN_ERROR_CONNECTION_REFUSED);
+  g_clear_error (&error);
+
+  /* Tern restarts: the queue is on disk. */
+  g_clear_object (&fx->store);
+  fx->store = tern_store_open (fx->data_dir, TERN_STORE_OPEN_WRITER, &error);
+  g_assert_no_error (error);
+  ops = tern_store_list_ops (fx->store, fx->account->id, NULL);
+  g_assert_cmpuint (ops->len, ==, 1);
+
+  g_assert_true (tern_test_servers_start_imap (fx->servers, &error));
+  sync_all (fx);
+  g_clear_pointer (&ops, g_ptr_array_unref);
+  ops = tern_store_list_ops (fx->store, fx->account->id, NULL);
+  g_assert_cmpuint (ops->len, ==, 0);
+  other = raw_connect (fx);
+  g_assert_true (raw_flags (other, "INBOX", 2) & TERN_FLAG_FLAGGED);
+  raw_close (other);
+  /* And the sync did not undo the local flag. */
+  g_clear_pointer (&m, tern_message_summary_free);
+  m = message_by_uid (fx, "INBOX", 2);
+  g_assert_true (m->flags & TERN_FLAG_FLAGGED);
+}
+
+static void
+test_uidvalidity_reset (Fixture *fx, gconstpointer data)
+{
+  mailimap *other = raw_connect (fx);
+  g_autoptr(TernFolder) before = NULL;
+  g_autoptr(TernFolder) after = NULL;
+
+  g_assert_cmpint (mailimap_create (other, "Lists"), ==, MAILIMAP_NO_ERROR);
+  for (guint i = 0; i < 3; i++)
+    raw_append (other, "Lists", 200 + i);
+  sync_all (fx);
+  before = folder (fx, "Lists");
+  g_assert_cmpuint (local_count (fx, "Lists"), ==, 3);
+
+  /* Re-created: same name, new UIDVALIDITY, other messages. */
+  g_assert_cmpint (mailimap_delete (other, "Lists"), ==, MAILIMAP_NO_ERROR);
+  g_assert_cmpint (mailimap_create (other, "Lists"), ==, MAILIMAP_NO_ERROR);
+  raw_append (other, "Lists", 300);
+  raw_append (other, "Lists", 301);
+  raw_close (other);
+  sync_all (fx);
+  after = folder (fx, "Lists");
+  g_assert_cmpuint (after->uidvalidity, !=, before->uidvalidity);
+  assert_exactly_once (fx, "Lists", 300, 2);
+}
+
+typedef struct {
+  Fixture *fx;
+  TernImapSync *sync;
+  TernIdleResult result;
+} IdleData;
+
+static gpointer
+idle_thread (gpointer data)
+{
+  IdleData *d = data;
+  g_autoptr(GError) error = NULL;
+
+  d->result = tern_imap_sync_idle (d->sync, "INBOX", 30, NULL, &error);
+  g_assert_no_error (error);
+  return NULL;
+}
+
+static void
+test_idle_new_mail (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TernImapSync) sync = new_sync (fx);
+  g_autoptr(GError) error = NULL;
+  IdleData d = { fx, sync, TERN_IDLE_FAILED };
+  GThread *thread;
+  mailimap *other;
+  gint64 start;
+
+  seed (fx, "INBOX", 0, 3);
+  g_assert_true (tern_imap_sync_all (sync, NULL, &error));
+  thread = g_thread_new ("idle", idle_thread, &d);
+  /* Give IDLE a moment to be in place; a message that lands before it
+   * still shows up in the next sync, but this tests the push. */
+  g_usleep (G_USEC_PER_SEC / 2);
+  start = g_get_monotonic_time ();
+  other = raw_connect (fx);
+  raw_append (other, "INBOX", 50);
+  raw_close (other);
+  g_thread_join (thread);
+  g_assert_cmpint (d.result, ==, TERN_IDLE_CHANGED);
+  g_test_message ("IDLE reported new mail after %.2f s",
+                  (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
+  g_assert_true (tern_imap_sync_folder (sync, "INBOX", NULL, &error));
+  g_assert_cmpuint (local_count (fx, "INBOX"), ==, 4);
+}
+
+static void
+assert_no_login_in_log (Fixture *fx)
+{
+  g_autofree char *path = g_build_filename (tern_test_servers_dir (fx->servers), "dovecot.log", NULL);
+  g_autofree char *log = NULL;
+
+  g_assert_true (g_file_get_contents (path, &log, NULL, NULL));
+  g_assert_null (strstr (log, "Login: user="));
+  g_assert_null (strstr (log, "auth failed"));
+  g_assert_null (strstr (log, PASSWORD));
+}
+
+static void
+test_certificate_refused (gconstpointer data)
+{
+  TernTestCert variant = GPOINTER_TO_INT (data);
+  TernTestServersOptions opts = { .cert = variant, .no_smtp = TRUE };
+  Fixture fx = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernCertificateInfo) cert = NULL;
+  mailimap *imap;
+
+  setup_with (&fx, &opts);
+  imap = tern_account_connect_imap (fx.account, fx.secrets, NULL, &cert, &error);
+  g_assert_null (imap);
+  g_assert_error (error, TERN_ERROR, TERN_ERROR_CERTIFICATE);
+  g_assert_nonnull (cert);
+  g_assert_nonnull (cert->sha256);
+  if (variant == TERN_TEST_CERT_WRONG_HOST)
+    g_assert_true (cert->problems & TERN_CERTIFICATE_PROBLEM_WRONG_HOST);
+  else if (variant == TERN_TEST_CERT_EXPIRED)
+    g_assert_true (cert->problems & TERN_CERTIFICATE_PROBLEM_EXPIRED);
+  else
+    g_assert_true (cert->problems & TERN_CERTIFICATE_PROBLEM_UNTRUSTED);
+  assert_no_login_in_log (&fx);
+
+  /* The user trusts it: pinned, the next connection logs in. */
+  g_free (fx.account->incoming_cert_sha256);
+  fx.account->incoming_cert_sha256 = g_strdup (cert->sha256);
+  g_clear_error (&error);
+  imap = tern_account_connect_imap (fx.account, fx.secrets, NULL, NULL, &error);
+  g_assert_no_error (error);
+  raw_close (imap);
+  teardown (&fx, NULL);
+}
+
+static void
+test_starttls_refused (void)
+{
+  TernTestServersOptions opts = { .no_tls = TRUE, .no_smtp = TRUE };
+  Fixture fx = { 0 };
+  g_autoptr(GError) error = NULL;
+  mailimap *imap;
+
+  setup_with (&fx, &opts);
+  fx.account->incoming_port = tern_test_servers_port (fx.servers, TERN_TEST_IMAP);
+  fx.account->incoming_security = TERN_SECURITY_STARTTLS;
+  imap = tern_account_connect_imap (fx.account, fx.secrets, NULL, NULL, &error);
+  g_assert_null (imap);
+  g_assert_error (error, TERN_ERROR, TERN_ERROR_NO_STARTTLS);
+  assert_no_login_in_log (&fx);
+  teardown (&fx, NULL);
+}
+
+static void
+test_connection_cut_mid_fetch (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TernTestProxy) proxy = tern_test_proxy_new (tern_test_servers_port (fx->servers, TERN_TEST_IMAPS),
+                                                        150 * 1024);
+  g_autoptr(TernImapSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernFolder) inbox = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  guint16 real_port = fx->account->incoming_port;
+
+  seed (fx, "INBOX", 0, 80);
+  fx->account->incoming_port = tern_test_proxy_port (proxy);
+  sync = new_sync (fx);
+  tern_imap_sync_set_chunk_bytes (sync, 32 * 1024);
+  g_assert_false (tern_imap_sync_all (sync, NULL, &error));
+  g_assert_true (g_error_matches (error, TERN_ERROR, TERN_ERROR_CONNECTION_LOST) ||
+                 g_error_matches (error, TERN_ERROR, TERN_ERROR_PROTOCOL));
+  g_assert_true (tern_imap_sync_must_reconnect (sync));
+
+  /* What was stored is whole: every stored message has its full body. */
+  inbox = folder (fx, "INBOX");
+  ids = tern_store_list_message_ids (fx->store, inbox->id, TERN_SORT_DATE, FALSE, NULL);
+  g_assert_cmpuint (ids->len, <, 80);
+  rows = tern_store_get_summaries (fx->store, (gint64 *) ids->data, ids->len, NULL);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      TernMessageSummary *m = g_ptr_array_index (rows, i);
+      g_autoptr(GBytes) raw = tern_store_get_raw (fx->store, m->id, NULL);
+      g_assert_nonnull (raw);
+      g_assert_cmpint (g_bytes_get_size (raw), ==, m->size);
+    }
+
+  fx->account->incoming_port = real_port;
+  sync_all (fx);
+  assert_exactly_once (fx, "INBOX", 0, 80);
+}
+
+/* Each round the server gains new mail and a tern-cli sync of it is killed
+ * at a random moment (often mid-chunk, mid-transaction); at the end one
+ * clean sync must leave every message exactly once and the store intact. */
+static void
+test_sigkill_during_sync (Fixture *fx, gconstpointer data)
+{
+  const char *cli = g_getenv ("TERN_CLI");
+  const guint rounds = 10, per_round = 60;
+  g_autoptr(GError) error = NULL;
+  GRand *rand = g_rand_new_with_seed (7);
+  guint killed = 0;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("TERN_CLI is not set");
+      return;
+    }
+  g_clear_object (&fx->store);   /* tern-cli is the writer now */
+  g_setenv ("TERN_SYNC_CHUNK_BYTES", "20000", TRUE);
+  for (guint round = 0; round < rounds; round++)
+    {
+      const char *argv[] = { cli, "--data-dir", fx->data_dir, "--password-store=file",
+                             "sync", "Test", NULL };
+      g_autoptr(GSubprocess) p = NULL;
+
+      seed (fx, "INBOX", round * per_round, per_round);
+      p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+      g_assert_no_error (error);
+      g_usleep (g_rand_int_range (rand, 30, 400) * 1000);
+      /* A sync that already finished is a zombie; the signal is harmless. */
+      g_subprocess_send_signal (p, SIGKILL);
+      g_subprocess_wait (p, NULL, NULL);
+      if (g_subprocess_get_if_signaled (p))
+        killed++;
+      else
+        g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 0);
+    }
+  g_unsetenv ("TERN_SYNC_CHUNK_BYTES");
+  g_rand_free (rand);
+  g_test_message ("killed tern-cli sync %u of %u times", killed, rounds);
+
+  fx->store = tern_store_open (fx->data_dir, TERN_STORE_OPEN_WRITER | TERN_STORE_OPEN_CHECK, &error);
+  g_assert_no_error (error);
+  sync_all (fx);
+  assert_exactly_once (fx, "INBOX", 0, rounds * per_round);
+}
+
+int
+main (int argc, char *argv[])
+{
+  signal (SIGPIPE, SIG_IGN);
+  g_test_init (&argc, &argv, NULL);
+#define ADD(path, fn) g_test_add ("/imap-sync/" path, Fixture, NULL, setup, fn, teardown)
+  ADD ("initial", test_initial_sync);
+  ADD ("incremental", test_incremental_sync);
+  ADD ("local-changes", test_local_changes_reach_server);
+  ADD ("offline-replay", test_offline_replay);
+  ADD ("uidvalidity-reset", test_uidvalidity_reset);
+  ADD ("idle", test_idle_new_mail);
+  ADD ("connection-cut", test_connection_cut_mid_fetch);
+  ADD ("sigkill", test_sigkill_during_sync);
+#undef ADD
+  g_test_add_data_func ("/imap-sync/certificate/self-signed",
+                        GINT_TO_POINTER (TERN_TEST_CERT_SELF_SIGNED), test_certificate_refused);
+  g_test_add_data_func ("/imap-sync/certificate/wrong-host",
+                        GINT_TO_POINTER (TERN_TEST_CERT_WRONG_HOST), test_certificate_refused);
+  g_test_add_data_func ("/imap-sync/certificate/expired",
+                        GINT_TO_POINTER (TERN_TEST_CERT_EXPIRED), test_certificate_refused);
+  g_test_add_func ("/imap-sync/starttls-refused", test_starttls_refused);
+  return g_test_run ();
+}
