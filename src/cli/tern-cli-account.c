@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "tern-account-connect.h"
+#include "tern-smtp-send.h"
 #include "tern-cli-context.h"
 
 #define ADD_USAGE \
@@ -245,30 +246,63 @@ account_list (void)
   return TERN_EXIT_OK;
 }
 
+/* One line per server, so a user sees at once whether incoming or outgoing
+ * mail is the problem. */
+static gboolean
+test_incoming (TernAccountSettings *a, GError **error, TernCertificateInfo **cert)
+{
+  if (a->protocol == TERN_PROTOCOL_IMAP)
+    {
+      mailimap *imap = tern_account_connect_imap (a, tern_cli_secrets (), NULL, cert, error);
+      if (imap == NULL)
+        return FALSE;
+      mailimap_logout (imap);
+      mailimap_free (imap);
+    }
+  else
+    {
+      mailpop3 *pop3 = tern_account_connect_pop3 (a, tern_cli_secrets (), NULL, cert, error);
+      if (pop3 == NULL)
+        return FALSE;
+      mailpop3_quit (pop3);
+      mailpop3_free (pop3);
+    }
+  return TRUE;
+}
+
 static int
 account_test (const char *name)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) smtp_error = NULL;
   g_autoptr(TernAccountSettings) a = tern_cli_account (name, &error);
   g_autoptr(TernCertificateInfo) cert = NULL;
-  mailimap *imap;
+  g_autoptr(TernCertificateInfo) smtp_cert = NULL;
+  const char *proto;
+  gboolean in_ok;
+  mailsmtp *smtp;
 
   if (a == NULL)
     return tern_cli_fail (error, NULL);
-  if (a->protocol != TERN_PROTOCOL_IMAP)
+  proto = a->protocol == TERN_PROTOCOL_IMAP ? "IMAP" : "POP3";
+  in_ok = test_incoming (a, &error, &cert);
+  printf ("Incoming mail (%s) %s:%u: %s\n", proto, a->incoming_host, a->incoming_port,
+          in_ok ? "OK" : "failed");
+  fflush (stdout);
+  smtp = tern_account_connect_smtp (a, tern_cli_secrets (), NULL, &smtp_cert, &smtp_error);
+  printf ("Outgoing mail (SMTP) %s:%u: %s\n", a->smtp_host, a->smtp_port,
+          smtp != NULL ? "OK" : "failed");
+  fflush (stdout);
+  if (smtp != NULL)
+    tern_smtp_close (smtp);
+  if (!in_ok)
     {
-      g_set_error (&error, TERN_ERROR, TERN_ERROR_UNSUPPORTED, "Testing POP3 accounts is not supported yet.");
-      return tern_cli_fail (error, NULL);
-    }
-  imap = tern_account_connect_imap (a, tern_cli_secrets (), NULL, &cert, &error);
-  if (imap == NULL)
-    {
-      printf ("Incoming mail (IMAP) %s:%u: failed\n", a->incoming_host, a->incoming_port);
+      if (smtp_error != NULL)
+        tern_cli_fail (smtp_error, smtp_cert);
       return tern_cli_fail (error, cert);
     }
-  mailimap_logout (imap);
-  mailimap_free (imap);
-  printf ("Incoming mail (IMAP) %s:%u: OK\n", a->incoming_host, a->incoming_port);
+  if (smtp == NULL)
+    return tern_cli_fail (smtp_error, smtp_cert);
   return TERN_EXIT_OK;
 }
 

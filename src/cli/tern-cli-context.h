@@ -64,5 +64,13 @@ int tern_cli_flag_main (int argc, char **argv);
 int tern_cli_move_main (int argc, char **argv);
 int tern_cli_delete_main (int argc, char **argv);
 int tern_cli_idle_main (int argc, char **argv);
+int tern_cli_send_main (int argc, char **argv);
+int tern_cli_outbox_main (int argc, char **argv);
+
+/* POP3 download then the outbox (tern-cli-send.c). */
+int tern_cli_pop3_sync (TernAccountSettings *account);
+/* Sends the account's queued mail now; @replay: for IMAP, replay the
+ * queued APPENDs to Sent right away. */
+int tern_cli_process_outbox (TernAccountSettings *account, gboolean replay);
 
 G_END_DECLS

@@ -71,11 +71,8 @@ tern_cli_sync_main (int argc, char **argv)
     return tern_cli_usage ("sync NAME [--folder F]");
   if ((a = tern_cli_account (argv[1], &error)) == NULL)
     return tern_cli_fail (error, NULL);
-  if (a->protocol != TERN_PROTOCOL_IMAP)
-    {
-      g_set_error (&error, TERN_ERROR, TERN_ERROR_UNSUPPORTED, "POP3 download is not built yet.");
-      return tern_cli_fail (error, NULL);
-    }
+  if (a->protocol == TERN_PROTOCOL_POP3)
+    return tern_cli_pop3_sync (a);
   if ((sync = connect_sync (a, &error, &cert)) == NULL)
     return tern_cli_fail (error, cert);
   tern_imap_sync_set_progress_func (sync, print_progress, NULL);
@@ -90,7 +87,7 @@ tern_cli_sync_main (int argc, char **argv)
   if (!ok)
     return tern_cli_fail (error, NULL);
   printf ("Synced %s.\n", a->name);
-  return TERN_EXIT_OK;
+  return tern_cli_process_outbox (a, TRUE);
 }
 
 /* ---- folders --------------------------------------------------------------- */

@@ -29,6 +29,9 @@ static const TernCliCommand commands[] = {
   { "move", "NAME MSGID FOLDER", "Move a message to another folder", tern_cli_move_main },
   { "delete", "NAME MSGID", "Move a message to Trash (delete it from Trash)", tern_cli_delete_main },
   { "idle", "NAME", "Stay connected and print new mail as it arrives", tern_cli_idle_main },
+  { "send", "NAME --to A [--cc A] [--bcc A] --subject S [--attach FILE]... < body",
+    "Queue a message and send it now if the server can be reached", tern_cli_send_main },
+  { "outbox", "NAME [--json]", "List queued and failed outgoing messages", tern_cli_outbox_main },
   { NULL, NULL, NULL, NULL },
 };
 

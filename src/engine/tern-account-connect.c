@@ -60,3 +60,63 @@ tern_account_connect_imap (const TernAccountSettings *account, TernSecrets *secr
   memset (password, 0, strlen (password));
   return imap;
 }
+
+mailpop3 *
+tern_account_connect_pop3 (const TernAccountSettings *account, TernSecrets *secrets,
+                           GCancellable *cancellable, TernCertificateInfo **cert_out,
+                           GError **error)
+{
+  TernServerConfig cfg;
+  g_autofree char *password = NULL;
+  mailpop3 *pop3;
+
+  if (account->protocol != TERN_PROTOCOL_POP3)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
+                   "Account “%s” does not use POP3.", account->name);
+      return NULL;
+    }
+  password = tern_secrets_lookup (secrets, account->name, TERN_SECRET_INCOMING, error);
+  if (password == NULL)
+    return NULL;
+  tern_account_incoming_config (account, &cfg);
+  pop3 = tern_pop3_connect (&cfg, password, cancellable, cert_out, error);
+  memset (password, 0, strlen (password));
+  return pop3;
+}
+
+/* The SMTP password: the outgoing one when the account has a separate SMTP
+ * login and a password stored for it, else the incoming one. */
+static char *
+smtp_password (const TernAccountSettings *account, TernSecrets *secrets, GError **error)
+{
+  if (account->smtp_user != NULL && *account->smtp_user != '\0')
+    {
+      char *password = tern_secrets_lookup (secrets, account->name, TERN_SECRET_OUTGOING, NULL);
+      if (password != NULL)
+        return password;
+    }
+  return tern_secrets_lookup (secrets, account->name, TERN_SECRET_INCOMING, error);
+}
+
+mailsmtp *
+tern_account_connect_smtp (const TernAccountSettings *account, TernSecrets *secrets,
+                           GCancellable *cancellable, TernCertificateInfo **cert_out,
+                           GError **error)
+{
+  TernServerConfig cfg;
+  g_autofree char *password = NULL;
+  mailsmtp *smtp;
+
+  tern_account_outgoing_config (account, &cfg);
+  if (cfg.user != NULL && *cfg.user != '\0')
+    {
+      password = smtp_password (account, secrets, error);
+      if (password == NULL)
+        return NULL;
+    }
+  smtp = tern_smtp_connect (&cfg, password != NULL ? password : "", cancellable, cert_out, error);
+  if (password != NULL)
+    memset (password, 0, strlen (password));
+  return smtp;
+}

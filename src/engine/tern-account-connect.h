@@ -10,6 +10,8 @@
 #include "tern-account-settings.h"
 #include "tern-certificate-info.h"
 #include "tern-imap-connect.h"
+#include "tern-pop3-connect.h"
+#include "tern-smtp-connect.h"
 #include "tern-secrets.h"
 #include "tern-server-config.h"
 
@@ -21,6 +23,17 @@ void tern_account_incoming_config (const TernAccountSettings *account, TernServe
 void tern_account_outgoing_config (const TernAccountSettings *account, TernServerConfig *cfg);
 
 mailimap *tern_account_connect_imap (const TernAccountSettings *account, TernSecrets *secrets,
+                                     GCancellable *cancellable, TernCertificateInfo **cert_out,
+                                     GError **error);
+
+/* POP3 accounts: logged in with the incoming password. */
+mailpop3 *tern_account_connect_pop3 (const TernAccountSettings *account, TernSecrets *secrets,
+                                     GCancellable *cancellable, TernCertificateInfo **cert_out,
+                                     GError **error);
+/* The outgoing server, authenticated with the outgoing password when the
+ * account has its own SMTP login, else the incoming one (smtp_auth NONE: no
+ * login at all). */
+mailsmtp *tern_account_connect_smtp (const TernAccountSettings *account, TernSecrets *secrets,
                                      GCancellable *cancellable, TernCertificateInfo **cert_out,
                                      GError **error);
 

@@ -720,9 +720,12 @@ replay_append (TernImapSync *self, const TernPendingOp *op, GError **error)
   uint32_t uidvalidity = 0, uid = 0;
   gsize len = 0;
   const char *data = op->data ? g_bytes_get_data (op->data, &len) : "";
-  int r = mailimap_uidplus_append (self->imap, op->folder_path,
-                                   tern_imap_flag_list_new (op->flags), NULL,
+  /* libetpan does not take ownership of the flag list. */
+  struct mailimap_flag_list *flags = tern_imap_flag_list_new (op->flags);
+  int r = mailimap_uidplus_append (self->imap, op->folder_path, flags, NULL,
                                    data, len, &uidvalidity, &uid);
+
+  mailimap_flag_list_free (flags);
 
   if (!imap_ok (self, r, "saving a message on the server", error))
     return FALSE;

@@ -68,12 +68,16 @@ serve (gpointer data)
   while ((line = g_data_input_stream_read_line (in, NULL, NULL, NULL)) != NULL)
     {
       g_autofree char *reply = reply_for (server, line);
+      gboolean close_after = reply != NULL && g_str_has_suffix (reply, "{close}");
 
       g_ptr_array_add (server->lines, line);
+      if (close_after)
+        reply[strlen (reply) - strlen ("{close}")] = '\0';
       /* One write, so the extra bytes of an injection test arrive in the
        * same segment as the answer. */
       if (reply == NULL ||
-          !g_output_stream_write_all (out, reply, strlen (reply), NULL, NULL, NULL))
+          !g_output_stream_write_all (out, reply, strlen (reply), NULL, NULL, NULL) ||
+          close_after)
         break;
     }
   g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);

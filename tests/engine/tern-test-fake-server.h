@@ -9,7 +9,8 @@ G_BEGIN_DECLS
 
 typedef struct {
   const char *command;  /* matched at the start of a line or after the tag */
-  const char *reply;    /* "{tag}" is replaced by the line's first word */
+  const char *reply;    /* "{tag}" is replaced by the line's first word; a
+                         * reply ending in "{close}" closes the connection */
 } TernFakeStep;
 
 typedef struct TernFakeServer TernFakeServer;

@@ -1,0 +1,259 @@
+/* tern-cli-send.c: send, outbox, and the POP3 side of sync. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tern-account-connect.h"
+#include "tern-cli-context.h"
+#include "tern-imap-sync.h"
+#include "tern-outbox.h"
+#include "tern-pop3-fetch.h"
+
+/* ---- outbox processing, shared by send and sync ---------------------------- */
+
+/* IMAP: the copies for Sent are queued APPENDs; replay them now if the
+ * server can be reached, else the next sync does. */
+static void
+replay_imap (TernAccountSettings *a)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernImapSync) sync = NULL;
+  mailimap *imap;
+
+  if (a->protocol != TERN_PROTOCOL_IMAP)
+    return;
+  imap = tern_account_connect_imap (a, tern_cli_secrets (), NULL, NULL, &error);
+  if (imap == NULL)
+    return;
+  sync = tern_imap_sync_new (imap, tern_cli_get ()->store, a->id);
+  if (!tern_imap_sync_replay (sync, NULL, &error))
+    g_printerr ("tern-cli: the copy in Sent waits for the next sync: %s\n", error->message);
+}
+
+int
+tern_cli_process_outbox (TernAccountSettings *a, gboolean replay)
+{
+  g_autoptr(TernOutbox) outbox = tern_outbox_new (tern_cli_get ()->store, a, tern_cli_secrets ());
+  g_autoptr(GError) error = NULL;
+  TernOutboxResult r;
+  gboolean ok;
+
+  /* An explicit command is the user saying "now": skip the backoff. */
+  tern_outbox_set_ignore_backoff (outbox, TRUE);
+  ok = tern_outbox_process (outbox, NULL, &r, &error);
+  if (r.sent > 0)
+    {
+      printf ("Sent %u message%s.\n", r.sent, r.sent == 1 ? "" : "s");
+      if (replay)
+        replay_imap (a);
+    }
+  if (ok)
+    return TERN_EXIT_OK;
+  if (r.failed > 0)
+    {
+      printf ("%u message%s could not be sent and stay%s in the outbox as failed.\n",
+              r.failed, r.failed == 1 ? "" : "s", r.failed == 1 ? "s" : "");
+      return tern_cli_fail (error, NULL);
+    }
+  if (r.deferred > 0)
+    {
+      printf ("%u message%s stay%s queued; Tern will try again (%s).\n", r.deferred,
+              r.deferred == 1 ? "" : "s", r.deferred == 1 ? "s" : "", error->message);
+      return TERN_EXIT_OK;
+    }
+  return tern_cli_fail (error, NULL);
+}
+
+/* ---- sync for POP3 ---------------------------------------------------------- */
+
+static void
+print_progress (const TernPop3Progress *p, gpointer user_data)
+{
+  if (isatty (fileno (stderr)))
+    fprintf (stderr, "\rInbox: %u/%u  ", p->done, p->total);
+}
+
+int
+tern_cli_pop3_sync (TernAccountSettings *a)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernCertificateInfo) cert = NULL;
+  g_autoptr(TernPop3Fetch) fetch = NULL;
+  TernPop3FetchResult r;
+  mailpop3 *pop3;
+  gboolean ok;
+
+  pop3 = tern_account_connect_pop3 (a, tern_cli_secrets (), NULL, &cert, &error);
+  if (pop3 == NULL)
+    return tern_cli_fail (error, cert);
+  fetch = tern_pop3_fetch_new (tern_cli_get ()->store, a);
+  tern_pop3_fetch_set_progress_func (fetch, print_progress, NULL);
+  ok = tern_pop3_fetch_run (fetch, pop3, NULL, &r, &error);
+  if (isatty (fileno (stderr)))
+    fprintf (stderr, "\r\033[K");
+  printf ("Downloaded %u new message%s; %u deleted from the server.\n", r.downloaded,
+          r.downloaded == 1 ? "" : "s", r.deleted);
+  if (!ok)
+    return tern_cli_fail (error, NULL);
+  return tern_cli_process_outbox (a, FALSE);
+}
+
+/* ---- send ---------------------------------------------------------------------- */
+
+static gboolean
+add_addresses (TernOutgoingMessage *msg, char **list,
+               void (*add) (TernOutgoingMessage *, const char *, const char *))
+{
+  for (char **p = list; p && *p; p++)
+    {
+      g_autoptr(GPtrArray) parsed = tern_address_list_parse (*p);
+
+      if (parsed == NULL || parsed->len == 0)
+        return FALSE;
+      for (guint i = 0; i < parsed->len; i++)
+        {
+          TernAddress *addr = g_ptr_array_index (parsed, i);
+          add (msg, addr->name, addr->address);
+        }
+    }
+  return TRUE;
+}
+
+static char *
+read_stdin (GError **error)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
+  char buf[8192];
+  size_t n;
+
+  while ((n = fread (buf, 1, sizeof buf, stdin)) > 0)
+    g_string_append_len (body, buf, (gssize) n);
+  if (ferror (stdin))
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID, "Could not read the body from stdin.");
+      return NULL;
+    }
+  if (!g_utf8_validate (body->str, (gssize) body->len, NULL))
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID, "The body is not UTF-8 text.");
+      return NULL;
+    }
+  return g_string_free (g_steal_pointer (&body), FALSE);
+}
+
+int
+tern_cli_send_main (int argc, char **argv)
+{
+  g_auto(GStrv) to = NULL, cc = NULL, bcc = NULL, attach = NULL;
+  g_autofree char *subject = NULL;
+  gboolean queue_only = FALSE;
+  GOptionEntry entries[] = {
+    { "to", 0, 0, G_OPTION_ARG_STRING_ARRAY, &to, "Recipient (repeatable)", "A" },
+    { "cc", 0, 0, G_OPTION_ARG_STRING_ARRAY, &cc, "Copy to (repeatable)", "A" },
+    { "bcc", 0, 0, G_OPTION_ARG_STRING_ARRAY, &bcc, "Blind copy to (repeatable)", "A" },
+    { "subject", 0, 0, G_OPTION_ARG_STRING, &subject, "Subject", "S" },
+    { "attach", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &attach, "Attach a file (repeatable)", "FILE" },
+    { "queue-only", 0, 0, G_OPTION_ARG_NONE, &queue_only, "Only queue; send at the next sync", NULL },
+    { NULL }
+  };
+  const char *usage = "send NAME --to A [--cc A] [--bcc A] --subject S [--attach FILE]... < body";
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("NAME");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = NULL;
+  g_autoptr(TernOutgoingMessage) msg = tern_outgoing_message_new ();
+  g_autofree char *message_id = NULL;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, NULL) || argc != 2 ||
+      (to == NULL && cc == NULL && bcc == NULL) || subject == NULL)
+    return tern_cli_usage (usage);
+  if (!add_addresses (msg, to, tern_outgoing_message_add_to) ||
+      !add_addresses (msg, cc, tern_outgoing_message_add_cc) ||
+      !add_addresses (msg, bcc, tern_outgoing_message_add_bcc))
+    return tern_cli_usage (usage);
+  if ((a = tern_cli_account (argv[1], &error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  msg->subject = g_strdup (subject);
+  if ((msg->body = read_stdin (&error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  for (char **f = attach; f && *f; f++)
+    {
+      g_autofree char *base = g_path_get_basename (*f);
+      tern_outgoing_message_add_attachment_file (msg, *f, base, NULL);
+    }
+  if (tern_outbox_queue_message (tern_cli_get ()->store, a, msg, &message_id, &error) == 0)
+    return tern_cli_fail (error, NULL);
+  printf ("Queued <%s>.\n", message_id);
+  if (queue_only)
+    return TERN_EXIT_OK;
+  return tern_cli_process_outbox (a, TRUE);
+}
+
+/* ---- outbox ------------------------------------------------------------------- */
+
+static const char *
+state_name (TernOutboxState state)
+{
+  switch (state)
+    {
+    case TERN_OUTBOX_QUEUED: return "queued";
+    case TERN_OUTBOX_SENDING: return "sending";
+    case TERN_OUTBOX_FAILED: return "failed";
+    }
+  return "unknown";
+}
+
+int
+tern_cli_outbox_main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = NULL;
+  g_autoptr(GPtrArray) items = NULL;
+  gboolean json = tern_cli_get ()->json;
+
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--json"))
+      {
+        json = TRUE;
+        memmove (&argv[i], &argv[i + 1], (argc - i) * sizeof (char *));
+        argc--;
+        break;
+      }
+  if (argc != 2)
+    return tern_cli_usage ("outbox NAME [--json]");
+  if ((a = tern_cli_account (argv[1], &error)) == NULL ||
+      (items = tern_store_list_outbox (tern_cli_get ()->store, a->id, &error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  if (json)
+    printf ("[");
+  for (guint i = 0; i < items->len; i++)
+    {
+      TernOutboxItem *it = g_ptr_array_index (items, i);
+      g_autofree char *rcpts = g_strjoinv (", ", it->recipients);
+
+      if (!json)
+        {
+          printf ("%" G_GINT64_FORMAT "\t%s\t%u attempt%s\t%s", it->id, state_name (it->state),
+                  it->attempts, it->attempts == 1 ? "" : "s", rcpts);
+          if (it->last_error)
+            printf ("\t%s", it->last_error);
+          printf ("\n");
+          continue;
+        }
+      printf ("%s{\"id\":%" G_GINT64_FORMAT ",\"state\":\"%s\",\"attempts\":%u,"
+              "\"next_attempt\":%" G_GINT64_FORMAT ",\"recipients\":", i ? "," : "", it->id,
+              state_name (it->state), it->attempts, it->next_attempt);
+      tern_cli_json_string (stdout, rcpts);
+      printf (",\"last_error\":");
+      if (it->last_error)
+        tern_cli_json_string (stdout, it->last_error);
+      else
+        printf ("null");
+      printf ("}");
+    }
+  if (json)
+    printf ("]\n");
+  else if (items->len == 0)
+    printf ("The outbox of %s is empty.\n", a->name);
+  return TERN_EXIT_OK;
+}
