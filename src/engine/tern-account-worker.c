@@ -3,6 +3,8 @@
 #include "tern-account-worker.h"
 #include "tern-error.h"
 #include "tern-imap-sync.h"
+#include "tern-outbox.h"
+#include "tern-pop3-fetch.h"
 #include "tern-store.h"
 
 #define IDLE_SECONDS (25 * 60)        /* RFC 2177: renew before 29 minutes */
@@ -171,6 +173,16 @@ post_error (TernAccountWorker *self, const GError *error, gboolean outgoing)
 }
 
 static void
+post_certificate (TernAccountWorker *self, TernCertificateInfo *cert, gboolean outgoing)
+{
+  Event *ev = event_new (self, EVENT_CERTIFICATE);
+
+  ev->cert = cert;
+  ev->outgoing = outgoing;
+  post (ev);
+}
+
+static void
 post_id (TernAccountWorker *self, EventKind kind, gint64 id, const GError *error)
 {
   Event *ev = event_new (self, kind);
@@ -267,22 +279,15 @@ ensure_session (TernAccountWorker *self, GError **error)
   drop_session (self);
   if (!reload_account (self, error))
     return FALSE;
+  /* POP3 keeps no session between downloads: each one connects anew. */
   if (self->account->protocol != TERN_PROTOCOL_IMAP)
-    {
-      g_set_error (error, TERN_ERROR, TERN_ERROR_UNSUPPORTED,
-                   "Background download for POP3 accounts is not available yet.");
-      return FALSE;
-    }
+    return TRUE;
   set_state (self, TERN_WORKER_CONNECTING);
   imap = tern_account_connect_imap (self->account, self->secrets, self->cancellable, &cert, error);
   if (imap == NULL)
     {
       if (cert != NULL)
-        {
-          Event *ev = event_new (self, EVENT_CERTIFICATE);
-          ev->cert = g_steal_pointer (&cert);
-          post (ev);
-        }
+        post_certificate (self, g_steal_pointer (&cert), FALSE);
       return FALSE;
     }
   self->sync = tern_imap_sync_new (imap, self->store, self->account_id);
@@ -310,13 +315,38 @@ notify_folder (TernAccountWorker *self, const char *path)
     post_id (self, EVENT_FOLDER_CHANGED, f->id, NULL);
 }
 
+/* One POP3 download (and the deletions retention asks for). */
 static gboolean
-run_job (TernAccountWorker *self, Job *job, GError **error)
+run_pop3 (TernAccountWorker *self, GError **error)
+{
+  g_autoptr(TernCertificateInfo) cert = NULL;
+  g_autoptr(TernPop3Fetch) fetch = NULL;
+  g_autoptr(TernFolder) inbox = NULL;
+  mailpop3 *pop3;
+
+  set_state (self, TERN_WORKER_CONNECTING);
+  pop3 = tern_account_connect_pop3 (self->account, self->secrets, self->cancellable, &cert, error);
+  if (pop3 == NULL)
+    {
+      if (cert != NULL)
+        post_certificate (self, g_steal_pointer (&cert), FALSE);
+      return FALSE;
+    }
+  set_state (self, TERN_WORKER_SYNCING);
+  fetch = tern_pop3_fetch_new (self->store, self->account);
+  if (!tern_pop3_fetch_run (fetch, pop3, self->cancellable, NULL, error))
+    return FALSE;
+  inbox = tern_store_get_folder_by_role (self->store, self->account_id, TERN_FOLDER_ROLE_INBOX, NULL);
+  if (inbox != NULL)
+    post_id (self, EVENT_FOLDER_CHANGED, inbox->id, NULL);
+  return TRUE;
+}
+
+static gboolean
+run_imap (TernAccountWorker *self, Job *job, GError **error)
 {
   gboolean ok;
 
-  if (!ensure_session (self, error))
-    return FALSE;
   set_state (self, TERN_WORKER_SYNCING);
   switch (job->kind)
     {
@@ -341,6 +371,50 @@ run_job (TernAccountWorker *self, Job *job, GError **error)
       break;
     }
   return TRUE;
+}
+
+/* Sends what is due in the outbox. Its failures are about outgoing mail and
+ * never stop incoming sync: they are reported, and the outbox keeps its own
+ * backoff per message. */
+static void
+run_outbox (TernAccountWorker *self)
+{
+  g_autoptr(GPtrArray) items = tern_store_list_outbox (self->store, self->account_id, NULL);
+  g_autoptr(TernOutbox) outbox = NULL;
+  g_autoptr(GError) error = NULL;
+  TernOutboxResult result = { 0 };
+
+  if (items == NULL || items->len == 0 || self->account->smtp_host == NULL ||
+      *self->account->smtp_host == '\0')
+    return;
+  outbox = tern_outbox_new (self->store, self->account, self->secrets);
+  if (!tern_outbox_process (outbox, self->cancellable, &result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    post_error (self, error, TRUE);
+  if (result.sent > 0)
+    notify_folders (self);
+}
+
+static gboolean
+run_job (TernAccountWorker *self, Job *job, GError **error)
+{
+  gboolean ok;
+
+  if (!ensure_session (self, error))
+    return FALSE;
+  if (self->account->protocol == TERN_PROTOCOL_IMAP)
+    ok = run_imap (self, job, error);
+  else if (job->kind == JOB_FETCH_BODY)
+    {
+      /* POP3 mail is always downloaded whole: there is nothing to fetch. */
+      post_id (self, EVENT_BODY_FETCHED, job->message_id, NULL);
+      return TRUE;
+    }
+  else
+    ok = run_pop3 (self, error);
+  if (ok && job->kind != JOB_FETCH_BODY && job->kind != JOB_SYNC_FOLDER)
+    run_outbox (self);
+  return ok;
 }
 
 /* Waits for the next job for at most @seconds; NULL on timeout. */
@@ -388,7 +462,8 @@ handle_failure (TernAccountWorker *self, Job *job, const GError *error)
       set_state (self, TERN_WORKER_NEEDS_USER);
       return;
     }
-  if (self->sync == NULL || tern_imap_sync_must_reconnect (self->sync))
+  if (self->sync == NULL || tern_imap_sync_must_reconnect (self->sync) ||
+      self->account->protocol != TERN_PROTOCOL_IMAP)
     {
       drop_session (self);
       set_state (self, TERN_WORKER_OFFLINE);
@@ -428,7 +503,7 @@ worker_loop (TernAccountWorker *self)
         }
       if (!run_job (self, job, &error))
         handle_failure (self, job, error);
-      else if (g_async_queue_length (self->jobs) == 0 && self->sync != NULL)
+      else if (g_async_queue_length (self->jobs) == 0)
         set_state (self, TERN_WORKER_IDLE);
       job_free (job);
     }
