@@ -604,8 +604,11 @@ tern_imap_sync_folder (TernImapSync *self, const char *path, GCancellable *cance
   if (nothing_changed (self, folder, &info))
     return TRUE;
 
-  from_uid = MAX (folder->uidnext, tern_store_get_max_uid (self->store, folder->id, NULL) + 1);
-  from_uid = MAX (from_uid, 1);
+  /* The resume point is the stored UIDNEXT alone, not the largest local UID:
+   * a message moved here by us already has its (high) UID in this folder
+   * while lower UIDs filed by somebody else are still to be fetched. What we
+   * hold already is skipped by the store. */
+  from_uid = MAX (folder->uidnext, 1);
   local_uids = tern_store_list_uids (self->store, folder->id, error);
   if (local_uids == NULL)
     return FALSE;

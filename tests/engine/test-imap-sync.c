@@ -229,9 +229,10 @@ message_by_uid (Fixture *fx, const char *path, guint32 uid)
   return tern_store_get_message (fx->store, id, NULL);
 }
 
-/* Every generated Message-ID is stored exactly once in @path. */
+/* Every generated Message-ID from @first to @first + @n - 1 is stored
+ * exactly once in the account. */
 static void
-assert_exactly_once (Fixture *fx, const char *path, guint first, guint n)
+assert_each_once (Fixture *fx, guint first, guint n)
 {
   for (guint i = first; i < first + n; i++)
     {
@@ -242,6 +243,13 @@ assert_exactly_once (Fixture *fx, const char *path, guint first, guint n)
       if (ids->len != 1)
         g_error ("message %u (%s) is stored %u times", i, mid, ids->len);
     }
+}
+
+/* ... and @path holds those and nothing else. */
+static void
+assert_exactly_once (Fixture *fx, const char *path, guint first, guint n)
+{
+  assert_each_once (fx, first, n);
   g_assert_cmpuint (local_count (fx, path), ==, n);
 }
 
@@ -329,6 +337,13 @@ test_local_changes_reach_server (Fixture *fx, gconstpointer data)
   m2 = message_by_uid (fx, "INBOX", 2);
   m4 = message_by_uid (fx, "INBOX", 4);
   archive = folder (fx, "Archive");
+  /* Somebody else files two messages in Archive that we have not seen yet:
+   * the moved message's new UID will be above them, and they must still
+   * be fetched. */
+  other = raw_connect (fx);
+  raw_append (other, "Archive", 60);
+  raw_append (other, "Archive", 61);
+  raw_close (other);
 
   g_assert_true (tern_mail_change_flags (fx->store, &m1->id, 1, TERN_FLAG_SEEN | TERN_FLAG_FLAGGED, 0, &error));
   g_assert_true (tern_mail_move (fx->store, &m2->id, 1, archive->id, &error));
@@ -345,13 +360,17 @@ test_local_changes_reach_server (Fixture *fx, gconstpointer data)
   other = raw_connect (fx);
   g_assert_cmpuint (raw_flags (other, "INBOX", 1), ==, TERN_FLAG_SEEN | TERN_FLAG_FLAGGED);
   g_assert_cmpuint (raw_exists (other, "INBOX"), ==, 8);
-  g_assert_cmpuint (raw_exists (other, "Archive"), ==, 1);
+  g_assert_cmpuint (raw_exists (other, "Archive"), ==, 3);
   g_assert_cmpuint (raw_exists (other, "Trash"), ==, 1);
   raw_close (other);
 
-  /* The moved messages were given their new UIDs, not fetched again. */
-  assert_exactly_once (fx, "Archive", 1, 1);
-  assert_exactly_once (fx, "Trash", 3, 1);
+  /* The moved message was given its new UID, not fetched again, and the
+   * two filed elsewhere arrived. */
+  g_assert_cmpuint (local_count (fx, "Archive"), ==, 3);
+  assert_each_once (fx, 60, 2);
+  assert_each_once (fx, 1, 1);
+  assert_each_once (fx, 3, 1);
+  g_assert_cmpuint (local_count (fx, "Trash"), ==, 1);
 }
 
 static void
