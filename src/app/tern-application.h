@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "tern-mail-context.h"
+
 G_BEGIN_DECLS
 
 #define TERN_TYPE_APPLICATION (tern_application_get_type ())
@@ -13,5 +15,10 @@ TernApplication *tern_application_new (void);
 /* The directory holding accounts and the mail cache: --data-dir, else
  * $TERN_DATA_DIR, else $XDG_DATA_HOME/tern. */
 const char *tern_application_get_data_dir (TernApplication *self);
+
+/* The store, the account workers (one per account, started on first use)
+ * and the action queue, shared by the windows. NULL if the store could not
+ * be opened (the window says why). */
+TernMailContext *tern_application_get_mail_context (TernApplication *self);
 
 G_END_DECLS
