@@ -218,8 +218,12 @@ tern_folder_sidebar_reload (TernFolderSidebar *self, TernStore *store)
         add_folders (self, &iter, folders);
     }
   gtk_tree_view_expand_all (self->tree_view);
+  /* The same folder selected again is no change for the window: its list
+   * and selection stay. */
+  if (selected != 0)
+    tern_folder_sidebar_select_folder (self, selected);
   self->reloading = FALSE;
-  if (selected == 0 || !tern_folder_sidebar_select_folder (self, selected))
+  if (tern_folder_sidebar_get_selected_folder (self) != selected)
     g_signal_emit (self, signals[SIGNAL_FOLDER_SELECTED], 0, tern_folder_sidebar_get_selected_folder (self));
 }
 
@@ -449,7 +453,7 @@ add_columns (TernFolderSidebar *self)
   GtkCellRenderer *badge = gtk_cell_renderer_text_new ();
 
   g_object_set (name, "ellipsize", PANGO_ELLIPSIZE_END, NULL);
-  g_object_set (badge, "xalign", 1.0, "xpad", 6, "alpha", 40000, NULL);
+  g_object_set (badge, "xalign", 1.0, "xpad", 6, "scale", 0.85, NULL);
   gtk_tree_view_column_pack_start (column, icon, FALSE);
   gtk_tree_view_column_pack_start (column, name, TRUE);
   gtk_tree_view_column_pack_end (column, badge, FALSE);

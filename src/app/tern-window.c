@@ -433,11 +433,12 @@ open_folder (TernWindow *self, gint64 folder_id)
   rebuild_move_menu (self, folder->account_id);
 }
 
+static void clear_search (TernWindow *self);
+
 static void
 on_folder_selected (TernFolderSidebar *sidebar, gint64 folder_id, TernWindow *self)
 {
-  if (gtk_entry_get_text_length (GTK_ENTRY (self->search_entry)) > 0)
-    gtk_entry_set_text (GTK_ENTRY (self->search_entry), "");
+  clear_search (self);
   open_folder (self, folder_id);
 }
 
@@ -500,6 +501,18 @@ on_folders_changed (TernMailContext *context, gint64 account_id, TernWindow *sel
 
 /* ---- search ---- */
 
+static void on_search_changed (GtkSearchEntry *entry, TernWindow *self);
+
+/* Empties the entry without listing anything (a folder is being opened). */
+static void
+clear_search (TernWindow *self)
+{
+  g_signal_handlers_block_by_func (self->search_entry, on_search_changed, self);
+  gtk_entry_set_text (GTK_ENTRY (self->search_entry), "");
+  g_signal_handlers_unblock_by_func (self->search_entry, on_search_changed, self);
+  tern_store_message_source_set_search (self->search_source, NULL);
+}
+
 void
 tern_window_search (TernWindow *self, const char *query)
 {
@@ -507,8 +520,10 @@ tern_window_search (TernWindow *self, const char *query)
 
   if (g_strcmp0 (gtk_entry_get_text (GTK_ENTRY (self->search_entry)), text) != 0)
     {
-      gtk_entry_set_text (GTK_ENTRY (self->search_entry), text);  /* search-changed follows */
-      return;
+      /* The entry would search again after its typing delay: not needed. */
+      g_signal_handlers_block_by_func (self->search_entry, on_search_changed, self);
+      gtk_entry_set_text (GTK_ENTRY (self->search_entry), text);
+      g_signal_handlers_unblock_by_func (self->search_entry, on_search_changed, self);
     }
   if (*text == '\0')
     {
@@ -538,7 +553,7 @@ on_search_changed (GtkSearchEntry *entry, TernWindow *self)
 static void
 on_stop_search (GtkSearchEntry *entry, TernWindow *self)
 {
-  gtk_entry_set_text (GTK_ENTRY (entry), "");
+  tern_window_search (self, "");
 }
 
 /* ---- user actions ---- */
@@ -1165,7 +1180,7 @@ gboolean
 tern_window_show_folder (TernWindow *self, gint64 folder_id)
 {
   if (gtk_entry_get_text_length (GTK_ENTRY (self->search_entry)) > 0)
-    gtk_entry_set_text (GTK_ENTRY (self->search_entry), "");
+    tern_window_search (self, "");
   if (tern_folder_sidebar_get_selected_folder (self->sidebar) == folder_id)
     return TRUE;
   return tern_folder_sidebar_select_folder (self->sidebar, folder_id);
