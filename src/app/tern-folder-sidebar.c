@@ -11,6 +11,7 @@ enum {
   COL_ICON,         /* string: icon name */
   COL_BADGE,        /* string: unread count, or the account state */
   COL_WEIGHT,       /* int: bold when unread */
+  COL_MARKUP,       /* string: what is shown as the name */
   N_COLS
 };
 
@@ -136,11 +137,12 @@ set_folder_row (TernFolderSidebar *self, GtkTreeIter *iter, const TernFolder *f)
 {
   g_autofree char *name = tern_folder_display_name (f);
   g_autofree char *badge = f->unread_count > 0 ? g_strdup_printf ("%u", f->unread_count) : NULL;
+  g_autofree char *markup = g_markup_escape_text (name, -1);
 
   gtk_tree_store_set (self->tree, iter,
                       COL_IS_ACCOUNT, FALSE, COL_ID, f->id, COL_ACCOUNT_ID, f->account_id,
                       COL_NAME, name, COL_ICON, tern_folder_icon_name (f->role),
-                      COL_BADGE, badge,
+                      COL_BADGE, badge, COL_MARKUP, markup,
                       COL_WEIGHT, f->unread_count > 0 ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL,
                       -1);
 }
@@ -191,8 +193,17 @@ set_account_row (TernFolderSidebar *self, GtkTreeIter *iter, gint64 account_id)
 {
   TernWorkerState state = account_state (self, account_id);
 
-  gtk_tree_store_set (self->tree, iter, COL_ICON, state_icon (state),
-                      COL_BADGE, state_text (state), -1);
+  g_autofree char *name = NULL;
+  g_autofree char *markup = NULL;
+  const char *text = state_text (state);
+
+  /* The state goes beside the name, not in the badge column: a column's
+   * cells share one width, and "Needs attention" would squeeze every
+   * folder name. */
+  gtk_tree_model_get (GTK_TREE_MODEL (self->tree), iter, COL_NAME, &name, -1);
+  markup = *text != '\0' ? g_markup_printf_escaped ("<b>%s</b> <small>· %s</small>", name, text)
+                         : g_markup_printf_escaped ("<b>%s</b>", name);
+  gtk_tree_store_set (self->tree, iter, COL_ICON, state_icon (state), COL_MARKUP, markup, -1);
 }
 
 void
@@ -452,13 +463,13 @@ add_columns (TernFolderSidebar *self)
   GtkCellRenderer *name = gtk_cell_renderer_text_new ();
   GtkCellRenderer *badge = gtk_cell_renderer_text_new ();
 
-  g_object_set (name, "ellipsize", PANGO_ELLIPSIZE_END, NULL);
+  g_object_set (name, "ellipsize", PANGO_ELLIPSIZE_END, "width-chars", 8, NULL);
   g_object_set (badge, "xalign", 1.0, "xpad", 6, "scale", 0.85, NULL);
   gtk_tree_view_column_pack_start (column, icon, FALSE);
   gtk_tree_view_column_pack_start (column, name, TRUE);
   gtk_tree_view_column_pack_end (column, badge, FALSE);
   gtk_tree_view_column_add_attribute (column, icon, "icon-name", COL_ICON);
-  gtk_tree_view_column_add_attribute (column, name, "text", COL_NAME);
+  gtk_tree_view_column_add_attribute (column, name, "markup", COL_MARKUP);
   gtk_tree_view_column_add_attribute (column, name, "weight", COL_WEIGHT);
   gtk_tree_view_column_add_attribute (column, badge, "text", COL_BADGE);
   gtk_tree_view_column_set_expand (column, TRUE);
@@ -476,7 +487,8 @@ tern_folder_sidebar_init (TernFolderSidebar *self)
 
   self->states = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->tree = gtk_tree_store_new (N_COLS, G_TYPE_BOOLEAN, G_TYPE_INT64, G_TYPE_INT64,
-                                   G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT);
+                                   G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT,
+                                   G_TYPE_STRING);
   self->tree_view = GTK_TREE_VIEW (gtk_tree_view_new_with_model (GTK_TREE_MODEL (self->tree)));
   gtk_tree_view_set_headers_visible (self->tree_view, FALSE);
   gtk_tree_view_set_enable_search (self->tree_view, FALSE);

@@ -168,7 +168,7 @@ tern_test_save_screenshot (GtkWidget *widget, const char *name)
 {
   GdkWindow *window = gtk_widget_get_window (widget);
   g_autoptr(GdkPixbuf) pixbuf = NULL;
-  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "screenshots", NULL);
+  g_autofree char *dir = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "screenshots", NULL);
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
 

@@ -425,7 +425,7 @@ add_demo_mailbox (Fixture *f)
       g_autoptr(GBytes) raw = tern_test_message_generate (i, 42);
       g_autofree char *text = g_strndup (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));
       tern_test_store_add_raw (f->ts, i % 10 == 9 ? f->ts->archive_id : f->ts->inbox_id, i + 1, text,
-                               i % 3 ? TERN_FLAG_SEEN : 0 | (i % 17 == 0 ? TERN_FLAG_FLAGGED : 0));
+                               (i % 3 ? TERN_FLAG_SEEN : 0) | (i % 17 == 0 ? TERN_FLAG_FLAGGED : 0));
     }
 }
 
@@ -474,6 +474,8 @@ test_screenshots (Fixture *f, gconstpointer data)
   tern_test_save_screenshot (GTK_WIDGET (f->window), "main-window-reader-below.png");
   activate (f, "reader-position", g_variant_new_string ("right"));
 
+  g_assert_true (gtk_tree_model_iter_nth_child (GTK_TREE_MODEL (model (f)), &iter, NULL, 1));
+  show (f, tern_message_list_model_get_id (model (f), &iter));
   g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", TRUE, NULL);
   tern_test_save_screenshot (GTK_WIDGET (f->window), "main-window-dark.png");
   g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", FALSE, NULL);
