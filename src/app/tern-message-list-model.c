@@ -521,6 +521,17 @@ tern_message_list_model_set_ids (TernMessageListModel *self,
   /* Pages are by position; positions are about to change. */
   drop_pages (self);
 
+  /* A fresh model no view listens to yet (a folder being opened): take the
+   * ids as they are; the view reads them when it is given the model,
+   * instead of hearing 100,000 row-inserted signals first. */
+  if (self->ids->len == 0 &&
+      !g_signal_has_handler_pending (self, g_signal_lookup ("row-inserted", GTK_TYPE_TREE_MODEL),
+                                     0, FALSE))
+    {
+      g_array_append_vals (self->ids, ids, n_ids);
+      return;
+    }
+
   new_set = index_ids (ids, n_ids);
   delete_missing (self, new_set);
   reorder_survivors (self, ids, n_ids);
