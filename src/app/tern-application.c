@@ -13,6 +13,7 @@
 #include "tern-store.h"
 #include "tern-composer.h"
 #include "tern-window.h"
+#include "tern-window-actions.h"
 
 enum { SIGNAL_ACCOUNT_ADDED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -22,6 +23,7 @@ struct _TernApplication
   GtkApplication parent_instance;
   char *data_dir;
   TernStore *store;   /* opened on first use */
+  TernMailContext *mail_context;
 };
 
 G_DEFINE_FINAL_TYPE (TernApplication, tern_application, GTK_TYPE_APPLICATION)
@@ -64,9 +66,60 @@ load_css (void)
                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
 
+/* A new-mail notification was clicked: show that message. */
+static void
+activate_open_message (GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+  GtkApplication *app = data;
+  GtkWindow *window = gtk_application_get_active_window (app);
+
+  if (window == NULL)
+    window = GTK_WINDOW (tern_window_new (TERN_APPLICATION (app)));
+  gtk_window_present (window);
+  tern_window_show_message (TERN_WINDOW (window), g_variant_get_int64 (parameter));
+}
+
+static void
+activate_quit (GSimpleAction *action, GVariant *parameter, gpointer data)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (data));
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+}
+
+
+static void
+set_accels (GtkApplication *app)
+{
+  static const struct { const char *action; const char *accels[3]; } accels[] = {
+    { "win.compose", { "<Primary>n", NULL } },
+    { "win.reply", { "<Primary>r", NULL } },
+    { "win.reply-all", { "<Primary><Shift>r", NULL } },
+    { "win.forward", { "<Primary>l", NULL } },
+    { "win.mark-read", { "<Primary>k", NULL } },
+    { "win.mark-unread", { "<Primary><Shift>k", NULL } },
+    { "win.toggle-flag", { "<Primary>g", NULL } },
+    { "win.delete", { "<Primary>Delete", NULL } },
+    { "win.archive", { "<Primary><Shift>a", NULL } },
+    { "win.move-menu", { "<Primary><Shift>m", NULL } },
+    { "win.mark-all-read", { "<Primary><Shift>c", NULL } },
+    { "win.sync", { "F5", NULL } },
+    { "win.search", { "<Primary>f", NULL } },
+    { "app.quit", { "<Primary>q", NULL } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (app, accels[i].action, accels[i].accels);
+}
+
+/* A wizard added an account: start its worker (the first sync) and tell
+ * whoever listens (the windows reload their sidebar on folders-changed). */
 static void
 on_account_added (TernApplication *self, gint64 id)
 {
+  if (self->mail_context != NULL)
+    tern_mail_context_start_workers (self->mail_context);
   g_signal_emit (self, signals[SIGNAL_ACCOUNT_ADDED], 0, id);
 }
 
@@ -95,9 +148,6 @@ accounts_activated (GSimpleAction *action, GVariant *parameter, gpointer user_da
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-static const GActionEntry app_actions[] = {
-  { .name = "accounts", .activate = accounts_activated },
-};
 
 /* First start: no account yet, so the wizard comes up by itself (not in
  * demo mode, and not when TERN_NO_WIZARD=1, for tests). The store is read
@@ -145,14 +195,72 @@ maybe_open_wizard (TernApplication *self)
   g_task_run_in_thread (task, has_accounts_thread);
 }
 
+static const GActionEntry app_entries[] = {
+  { "open-message", activate_open_message, "x", NULL, NULL },
+  { "quit", activate_quit, NULL, NULL, NULL },
+  { "accounts", accounts_activated, NULL, NULL, NULL },
+};
+
 static void
 tern_application_startup (GApplication *app)
 {
   G_APPLICATION_CLASS (tern_application_parent_class)->startup (app);
-  g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   g_set_application_name (_("Tern"));
   gtk_window_set_default_icon_name (TERN_APP_ID);
   load_css ();
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_entries, G_N_ELEMENTS (app_entries), app);
+  set_accels (GTK_APPLICATION (app));
+}
+
+static void
+on_new_mail (TernMailContext *context, gint64 account_id, gint64 message_id, guint n_new,
+             GApplication *app)
+{
+  g_autoptr(TernMessageSummary) s = tern_store_get_message (tern_mail_context_get_store (context),
+                                                            message_id, NULL);
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *title = NULL;
+  const char *from;
+
+  if (s == NULL)
+    return;
+  from = s->from_name != NULL && *s->from_name ? s->from_name : s->from_address;
+  title = n_new > 1 ? g_strdup_printf (ngettext ("%u new message", "%u new messages", n_new), n_new)
+                    : g_strdup_printf (_("New mail from %s"), from != NULL ? from : _("unknown sender"));
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, s->subject);
+  g_notification_set_default_action_and_target_value (notification, "app.open-message",
+                                                      g_variant_new_int64 (message_id));
+  g_application_send_notification (app, "new-mail", notification);
+}
+
+static void
+tern_application_shutdown (GApplication *app)
+{
+  TernApplication *self = TERN_APPLICATION (app);
+
+  if (self->mail_context != NULL)
+    tern_mail_context_shutdown (self->mail_context);
+  G_APPLICATION_CLASS (tern_application_parent_class)->shutdown (app);
+}
+
+TernMailContext *
+tern_application_get_mail_context (TernApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_return_val_if_fail (TERN_IS_APPLICATION (self), NULL);
+  if (self->mail_context != NULL)
+    return self->mail_context;
+  self->mail_context = tern_mail_context_new (self->data_dir, &error);
+  if (self->mail_context == NULL)
+    {
+      g_critical ("Could not open the mail store in %s: %s", self->data_dir, error->message);
+      return NULL;
+    }
+  g_signal_connect_object (self->mail_context, "new-mail", G_CALLBACK (on_new_mail), self, 0);
+  tern_mail_context_start_workers (self->mail_context);
+  return self->mail_context;
 }
 
 static void
@@ -184,9 +292,13 @@ tern_application_open (GApplication  *app,
     {
       g_autofree char *uri = g_file_get_uri (files[i]);
 
-      if (g_file_has_uri_scheme (files[i], "mailto") &&
-          tern_composer_new_for_mailto (TERN_APPLICATION (app), uri) != NULL)
-        composed = TRUE;
+      TernComposer *composer;
+
+      if (!g_file_has_uri_scheme (files[i], "mailto"))
+        continue;
+      composer = tern_composer_new_for_mailto (TERN_APPLICATION (app), uri);
+      tern_window_actions_watch_composer (TERN_APPLICATION (app), composer);
+      composed = composed || composer != NULL;
     }
   if (!composed)
     tern_application_activate (app);
@@ -197,6 +309,7 @@ tern_application_finalize (GObject *object)
 {
   TernApplication *self = TERN_APPLICATION (object);
 
+  g_clear_object (&self->mail_context);
   g_free (self->data_dir);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (tern_application_parent_class)->finalize (object);
@@ -211,6 +324,7 @@ tern_application_class_init (TernApplicationClass *klass)
   object_class->finalize = tern_application_finalize;
   app_class->handle_local_options = tern_application_handle_local_options;
   app_class->startup = tern_application_startup;
+  app_class->shutdown = tern_application_shutdown;
   app_class->activate = tern_application_activate;
   app_class->open = tern_application_open;
 

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "tern-store.h"
+#include "tern-mail-context.h"
 
 G_BEGIN_DECLS
 
@@ -23,5 +24,9 @@ void tern_application_open_account_wizard (TernApplication *self, GtkWindow *par
 /* The application's connection to the mail store in the data directory,
  * opened (and created) on first use; owned by the application. */
 TernStore *tern_application_get_store (TernApplication *self, GError **error);
+/* The store, the account workers (one per account, started on first use)
+ * and the action queue, shared by the windows. NULL if the store could not
+ * be opened (the window says why). */
+TernMailContext *tern_application_get_mail_context (TernApplication *self);
 
 G_END_DECLS

@@ -521,6 +521,17 @@ tern_message_list_model_set_ids (TernMessageListModel *self,
   /* Pages are by position; positions are about to change. */
   drop_pages (self);
 
+  /* A fresh model no view listens to yet (a folder being opened): take the
+   * ids as they are; the view reads them when it is given the model,
+   * instead of hearing 100,000 row-inserted signals first. */
+  if (self->ids->len == 0 &&
+      !g_signal_has_handler_pending (self, g_signal_lookup ("row-inserted", GTK_TYPE_TREE_MODEL),
+                                     0, FALSE))
+    {
+      g_array_append_vals (self->ids, ids, n_ids);
+      return;
+    }
+
   new_set = index_ids (ids, n_ids);
   delete_missing (self, new_set);
   reorder_survivors (self, ids, n_ids);
@@ -723,4 +734,61 @@ tern_message_list_model_new (TernMessageSource *source, gint64 folder_id)
   self->source = g_object_ref (source);
   self->folder_id = folder_id;
   return self;
+}
+
+static gboolean
+row_differs (const TernMessageRow *a, const TernMessageRow *b)
+{
+  if (a == NULL || b == NULL)
+    return a != b;
+  return a->flags != b->flags || a->has_attachments != b->has_attachments ||
+         g_strcmp0 (a->subject, b->subject) != 0 || g_strcmp0 (a->preview, b->preview) != 0;
+}
+
+void
+tern_message_list_model_refresh_cached (TernMessageListModel *self)
+{
+  g_autoptr(GArray) numbers = g_array_new (FALSE, FALSE, sizeof (guint));
+  GHashTableIter it;
+  gpointer key;
+
+  g_return_if_fail (TERN_IS_MESSAGE_LIST_MODEL (self));
+  /* Collect first: the row-changed handlers below may page rows in and out. */
+  g_hash_table_iter_init (&it, self->pages);
+  while (g_hash_table_iter_next (&it, &key, NULL))
+    {
+      guint number = GPOINTER_TO_UINT (key);
+      g_array_append_val (numbers, number);
+    }
+  for (guint n = 0; n < numbers->len; n++)
+    {
+      guint number = g_array_index (numbers, guint, n);
+      Page *page = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (number));
+      Page *fresh;
+      g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (guint));
+
+      if (page == NULL)
+        continue;
+      fresh = fetch_page (self, number);
+      for (guint i = 0; i < page->n_rows && i < fresh->n_rows; i++)
+        if (row_differs (page->rows[i], fresh->rows[i]))
+          {
+            TernMessageRow *tmp = page->rows[i];
+            guint index = number * TERN_MESSAGE_LIST_PAGE_SIZE + i;
+
+            page->rows[i] = fresh->rows[i];
+            fresh->rows[i] = tmp;
+            g_array_append_val (changed, index);
+          }
+      page_free (fresh);
+      for (guint i = 0; i < changed->len; i++)
+        {
+          guint index = g_array_index (changed, guint, i);
+          g_autoptr(GtkTreePath) path = gtk_tree_path_new_from_indices ((int) index, -1);
+          GtkTreeIter iter;
+
+          make_iter (self, index, &iter);
+          gtk_tree_model_row_changed (GTK_TREE_MODEL (self), path, &iter);
+        }
+    }
 }

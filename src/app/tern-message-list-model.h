@@ -57,6 +57,10 @@ void tern_message_list_model_set_ids (TernMessageListModel *self,
 void tern_message_list_model_row_updated (TernMessageListModel *self,
                                           gint64                id);
 
+/* Reads the cached pages again and signals the rows that changed (flags
+ * set by a sync, say), so rows update in place and the selection stays. */
+void tern_message_list_model_refresh_cached (TernMessageListModel *self);
+
 guint tern_message_list_model_get_n_rows (TernMessageListModel *self);
 gint64 tern_message_list_model_get_id (TernMessageListModel *self,
                                        GtkTreeIter          *iter);

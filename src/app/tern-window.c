@@ -1,88 +1,1246 @@
 /* tern-window.c: the main window.
  *
- * Three panes from ui/tern-window.ui: accounts and folders on the left, the
- * message list in the middle, the reader on the right.
+ * Accounts and folders on the left (TernFolderSidebar), the message list in
+ * the middle (a paged model over the store, TernMessageList), the reader on
+ * the right or below (TernReaderView). Everything the user does goes
+ * through the mail context: reads from its read-only store on this thread,
+ * actions on its writer thread, network work through the account workers.
  */
 #include <glib/gi18n.h>
 
-#include "tern-composer.h"
+#include "tern-config.h"
+#include "tern-error.h"
+#include "tern-reader-loader.h"
 #include "tern-resources.h"
+#include "tern-store-message-source.h"
+#include "tern-window-actions.h"
 #include "tern-window.h"
 
 struct _TernWindow
 {
   GtkApplicationWindow parent_instance;
 
+  /* template */
   GtkHeaderBar *header_bar;
   GtkSearchEntry *search_entry;
+  GtkImage *offline_icon;
+  GtkInfoBar *error_bar;
+  GtkLabel *error_label;
+  GtkInfoBar *offline_bar;
+  GtkRevealer *progress_revealer;
+  GtkLabel *progress_label;
+  GtkProgressBar *progress_bar;
   GtkPaned *outer_paned;
   GtkPaned *inner_paned;
-  GtkTreeView *folder_view;
-  GtkTreeView *message_view;
-  GtkStack *reader_stack;
+  GtkStack *list_stack;
+  GtkLabel *list_placeholder;
+  TernFolderSidebar *sidebar;
+  TernMessageList *message_list;
+  TernReaderView *reader;
+  GMenu *move_section;
+
+  TernMailContext *context;
+  GSettings *settings;
+  TernStoreMessageSource *folder_source;
+  TernStoreMessageSource *search_source;
+  TernMessageListModel *model;
+  gint64 folder_id;            /* listed folder; 0 while searching */
+  gint64 move_account_id;      /* account the move menu lists */
+  gint64 shown_id;             /* message in the reader */
+  gint64 waiting_body_id;      /* body asked of the worker */
+  guint mark_read_source;
+  gint64 error_account_id;
+  char *error_text;
+  GtkWidget *context_menu;
+  GPtrArray *pending;          /* GCancellable of running actions */
 };
 
 G_DEFINE_FINAL_TYPE (TernWindow, tern_window, GTK_TYPE_APPLICATION_WINDOW)
 
-static void
-compose_action (GSimpleAction *action, GVariant *param, gpointer data)
+static TernStore *
+store (TernWindow *self)
 {
-  TernWindow *self = data;
-  TernApplication *app = TERN_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  g_autoptr(GError) error = NULL;
-  TernStore *store = tern_application_get_store (app, &error);
+  return tern_mail_context_get_store (self->context);
+}
 
-  if (store == NULL)
+/* ---- status: errors, progress, offline ---- */
+
+/* The error in plain words: which account, incoming or outgoing mail, and
+ * what the user can do; the server's own words last, small. */
+static char *
+describe_error (TernWindow *self, gint64 account_id, const GError *error, gboolean outgoing)
+{
+  g_autoptr(TernAccountSettings) account = tern_store_get_account (store (self), account_id, NULL);
+  const char *name = account != NULL ? account->name : _("your account");
+  const char *protocol = account != NULL && account->protocol == TERN_PROTOCOL_POP3 ? "POP3" : "IMAP";
+  g_autofree char *what = NULL;
+  const char *hint;
+
+  if (outgoing)
+    what = g_strdup_printf (_("Outgoing mail (SMTP) for “%s” could not be sent."), name);
+  else
+    what = g_strdup_printf (_("Incoming mail (%s) for “%s” could not be checked."), protocol, name);
+  if (g_error_matches (error, TERN_ERROR, TERN_ERROR_AUTH))
+    hint = _("The server did not accept the user name or password. Check them in the account settings, then press Retry.");
+  else if (g_error_matches (error, TERN_ERROR, TERN_ERROR_CERTIFICATE))
+    hint = _("The server’s certificate is not trusted. Check the server name in the account settings, then press Retry.");
+  else if (g_error_matches (error, TERN_ERROR, TERN_ERROR_SECRETS))
+    hint = _("Tern could not read the password from the keyring. Unlock the keyring, then press Retry.");
+  else if (g_error_matches (error, TERN_ERROR, TERN_ERROR_DISK_FULL))
+    hint = _("The disk is full. Free some space, then press Retry.");
+  else if (outgoing)
+    hint = _("The message stays in the outbox. Tern tries again by itself; press Retry to try now.");
+  else
+    hint = _("Your mail here is still readable. Tern tries again by itself; press Retry to try now.");
+  return g_markup_printf_escaped ("<b>%s</b>\n%s\n<small>%s</small>", what, hint, error->message);
+}
+
+static void
+show_error_markup (TernWindow *self, gint64 account_id, const char *markup)
+{
+  self->error_account_id = account_id;
+  g_free (self->error_text);
+  self->error_text = g_strdup (markup);
+  gtk_label_set_markup (self->error_label, markup);
+  gtk_widget_show (GTK_WIDGET (self->error_bar));
+}
+
+static void
+on_context_error (TernMailContext *context, gint64 account_id, GError *error, gboolean outgoing,
+                  TernWindow *self)
+{
+  g_autofree char *markup = describe_error (self, account_id, error, outgoing);
+
+  show_error_markup (self, account_id, markup);
+}
+
+static void
+hide_error (TernWindow *self)
+{
+  gtk_widget_hide (GTK_WIDGET (self->error_bar));
+  self->error_account_id = 0;
+  g_clear_pointer (&self->error_text, g_free);
+}
+
+static void
+on_error_bar_response (GtkInfoBar *bar, int response, TernWindow *self)
+{
+  if (response == GTK_RESPONSE_CLOSE)
+    hide_error (self);
+}
+
+static void
+on_account_state (TernMailContext *context, gint64 account_id, int state, TernWindow *self)
+{
+  tern_folder_sidebar_set_account_state (self->sidebar, account_id, state);
+  if (state == TERN_WORKER_IDLE || state == TERN_WORKER_OFFLINE || state == TERN_WORKER_NEEDS_USER)
+    gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+  if (state == TERN_WORKER_IDLE && account_id == self->error_account_id)
+    hide_error (self);
+}
+
+static void
+on_progress (TernMailContext *context, gint64 account_id, const char *folder, guint done,
+             guint total, TernWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  if (total == 0 || done >= total)
     {
-      g_warning ("Cannot open the mail store: %s", error->message);
+      gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
       return;
     }
-  gtk_window_present (GTK_WINDOW (tern_composer_new (GTK_APPLICATION (app), store)));
+  text = g_strdup_printf (_("Downloading %s: %u of %u messages"), folder, done, total);
+  gtk_label_set_text (self->progress_label, text);
+  gtk_progress_bar_set_fraction (self->progress_bar, (double) done / total);
+  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+}
+
+static void
+update_online (TernWindow *self)
+{
+  gboolean online = tern_mail_context_get_online (self->context);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->offline_icon), !online);
+  gtk_widget_set_visible (GTK_WIDGET (self->offline_bar), !online);
+}
+
+static void
+on_online_changed (TernMailContext *context, gboolean online, TernWindow *self)
+{
+  update_online (self);
+  /* A message waiting for its body: say plainly that it cannot come now. */
+  if (!online && self->waiting_body_id != 0)
+    tern_reader_view_show_offline (self->reader);
+}
+
+/* ---- the action states ---- */
+
+static GArray *
+selected_ids (TernWindow *self)
+{
+  return tern_message_list_get_selected_ids (self->message_list);
+}
+
+static void
+enable (TernWindow *self, const char *name, gboolean enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+
+  if (action != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+static void
+update_actions (TernWindow *self)
+{
+  g_autoptr(GArray) ids = selected_ids (self);
+  gboolean any = ids->len > 0, one = ids->len == 1;
+
+  enable (self, "reply", one);
+  enable (self, "reply-all", one);
+  enable (self, "forward", one);
+  enable (self, "toggle-read", any);
+  enable (self, "mark-read", any);
+  enable (self, "mark-unread", any);
+  enable (self, "toggle-flag", any);
+  enable (self, "delete", any);
+  enable (self, "archive", any);
+  enable (self, "move-to", any);
+  enable (self, "mark-all-read", self->folder_id != 0);
+}
+
+/* ---- the reader ---- */
+
+static void
+cancel_mark_read (TernWindow *self)
+{
+  g_clear_handle_id (&self->mark_read_source, g_source_remove);
+}
+
+static void run_flags_action (TernWindow *self, const gint64 *ids, guint n, guint set, guint clear);
+
+static gboolean
+mark_read_timeout (gpointer data)
+{
+  TernWindow *self = data;
+
+  self->mark_read_source = 0;
+  if (self->shown_id != 0)
+    run_flags_action (self, &self->shown_id, 1, TERN_FLAG_SEEN, 0);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+sender_allowed (TernWindow *self, const char *address)
+{
+  g_auto(GStrv) senders = g_settings_get_strv (self->settings, "remote-content-senders");
+
+  return address != NULL && *address != '\0' && g_strv_contains ((const char * const *) senders, address);
+}
+
+static void
+on_allow_sender (TernReaderView *reader, const char *address, TernWindow *self)
+{
+  g_auto(GStrv) senders = g_settings_get_strv (self->settings, "remote-content-senders");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) updated = NULL;
+
+  if (address == NULL || g_strv_contains ((const char * const *) senders, address))
+    return;
+  g_strv_builder_addv (builder, (const char **) senders);
+  g_strv_builder_add (builder, address);
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "remote-content-senders", (const char * const *) updated);
+}
+
+/* Shows @id: from the store when its body is cached, else asks the worker
+ * (spinner) or says it is offline. */
+static void
+show_message (TernWindow *self, gint64 id)
+{
+  g_autoptr(TernMessageSummary) summary = tern_store_get_message (store (self), id, NULL);
+  g_autoptr(GBytes) raw = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernReaderMessage) message = NULL;
+
+  cancel_mark_read (self);
+  self->shown_id = id;
+  self->waiting_body_id = 0;
+  if (summary == NULL)
+    {
+      tern_reader_view_clear (self->reader);
+      return;
+    }
+  raw = tern_store_get_raw (store (self), id, &error);
+  if (raw == NULL)
+    {
+      TernWorkerState state = tern_mail_context_get_account_state (self->context, summary->account_id);
+
+      if (!tern_mail_context_get_online (self->context) || state == TERN_WORKER_OFFLINE ||
+          tern_mail_context_get_worker (self->context, summary->account_id) == NULL)
+        {
+          tern_reader_view_show_offline (self->reader);
+          return;
+        }
+      self->waiting_body_id = id;
+      tern_reader_view_show_loading (self->reader);
+      tern_mail_context_fetch_body (self->context, id);
+      return;
+    }
+  message = tern_reader_message_new_from_raw (raw, &error);
+  if (message == NULL)
+    {
+      g_warning ("Could not read message %" G_GINT64_FORMAT ": %s", id, error->message);
+      tern_reader_view_clear (self->reader);
+      return;
+    }
+  message->remote_content_allowed = sender_allowed (self, message->sender_address);
+  tern_reader_view_show_message (self->reader, message);
+  if (!(summary->flags & TERN_FLAG_SEEN))
+    self->mark_read_source = g_timeout_add_seconds (g_settings_get_uint (self->settings,
+                                                                         "mark-read-delay"),
+                                                    mark_read_timeout, self);
+}
+
+static void
+on_body_fetched (TernMailContext *context, gint64 message_id, GError *error, TernWindow *self)
+{
+  if (message_id != self->waiting_body_id)
+    return;
+  self->waiting_body_id = 0;
+  if (error != NULL)
+    {
+      tern_reader_view_show_offline (self->reader);
+      return;
+    }
+  show_message (self, message_id);
+}
+
+static void
+on_list_selection_changed (TernMessageList *list, GArray *ids, TernWindow *self)
+{
+  update_actions (self);
+  if (ids->len == 1)
+    {
+      gint64 id = g_array_index (ids, gint64, 0);
+      if (id != self->shown_id)
+        show_message (self, id);
+      return;
+    }
+  cancel_mark_read (self);
+  self->shown_id = 0;
+  self->waiting_body_id = 0;
+  tern_reader_view_clear (self->reader);
+}
+
+/* ---- the list ---- */
+
+static void
+update_list_placeholder (TernWindow *self)
+{
+  guint n = self->model != NULL ? tern_message_list_model_get_n_rows (self->model) : 0;
+
+  if (n > 0)
+    {
+      gtk_stack_set_visible_child_name (self->list_stack, "list");
+      return;
+    }
+  gtk_label_set_text (self->list_placeholder,
+                      self->folder_id == 0 && self->model != NULL ? _("No messages match your search")
+                      : self->model != NULL ? _("This folder is empty")
+                      : _("Choose a folder"));
+  gtk_stack_set_visible_child_name (self->list_stack, "empty");
+}
+
+static TernMessageSort
+current_sort (TernWindow *self, gboolean *descending)
+{
+  GAction *sort = g_action_map_lookup_action (G_ACTION_MAP (self), "sort");
+  GAction *desc = g_action_map_lookup_action (G_ACTION_MAP (self), "sort-descending");
+  g_autoptr(GVariant) s = g_action_get_state (sort);
+  g_autoptr(GVariant) d = g_action_get_state (desc);
+  const char *name = g_variant_get_string (s, NULL);
+
+  *descending = g_variant_get_boolean (d);
+  if (g_str_equal (name, "sender"))
+    return TERN_MESSAGE_SORT_SENDER;
+  if (g_str_equal (name, "subject"))
+    return TERN_MESSAGE_SORT_SUBJECT;
+  return TERN_MESSAGE_SORT_DATE;
+}
+
+static void
+set_model (TernWindow *self, TernMessageSource *source, gint64 folder_id)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean descending;
+  TernMessageSort sort = current_sort (self, &descending);
+
+  g_clear_object (&self->model);
+  self->model = tern_message_list_model_new (source, folder_id);
+  if (!tern_message_list_model_set_sort (self->model, sort, descending, &error))
+    g_warning ("Could not list the folder: %s", error->message);
+  tern_message_list_set_model (self->message_list, self->model);
+  update_list_placeholder (self);
+  update_actions (self);
+}
+
+static void
+rebuild_move_menu (TernWindow *self, gint64 account_id)
+{
+  g_autoptr(GPtrArray) folders = NULL;
+
+  if (account_id == self->move_account_id)
+    return;
+  self->move_account_id = account_id;
+  g_menu_remove_all (self->move_section);
+  folders = tern_store_list_folders (store (self), account_id, NULL);
+  for (guint i = 0; folders != NULL && i < folders->len; i++)
+    {
+      TernFolder *f = g_ptr_array_index (folders, i);
+      g_autofree char *name = tern_folder_display_name (f);
+      g_autoptr(GMenuItem) item = g_menu_item_new (name, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.move-to", g_variant_new_int64 (f->id));
+      g_menu_append_item (self->move_section, item);
+    }
+}
+
+static void
+open_folder (TernWindow *self, gint64 folder_id)
+{
+  g_autoptr(TernFolder) folder = folder_id != 0 ? tern_store_get_folder (store (self), folder_id, NULL) : NULL;
+  g_autoptr(TernAccountSettings) account = NULL;
+  g_autofree char *name = NULL;
+
+  self->folder_id = folder != NULL ? folder_id : 0;
+  if (folder == NULL)
+    {
+      g_clear_object (&self->model);
+      tern_message_list_set_model (self->message_list, NULL);
+      gtk_header_bar_set_subtitle (self->header_bar, NULL);
+      update_list_placeholder (self);
+      update_actions (self);
+      return;
+    }
+  set_model (self, TERN_MESSAGE_SOURCE (self->folder_source), folder_id);
+  account = tern_store_get_account (store (self), folder->account_id, NULL);
+  name = tern_folder_display_name (folder);
+  gtk_header_bar_set_title (self->header_bar, name);
+  gtk_header_bar_set_subtitle (self->header_bar, account != NULL ? account->name : NULL);
+  self->move_account_id = 0;
+  rebuild_move_menu (self, folder->account_id);
+}
+
+static void clear_search (TernWindow *self);
+
+static void
+on_folder_selected (TernFolderSidebar *sidebar, gint64 folder_id, TernWindow *self)
+{
+  clear_search (self);
+  open_folder (self, folder_id);
+}
+
+/* The store changed under the list: new ids, and flags of cached rows. The
+ * model keeps selection and cursor on rows that stay. */
+static void
+refresh_list (TernWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->model == NULL)
+    return;
+  if (!tern_message_list_model_reload (self->model, &error))
+    g_warning ("Could not list the folder: %s", error->message);
+  tern_message_list_model_refresh_cached (self->model);
+  update_list_placeholder (self);
+}
+
+static void
+on_folder_changed (TernMailContext *context, gint64 account_id, gint64 folder_id, TernWindow *self)
+{
+  tern_folder_sidebar_update_folder (self->sidebar, store (self), folder_id);
+  if (self->model != NULL && (folder_id == self->folder_id || self->folder_id == 0))
+    refresh_list (self);
+}
+
+static void
+select_first_inbox (TernWindow *self)
+{
+  g_autoptr(GPtrArray) accounts = tern_store_list_accounts (store (self), NULL);
+
+  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
+    {
+      TernAccountSettings *a = g_ptr_array_index (accounts, i);
+      g_autoptr(TernFolder) inbox = tern_store_get_folder_by_role (store (self), a->id,
+                                                                   TERN_FOLDER_ROLE_INBOX, NULL);
+      if (inbox != NULL && tern_folder_sidebar_select_folder (self->sidebar, inbox->id))
+        return;
+    }
+}
+
+static void
+on_folders_changed (TernMailContext *context, gint64 account_id, TernWindow *self)
+{
+  tern_folder_sidebar_reload (self->sidebar, store (self));
+  if (account_id == self->move_account_id)
+    {
+      self->move_account_id = 0;
+      if (self->folder_id != 0)
+        {
+          g_autoptr(TernFolder) f = tern_store_get_folder (store (self), self->folder_id, NULL);
+          if (f != NULL)
+            rebuild_move_menu (self, f->account_id);
+        }
+    }
+  if (tern_folder_sidebar_get_selected_folder (self->sidebar) == 0 && self->folder_id == 0 &&
+      gtk_entry_get_text_length (GTK_ENTRY (self->search_entry)) == 0)
+    select_first_inbox (self);
+}
+
+/* ---- search ---- */
+
+static void on_search_changed (GtkSearchEntry *entry, TernWindow *self);
+
+/* Empties the entry without listing anything (a folder is being opened). */
+static void
+clear_search (TernWindow *self)
+{
+  g_signal_handlers_block_by_func (self->search_entry, on_search_changed, self);
+  gtk_entry_set_text (GTK_ENTRY (self->search_entry), "");
+  g_signal_handlers_unblock_by_func (self->search_entry, on_search_changed, self);
+  tern_store_message_source_set_search (self->search_source, NULL);
+}
+
+void
+tern_window_search (TernWindow *self, const char *query)
+{
+  const char *text = query != NULL ? query : "";
+
+  if (g_strcmp0 (gtk_entry_get_text (GTK_ENTRY (self->search_entry)), text) != 0)
+    {
+      /* The entry would search again after its typing delay: not needed. */
+      g_signal_handlers_block_by_func (self->search_entry, on_search_changed, self);
+      gtk_entry_set_text (GTK_ENTRY (self->search_entry), text);
+      g_signal_handlers_unblock_by_func (self->search_entry, on_search_changed, self);
+    }
+  if (*text == '\0')
+    {
+      tern_store_message_source_set_search (self->search_source, NULL);
+      open_folder (self, tern_folder_sidebar_get_selected_folder (self->sidebar));
+      return;
+    }
+  tern_store_message_source_set_search (self->search_source, text);
+  self->folder_id = 0;
+  set_model (self, TERN_MESSAGE_SOURCE (self->search_source), 0);
+  {
+    guint n = tern_message_list_model_get_n_rows (self->model);
+    g_autofree char *subtitle = g_strdup_printf (ngettext ("%u message found", "%u messages found", n), n);
+    gtk_header_bar_set_title (self->header_bar, _("Search"));
+    gtk_header_bar_set_subtitle (self->header_bar, subtitle);
+  }
+}
+
+static void
+on_search_changed (GtkSearchEntry *entry, TernWindow *self)
+{
+  /* Immediate: a direct set_text (tests, notifications) or the entry's own
+   * short delay after typing. */
+  tern_window_search (self, gtk_entry_get_text (GTK_ENTRY (entry)));
+}
+
+static void
+on_stop_search (GtkSearchEntry *entry, TernWindow *self)
+{
+  tern_window_search (self, "");
+}
+
+/* ---- user actions ---- */
+
+typedef struct {
+  TernWindow *window;   /* weak: NULL when the window went away */
+  GCancellable *cancellable;
+  guint select_index;   /* a move or delete selects the row now there */
+  gboolean reselect;
+} ActionData;
+
+static void
+action_finished (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ActionData *data = user_data;
+  TernWindow *self = data->window;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = tern_mail_context_run_action_finish (TERN_MAIL_CONTEXT (source), result, &error);
+
+  if (self != NULL)
+    {
+      g_ptr_array_remove (self->pending, data->cancellable);
+      g_object_remove_weak_pointer (G_OBJECT (self), (gpointer *) &data->window);
+      if (!ok)
+        {
+          g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n%s",
+                                                             _("Your change could not be saved."),
+                                                             error->message);
+          show_error_markup (self, 0, markup);
+        }
+      refresh_list (self);
+      if (data->reselect && self->model != NULL)
+        {
+          guint n = tern_message_list_model_get_n_rows (self->model);
+          if (n > 0)
+            {
+              GtkTreeIter iter;
+              guint index = MIN (data->select_index, n - 1);
+              if (gtk_tree_model_iter_nth_child (GTK_TREE_MODEL (self->model), &iter, NULL, (int) index))
+                tern_message_list_select_id (self->message_list,
+                                             tern_message_list_model_get_id (self->model, &iter));
+            }
+        }
+      tern_folder_sidebar_reload (self->sidebar, store (self));
+    }
+  g_object_unref (data->cancellable);
+  g_free (data);
+}
+
+static void
+run_action (TernWindow *self, TernActionKind kind, const gint64 *ids, guint n, guint set,
+            guint clear, gint64 folder_id, gboolean reselect)
+{
+  ActionData *data = g_new0 (ActionData, 1);
+
+  data->window = self;
+  g_object_add_weak_pointer (G_OBJECT (self), (gpointer *) &data->window);
+  data->cancellable = g_cancellable_new ();
+  data->reselect = reselect;
+  if (reselect && n > 0 && self->model != NULL)
+    {
+      GtkTreeIter iter;
+      if (tern_message_list_model_get_iter_for_id (self->model, ids[0], &iter))
+        {
+          g_autoptr(GtkTreePath) path = gtk_tree_model_get_path (GTK_TREE_MODEL (self->model), &iter);
+          data->select_index = (guint) gtk_tree_path_get_indices (path)[0];
+        }
+    }
+  g_ptr_array_add (self->pending, g_object_ref (data->cancellable));
+  tern_mail_context_run_action (self->context, kind, ids, n, set, clear, folder_id,
+                                data->cancellable, action_finished, data);
+}
+
+static void
+run_flags_action (TernWindow *self, const gint64 *ids, guint n, guint set, guint clear)
+{
+  run_action (self, TERN_ACTION_CHANGE_FLAGS, ids, n, set, clear, 0, FALSE);
+}
+
+/* Whether every selected message has @flag (from the cached rows). */
+static gboolean
+all_have_flag (TernWindow *self, GArray *ids, guint flag)
+{
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(TernMessageSummary) s = tern_store_get_message (store (self), g_array_index (ids, gint64, i), NULL);
+      if (s != NULL && !(s->flags & flag))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+flag_selection (TernWindow *self, guint flag, int mode /* 1 set, 0 clear, -1 toggle */)
+{
+  g_autoptr(GArray) ids = selected_ids (self);
+
+  if (ids->len == 0)
+    return;
+  if (mode < 0)
+    mode = all_have_flag (self, ids, flag) ? 0 : 1;
+  if (flag == TERN_FLAG_SEEN)
+    cancel_mark_read (self);
+  run_flags_action (self, (gint64 *) ids->data, ids->len, mode ? flag : 0, mode ? 0 : flag);
+}
+
+static void
+activate_mark_read (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  flag_selection (w, TERN_FLAG_SEEN, 1);
+}
+
+static void
+activate_mark_unread (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  flag_selection (w, TERN_FLAG_SEEN, 0);
+}
+
+static void
+activate_toggle_read (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  flag_selection (w, TERN_FLAG_SEEN, -1);
+}
+
+static void
+activate_toggle_flag (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  flag_selection (w, TERN_FLAG_FLAGGED, -1);
+}
+
+static void
+activate_delete (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  TernWindow *self = w;
+  g_autoptr(GArray) ids = selected_ids (self);
+
+  if (ids->len > 0)
+    run_action (self, TERN_ACTION_DELETE, (gint64 *) ids->data, ids->len, 0, 0, 0, TRUE);
+}
+
+static void
+move_selection (TernWindow *self, GArray *ids, gint64 dest)
+{
+  if (ids->len > 0 && dest != 0 && dest != self->folder_id)
+    run_action (self, TERN_ACTION_MOVE, (gint64 *) ids->data, ids->len, 0, 0, dest, TRUE);
+}
+
+static void
+activate_move_to (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  g_autoptr(GArray) ids = selected_ids (w);
+
+  move_selection (w, ids, g_variant_get_int64 (p));
+}
+
+static void
+activate_archive (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  TernWindow *self = w;
+  g_autoptr(GArray) ids = selected_ids (self);
+  g_autoptr(TernMessageSummary) s = NULL;
+  g_autoptr(TernFolder) archive = NULL;
+
+  if (ids->len == 0)
+    return;
+  s = tern_store_get_message (store (self), g_array_index (ids, gint64, 0), NULL);
+  if (s != NULL)
+    archive = tern_store_get_folder_by_role (store (self), s->account_id, TERN_FOLDER_ROLE_ARCHIVE, NULL);
+  if (archive == NULL)
+    {
+      show_error_markup (self, 0, _("<b>This account has no Archive folder.</b>\nUse Move to folder instead."));
+      return;
+    }
+  move_selection (self, ids, archive->id);
+}
+
+static void
+on_messages_dropped (TernFolderSidebar *sidebar, gint64 folder_id, GArray *ids, TernWindow *self)
+{
+  move_selection (self, ids, folder_id);
+}
+
+static void
+activate_mark_all_read (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  TernWindow *self = w;
+
+  if (self->folder_id != 0)
+    run_action (self, TERN_ACTION_MARK_FOLDER_READ, NULL, 0, 0, 0, self->folder_id, FALSE);
+}
+
+static void
+activate_sync (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  tern_mail_context_sync_all (TERN_WINDOW (w)->context);
+}
+
+static void
+activate_retry (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  TernWindow *self = w;
+
+  if (self->error_account_id != 0)
+    tern_mail_context_retry (self->context, self->error_account_id);
+  else
+    tern_mail_context_sync_all (self->context);
+  hide_error (self);
+}
+
+static void
+compose (TernWindow *self, TernWindowComposeKind kind)
+{
+  g_autoptr(GArray) ids = selected_ids (self);
+  gint64 id = kind != TERN_WINDOW_COMPOSE_NEW && ids->len == 1 ? g_array_index (ids, gint64, 0) : 0;
+  gint64 account_id = 0;
+
+  if (self->folder_id != 0)
+    {
+      g_autoptr(TernFolder) f = tern_store_get_folder (store (self), self->folder_id, NULL);
+      account_id = f != NULL ? f->account_id : 0;
+    }
+  if (kind != TERN_WINDOW_COMPOSE_NEW && id == 0)
+    return;
+  tern_window_actions_compose (GTK_WINDOW (self), kind, store (self), account_id, id);
+}
+
+static void
+activate_compose (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  compose (w, TERN_WINDOW_COMPOSE_NEW);
+}
+
+static void
+activate_reply (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  compose (w, TERN_WINDOW_COMPOSE_REPLY);
+}
+
+static void
+activate_reply_all (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  compose (w, TERN_WINDOW_COMPOSE_REPLY_ALL);
+}
+
+static void
+activate_forward (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  compose (w, TERN_WINDOW_COMPOSE_FORWARD);
+}
+
+static void
+activate_search (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (TERN_WINDOW (w)->search_entry));
+}
+
+static void
+activate_move_menu (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  TernWindow *self = w;
+  GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), TERN_TYPE_WINDOW, "move_button"));
+
+  if (button != NULL && gtk_widget_is_sensitive (button))
+    gtk_button_clicked (GTK_BUTTON (button));
+}
+
+static void
+change_sort (GSimpleAction *action, GVariant *value, gpointer w)
+{
+  TernWindow *self = w;
+  gboolean descending;
+  TernMessageSort sort;
+  g_autoptr(GError) error = NULL;
+
+  g_simple_action_set_state (action, value);
+  sort = current_sort (self, &descending);
+  if (self->model != NULL && !tern_message_list_model_set_sort (self->model, sort, descending, &error))
+    g_warning ("Could not sort the list: %s", error->message);
+}
+
+static void
+apply_reader_position (TernWindow *self, const char *position)
+{
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->inner_paned),
+                                  g_str_equal (position, "below") ? GTK_ORIENTATION_VERTICAL
+                                                                  : GTK_ORIENTATION_HORIZONTAL);
+}
+
+static void
+change_reader_position (GSimpleAction *action, GVariant *value, gpointer w)
+{
+  TernWindow *self = w;
+
+  g_simple_action_set_state (action, value);
+  g_settings_set_string (self->settings, "reader-position", g_variant_get_string (value, NULL));
+  apply_reader_position (self, g_variant_get_string (value, NULL));
+}
+
+static void
+activate_add_account (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  tern_application_open_account_wizard (TERN_APPLICATION (gtk_window_get_application (w)), w);
+}
+
+static const GActionEntry win_entries[] = {
+  { "compose", activate_compose, NULL, NULL, NULL },
+  { "add-account", activate_add_account, NULL, NULL, NULL },
+  { "reply", activate_reply, NULL, NULL, NULL },
+  { "reply-all", activate_reply_all, NULL, NULL, NULL },
+  { "forward", activate_forward, NULL, NULL, NULL },
+  { "mark-read", activate_mark_read, NULL, NULL, NULL },
+  { "mark-unread", activate_mark_unread, NULL, NULL, NULL },
+  { "toggle-read", activate_toggle_read, NULL, NULL, NULL },
+  { "toggle-flag", activate_toggle_flag, NULL, NULL, NULL },
+  { "delete", activate_delete, NULL, NULL, NULL },
+  { "archive", activate_archive, NULL, NULL, NULL },
+  { "move-to", activate_move_to, "x", NULL, NULL },
+  { "move-menu", activate_move_menu, NULL, NULL, NULL },
+  { "mark-all-read", activate_mark_all_read, NULL, NULL, NULL },
+  { "sync", activate_sync, NULL, NULL, NULL },
+  { "retry", activate_retry, NULL, NULL, NULL },
+  { "search", activate_search, NULL, NULL, NULL },
+  { "sort", NULL, "s", "'date'", change_sort },
+  { "sort-descending", NULL, NULL, "true", change_sort },
+  { "reader-position", NULL, "s", "'right'", change_reader_position },
+};
+
+/* ---- list: context menu, keys, drag source ---- */
+
+static GMenuModel *
+context_menu_model (TernWindow *self)
+{
+  GMenu *menu = g_menu_new ();
+  GMenu *first = g_menu_new (), *second = g_menu_new (), *third = g_menu_new ();
+
+  g_menu_append (first, _("_Reply"), "win.reply");
+  g_menu_append (first, _("Reply to _all"), "win.reply-all");
+  g_menu_append (first, _("_Forward"), "win.forward");
+  g_menu_append (second, _("Mark as _read"), "win.mark-read");
+  g_menu_append (second, _("Mark as _unread"), "win.mark-unread");
+  g_menu_append (second, _("F_lag or unflag"), "win.toggle-flag");
+  g_menu_append (third, _("Ar_chive"), "win.archive");
+  g_menu_append_submenu (third, _("_Move to"), G_MENU_MODEL (self->move_section));
+  g_menu_append (third, _("_Delete"), "win.delete");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (first));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (second));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (third));
+  g_object_unref (first);
+  g_object_unref (second);
+  g_object_unref (third);
+  return G_MENU_MODEL (menu);
+}
+
+static void
+popup_context_menu (TernWindow *self, const GdkEvent *event)
+{
+  if (self->context_menu == NULL)
+    {
+      g_autoptr(GMenuModel) model = context_menu_model (self);
+      self->context_menu = gtk_menu_new_from_model (model);
+      gtk_menu_attach_to_widget (GTK_MENU (self->context_menu), GTK_WIDGET (self->message_list), NULL);
+    }
+  gtk_menu_popup_at_pointer (GTK_MENU (self->context_menu), event);
+}
+
+static gboolean
+on_list_button_press (GtkWidget *tree, GdkEventButton *event, TernWindow *self)
+{
+  g_autoptr(GtkTreePath) path = NULL;
+  GtkTreeSelection *selection;
+
+  if (!gdk_event_triggers_context_menu ((GdkEvent *) event))
+    return FALSE;
+  selection = gtk_tree_view_get_selection (GTK_TREE_VIEW (tree));
+  if (gtk_tree_view_get_path_at_pos (GTK_TREE_VIEW (tree), event->x, event->y, &path, NULL, NULL, NULL) &&
+      !gtk_tree_selection_path_is_selected (selection, path))
+    gtk_tree_view_set_cursor (GTK_TREE_VIEW (tree), path, NULL, FALSE);
+  popup_context_menu (self, (GdkEvent *) event);
+  return TRUE;
+}
+
+static gboolean
+on_list_popup_menu (GtkWidget *tree, TernWindow *self)
+{
+  popup_context_menu (self, NULL);
+  return TRUE;
+}
+
+/* Single keys work in the list only, so they never steal typing from the
+ * search entry. */
+static gboolean
+on_list_key_press (GtkWidget *tree, GdkEventKey *event, TernWindow *self)
+{
+  GdkModifierType mods = event->state & gtk_accelerator_get_default_mod_mask ();
+  const char *action = NULL;
+
+  if (mods != 0)
+    return FALSE;
+  switch (event->keyval)
+    {
+    case GDK_KEY_Delete:
+    case GDK_KEY_KP_Delete: action = "delete"; break;
+    case GDK_KEY_a: action = "archive"; break;
+    case GDK_KEY_s: action = "toggle-flag"; break;
+    case GDK_KEY_m: action = "toggle-read"; break;
+    default: return FALSE;
+    }
+  g_action_group_activate_action (G_ACTION_GROUP (self), action, NULL);
+  return TRUE;
+}
+
+static void
+on_list_drag_data_get (GtkWidget *tree, GdkDragContext *context, GtkSelectionData *data,
+                       guint info, guint time, TernWindow *self)
+{
+  g_autoptr(GArray) ids = selected_ids (self);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < ids->len; i++)
+    g_string_append_printf (text, "%s%" G_GINT64_FORMAT, i ? " " : "", g_array_index (ids, gint64, i));
+  gtk_selection_data_set (data, gtk_selection_data_get_target (data), 8,
+                          (const guchar *) text->str, (int) text->len);
+}
+
+static void
+setup_list (TernWindow *self)
+{
+  static const GtkTargetEntry targets[] = {
+    { (char *) TERN_MESSAGE_IDS_TARGET, GTK_TARGET_SAME_APP, 0 },
+  };
+  GtkWidget *tree = GTK_WIDGET (tern_message_list_get_tree_view (self->message_list));
+
+  g_signal_connect (tree, "button-press-event", G_CALLBACK (on_list_button_press), self);
+  g_signal_connect (tree, "popup-menu", G_CALLBACK (on_list_popup_menu), self);
+  g_signal_connect (tree, "key-press-event", G_CALLBACK (on_list_key_press), self);
+  gtk_drag_source_set (tree, GDK_BUTTON1_MASK, targets, G_N_ELEMENTS (targets), GDK_ACTION_MOVE);
+  gtk_drag_source_set_icon_name (tree, "mail-unread-symbolic");
+  g_signal_connect (tree, "drag-data-get", G_CALLBACK (on_list_drag_data_get), self);
+  g_signal_connect (self->message_list, "selection-changed", G_CALLBACK (on_list_selection_changed), self);
+}
+
+/* ---- window state ---- */
+
+static void
+save_window_state (TernWindow *self)
+{
+  GdkWindowState state = 0;
+  int width, height;
+
+  if (gtk_widget_get_window (GTK_WIDGET (self)) != NULL)
+    state = gdk_window_get_state (gtk_widget_get_window (GTK_WIDGET (self)));
+  g_settings_set_boolean (self->settings, "window-maximized", (state & GDK_WINDOW_STATE_MAXIMIZED) != 0);
+  if (!(state & (GDK_WINDOW_STATE_MAXIMIZED | GDK_WINDOW_STATE_FULLSCREEN | GDK_WINDOW_STATE_TILED)))
+    {
+      gtk_window_get_size (GTK_WINDOW (self), &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+}
+
+static void
+restore_window_state (TernWindow *self)
+{
+  g_autofree char *position = g_settings_get_string (self->settings, "reader-position");
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "reader-position");
+
+  gtk_window_set_default_size (GTK_WINDOW (self), g_settings_get_int (self->settings, "window-width"),
+                               g_settings_get_int (self->settings, "window-height"));
+  if (g_settings_get_boolean (self->settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+  g_settings_bind (self->settings, "sidebar-width", self->outer_paned, "position", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "list-size", self->inner_paned, "position", G_SETTINGS_BIND_DEFAULT);
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (position));
+  apply_reader_position (self, position);
+}
+
+static gboolean
+on_delete_event (GtkWidget *widget, GdkEvent *event, gpointer data)
+{
+  save_window_state (TERN_WINDOW (widget));
+  return GDK_EVENT_PROPAGATE;
+}
+
+/* ---- construction ---- */
+
+static void
+tern_window_dispose (GObject *object)
+{
+  TernWindow *self = TERN_WINDOW (object);
+
+  cancel_mark_read (self);
+  if (self->context != NULL)
+    g_signal_handlers_disconnect_by_data (self->context, self);
+  if (self->context_menu != NULL)
+    {
+      gtk_widget_destroy (self->context_menu);
+      self->context_menu = NULL;
+    }
+  g_clear_object (&self->model);
+  G_OBJECT_CLASS (tern_window_parent_class)->dispose (object);
+}
+
+static void
+tern_window_finalize (GObject *object)
+{
+  TernWindow *self = TERN_WINDOW (object);
+
+  g_clear_object (&self->folder_source);
+  g_clear_object (&self->search_source);
+  g_clear_object (&self->context);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->pending, g_ptr_array_unref);
+  g_free (self->error_text);
+  G_OBJECT_CLASS (tern_window_parent_class)->finalize (object);
 }
 
 static void
 tern_window_class_init (TernWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = tern_window_dispose;
+  object_class->finalize = tern_window_finalize;
   /* The resources live in a static library; naming them here makes the
    * linker keep them (and their auto-registering constructor). */
   (void) tern_get_resource ();
+  g_type_ensure (TERN_TYPE_FOLDER_SIDEBAR);
+  g_type_ensure (TERN_TYPE_MESSAGE_LIST);
+  g_type_ensure (TERN_TYPE_READER_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ternmail/Tern/tern-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, TernWindow, header_bar);
-  gtk_widget_class_bind_template_child (widget_class, TernWindow, search_entry);
-  gtk_widget_class_bind_template_child (widget_class, TernWindow, outer_paned);
-  gtk_widget_class_bind_template_child (widget_class, TernWindow, inner_paned);
-  gtk_widget_class_bind_template_child (widget_class, TernWindow, folder_view);
-  gtk_widget_class_bind_template_child (widget_class, TernWindow, message_view);
-  gtk_widget_class_bind_template_child (widget_class, TernWindow, reader_stack);
+#define BIND(name) gtk_widget_class_bind_template_child (widget_class, TernWindow, name)
+  BIND (header_bar);
+  BIND (search_entry);
+  BIND (offline_icon);
+  BIND (error_bar);
+  BIND (error_label);
+  BIND (offline_bar);
+  BIND (progress_revealer);
+  BIND (progress_label);
+  BIND (progress_bar);
+  BIND (outer_paned);
+  BIND (inner_paned);
+  BIND (list_stack);
+  BIND (list_placeholder);
+  BIND (sidebar);
+  BIND (message_list);
+  BIND (reader);
+  BIND (move_section);
+#undef BIND
+  gtk_widget_class_bind_template_child_full (widget_class, "move_button", FALSE, 0);
+  gtk_widget_class_bind_template_child_full (widget_class, "retry_button", FALSE, 0);
 }
-
-static void
-add_account_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  GtkWindow *window = GTK_WINDOW (user_data);
-
-  tern_application_open_account_wizard (TERN_APPLICATION (gtk_window_get_application (window)),
-                                        window);
-}
-
-static const GActionEntry window_actions[] = {
-  { .name = "compose", .activate = compose_action },
-  { .name = "add-account", .activate = add_account_activated },
-};
 
 static void
 tern_window_init (TernWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  g_action_map_add_action_entries (G_ACTION_MAP (self), window_actions,
-                                   G_N_ELEMENTS (window_actions), self);
+  self->settings = g_settings_new (TERN_APP_ID);
+  self->pending = g_ptr_array_new_with_free_func (g_object_unref);
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
+  restore_window_state (self);
+  setup_list (self);
+  g_signal_connect (self->sidebar, "folder-selected", G_CALLBACK (on_folder_selected), self);
+  g_signal_connect (self->sidebar, "messages-dropped", G_CALLBACK (on_messages_dropped), self);
+  g_signal_connect (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
+  g_signal_connect (self->search_entry, "stop-search", G_CALLBACK (on_stop_search), self);
+  g_signal_connect (self->error_bar, "response", G_CALLBACK (on_error_bar_response), self);
+  g_signal_connect (self->reader, "allow-sender", G_CALLBACK (on_allow_sender), self);
+  g_signal_connect (self, "delete-event", G_CALLBACK (on_delete_event), NULL);
+  update_actions (self);
+}
+
+static void
+attach_context (TernWindow *self, TernMailContext *context)
+{
+  self->context = g_object_ref (context);
+  self->folder_source = tern_store_message_source_new (store (self));
+  self->search_source = tern_store_message_source_new (store (self));
+  g_signal_connect (context, "account-state-changed", G_CALLBACK (on_account_state), self);
+  g_signal_connect (context, "progress", G_CALLBACK (on_progress), self);
+  g_signal_connect (context, "folder-changed", G_CALLBACK (on_folder_changed), self);
+  g_signal_connect (context, "folders-changed", G_CALLBACK (on_folders_changed), self);
+  g_signal_connect (context, "body-fetched", G_CALLBACK (on_body_fetched), self);
+  g_signal_connect (context, "error", G_CALLBACK (on_context_error), self);
+  g_signal_connect (context, "online-changed", G_CALLBACK (on_online_changed), self);
+  update_online (self);
+  tern_folder_sidebar_reload (self->sidebar, store (self));
+  {
+    g_autoptr(GPtrArray) accounts = tern_store_list_accounts (store (self), NULL);
+    for (guint i = 0; accounts != NULL && i < accounts->len; i++)
+      {
+        TernAccountSettings *a = g_ptr_array_index (accounts, i);
+        if (tern_mail_context_get_worker (context, a->id) != NULL)
+          tern_folder_sidebar_set_account_state (self->sidebar, a->id,
+                                                 tern_mail_context_get_account_state (context, a->id));
+      }
+  }
+  select_first_inbox (self);
+  update_list_placeholder (self);
+}
+
+TernWindow *
+tern_window_new_for_context (GtkApplication *app, TernMailContext *context)
+{
+  TernWindow *self = g_object_new (TERN_TYPE_WINDOW, "application", app, NULL);
+
+  if (context == NULL)
+    {
+      /* The application logged why; say it plainly and offer nothing that
+       * would need the store. */
+      show_error_markup (self, 0, _("<b>Tern could not open its mail store.</b>\n"
+                                    "Check that the data directory is readable and the disk is not full, then start Tern again."));
+      gtk_widget_hide (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), TERN_TYPE_WINDOW, "retry_button")));
+      for (guint i = 0; i < G_N_ELEMENTS (win_entries); i++)
+        enable (self, win_entries[i].name, FALSE);
+      return self;
+    }
+  attach_context (self, context);
+  return self;
 }
 
 TernWindow *
 tern_window_new (TernApplication *app)
 {
-  return g_object_new (TERN_TYPE_WINDOW, "application", app, NULL);
+  return tern_window_new_for_context (GTK_APPLICATION (app), tern_application_get_mail_context (app));
+}
+
+gboolean
+tern_window_show_folder (TernWindow *self, gint64 folder_id)
+{
+  if (gtk_entry_get_text_length (GTK_ENTRY (self->search_entry)) > 0)
+    tern_window_search (self, "");
+  if (tern_folder_sidebar_get_selected_folder (self->sidebar) == folder_id)
+    return TRUE;
+  return tern_folder_sidebar_select_folder (self->sidebar, folder_id);
+}
+
+gboolean
+tern_window_show_message (TernWindow *self, gint64 message_id)
+{
+  g_autoptr(TernMessageSummary) s = tern_store_get_message (store (self), message_id, NULL);
+
+  if (s == NULL || !tern_window_show_folder (self, s->folder_id))
+    return FALSE;
+  return tern_message_list_select_id (self->message_list, message_id);
+}
+
+TernFolderSidebar *
+tern_window_get_sidebar (TernWindow *self)
+{
+  return self->sidebar;
+}
+
+TernMessageList *
+tern_window_get_message_list (TernWindow *self)
+{
+  return self->message_list;
+}
+
+TernReaderView *
+tern_window_get_reader (TernWindow *self)
+{
+  return self->reader;
+}
+
+GtkInfoBar *
+tern_window_get_error_bar (TernWindow *self)
+{
+  return self->error_bar;
+}
+
+const char *
+tern_window_get_error_text (TernWindow *self)
+{
+  return gtk_label_get_text (self->error_label);
+}
+
+GtkWidget *
+tern_window_get_progress (TernWindow *self)
+{
+  return GTK_WIDGET (self->progress_revealer);
+}
+
+gint64
+tern_window_get_shown_message (TernWindow *self)
+{
+  return self->shown_id;
 }

@@ -4,12 +4,36 @@
 #include <gtk/gtk.h>
 
 #include "tern-application.h"
+#include "tern-folder-sidebar.h"
+#include "tern-mail-context.h"
+#include "tern-message-list.h"
+#include "tern-reader-view.h"
 
 G_BEGIN_DECLS
 
 #define TERN_TYPE_WINDOW (tern_window_get_type ())
 G_DECLARE_FINAL_TYPE (TernWindow, tern_window, TERN, WINDOW, GtkApplicationWindow)
 
+/* A window over the application's mail context. */
 TernWindow *tern_window_new (TernApplication *app);
+/* A window over @context (tests; @context may have no workers). */
+TernWindow *tern_window_new_for_context (GtkApplication *app, TernMailContext *context);
+
+/* Selects @folder_id in the sidebar and lists it. */
+gboolean tern_window_show_folder (TernWindow *self, gint64 folder_id);
+/* Shows the message's folder and selects the message (a notification was
+ * clicked). */
+gboolean tern_window_show_message (TernWindow *self, gint64 message_id);
+/* Searches as if @query were typed in the search entry ("" ends it). */
+void tern_window_search (TernWindow *self, const char *query);
+
+/* For tests. */
+TernFolderSidebar *tern_window_get_sidebar (TernWindow *self);
+TernMessageList *tern_window_get_message_list (TernWindow *self);
+TernReaderView *tern_window_get_reader (TernWindow *self);
+GtkInfoBar *tern_window_get_error_bar (TernWindow *self);
+const char *tern_window_get_error_text (TernWindow *self);
+GtkWidget *tern_window_get_progress (TernWindow *self);
+gint64 tern_window_get_shown_message (TernWindow *self);
 
 G_END_DECLS

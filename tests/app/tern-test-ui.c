@@ -10,6 +10,7 @@ tern_test_ui_save_screenshot (GtkWidget *widget, const char *name)
   g_autofree char *path = NULL;
   g_autoptr(GError) error = NULL;
 
+  tern_test_ui_wait_for_draw (widget);
   pixbuf = gdk_pixbuf_get_from_window (window, 0, 0, gdk_window_get_width (window),
                                        gdk_window_get_height (window));
   g_assert_nonnull (pixbuf);
@@ -29,5 +30,13 @@ tern_test_ui_wait_mapped (GtkWidget *widget, guint settle_ms)
     g_main_context_iteration (NULL, FALSE);
   end = g_get_monotonic_time () + (gint64) settle_ms * 1000;
   while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+void
+tern_test_ui_wait_for_draw (GtkWidget *widget)
+{
+  tern_test_ui_wait_mapped (widget, 0);
+  while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
 }

@@ -1,0 +1,520 @@
+/* tern-folder-sidebar.c: the folder tree (see the header). */
+#include <glib/gi18n.h>
+
+#include "tern-folder-sidebar.h"
+
+enum {
+  COL_IS_ACCOUNT,   /* gboolean */
+  COL_ID,           /* gint64: account id or folder id */
+  COL_ACCOUNT_ID,   /* gint64 */
+  COL_NAME,         /* string */
+  COL_ICON,         /* string: icon name */
+  COL_BADGE,        /* string: unread count, or the account state */
+  COL_WEIGHT,       /* int: bold when unread */
+  COL_MARKUP,       /* string: what is shown as the name */
+  N_COLS
+};
+
+struct _TernFolderSidebar
+{
+  GtkBin parent_instance;
+  GtkTreeView *tree_view;
+  GtkTreeStore *tree;
+  GHashTable *states;        /* account id -> TernWorkerState + 1 */
+  gboolean reloading;
+};
+
+enum { SIGNAL_FOLDER_SELECTED, SIGNAL_MESSAGES_DROPPED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (TernFolderSidebar, tern_folder_sidebar, GTK_TYPE_BIN)
+
+const char *
+tern_folder_icon_name (TernFolderRole role)
+{
+  switch (role)
+    {
+    case TERN_FOLDER_ROLE_INBOX: return "mail-unread-symbolic";
+    case TERN_FOLDER_ROLE_SENT: return "mail-send-symbolic";
+    case TERN_FOLDER_ROLE_DRAFTS: return "document-edit-symbolic";
+    case TERN_FOLDER_ROLE_TRASH: return "user-trash-symbolic";
+    case TERN_FOLDER_ROLE_JUNK: return "mail-mark-junk-symbolic";
+    case TERN_FOLDER_ROLE_ARCHIVE: return "folder-documents-symbolic";
+    case TERN_FOLDER_ROLE_OUTBOX: return "mail-send-receive-symbolic";
+    case TERN_FOLDER_ROLE_NONE:
+    default: return "folder-symbolic";
+    }
+}
+
+/* Special folders in the order people look for them. */
+static int
+role_rank (TernFolderRole role)
+{
+  switch (role)
+    {
+    case TERN_FOLDER_ROLE_INBOX: return 0;
+    case TERN_FOLDER_ROLE_DRAFTS: return 1;
+    case TERN_FOLDER_ROLE_SENT: return 2;
+    case TERN_FOLDER_ROLE_OUTBOX: return 3;
+    case TERN_FOLDER_ROLE_ARCHIVE: return 4;
+    case TERN_FOLDER_ROLE_JUNK: return 5;
+    case TERN_FOLDER_ROLE_TRASH: return 6;
+    case TERN_FOLDER_ROLE_NONE:
+    default: return 100;
+    }
+}
+
+static const char *
+last_component (const TernFolder *folder)
+{
+  const char *delim = folder->delimiter != NULL && *folder->delimiter ? folder->delimiter : "/";
+  const char *last = g_strrstr (folder->path, delim);
+
+  return last != NULL ? last + strlen (delim) : folder->path;
+}
+
+char *
+tern_folder_display_name (const TernFolder *folder)
+{
+  switch (folder->role)
+    {
+    case TERN_FOLDER_ROLE_INBOX: return g_strdup (_("Inbox"));
+    case TERN_FOLDER_ROLE_SENT: return g_strdup (_("Sent"));
+    case TERN_FOLDER_ROLE_DRAFTS: return g_strdup (_("Drafts"));
+    case TERN_FOLDER_ROLE_TRASH: return g_strdup (_("Trash"));
+    case TERN_FOLDER_ROLE_JUNK: return g_strdup (_("Junk"));
+    case TERN_FOLDER_ROLE_ARCHIVE: return g_strdup (_("Archive"));
+    case TERN_FOLDER_ROLE_OUTBOX: return g_strdup (_("Outbox"));
+    case TERN_FOLDER_ROLE_NONE:
+    default: return g_strdup (last_component (folder));
+    }
+}
+
+static const char *
+state_text (TernWorkerState state)
+{
+  switch (state)
+    {
+    case TERN_WORKER_CONNECTING: return _("Connecting…");
+    case TERN_WORKER_SYNCING: return _("Syncing…");
+    case TERN_WORKER_OFFLINE: return _("Offline");
+    case TERN_WORKER_NEEDS_USER: return _("Needs attention");
+    case TERN_WORKER_STOPPED: return _("Stopped");
+    case TERN_WORKER_IDLE:
+    default: return "";
+    }
+}
+
+static const char *
+state_icon (TernWorkerState state)
+{
+  switch (state)
+    {
+    case TERN_WORKER_CONNECTING:
+    case TERN_WORKER_SYNCING: return "emblem-synchronizing-symbolic";
+    case TERN_WORKER_OFFLINE: return "network-offline-symbolic";
+    case TERN_WORKER_NEEDS_USER: return "dialog-warning-symbolic";
+    case TERN_WORKER_STOPPED:
+    case TERN_WORKER_IDLE:
+    default: return "mail-read-symbolic";
+    }
+}
+
+static int
+compare_folders (gconstpointer a, gconstpointer b)
+{
+  const TernFolder *fa = *(TernFolder * const *) a;
+  const TernFolder *fb = *(TernFolder * const *) b;
+  int ra = role_rank (fa->role), rb = role_rank (fb->role);
+
+  if (ra != rb)
+    return ra - rb;
+  return g_utf8_collate (fa->path, fb->path);
+}
+
+static void
+set_folder_row (TernFolderSidebar *self, GtkTreeIter *iter, const TernFolder *f)
+{
+  g_autofree char *name = tern_folder_display_name (f);
+  g_autofree char *badge = f->unread_count > 0 ? g_strdup_printf ("%u", f->unread_count) : NULL;
+  g_autofree char *markup = g_markup_escape_text (name, -1);
+
+  gtk_tree_store_set (self->tree, iter,
+                      COL_IS_ACCOUNT, FALSE, COL_ID, f->id, COL_ACCOUNT_ID, f->account_id,
+                      COL_NAME, name, COL_ICON, tern_folder_icon_name (f->role),
+                      COL_BADGE, badge, COL_MARKUP, markup,
+                      COL_WEIGHT, f->unread_count > 0 ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL,
+                      -1);
+}
+
+/* The parent row of a plain folder: the row of its path's parent, when
+ * that parent is a plain folder too; else the account. */
+static void
+add_folders (TernFolderSidebar *self, GtkTreeIter *account_iter, GPtrArray *folders)
+{
+  g_autoptr(GHashTable) by_path = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+
+  g_ptr_array_sort (folders, compare_folders);
+  for (guint i = 0; i < folders->len; i++)
+    {
+      TernFolder *f = g_ptr_array_index (folders, i);
+      GtkTreeIter iter, *parent = account_iter;
+      const char *delim = f->delimiter != NULL && *f->delimiter ? f->delimiter : NULL;
+      g_autofree char *parent_path = NULL;
+
+      if (f->role == TERN_FOLDER_ROLE_NONE && delim != NULL)
+        {
+          const char *last = g_strrstr (f->path, delim);
+          if (last != NULL)
+            {
+              parent_path = g_strndup (f->path, last - f->path);
+              GtkTreeIter *p = g_hash_table_lookup (by_path, parent_path);
+              if (p != NULL)
+                parent = p;
+            }
+        }
+      gtk_tree_store_append (self->tree, &iter, parent);
+      set_folder_row (self, &iter, f);
+      if (f->role == TERN_FOLDER_ROLE_NONE)
+        g_hash_table_insert (by_path, f->path, g_memdup2 (&iter, sizeof iter));
+    }
+}
+
+static TernWorkerState
+account_state (TernFolderSidebar *self, gint64 account_id)
+{
+  gpointer v = g_hash_table_lookup (self->states, &account_id);
+
+  return v != NULL ? (TernWorkerState) (GPOINTER_TO_INT (v) - 1) : TERN_WORKER_CONNECTING;
+}
+
+static void
+set_account_row (TernFolderSidebar *self, GtkTreeIter *iter, gint64 account_id)
+{
+  TernWorkerState state = account_state (self, account_id);
+
+  g_autofree char *name = NULL;
+  g_autofree char *markup = NULL;
+  const char *text = state_text (state);
+
+  /* The state goes beside the name, not in the badge column: a column's
+   * cells share one width, and "Needs attention" would squeeze every
+   * folder name. */
+  gtk_tree_model_get (GTK_TREE_MODEL (self->tree), iter, COL_NAME, &name, -1);
+  markup = *text != '\0' ? g_markup_printf_escaped ("<b>%s</b> <small>· %s</small>", name, text)
+                         : g_markup_printf_escaped ("<b>%s</b>", name);
+  gtk_tree_store_set (self->tree, iter, COL_ICON, state_icon (state), COL_MARKUP, markup, -1);
+}
+
+void
+tern_folder_sidebar_reload (TernFolderSidebar *self, TernStore *store)
+{
+  g_autoptr(GPtrArray) accounts = tern_store_list_accounts (store, NULL);
+  gint64 selected = tern_folder_sidebar_get_selected_folder (self);
+
+  self->reloading = TRUE;
+  gtk_tree_store_clear (self->tree);
+  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
+    {
+      TernAccountSettings *a = g_ptr_array_index (accounts, i);
+      g_autoptr(GPtrArray) folders = tern_store_list_folders (store, a->id, NULL);
+      GtkTreeIter iter;
+
+      gtk_tree_store_append (self->tree, &iter, NULL);
+      gtk_tree_store_set (self->tree, &iter, COL_IS_ACCOUNT, TRUE, COL_ID, a->id,
+                          COL_ACCOUNT_ID, a->id, COL_NAME, a->name,
+                          COL_WEIGHT, PANGO_WEIGHT_BOLD, -1);
+      set_account_row (self, &iter, a->id);
+      if (folders != NULL)
+        add_folders (self, &iter, folders);
+    }
+  gtk_tree_view_expand_all (self->tree_view);
+  /* The same folder selected again is no change for the window: its list
+   * and selection stay. */
+  if (selected != 0)
+    tern_folder_sidebar_select_folder (self, selected);
+  self->reloading = FALSE;
+  if (tern_folder_sidebar_get_selected_folder (self) != selected)
+    g_signal_emit (self, signals[SIGNAL_FOLDER_SELECTED], 0, tern_folder_sidebar_get_selected_folder (self));
+}
+
+typedef struct {
+  gboolean is_account;
+  gint64 id;
+  GtkTreeIter iter;
+  gboolean found;
+} FindData;
+
+static gboolean
+find_row (GtkTreeModel *model, GtkTreePath *path, GtkTreeIter *iter, gpointer data)
+{
+  FindData *fd = data;
+  gboolean is_account;
+  gint64 id;
+
+  gtk_tree_model_get (model, iter, COL_IS_ACCOUNT, &is_account, COL_ID, &id, -1);
+  if (is_account == fd->is_account && id == fd->id)
+    {
+      fd->iter = *iter;
+      fd->found = TRUE;
+    }
+  return fd->found;
+}
+
+static gboolean
+lookup (TernFolderSidebar *self, gboolean is_account, gint64 id, GtkTreeIter *iter)
+{
+  FindData fd = { is_account, id, { 0 }, FALSE };
+
+  gtk_tree_model_foreach (GTK_TREE_MODEL (self->tree), find_row, &fd);
+  if (fd.found)
+    *iter = fd.iter;
+  return fd.found;
+}
+
+void
+tern_folder_sidebar_update_folder (TernFolderSidebar *self, TernStore *store, gint64 folder_id)
+{
+  g_autoptr(TernFolder) folder = tern_store_get_folder (store, folder_id, NULL);
+  GtkTreeIter iter;
+
+  if (folder != NULL && lookup (self, FALSE, folder_id, &iter))
+    set_folder_row (self, &iter, folder);
+}
+
+void
+tern_folder_sidebar_set_account_state (TernFolderSidebar *self, gint64 account_id,
+                                       TernWorkerState state)
+{
+  gint64 *key = g_new (gint64, 1);
+  GtkTreeIter iter;
+
+  *key = account_id;
+  g_hash_table_replace (self->states, key, GINT_TO_POINTER ((int) state + 1));
+  if (lookup (self, TRUE, account_id, &iter))
+    set_account_row (self, &iter, account_id);
+}
+
+gboolean
+tern_folder_sidebar_select_folder (TernFolderSidebar *self, gint64 folder_id)
+{
+  GtkTreeIter iter;
+  g_autoptr(GtkTreePath) path = NULL;
+
+  if (!lookup (self, FALSE, folder_id, &iter))
+    return FALSE;
+  path = gtk_tree_model_get_path (GTK_TREE_MODEL (self->tree), &iter);
+  gtk_tree_view_expand_to_path (self->tree_view, path);
+  gtk_tree_view_set_cursor (self->tree_view, path, NULL, FALSE);
+  return TRUE;
+}
+
+gint64
+tern_folder_sidebar_get_selected_folder (TernFolderSidebar *self)
+{
+  GtkTreeSelection *selection = gtk_tree_view_get_selection (self->tree_view);
+  GtkTreeModel *model;
+  GtkTreeIter iter;
+  gboolean is_account;
+  gint64 id;
+
+  if (!gtk_tree_selection_get_selected (selection, &model, &iter))
+    return 0;
+  gtk_tree_model_get (model, &iter, COL_IS_ACCOUNT, &is_account, COL_ID, &id, -1);
+  return is_account ? 0 : id;
+}
+
+GtkTreeView *
+tern_folder_sidebar_get_tree_view (TernFolderSidebar *self)
+{
+  return self->tree_view;
+}
+
+static void
+on_selection_changed (GtkTreeSelection *selection, TernFolderSidebar *self)
+{
+  if (!self->reloading)
+    g_signal_emit (self, signals[SIGNAL_FOLDER_SELECTED], 0,
+                   tern_folder_sidebar_get_selected_folder (self));
+}
+
+/* Only folders can be selected; a click on an account row folds it. */
+static gboolean
+select_func (GtkTreeSelection *selection, GtkTreeModel *model, GtkTreePath *path,
+             gboolean selected, gpointer data)
+{
+  GtkTreeIter iter;
+  gboolean is_account = FALSE;
+
+  if (gtk_tree_model_get_iter (model, &iter, path))
+    gtk_tree_model_get (model, &iter, COL_IS_ACCOUNT, &is_account, -1);
+  return !is_account;
+}
+
+/* ---- drag and drop of messages onto folders ---- */
+
+static gint64
+folder_at (TernFolderSidebar *self, int x, int y)
+{
+  g_autoptr(GtkTreePath) path = NULL;
+  GtkTreeIter iter;
+  gboolean is_account = TRUE;
+  gint64 id = 0;
+  int bx, by;
+
+  gtk_tree_view_convert_widget_to_bin_window_coords (self->tree_view, x, y, &bx, &by);
+  if (!gtk_tree_view_get_path_at_pos (self->tree_view, bx, by, &path, NULL, NULL, NULL) ||
+      !gtk_tree_model_get_iter (GTK_TREE_MODEL (self->tree), &iter, path))
+    return 0;
+  gtk_tree_model_get (GTK_TREE_MODEL (self->tree), &iter, COL_IS_ACCOUNT, &is_account,
+                      COL_ID, &id, -1);
+  if (!is_account)
+    gtk_tree_view_set_drag_dest_row (self->tree_view, path, GTK_TREE_VIEW_DROP_INTO_OR_AFTER);
+  return is_account ? 0 : id;
+}
+
+static gboolean
+on_drag_motion (GtkWidget *widget, GdkDragContext *context, int x, int y, guint time,
+                TernFolderSidebar *self)
+{
+  gboolean ok = folder_at (self, x, y) != 0;
+
+  if (!ok)
+    gtk_tree_view_set_drag_dest_row (self->tree_view, NULL, 0);
+  gdk_drag_status (context, ok ? GDK_ACTION_MOVE : 0, time);
+  return TRUE;
+}
+
+static void
+on_drag_leave (GtkWidget *widget, GdkDragContext *context, guint time, TernFolderSidebar *self)
+{
+  gtk_tree_view_set_drag_dest_row (self->tree_view, NULL, 0);
+}
+
+static gboolean
+on_drag_drop (GtkWidget *widget, GdkDragContext *context, int x, int y, guint time,
+              TernFolderSidebar *self)
+{
+  GdkAtom target = gtk_drag_dest_find_target (widget, context, NULL);
+
+  if (target == GDK_NONE || folder_at (self, x, y) == 0)
+    return FALSE;
+  gtk_drag_get_data (widget, context, target, time);
+  return TRUE;
+}
+
+static void
+on_drag_data_received (GtkWidget *widget, GdkDragContext *context, int x, int y,
+                       GtkSelectionData *data, guint info, guint time, TernFolderSidebar *self)
+{
+  gint64 folder_id = folder_at (self, x, y);
+  const char *text = (const char *) gtk_selection_data_get_data (data);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_auto(GStrv) parts = NULL;
+
+  gtk_tree_view_set_drag_dest_row (self->tree_view, NULL, 0);
+  if (folder_id == 0 || text == NULL || gtk_selection_data_get_length (data) <= 0)
+    {
+      gtk_drag_finish (context, FALSE, FALSE, time);
+      return;
+    }
+  parts = g_strsplit (text, " ", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      gint64 id = g_ascii_strtoll (parts[i], NULL, 10);
+      if (id > 0)
+        g_array_append_val (ids, id);
+    }
+  if (ids->len > 0)
+    g_signal_emit (self, signals[SIGNAL_MESSAGES_DROPPED], 0, folder_id, ids);
+  gtk_drag_finish (context, ids->len > 0, FALSE, time);
+}
+
+/* ---- construction ---- */
+
+static void
+tern_folder_sidebar_finalize (GObject *object)
+{
+  TernFolderSidebar *self = TERN_FOLDER_SIDEBAR (object);
+
+  g_hash_table_unref (self->states);
+  g_clear_object (&self->tree);
+  G_OBJECT_CLASS (tern_folder_sidebar_parent_class)->finalize (object);
+}
+
+static void
+tern_folder_sidebar_class_init (TernFolderSidebarClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = tern_folder_sidebar_finalize;
+  gtk_widget_class_set_css_name (GTK_WIDGET_CLASS (klass), "ternfoldersidebar");
+  signals[SIGNAL_FOLDER_SELECTED] =
+    g_signal_new ("folder-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  signals[SIGNAL_MESSAGES_DROPPED] =
+    g_signal_new ("messages-dropped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_ARRAY);
+}
+
+static void
+add_columns (TernFolderSidebar *self)
+{
+  GtkTreeViewColumn *column = gtk_tree_view_column_new ();
+  GtkCellRenderer *icon = gtk_cell_renderer_pixbuf_new ();
+  GtkCellRenderer *name = gtk_cell_renderer_text_new ();
+  GtkCellRenderer *badge = gtk_cell_renderer_text_new ();
+
+  g_object_set (name, "ellipsize", PANGO_ELLIPSIZE_END, "width-chars", 8, NULL);
+  g_object_set (badge, "xalign", 1.0, "xpad", 6, "scale", 0.85, NULL);
+  gtk_tree_view_column_pack_start (column, icon, FALSE);
+  gtk_tree_view_column_pack_start (column, name, TRUE);
+  gtk_tree_view_column_pack_end (column, badge, FALSE);
+  gtk_tree_view_column_add_attribute (column, icon, "icon-name", COL_ICON);
+  gtk_tree_view_column_add_attribute (column, name, "markup", COL_MARKUP);
+  gtk_tree_view_column_add_attribute (column, name, "weight", COL_WEIGHT);
+  gtk_tree_view_column_add_attribute (column, badge, "text", COL_BADGE);
+  gtk_tree_view_column_set_expand (column, TRUE);
+  gtk_tree_view_append_column (self->tree_view, column);
+}
+
+static void
+tern_folder_sidebar_init (TernFolderSidebar *self)
+{
+  static const GtkTargetEntry targets[] = {
+    { (char *) TERN_MESSAGE_IDS_TARGET, GTK_TARGET_SAME_APP, 0 },
+  };
+  GtkWidget *scroller = gtk_scrolled_window_new (NULL, NULL);
+  GtkTreeSelection *selection;
+
+  self->states = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->tree = gtk_tree_store_new (N_COLS, G_TYPE_BOOLEAN, G_TYPE_INT64, G_TYPE_INT64,
+                                   G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT,
+                                   G_TYPE_STRING);
+  self->tree_view = GTK_TREE_VIEW (gtk_tree_view_new_with_model (GTK_TREE_MODEL (self->tree)));
+  gtk_tree_view_set_headers_visible (self->tree_view, FALSE);
+  gtk_tree_view_set_enable_search (self->tree_view, FALSE);
+  atk_object_set_name (gtk_widget_get_accessible (GTK_WIDGET (self->tree_view)), _("Folders"));
+  add_columns (self);
+  selection = gtk_tree_view_get_selection (self->tree_view);
+  gtk_tree_selection_set_select_function (selection, select_func, NULL, NULL);
+  g_signal_connect (selection, "changed", G_CALLBACK (on_selection_changed), self);
+
+  gtk_drag_dest_set (GTK_WIDGET (self->tree_view), 0, targets, G_N_ELEMENTS (targets),
+                     GDK_ACTION_MOVE);
+  g_signal_connect (self->tree_view, "drag-motion", G_CALLBACK (on_drag_motion), self);
+  g_signal_connect (self->tree_view, "drag-leave", G_CALLBACK (on_drag_leave), self);
+  g_signal_connect (self->tree_view, "drag-drop", G_CALLBACK (on_drag_drop), self);
+  g_signal_connect (self->tree_view, "drag-data-received", G_CALLBACK (on_drag_data_received),
+                    self);
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_container_add (GTK_CONTAINER (scroller), GTK_WIDGET (self->tree_view));
+  gtk_container_add (GTK_CONTAINER (self), scroller);
+  gtk_widget_show_all (scroller);
+}
+
+GtkWidget *
+tern_folder_sidebar_new (void)
+{
+  return g_object_new (TERN_TYPE_FOLDER_SIDEBAR, NULL);
+}

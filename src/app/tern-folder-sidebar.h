@@ -1,0 +1,48 @@
+/* tern-folder-sidebar.h: accounts and their folders.
+ *
+ * Each account shows its sync state (syncing, offline, needs you); under it
+ * its special folders first (Inbox, Drafts, Sent, Archive, Junk, Trash) with
+ * icons, then the other folders in their hierarchy; unread counts beside
+ * them. Rows are read from the store on reload(); update_folder() changes
+ * one row in place. Message rows dragged from the list onto a folder emit
+ * messages-dropped.
+ *
+ * Signals:
+ *   folder-selected (gint64 folder_id)        0 when nothing is selected
+ *   messages-dropped (gint64 folder_id, GArray *ids)
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "tern-account-worker.h"
+#include "tern-store.h"
+
+G_BEGIN_DECLS
+
+/* The drag target the message list offers: ids as decimal text. */
+#define TERN_MESSAGE_IDS_TARGET "application/x-tern-message-ids"
+
+#define TERN_TYPE_FOLDER_SIDEBAR (tern_folder_sidebar_get_type ())
+G_DECLARE_FINAL_TYPE (TernFolderSidebar, tern_folder_sidebar, TERN, FOLDER_SIDEBAR, GtkBin)
+
+GtkWidget *tern_folder_sidebar_new (void);
+
+/* Rebuilds the rows from @store (accounts and folders), keeping the
+ * selection where the folder still exists. */
+void tern_folder_sidebar_reload (TernFolderSidebar *self, TernStore *store);
+/* Re-reads one folder's unread count. */
+void tern_folder_sidebar_update_folder (TernFolderSidebar *self, TernStore *store,
+                                        gint64 folder_id);
+void tern_folder_sidebar_set_account_state (TernFolderSidebar *self, gint64 account_id,
+                                            TernWorkerState state);
+
+gboolean tern_folder_sidebar_select_folder (TernFolderSidebar *self, gint64 folder_id);
+gint64 tern_folder_sidebar_get_selected_folder (TernFolderSidebar *self);
+GtkTreeView *tern_folder_sidebar_get_tree_view (TernFolderSidebar *self);
+
+/* The label shown for a folder ("Inbox", "Sent", or the last path part). */
+char *tern_folder_display_name (const TernFolder *folder);
+const char *tern_folder_icon_name (TernFolderRole role);
+
+G_END_DECLS

@@ -1,0 +1,526 @@
+/* tern-mail-context.c: the store, the workers and the action queue shared
+ * by the windows (see the header for the threading rules). */
+#include <glib/gi18n.h>
+
+#include "tern-error.h"
+#include "tern-mail-actions.h"
+#include "tern-mail-context.h"
+
+struct _TernMailContext
+{
+  GObject parent_instance;
+
+  char *data_dir;
+  TernStore *store;            /* read-only, main thread */
+  TernSecrets *secrets;
+  GHashTable *workers;         /* account id (gint64 *) -> TernAccountWorker */
+  GHashTable *inbox_max_uid;   /* folder id (gint64 *) -> guint32 (as pointer) */
+
+  /* The writer: used only by the one thread of this pool. */
+  GThreadPool *writer_pool;
+  TernStore *writer;
+
+  GNetworkMonitor *monitor;
+  gboolean online;
+  gboolean online_forced;
+};
+
+enum {
+  SIGNAL_ACCOUNT_STATE_CHANGED,
+  SIGNAL_PROGRESS,
+  SIGNAL_FOLDER_CHANGED,
+  SIGNAL_FOLDERS_CHANGED,
+  SIGNAL_BODY_FETCHED,
+  SIGNAL_ERROR,
+  SIGNAL_NEW_MAIL,
+  SIGNAL_ONLINE_CHANGED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (TernMailContext, tern_mail_context, G_TYPE_OBJECT)
+
+typedef struct {
+  TernActionKind kind;
+  GArray *ids;
+  guint set_flags;
+  guint clear_flags;
+  gint64 folder_id;
+  gint64 account_id;           /* found by the writer thread */
+} Action;
+
+static void
+action_free (Action *action)
+{
+  g_array_unref (action->ids);
+  g_free (action);
+}
+
+/* ---- worker signals -> context signals ---- */
+
+static void
+remember_inbox (TernMailContext *self, gint64 folder_id, guint32 max_uid)
+{
+  gint64 *key = g_new (gint64, 1);
+
+  *key = folder_id;
+  g_hash_table_replace (self->inbox_max_uid, key, GUINT_TO_POINTER (max_uid));
+}
+
+/* New mail: the inbox's largest UID grew since we last looked. The first
+ * look at a folder (initial sync) only records it. */
+static void
+check_new_mail (TernMailContext *self, gint64 account_id, gint64 folder_id)
+{
+  g_autoptr(TernFolder) folder = tern_store_get_folder (self->store, folder_id, NULL);
+  gpointer old_max;
+  guint32 max_uid;
+  gint64 message_id;
+  g_autoptr(TernMessageSummary) summary = NULL;
+
+  if (folder == NULL || folder->role != TERN_FOLDER_ROLE_INBOX)
+    return;
+  max_uid = tern_store_get_max_uid (self->store, folder_id, NULL);
+  if (!g_hash_table_lookup_extended (self->inbox_max_uid, &folder_id, NULL, &old_max))
+    {
+      remember_inbox (self, folder_id, max_uid);
+      return;
+    }
+  if (max_uid <= GPOINTER_TO_UINT (old_max))
+    return;
+  remember_inbox (self, folder_id, max_uid);
+  message_id = tern_store_find_by_uid (self->store, folder_id, max_uid, NULL);
+  if (message_id <= 0)
+    return;
+  summary = tern_store_get_message (self->store, message_id, NULL);
+  if (summary == NULL || (summary->flags & TERN_FLAG_SEEN))
+    return;
+  g_signal_emit (self, signals[SIGNAL_NEW_MAIL], 0, account_id, message_id,
+                 max_uid - GPOINTER_TO_UINT (old_max));
+}
+
+static void
+on_worker_state (TernAccountWorker *worker, int state, TernMailContext *self)
+{
+  g_signal_emit (self, signals[SIGNAL_ACCOUNT_STATE_CHANGED], 0,
+                 tern_account_worker_get_account_id (worker), state);
+}
+
+static void
+on_worker_progress (TernAccountWorker *worker, const char *folder, guint done, guint total,
+                    TernMailContext *self)
+{
+  g_signal_emit (self, signals[SIGNAL_PROGRESS], 0,
+                 tern_account_worker_get_account_id (worker), folder, done, total);
+}
+
+static void
+on_worker_folder_changed (TernAccountWorker *worker, gint64 folder_id, TernMailContext *self)
+{
+  gint64 account_id = tern_account_worker_get_account_id (worker);
+
+  g_signal_emit (self, signals[SIGNAL_FOLDER_CHANGED], 0, account_id, folder_id);
+  check_new_mail (self, account_id, folder_id);
+}
+
+static void
+on_worker_folders_changed (TernAccountWorker *worker, TernMailContext *self)
+{
+  g_signal_emit (self, signals[SIGNAL_FOLDERS_CHANGED], 0,
+                 tern_account_worker_get_account_id (worker));
+}
+
+static void
+on_worker_body_fetched (TernAccountWorker *worker, gint64 message_id, GError *error,
+                        TernMailContext *self)
+{
+  g_signal_emit (self, signals[SIGNAL_BODY_FETCHED], 0, message_id, error);
+}
+
+static void
+on_worker_error (TernAccountWorker *worker, GError *error, gboolean outgoing,
+                 TernMailContext *self)
+{
+  g_signal_emit (self, signals[SIGNAL_ERROR], 0,
+                 tern_account_worker_get_account_id (worker), error, outgoing);
+}
+
+/* ---- network ---- */
+
+static void
+set_online_internal (TernMailContext *self, gboolean online)
+{
+  GHashTableIter it;
+  gpointer worker;
+
+  if (self->online == online)
+    return;
+  self->online = online;
+  g_hash_table_iter_init (&it, self->workers);
+  while (g_hash_table_iter_next (&it, NULL, &worker))
+    tern_account_worker_network_changed (worker, online);
+  g_signal_emit (self, signals[SIGNAL_ONLINE_CHANGED], 0, online);
+}
+
+static void
+on_network_changed (GNetworkMonitor *monitor, gboolean available, TernMailContext *self)
+{
+  if (!self->online_forced)
+    set_online_internal (self, available);
+}
+
+/* ---- writer thread ---- */
+
+static gint64
+action_account (TernStore *store, Action *action, GError **error)
+{
+  if (action->kind == TERN_ACTION_MARK_FOLDER_READ || action->kind == TERN_ACTION_MOVE)
+    {
+      g_autoptr(TernFolder) folder = tern_store_get_folder (store, action->folder_id, error);
+      return folder != NULL ? folder->account_id : 0;
+    }
+  if (action->ids->len > 0)
+    {
+      g_autoptr(TernMessageSummary) s =
+        tern_store_get_message (store, g_array_index (action->ids, gint64, 0), error);
+      return s != NULL ? s->account_id : 0;
+    }
+  return 0;
+}
+
+static gboolean
+run_action (TernStore *store, Action *action, GError **error)
+{
+  const gint64 *ids = (const gint64 *) action->ids->data;
+  guint n = action->ids->len;
+
+  action->account_id = action_account (store, action, error);
+  if (action->account_id == 0)
+    return FALSE;
+  switch (action->kind)
+    {
+    case TERN_ACTION_CHANGE_FLAGS:
+      return tern_mail_change_flags (store, ids, n, action->set_flags, action->clear_flags, error);
+    case TERN_ACTION_MOVE:
+      return tern_mail_move (store, ids, n, action->folder_id, error);
+    case TERN_ACTION_DELETE:
+      return tern_mail_delete (store, ids, n, error);
+    case TERN_ACTION_MARK_FOLDER_READ:
+      return tern_mail_mark_folder_read (store, action->folder_id, error);
+    }
+  g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID, "Unknown action");
+  return FALSE;
+}
+
+static void
+writer_thread_func (gpointer data, gpointer user_data)
+{
+  g_autoptr(GTask) task = data;
+  TernMailContext *self = user_data;
+  Action *action = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (self->writer == NULL)
+    self->writer = tern_store_open (self->data_dir, TERN_STORE_OPEN_WRITER, &error);
+  if (self->writer == NULL || !run_action (self->writer, action, &error))
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+action_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  TernMailContext *self = TERN_MAIL_CONTEXT (source);
+  g_autoptr(GTask) outer = user_data;
+  Action *action = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  TernAccountWorker *worker;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (outer, g_steal_pointer (&error));
+      return;
+    }
+  worker = tern_mail_context_get_worker (self, action->account_id);
+  if (worker != NULL)
+    tern_account_worker_push_changes (worker);
+  g_task_return_boolean (outer, TRUE);
+}
+
+void
+tern_mail_context_run_action (TernMailContext *self, TernActionKind kind, const gint64 *ids,
+                              guint n_ids, guint set_flags, guint clear_flags, gint64 folder_id,
+                              GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  GTask *outer = g_task_new (self, cancellable, callback, user_data);
+  GTask *inner = g_task_new (self, NULL, action_done, outer);
+  Action *action = g_new0 (Action, 1);
+
+  g_task_set_source_tag (outer, tern_mail_context_run_action);
+  action->kind = kind;
+  action->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_ids);
+  g_array_append_vals (action->ids, ids, n_ids);
+  action->set_flags = set_flags;
+  action->clear_flags = clear_flags;
+  action->folder_id = folder_id;
+  g_task_set_task_data (inner, action, (GDestroyNotify) action_free);
+  g_thread_pool_push (self->writer_pool, inner, NULL);
+}
+
+gboolean
+tern_mail_context_run_action_finish (TernMailContext *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- lifecycle ---- */
+
+static TernSecretsBackend
+secrets_backend (void)
+{
+  const char *value = g_getenv ("TERN_PASSWORD_STORE");
+
+  if (g_strcmp0 (value, "file") == 0)
+    return TERN_SECRETS_FILE;
+  if (value != NULL && g_strcmp0 (value, "keyring") != 0)
+    g_warning ("TERN_PASSWORD_STORE must be keyring or file; using the keyring");
+  return TERN_SECRETS_KEYRING;
+}
+
+static TernStore *
+open_read_store (const char *data_dir, GError **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  TernStore *store = tern_store_open (data_dir, TERN_STORE_OPEN_READ_ONLY, &local_error);
+
+  if (store != NULL)
+    return store;
+  /* First start: create the store (a writer creates and migrates it). */
+  {
+    g_autoptr(TernStore) writer = tern_store_open (data_dir, TERN_STORE_OPEN_WRITER, error);
+    if (writer == NULL)
+      return NULL;
+  }
+  return tern_store_open (data_dir, TERN_STORE_OPEN_READ_ONLY, error);
+}
+
+TernMailContext *
+tern_mail_context_new (const char *data_dir, GError **error)
+{
+  g_autoptr(TernMailContext) self = g_object_new (TERN_TYPE_MAIL_CONTEXT, NULL);
+
+  self->data_dir = g_strdup (data_dir);
+  self->store = open_read_store (data_dir, error);
+  if (self->store == NULL)
+    return NULL;
+  self->secrets = tern_secrets_new (data_dir, secrets_backend ());
+  self->writer_pool = g_thread_pool_new (writer_thread_func, self, 1, FALSE, NULL);
+  self->monitor = g_network_monitor_get_default ();
+  self->online = g_network_monitor_get_network_available (self->monitor);
+  g_signal_connect_object (self->monitor, "network-changed", G_CALLBACK (on_network_changed),
+                           self, 0);
+  return g_steal_pointer (&self);
+}
+
+static void
+record_inboxes (TernMailContext *self, gint64 account_id)
+{
+  g_autoptr(GPtrArray) folders = tern_store_list_folders (self->store, account_id, NULL);
+
+  for (guint i = 0; folders != NULL && i < folders->len; i++)
+    {
+      TernFolder *f = g_ptr_array_index (folders, i);
+      if (f->role == TERN_FOLDER_ROLE_INBOX)
+        remember_inbox (self, f->id, tern_store_get_max_uid (self->store, f->id, NULL));
+    }
+}
+
+void
+tern_mail_context_start_workers (TernMailContext *self)
+{
+  g_autoptr(GPtrArray) accounts = tern_store_list_accounts (self->store, NULL);
+
+  for (guint i = 0; accounts != NULL && i < accounts->len; i++)
+    {
+      TernAccountSettings *a = g_ptr_array_index (accounts, i);
+      TernAccountWorker *worker;
+      gint64 *key;
+
+      if (g_hash_table_contains (self->workers, &a->id))
+        continue;
+      record_inboxes (self, a->id);
+      worker = tern_account_worker_new (self->data_dir, a->id, self->secrets);
+      g_signal_connect (worker, "state-changed", G_CALLBACK (on_worker_state), self);
+      g_signal_connect (worker, "progress", G_CALLBACK (on_worker_progress), self);
+      g_signal_connect (worker, "folder-changed", G_CALLBACK (on_worker_folder_changed), self);
+      g_signal_connect (worker, "folders-changed", G_CALLBACK (on_worker_folders_changed), self);
+      g_signal_connect (worker, "body-fetched", G_CALLBACK (on_worker_body_fetched), self);
+      g_signal_connect (worker, "error", G_CALLBACK (on_worker_error), self);
+      key = g_new (gint64, 1);
+      *key = a->id;
+      g_hash_table_insert (self->workers, key, worker);
+      tern_account_worker_start (worker);
+      if (!self->online)
+        tern_account_worker_network_changed (worker, FALSE);
+    }
+}
+
+void
+tern_mail_context_shutdown (TernMailContext *self)
+{
+  GHashTableIter it;
+  gpointer worker;
+
+  g_return_if_fail (TERN_IS_MAIL_CONTEXT (self));
+  g_hash_table_iter_init (&it, self->workers);
+  while (g_hash_table_iter_next (&it, NULL, &worker))
+    {
+      g_signal_handlers_disconnect_by_data (worker, self);
+      tern_account_worker_stop (worker);
+    }
+  g_hash_table_remove_all (self->workers);
+  if (self->writer_pool != NULL)
+    {
+      /* Queued actions are the user's: let them finish. */
+      g_thread_pool_free (self->writer_pool, FALSE, TRUE);
+      self->writer_pool = NULL;
+    }
+  g_clear_object (&self->writer);
+}
+
+static void
+tern_mail_context_dispose (GObject *object)
+{
+  TernMailContext *self = TERN_MAIL_CONTEXT (object);
+
+  if (self->workers != NULL)
+    tern_mail_context_shutdown (self);
+  G_OBJECT_CLASS (tern_mail_context_parent_class)->dispose (object);
+}
+
+static void
+tern_mail_context_finalize (GObject *object)
+{
+  TernMailContext *self = TERN_MAIL_CONTEXT (object);
+
+  g_hash_table_unref (self->workers);
+  g_hash_table_unref (self->inbox_max_uid);
+  g_clear_object (&self->store);
+  g_clear_object (&self->secrets);
+  g_free (self->data_dir);
+  G_OBJECT_CLASS (tern_mail_context_parent_class)->finalize (object);
+}
+
+static void
+tern_mail_context_class_init (TernMailContextClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GType type = G_TYPE_FROM_CLASS (klass);
+
+  object_class->dispose = tern_mail_context_dispose;
+  object_class->finalize = tern_mail_context_finalize;
+  signals[SIGNAL_ACCOUNT_STATE_CHANGED] =
+    g_signal_new ("account-state-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT);
+  signals[SIGNAL_PROGRESS] =
+    g_signal_new ("progress", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 4, G_TYPE_INT64, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_UINT);
+  signals[SIGNAL_FOLDER_CHANGED] =
+    g_signal_new ("folder-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_INT64);
+  signals[SIGNAL_FOLDERS_CHANGED] =
+    g_signal_new ("folders-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
+  signals[SIGNAL_BODY_FETCHED] =
+    g_signal_new ("body-fetched", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_ERROR);
+  signals[SIGNAL_ERROR] =
+    g_signal_new ("error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_ERROR, G_TYPE_BOOLEAN);
+  signals[SIGNAL_NEW_MAIL] =
+    g_signal_new ("new-mail", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_INT64, G_TYPE_INT64, G_TYPE_UINT);
+  signals[SIGNAL_ONLINE_CHANGED] =
+    g_signal_new ("online-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+}
+
+static void
+tern_mail_context_init (TernMailContext *self)
+{
+  self->workers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->inbox_max_uid = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->online = TRUE;
+}
+
+const char *
+tern_mail_context_get_data_dir (TernMailContext *self)
+{
+  return self->data_dir;
+}
+
+TernStore *
+tern_mail_context_get_store (TernMailContext *self)
+{
+  return self->store;
+}
+
+TernAccountWorker *
+tern_mail_context_get_worker (TernMailContext *self, gint64 account_id)
+{
+  return g_hash_table_lookup (self->workers, &account_id);
+}
+
+TernWorkerState
+tern_mail_context_get_account_state (TernMailContext *self, gint64 account_id)
+{
+  TernAccountWorker *worker = tern_mail_context_get_worker (self, account_id);
+
+  return worker != NULL ? tern_account_worker_get_state (worker) : TERN_WORKER_OFFLINE;
+}
+
+gboolean
+tern_mail_context_get_online (TernMailContext *self)
+{
+  return self->online;
+}
+
+void
+tern_mail_context_set_online (TernMailContext *self, gboolean online)
+{
+  self->online_forced = TRUE;
+  set_online_internal (self, online);
+}
+
+void
+tern_mail_context_sync_all (TernMailContext *self)
+{
+  GHashTableIter it;
+  gpointer worker;
+
+  g_hash_table_iter_init (&it, self->workers);
+  while (g_hash_table_iter_next (&it, NULL, &worker))
+    tern_account_worker_sync (worker);
+}
+
+void
+tern_mail_context_fetch_body (TernMailContext *self, gint64 message_id)
+{
+  g_autoptr(TernMessageSummary) s = tern_store_get_message (self->store, message_id, NULL);
+  TernAccountWorker *worker = s != NULL ? tern_mail_context_get_worker (self, s->account_id) : NULL;
+
+  if (worker != NULL)
+    tern_account_worker_fetch_body (worker, message_id);
+}
+
+void
+tern_mail_context_retry (TernMailContext *self, gint64 account_id)
+{
+  TernAccountWorker *worker = tern_mail_context_get_worker (self, account_id);
+
+  if (worker != NULL)
+    tern_account_worker_retry (worker);
+}

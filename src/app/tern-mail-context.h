@@ -1,0 +1,86 @@
+/* tern-mail-context.h: what the windows share: the store, the account
+ * workers, the network state and the queue of user actions.
+ *
+ * - A read-only TernStore for the main thread (list pages, folders, the
+ *   reader): fast reads from a WAL snapshot, never a write.
+ * - One TernAccountWorker per account (network work); their signals are
+ *   forwarded here with the account id, in the main context.
+ * - User actions (tern_mail_* in tern-mail-actions.h) make a durable
+ *   commit, so they run on an app-owned writer connection in one
+ *   serialized thread (a GThreadPool of one), never on the main loop.
+ * - A GNetworkMonitor: the workers hear network_changed from it.
+ *
+ * Signals (main context):
+ *   account-state-changed (gint64 account_id, int TernWorkerState)
+ *   progress (gint64 account_id, const char *folder, guint done, guint total)
+ *   folder-changed (gint64 account_id, gint64 folder_id)
+ *   folders-changed (gint64 account_id)
+ *   body-fetched (gint64 message_id, GError *error_or_NULL)
+ *   error (gint64 account_id, GError *error, gboolean outgoing)
+ *   new-mail (gint64 account_id, gint64 message_id, guint n_new)
+ *   online-changed (gboolean online)
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "tern-account-worker.h"
+#include "tern-store.h"
+
+G_BEGIN_DECLS
+
+#define TERN_TYPE_MAIL_CONTEXT (tern_mail_context_get_type ())
+G_DECLARE_FINAL_TYPE (TernMailContext, tern_mail_context, TERN, MAIL_CONTEXT, GObject)
+
+/* Opens (creating it if needed) the store in @data_dir. The password
+ * backend follows $TERN_PASSWORD_STORE (file|keyring) like tern-cli. */
+TernMailContext *tern_mail_context_new (const char *data_dir, GError **error);
+const char *tern_mail_context_get_data_dir (TernMailContext *self);
+/* The main thread's read-only connection. */
+TernStore *tern_mail_context_get_store (TernMailContext *self);
+
+/* Starts one worker per account in the store (again after accounts were
+ * added: only the missing ones start). */
+void tern_mail_context_start_workers (TernMailContext *self);
+/* Stops every worker and waits for queued actions. */
+void tern_mail_context_shutdown (TernMailContext *self);
+/* NULL when the account has no running worker. */
+TernAccountWorker *tern_mail_context_get_worker (TernMailContext *self, gint64 account_id);
+/* Worker state of the account (OFFLINE when it has no worker). */
+TernWorkerState tern_mail_context_get_account_state (TernMailContext *self, gint64 account_id);
+
+gboolean tern_mail_context_get_online (TernMailContext *self);
+/* For tests and for a network monitor that gets it wrong. */
+void tern_mail_context_set_online (TernMailContext *self, gboolean online);
+
+void tern_mail_context_sync_all (TernMailContext *self);
+/* Asks the worker for the body of @message_id; body-fetched follows. */
+void tern_mail_context_fetch_body (TernMailContext *self, gint64 message_id);
+void tern_mail_context_retry (TernMailContext *self, gint64 account_id);
+
+/* ---- user actions ---- */
+
+typedef enum {
+  TERN_ACTION_CHANGE_FLAGS,
+  TERN_ACTION_MOVE,
+  TERN_ACTION_DELETE,
+  TERN_ACTION_MARK_FOLDER_READ,
+} TernActionKind;
+
+/* Runs the action on the writer thread; on success the account's worker
+ * is told to push the pending operations. @ids is copied. */
+void tern_mail_context_run_action (TernMailContext     *self,
+                                   TernActionKind       kind,
+                                   const gint64        *ids,
+                                   guint                n_ids,
+                                   guint                set_flags,
+                                   guint                clear_flags,
+                                   gint64               folder_id,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+gboolean tern_mail_context_run_action_finish (TernMailContext  *self,
+                                              GAsyncResult     *result,
+                                              GError          **error);
+
+G_END_DECLS

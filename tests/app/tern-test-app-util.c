@@ -1,0 +1,194 @@
+/* tern-test-app-util.c: see the header. */
+#include <glib/gstdio.h>
+
+#include "tern-message-import.h"
+#include "tern-test-app-util.h"
+
+static gint64
+add_folder (TernTestStore *ts, const char *path, TernFolderRole role)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 id = tern_store_upsert_folder (ts->writer, ts->account_id, path, "/", role, TRUE, &error);
+
+  g_assert_no_error (error);
+  return id;
+}
+
+TernTestStore *
+tern_test_store_new (guint16 port)
+{
+  TernTestStore *ts = g_new0 (TernTestStore, 1);
+  g_autoptr(TernAccountSettings) account = tern_account_settings_new ();
+  g_autoptr(GError) error = NULL;
+
+  ts->data_dir = g_dir_make_tmp ("tern-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  ts->writer = tern_store_open (ts->data_dir, TERN_STORE_OPEN_WRITER, &error);
+  g_assert_no_error (error);
+  account->name = g_strdup ("Demo");
+  account->display_name = g_strdup ("Demo User");
+  account->email = g_strdup ("demo@localhost");
+  account->incoming_host = g_strdup ("127.0.0.1");
+  account->incoming_port = port;
+  account->incoming_user = g_strdup ("demo");
+  account->smtp_host = g_strdup ("127.0.0.1");
+  ts->account_id = tern_store_add_account (ts->writer, account, &error);
+  g_assert_no_error (error);
+  ts->inbox_id = add_folder (ts, "INBOX", TERN_FOLDER_ROLE_INBOX);
+  ts->sent_id = add_folder (ts, "Sent", TERN_FOLDER_ROLE_SENT);
+  add_folder (ts, "Drafts", TERN_FOLDER_ROLE_DRAFTS);
+  ts->archive_id = add_folder (ts, "Archive", TERN_FOLDER_ROLE_ARCHIVE);
+  ts->trash_id = add_folder (ts, "Trash", TERN_FOLDER_ROLE_TRASH);
+  ts->lists_id = add_folder (ts, "Lists", TERN_FOLDER_ROLE_NONE);
+  add_folder (ts, "Lists/gtk", TERN_FOLDER_ROLE_NONE);
+  return ts;
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+void
+tern_test_store_free (TernTestStore *ts)
+{
+  g_clear_object (&ts->writer);
+  if (g_getenv ("TERN_TEST_KEEP") == NULL)
+    remove_tree (ts->data_dir);
+  g_free (ts->data_dir);
+  g_free (ts);
+}
+
+gint64
+tern_test_store_add_raw (TernTestStore *ts, gint64 folder_id, guint32 uid, const char *raw,
+                         guint flags)
+{
+  g_autoptr(GBytes) bytes = g_bytes_new (raw, strlen (raw));
+  g_autoptr(TernImportedMessage) msg = tern_imported_message_new (bytes, FALSE, NULL);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (msg);
+  msg->record.folder_id = folder_id;
+  msg->record.uid = uid;
+  msg->record.flags = flags;
+  msg->record.internal_date = msg->record.date;
+  msg->record.size = (gint64) strlen (raw);
+  msg->record.raw = bytes;
+  msg->record.body_state = TERN_BODY_STATE_FULL;
+  g_assert_true (tern_store_insert_messages (ts->writer, &msg->record, 1, &ids, &error));
+  g_assert_no_error (error);
+  return g_array_index (ids, gint64, 0);
+}
+
+void
+tern_test_store_add_rows (TernTestStore *ts, gint64 folder_id, guint first_uid, guint n,
+                          gint64 base_time)
+{
+  static const char *names[] = { "Ada Lovelace", "Grace Hopper", "Alan Turing", "Edsger Dijkstra",
+                                 "Barbara Liskov", "Ken Thompson", "Margaret Hamilton" };
+  const guint batch = 1000;
+  g_autoptr(GError) error = NULL;
+
+  for (guint start = 0; start < n; start += batch)
+    {
+      guint count = MIN (batch, n - start);
+      g_autofree TernMessageRecord *records = g_new0 (TernMessageRecord, count);
+      g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
+
+      for (guint i = 0; i < count; i++)
+        {
+          guint k = start + i;
+          TernMessageRecord *r = &records[i];
+          char *subject = g_strdup_printf ("Message %06u about %s", k, k % 3 ? "the build" : "lunch");
+          char *address = g_strdup_printf ("user%u@example.org", k % 7);
+          char *mid = g_strdup_printf ("m%u.%" G_GINT64_FORMAT "@example.org", k, folder_id);
+
+          g_ptr_array_add (strings, subject);
+          g_ptr_array_add (strings, address);
+          g_ptr_array_add (strings, mid);
+          r->folder_id = folder_id;
+          r->uid = first_uid + k;
+          r->message_id = mid;
+          r->subject = subject;
+          r->from_name = names[k % G_N_ELEMENTS (names)];
+          r->from_address = address;
+          r->to_display = "Demo User <demo@localhost>";
+          r->to_addresses = "demo@localhost";
+          r->date = base_time + k;
+          r->internal_date = base_time + k;
+          r->size = 2000;
+          r->flags = k % 4 ? TERN_FLAG_SEEN : 0;
+          r->has_attachments = k % 10 == 0;
+          r->preview = "A preview line of the message body, as the list shows it.";
+          r->body_state = TERN_BODY_STATE_HEADERS;
+        }
+      g_assert_true (tern_store_insert_messages (ts->writer, records, count, NULL, &error));
+      g_assert_no_error (error);
+    }
+}
+
+gboolean
+tern_test_wait_until (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
+  return done (data);
+}
+
+static gboolean
+on_http_run (GThreadedSocketService *service, GSocketConnection *connection, GObject *source,
+             TernTestHttp *http)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  g_autoptr(GDataInputStream) data = g_data_input_stream_new (in);
+  g_autofree char *line = g_data_input_stream_read_line (data, NULL, NULL, NULL);
+  const char *reply = "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+
+  if (line == NULL)
+    return TRUE;
+  g_atomic_int_inc (&http->requests);
+  g_output_stream_write_all (out, reply, strlen (reply), NULL, NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return TRUE;
+}
+
+void
+tern_test_http_start (TernTestHttp *http)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+
+  http->service = g_threaded_socket_service_new (4);
+  g_socket_listener_add_address (G_SOCKET_LISTENER (http->service), address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
+  g_assert_no_error (error);
+  http->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_signal_connect (http->service, "run", G_CALLBACK (on_http_run), http);
+  g_socket_service_start (http->service);
+}
+
+void
+tern_test_http_stop (TernTestHttp *http)
+{
+  g_socket_service_stop (http->service);
+  g_socket_listener_close (G_SOCKET_LISTENER (http->service));
+  g_clear_object (&http->service);
+}

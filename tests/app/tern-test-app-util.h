@@ -1,0 +1,51 @@
+/* tern-test-app-util.h: helpers for the main window tests: a store built
+ * with the store API, screenshots, waiting with a deadline, and a local
+ * HTTP server that counts requests. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "tern-test-ui.h"
+
+#include "tern-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  char *data_dir;
+  TernStore *writer;
+  gint64 account_id;
+  gint64 inbox_id;
+  gint64 archive_id;
+  gint64 trash_id;
+  gint64 lists_id;      /* "Lists", with a child "Lists/gtk" */
+  gint64 sent_id;
+} TernTestStore;
+
+/* A fresh data dir with an IMAP account "Demo" (at 127.0.0.1:@port) and
+ * folders Inbox, Sent, Drafts, Archive, Trash, Lists, Lists/gtk. */
+TernTestStore *tern_test_store_new (guint16 port);
+void tern_test_store_free (TernTestStore *ts);
+/* Parses and stores @raw in @folder_id with @uid; returns its id. */
+gint64 tern_test_store_add_raw (TernTestStore *ts, gint64 folder_id, guint32 uid,
+                                const char *raw, guint flags);
+/* Envelope-only rows, quickly (benchmark, paging): dates base_time + i. */
+void tern_test_store_add_rows (TernTestStore *ts, gint64 folder_id, guint first_uid, guint n,
+                               gint64 base_time);
+
+/* Polls the main context until @done or 20 s pass. */
+gboolean tern_test_wait_until (gboolean (*done) (gpointer), gpointer data);
+/* Lets the window map, lay out and draw. */
+
+typedef struct {
+  GSocketService *service;
+  guint16 port;
+  int requests;
+} TernTestHttp;
+
+void tern_test_http_start (TernTestHttp *http);
+void tern_test_http_stop (TernTestHttp *http);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernTestStore, tern_test_store_free)
+
+G_END_DECLS
