@@ -1,10 +1,8 @@
 /* Composer tests under Xvfb: mailto: parsing, the attachment warning, reply
  * threading, drafts saved/replaced/reopened, and sending for real through
  * the harness's Postfix, read back over IMAP from Dovecot.
- *
- * The outbox processor lives on another branch; until it is merged,
- * drain_outbox() below stands in for it (connect, send, remove the row), so
- * what is tested end to end is: composer -> outbox row -> SMTP -> IMAP. */
+ * What is tested end to end is: composer -> outbox row -> the outbox
+ * processor -> SMTP -> IMAP. */
 #include <gtk/gtk.h>
 
 #include "tern-test-ui.h"
@@ -18,8 +16,9 @@
 #include "tern-error.h"
 #include "tern-imap-connect.h"
 #include "tern-mailto.h"
+#include "tern-outbox.h"
+#include "tern-secrets.h"
 #include "tern-message-import.h"
-#include "tern-smtp-connect.h"
 #include "tern-test-servers.h"
 
 typedef struct {
@@ -588,45 +587,25 @@ need_servers (void)
 
 /* Stand-in for the outbox processor (branch pop3smtp): sends every queued
  * item once; returns how many went out. A failed connect leaves them. */
+/* Sends what the composer queued, with the real outbox processor, as the
+ * account worker does after a sync; returns how many went out. */
 static guint
 drain_outbox (Fixture *f)
 {
-  g_autoptr(GPtrArray) items = tern_store_list_outbox (f->store, f->account_id, NULL);
-  TernServerConfig cfg = { .host = "localhost",
-                           .port = tern_test_servers_port (servers, TERN_TEST_SMTPS),
-                           .security = TERN_SECURITY_TLS, .user = "alice" };
+  g_autoptr(TernAccountSettings) acc = tern_store_get_account (f->store, f->account_id, NULL);
+  g_autoptr(TernSecrets) secrets = tern_secrets_new (f->dir, TERN_SECRETS_FILE);
+  g_autoptr(TernOutbox) outbox = NULL;
   g_autoptr(GError) error = NULL;
-  mailsmtp *smtp;
-  guint sent = 0;
+  TernOutboxResult result = { 0 };
 
-  if (items->len == 0)
-    return 0;
-  smtp = tern_smtp_connect (&cfg, "alice-pw", NULL, NULL, &error);
-  if (smtp == NULL)
-    {
-      g_test_message ("send failed (expected when offline): %s", error->message);
-      return 0;
-    }
-  for (guint i = 0; i < items->len; i++)
-    {
-      TernOutboxItem *item = g_ptr_array_index (items, i);
-      clist *rcpts = smtp_address_list_new ();
-      gsize len;
-      const char *data = g_bytes_get_data (item->raw, &len);
-      int r;
-
-      for (guint j = 0; item->recipients[j] != NULL; j++)
-        smtp_address_list_add (rcpts, item->recipients[j]);
-      r = mailsmtp_send (smtp, item->envelope_from, rcpts, data, len);
-      smtp_address_list_free (rcpts);
-      g_assert_cmpint (r, ==, MAILSMTP_NO_ERROR);
-      tern_store_remove_outbox (f->store, item->id, &error);
-      g_assert_no_error (error);
-      sent++;
-    }
-  mailsmtp_quit (smtp);
-  mailsmtp_free (smtp);
-  return sent;
+  acc->smtp_port = tern_test_servers_port (servers, TERN_TEST_SMTPS);
+  acc->smtp_security = TERN_SECURITY_TLS;
+  g_assert_true (tern_secrets_store (secrets, acc->name, TERN_SECRET_INCOMING, "alice-pw", &error));
+  outbox = tern_outbox_new (f->store, acc, secrets);
+  tern_outbox_set_ignore_backoff (outbox, TRUE);
+  if (!tern_outbox_process (outbox, NULL, &result, &error))
+    g_test_message ("send failed (expected when offline): %s", error->message);
+  return result.sent;
 }
 
 /* Every message in bob's INBOX over IMAP (GBytes). */
