@@ -36,28 +36,43 @@ tern_account_outgoing_config (const TernAccountSettings *account, TernServerConf
   };
 }
 
+/* Checks the account's protocol and looks up its incoming password;
+ * fills @cfg. NULL (with @error) when either fails. */
+static char *
+incoming_login (const TernAccountSettings *account, TernProtocol protocol, TernSecrets *secrets,
+                TernServerConfig *cfg, GError **error)
+{
+  if (account->protocol != protocol)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID, "Account “%s” does not use %s.",
+                   account->name, protocol == TERN_PROTOCOL_IMAP ? "IMAP" : "POP3");
+      return NULL;
+    }
+  tern_account_incoming_config (account, cfg);
+  return tern_secrets_lookup (secrets, account->name, TERN_SECRET_INCOMING, error);
+}
+
+/* Do not leave a password lying around in freed memory longer than needed. */
+static void
+wipe (char *password)
+{
+  if (password != NULL)
+    memset (password, 0, strlen (password));
+}
+
 mailimap *
 tern_account_connect_imap (const TernAccountSettings *account, TernSecrets *secrets,
                            GCancellable *cancellable, TernCertificateInfo **cert_out,
                            GError **error)
 {
   TernServerConfig cfg;
-  g_autofree char *password = NULL;
+  g_autofree char *password = incoming_login (account, TERN_PROTOCOL_IMAP, secrets, &cfg, error);
   mailimap *imap;
 
-  if (account->protocol != TERN_PROTOCOL_IMAP)
-    {
-      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
-                   "Account “%s” does not use IMAP.", account->name);
-      return NULL;
-    }
-  password = tern_secrets_lookup (secrets, account->name, TERN_SECRET_INCOMING, error);
   if (password == NULL)
     return NULL;
-  tern_account_incoming_config (account, &cfg);
   imap = tern_imap_connect (&cfg, password, cancellable, cert_out, error);
-  /* Do not leave the password lying around in freed memory longer than needed. */
-  memset (password, 0, strlen (password));
+  wipe (password);
   return imap;
 }
 
@@ -67,21 +82,13 @@ tern_account_connect_pop3 (const TernAccountSettings *account, TernSecrets *secr
                            GError **error)
 {
   TernServerConfig cfg;
-  g_autofree char *password = NULL;
+  g_autofree char *password = incoming_login (account, TERN_PROTOCOL_POP3, secrets, &cfg, error);
   mailpop3 *pop3;
 
-  if (account->protocol != TERN_PROTOCOL_POP3)
-    {
-      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
-                   "Account “%s” does not use POP3.", account->name);
-      return NULL;
-    }
-  password = tern_secrets_lookup (secrets, account->name, TERN_SECRET_INCOMING, error);
   if (password == NULL)
     return NULL;
-  tern_account_incoming_config (account, &cfg);
   pop3 = tern_pop3_connect (&cfg, password, cancellable, cert_out, error);
-  memset (password, 0, strlen (password));
+  wipe (password);
   return pop3;
 }
 
@@ -116,7 +123,6 @@ tern_account_connect_smtp (const TernAccountSettings *account, TernSecrets *secr
         return NULL;
     }
   smtp = tern_smtp_connect (&cfg, password != NULL ? password : "", cancellable, cert_out, error);
-  if (password != NULL)
-    memset (password, 0, strlen (password));
+  wipe (password);
   return smtp;
 }
