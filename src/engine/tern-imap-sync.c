@@ -5,6 +5,7 @@
 #include "tern-imap-sync.h"
 #include "tern-imap-util.h"
 #include "tern-message-import.h"
+#include "tern-pipeline.h"
 #include "tern-tls-stream.h"
 
 #define DEFAULT_CHUNK_BYTES (4 * 1024 * 1024)
@@ -31,6 +32,10 @@ struct _TernImapSync
   TernSyncProgressFunc progress_func;
   gpointer progress_data;
   TernSyncProgress progress;
+
+  struct {
+    gint64 fetch_us, parse_us, store_us;   /* of the last folder's new messages */
+  } stats;
 };
 
 G_DEFINE_FINAL_TYPE (TernImapSync, tern_imap_sync, G_TYPE_OBJECT)
@@ -337,15 +342,60 @@ store_chunk (TernImapSync *self, TernFolder *folder, GPtrArray *imported,
   return ok;
 }
 
+/* One downloaded chunk on its way to the store. */
+typedef struct {
+  TernImapSync *self;
+  TernFolder *folder;
+  clist *result;             /* libetpan's FETCH responses; the records borrow from it */
+  guint32 first_uid, last_uid;
+} Chunk;
+
+static void
+chunk_free (Chunk *chunk)
+{
+  if (chunk->result != NULL)
+    mailimap_fetch_list_free (chunk->result);
+  g_free (chunk);
+}
+
+/* Parses a chunk's messages and commits them with the folder's resume
+ * point (last uid + 1). Runs on the pipeline's consumer thread while the
+ * next chunk downloads; the sync thread leaves the store alone meanwhile. */
 static gboolean
+store_fetched_chunk (gpointer item, gpointer user_data, GError **error)
+{
+  Chunk *chunk = item;
+  TernImapSync *self = chunk->self;
+  g_autoptr(GPtrArray) imported = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_imported_message_free);
+  gint64 t0 = g_get_monotonic_time (), t1;
+  gboolean ok;
+
+  for (clistiter *it = clist_begin (chunk->result); it; it = clist_next (it))
+    {
+      TernImapFetched f;
+
+      tern_imap_fetched_parse (clist_content (it), &f);
+      if (f.uid != 0 && f.uid >= chunk->first_uid && f.uid <= chunk->last_uid)
+        g_ptr_array_add (imported, import_fetched (self, chunk->folder, &f));
+      tern_imap_fetched_clear (&f);
+    }
+  t1 = g_get_monotonic_time ();
+  ok = store_chunk (self, chunk->folder, imported, chunk->last_uid + 1, error);
+  self->stats.parse_us += t1 - t0;
+  self->stats.store_us += g_get_monotonic_time () - t1;
+  return ok;
+}
+
+static Chunk *
 fetch_chunk (TernImapSync *self, TernFolder *folder, const NewMessage *msgs, guint n,
              gboolean full, GError **error)
 {
   g_autofree guint32 *uids = g_new (guint32, n);
-  g_autoptr(GPtrArray) imported = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_imported_message_free);
   struct mailimap_set *set;
   struct mailimap_fetch_type *ft;
   clist *result = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  Chunk *chunk;
   int r;
 
   for (guint i = 0; i < n; i++)
@@ -355,24 +405,16 @@ fetch_chunk (TernImapSync *self, TernFolder *folder, const NewMessage *msgs, gui
   r = mailimap_uid_fetch (self->imap, set, ft, &result);
   mailimap_fetch_type_free (ft);
   mailimap_set_free (set);
+  self->stats.fetch_us += g_get_monotonic_time () - t0;
   if (!imap_ok (self, r, "downloading messages", error))
-    return FALSE;
-
-  for (clistiter *it = clist_begin (result); it; it = clist_next (it))
-    {
-      TernImapFetched f;
-
-      tern_imap_fetched_parse (clist_content (it), &f);
-      if (f.uid != 0 && f.uid >= msgs[0].uid && f.uid <= msgs[n - 1].uid)
-        g_ptr_array_add (imported, import_fetched (self, folder, &f));
-      tern_imap_fetched_clear (&f);
-    }
-  /* The records borrow the fetched bytes: store before freeing them. */
-  {
-    gboolean ok = store_chunk (self, folder, imported, msgs[n - 1].uid + 1, error);
-    mailimap_fetch_list_free (result);
-    return ok;
-  }
+    return NULL;
+  chunk = g_new0 (Chunk, 1);
+  chunk->self = self;
+  chunk->folder = folder;
+  chunk->result = result;
+  chunk->first_uid = msgs[0].uid;
+  chunk->last_uid = msgs[n - 1].uid;
+  return chunk;
 }
 
 static gboolean
@@ -389,32 +431,59 @@ in_offline_scope (TernImapSync *self, const NewMessage *m)
  * MAX_CHUNK_MESSAGES), whole bodies for those in the offline scope and
  * headers for the rest. Chunks never mix the two, and go in UID order so the
  * resume point only moves forward. */
+/* Fetches the new messages in chunks of at most chunk_bytes (or
+ * MAX_CHUNK_MESSAGES), whole bodies for those in the offline scope and
+ * headers for the rest. Chunks never mix the two, and go in UID order so the
+ * resume point only moves forward. While chunk N is parsed and stored on
+ * the pipeline's thread, chunk N+1 downloads here: at most one chunk waits
+ * between the two, so three are in memory at most. */
 static gboolean
 fetch_new_messages (TernImapSync *self, TernFolder *folder, GArray *news,
                     GCancellable *cancellable, GError **error)
 {
+  TernPipeline *pipeline;
+  g_autoptr(GError) fetch_error = NULL;
+  gboolean fetched = TRUE;
   guint i = 0;
 
+  memset (&self->stats, 0, sizeof self->stats);
   self->progress.total = news->len;
   self->progress.done = 0;
   report_progress (self);
-  while (i < news->len)
+  if (news->len == 0)
+    return TRUE;
+  pipeline = tern_pipeline_new ("tern-sync-store", 1, store_fetched_chunk, NULL,
+                                (GDestroyNotify) chunk_free);
+  while (fetched && i < news->len)
     {
       const NewMessage *first = &g_array_index (news, NewMessage, i);
       gboolean full = in_offline_scope (self, first);
       gsize bytes = 0;
       guint n = 0;
+      Chunk *chunk;
 
       while (i + n < news->len && n < MAX_CHUNK_MESSAGES &&
              in_offline_scope (self, &g_array_index (news, NewMessage, i + n)) == full &&
              (n == 0 || !full || bytes + g_array_index (news, NewMessage, i + n).size <= self->chunk_bytes))
         bytes += g_array_index (news, NewMessage, i + n++).size;
-      if (!check_cancel (cancellable, error) ||
-          !fetch_chunk (self, folder, first, n, full, error))
-        return FALSE;
+      chunk = check_cancel (cancellable, &fetch_error)
+                ? fetch_chunk (self, folder, first, n, full, &fetch_error) : NULL;
+      /* A failed store stops the downloads too; its error wins below. */
+      fetched = chunk != NULL && tern_pipeline_push (pipeline, chunk);
       i += n;
       self->progress.done = i;
       report_progress (self);
+    }
+  /* Every chunk downloaded whole is stored even when a later one failed. */
+  if (!tern_pipeline_finish (pipeline, error))
+    return FALSE;
+  g_debug ("%s: %u messages: fetch %.2f s, parse %.2f s, store %.2f s (overlapped)",
+           folder->path, news->len, self->stats.fetch_us / 1e6, self->stats.parse_us / 1e6,
+           self->stats.store_us / 1e6);
+  if (fetch_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&fetch_error));
+      return FALSE;
     }
   return TRUE;
 }

@@ -1,0 +1,115 @@
+/* tern-pipeline.c: a bounded, ordered hand-off to one consumer thread. */
+#include "tern-error.h"
+#include "tern-pipeline.h"
+
+struct _TernPipeline
+{
+  GMutex lock;
+  GCond changed;          /* signalled on push, on consume and on close */
+  GQueue queue;
+  guint max_queued;
+  gboolean closed;        /* no more pushes */
+  GError *error;          /* the consumer's first error */
+  TernPipelineFunc func;
+  gpointer user_data;
+  GDestroyNotify item_free;
+  GThread *thread;
+};
+
+static gpointer
+consumer_thread (gpointer data)
+{
+  TernPipeline *self = data;
+
+  g_mutex_lock (&self->lock);
+  for (;;)
+    {
+      gpointer item;
+      GError *error = NULL;
+      gboolean ok;
+
+      while (g_queue_is_empty (&self->queue) && !self->closed)
+        g_cond_wait (&self->changed, &self->lock);
+      if (g_queue_is_empty (&self->queue))
+        break;
+      item = g_queue_pop_head (&self->queue);
+      g_cond_broadcast (&self->changed);
+      if (self->error != NULL)
+        {
+          /* Failed already: drop what is left, in order, unconsumed. */
+          g_mutex_unlock (&self->lock);
+          self->item_free (item);
+          g_mutex_lock (&self->lock);
+          continue;
+        }
+      g_mutex_unlock (&self->lock);
+      ok = self->func (item, self->user_data, &error);
+      self->item_free (item);
+      g_mutex_lock (&self->lock);
+      if (!ok)
+        {
+          if (error == NULL)
+            g_set_error_literal (&error, TERN_ERROR, TERN_ERROR_FAILED, "Processing failed");
+          self->error = error;
+          g_cond_broadcast (&self->changed);
+        }
+    }
+  g_mutex_unlock (&self->lock);
+  return NULL;
+}
+
+TernPipeline *
+tern_pipeline_new (const char *name, guint max_queued, TernPipelineFunc func,
+                   gpointer user_data, GDestroyNotify item_free)
+{
+  TernPipeline *self = g_new0 (TernPipeline, 1);
+
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->changed);
+  g_queue_init (&self->queue);
+  self->max_queued = MAX (max_queued, 1);
+  self->func = func;
+  self->user_data = user_data;
+  self->item_free = item_free;
+  self->thread = g_thread_new (name, consumer_thread, self);
+  return self;
+}
+
+gboolean
+tern_pipeline_push (TernPipeline *self, gpointer item)
+{
+  gboolean failed;
+
+  g_mutex_lock (&self->lock);
+  while (self->error == NULL && self->queue.length >= self->max_queued)
+    g_cond_wait (&self->changed, &self->lock);
+  failed = self->error != NULL;
+  if (!failed)
+    {
+      g_queue_push_tail (&self->queue, item);
+      g_cond_broadcast (&self->changed);
+    }
+  g_mutex_unlock (&self->lock);
+  if (failed)
+    self->item_free (item);
+  return !failed;
+}
+
+gboolean
+tern_pipeline_finish (TernPipeline *self, GError **error)
+{
+  gboolean ok;
+
+  g_mutex_lock (&self->lock);
+  self->closed = TRUE;
+  g_cond_broadcast (&self->changed);
+  g_mutex_unlock (&self->lock);
+  g_thread_join (self->thread);
+  ok = self->error == NULL;
+  if (!ok)
+    g_propagate_error (error, self->error);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->changed);
+  g_free (self);
+  return ok;
+}
