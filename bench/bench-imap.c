@@ -514,16 +514,22 @@ main (int argc, char **argv)
       double t, resync = 0;
       long rss = 0;
 
+      /* Each contender starts with no dirty pages of the previous one. */
+      sync ();
       t = run_raw (&b);
       g_array_append_val (t_raw, t);
+      sync ();
       t = run_mbsync (&b);
       g_array_append_val (t_mbsync, t);
+      sync ();
       t = run_tern (&b, 0, &resync);
       g_array_append_val (t_tern, t);
       g_array_append_val (t_resync, resync);
+      sync ();
       t = run_cli (&b, &rss);
       g_array_append_val (t_cli, t);
       maxrss_kb = MAX (maxrss_kb, rss);
+      sync ();
       t = run_tern (&b, 1, NULL);
       g_array_append_val (t_headers, t);
       g_print ("round %u done\n", i + 1);

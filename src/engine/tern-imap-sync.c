@@ -287,7 +287,8 @@ body_fetch_type (TernImapSync *self, gboolean full)
 static TernImportedMessage *
 import_fetched (TernImapSync *self, TernFolder *folder, const TernImapFetched *f)
 {
-  g_autoptr(GBytes) raw = g_bytes_new (f->body ? f->body : "", f->body ? f->body_len : 0);
+  /* No copy: the chunk keeps libetpan's data until its records are freed. */
+  g_autoptr(GBytes) raw = g_bytes_new_static (f->body ? f->body : "", f->body ? f->body_len : 0);
   g_autoptr(GError) error = NULL;
   TernImportedMessage *msg = tern_imported_message_new (raw, f->body_is_header, &error);
 
@@ -347,42 +348,63 @@ typedef struct {
   TernImapSync *self;
   TernFolder *folder;
   clist *result;             /* libetpan's FETCH responses; the records borrow from it */
+  GPtrArray *imported;       /* of TernImportedMessage, once parsed */
   guint32 first_uid, last_uid;
 } Chunk;
 
 static void
 chunk_free (Chunk *chunk)
 {
+  /* The records borrow from the fetched data: free them first. */
+  g_clear_pointer (&chunk->imported, g_ptr_array_unref);
   if (chunk->result != NULL)
     mailimap_fetch_list_free (chunk->result);
   g_free (chunk);
 }
 
-/* Parses a chunk's messages and commits them with the folder's resume
- * point (last uid + 1). Runs on the pipeline's consumer thread while the
- * next chunk downloads; the sync thread leaves the store alone meanwhile. */
+/* Parse stage: GMime over every message of the chunk, then on to the store
+ * stage (blocking while it is busy, which keeps the chunks in memory at
+ * three: downloading, parsing, storing). */
 static gboolean
-store_fetched_chunk (gpointer item, gpointer user_data, GError **error)
+parse_fetched_chunk (gpointer item, gpointer user_data, GError **error)
 {
   Chunk *chunk = item;
-  TernImapSync *self = chunk->self;
-  g_autoptr(GPtrArray) imported = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_imported_message_free);
-  gint64 t0 = g_get_monotonic_time (), t1;
-  gboolean ok;
+  TernPipeline *store_stage = user_data;
+  gint64 t0 = g_get_monotonic_time ();
 
+  chunk->imported = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_imported_message_free);
   for (clistiter *it = clist_begin (chunk->result); it; it = clist_next (it))
     {
       TernImapFetched f;
 
       tern_imap_fetched_parse (clist_content (it), &f);
       if (f.uid != 0 && f.uid >= chunk->first_uid && f.uid <= chunk->last_uid)
-        g_ptr_array_add (imported, import_fetched (self, chunk->folder, &f));
+        g_ptr_array_add (chunk->imported, import_fetched (chunk->self, chunk->folder, &f));
       tern_imap_fetched_clear (&f);
     }
-  t1 = g_get_monotonic_time ();
-  ok = store_chunk (self, chunk->folder, imported, chunk->last_uid + 1, error);
-  self->stats.parse_us += t1 - t0;
-  self->stats.store_us += g_get_monotonic_time () - t1;
+  chunk->self->stats.parse_us += g_get_monotonic_time () - t0;
+  /* Passed on (or freed by the push, when the store stage failed). */
+  if (tern_pipeline_push (store_stage, chunk))
+    return TRUE;
+  /* The store stage failed; its own error is the one reported. */
+  g_set_error_literal (error, TERN_ERROR, TERN_ERROR_STORE, "Storing messages failed");
+  return FALSE;
+}
+
+/* Store stage: commits a parsed chunk with the folder's resume point (last
+ * uid + 1). The only thread that touches the store while new messages
+ * download; the sync thread leaves the store alone until both stages are
+ * finished. Chunks arrive in UID order, so resume points only move forward. */
+static gboolean
+store_parsed_chunk (gpointer item, gpointer user_data, GError **error)
+{
+  Chunk *chunk = item;
+  gint64 t0 = g_get_monotonic_time ();
+  gboolean ok = store_chunk (chunk->self, chunk->folder, chunk->imported,
+                             chunk->last_uid + 1, error);
+
+  chunk->self->stats.store_us += g_get_monotonic_time () - t0;
+  chunk_free (chunk);
   return ok;
 }
 
@@ -430,20 +452,18 @@ in_offline_scope (TernImapSync *self, const NewMessage *m)
 /* Fetches the new messages in chunks of at most chunk_bytes (or
  * MAX_CHUNK_MESSAGES), whole bodies for those in the offline scope and
  * headers for the rest. Chunks never mix the two, and go in UID order so the
- * resume point only moves forward. */
-/* Fetches the new messages in chunks of at most chunk_bytes (or
- * MAX_CHUNK_MESSAGES), whole bodies for those in the offline scope and
- * headers for the rest. Chunks never mix the two, and go in UID order so the
- * resume point only moves forward. While chunk N is parsed and stored on
- * the pipeline's thread, chunk N+1 downloads here: at most one chunk waits
- * between the two, so three are in memory at most. */
+ * resume point only moves forward. Three stages overlap: chunk N+2
+ * downloads here (libetpan stays on this thread) while chunk N+1 is parsed
+ * and chunk N is stored, each stage on its own thread; a stage hands on
+ * only when the next is free, so at most three chunks are in memory. */
 static gboolean
 fetch_new_messages (TernImapSync *self, TernFolder *folder, GArray *news,
                     GCancellable *cancellable, GError **error)
 {
-  TernPipeline *pipeline;
+  TernPipeline *store_stage, *parse_stage;
   g_autoptr(GError) fetch_error = NULL;
-  gboolean fetched = TRUE;
+  g_autoptr(GError) parse_error = NULL;
+  gboolean fetched = TRUE, stored;
   guint i = 0;
 
   memset (&self->stats, 0, sizeof self->stats);
@@ -452,8 +472,10 @@ fetch_new_messages (TernImapSync *self, TernFolder *folder, GArray *news,
   report_progress (self);
   if (news->len == 0)
     return TRUE;
-  pipeline = tern_pipeline_new ("tern-sync-store", 1, store_fetched_chunk, NULL,
-                                (GDestroyNotify) chunk_free);
+  store_stage = tern_pipeline_new ("tern-sync-store", 1, store_parsed_chunk, NULL,
+                                   (GDestroyNotify) chunk_free);
+  parse_stage = tern_pipeline_new ("tern-sync-parse", 1, parse_fetched_chunk, store_stage,
+                                   (GDestroyNotify) chunk_free);
   while (fetched && i < news->len)
     {
       const NewMessage *first = &g_array_index (news, NewMessage, i);
@@ -469,17 +491,19 @@ fetch_new_messages (TernImapSync *self, TernFolder *folder, GArray *news,
       chunk = check_cancel (cancellable, &fetch_error)
                 ? fetch_chunk (self, folder, first, n, full, &fetch_error) : NULL;
       /* A failed store stops the downloads too; its error wins below. */
-      fetched = chunk != NULL && tern_pipeline_push (pipeline, chunk);
+      fetched = chunk != NULL && tern_pipeline_push (parse_stage, chunk);
       i += n;
       self->progress.done = i;
       report_progress (self);
     }
   /* Every chunk downloaded whole is stored even when a later one failed. */
-  if (!tern_pipeline_finish (pipeline, error))
-    return FALSE;
+  tern_pipeline_finish (parse_stage, &parse_error);
+  stored = tern_pipeline_finish (store_stage, error);
   g_debug ("%s: %u messages: fetch %.2f s, parse %.2f s, store %.2f s (overlapped)",
            folder->path, news->len, self->stats.fetch_us / 1e6, self->stats.parse_us / 1e6,
            self->stats.store_us / 1e6);
+  if (!stored)
+    return FALSE;
   if (fetch_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&fetch_error));

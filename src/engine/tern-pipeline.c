@@ -7,7 +7,8 @@ struct _TernPipeline
   GMutex lock;
   GCond changed;          /* signalled on push, on consume and on close */
   GQueue queue;
-  guint max_queued;
+  gboolean busy;          /* the consumer holds an item */
+  guint max_in_flight;
   gboolean closed;        /* no more pushes */
   GError *error;          /* the consumer's first error */
   TernPipelineFunc func;
@@ -33,19 +34,22 @@ consumer_thread (gpointer data)
       if (g_queue_is_empty (&self->queue))
         break;
       item = g_queue_pop_head (&self->queue);
-      g_cond_broadcast (&self->changed);
+      self->busy = TRUE;
       if (self->error != NULL)
         {
           /* Failed already: drop what is left, in order, unconsumed. */
           g_mutex_unlock (&self->lock);
           self->item_free (item);
           g_mutex_lock (&self->lock);
+          self->busy = FALSE;
+          g_cond_broadcast (&self->changed);
           continue;
         }
       g_mutex_unlock (&self->lock);
-      ok = self->func (item, self->user_data, &error);
-      self->item_free (item);
+      ok = self->func (item, self->user_data, &error);   /* takes the item */
       g_mutex_lock (&self->lock);
+      self->busy = FALSE;
+      g_cond_broadcast (&self->changed);
       if (!ok)
         {
           if (error == NULL)
@@ -59,7 +63,7 @@ consumer_thread (gpointer data)
 }
 
 TernPipeline *
-tern_pipeline_new (const char *name, guint max_queued, TernPipelineFunc func,
+tern_pipeline_new (const char *name, guint max_in_flight, TernPipelineFunc func,
                    gpointer user_data, GDestroyNotify item_free)
 {
   TernPipeline *self = g_new0 (TernPipeline, 1);
@@ -67,7 +71,7 @@ tern_pipeline_new (const char *name, guint max_queued, TernPipelineFunc func,
   g_mutex_init (&self->lock);
   g_cond_init (&self->changed);
   g_queue_init (&self->queue);
-  self->max_queued = MAX (max_queued, 1);
+  self->max_in_flight = MAX (max_in_flight, 1);
   self->func = func;
   self->user_data = user_data;
   self->item_free = item_free;
@@ -81,7 +85,7 @@ tern_pipeline_push (TernPipeline *self, gpointer item)
   gboolean failed;
 
   g_mutex_lock (&self->lock);
-  while (self->error == NULL && self->queue.length >= self->max_queued)
+  while (self->error == NULL && self->queue.length + self->busy >= self->max_in_flight)
     g_cond_wait (&self->changed, &self->lock);
   failed = self->error != NULL;
   if (!failed)

@@ -3,8 +3,9 @@
  * The IMAP sync downloads chunk N+1 while a second thread parses and stores
  * chunk N. Items are consumed strictly in push order by a single thread, so
  * a consumer that commits each item keeps the order of the commits (and
- * with it the per-chunk resume point). At most @max_queued items wait at any
- * time; a push beyond that blocks, which keeps memory bounded.
+ * with it the per-chunk resume point). At most @max_in_flight items are in
+ * the pipeline (waiting or being consumed); a push beyond that blocks, which
+ * keeps memory bounded. Pipelines chain: a consumer may push to the next.
  *
  * The first consumer error stops the pipeline: later items are dropped
  * unconsumed, push returns FALSE, and finish returns that error.
@@ -15,16 +16,17 @@
 
 G_BEGIN_DECLS
 
+/* Consumes @item: owns it from here on (frees it, or pushes it on). */
 typedef gboolean (*TernPipelineFunc) (gpointer item, gpointer user_data, GError **error);
 
 typedef struct _TernPipeline TernPipeline;
 
-/* Starts the consumer thread. @item_free frees an item after it was
- * consumed or dropped. */
-TernPipeline *tern_pipeline_new (const char *name, guint max_queued, TernPipelineFunc func,
+/* Starts the consumer thread. @item_free frees the items that are dropped
+ * unconsumed (after a failure, or when a push fails). */
+TernPipeline *tern_pipeline_new (const char *name, guint max_in_flight, TernPipelineFunc func,
                                  gpointer user_data, GDestroyNotify item_free);
 
-/* Queues @item (taking it); blocks while @max_queued items wait. FALSE
+/* Queues @item (taking it); blocks while @max_in_flight items are in. FALSE
  * (and the item freed) once the consumer has failed. */
 gboolean tern_pipeline_push (TernPipeline *self, gpointer item);
 
