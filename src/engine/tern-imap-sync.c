@@ -21,6 +21,7 @@ struct _TernImapSync
   gint64 account_id;
   TernAccountSettings *account;
   gsize chunk_bytes;
+  guint parse_threads;
   char *selected;            /* path of the selected folder, or NULL */
   guint32 sel_exists;
   gboolean must_reconnect;
@@ -362,26 +363,47 @@ chunk_free (Chunk *chunk)
   g_free (chunk);
 }
 
-/* Parse stage: GMime over every message of the chunk, then on to the store
- * stage (blocking while it is busy, which keeps the chunks in memory at
- * three: downloading, parsing, storing). */
+/* The messages of a chunk, parsed side by side. */
+typedef struct {
+  Chunk *chunk;
+  struct mailimap_msg_att **atts;
+  TernImportedMessage **out;   /* NULL where a response is not one of ours */
+} ParseJob;
+
+static void
+parse_one (guint index, gpointer data)
+{
+  ParseJob *job = data;
+  TernImapFetched f;
+
+  tern_imap_fetched_parse (job->atts[index], &f);
+  if (f.uid != 0 && f.uid >= job->chunk->first_uid && f.uid <= job->chunk->last_uid)
+    job->out[index] = import_fetched (job->chunk->self, job->chunk->folder, &f);
+  tern_imap_fetched_clear (&f);
+}
+
+/* Parse stage: GMime over every message of the chunk (on as many threads
+ * as there are processors, up to four: parsing is the costliest stage), then
+ * on to the store stage, blocking while it is busy, which keeps the chunks
+ * in memory at three: downloading, parsing, storing. */
 static gboolean
 parse_fetched_chunk (gpointer item, gpointer user_data, GError **error)
 {
   Chunk *chunk = item;
   TernPipeline *store_stage = user_data;
   gint64 t0 = g_get_monotonic_time ();
+  guint n = (guint) clist_count (chunk->result), i = 0;
+  g_autofree struct mailimap_msg_att **atts = g_new (struct mailimap_msg_att *, n);
+  g_autofree TernImportedMessage **out = g_new0 (TernImportedMessage *, n);
+  ParseJob job = { chunk, atts, out };
 
-  chunk->imported = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_imported_message_free);
   for (clistiter *it = clist_begin (chunk->result); it; it = clist_next (it))
-    {
-      TernImapFetched f;
-
-      tern_imap_fetched_parse (clist_content (it), &f);
-      if (f.uid != 0 && f.uid >= chunk->first_uid && f.uid <= chunk->last_uid)
-        g_ptr_array_add (chunk->imported, import_fetched (chunk->self, chunk->folder, &f));
-      tern_imap_fetched_clear (&f);
-    }
+    atts[i++] = clist_content (it);
+  tern_parallel_for (n, chunk->self->parse_threads, parse_one, &job);
+  chunk->imported = g_ptr_array_new_full (n, (GDestroyNotify) tern_imported_message_free);
+  for (i = 0; i < n; i++)
+    if (out[i] != NULL)
+      g_ptr_array_add (chunk->imported, out[i]);
   chunk->self->stats.parse_us += g_get_monotonic_time () - t0;
   /* Passed on (or freed by the push, when the store stage failed). */
   if (tern_pipeline_push (store_stage, chunk))
@@ -1125,6 +1147,10 @@ static void
 tern_imap_sync_init (TernImapSync *self)
 {
   self->chunk_bytes = DEFAULT_CHUNK_BYTES;
+  self->parse_threads = CLAMP (g_get_num_processors (), 1, 4);
+  /* Benchmarks compare parse fan-out settings. */
+  if (g_getenv ("TERN_SYNC_PARSE_THREADS") != NULL)
+    self->parse_threads = CLAMP (g_ascii_strtoull (g_getenv ("TERN_SYNC_PARSE_THREADS"), NULL, 10), 1, 16);
 }
 
 TernImapSync *

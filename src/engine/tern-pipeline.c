@@ -117,3 +117,42 @@ tern_pipeline_finish (TernPipeline *self, GError **error)
   g_free (self);
   return ok;
 }
+
+/* ---- parallel for ------------------------------------------------------ */
+
+typedef struct {
+  gint next;              /* next index to hand out (atomic) */
+  guint n;
+  TernParallelFunc func;
+  gpointer user_data;
+} ParallelFor;
+
+static gpointer
+parallel_worker (gpointer data)
+{
+  ParallelFor *pf = data;
+
+  for (;;)
+    {
+      guint i = (guint) g_atomic_int_add (&pf->next, 1);
+      if (i >= pf->n)
+        break;
+      pf->func (i, pf->user_data);
+    }
+  return NULL;
+}
+
+void
+tern_parallel_for (guint n, guint max_threads, TernParallelFunc func, gpointer user_data)
+{
+  ParallelFor pf = { 0, n, func, user_data };
+  guint extra = MIN (MAX (max_threads, 1) - 1, n > 0 ? n - 1 : 0);
+  g_autofree GThread **threads = g_new0 (GThread *, extra + 1);
+
+  g_return_if_fail (n < G_MAXINT);
+  for (guint t = 0; t < extra; t++)
+    threads[t] = g_thread_new ("tern-parallel", parallel_worker, &pf);
+  parallel_worker (&pf);
+  for (guint t = 0; t < extra; t++)
+    g_thread_join (threads[t]);
+}

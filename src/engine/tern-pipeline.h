@@ -35,3 +35,15 @@ gboolean tern_pipeline_push (TernPipeline *self, gpointer item);
 gboolean tern_pipeline_finish (TernPipeline *self, GError **error);
 
 G_END_DECLS
+
+G_BEGIN_DECLS
+
+typedef void (*TernParallelFunc) (guint index, gpointer user_data);
+
+/* Calls @func for every index in [0, @n), on the calling thread and up to
+ * @max_threads - 1 short-lived helper threads, and returns when all calls
+ * are done. Indices are handed out one at a time, so uneven costs balance;
+ * @func must be safe to run concurrently for different indices. */
+void tern_parallel_for (guint n, guint max_threads, TernParallelFunc func, gpointer user_data);
+
+G_END_DECLS
