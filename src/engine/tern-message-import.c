@@ -87,9 +87,13 @@ tern_imported_message_new (GBytes *raw, gboolean headers_only, GError **error)
   r->has_attachments = p->has_attachments;
   r->preview = p->preview;
   r->body_state = headers_only ? TERN_BODY_STATE_HEADERS : TERN_BODY_STATE_FULL;
-  r->raw = headers_only ? NULL : raw;
+  msg->raw = headers_only ? NULL : g_bytes_ref (raw);
+  r->raw = msg->raw;
   r->body_text = headers_only ? NULL : p->body_text;
   fill_attachments (msg);
+  /* The GMime tree holds a copy of the message and is slow to free: let it
+   * go now, on the parsing thread, rather than with the stored chunk. */
+  tern_parsed_message_drop_mime (p);
   return g_steal_pointer (&msg);
 }
 
@@ -100,7 +104,9 @@ tern_imported_message_new_unparseable (GBytes *raw)
 
   msg->record.subject = "(this message could not be read)";
   msg->record.size = (gint64) g_bytes_get_size (raw);
-  msg->record.raw = raw;
+  /* Owned, not borrowed: the caller's reference may go first. */
+  msg->raw = g_bytes_ref (raw);
+  msg->record.raw = msg->raw;
   msg->record.body_state = TERN_BODY_STATE_FULL;
   return msg;
 }
@@ -111,6 +117,7 @@ tern_imported_message_free (TernImportedMessage *msg)
   if (msg == NULL)
     return;
   g_clear_pointer (&msg->parsed, tern_parsed_message_free);
+  g_clear_pointer (&msg->raw, g_bytes_unref);
   g_free (msg->to_addresses);
   g_free (msg->cc_addresses);
   g_free (msg->references);

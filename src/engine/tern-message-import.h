@@ -15,6 +15,7 @@ typedef struct {
   TernMessageRecord record;   /* borrows from the fields below */
   /*< private >*/
   TernParsedMessage *parsed;
+  GBytes *raw;                /* record.raw points here (NULL for headers) */
   char *to_addresses;
   char *cc_addresses;
   char *references;

@@ -49,7 +49,17 @@ tern_mime_sanitize_utf8 (const char *str, gssize len, gboolean single_line)
   end = str + len;
   while (p < end)
     {
-      gunichar c = g_utf8_get_char_validated (p, end - p);
+      gunichar c;
+      const char *run = p;
+
+      /* Most text is printable ASCII: copy it in runs, not char by char. */
+      while (p < end && (guchar) *p >= 0x20 && (guchar) *p < 0x7F)
+        p++;
+      if (p > run)
+        g_string_append_len (out, run, p - run);
+      if (p == end)
+        break;
+      c = g_utf8_get_char_validated (p, end - p);
 
       if (c == (gunichar) -1 || c == (gunichar) -2)
         {

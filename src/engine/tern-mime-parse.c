@@ -645,6 +645,13 @@ tern_parsed_message_get_raw (TernParsedMessage *msg)
 }
 
 void
+tern_parsed_message_drop_mime (TernParsedMessage *msg)
+{
+  g_clear_object (&msg->gmime_message);
+  g_clear_pointer (&msg->raw, g_bytes_unref);
+}
+
+void
 tern_parsed_message_free (TernParsedMessage *msg)
 {
   if (msg == NULL)

@@ -83,6 +83,10 @@ void tern_parsed_message_free (TernParsedMessage *msg);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernParsedMessage, tern_parsed_message_free)
 
 /* The raw bytes this message was parsed from. */
+/* Frees the GMime tree and the raw reference, keeping the extracted
+ * fields: for importers, which need the fields and not the rendering
+ * functions (those need the tree). Frees the message's biggest part early. */
+void tern_parsed_message_drop_mime (TernParsedMessage *msg);
 GBytes *tern_parsed_message_get_raw (TernParsedMessage *msg);
 
 /* Make the preview line from body text: quoted lines, attribution lines and

@@ -466,7 +466,11 @@ configure (TernStore *self, GError **error)
   tern_store_query_int (self, "PRAGMA journal_mode = WAL", &local);
   if (local != NULL)
     return g_propagate_error (error, g_steal_pointer (&local)), FALSE;
-  return tern_store_exec (self, "PRAGMA synchronous = NORMAL", error);
+  /* A checkpoint fsyncs the WAL and the database: at SQLite's default of
+   * every 1,000 pages (4 MB) a full sync of 60 MB of mail paid for dozens
+   * of them. Every 8,192 pages (32 MB) keeps the WAL bounded all the same. */
+  return tern_store_exec (self, "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 8192",
+                          error);
 }
 
 gboolean
