@@ -13,6 +13,7 @@ enum {
   COL_WEIGHT,       /* int: bold when unread */
   COL_MARKUP,       /* string: what is shown as the name */
   COL_IS_OUTBOX,    /* gboolean: the account's outbox (COL_ID is the account) */
+  COL_TOOLTIP,      /* string or NULL */
   N_COLS
 };
 
@@ -155,22 +156,23 @@ set_outbox_row (TernFolderSidebar *self, GtkTreeIter *iter, gint64 account_id, g
                 guint n_failed)
 {
   g_autofree char *badge = n > 0 ? g_strdup_printf ("%u", n) : NULL;
-  g_autofree char *markup = NULL;
+  g_autofree char *markup = g_markup_escape_text (_("Outbox"), -1);
+  g_autofree char *tooltip = NULL;
 
+  /* The sidebar is narrow: the refusal shows as the warning icon, and in
+   * words in the tooltip and the outbox itself. */
   if (n_failed > 0)
-    {
-      g_autofree char *failed = g_strdup_printf (ngettext ("%u not sent", "%u not sent", n_failed),
-                                                 n_failed);
-      markup = g_markup_printf_escaped ("%s <small>· %s</small>", _("Outbox"), failed);
-    }
-  else
-    markup = g_markup_escape_text (_("Outbox"), -1);
+    tooltip = g_strdup_printf (ngettext ("%u message was not sent: the outgoing mail server (SMTP) refused it.",
+                                         "%u messages were not sent: the outgoing mail server (SMTP) refused them.",
+                                         n_failed), n_failed);
+  else if (n > 0)
+    tooltip = g_strdup_printf (ngettext ("%u message waiting to be sent", "%u messages waiting to be sent", n), n);
   gtk_tree_store_set (self->tree, iter,
                       COL_IS_ACCOUNT, FALSE, COL_IS_OUTBOX, TRUE, COL_ID, account_id,
                       COL_ACCOUNT_ID, account_id, COL_NAME, _("Outbox"),
                       COL_ICON, n_failed > 0 ? "dialog-warning-symbolic"
                                              : tern_folder_icon_name (TERN_FOLDER_ROLE_OUTBOX),
-                      COL_BADGE, badge, COL_MARKUP, markup,
+                      COL_BADGE, badge, COL_MARKUP, markup, COL_TOOLTIP, tooltip,
                       COL_WEIGHT, n > 0 ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL, -1);
 }
 
@@ -618,9 +620,10 @@ tern_folder_sidebar_init (TernFolderSidebar *self)
   self->states = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->tree = gtk_tree_store_new (N_COLS, G_TYPE_BOOLEAN, G_TYPE_INT64, G_TYPE_INT64,
                                    G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT,
-                                   G_TYPE_STRING, G_TYPE_BOOLEAN);
+                                   G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING);
   self->tree_view = GTK_TREE_VIEW (gtk_tree_view_new_with_model (GTK_TREE_MODEL (self->tree)));
   gtk_tree_view_set_headers_visible (self->tree_view, FALSE);
+  gtk_tree_view_set_tooltip_column (self->tree_view, COL_TOOLTIP);
   gtk_tree_view_set_enable_search (self->tree_view, FALSE);
   atk_object_set_name (gtk_widget_get_accessible (GTK_WIDGET (self->tree_view)), _("Folders"));
   add_columns (self);

@@ -13,8 +13,8 @@
  *   outbox-selected (gint64 account_id)
  *
  * Each account has an "Outbox" row (after Inbox, Drafts and Sent) with the
- * number of messages waiting to be sent, and "n not sent" beside it when
- * the server refused some. One per account, not one for all: each account
+ * number of messages waiting to be sent, and a warning icon (the words in
+ * its tooltip) when the server refused some. One per account, not one for all: each account
  * sends through its own SMTP server, so an outbox's errors, its Retry and
  * its worker belong to that account.
  */

@@ -22,6 +22,7 @@ struct _TernOutboxView
   GtkTreeView *tree_view;
   GtkStack *stack;
   GtkLabel *details;
+  GtkWidget *toolbar;
   gint64 account_id;
 };
 
@@ -118,7 +119,7 @@ message_markup (const TernOutboxItem *item)
     }
   subject = parsed != NULL && parsed->subject != NULL && *parsed->subject ? parsed->subject
                                                                           : _("(no subject)");
-  return g_markup_printf_escaped ("<b>%s</b>\n<small>%s %s</small>", subject, _("To:"), rcpts);
+  return g_markup_printf_escaped ("<b>%s</b>\n<small>%s %s</small>", subject, _("Recipients:"), rcpts);
 }
 
 /* ---- selection ---- */
@@ -239,6 +240,29 @@ tern_outbox_view_get_details (TernOutboxView *self)
   return gtk_label_get_text (self->details);
 }
 
+typedef struct { const char *name; GtkWidget *found; } FindButton;
+
+static void
+find_button (GtkWidget *widget, gpointer data)
+{
+  FindButton *fb = data;
+
+  if (GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), fb->name) == 0)
+    fb->found = widget;
+  else if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), find_button, fb);
+}
+
+GtkWidget *
+tern_outbox_view_get_button (TernOutboxView *self, const char *action_name)
+{
+  FindButton fb = { action_name, NULL };
+
+  find_button (self->toolbar, &fb);
+  return fb.found;
+}
+
 GtkTreeView *
 tern_outbox_view_get_tree_view (TernOutboxView *self)
 {
@@ -342,7 +366,8 @@ tern_outbox_view_init (TernOutboxView *self)
   gtk_style_context_add_class (gtk_widget_get_style_context (details_box), "tern-outbox-details");
   gtk_container_add (GTK_CONTAINER (details_box), GTK_WIDGET (self->details));
 
-  gtk_container_add (GTK_CONTAINER (self), build_toolbar ());
+  self->toolbar = build_toolbar ();
+  gtk_container_add (GTK_CONTAINER (self), self->toolbar);
   gtk_box_pack_start (GTK_BOX (self), GTK_WIDGET (self->stack), TRUE, TRUE, 0);
   gtk_container_add (GTK_CONTAINER (self), details_box);
   gtk_widget_show_all (GTK_WIDGET (self));

@@ -38,6 +38,8 @@ gboolean tern_outbox_view_select (TernOutboxView *self, gint64 item_id);
 /* The plain-word explanation shown for the selected item. */
 const char *tern_outbox_view_get_details (TernOutboxView *self);
 GtkTreeView *tern_outbox_view_get_tree_view (TernOutboxView *self);
+/* The toolbar button for @action_name ("win.outbox-edit"...), for tests. */
+GtkWidget *tern_outbox_view_get_button (TernOutboxView *self, const char *action_name);
 
 /* What happened to @item, for a person: outgoing mail (SMTP), the reason,
  * what to do. Markup. */
