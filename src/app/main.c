@@ -20,6 +20,7 @@ main (int argc, char *argv[])
    * give us EPIPE, not kill the process. */
   signal (SIGPIPE, SIG_IGN);
 
+  tern_application_setup_environment ();
   app = tern_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -366,3 +366,10 @@ tern_application_get_store (TernApplication *self, GError **error)
     self->store = tern_store_open (self->data_dir, TERN_STORE_OPEN_WRITER, error);
   return self->store;
 }
+
+void
+tern_application_setup_environment (void)
+{
+  g_setenv ("GDK_GL", "disable", FALSE);
+  g_setenv ("WEBKIT_DISABLE_COMPOSITING_MODE", "1", FALSE);
+}

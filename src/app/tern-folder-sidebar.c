@@ -12,6 +12,8 @@ enum {
   COL_BADGE,        /* string: unread count, or the account state */
   COL_WEIGHT,       /* int: bold when unread */
   COL_MARKUP,       /* string: what is shown as the name */
+  COL_IS_OUTBOX,    /* gboolean: the account's outbox (COL_ID is the account) */
+  COL_TOOLTIP,      /* string or NULL */
   N_COLS
 };
 
@@ -24,7 +26,7 @@ struct _TernFolderSidebar
   gboolean reloading;
 };
 
-enum { SIGNAL_FOLDER_SELECTED, SIGNAL_MESSAGES_DROPPED, N_SIGNALS };
+enum { SIGNAL_FOLDER_SELECTED, SIGNAL_MESSAGES_DROPPED, SIGNAL_OUTBOX_SELECTED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TernFolderSidebar, tern_folder_sidebar, GTK_TYPE_BIN)
@@ -147,11 +149,56 @@ set_folder_row (TernFolderSidebar *self, GtkTreeIter *iter, const TernFolder *f)
                       -1);
 }
 
-/* The parent row of a plain folder: the row of its path's parent, when
- * that parent is a plain folder too; else the account. */
+/* The account's outbox: how many messages wait, and in plain words how
+ * many of them the server refused. */
 static void
-add_folders (TernFolderSidebar *self, GtkTreeIter *account_iter, GPtrArray *folders)
+set_outbox_row (TernFolderSidebar *self, GtkTreeIter *iter, gint64 account_id, guint n,
+                guint n_failed)
 {
+  g_autofree char *badge = n > 0 ? g_strdup_printf ("%u", n) : NULL;
+  g_autofree char *markup = g_markup_escape_text (_("Outbox"), -1);
+  g_autofree char *tooltip = NULL;
+
+  /* The sidebar is narrow: the refusal shows as the warning icon, and in
+   * words in the tooltip and the outbox itself. */
+  if (n_failed > 0)
+    tooltip = g_strdup_printf (ngettext ("%u message was not sent: the outgoing mail server (SMTP) refused it.",
+                                         "%u messages were not sent: the outgoing mail server (SMTP) refused them.",
+                                         n_failed), n_failed);
+  else if (n > 0)
+    tooltip = g_strdup_printf (ngettext ("%u message waiting to be sent", "%u messages waiting to be sent", n), n);
+  gtk_tree_store_set (self->tree, iter,
+                      COL_IS_ACCOUNT, FALSE, COL_IS_OUTBOX, TRUE, COL_ID, account_id,
+                      COL_ACCOUNT_ID, account_id, COL_NAME, _("Outbox"),
+                      COL_ICON, n_failed > 0 ? "dialog-warning-symbolic"
+                                             : tern_folder_icon_name (TERN_FOLDER_ROLE_OUTBOX),
+                      COL_BADGE, badge, COL_MARKUP, markup, COL_TOOLTIP, tooltip,
+                      COL_WEIGHT, n > 0 ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL, -1);
+}
+
+static void
+add_outbox (TernFolderSidebar *self, GtkTreeIter *account_iter, TernStore *store,
+            gint64 account_id)
+{
+  guint n = 0, n_failed = 0;
+  g_autoptr(GError) error = NULL;
+  GtkTreeIter iter;
+
+  if (!tern_store_count_outbox (store, account_id, &n, &n_failed, &error))
+    g_warning ("Could not count the outbox: %s", error->message);
+  gtk_tree_store_append (self->tree, &iter, account_iter);
+  set_outbox_row (self, &iter, account_id, n, n_failed);
+}
+
+/* The parent row of a plain folder: the row of its path's parent, when
+ * that parent is a plain folder too; else the account. The account's
+ * outbox goes after Inbox, Drafts and Sent. */
+static void
+add_folders (TernFolderSidebar *self, GtkTreeIter *account_iter, GPtrArray *folders,
+             TernStore *store, gint64 account_id)
+{
+  gboolean outbox_added = FALSE;
+
   g_autoptr(GHashTable) by_path = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
   g_ptr_array_sort (folders, compare_folders);
@@ -162,6 +209,13 @@ add_folders (TernFolderSidebar *self, GtkTreeIter *account_iter, GPtrArray *fold
       const char *delim = f->delimiter != NULL && *f->delimiter ? f->delimiter : NULL;
       g_autofree char *parent_path = NULL;
 
+      if (f->role == TERN_FOLDER_ROLE_OUTBOX)
+        continue;   /* the store's outbox is shown instead */
+      if (!outbox_added && role_rank (f->role) > role_rank (TERN_FOLDER_ROLE_OUTBOX))
+        {
+          add_outbox (self, account_iter, store, account_id);
+          outbox_added = TRUE;
+        }
       if (f->role == TERN_FOLDER_ROLE_NONE && delim != NULL)
         {
           const char *last = g_strrstr (f->path, delim);
@@ -178,6 +232,8 @@ add_folders (TernFolderSidebar *self, GtkTreeIter *account_iter, GPtrArray *fold
       if (f->role == TERN_FOLDER_ROLE_NONE)
         g_hash_table_insert (by_path, f->path, g_memdup2 (&iter, sizeof iter));
     }
+  if (!outbox_added)
+    add_outbox (self, account_iter, store, account_id);
 }
 
 static TernWorkerState
@@ -211,6 +267,7 @@ tern_folder_sidebar_reload (TernFolderSidebar *self, TernStore *store)
 {
   g_autoptr(GPtrArray) accounts = tern_store_list_accounts (store, NULL);
   gint64 selected = tern_folder_sidebar_get_selected_folder (self);
+  gint64 selected_outbox = tern_folder_sidebar_get_selected_outbox (self);
 
   self->reloading = TRUE;
   gtk_tree_store_clear (self->tree);
@@ -225,21 +282,38 @@ tern_folder_sidebar_reload (TernFolderSidebar *self, TernStore *store)
                           COL_ACCOUNT_ID, a->id, COL_NAME, a->name,
                           COL_WEIGHT, PANGO_WEIGHT_BOLD, -1);
       set_account_row (self, &iter, a->id);
-      if (folders != NULL)
-        add_folders (self, &iter, folders);
+      if (folders == NULL)
+        folders = g_ptr_array_new ();
+      add_folders (self, &iter, folders, store, a->id);
     }
   gtk_tree_view_expand_all (self->tree_view);
   /* The same folder selected again is no change for the window: its list
    * and selection stay. */
   if (selected != 0)
     tern_folder_sidebar_select_folder (self, selected);
+  else if (selected_outbox != 0)
+    tern_folder_sidebar_select_outbox (self, selected_outbox);
   self->reloading = FALSE;
-  if (tern_folder_sidebar_get_selected_folder (self) != selected)
+  if (selected_outbox != 0 && tern_folder_sidebar_get_selected_outbox (self) == 0)
+    g_signal_emit (self, signals[SIGNAL_FOLDER_SELECTED], 0, tern_folder_sidebar_get_selected_folder (self));
+  else if (selected_outbox == 0 && tern_folder_sidebar_get_selected_folder (self) != selected)
     g_signal_emit (self, signals[SIGNAL_FOLDER_SELECTED], 0, tern_folder_sidebar_get_selected_folder (self));
 }
 
+typedef enum { ROW_FOLDER, ROW_ACCOUNT, ROW_OUTBOX } RowKind;
+
+static RowKind
+row_kind (GtkTreeModel *model, GtkTreeIter *iter, gint64 *id)
+{
+  gboolean is_account = FALSE, is_outbox = FALSE;
+
+  gtk_tree_model_get (model, iter, COL_IS_ACCOUNT, &is_account, COL_IS_OUTBOX, &is_outbox,
+                      COL_ID, id, -1);
+  return is_account ? ROW_ACCOUNT : is_outbox ? ROW_OUTBOX : ROW_FOLDER;
+}
+
 typedef struct {
-  gboolean is_account;
+  RowKind kind;
   gint64 id;
   GtkTreeIter iter;
   gboolean found;
@@ -249,11 +323,9 @@ static gboolean
 find_row (GtkTreeModel *model, GtkTreePath *path, GtkTreeIter *iter, gpointer data)
 {
   FindData *fd = data;
-  gboolean is_account;
   gint64 id;
 
-  gtk_tree_model_get (model, iter, COL_IS_ACCOUNT, &is_account, COL_ID, &id, -1);
-  if (is_account == fd->is_account && id == fd->id)
+  if (row_kind (model, iter, &id) == fd->kind && id == fd->id)
     {
       fd->iter = *iter;
       fd->found = TRUE;
@@ -262,9 +334,9 @@ find_row (GtkTreeModel *model, GtkTreePath *path, GtkTreeIter *iter, gpointer da
 }
 
 static gboolean
-lookup (TernFolderSidebar *self, gboolean is_account, gint64 id, GtkTreeIter *iter)
+lookup (TernFolderSidebar *self, RowKind kind, gint64 id, GtkTreeIter *iter)
 {
-  FindData fd = { is_account, id, { 0 }, FALSE };
+  FindData fd = { kind, id, { 0 }, FALSE };
 
   gtk_tree_model_foreach (GTK_TREE_MODEL (self->tree), find_row, &fd);
   if (fd.found)
@@ -278,7 +350,7 @@ tern_folder_sidebar_update_folder (TernFolderSidebar *self, TernStore *store, gi
   g_autoptr(TernFolder) folder = tern_store_get_folder (store, folder_id, NULL);
   GtkTreeIter iter;
 
-  if (folder != NULL && lookup (self, FALSE, folder_id, &iter))
+  if (folder != NULL && lookup (self, ROW_FOLDER, folder_id, &iter))
     set_folder_row (self, &iter, folder);
 }
 
@@ -291,17 +363,46 @@ tern_folder_sidebar_set_account_state (TernFolderSidebar *self, gint64 account_i
 
   *key = account_id;
   g_hash_table_replace (self->states, key, GINT_TO_POINTER ((int) state + 1));
-  if (lookup (self, TRUE, account_id, &iter))
+  if (lookup (self, ROW_ACCOUNT, account_id, &iter))
     set_account_row (self, &iter, account_id);
 }
 
-gboolean
-tern_folder_sidebar_select_folder (TernFolderSidebar *self, gint64 folder_id)
+void
+tern_folder_sidebar_update_outbox (TernFolderSidebar *self, TernStore *store, gint64 account_id)
+{
+  guint n = 0, n_failed = 0;
+  g_autoptr(GError) error = NULL;
+  GtkTreeIter iter;
+
+  if (!lookup (self, ROW_OUTBOX, account_id, &iter))
+    return;
+  if (!tern_store_count_outbox (store, account_id, &n, &n_failed, &error))
+    {
+      g_warning ("Could not count the outbox: %s", error->message);
+      return;
+    }
+  set_outbox_row (self, &iter, account_id, n, n_failed);
+}
+
+guint
+tern_folder_sidebar_get_outbox_count (TernFolderSidebar *self, gint64 account_id)
+{
+  g_autofree char *badge = NULL;
+  GtkTreeIter iter;
+
+  if (!lookup (self, ROW_OUTBOX, account_id, &iter))
+    return 0;
+  gtk_tree_model_get (GTK_TREE_MODEL (self->tree), &iter, COL_BADGE, &badge, -1);
+  return badge != NULL ? (guint) g_ascii_strtoull (badge, NULL, 10) : 0;
+}
+
+static gboolean
+select_row (TernFolderSidebar *self, RowKind kind, gint64 id)
 {
   GtkTreeIter iter;
   g_autoptr(GtkTreePath) path = NULL;
 
-  if (!lookup (self, FALSE, folder_id, &iter))
+  if (!lookup (self, kind, id, &iter))
     return FALSE;
   path = gtk_tree_model_get_path (GTK_TREE_MODEL (self->tree), &iter);
   gtk_tree_view_expand_to_path (self->tree_view, path);
@@ -309,19 +410,41 @@ tern_folder_sidebar_select_folder (TernFolderSidebar *self, gint64 folder_id)
   return TRUE;
 }
 
-gint64
-tern_folder_sidebar_get_selected_folder (TernFolderSidebar *self)
+gboolean
+tern_folder_sidebar_select_outbox (TernFolderSidebar *self, gint64 account_id)
+{
+  return select_row (self, ROW_OUTBOX, account_id);
+}
+
+static gint64
+selected_of_kind (TernFolderSidebar *self, RowKind kind)
 {
   GtkTreeSelection *selection = gtk_tree_view_get_selection (self->tree_view);
   GtkTreeModel *model;
   GtkTreeIter iter;
-  gboolean is_account;
   gint64 id;
 
   if (!gtk_tree_selection_get_selected (selection, &model, &iter))
     return 0;
-  gtk_tree_model_get (model, &iter, COL_IS_ACCOUNT, &is_account, COL_ID, &id, -1);
-  return is_account ? 0 : id;
+  return row_kind (model, &iter, &id) == kind ? id : 0;
+}
+
+gint64
+tern_folder_sidebar_get_selected_outbox (TernFolderSidebar *self)
+{
+  return selected_of_kind (self, ROW_OUTBOX);
+}
+
+gboolean
+tern_folder_sidebar_select_folder (TernFolderSidebar *self, gint64 folder_id)
+{
+  return select_row (self, ROW_FOLDER, folder_id);
+}
+
+gint64
+tern_folder_sidebar_get_selected_folder (TernFolderSidebar *self)
+{
+  return selected_of_kind (self, ROW_FOLDER);
 }
 
 GtkTreeView *
@@ -333,7 +456,14 @@ tern_folder_sidebar_get_tree_view (TernFolderSidebar *self)
 static void
 on_selection_changed (GtkTreeSelection *selection, TernFolderSidebar *self)
 {
-  if (!self->reloading)
+  gint64 outbox;
+
+  if (self->reloading)
+    return;
+  outbox = tern_folder_sidebar_get_selected_outbox (self);
+  if (outbox != 0)
+    g_signal_emit (self, signals[SIGNAL_OUTBOX_SELECTED], 0, outbox);
+  else
     g_signal_emit (self, signals[SIGNAL_FOLDER_SELECTED], 0,
                    tern_folder_sidebar_get_selected_folder (self));
 }
@@ -358,7 +488,6 @@ folder_at (TernFolderSidebar *self, int x, int y)
 {
   g_autoptr(GtkTreePath) path = NULL;
   GtkTreeIter iter;
-  gboolean is_account = TRUE;
   gint64 id = 0;
   int bx, by;
 
@@ -366,11 +495,11 @@ folder_at (TernFolderSidebar *self, int x, int y)
   if (!gtk_tree_view_get_path_at_pos (self->tree_view, bx, by, &path, NULL, NULL, NULL) ||
       !gtk_tree_model_get_iter (GTK_TREE_MODEL (self->tree), &iter, path))
     return 0;
-  gtk_tree_model_get (GTK_TREE_MODEL (self->tree), &iter, COL_IS_ACCOUNT, &is_account,
-                      COL_ID, &id, -1);
-  if (!is_account)
-    gtk_tree_view_set_drag_dest_row (self->tree_view, path, GTK_TREE_VIEW_DROP_INTO_OR_AFTER);
-  return is_account ? 0 : id;
+  /* Messages go into folders only, never into an account or its outbox. */
+  if (row_kind (GTK_TREE_MODEL (self->tree), &iter, &id) != ROW_FOLDER)
+    return 0;
+  gtk_tree_view_set_drag_dest_row (self->tree_view, path, GTK_TREE_VIEW_DROP_INTO_OR_AFTER);
+  return id;
 }
 
 static gboolean
@@ -453,6 +582,9 @@ tern_folder_sidebar_class_init (TernFolderSidebarClass *klass)
   signals[SIGNAL_MESSAGES_DROPPED] =
     g_signal_new ("messages-dropped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_ARRAY);
+  signals[SIGNAL_OUTBOX_SELECTED] =
+    g_signal_new ("outbox-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
@@ -488,9 +620,10 @@ tern_folder_sidebar_init (TernFolderSidebar *self)
   self->states = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->tree = gtk_tree_store_new (N_COLS, G_TYPE_BOOLEAN, G_TYPE_INT64, G_TYPE_INT64,
                                    G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT,
-                                   G_TYPE_STRING);
+                                   G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING);
   self->tree_view = GTK_TREE_VIEW (gtk_tree_view_new_with_model (GTK_TREE_MODEL (self->tree)));
   gtk_tree_view_set_headers_visible (self->tree_view, FALSE);
+  gtk_tree_view_set_tooltip_column (self->tree_view, COL_TOOLTIP);
   gtk_tree_view_set_enable_search (self->tree_view, FALSE);
   atk_object_set_name (gtk_widget_get_accessible (GTK_WIDGET (self->tree_view)), _("Folders"));
   add_columns (self);

@@ -10,6 +10,13 @@
  * Signals:
  *   folder-selected (gint64 folder_id)        0 when nothing is selected
  *   messages-dropped (gint64 folder_id, GArray *ids)
+ *   outbox-selected (gint64 account_id)
+ *
+ * Each account has an "Outbox" row (after Inbox, Drafts and Sent) with the
+ * number of messages waiting to be sent, and a warning icon (the words in
+ * its tooltip) when the server refused some. One per account, not one for all: each account
+ * sends through its own SMTP server, so an outbox's errors, its Retry and
+ * its worker belong to that account.
  */
 #pragma once
 
@@ -36,6 +43,15 @@ void tern_folder_sidebar_update_folder (TernFolderSidebar *self, TernStore *stor
                                         gint64 folder_id);
 void tern_folder_sidebar_set_account_state (TernFolderSidebar *self, gint64 account_id,
                                             TernWorkerState state);
+
+/* Re-reads the count of @account_id's outbox. */
+void tern_folder_sidebar_update_outbox (TernFolderSidebar *self, TernStore *store,
+                                        gint64 account_id);
+/* The count shown beside the account's Outbox. */
+guint tern_folder_sidebar_get_outbox_count (TernFolderSidebar *self, gint64 account_id);
+gboolean tern_folder_sidebar_select_outbox (TernFolderSidebar *self, gint64 account_id);
+/* The account whose outbox is selected, else 0. */
+gint64 tern_folder_sidebar_get_selected_outbox (TernFolderSidebar *self);
 
 gboolean tern_folder_sidebar_select_folder (TernFolderSidebar *self, gint64 folder_id);
 gint64 tern_folder_sidebar_get_selected_folder (TernFolderSidebar *self);

@@ -2,8 +2,10 @@
  * by the windows (see the header for the threading rules). */
 #include <glib/gi18n.h>
 
+#include "tern-compose-store.h"
 #include "tern-error.h"
 #include "tern-mail-actions.h"
+#include "tern-outbox.h"
 #include "tern-mail-context.h"
 
 struct _TernMailContext
@@ -34,6 +36,7 @@ enum {
   SIGNAL_ERROR,
   SIGNAL_NEW_MAIL,
   SIGNAL_ONLINE_CHANGED,
+  SIGNAL_OUTBOX_CHANGED,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -47,6 +50,7 @@ typedef struct {
   guint clear_flags;
   gint64 folder_id;
   gint64 account_id;           /* found by the writer thread */
+  gint64 result_id;            /* OUTBOX_EDIT: the new draft */
 } Action;
 
 static void
@@ -102,8 +106,12 @@ check_new_mail (TernMailContext *self, gint64 account_id, gint64 folder_id)
 static void
 on_worker_state (TernAccountWorker *worker, int state, TernMailContext *self)
 {
-  g_signal_emit (self, signals[SIGNAL_ACCOUNT_STATE_CHANGED], 0,
-                 tern_account_worker_get_account_id (worker), state);
+  gint64 account_id = tern_account_worker_get_account_id (worker);
+
+  g_signal_emit (self, signals[SIGNAL_ACCOUNT_STATE_CHANGED], 0, account_id, state);
+  /* The worker runs the outbox at the end of each sync or push. */
+  if (state == TERN_WORKER_IDLE)
+    g_signal_emit (self, signals[SIGNAL_OUTBOX_CHANGED], 0, account_id);
 }
 
 static void
@@ -126,8 +134,11 @@ on_worker_folder_changed (TernAccountWorker *worker, gint64 folder_id, TernMailC
 static void
 on_worker_folders_changed (TernAccountWorker *worker, TernMailContext *self)
 {
-  g_signal_emit (self, signals[SIGNAL_FOLDERS_CHANGED], 0,
-                 tern_account_worker_get_account_id (worker));
+  gint64 account_id = tern_account_worker_get_account_id (worker);
+
+  g_signal_emit (self, signals[SIGNAL_FOLDERS_CHANGED], 0, account_id);
+  /* Sent mail is filed in Sent and announced this way. */
+  g_signal_emit (self, signals[SIGNAL_OUTBOX_CHANGED], 0, account_id);
 }
 
 static void
@@ -141,8 +152,11 @@ static void
 on_worker_error (TernAccountWorker *worker, GError *error, gboolean outgoing,
                  TernMailContext *self)
 {
-  g_signal_emit (self, signals[SIGNAL_ERROR], 0,
-                 tern_account_worker_get_account_id (worker), error, outgoing);
+  gint64 account_id = tern_account_worker_get_account_id (worker);
+
+  if (outgoing)
+    g_signal_emit (self, signals[SIGNAL_OUTBOX_CHANGED], 0, account_id);
+  g_signal_emit (self, signals[SIGNAL_ERROR], 0, account_id, error, outgoing);
 }
 
 /* ---- network ---- */
@@ -171,9 +185,22 @@ on_network_changed (GNetworkMonitor *monitor, gboolean available, TernMailContex
 
 /* ---- writer thread ---- */
 
+static gboolean
+is_outbox_action (TernActionKind kind)
+{
+  return kind == TERN_ACTION_OUTBOX_RETRY || kind == TERN_ACTION_OUTBOX_EDIT ||
+         kind == TERN_ACTION_OUTBOX_DELETE;
+}
+
 static gint64
 action_account (TernStore *store, Action *action, GError **error)
 {
+  if (is_outbox_action (action->kind) && action->ids->len > 0)
+    {
+      g_autoptr(TernOutboxItem) item =
+        tern_store_get_outbox (store, g_array_index (action->ids, gint64, 0), error);
+      return item != NULL ? item->account_id : 0;
+    }
   if (action->kind == TERN_ACTION_MARK_FOLDER_READ || action->kind == TERN_ACTION_MOVE)
     {
       g_autoptr(TernFolder) folder = tern_store_get_folder (store, action->folder_id, error);
@@ -207,6 +234,21 @@ run_action (TernStore *store, Action *action, GError **error)
       return tern_mail_delete (store, ids, n, error);
     case TERN_ACTION_MARK_FOLDER_READ:
       return tern_mail_mark_folder_read (store, action->folder_id, error);
+    case TERN_ACTION_OUTBOX_RETRY:
+      for (guint i = 0; i < n; i++)
+        if (!tern_outbox_retry (store, ids[i], error))
+          return FALSE;
+      return TRUE;
+    case TERN_ACTION_OUTBOX_DELETE:
+      for (guint i = 0; i < n; i++)
+        if (!tern_outbox_item_discard (store, ids[i], error))
+          return FALSE;
+      return TRUE;
+    case TERN_ACTION_OUTBOX_EDIT:
+      if (n != 1)
+        break;
+      action->result_id = tern_outbox_item_to_draft (store, ids[0], error);
+      return action->result_id != 0;
     }
   g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID, "Unknown action");
   return FALSE;
@@ -245,6 +287,9 @@ action_done (GObject *source, GAsyncResult *result, gpointer user_data)
   worker = tern_mail_context_get_worker (self, action->account_id);
   if (worker != NULL)
     tern_account_worker_push_changes (worker);
+  if (is_outbox_action (action->kind))
+    g_signal_emit (self, signals[SIGNAL_OUTBOX_CHANGED], 0, action->account_id);
+  g_task_set_task_data (outer, g_memdup2 (&action->result_id, sizeof (gint64)), g_free);
   g_task_return_boolean (outer, TRUE);
 }
 
@@ -274,6 +319,25 @@ tern_mail_context_run_action_finish (TernMailContext *self, GAsyncResult *result
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
   return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gint64
+tern_mail_context_run_action_finish_id (TernMailContext *self, GAsyncResult *result,
+                                        GError **error)
+{
+  gint64 *id;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return 0;
+  id = g_task_get_task_data (G_TASK (result));
+  return id != NULL ? *id : 0;
+}
+
+void
+tern_mail_context_outbox_changed (TernMailContext *self, gint64 account_id)
+{
+  g_signal_emit (self, signals[SIGNAL_OUTBOX_CHANGED], 0, account_id);
 }
 
 /* ---- lifecycle ---- */
@@ -446,6 +510,9 @@ tern_mail_context_class_init (TernMailContextClass *klass)
   signals[SIGNAL_ONLINE_CHANGED] =
     g_signal_new ("online-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+  signals[SIGNAL_OUTBOX_CHANGED] =
+    g_signal_new ("outbox-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void

@@ -19,6 +19,9 @@
  *   error (gint64 account_id, GError *error, gboolean outgoing)
  *   new-mail (gint64 account_id, gint64 message_id, guint n_new)
  *   online-changed (gboolean online)
+ *   outbox-changed (gint64 account_id)   the outbox may have changed: after
+ *       a worker's sync or push, an outgoing error, an outbox action, or
+ *       tern_mail_context_outbox_changed()
  */
 #pragma once
 
@@ -65,6 +68,10 @@ typedef enum {
   TERN_ACTION_MOVE,
   TERN_ACTION_DELETE,
   TERN_ACTION_MARK_FOLDER_READ,
+  /* @ids are outbox item ids: */
+  TERN_ACTION_OUTBOX_RETRY,   /* back in the queue, due now; the worker pushes */
+  TERN_ACTION_OUTBOX_EDIT,    /* one item back to a draft (finish_id: its id) */
+  TERN_ACTION_OUTBOX_DELETE,  /* removed without sending */
 } TernActionKind;
 
 /* Runs the action on the writer thread; on success the account's worker
@@ -82,5 +89,13 @@ void tern_mail_context_run_action (TernMailContext     *self,
 gboolean tern_mail_context_run_action_finish (TernMailContext  *self,
                                               GAsyncResult     *result,
                                               GError          **error);
+/* Like _finish; returns the id the action created (the draft of
+ * TERN_ACTION_OUTBOX_EDIT), or 0 on error. */
+gint64 tern_mail_context_run_action_finish_id (TernMailContext  *self,
+                                               GAsyncResult     *result,
+                                               GError          **error);
+/* Something outside the context queued mail (a composer): emits
+ * outbox-changed. */
+void tern_mail_context_outbox_changed (TernMailContext *self, gint64 account_id);
 
 G_END_DECLS

@@ -70,6 +70,7 @@ enum {
 static guint signals[N_SIGNALS];
 
 static void load_html_body (TernReaderView *self);
+static void create_web_view (TernReaderView *self);
 
 /* ---- the shared web context and content filter ---- */
 
@@ -151,10 +152,14 @@ handle_cid_request (WebKitURISchemeRequest *request, gpointer user_data)
                                     part->content_type);
 }
 
+/* Created with the first HTML message, not before: a WebKit context and
+ * view cost the process tens of megabytes (and load the GL stack), and
+ * much mail is plain text. */
+static ReaderShared *shared;
+
 static ReaderShared *
 reader_shared (void)
 {
-  static ReaderShared *shared;
   g_autofree char *path = NULL;
   g_autoptr(GBytes) rules = NULL;
 
@@ -224,6 +229,8 @@ load_html_body (TernReaderView *self)
 
   if (self->message == NULL || self->message->text_html == NULL)
     return;
+  if (self->web_view == NULL)
+    create_web_view (self);
   if (!shared->filter_done)
     {
       if (!self->html_pending)
@@ -781,8 +788,8 @@ show_body (TernReaderView *self)
   self->html_pending = FALSE;
   if (html)
     {
-      gtk_stack_set_visible_child_name (self->body_stack, "html");
       load_html_body (self);
+      gtk_stack_set_visible_child_name (self->body_stack, "html");
     }
   else
     {
@@ -933,9 +940,9 @@ static void
 tern_reader_view_dispose (GObject *object)
 {
   TernReaderView *self = TERN_READER_VIEW (object);
-  ReaderShared *shared = reader_shared ();
 
-  shared->waiting = g_list_remove (shared->waiting, self);
+  if (shared != NULL)
+    shared->waiting = g_list_remove (shared->waiting, self);
   self->html_pending = FALSE;
   g_clear_pointer (&self->message, tern_reader_message_unref);
   g_clear_object (&self->content_manager);
@@ -1003,7 +1010,6 @@ tern_reader_view_init (TernReaderView *self)
   g_signal_connect (self->text_view, "button-release-event",
                     G_CALLBACK (on_text_button_release), self);
   g_signal_connect (self->text_view, "motion-notify-event", G_CALLBACK (on_text_motion), self);
-  create_web_view (self);
   set_state (self, "empty");
 }
 

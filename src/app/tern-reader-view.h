@@ -40,6 +40,8 @@ gboolean tern_reader_view_save_part (TernReaderView  *self,
 
 /* Widgets, for tests and for the window's focus chain. */
 GtkTextView *tern_reader_view_get_text_view (TernReaderView *self);
+/* The WebKitWebView; NULL until the first HTML message was shown (it is
+ * created then, to keep WebKit out of memory for plain-text mail). */
 GtkWidget *tern_reader_view_get_web_view (TernReaderView *self);
 GtkInfoBar *tern_reader_view_get_remote_bar (TernReaderView *self);
 GtkContainer *tern_reader_view_get_attachments_box (TernReaderView *self);

@@ -25,6 +25,9 @@ on_composer_destroyed (TernComposer *composer, TernApplication *app)
                    : NULL;
   if (worker != NULL)
     tern_account_worker_push_changes (worker);
+  /* The windows' outbox counts. */
+  if (context != NULL)
+    tern_mail_context_outbox_changed (context, tern_composer_get_account_id (composer));
 }
 
 void
@@ -84,4 +87,29 @@ tern_window_actions_compose (GtkWindow *parent, TernWindowComposeKind kind, Tern
     }
   tern_window_actions_watch_composer (app, composer);
   gtk_window_present (GTK_WINDOW (composer));
+}
+
+TernComposer *
+tern_window_actions_edit_draft (GtkWindow *parent, gint64 draft_id)
+{
+  GtkApplication *gapp = gtk_window_get_application (parent);
+  g_autoptr(GError) error = NULL;
+  TernStore *writer;
+  TernComposer *composer;
+
+  if (!TERN_IS_APPLICATION (gapp))
+    {
+      show_error (parent, _("The message cannot be opened"), _("Tern’s mail store is not available here."));
+      return NULL;
+    }
+  writer = tern_application_get_store (TERN_APPLICATION (gapp), &error);
+  composer = writer != NULL ? tern_composer_new_for_draft (gapp, writer, draft_id, &error) : NULL;
+  if (composer == NULL)
+    {
+      show_error (parent, _("The message cannot be opened"), error->message);
+      return NULL;
+    }
+  tern_window_actions_watch_composer (TERN_APPLICATION (gapp), composer);
+  gtk_window_present (GTK_WINDOW (composer));
+  return composer;
 }

@@ -36,4 +36,8 @@ typedef struct _TernComposer TernComposer;
  * to send now. For composers opened elsewhere (mailto: links). */
 void tern_window_actions_watch_composer (TernApplication *app, TernComposer *composer);
 
+/* Opens the composer on draft @draft_id (a message taken back from the
+ * outbox), over @parent; NULL (error shown) if it cannot. */
+TernComposer *tern_window_actions_edit_draft (GtkWindow *parent, gint64 draft_id);
+
 G_END_DECLS

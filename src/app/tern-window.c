@@ -10,6 +10,7 @@
 
 #include "tern-config.h"
 #include "tern-error.h"
+#include "tern-outbox-view.h"
 #include "tern-reader-loader.h"
 #include "tern-resources.h"
 #include "tern-store-message-source.h"
@@ -32,6 +33,9 @@ struct _TernWindow
   GtkProgressBar *progress_bar;
   GtkPaned *outer_paned;
   GtkPaned *inner_paned;
+  GtkStack *content_stack;
+  TernOutboxView *outbox_view;
+  GtkWidget *edit_button;
   GtkStack *list_stack;
   GtkLabel *list_placeholder;
   TernFolderSidebar *sidebar;
@@ -50,7 +54,9 @@ struct _TernWindow
   gint64 waiting_body_id;      /* body asked of the worker */
   guint mark_read_source;
   gint64 error_account_id;
+  gboolean error_outgoing;
   char *error_text;
+  GtkWidget *confirm_dialog;   /* "Delete without sending?" */
   GtkWidget *context_menu;
   GPtrArray *pending;          /* GCancellable of running actions */
 };
@@ -88,6 +94,11 @@ describe_error (TernWindow *self, gint64 account_id, const GError *error, gboole
     hint = _("Tern could not read the password from the keyring. Unlock the keyring, then press Retry.");
   else if (g_error_matches (error, TERN_ERROR, TERN_ERROR_DISK_FULL))
     hint = _("The disk is full. Free some space, then press Retry.");
+  else if (outgoing && (g_error_matches (error, TERN_ERROR, TERN_ERROR_REJECTED) ||
+                        g_error_matches (error, TERN_ERROR, TERN_ERROR_TOO_LARGE) ||
+                        g_error_matches (error, TERN_ERROR, TERN_ERROR_INVALID)))
+    hint = _("The server refused the message, so Tern will not try again by itself. It waits in the Outbox: "
+             "check the recipients’ addresses and press Edit to correct it, or Retry to send it unchanged.");
   else if (outgoing)
     hint = _("The message stays in the outbox. Tern tries again by itself; press Retry to try now.");
   else
@@ -95,10 +106,15 @@ describe_error (TernWindow *self, gint64 account_id, const GError *error, gboole
   return g_markup_printf_escaped ("<b>%s</b>\n%s\n<small>%s</small>", what, hint, error->message);
 }
 
+static gint64 first_failed_item (TernWindow *self, gint64 account_id);
+static void run_outbox_action (TernWindow *self, TernActionKind kind, const gint64 *ids, guint n);
+
 static void
 show_error_markup (TernWindow *self, gint64 account_id, const char *markup)
 {
   self->error_account_id = account_id;
+  self->error_outgoing = FALSE;
+  gtk_widget_hide (self->edit_button);
   g_free (self->error_text);
   self->error_text = g_strdup (markup);
   gtk_label_set_markup (self->error_label, markup);
@@ -112,6 +128,9 @@ on_context_error (TernMailContext *context, gint64 account_id, GError *error, gb
   g_autofree char *markup = describe_error (self, account_id, error, outgoing);
 
   show_error_markup (self, account_id, markup);
+  self->error_outgoing = outgoing;
+  /* A message the server refused can be corrected from here. */
+  gtk_widget_set_visible (self->edit_button, outgoing && first_failed_item (self, account_id) != 0);
 }
 
 static void
@@ -119,6 +138,7 @@ hide_error (TernWindow *self)
 {
   gtk_widget_hide (GTK_WIDGET (self->error_bar));
   self->error_account_id = 0;
+  self->error_outgoing = FALSE;
   g_clear_pointer (&self->error_text, g_free);
 }
 
@@ -208,6 +228,17 @@ update_actions (TernWindow *self)
   enable (self, "archive", any);
   enable (self, "move-to", any);
   enable (self, "mark-all-read", self->folder_id != 0);
+  {
+    TernOutboxState state;
+    gboolean outbox = g_str_equal (gtk_stack_get_visible_child_name (self->content_stack), "outbox");
+    gint64 item = outbox ? tern_outbox_view_get_selected (self->outbox_view, &state) : 0;
+    /* A message being sent cannot be stopped any more. */
+    gboolean usable = item != 0 && state != TERN_OUTBOX_SENDING;
+
+    enable (self, "outbox-retry", usable);
+    enable (self, "outbox-edit", usable);
+    enable (self, "outbox-delete", usable);
+  }
 }
 
 /* ---- the reader ---- */
@@ -439,7 +470,72 @@ static void
 on_folder_selected (TernFolderSidebar *sidebar, gint64 folder_id, TernWindow *self)
 {
   clear_search (self);
+  gtk_stack_set_visible_child_name (self->content_stack, "mail");
   open_folder (self, folder_id);
+}
+
+/* ---- the outbox ---- */
+
+static void
+on_outbox_selected (TernFolderSidebar *sidebar, gint64 account_id, TernWindow *self)
+{
+  g_autoptr(TernAccountSettings) account = tern_store_get_account (store (self), account_id, NULL);
+
+  clear_search (self);
+  open_folder (self, 0);
+  cancel_mark_read (self);
+  self->shown_id = 0;
+  self->waiting_body_id = 0;
+  tern_outbox_view_load (self->outbox_view, store (self), account_id);
+  gtk_stack_set_visible_child_name (self->content_stack, "outbox");
+  gtk_header_bar_set_title (self->header_bar, _("Outbox"));
+  gtk_header_bar_set_subtitle (self->header_bar, account != NULL ? account->name : NULL);
+  update_actions (self);
+}
+
+static gboolean
+showing_outbox (TernWindow *self, gint64 account_id)
+{
+  return g_str_equal (gtk_stack_get_visible_child_name (self->content_stack), "outbox") &&
+         tern_outbox_view_get_account_id (self->outbox_view) == account_id;
+}
+
+static void
+on_outbox_changed (TernMailContext *context, gint64 account_id, TernWindow *self)
+{
+  tern_folder_sidebar_update_outbox (self->sidebar, store (self), account_id);
+  if (showing_outbox (self, account_id))
+    tern_outbox_view_load (self->outbox_view, store (self), account_id);
+  /* Sent after all (or removed): the error no longer stands. */
+  if (self->error_outgoing && account_id == self->error_account_id)
+    {
+      guint n = 0;
+      if (tern_store_count_outbox (store (self), account_id, &n, NULL, NULL) && n == 0)
+        hide_error (self);
+      else
+        gtk_widget_set_visible (self->edit_button, first_failed_item (self, account_id) != 0);
+    }
+}
+
+static void
+on_outbox_view_selection_changed (TernOutboxView *view, TernWindow *self)
+{
+  update_actions (self);
+}
+
+/* The oldest message of the account the server refused, or 0. */
+static gint64
+first_failed_item (TernWindow *self, gint64 account_id)
+{
+  g_autoptr(GPtrArray) items = tern_store_list_outbox (store (self), account_id, NULL);
+
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      TernOutboxItem *item = g_ptr_array_index (items, i);
+      if (item->state == TERN_OUTBOX_FAILED)
+        return item->id;
+    }
+  return 0;
 }
 
 /* The store changed under the list: new ids, and flags of cached rows. The
@@ -755,12 +851,144 @@ static void
 activate_retry (GSimpleAction *a, GVariant *p, gpointer w)
 {
   TernWindow *self = w;
+  gint64 failed = self->error_outgoing ? first_failed_item (self, self->error_account_id) : 0;
 
-  if (self->error_account_id != 0)
+  /* A refused message waits for the user: Retry queues it again (and the
+   * worker is told to push); any other error is the worker's to retry. */
+  if (failed != 0)
+    {
+      g_autoptr(GPtrArray) items = tern_store_list_outbox (store (self), self->error_account_id, NULL);
+      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      for (guint i = 0; items != NULL && i < items->len; i++)
+        {
+          TernOutboxItem *item = g_ptr_array_index (items, i);
+          if (item->state == TERN_OUTBOX_FAILED)
+            g_array_append_val (ids, item->id);
+        }
+      run_outbox_action (self, TERN_ACTION_OUTBOX_RETRY, (gint64 *) ids->data, ids->len);
+    }
+  else if (self->error_account_id != 0)
     tern_mail_context_retry (self->context, self->error_account_id);
   else
     tern_mail_context_sync_all (self->context);
   hide_error (self);
+}
+
+/* ---- outbox actions: on the writer thread like the others ---- */
+
+typedef struct {
+  TernWindow *window;   /* weak */
+  TernActionKind kind;
+} OutboxActionData;
+
+static void
+outbox_action_finished (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  OutboxActionData *data = user_data;
+  TernWindow *self = data->window;
+  g_autoptr(GError) error = NULL;
+  gint64 id = tern_mail_context_run_action_finish_id (TERN_MAIL_CONTEXT (source), result, &error);
+
+  if (self != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self), (gpointer *) &data->window);
+      if (error != NULL)
+        {
+          const char *what = data->kind == TERN_ACTION_OUTBOX_EDIT ? _("The message could not be opened for editing.")
+                             : data->kind == TERN_ACTION_OUTBOX_DELETE ? _("The message could not be deleted.")
+                             : _("The message could not be queued again.");
+          g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n%s", what, error->message);
+          show_error_markup (self, 0, markup);
+        }
+      else if (data->kind == TERN_ACTION_OUTBOX_EDIT)
+        {
+          /* The draft is in the store now: edit it like any draft. */
+          if (self->error_outgoing)
+            hide_error (self);
+          tern_window_actions_edit_draft (GTK_WINDOW (self), id);
+        }
+    }
+  g_free (data);
+}
+
+static void
+run_outbox_action (TernWindow *self, TernActionKind kind, const gint64 *ids, guint n)
+{
+  OutboxActionData *data = g_new0 (OutboxActionData, 1);
+
+  data->window = self;
+  data->kind = kind;
+  g_object_add_weak_pointer (G_OBJECT (self), (gpointer *) &data->window);
+  tern_mail_context_run_action (self->context, kind, ids, n, 0, 0, 0, NULL,
+                                outbox_action_finished, data);
+}
+
+static void
+activate_outbox_retry (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  TernWindow *self = w;
+  gint64 id = tern_outbox_view_get_selected (self->outbox_view, NULL);
+
+  if (id != 0)
+    run_outbox_action (self, TERN_ACTION_OUTBOX_RETRY, &id, 1);
+}
+
+static void
+activate_outbox_edit (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  TernWindow *self = w;
+  gint64 id = tern_outbox_view_get_selected (self->outbox_view, NULL);
+
+  if (id != 0)
+    run_outbox_action (self, TERN_ACTION_OUTBOX_EDIT, &id, 1);
+}
+
+static void
+on_confirm_delete (GtkDialog *dialog, int response, TernWindow *self)
+{
+  gint64 *id = g_object_get_data (G_OBJECT (dialog), "tern-item-id");
+
+  if (response == GTK_RESPONSE_ACCEPT && id != NULL)
+    run_outbox_action (self, TERN_ACTION_OUTBOX_DELETE, id, 1);
+  self->confirm_dialog = NULL;
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+static void
+activate_outbox_delete (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  TernWindow *self = w;
+  gint64 id = tern_outbox_view_get_selected (self->outbox_view, NULL);
+  GtkWidget *dialog;
+
+  if (id == 0 || self->confirm_dialog != NULL)
+    return;
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s",
+                                   _("Delete this message without sending it?"));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
+                                            _("It is removed from the outbox and cannot be brought back. "
+                                              "To change it instead, use Edit."));
+  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  gtk_style_context_add_class (gtk_widget_get_style_context (
+                                 gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Delete"), GTK_RESPONSE_ACCEPT)),
+                               "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_object_set_data_full (G_OBJECT (dialog), "tern-item-id", g_memdup2 (&id, sizeof id), g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_confirm_delete), self);
+  self->confirm_dialog = dialog;
+  gtk_widget_show (dialog);
+}
+
+/* The error bar's Edit: the account's first refused message. */
+static void
+activate_error_edit (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  TernWindow *self = w;
+  gint64 id = self->error_outgoing ? first_failed_item (self, self->error_account_id) : 0;
+
+  if (id != 0)
+    run_outbox_action (self, TERN_ACTION_OUTBOX_EDIT, &id, 1);
 }
 
 static void
@@ -875,6 +1103,10 @@ static const GActionEntry win_entries[] = {
   { "mark-all-read", activate_mark_all_read, NULL, NULL, NULL },
   { "sync", activate_sync, NULL, NULL, NULL },
   { "retry", activate_retry, NULL, NULL, NULL },
+  { "error-edit", activate_error_edit, NULL, NULL, NULL },
+  { "outbox-retry", activate_outbox_retry, NULL, NULL, NULL },
+  { "outbox-edit", activate_outbox_edit, NULL, NULL, NULL },
+  { "outbox-delete", activate_outbox_delete, NULL, NULL, NULL },
   { "search", activate_search, NULL, NULL, NULL },
   { "sort", NULL, "s", "'date'", change_sort },
   { "sort-descending", NULL, NULL, "true", change_sort },
@@ -1052,6 +1284,11 @@ tern_window_dispose (GObject *object)
       gtk_widget_destroy (self->context_menu);
       self->context_menu = NULL;
     }
+  if (self->confirm_dialog != NULL)
+    {
+      gtk_widget_destroy (self->confirm_dialog);
+      self->confirm_dialog = NULL;
+    }
   g_clear_object (&self->model);
   G_OBJECT_CLASS (tern_window_parent_class)->dispose (object);
 }
@@ -1084,6 +1321,7 @@ tern_window_class_init (TernWindowClass *klass)
   g_type_ensure (TERN_TYPE_FOLDER_SIDEBAR);
   g_type_ensure (TERN_TYPE_MESSAGE_LIST);
   g_type_ensure (TERN_TYPE_READER_VIEW);
+  g_type_ensure (TERN_TYPE_OUTBOX_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ternmail/Tern/tern-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, TernWindow, name)
@@ -1098,6 +1336,9 @@ tern_window_class_init (TernWindowClass *klass)
   BIND (progress_bar);
   BIND (outer_paned);
   BIND (inner_paned);
+  BIND (content_stack);
+  BIND (outbox_view);
+  BIND (edit_button);
   BIND (list_stack);
   BIND (list_placeholder);
   BIND (sidebar);
@@ -1120,6 +1361,9 @@ tern_window_init (TernWindow *self)
   setup_list (self);
   g_signal_connect (self->sidebar, "folder-selected", G_CALLBACK (on_folder_selected), self);
   g_signal_connect (self->sidebar, "messages-dropped", G_CALLBACK (on_messages_dropped), self);
+  g_signal_connect (self->sidebar, "outbox-selected", G_CALLBACK (on_outbox_selected), self);
+  g_signal_connect (self->outbox_view, "selection-changed",
+                    G_CALLBACK (on_outbox_view_selection_changed), self);
   g_signal_connect (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
   g_signal_connect (self->search_entry, "stop-search", G_CALLBACK (on_stop_search), self);
   g_signal_connect (self->error_bar, "response", G_CALLBACK (on_error_bar_response), self);
@@ -1141,6 +1385,7 @@ attach_context (TernWindow *self, TernMailContext *context)
   g_signal_connect (context, "body-fetched", G_CALLBACK (on_body_fetched), self);
   g_signal_connect (context, "error", G_CALLBACK (on_context_error), self);
   g_signal_connect (context, "online-changed", G_CALLBACK (on_online_changed), self);
+  g_signal_connect (context, "outbox-changed", G_CALLBACK (on_outbox_changed), self);
   update_online (self);
   tern_folder_sidebar_reload (self->sidebar, store (self));
   {
@@ -1231,6 +1476,24 @@ const char *
 tern_window_get_error_text (TernWindow *self)
 {
   return gtk_label_get_text (self->error_label);
+}
+
+TernOutboxView *
+tern_window_get_outbox_view (TernWindow *self)
+{
+  return self->outbox_view;
+}
+
+gboolean
+tern_window_is_showing_outbox (TernWindow *self)
+{
+  return g_str_equal (gtk_stack_get_visible_child_name (self->content_stack), "outbox");
+}
+
+GtkWidget *
+tern_window_get_confirm_dialog (TernWindow *self)
+{
+  return self->confirm_dialog;
 }
 
 GtkWidget *

@@ -7,6 +7,7 @@
 #include "tern-folder-sidebar.h"
 #include "tern-mail-context.h"
 #include "tern-message-list.h"
+#include "tern-outbox-view.h"
 #include "tern-reader-view.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,11 @@ TernReaderView *tern_window_get_reader (TernWindow *self);
 GtkInfoBar *tern_window_get_error_bar (TernWindow *self);
 const char *tern_window_get_error_text (TernWindow *self);
 GtkWidget *tern_window_get_progress (TernWindow *self);
+TernOutboxView *tern_window_get_outbox_view (TernWindow *self);
+/* Whether the outbox, not a folder, fills the window. */
+gboolean tern_window_is_showing_outbox (TernWindow *self);
+/* The open "Delete without sending?" question, or NULL. */
+GtkWidget *tern_window_get_confirm_dialog (TernWindow *self);
 gint64 tern_window_get_shown_message (TernWindow *self);
 
 G_END_DECLS

@@ -314,6 +314,26 @@ parse_origin (const char *value)
   return origin_new (id, g_strcmp0 (parts[0], "forward") == 0);
 }
 
+/* The editable message of a parsed one: addresses, subject, text,
+ * attachments and threading headers. */
+static TernOutgoingMessage *
+outgoing_from_parsed (TernParsedMessage *parsed)
+{
+  TernOutgoingMessage *msg = tern_outgoing_message_new ();
+
+  msg->from_name = g_strdup (parsed->from_name);
+  msg->from_address = g_strdup (parsed->from_address);
+  copy_addresses (msg->to, parsed->to_list);
+  copy_addresses (msg->cc, parsed->cc_list);
+  msg->subject = g_strdup (parsed->subject);
+  msg->body = g_strdup (parsed->body_text);
+  msg->in_reply_to = g_strdup (parsed->in_reply_to);
+  for (guint i = 0; parsed->references != NULL && i < parsed->references->len; i++)
+    g_ptr_array_add (msg->references, g_strdup (g_ptr_array_index (parsed->references, i)));
+  load_attachments (msg, parsed);
+  return msg;
+}
+
 TernOutgoingMessage *
 tern_draft_load (TernStore *store, gint64 draft_id, TernComposeOrigin **origin_out,
                  GError **error)
@@ -325,27 +345,102 @@ tern_draft_load (TernStore *store, gint64 draft_id, TernComposeOrigin **origin_o
 
   if (parsed == NULL)
     return NULL;
-  msg = tern_outgoing_message_new ();
-  msg->from_name = g_strdup (parsed->from_name);
-  msg->from_address = g_strdup (parsed->from_address);
-  copy_addresses (msg->to, parsed->to_list);
-  copy_addresses (msg->cc, parsed->cc_list);
+  msg = outgoing_from_parsed (parsed);
   bcc = header_value (parsed, HEADER_BCC);
   if (bcc != NULL)
     {
       g_autoptr(GPtrArray) list = tern_address_list_parse (bcc);
       copy_addresses (msg->bcc, list);
     }
-  msg->subject = g_strdup (parsed->subject);
-  msg->body = g_strdup (parsed->body_text);
-  msg->in_reply_to = g_strdup (parsed->in_reply_to);
-  for (guint i = 0; parsed->references != NULL && i < parsed->references->len; i++)
-    g_ptr_array_add (msg->references, g_strdup (g_ptr_array_index (parsed->references, i)));
-  load_attachments (msg, parsed);
   origin = header_value (parsed, HEADER_ORIGIN);
   if (origin_out != NULL)
     *origin_out = parse_origin (origin);
   return g_steal_pointer (&msg);
+}
+
+/* ---- Back from the outbox ---- */
+
+static gboolean
+has_address (GPtrArray *list, const char *address)
+{
+  for (guint i = 0; i < list->len; i++)
+    {
+      TernAddress *a = g_ptr_array_index (list, i);
+      if (a->address != NULL && g_ascii_strcasecmp (a->address, address) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+TernOutgoingMessage *
+tern_outbox_item_to_message (const TernOutboxItem *item, GError **error)
+{
+  g_autoptr(TernParsedMessage) parsed = tern_parsed_message_new_from_bytes (item->raw, error);
+  TernOutgoingMessage *msg;
+
+  if (parsed == NULL)
+    return NULL;
+  msg = outgoing_from_parsed (parsed);
+  /* Bcc is never written into the message: it is the envelope recipients
+   * that are neither in To nor in Cc. */
+  for (guint i = 0; item->recipients != NULL && item->recipients[i] != NULL; i++)
+    {
+      const char *rcpt = item->recipients[i];
+      if (*rcpt != '\0' && !has_address (msg->to, rcpt) && !has_address (msg->cc, rcpt) &&
+          !has_address (msg->bcc, rcpt))
+        tern_outgoing_message_add_bcc (msg, NULL, rcpt);
+    }
+  return msg;
+}
+
+gint64
+tern_outbox_item_to_draft (TernStore *store, gint64 item_id, GError **error)
+{
+  g_autoptr(TernOutboxItem) item = NULL;
+  g_autoptr(TernOutgoingMessage) msg = NULL;
+  g_autoptr(TernAccountSettings) account = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  gint64 id;
+
+  if (!tern_store_begin (store, error))
+    return 0;
+  /* Read inside the write transaction: the worker cannot start sending it
+   * between this check and the removal. */
+  item = tern_store_get_outbox (store, item_id, error);
+  if (item != NULL && item->state == TERN_OUTBOX_SENDING)
+    g_set_error_literal (error, TERN_ERROR, TERN_ERROR_INVALID,
+                         "This message is being sent right now. Wait a moment, then try again.");
+  else if (item != NULL)
+    account = tern_store_get_account (store, item->account_id, error);
+  if (account != NULL)
+    msg = tern_outbox_item_to_message (item, error);
+  if (msg != NULL)
+    raw = tern_draft_build (msg, NULL, error);
+  id = raw != NULL ? save_in_batch (store, account, raw, 0, error) : 0;
+  if (id != 0 && tern_store_remove_outbox (store, item_id, error) &&
+      tern_store_commit (store, TRUE, error))
+    return id;
+  tern_store_rollback (store);
+  return 0;
+}
+
+/* Removes a queued message for good, unless it is being sent right now. */
+gboolean
+tern_outbox_item_discard (TernStore *store, gint64 item_id, GError **error)
+{
+  g_autoptr(TernOutboxItem) item = NULL;
+
+  if (!tern_store_begin (store, error))
+    return FALSE;
+  item = tern_store_get_outbox (store, item_id, error);
+  if (item != NULL && item->state == TERN_OUTBOX_SENDING)
+    g_set_error_literal (error, TERN_ERROR, TERN_ERROR_INVALID,
+                         "This message is being sent right now and can no longer be stopped.");
+  else if (item != NULL && tern_store_remove_outbox (store, item_id, error) &&
+           tern_store_commit (store, TRUE, error))
+    return TRUE;
+  tern_store_rollback (store);
+  return FALSE;
 }
 
 /* ---- Sending ---- */

@@ -66,6 +66,21 @@ gboolean tern_draft_discard (TernStore *store, gint64 draft_id, GError **error);
 TernOutgoingMessage *tern_draft_load (TernStore *store, gint64 draft_id,
                                       TernComposeOrigin **origin_out, GError **error);
 
+/* ---- Back from the outbox ---- */
+
+/* The message of a queued outbox item, to edit again: To, Cc, subject,
+ * text and attachments from the message; Bcc from the envelope recipients
+ * that are in neither To nor Cc. */
+TernOutgoingMessage *tern_outbox_item_to_message (const TernOutboxItem *item, GError **error);
+/* Takes outbox item @item_id back to edit: saves it as a new draft of its
+ * account and removes it from the outbox in one durable transaction.
+ * Returns the draft's id. TERN_ERROR_INVALID while the item is being sent,
+ * TERN_ERROR_NOT_FOUND once it was sent or removed. */
+gint64 tern_outbox_item_to_draft (TernStore *store, gint64 item_id, GError **error);
+/* Removes outbox item @item_id without sending it (durable); the same
+ * errors as tern_outbox_item_to_draft(). */
+gboolean tern_outbox_item_discard (TernStore *store, gint64 item_id, GError **error);
+
 /* ---- Sending ---- */
 
 /* Builds @msg and puts it in @account_id's outbox in one durable

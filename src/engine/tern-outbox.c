@@ -286,9 +286,18 @@ tern_outbox_process (TernOutbox *self, GCancellable *cancellable, TernOutboxResu
             first = g_error_copy (connect_error);
           continue;
         }
-      /* Durable, so that after a crash Tern knows this one may have gone out. */
-      if (!record (self, item, TERN_OUTBOX_SENDING, NULL, item->next_attempt, TRUE, error))
-        return FALSE;
+      /* Durable, so that after a crash Tern knows this one may have gone out.
+       * NOT_FOUND: the user deleted it or took it back to edit since the
+       * list was read; it must not go out. */
+      if (!record (self, item, TERN_OUTBOX_SENDING, NULL, item->next_attempt, TRUE, &failure))
+        {
+          if (!g_error_matches (failure, TERN_ERROR, TERN_ERROR_NOT_FOUND))
+            {
+              g_propagate_error (error, g_steal_pointer (&failure));
+              return FALSE;
+            }
+          continue;
+        }
       if (send_one (self, item, &failure))
         {
           result->sent++;

@@ -198,6 +198,47 @@ tern_store_list_outbox (TernStore *self, gint64 account_id, GError **error)
   return g_steal_pointer (&items);
 }
 
+TernOutboxItem *
+tern_store_get_outbox (TernStore *self, gint64 item_id, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT id, account_id, raw, env_from, recipients, created_at, attempts,"
+      " next_attempt, last_error, state FROM outbox WHERE id = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, item_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return read_outbox (stmt);
+  if (rc == SQLITE_DONE)
+    return tern_store_not_found (error, "queued message", item_id), NULL;
+  return tern_store_fail (self, rc, "Reading the outbox", error), NULL;
+}
+
+/* Counts only: the sidebar asks often, and the raw messages stay on disk. */
+gboolean
+tern_store_count_outbox (TernStore *self, gint64 account_id, guint *n_items, guint *n_failed,
+                         GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT count(*), coalesce (sum (state = 'failed'), 0) FROM outbox"
+      " WHERE ?1 = 0 OR account_id = ?1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
+    return tern_store_fail (self, rc, "Counting the outbox", error);
+  if (n_items != NULL)
+    *n_items = (guint) sqlite3_column_int64 (stmt, 0);
+  if (n_failed != NULL)
+    *n_failed = (guint) sqlite3_column_int64 (stmt, 1);
+  return TRUE;
+}
+
 gboolean
 tern_store_record_outbox_attempt (TernStore *self, gint64 item_id, TernOutboxState state,
                                   const char *error_message, gint64 next_attempt,

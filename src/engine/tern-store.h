@@ -194,6 +194,12 @@ gint64 tern_store_enqueue_outbox (TernStore *store, gint64 account_id, GBytes *r
                                   GError **error);
 /* An account's queued messages (0: all) by id (element type TernOutboxItem). */
 GPtrArray *tern_store_list_outbox (TernStore *store, gint64 account_id, GError **error);
+/* One queued message; TERN_ERROR_NOT_FOUND once it was sent or removed. */
+TernOutboxItem *tern_store_get_outbox (TernStore *store, gint64 item_id, GError **error);
+/* How many messages wait in an account's outbox (0: all accounts), and how
+ * many of them failed for good. Either out pointer may be NULL. */
+gboolean tern_store_count_outbox (TernStore *store, gint64 account_id, guint *n_items,
+                                  guint *n_failed, GError **error);
 /* Records a send attempt: error_message NULL means it is being sent now;
  * otherwise the failure, the new state and when to try again. */
 gboolean tern_store_record_outbox_attempt (TernStore *store, gint64 item_id,

@@ -1,6 +1,33 @@
 /* tern-test-ui.c: screenshots and main-loop waits for the GTK tests. */
 #include "tern-test-ui.h"
 
+static gboolean
+on_drawn (GtkWidget *widget, cairo_t *cr, gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return FALSE;
+}
+
+/* Pending events are not enough: the frame clock paints on its own timer,
+ * so a change made just before would not be on screen yet. Ask for a frame
+ * and wait until it was drawn. */
+static void
+wait_for_frame (GtkWidget *widget)
+{
+  GtkWidget *toplevel = gtk_widget_get_toplevel (widget);
+  gboolean drawn = FALSE;
+  gulong id = g_signal_connect_after (toplevel, "draw", G_CALLBACK (on_drawn), &drawn);
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  gtk_widget_queue_draw (toplevel);
+  while (!drawn && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (toplevel, id);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  gdk_display_sync (gtk_widget_get_display (widget));
+}
+
 void
 tern_test_ui_save_screenshot (GtkWidget *widget, const char *name)
 {
@@ -11,6 +38,7 @@ tern_test_ui_save_screenshot (GtkWidget *widget, const char *name)
   g_autoptr(GError) error = NULL;
 
   tern_test_ui_wait_for_draw (widget);
+  wait_for_frame (widget);
   pixbuf = gdk_pixbuf_get_from_window (window, 0, 0, gdk_window_get_width (window),
                                        gdk_window_get_height (window));
   g_assert_nonnull (pixbuf);
