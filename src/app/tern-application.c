@@ -11,6 +11,7 @@
 #include "tern-application.h"
 #include "tern-paths.h"
 #include "tern-store.h"
+#include "tern-store-executor.h"
 #include "tern-composer.h"
 #include "tern-window.h"
 #include "tern-window-actions.h"
@@ -22,7 +23,8 @@ struct _TernApplication
 {
   GtkApplication parent_instance;
   char *data_dir;
-  TernStore *store;   /* opened on first use */
+  TernStore *store;   /* read-only, main thread; opened on first use */
+  TernStoreExecutor *executor;   /* the composer's writes; created on first use */
   TernMailContext *mail_context;
 };
 
@@ -241,6 +243,10 @@ tern_application_shutdown (GApplication *app)
 
   if (self->mail_context != NULL)
     tern_mail_context_shutdown (self->mail_context);
+  /* Composers hold the application while they save, so by now nothing is
+   * queued; if something is, it is the user's work: wait for it. */
+  if (self->executor != NULL)
+    tern_store_executor_shutdown (self->executor);
   G_APPLICATION_CLASS (tern_application_parent_class)->shutdown (app);
 }
 
@@ -312,6 +318,7 @@ tern_application_finalize (GObject *object)
   g_clear_object (&self->mail_context);
   g_free (self->data_dir);
   g_clear_object (&self->store);
+  g_clear_object (&self->executor);
   G_OBJECT_CLASS (tern_application_parent_class)->finalize (object);
 }
 
@@ -362,7 +369,17 @@ TernStore *
 tern_application_get_store (TernApplication *self, GError **error)
 {
   g_return_val_if_fail (TERN_IS_APPLICATION (self), NULL);
+  /* Read-only: a writer here would put fsyncs on the main loop. */
   if (self->store == NULL)
-    self->store = tern_store_open (self->data_dir, TERN_STORE_OPEN_WRITER, error);
+    self->store = tern_store_open (self->data_dir, TERN_STORE_OPEN_READ_ONLY, error);
   return self->store;
+}
+
+TernStoreExecutor *
+tern_application_get_store_executor (TernApplication *self)
+{
+  g_return_val_if_fail (TERN_IS_APPLICATION (self), NULL);
+  if (self->executor == NULL)
+    self->executor = tern_store_executor_new (self->data_dir);
+  return self->executor;
 }
