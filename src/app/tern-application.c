@@ -368,11 +368,27 @@ tern_application_get_data_dir (TernApplication *self)
 TernStore *
 tern_application_get_store (TernApplication *self, GError **error)
 {
+  g_autoptr(GError) local_error = NULL;
+  TernMailContext *context;
+
   g_return_val_if_fail (TERN_IS_APPLICATION (self), NULL);
-  /* Read-only: a writer here would put fsyncs on the main loop. */
+  /* Read-only: a writer here would put fsyncs on the main loop. The
+   * windows' connection does, when there is one. */
+  if (self->mail_context != NULL)
+    return tern_mail_context_get_store (self->mail_context);
   if (self->store == NULL)
-    self->store = tern_store_open (self->data_dir, TERN_STORE_OPEN_READ_ONLY, error);
-  return self->store;
+    self->store = tern_store_open (self->data_dir, TERN_STORE_OPEN_READ_ONLY, &local_error);
+  if (self->store != NULL)
+    return self->store;
+  /* No store yet (a mailto: link on the very first start): the mail
+   * context creates it. */
+  context = tern_application_get_mail_context (self);
+  if (context == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return tern_mail_context_get_store (context);
 }
 
 TernStoreExecutor *

@@ -23,9 +23,10 @@ const char *tern_application_get_data_dir (TernApplication *self);
  * actions app.accounts (accounts dialog) and win.add-account. */
 void tern_application_open_account_wizard (TernApplication *self, GtkWindow *parent);
 /* A read-only connection to the mail store in the data directory, for the
- * main thread; opened on first use (the store must exist), owned by the
- * application. Never write through it: writes go through
- * tern_application_get_store_executor(). */
+ * main thread: the mail context's if it is open, else one opened on first
+ * use (if there is no store yet, the mail context is started to create
+ * it). Owned by the application. Never write through it: writes go
+ * through tern_application_get_store_executor(). */
 TernStore *tern_application_get_store (TernApplication *self, GError **error);
 /* The executor that runs the composers' store writes (drafts, the outbox)
  * off the main loop, one at a time, on its own writer connection. Owned by
