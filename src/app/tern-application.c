@@ -11,6 +11,7 @@
 #include "tern-application.h"
 #include "tern-paths.h"
 #include "tern-store.h"
+#include "tern-store-executor.h"
 #include "tern-composer.h"
 #include "tern-window.h"
 #include "tern-window-actions.h"
@@ -22,7 +23,8 @@ struct _TernApplication
 {
   GtkApplication parent_instance;
   char *data_dir;
-  TernStore *store;   /* opened on first use */
+  TernStore *store;   /* read-only, main thread; opened on first use */
+  TernStoreExecutor *executor;   /* the composer's writes; created on first use */
   TernMailContext *mail_context;
 };
 
@@ -241,6 +243,10 @@ tern_application_shutdown (GApplication *app)
 
   if (self->mail_context != NULL)
     tern_mail_context_shutdown (self->mail_context);
+  /* Composers hold the application while they save, so by now nothing is
+   * queued; if something is, it is the user's work: wait for it. */
+  if (self->executor != NULL)
+    tern_store_executor_shutdown (self->executor);
   G_APPLICATION_CLASS (tern_application_parent_class)->shutdown (app);
 }
 
@@ -312,6 +318,7 @@ tern_application_finalize (GObject *object)
   g_clear_object (&self->mail_context);
   g_free (self->data_dir);
   g_clear_object (&self->store);
+  g_clear_object (&self->executor);
   G_OBJECT_CLASS (tern_application_parent_class)->finalize (object);
 }
 
@@ -361,10 +368,36 @@ tern_application_get_data_dir (TernApplication *self)
 TernStore *
 tern_application_get_store (TernApplication *self, GError **error)
 {
+  g_autoptr(GError) local_error = NULL;
+  TernMailContext *context;
+
   g_return_val_if_fail (TERN_IS_APPLICATION (self), NULL);
+  /* Read-only: a writer here would put fsyncs on the main loop. The
+   * windows' connection does, when there is one. */
+  if (self->mail_context != NULL)
+    return tern_mail_context_get_store (self->mail_context);
   if (self->store == NULL)
-    self->store = tern_store_open (self->data_dir, TERN_STORE_OPEN_WRITER, error);
-  return self->store;
+    self->store = tern_store_open (self->data_dir, TERN_STORE_OPEN_READ_ONLY, &local_error);
+  if (self->store != NULL)
+    return self->store;
+  /* No store yet (a mailto: link on the very first start): the mail
+   * context creates it. */
+  context = tern_application_get_mail_context (self);
+  if (context == NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return tern_mail_context_get_store (context);
+}
+
+TernStoreExecutor *
+tern_application_get_store_executor (TernApplication *self)
+{
+  g_return_val_if_fail (TERN_IS_APPLICATION (self), NULL);
+  if (self->executor == NULL)
+    self->executor = tern_store_executor_new (self->data_dir);
+  return self->executor;
 }
 
 void

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "tern-store.h"
+#include "tern-store-executor.h"
 #include "tern-mail-context.h"
 
 G_BEGIN_DECLS
@@ -28,9 +29,16 @@ const char *tern_application_get_data_dir (TernApplication *self);
  * as the application's "account-added (gint64 id)". Also reachable as the
  * actions app.accounts (accounts dialog) and win.add-account. */
 void tern_application_open_account_wizard (TernApplication *self, GtkWindow *parent);
-/* The application's connection to the mail store in the data directory,
- * opened (and created) on first use; owned by the application. */
+/* A read-only connection to the mail store in the data directory, for the
+ * main thread: the mail context's if it is open, else one opened on first
+ * use (if there is no store yet, the mail context is started to create
+ * it). Owned by the application. Never write through it: writes go
+ * through tern_application_get_store_executor(). */
 TernStore *tern_application_get_store (TernApplication *self, GError **error);
+/* The executor that runs the composers' store writes (drafts, the outbox)
+ * off the main loop, one at a time, on its own writer connection. Owned by
+ * the application; it waits for queued writes at shutdown. */
+TernStoreExecutor *tern_application_get_store_executor (TernApplication *self);
 /* The store, the account workers (one per account, started on first use)
  * and the action queue, shared by the windows. NULL if the store could not
  * be opened (the window says why). */

@@ -2,6 +2,15 @@
  *
  * The fields are the truth while the window is open; tern_composer_get_message()
  * turns them into a TernOutgoingMessage for the draft and for sending.
+ *
+ * Threading: the message is built here, on the main thread (it reads the
+ * widgets); saving it as a draft and queueing it for sending end in a
+ * durable commit, so they run as jobs on a TernStoreExecutor (one writer
+ * thread) and report back here. The composer never has two of its saves
+ * in flight: a save asked for while one runs waits, then saves the newest
+ * text. Which draft a job replaces is decided on the executor thread
+ * (DraftChain), so however saves and a send are queued, each replaces the
+ * one before it and none is duplicated or lost.
  */
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -13,6 +22,7 @@
 #include "tern-composer.h"
 #include "tern-mailto.h"
 #include "tern-resources.h"
+#include "tern-store-executor.h"
 #ifdef HAVE_GSPELL
 #include <gspell/gspell.h>
 #endif
@@ -39,6 +49,33 @@ attachment_free (Attachment *a)
   g_free (a);
 }
 
+/* The id of this composition's newest draft, as the executor thread knows
+ * it: read and written only by jobs (which run one at a time), so it is
+ * always the draft the next job must replace. An atomic rc box: a job in
+ * flight may outlive the window. */
+typedef struct {
+  gint64 draft_id;
+} DraftChain;
+
+/* One save or send: built on the main thread, run on the executor's. */
+typedef struct {
+  DraftChain *chain;
+  gint64 account_id;
+  TernOutgoingMessage *msg;
+  TernComposeOrigin *origin;
+  guint64 seq;          /* order of submission, for the main thread's copy */
+  gint64 result;        /* the new draft id, or the outbox id */
+} ComposeJob;
+
+static void
+compose_job_free (ComposeJob *job)
+{
+  g_atomic_rc_box_release (job->chain);
+  g_clear_pointer (&job->msg, tern_outgoing_message_free);
+  g_clear_pointer (&job->origin, tern_compose_origin_free);
+  g_free (job);
+}
+
 struct _TernComposer
 {
   GtkApplicationWindow parent_instance;
@@ -57,19 +94,31 @@ struct _TernComposer
   GtkTextView *body_view;
   GtkListBox *attachment_list;
 
-  TernStore *store;
+  TernStore *store;             /* reads on the main thread only */
+  TernStoreExecutor *executor;  /* every write */
+  DraftChain *chain;
+  GCancellable *cancellable;    /* the address-book ranking */
+  GApplication *held;           /* held while a close waits for its save */
+  GSimpleAction *send_gaction;  /* off while a send is queued */
   GPtrArray *accounts;          /* TernAccountSettings, in combo order */
   GPtrArray *attachments;       /* Attachment */
   GtkListStore *completions;    /* display, shared by the three entries */
   TernComposeOrigin *origin;
   char *in_reply_to;
   GPtrArray *references;        /* char * */
-  gint64 draft_id;
+  gint64 draft_id;              /* the newest draft whose save came back */
   gint64 outbox_id;
   guint64 size_limit;
   guint autosave_id;
+  guint64 job_seq;              /* jobs submitted */
+  guint64 applied_seq;          /* the newest job draft_id comes from */
   gboolean dirty;
   gboolean loading;             /* filling fields: not a user change */
+  gboolean saving;              /* a save job is in the executor */
+  gboolean save_again;          /* and another was asked for meanwhile */
+  gboolean sending;             /* a send job is in the executor */
+  gboolean closing;             /* hidden, destroyed once the save is done */
+  gboolean destroyed;
   gboolean sent;
 };
 
@@ -83,6 +132,12 @@ show_error (TernComposer *self, const char *what, const GError *error)
   g_autofree char *text = error != NULL ? g_strdup_printf ("%s %s", what, error->message)
                                         : g_strdup (what);
 
+  if (self->destroyed)
+    {
+      /* A job came back after the window went: say it somewhere. */
+      g_message ("%s", text);
+      return;
+    }
   gtk_label_set_text (self->error_label, text);
   gtk_widget_show (GTK_WIDGET (self->error_bar));
 }
@@ -98,15 +153,15 @@ tern_composer_get_error (TernComposer *self)
 
 /* ---- autosave ---- */
 
+static void start_save (TernComposer *self);
+
 static gboolean
 autosave_cb (gpointer data)
 {
   TernComposer *self = data;
-  g_autoptr(GError) error = NULL;
 
   self->autosave_id = 0;
-  if (tern_composer_save_draft (self, &error) == 0 && error != NULL)
-    show_error (self, _("The draft could not be saved."), error);
+  start_save (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -135,7 +190,22 @@ on_field_changed (TernComposer *self)
 gboolean
 tern_composer_has_pending_save (TernComposer *self)
 {
-  return self->autosave_id != 0;
+  g_return_val_if_fail (TERN_IS_COMPOSER (self), FALSE);
+  return self->autosave_id != 0 || self->saving;
+}
+
+gboolean
+tern_composer_is_busy (TernComposer *self)
+{
+  g_return_val_if_fail (TERN_IS_COMPOSER (self), FALSE);
+  return self->saving || self->sending;
+}
+
+TernStoreExecutor *
+tern_composer_get_store_executor (TernComposer *self)
+{
+  g_return_val_if_fail (TERN_IS_COMPOSER (self), NULL);
+  return self->executor;
 }
 
 /* ---- accounts ---- */
@@ -251,18 +321,42 @@ on_completion_selected (GtkEntryCompletion *completion, GtkTreeModel *model, Gtk
   return TRUE;
 }
 
+/* Ranking reads up to TERN_ADDRESS_BOOK_MAX_PER_FOLDER messages of every
+ * folder: too slow for the main loop on a big store, so it runs in a thread
+ * on its own read-only connection and fills the completions when done. */
 static void
-setup_completion (TernComposer *self)
+rank_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) ranked = tern_address_book_rank (self->store, &error);
-  GtkEntry *entries[] = { self->to_entry, self->cc_entry, self->bcc_entry };
+  const char *data_dir = task_data;
+  g_autoptr(TernStore) store = NULL;
+  GError *error = NULL;
+  GPtrArray *ranked = NULL;
 
-  self->completions = gtk_list_store_new (3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  store = tern_store_open (data_dir, TERN_STORE_OPEN_READ_ONLY, &error);
+  if (store != NULL)
+    ranked = tern_address_book_rank (store, &error);
   if (ranked == NULL)
-    g_warning ("Address completion is not available: %s", error->message);
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, ranked, (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void
+on_ranked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TernComposer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) ranked = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (self->destroyed)
+    return;
+  if (ranked == NULL)
+    {
+      g_message ("Address completion is not available: %s", error->message);
+      return;
+    }
   /* Rank order is kept: the completion popup lists matches in model order. */
-  for (guint i = 0; ranked != NULL && i < ranked->len && i < MAX_COMPLETIONS; i++)
+  for (guint i = 0; i < ranked->len && i < MAX_COMPLETIONS; i++)
     {
       TernAddressBookEntry *e = g_ptr_array_index (ranked, i);
       g_autofree char *display = tern_address_book_entry_to_display (e);
@@ -270,6 +364,26 @@ setup_completion (TernComposer *self)
       gtk_list_store_insert_with_values (self->completions, NULL, -1, 0, display, 1, e->name,
                                          2, e->address, -1);
     }
+}
+
+guint
+tern_composer_get_n_completions (TernComposer *self)
+{
+  g_return_val_if_fail (TERN_IS_COMPOSER (self), 0);
+  return (guint) gtk_tree_model_iter_n_children (GTK_TREE_MODEL (self->completions), NULL);
+}
+
+static void
+setup_completion (TernComposer *self)
+{
+  /* No source object: the task may be finalized on its thread, and a
+   * widget must not be; the callback holds the reference instead. */
+  g_autoptr(GTask) task = g_task_new (NULL, self->cancellable, on_ranked, g_object_ref (self));
+  GtkEntry *entries[] = { self->to_entry, self->cc_entry, self->bcc_entry };
+
+  self->completions = gtk_list_store_new (3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING);
+  g_task_set_task_data (task, g_strdup (tern_store_executor_get_data_dir (self->executor)), g_free);
+  g_task_run_in_thread (task, rank_thread);
   for (guint i = 0; i < G_N_ELEMENTS (entries); i++)
     {
       g_autoptr(GtkEntryCompletion) c = gtk_entry_completion_new ();
@@ -578,7 +692,7 @@ tern_composer_get_message (TernComposer *self)
   return msg;
 }
 
-/* ---- drafts ---- */
+/* ---- jobs (executor thread) ---- */
 
 static gboolean
 is_empty (TernOutgoingMessage *msg)
@@ -588,24 +702,213 @@ is_empty (TernOutgoingMessage *msg)
          (msg->body == NULL || *msg->body == '\0');
 }
 
+static gboolean
+save_job (TernStore *store, gpointer data, GError **error)
+{
+  ComposeJob *job = data;
+  gint64 id;
+
+  /* Nothing written yet and nothing to write: no draft. */
+  if (is_empty (job->msg) && job->chain->draft_id == 0)
+    {
+      job->result = 0;
+      return TRUE;
+    }
+  id = tern_draft_save (store, job->account_id, job->msg, job->origin, job->chain->draft_id,
+                        error);
+  if (id == 0)
+    return FALSE;   /* rolled back: the previous draft is still there */
+  job->chain->draft_id = id;
+  job->result = id;
+  return TRUE;
+}
+
+static gboolean
+send_job (TernStore *store, gpointer data, GError **error)
+{
+  ComposeJob *job = data;
+  gint64 id = tern_compose_queue_send (store, job->account_id, job->msg, job->origin,
+                                       job->chain->draft_id, error);
+
+  if (id == 0)
+    return FALSE;
+  job->chain->draft_id = 0;   /* queue_send discarded it */
+  job->result = id;
+  return TRUE;
+}
+
+static TernComposeOrigin *
+origin_copy (const TernComposeOrigin *origin)
+{
+  TernComposeOrigin *copy;
+
+  if (origin == NULL)
+    return NULL;
+  copy = g_new0 (TernComposeOrigin, 1);
+  copy->message_id = g_strdup (origin->message_id);
+  copy->forward = origin->forward;
+  return copy;
+}
+
+/* Reads the fields now (main thread); the job owns what it needs. */
+static ComposeJob *
+compose_job_new (TernComposer *self)
+{
+  ComposeJob *job = g_new0 (ComposeJob, 1);
+
+  job->chain = g_atomic_rc_box_acquire (self->chain);
+  job->account_id = tern_composer_get_account_id (self);
+  job->msg = tern_composer_get_message (self);
+  job->origin = origin_copy (self->origin);
+  job->seq = ++self->job_seq;
+  return job;
+}
+
+/* Our copy of the draft id follows the newest job that came back (a sync
+ * save may overtake an async one's callback). */
+static void
+apply_draft_id (TernComposer *self, ComposeJob *job, gint64 draft_id)
+{
+  if (job->seq <= self->applied_seq)
+    return;
+  self->applied_seq = job->seq;
+  self->draft_id = draft_id;
+}
+
+/* ---- closing ---- */
+
+static void
+release_hold (TernComposer *self)
+{
+  GApplication *app = g_steal_pointer (&self->held);
+
+  if (app != NULL)
+    {
+      g_application_release (app);
+      g_object_unref (app);
+    }
+}
+
+static gboolean
+can_save (TernComposer *self)
+{
+  return self->dirty && !self->sent && current_account (self) != NULL;
+}
+
+/* Closing waits for the executor; once nothing of ours is left in it,
+ * the window goes. */
+static void
+maybe_finish_close (TernComposer *self)
+{
+  if (!self->closing || self->saving || self->sending || self->destroyed)
+    return;
+  if (can_save (self))
+    {
+      start_save (self);
+      return;
+    }
+  release_hold (self);
+  gtk_widget_destroy (GTK_WIDGET (self));
+}
+
+/* The work could not be kept: the window comes back rather than lose it. */
+static void
+abort_close (TernComposer *self, const char *what, const GError *error)
+{
+  g_autofree char *text = g_strdup_printf (_("%s The window stays open."), what);
+
+  self->closing = FALSE;
+  release_hold (self);
+  if (self->destroyed)
+    return;
+  gtk_window_present (GTK_WINDOW (self));
+  show_error (self, text, error);
+}
+
+/* ---- drafts ---- */
+
+static void
+on_saved (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TernComposer) self = user_data;
+  ComposeJob *job = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+
+  self->saving = FALSE;
+  if (!tern_store_executor_run_finish (self->executor, result, &error))
+    {
+      /* Still unsaved; the next edit (or close) tries again. */
+      self->dirty = !self->sent;
+      self->save_again = FALSE;
+      if (self->closing)
+        abort_close (self, _("The draft could not be saved."), error);
+      else
+        show_error (self, _("The draft could not be saved."), error);
+      return;
+    }
+  apply_draft_id (self, job, job->result);
+  if (self->save_again)
+    {
+      self->save_again = FALSE;
+      start_save (self);
+      return;
+    }
+  maybe_finish_close (self);
+}
+
+/* Saves in the executor; at most one save of this composer is in flight. */
+static void
+start_save (TernComposer *self)
+{
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+  if (self->saving)
+    {
+      self->save_again = TRUE;   /* the newest text, once this one is done */
+      return;
+    }
+  if (self->sending || !can_save (self))
+    {
+      /* Sending: the send either succeeds (no draft needed) or fails and
+       * re-arms the timer. */
+      maybe_finish_close (self);
+      return;
+    }
+  self->dirty = FALSE;   /* edits from now on make it dirty again */
+  self->saving = TRUE;
+  tern_store_executor_run_async (self->executor, save_job, compose_job_new (self),
+                                 (GDestroyNotify) compose_job_free, NULL, on_saved,
+                                 g_object_ref (self));
+}
+
+void
+tern_composer_save_draft_async (TernComposer *self)
+{
+  g_return_if_fail (TERN_IS_COMPOSER (self));
+  start_save (self);
+}
+
 gint64
 tern_composer_save_draft (TernComposer *self, GError **error)
 {
-  g_autoptr(TernOutgoingMessage) msg = NULL;
+  ComposeJob *job;
   gint64 id;
 
+  g_return_val_if_fail (TERN_IS_COMPOSER (self), 0);
   g_clear_handle_id (&self->autosave_id, g_source_remove);
-  if (!self->dirty || self->sent || current_account (self) == NULL)
+  if (!can_save (self))
     return self->draft_id;
-  msg = tern_composer_get_message (self);
-  if (is_empty (msg) && self->draft_id == 0)
-    return 0;
-  id = tern_draft_save (self->store, tern_composer_get_account_id (self), msg, self->origin,
-                        self->draft_id, error);
-  if (id == 0)
-    return 0;
-  self->draft_id = id;
+  job = compose_job_new (self);
   self->dirty = FALSE;
+  /* Queued behind a save in flight, so it replaces that one's draft. */
+  if (!tern_store_executor_run_sync (self->executor, save_job, job, error))
+    {
+      self->dirty = TRUE;
+      compose_job_free (job);
+      return 0;
+    }
+  apply_draft_id (self, job, job->result);
+  id = job->result;
+  compose_job_free (job);
   return id;
 }
 
@@ -617,40 +920,88 @@ tern_composer_get_draft_id (TernComposer *self)
 
 /* ---- sending ---- */
 
-static gboolean
-queue_message (TernComposer *self)
+static void
+send_finished (TernComposer *self, ComposeJob *job, const GError *error)
 {
-  g_autoptr(TernOutgoingMessage) msg = tern_composer_get_message (self);
+  self->sending = FALSE;
+  if (error != NULL)
+    {
+      g_simple_action_set_enabled (self->send_gaction, TRUE);
+      if (self->closing)
+        abort_close (self, _("The message was not sent."), error);
+      else
+        show_error (self, _("The message was not sent."), error);
+      /* Edits made while it was being queued are not saved yet. */
+      if (!self->destroyed && self->dirty && self->autosave_id == 0)
+        self->autosave_id = g_timeout_add_seconds (TERN_COMPOSER_AUTOSAVE_SECONDS, autosave_cb,
+                                                   self);
+      return;
+    }
+  /* The outbox row is durably committed: now the window may go. */
+  apply_draft_id (self, job, 0);
+  self->outbox_id = job->result;
+  self->sent = TRUE;
+  self->dirty = FALSE;
+  g_clear_handle_id (&self->autosave_id, g_source_remove);
+  release_hold (self);
+  if (!self->destroyed)
+    gtk_widget_destroy (GTK_WIDGET (self));
+}
+
+static void
+on_sent (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr(TernComposer) self = user_data;
+  ComposeJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  gint64 id;
+
+  tern_store_executor_run_finish (self->executor, result, &error);
+  send_finished (self, job, error);
+}
+
+/* Queues the message (no more checks). Async for the UI; sync (run_sync)
+ * for tern_composer_send(). */
+static gboolean
+queue_message (TernComposer *self, gboolean async)
+{
+  g_autoptr(GError) error = NULL;
+  ComposeJob *job;
 
   if (current_account (self) == NULL)
     {
       show_error (self, _("Choose the account to send from."), NULL);
       return FALSE;
     }
-  id = tern_compose_queue_send (self->store, tern_composer_get_account_id (self), msg,
-                                self->origin, self->draft_id, &error);
-  if (id == 0)
-    {
-      show_error (self, _("The message was not sent."), error);
-      return FALSE;
-    }
-  self->outbox_id = id;
-  self->sent = TRUE;
-  self->draft_id = 0;
+  if (self->sending)
+    return FALSE;
+  /* Saves already queued run first (the executor keeps order), so the
+   * send discards the draft they leave. */
   g_clear_handle_id (&self->autosave_id, g_source_remove);
-  gtk_widget_destroy (GTK_WIDGET (self));
-  return TRUE;
+  self->sending = TRUE;
+  g_simple_action_set_enabled (self->send_gaction, FALSE);
+  job = compose_job_new (self);
+  if (async)
+    {
+      tern_store_executor_run_async (self->executor, send_job, job,
+                                     (GDestroyNotify) compose_job_free, NULL, on_sent,
+                                     g_object_ref (self));
+      return TRUE;
+    }
+  g_object_ref (self);   /* destroying the window must not free it under us */
+  tern_store_executor_run_sync (self->executor, send_job, job, &error);
+  send_finished (self, job, error);
+  compose_job_free (job);
+  g_object_unref (self);
+  return error == NULL;
 }
 
-gboolean
-tern_composer_send (TernComposer *self)
+/* The checks before sending; FALSE when a warning or error is shown. */
+static gboolean
+check_before_send (TernComposer *self)
 {
   g_autoptr(TernOutgoingMessage) msg = tern_composer_get_message (self);
 
-  g_return_val_if_fail (TERN_IS_COMPOSER (self), FALSE);
-  if (self->sent)
+  if (self->sent || self->sending)
     return FALSE;
   gtk_widget_hide (GTK_WIDGET (self->error_bar));
   if (msg->to->len + msg->cc->len + msg->bcc->len == 0)
@@ -663,7 +1014,21 @@ tern_composer_send (TernComposer *self)
       gtk_widget_show (GTK_WIDGET (self->attach_warning));
       return FALSE;
     }
-  return queue_message (self);
+  return TRUE;
+}
+
+gboolean
+tern_composer_send (TernComposer *self)
+{
+  g_return_val_if_fail (TERN_IS_COMPOSER (self), FALSE);
+  return check_before_send (self) && queue_message (self, FALSE);
+}
+
+gboolean
+tern_composer_send_async (TernComposer *self)
+{
+  g_return_val_if_fail (TERN_IS_COMPOSER (self), FALSE);
+  return check_before_send (self) && queue_message (self, TRUE);
 }
 
 gboolean
@@ -683,7 +1048,7 @@ on_attach_warning_response (TernComposer *self, int response)
 {
   gtk_widget_hide (GTK_WIDGET (self->attach_warning));
   if (response == SEND_ANYWAY)
-    queue_message (self);
+    queue_message (self, TRUE);
 }
 
 gint64
@@ -695,7 +1060,7 @@ tern_composer_get_outbox_id (TernComposer *self)
 static void
 send_action (GSimpleAction *action, GVariant *param, gpointer data)
 {
-  tern_composer_send (TERN_COMPOSER (data));
+  tern_composer_send_async (TERN_COMPOSER (data));
 }
 
 /* ---- window ---- */
@@ -704,15 +1069,25 @@ static gboolean
 tern_composer_delete_event (GtkWidget *widget, GdkEventAny *event)
 {
   TernComposer *self = TERN_COMPOSER (widget);
-  g_autoptr(GError) error = NULL;
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
-  /* Closing keeps the work: save now rather than lose the last seconds. */
-  if (tern_composer_save_draft (self, &error) == 0 && error != NULL)
+  if (self->sent)
+    return FALSE;
+  if (self->closing)
+    return TRUE;   /* already on its way out */
+  if (!can_save (self) && !self->saving && !self->sending)
+    return FALSE;
+  /* Closing keeps the work: the window goes at once, the save finishes in
+   * the executor, and the application stays up until it has. */
+  self->closing = TRUE;
+  if (app != NULL)
     {
-      show_error (self, _("The draft could not be saved, so the window stays open."), error);
-      return TRUE;
+      self->held = G_APPLICATION (g_object_ref (app));
+      g_application_hold (self->held);
     }
-  return FALSE;
+  gtk_widget_hide (widget);
+  start_save (self);
+  return TRUE;
 }
 
 static void
@@ -720,7 +1095,13 @@ tern_composer_dispose (GObject *object)
 {
   TernComposer *self = TERN_COMPOSER (object);
 
+  /* Jobs in flight keep a reference and come back to a destroyed window:
+   * they must not touch its widgets. */
+  self->destroyed = TRUE;
   g_clear_handle_id (&self->autosave_id, g_source_remove);
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  release_hold (self);
 #ifdef HAVE_GSPELL
   /* gspell re-creates its checker when the view drops its buffer during
    * destruction and crashes on the half-destroyed view: turn it off first. */
@@ -737,6 +1118,9 @@ tern_composer_finalize (GObject *object)
   TernComposer *self = TERN_COMPOSER (object);
 
   g_clear_object (&self->store);
+  g_clear_object (&self->executor);
+  g_clear_pointer (&self->chain, g_atomic_rc_box_release);
+  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->accounts, g_ptr_array_unref);
   g_clear_pointer (&self->attachments, g_ptr_array_unref);
   g_clear_pointer (&self->references, g_ptr_array_unref);
@@ -792,6 +1176,9 @@ tern_composer_init (TernComposer *self)
   g_action_map_add_action_entries (G_ACTION_MAP (group), composer_actions,
                                    G_N_ELEMENTS (composer_actions), self);
   gtk_widget_insert_action_group (GTK_WIDGET (self), "composer", G_ACTION_GROUP (group));
+  self->send_gaction = G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (group), "send"));
+  self->chain = g_atomic_rc_box_new0 (DraftChain);
+  self->cancellable = g_cancellable_new ();
   g_signal_connect_swapped (gtk_text_view_get_buffer (self->body_view), "changed",
                             G_CALLBACK (on_field_changed), self);
   gtk_drag_dest_set (GTK_WIDGET (self), GTK_DEST_DEFAULT_ALL, targets, G_N_ELEMENTS (targets),
@@ -805,12 +1192,26 @@ tern_composer_init (TernComposer *self)
 #endif
 }
 
+/* The application's executor; without one (tests, tools), a private one
+ * on the store's data directory. */
+static TernStoreExecutor *
+find_executor (GtkApplication *app, TernStore *store)
+{
+  g_autofree char *dir = NULL;
+
+  if (app != NULL && TERN_IS_APPLICATION (app))
+    return g_object_ref (tern_application_get_store_executor (TERN_APPLICATION (app)));
+  dir = g_path_get_dirname (tern_store_get_path (store));
+  return tern_store_executor_new (dir);
+}
+
 static TernComposer *
 composer_new (GtkApplication *app, TernStore *store)
 {
   TernComposer *self = g_object_new (TERN_TYPE_COMPOSER, "application", app, NULL);
 
   self->store = g_object_ref (store);
+  self->executor = find_executor (app, store);
   self->loading = TRUE;
   load_accounts (self);
   setup_completion (self);
@@ -861,6 +1262,7 @@ tern_composer_new_for_draft (GtkApplication *app, TernStore *store, gint64 draft
   self = composer_new (app, store);
   self->origin = origin;
   self->draft_id = draft_id;
+  self->chain->draft_id = draft_id;   /* no job has run yet */
   fill_fields (self, msg);
   return self;
 }

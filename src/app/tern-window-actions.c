@@ -1,7 +1,8 @@
 /* tern-window-actions.c: the main window's link to the composer.
  *
- * New message, Reply, Reply all and Forward open a TernComposer on the
- * application's writer store. When a composer closes having put a message
+ * New message, Reply, Reply all and Forward open a TernComposer that reads
+ * from the window's read-only store and writes through the application's
+ * store executor (off the main loop). When a composer closes having put a message
  * in the outbox, the account's worker is told to send now rather than at
  * its next sync.
  */
@@ -67,18 +68,17 @@ tern_window_actions_compose (GtkWindow *parent, TernWindowComposeKind kind, Tern
 {
   TernApplication *app = TERN_APPLICATION (gtk_window_get_application (parent));
   g_autoptr(GError) error = NULL;
-  TernStore *writer = tern_application_get_store (app, &error);
   TernComposer *composer;
 
-  if (writer == NULL)
+  if (store == NULL)
     {
-      show_error (parent, _("The mail store cannot be opened"), error->message);
+      show_error (parent, _("The mail store cannot be opened"), _("Restart Tern to try again."));
       return;
     }
   if (kind == TERN_WINDOW_COMPOSE_NEW)
-    composer = tern_composer_new (GTK_APPLICATION (app), writer);
+    composer = tern_composer_new (GTK_APPLICATION (app), store);
   else
-    composer = tern_composer_new_from_message (GTK_APPLICATION (app), writer, message_id,
+    composer = tern_composer_new_from_message (GTK_APPLICATION (app), store, message_id,
                                                mode_for (kind), &error);
   if (composer == NULL)
     {
@@ -94,7 +94,7 @@ tern_window_actions_edit_draft (GtkWindow *parent, gint64 draft_id)
 {
   GtkApplication *gapp = gtk_window_get_application (parent);
   g_autoptr(GError) error = NULL;
-  TernStore *writer;
+  TernStore *store;
   TernComposer *composer;
 
   if (!TERN_IS_APPLICATION (gapp))
@@ -102,8 +102,8 @@ tern_window_actions_edit_draft (GtkWindow *parent, gint64 draft_id)
       show_error (parent, _("The message cannot be opened"), _("Tern’s mail store is not available here."));
       return NULL;
     }
-  writer = tern_application_get_store (TERN_APPLICATION (gapp), &error);
-  composer = writer != NULL ? tern_composer_new_for_draft (gapp, writer, draft_id, &error) : NULL;
+  store = tern_application_get_store (TERN_APPLICATION (gapp), &error);
+  composer = store != NULL ? tern_composer_new_for_draft (gapp, store, draft_id, &error) : NULL;
   if (composer == NULL)
     {
       show_error (parent, _("The message cannot be opened"), error->message);

@@ -556,6 +556,311 @@ test_draft_save_and_reopen (Fixture *f, gconstpointer data)
   }
 }
 
+/* ---- the main loop never waits for the disk ---- */
+
+/* A job that holds the composer's executor thread until released: stands
+ * in for a slow disk (an fsync that takes its time). */
+typedef struct {
+  GMutex lock;
+  GCond cond;
+  gboolean entered;
+  gboolean released;
+} Gate;
+
+static gboolean
+gate_job (TernStore *store, gpointer data, GError **error)
+{
+  Gate *gate = data;
+
+  g_mutex_lock (&gate->lock);
+  gate->entered = TRUE;
+  g_cond_broadcast (&gate->cond);
+  while (!gate->released)
+    g_cond_wait (&gate->cond, &gate->lock);
+  g_mutex_unlock (&gate->lock);
+  return TRUE;
+}
+
+static void
+gate_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_assert_true (tern_store_executor_run_finish (NULL, result, NULL));
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Blocks @executor's thread; returns once the gate job is running. */
+static void
+gate_close (Gate *gate, TernStoreExecutor *executor, gboolean *done)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_mutex_init (&gate->lock);
+  g_cond_init (&gate->cond);
+  tern_store_executor_run_async (executor, gate_job, gate, NULL, NULL, gate_done, done);
+  g_mutex_lock (&gate->lock);
+  while (!gate->entered && g_cond_wait_until (&gate->cond, &gate->lock, end))
+    ;
+  g_assert_true (gate->entered);
+  g_mutex_unlock (&gate->lock);
+}
+
+static void
+gate_open (Gate *gate)
+{
+  g_mutex_lock (&gate->lock);
+  gate->released = TRUE;
+  g_cond_broadcast (&gate->cond);
+  g_mutex_unlock (&gate->lock);
+}
+
+static void
+gate_clear (Gate *gate)
+{
+  g_mutex_clear (&gate->lock);
+  g_cond_clear (&gate->cond);
+}
+
+static gboolean
+set_flag (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until *flag (bounded). */
+static void
+iterate_until (gboolean *flag)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!*flag && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (*flag);
+}
+
+/* Runs what is ready now, without waiting (bounded). */
+static void
+iterate_ready (void)
+{
+  for (guint i = 0; i < 1000 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+}
+
+static char *
+draft_text (Fixture *f, gint64 draft_id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) raw = tern_store_get_raw (f->store, draft_id, &error);
+
+  g_assert_no_error (error);
+  return g_strndup (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));
+}
+
+static gint64
+only_draft (Fixture *f)
+{
+  g_autoptr(GArray) ids = tern_store_list_message_ids (f->store, f->drafts_id, TERN_SORT_DATE,
+                                                       FALSE, NULL);
+  g_assert_cmpuint (ids->len, ==, 1);
+  return g_array_index (ids, gint64, 0);
+}
+
+static void
+test_autosave_off_main_loop (Fixture *f, gconstpointer data)
+{
+  TernComposer *composer = new_composer (f);
+  g_autoptr(TernOutgoingMessage) msg = tern_outgoing_message_new ();
+  g_autofree char *text = NULL;
+  gboolean gate_finished = FALSE;
+  gboolean ticked = FALSE;
+  Gate gate = { 0 };
+
+  /* The executor is stuck (a slow disk) before the user even types. */
+  gate_close (&gate, tern_composer_get_store_executor (composer), &gate_finished);
+  tern_outgoing_message_add_to (msg, "Bob", "bob@example.org");
+  msg->subject = g_strdup ("Slow disk");
+  msg->body = g_strdup ("First version");
+  tern_composer_set_message (composer, msg);
+
+  /* The autosave timer fires and hands the save to the executor... */
+  while (!tern_composer_is_busy (composer) && tern_composer_has_pending_save (composer))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (tern_composer_is_busy (composer));
+  /* ...and the main loop goes on: a timeout fires while the save waits. */
+  g_timeout_add (10, set_flag, &ticked);
+  iterate_until (&ticked);
+  g_assert_true (tern_composer_has_pending_save (composer));
+  g_assert_cmpint (tern_composer_get_draft_id (composer), ==, 0);
+  g_assert_cmpuint (count_folder (f, f->drafts_id), ==, 0);
+
+  /* The user goes on typing; the newer save waits for the first. */
+  g_free (msg->body);
+  msg->body = g_strdup ("Second version");
+  tern_composer_set_message (composer, msg);
+  tern_composer_save_draft_async (composer);
+  iterate_ready ();
+  g_assert_cmpuint (count_folder (f, f->drafts_id), ==, 0);
+
+  gate_open (&gate);
+  iterate_until (&gate_finished);
+  {
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    while (tern_composer_has_pending_save (composer) && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_false (tern_composer_has_pending_save (composer));
+  g_assert_null (tern_composer_get_error (composer));
+  /* One draft, the newest text; the first was replaced, not duplicated. */
+  g_assert_cmpint (tern_composer_get_draft_id (composer), ==, only_draft (f));
+  g_assert_cmpuint (count_ops (f, TERN_PENDING_APPEND), ==, 1);
+  text = draft_text (f, tern_composer_get_draft_id (composer));
+  g_assert_nonnull (strstr (text, "Second version"));
+  gtk_widget_destroy (GTK_WIDGET (composer));
+  gate_clear (&gate);
+}
+
+static void
+test_close_saves_once (Fixture *f, gconstpointer data)
+{
+  TernComposer *composer = new_composer (f);
+  g_autoptr(TernOutgoingMessage) msg = tern_outgoing_message_new ();
+  g_autofree char *text = NULL;
+  gpointer alive = composer;
+  gboolean gate_finished = FALSE;
+  Gate gate = { 0 };
+
+  tern_outgoing_message_add_to (msg, NULL, "carol@example.org");
+  msg->subject = g_strdup ("Closing");
+  msg->body = g_strdup ("Unsaved words");
+  tern_composer_set_message (composer, msg);
+  g_assert_true (tern_composer_has_pending_save (composer));   /* the timer, not yet fired */
+  show_and_draw (GTK_WIDGET (composer));
+  g_object_add_weak_pointer (G_OBJECT (composer), &alive);
+
+  gate_close (&gate, tern_composer_get_store_executor (composer), &gate_finished);
+  gtk_window_close (GTK_WINDOW (composer));
+  iterate_ready ();
+  /* Gone from the screen at once, alive until the draft is kept. */
+  g_assert_nonnull (alive);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (composer)));
+  g_assert_true (tern_composer_is_busy (composer));
+  /* Closing again (quit while it saves) starts no second save. */
+  gtk_window_close (GTK_WINDOW (composer));
+  iterate_ready ();
+  g_assert_nonnull (alive);
+
+  gate_open (&gate);
+  iterate_until (&gate_finished);
+  {
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    while (alive != NULL && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_null (alive);
+  iterate_ready ();
+  g_assert_cmpuint (count_folder (f, f->drafts_id), ==, 1);
+  g_assert_cmpuint (count_ops (f, TERN_PENDING_APPEND), ==, 1);
+  text = draft_text (f, only_draft (f));
+  g_assert_nonnull (strstr (text, "Unsaved words"));
+  gate_clear (&gate);
+}
+
+/* A close whose save fails brings the window back with the error: the
+ * words are not thrown away. */
+static void
+test_close_save_fails_keeps_window (Fixture *f, gconstpointer data)
+{
+  TernComposer *composer = new_composer (f);
+  g_autoptr(TernOutgoingMessage) msg = tern_outgoing_message_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  msg->subject = g_strdup ("Nowhere to go");
+  msg->body = g_strdup ("Precious words");
+  tern_composer_set_message (composer, msg);
+  show_and_draw (GTK_WIDGET (composer));
+  /* No Drafts folder: tern_draft_save says NOT_FOUND. */
+  g_assert_true (tern_store_delete_folder (f->store, f->drafts_id, &error));
+  g_assert_no_error (error);
+
+  g_object_ref (composer);
+  gtk_window_close (GTK_WINDOW (composer));
+  iterate_ready ();
+  while (tern_composer_get_error (composer) == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (tern_composer_get_error (composer));
+  g_assert_nonnull (strstr (tern_composer_get_error (composer), "stays open"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (composer)));
+  g_assert_false (tern_composer_is_busy (composer));
+  {
+    g_autoptr(TernOutgoingMessage) back = tern_composer_get_message (composer);
+    g_assert_cmpstr (back->body, ==, "Precious words");
+  }
+  gtk_widget_destroy (GTK_WIDGET (composer));
+  g_object_unref (composer);
+}
+
+static void
+test_send_async_closes_after_commit (Fixture *f, gconstpointer data)
+{
+  TernComposer *composer = new_composer (f);
+  g_autoptr(TernOutgoingMessage) msg = tern_outgoing_message_new ();
+  gpointer alive = composer;
+  gboolean gate_finished = FALSE;
+  gboolean ticked = FALSE;
+  Gate gate = { 0 };
+
+  tern_outgoing_message_add_to (msg, NULL, "dave@example.org");
+  msg->subject = g_strdup ("Queued later");
+  msg->body = g_strdup ("Hello");
+  tern_composer_set_message (composer, msg);
+  tern_composer_save_draft_async (composer);   /* a draft exists: send must remove it */
+  wait_for_autosave (composer);
+  show_and_draw (GTK_WIDGET (composer));
+  g_assert_cmpuint (count_folder (f, f->drafts_id), ==, 1);
+  g_object_add_weak_pointer (G_OBJECT (composer), &alive);
+
+  gate_close (&gate, tern_composer_get_store_executor (composer), &gate_finished);
+  g_assert_true (tern_composer_send_async (composer));
+  g_timeout_add (10, set_flag, &ticked);
+  iterate_until (&ticked);
+  /* Not committed yet: the window stays, nothing in the outbox. */
+  g_assert_nonnull (alive);
+  g_assert_cmpint (tern_composer_get_outbox_id (composer), ==, 0);
+  g_assert_cmpuint (tern_store_list_outbox (f->store, f->account_id, NULL)->len, ==, 0);
+  g_assert_false (tern_composer_send_async (composer));   /* no second send */
+
+  gate_open (&gate);
+  iterate_until (&gate_finished);
+  {
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    while (alive != NULL && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_null (alive);
+  {
+    g_autofree char *text = outbox_text (f, NULL);
+    g_assert_nonnull (strstr (text, "Queued later"));
+  }
+  g_assert_cmpuint (count_folder (f, f->drafts_id), ==, 0);
+  gate_clear (&gate);
+}
+
+static void
+test_completion_ranked_in_thread (Fixture *f, gconstpointer data)
+{
+  TernComposer *composer;
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  insert_message (f, f->sent_id, 1, "From: alice@localhost\r\nTo: Zoë <zoe@example.org>\r\n"
+                  "Subject: a\r\nMessage-ID: <c1@x>\r\n\r\nhi\r\n");
+  composer = new_composer (f);
+  while (tern_composer_get_n_completions (composer) == 0 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (tern_composer_get_n_completions (composer), ==, 1);
+  gtk_widget_destroy (GTK_WIDGET (composer));
+}
+
 /* ---- end to end, with the harness ---- */
 
 static gboolean
@@ -793,6 +1098,11 @@ main (int argc, char *argv[])
   ADD ("/composer/reply/not-downloaded", test_reply_not_downloaded);
   ADD ("/composer/forward/flags", test_forward_flags);
   ADD ("/composer/draft/save-and-reopen", test_draft_save_and_reopen);
+  ADD ("/composer/draft/autosave-off-main-loop", test_autosave_off_main_loop);
+  ADD ("/composer/draft/close-saves-once", test_close_saves_once);
+  ADD ("/composer/draft/close-save-fails", test_close_save_fails_keeps_window);
+  ADD ("/composer/send/async-closes-after-commit", test_send_async_closes_after_commit);
+  ADD ("/composer/completion/ranked-in-thread", test_completion_ranked_in_thread);
   ADD ("/composer/send/end-to-end", test_send_end_to_end);
   ADD ("/composer/send/offline", test_offline_send);
   ret = g_test_run ();
