@@ -573,26 +573,50 @@ find_part (TernReaderView *self, const char *part_id)
   return NULL;
 }
 
-gboolean
-tern_reader_view_save_part (TernReaderView  *self,
-                            const char      *part_id,
-                            GFile           *file,
-                            GError         **error)
+static void
+on_part_written (GObject *source, GAsyncResult *result, gpointer data)
 {
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr(GTask) task = data;
+  GError *error = NULL;
 
-  g_return_val_if_fail (TERN_IS_READER_VIEW (self), FALSE);
+  if (g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+tern_reader_view_save_part_async (TernReaderView *self, const char *part_id, GFile *file,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr(GBytes) bytes = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (TERN_IS_READER_VIEW (self));
   if (find_part (self, part_id) == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _("This attachment is no longer available"));
-      return FALSE;
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("This attachment is no longer available"));
+      return;
     }
-  bytes = tern_reader_message_load_part (self->message, part_id, error);
+  /* Decoding the part is memory work; only the writing touches the disk. */
+  bytes = tern_reader_message_load_part (self->message, part_id, &error);
   if (bytes == NULL)
-    return FALSE;
-  return g_file_replace_contents (file, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                  NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, NULL, error);
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_PRIVATE,
+                                       cancellable, on_part_written, g_steal_pointer (&task));
+}
+
+gboolean
+tern_reader_view_save_part_finish (TernReaderView *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -609,17 +633,25 @@ report_error (TernReaderView *self, const char *what, const GError *error)
 }
 
 static void
+on_part_saved (GObject *source, GAsyncResult *result, gpointer data)
+{
+  TernReaderView *self = TERN_READER_VIEW (source);
+  g_autoptr(GError) error = NULL;
+
+  if (!tern_reader_view_save_part_finish (self, result, &error))
+    report_error (self, _("The attachment could not be saved"), error);
+}
+
+static void
 on_save_response (GtkNativeDialog *dialog, int response, TernReaderView *self)
 {
   const char *part_id = g_object_get_data (G_OBJECT (dialog), "tern-part-id");
-  g_autoptr(GError) error = NULL;
   g_autoptr(GFile) file = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
     {
       file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      if (!tern_reader_view_save_part (self, part_id, file, &error))
-        report_error (self, _("The attachment could not be saved"), error);
+      tern_reader_view_save_part_async (self, part_id, file, NULL, on_part_saved, NULL);
     }
   g_object_unref (dialog);
 }
@@ -647,6 +679,20 @@ on_save_clicked (GtkButton *button, TernReaderView *self)
 }
 
 static void
+on_part_saved_for_open (GObject *source, GAsyncResult *result, gpointer data)
+{
+  TernReaderView *self = TERN_READER_VIEW (source);
+  g_autofree char *uri = data;
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  g_autoptr(GError) error = NULL;
+
+  if (!tern_reader_view_save_part_finish (self, result, &error) ||
+      !gtk_show_uri_on_window (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
+                               uri, GDK_CURRENT_TIME, &error))
+    report_error (self, _("The attachment could not be opened"), error);
+}
+
+static void
 on_open_clicked (GtkButton *button, TernReaderView *self)
 {
   const char *part_id = g_object_get_data (G_OBJECT (button), "tern-part-id");
@@ -655,9 +701,7 @@ on_open_clicked (GtkButton *button, TernReaderView *self)
   g_autofree char *dir = NULL;
   g_autofree char *name = NULL;
   g_autoptr(GFile) file = NULL;
-  g_autofree char *uri = NULL;
   g_autoptr(GError) error = NULL;
-  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
 
   if (part == NULL)
     return;
@@ -673,11 +717,8 @@ on_open_clicked (GtkButton *button, TernReaderView *self)
     }
   name = safe_file_name (part->filename);
   file = g_file_new_build_filename (dir, name, NULL);
-  uri = g_file_get_uri (file);
-  if (!tern_reader_view_save_part (self, part_id, file, &error) ||
-      !gtk_show_uri_on_window (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
-                               uri, GDK_CURRENT_TIME, &error))
-    report_error (self, _("The attachment could not be opened"), error);
+  tern_reader_view_save_part_async (self, part_id, file, NULL, on_part_saved_for_open,
+                                    g_file_get_uri (file));
 }
 
 static GtkWidget *

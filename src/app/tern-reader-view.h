@@ -32,11 +32,17 @@ gboolean tern_reader_view_get_remote_content_blocked (TernReaderView *self);
 /* What "Show for this message" does. */
 void tern_reader_view_allow_remote_content (TernReaderView *self);
 
-/* Writes an attachment's bytes to @file (what the Save button does). */
-gboolean tern_reader_view_save_part (TernReaderView  *self,
-                                     const char      *part_id,
-                                     GFile           *file,
-                                     GError         **error);
+/* Writes an attachment's bytes to @file (what the Save and Open buttons
+ * do), without blocking the main loop on the disk. */
+void tern_reader_view_save_part_async (TernReaderView      *self,
+                                       const char          *part_id,
+                                       GFile               *file,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data);
+gboolean tern_reader_view_save_part_finish (TernReaderView  *self,
+                                            GAsyncResult    *result,
+                                            GError         **error);
 
 /* Widgets, for tests and for the window's focus chain. */
 GtkTextView *tern_reader_view_get_text_view (TernReaderView *self);

@@ -189,6 +189,30 @@ server_got_request (gpointer data)
 /* ---- tests ---- */
 
 static void
+on_saved (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GAsyncResult **out = data;
+  *out = g_object_ref (result);
+}
+
+static gboolean
+have_result (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+/* The Save button's path, waited for. */
+static gboolean
+save_part (TernReaderView *reader, const char *part_id, GFile *file, GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  tern_reader_view_save_part_async (reader, part_id, file, NULL, on_saved, &result);
+  g_assert_true (wait_until (have_result, &result));
+  return tern_reader_view_save_part_finish (reader, result, error);
+}
+
+static void
 test_states (Fixture *f, gconstpointer data)
 {
   g_assert_cmpstr (tern_reader_view_get_state (f->reader), ==, "empty");
@@ -369,11 +393,11 @@ test_attachment_and_cid (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   path = g_build_filename (dir, "notes.txt", NULL);
   file = g_file_new_for_path (path);
-  g_assert_true (tern_reader_view_save_part (f->reader, "3", file, &error));
+  g_assert_true (save_part (f->reader, "3", file, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
   g_assert_cmpstr (contents, ==, "hello attachment\n");
-  g_assert_false (tern_reader_view_save_part (f->reader, "9", file, &error));
+  g_assert_false (save_part (f->reader, "9", file, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
   g_unlink (path);
   g_rmdir (dir);
