@@ -395,6 +395,9 @@ TernStoreExecutor *
 tern_application_get_store_executor (TernApplication *self)
 {
   g_return_val_if_fail (TERN_IS_APPLICATION (self), NULL);
+  /* One writer thread for the whole UI where possible: the mail context's. */
+  if (self->mail_context != NULL)
+    return tern_mail_context_get_executor (self->mail_context);
   if (self->executor == NULL)
     self->executor = tern_store_executor_new (self->data_dir);
   return self->executor;

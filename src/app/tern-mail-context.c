@@ -7,6 +7,7 @@
 #include "tern-mail-actions.h"
 #include "tern-outbox.h"
 #include "tern-mail-context.h"
+#include "tern-store-executor.h"
 
 struct _TernMailContext
 {
@@ -18,9 +19,9 @@ struct _TernMailContext
   GHashTable *workers;         /* account id (gint64 *) -> TernAccountWorker */
   GHashTable *inbox_max_uid;   /* folder id (gint64 *) -> guint32 (as pointer) */
 
-  /* The writer: used only by the one thread of this pool. */
-  GThreadPool *writer_pool;
-  TernStore *writer;
+  /* User actions (and the composer's writes) run here, one at a time, on
+   * the executor's own writer connection: never on the main loop. */
+  TernStoreExecutor *executor;
 
   GNetworkMonitor *monitor;
   gboolean online;
@@ -49,7 +50,7 @@ typedef struct {
   guint set_flags;
   guint clear_flags;
   gint64 folder_id;
-  gint64 account_id;           /* found by the writer thread */
+  gint64 account_id;           /* found by the executor thread */
   gint64 result_id;            /* OUTBOX_EDIT: the new draft */
 } Action;
 
@@ -183,7 +184,7 @@ on_network_changed (GNetworkMonitor *monitor, gboolean available, TernMailContex
     set_online_internal (self, available);
 }
 
-/* ---- writer thread ---- */
+/* ---- user actions, on the executor ---- */
 
 static gboolean
 is_outbox_action (TernActionKind kind)
@@ -254,32 +255,22 @@ run_action (TernStore *store, Action *action, GError **error)
   return FALSE;
 }
 
-static void
-writer_thread_func (gpointer data, gpointer user_data)
+static gboolean
+action_job (TernStore *store, gpointer data, GError **error)
 {
-  g_autoptr(GTask) task = data;
-  TernMailContext *self = user_data;
-  Action *action = g_task_get_task_data (task);
-  g_autoptr(GError) error = NULL;
-
-  if (self->writer == NULL)
-    self->writer = tern_store_open (self->data_dir, TERN_STORE_OPEN_WRITER, &error);
-  if (self->writer == NULL || !run_action (self->writer, action, &error))
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_boolean (task, TRUE);
+  return run_action (store, data, error);
 }
 
 static void
 action_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  TernMailContext *self = TERN_MAIL_CONTEXT (source);
   g_autoptr(GTask) outer = user_data;
-  Action *action = g_task_get_task_data (G_TASK (result));
+  TernMailContext *self = g_task_get_source_object (outer);
+  Action *action = g_task_get_task_data (outer);
   g_autoptr(GError) error = NULL;
   TernAccountWorker *worker;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!tern_store_executor_run_finish (self->executor, result, &error))
     {
       g_task_return_error (outer, g_steal_pointer (&error));
       return;
@@ -289,7 +280,6 @@ action_done (GObject *source, GAsyncResult *result, gpointer user_data)
     tern_account_worker_push_changes (worker);
   if (is_outbox_action (action->kind))
     g_signal_emit (self, signals[SIGNAL_OUTBOX_CHANGED], 0, action->account_id);
-  g_task_set_task_data (outer, g_memdup2 (&action->result_id, sizeof (gint64)), g_free);
   g_task_return_boolean (outer, TRUE);
 }
 
@@ -300,7 +290,6 @@ tern_mail_context_run_action (TernMailContext *self, TernActionKind kind, const 
                               gpointer user_data)
 {
   GTask *outer = g_task_new (self, cancellable, callback, user_data);
-  GTask *inner = g_task_new (self, NULL, action_done, outer);
   Action *action = g_new0 (Action, 1);
 
   g_task_set_source_tag (outer, tern_mail_context_run_action);
@@ -310,8 +299,11 @@ tern_mail_context_run_action (TernMailContext *self, TernActionKind kind, const 
   action->set_flags = set_flags;
   action->clear_flags = clear_flags;
   action->folder_id = folder_id;
-  g_task_set_task_data (inner, action, (GDestroyNotify) action_free);
-  g_thread_pool_push (self->writer_pool, inner, NULL);
+  /* The action lives with the outer task: the job fills it in on the
+   * executor's thread, action_done reads it back on this one. */
+  g_task_set_task_data (outer, action, (GDestroyNotify) action_free);
+  tern_store_executor_run_async (self->executor, action_job, action, NULL, NULL,
+                                 action_done, outer);
 }
 
 gboolean
@@ -325,13 +317,13 @@ gint64
 tern_mail_context_run_action_finish_id (TernMailContext *self, GAsyncResult *result,
                                         GError **error)
 {
-  gint64 *id;
+  Action *action;
 
   g_return_val_if_fail (g_task_is_valid (result, self), 0);
   if (!g_task_propagate_boolean (G_TASK (result), error))
     return 0;
-  id = g_task_get_task_data (G_TASK (result));
-  return id != NULL ? *id : 0;
+  action = g_task_get_task_data (G_TASK (result));
+  return action->result_id;
 }
 
 void
@@ -381,7 +373,7 @@ tern_mail_context_new (const char *data_dir, GError **error)
   if (self->store == NULL)
     return NULL;
   self->secrets = tern_secrets_new (data_dir, secrets_backend ());
-  self->writer_pool = g_thread_pool_new (writer_thread_func, self, 1, FALSE, NULL);
+  self->executor = tern_store_executor_new (data_dir);
   self->monitor = g_network_monitor_get_default ();
   self->online = g_network_monitor_get_network_available (self->monitor);
   g_signal_connect_object (self->monitor, "network-changed", G_CALLBACK (on_network_changed),
@@ -446,13 +438,9 @@ tern_mail_context_shutdown (TernMailContext *self)
       tern_account_worker_stop (worker);
     }
   g_hash_table_remove_all (self->workers);
-  if (self->writer_pool != NULL)
-    {
-      /* Queued actions are the user's: let them finish. */
-      g_thread_pool_free (self->writer_pool, FALSE, TRUE);
-      self->writer_pool = NULL;
-    }
-  g_clear_object (&self->writer);
+  /* Queued actions are the user's: let them finish. */
+  if (self->executor != NULL)
+    tern_store_executor_shutdown (self->executor);
 }
 
 static void
@@ -474,6 +462,7 @@ tern_mail_context_finalize (GObject *object)
   g_hash_table_unref (self->inbox_max_uid);
   g_clear_object (&self->store);
   g_clear_object (&self->secrets);
+  g_clear_object (&self->executor);
   g_free (self->data_dir);
   G_OBJECT_CLASS (tern_mail_context_parent_class)->finalize (object);
 }
@@ -590,4 +579,11 @@ tern_mail_context_retry (TernMailContext *self, gint64 account_id)
 
   if (worker != NULL)
     tern_account_worker_retry (worker);
+}
+
+TernStoreExecutor *
+tern_mail_context_get_executor (TernMailContext *self)
+{
+  g_return_val_if_fail (TERN_IS_MAIL_CONTEXT (self), NULL);
+  return self->executor;
 }

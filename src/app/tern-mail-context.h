@@ -29,6 +29,7 @@
 
 #include "tern-account-worker.h"
 #include "tern-store.h"
+#include "tern-store-executor.h"
 
 G_BEGIN_DECLS
 
@@ -41,6 +42,9 @@ TernMailContext *tern_mail_context_new (const char *data_dir, GError **error);
 const char *tern_mail_context_get_data_dir (TernMailContext *self);
 /* The main thread's read-only connection. */
 TernStore *tern_mail_context_get_store (TernMailContext *self);
+/* The one writer thread of the UI: user actions and the composer's drafts
+ * and sends, serialized, off the main loop. */
+TernStoreExecutor *tern_mail_context_get_executor (TernMailContext *self);
 
 /* Starts one worker per account in the store (again after accounts were
  * added: only the missing ones start). */
