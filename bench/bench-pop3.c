@@ -7,11 +7,16 @@
  *             insert with full-text index, UIDL rows, batched commits);
  *   fetchmail fetchmail --keep --fetchall into a BSMTP file (no MDA).
  *
- * Prints the times and the ratios tern/fetchmail and tern/raw.
- * Usage: bench-pop3 [N]
+ * Each contender runs REPEATS times (default 3), interleaved, from a fresh
+ * store / fetchmail home; prints the medians (all runs in brackets), tern's
+ * CPU time (user + system of this process while tern ran, all threads) and
+ * the ratios tern/fetchmail and tern/raw.
+ * Usage: bench-pop3 [N] [REPEATS]
  */
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -113,6 +118,17 @@ run_raw (TernTestServers *s, guint n, guint64 *bytes)
 }
 
 static double
+cpu_seconds (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+static double last_tern_cpu_s;
+
+static double
 run_tern (TernTestServers *s, const char *dir, guint *downloaded)
 {
   g_autoptr(GError) error = NULL;
@@ -138,6 +154,7 @@ run_tern (TernTestServers *s, const char *dir, guint *downloaded)
   if (tern_store_add_account (store, a, &error) == 0)
     die ("account", error);
   timer = g_timer_new ();
+  last_tern_cpu_s = cpu_seconds ();
   tern_account_incoming_config (a, &cfg);
   if ((pop3 = tern_pop3_connect (&cfg, PASSWORD, NULL, NULL, &error)) == NULL)
     die ("tern connect", error);
@@ -145,6 +162,7 @@ run_tern (TernTestServers *s, const char *dir, guint *downloaded)
   if (!tern_pop3_fetch_run (fetch, pop3, NULL, &r, &error))
     die ("tern fetch", error);
   *downloaded = r.downloaded;
+  last_tern_cpu_s = cpu_seconds () - last_tern_cpu_s;
   return g_timer_elapsed (timer, NULL);
 }
 
@@ -187,18 +205,48 @@ run_fetchmail (TernTestServers *s, const char *dir, gint64 *out_size)
   return g_timer_elapsed (timer, NULL);
 }
 
+static int
+cmp_double (gconstpointer a, gconstpointer b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static double
+median (GArray *a)
+{
+  g_autoptr(GArray) sorted = g_array_copy (a);
+
+  g_array_sort (sorted, cmp_double);
+  return g_array_index (sorted, double, sorted->len / 2);
+}
+
+static void
+print_row (const char *label, GArray *runs, const char *extra)
+{
+  g_autoptr(GString) all = g_string_new (NULL);
+
+  for (guint i = 0; i < runs->len; i++)
+    g_string_append_printf (all, "%s%.2f", i ? " " : "", g_array_index (runs, double, i));
+  printf ("  %-22s %7.2f s  [%s]%s\n", label, median (runs), all->str, extra);
+}
+
 int
 main (int argc, char **argv)
 {
   guint n = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 10000;
+  guint repeats = argc > 2 ? MAX ((guint) g_ascii_strtoull (argv[2], NULL, 10), 1) : 3;
   TernTestServersOptions opts = { .no_smtp = TRUE };
   g_autoptr(GError) error = NULL;
   g_autoptr(TernTestServers) s = NULL;
   g_autofree char *dir = g_dir_make_tmp ("tern-bench-XXXXXX", NULL);
-  g_autofree char *store_dir = g_build_filename (dir, "store", NULL);
+  g_autoptr(GArray) t_raw = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) t_tern = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) t_fm = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GArray) cpu_tern = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autofree char *fm_extra = NULL;
   guint64 raw_bytes = 0;
   gint64 fm_size = 0;
-  guint downloaded = 0;
   double raw, tern, fm;
 
   signal (SIGPIPE, SIG_IGN);
@@ -209,18 +257,42 @@ main (int argc, char **argv)
       !tern_test_messages_seed (s, USER, "INBOX", 0, n, 42, &error))
     die ("seed", error);
 
-  raw = run_raw (s, n, &raw_bytes);                 /* also warms Dovecot's index */
-  tern = run_tern (s, store_dir, &downloaded);
-  fm = run_fetchmail (s, dir, &fm_size);
-  if (downloaded != n)
-    g_printerr ("bench-pop3: tern downloaded %u of %u\n", downloaded, n);
+  run_raw (s, n, &raw_bytes);                       /* warms Dovecot's index, untimed */
+  for (guint r = 0; r < repeats; r++)
+    {
+      g_autofree char *store_dir = g_strdup_printf ("%s/store-%u", dir, r);
+      g_autofree char *fm_dir = g_strdup_printf ("%s/fetchmail-%u", dir, r);
+      guint downloaded = 0;
+      double t;
 
-  printf ("POP3 download over TLS of %u messages (%.1f MB on the wire)\n", n, raw_bytes / 1e6);
-  printf ("  raw pipelined RETR   %7.2f s\n", raw);
-  printf ("  tern (store + FTS)   %7.2f s\n", tern);
-  printf ("  fetchmail (bsmtp)    %7.2f s   (%.1f MB written)\n", fm, fm_size / 1e6);
-  printf ("  tern / fetchmail     %7.2f   (target <= 0.5)\n", tern / fm);
-  printf ("  tern / raw           %7.2f   (target <= 1.5)\n", tern / raw);
+      g_mkdir (fm_dir, 0700);
+      sync ();
+      t = run_raw (s, n, &raw_bytes);
+      g_array_append_val (t_raw, t);
+      sync ();
+      t = run_tern (s, store_dir, &downloaded);
+      g_array_append_val (t_tern, t);
+      g_array_append_val (cpu_tern, last_tern_cpu_s);
+      if (downloaded != n)
+        g_printerr ("bench-pop3: tern downloaded %u of %u\n", downloaded, n);
+      sync ();
+      t = run_fetchmail (s, fm_dir, &fm_size);
+      g_array_append_val (t_fm, t);
+    }
+  raw = median (t_raw);
+  tern = median (t_tern);
+  fm = median (t_fm);
+  fm_extra = g_strdup_printf ("  (%.1f MB written)", fm_size / 1e6);
+
+  printf ("POP3 download over TLS of %u messages (%.1f MB on the wire); median of %u runs "
+          "(all runs in brackets)\n", n, raw_bytes / 1e6, repeats);
+  print_row ("raw pipelined RETR", t_raw, "");
+  print_row ("tern (store + FTS)", t_tern, "");
+  print_row ("fetchmail (bsmtp)", t_fm, fm_extra);
+  print_row ("tern CPU (user+sys)", cpu_tern, "");
+  printf ("  processors             %7u\n", g_get_num_processors ());
+  printf ("  tern / fetchmail       %7.2f   (target <= 0.5)\n", tern / fm);
+  printf ("  tern / raw             %7.2f   (target <= 1.5)\n", tern / raw);
   if (g_getenv ("TERN_BENCH_KEEP") == NULL)
     {
       g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);

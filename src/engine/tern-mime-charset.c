@@ -249,9 +249,10 @@ parse_encoded_word (const char *p, const char **end, char **charset, GByteArray 
 
 typedef struct {
   GString *out;
-  gboolean reencode;       /* normalize mode: emit UTF-8 encoded words */
+  gboolean reencode;       /* normalize mode: emit UTF-8 encoded words (Q) */
   GByteArray *pending;     /* bytes of adjacent encoded words, not yet converted */
   char *pending_charset;
+  gboolean after_word;     /* normalize mode: the output ends with an encoded word */
 } Rfc2047Decoder;
 
 static void
@@ -264,8 +265,18 @@ flush_pending (Rfc2047Decoder *d)
   utf8 = tern_mime_text_to_utf8 ((const char *) d->pending->data, d->pending->len, d->pending_charset);
   if (d->reencode)
     {
-      g_autofree char *b64 = g_base64_encode ((const guchar *) utf8, strlen (utf8));
-      g_string_append_printf (d->out, "=?UTF-8?B?%s?=", b64);
+      /* Q, not B: GMime 3.2 drops the word after a padded B word
+       * ("=?UTF-8?B?cGxhaW4=?= =?UTF-8?B?Sm9zw6k=?=" parses as "plain").
+       * Two words back to back ("?==?") are not both decoded either; a
+       * space between encoded words is not shown, so it changes nothing. */
+      g_string_append (d->out, d->after_word ? " =?UTF-8?Q?" : "=?UTF-8?Q?");
+      for (const guchar *q = (const guchar *) utf8; *q; q++)
+        if (g_ascii_isalnum (*q))
+          g_string_append_c (d->out, (char) *q);
+        else
+          g_string_append_printf (d->out, "=%02X", *q);
+      g_string_append (d->out, "?=");
+      d->after_word = TRUE;
     }
   else
     g_string_append (d->out, utf8);
@@ -281,6 +292,7 @@ append_plain_run (Rfc2047Decoder *d, const char *start, gsize len)
   if (len == 0)
     return;
   flush_pending (d);
+  d->after_word = FALSE;
   /* Raw 8-bit headers can mix charsets word by word; guess per word. */
   for (gsize i = 0; i < len;)
     {
@@ -299,7 +311,7 @@ append_plain_run (Rfc2047Decoder *d, const char *start, gsize len)
 static char *
 rfc2047_run (const char *raw, gboolean reencode)
 {
-  Rfc2047Decoder d = { g_string_new (NULL), reencode, g_byte_array_new (), NULL };
+  Rfc2047Decoder d = { g_string_new (NULL), reencode, g_byte_array_new (), NULL, FALSE };
   g_autofree char *unfolded = g_strdup (raw);
   const char *p, *run;
   char *w = unfolded;

@@ -115,6 +115,138 @@ tern_address_list_parse (const char *text)
   return out;
 }
 
+/* ---- addresses GMime parsed already ---- */
+
+/* Whether an encoded word's charset is one where GMime's decoding and ours
+ * (tern_mime_text_to_utf8) agree, apart from the cases names_are_plain()
+ * catches afterwards. */
+static gboolean
+simple_word_charset (const char *cs, gsize len)
+{
+  static const char *const simple[] = { "utf-8", "utf8", "us-ascii", "ascii", "iso-8859-1" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (simple); i++)
+    if (len == strlen (simple[i]) && g_ascii_strncasecmp (cs, simple[i], len) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A header of printable ASCII whose encoded words (if any, *has_words) are all in a
+ * simple charset. */
+static gboolean
+header_is_simple (const char *raw, gboolean *has_words)
+{
+  *has_words = FALSE;
+  for (const char *p = raw; *p; p++)
+    {
+      /* 8-bit text takes our per-word charset guess; control characters
+       * are dropped before our parse and trip GMime's. */
+      if ((guchar) *p >= 0x7F || ((guchar) *p < 0x20 && *p != '\t' && *p != '\r' && *p != '\n'))
+        return FALSE;
+      /* Line breaks only as folds (we drop them, GMime reads them as space)
+       * or at the very end. */
+      if (*p == '\r' && p[1] == '\n')
+        p++;
+      if ((*p == '\r' || *p == '\n') && p[1] != ' ' && p[1] != '\t' && p[1] != '\0')
+        return FALSE;
+      if (p[0] == '=' && p[1] == '?')
+        {
+          const char *cs = p + 2, *q = cs;
+
+          while (*q && *q != '?' && *q != '*' && q - cs < 64)
+            q++;
+          if (*q != '?' || !simple_word_charset (cs, q - cs))
+            return FALSE;
+          *has_words = TRUE;
+        }
+    }
+  return TRUE;
+}
+
+/* After decoding encoded words, GMime's text equals ours unless the bytes
+ * were not what their label said: invalid UTF-8 (GMime leaves U+FFFD or
+ * '?'), C1 controls (windows-1252 for us, dropped controls for GMime), or
+ * ISO-8859-1 bytes that are valid UTF-8 (UTF-8 for us, mojibake such as
+ * "Ã©" for GMime: a lead byte U+00C2..U+00F4 then a continuation byte
+ * U+0080..U+00BF). An encoded word inside an address we would re-encode. */
+static gboolean
+names_are_plain (GPtrArray *list)
+{
+  for (guint i = 0; i < list->len; i++)
+    {
+      const TernAddress *a = g_ptr_array_index (list, i);
+      gunichar prev = 0;
+
+      if (strstr (a->address, "=?") != NULL || strchr (a->name, '?') != NULL)
+        return FALSE;
+      /* A fold inside a name GMime recovered from broken syntax keeps its
+       * line break as blanks, where we unfold first. */
+      if (strstr (a->name, "  ") != NULL || strstr (a->address, "  ") != NULL)
+        return FALSE;
+      for (const char *p = a->name; *p; p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+
+          if (c == 0xFFFD || (c >= 0x80 && c <= 0x9F) ||
+              (prev >= 0xC2 && prev <= 0xF4 && c >= 0x80 && c <= 0xBF))
+            return FALSE;
+          prev = c;
+        }
+    }
+  return TRUE;
+}
+
+/* The one @name header of @object, or NULL when there is none or more
+ * than one (GMime joins repeated headers; we read the first). */
+static const char *
+single_raw_header (GMimeObject *object, const char *name)
+{
+  GMimeHeaderList *headers = g_mime_object_get_header_list (object);
+  int n = g_mime_header_list_get_count (headers);
+  const char *raw = NULL;
+
+  for (int i = 0; i < n; i++)
+    {
+      GMimeHeader *h = g_mime_header_list_get_header_at (headers, i);
+
+      if (g_ascii_strcasecmp (g_mime_header_get_name (h), name) != 0)
+        continue;
+      if (raw != NULL)
+        return NULL;
+      raw = g_mime_header_get_raw_value (h);
+    }
+  return raw;
+}
+
+GPtrArray *
+tern_mime_message_address_list (GMimeMessage *message, GMimeAddressType type, const char *header)
+{
+  GMimeObject *obj = GMIME_OBJECT (message);
+  const char *raw = single_raw_header (obj, header);
+  gboolean has_words;
+
+  /* GMime parsed the address headers while building the message, with the
+   * same default options as tern_address_list_parse(): reuse its list
+   * where it provably matches, instead of decoding, re-encoding and
+   * parsing the header a second time. Anything else takes the long way,
+   * with our charset fallbacks. */
+  if (raw != NULL && header_is_simple (raw, &has_words))
+    {
+      GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_address_free);
+
+      flatten_addresses (g_mime_message_get_addresses (message, type), out, 0);
+      if ((!has_words && strpbrk (raw, "\r\n") == NULL) || names_are_plain (out))
+        return out;
+      g_ptr_array_unref (out);
+    }
+  if (raw == NULL)
+    {
+      GMimeHeader *h = g_mime_header_list_get_header (g_mime_object_get_header_list (obj), header);
+      raw = h ? g_mime_header_get_raw_value (h) : NULL;
+    }
+  return tern_address_list_parse (raw);
+}
+
 /* ---- attachments ---- */
 
 void
@@ -521,9 +653,10 @@ parse_references (const char *raw)
 }
 
 static void
-fill_addresses (GMimeObject *obj, const char *header, GPtrArray **list, char **display)
+fill_addresses (GMimeMessage *message, GMimeAddressType type, const char *header,
+                GPtrArray **list, char **display)
 {
-  *list = tern_address_list_parse (raw_header (obj, header));
+  *list = tern_mime_message_address_list (message, type, header);
   *display = tern_address_list_to_display (*list);
 }
 
@@ -531,7 +664,8 @@ static void
 fill_headers (TernParsedMessage *msg, GMimeMessage *message)
 {
   GMimeObject *obj = GMIME_OBJECT (message);
-  g_autoptr(GPtrArray) from = tern_address_list_parse (raw_header (obj, "From"));
+  g_autoptr(GPtrArray) from = tern_mime_message_address_list (message, GMIME_ADDRESS_TYPE_FROM,
+                                                              "From");
   g_autoptr(GPtrArray) in_reply_to = parse_references (raw_header (obj, "In-Reply-To"));
   const char *date = raw_header (obj, "Date");
 
@@ -551,10 +685,11 @@ fill_headers (TernParsedMessage *msg, GMimeMessage *message)
         msg->from_name = g_strdup ("");
       msg->from_address = g_strdup ("");
     }
-  fill_addresses (obj, "To", &msg->to_list, &msg->to);
-  fill_addresses (obj, "Cc", &msg->cc_list, &msg->cc);
-  fill_addresses (obj, "Bcc", &msg->bcc_list, &msg->bcc);
-  fill_addresses (obj, "Reply-To", &msg->reply_to_list, &msg->reply_to);
+  fill_addresses (message, GMIME_ADDRESS_TYPE_TO, "To", &msg->to_list, &msg->to);
+  fill_addresses (message, GMIME_ADDRESS_TYPE_CC, "Cc", &msg->cc_list, &msg->cc);
+  fill_addresses (message, GMIME_ADDRESS_TYPE_BCC, "Bcc", &msg->bcc_list, &msg->bcc);
+  fill_addresses (message, GMIME_ADDRESS_TYPE_REPLY_TO, "Reply-To", &msg->reply_to_list,
+                  &msg->reply_to);
   if (date != NULL)
     {
       g_autoptr(GDateTime) dt = g_mime_utils_header_decode_date (date);

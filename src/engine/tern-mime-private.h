@@ -30,4 +30,10 @@ GMimeObject *tern_mime_find_body (GMimeMessage *message, const char *subtype);
 /* Parse raw bytes into a GMimeMessage, or NULL with TERN_ERROR_MIME. */
 GMimeMessage *tern_mime_parse_gmime (GBytes *raw, GError **error);
 
+/* The addresses of @message's @header (of GMime type @type), flattened as
+ * tern_address_list_parse() gives them for the header's raw value; from
+ * the list GMime parsed already when that provably gives the same. */
+GPtrArray *tern_mime_message_address_list (GMimeMessage *message, GMimeAddressType type,
+                                           const char *header);
+
 G_END_DECLS

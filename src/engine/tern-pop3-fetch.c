@@ -9,6 +9,7 @@
 
 #include "tern-error.h"
 #include "tern-message-import.h"
+#include "tern-pipeline.h"
 #include "tern-tls-stream.h"
 
 #define READ_BUFFER_SIZE (64 * 1024)
@@ -23,6 +24,7 @@ typedef struct {
   gboolean fetch;            /* new: download it */
   gboolean delete;           /* send DELE for it */
   gboolean deleted;          /* DELE acknowledged */
+  gboolean stored;           /* in a committed batch (set by the store thread) */
 } ServerMessage;
 
 struct _TernPop3Fetch {
@@ -38,6 +40,7 @@ struct _TernPop3Fetch {
   guint batch_messages;
   gsize batch_bytes;
   gsize max_message_size;
+  guint parse_threads;
 
   /* One run's state. */
   mailpop3 *pop3;
@@ -82,6 +85,7 @@ tern_pop3_fetch_init (TernPop3Fetch *self)
   self->batch_messages = 200;
   self->batch_bytes = 8 * 1024 * 1024;
   self->max_message_size = TERN_POP3_DEFAULT_MAX_MESSAGE_SIZE;
+  self->parse_threads = CLAMP (g_get_num_processors (), 1, 4);
   self->buf = g_malloc (READ_BUFFER_SIZE);
 }
 
@@ -520,12 +524,25 @@ plan (TernPop3Fetch *self, guint *n_new, GError **error)
 
 /* ---- Downloading --------------------------------------------------------------- */
 
+/* Three stages overlap, as in the IMAP sync: batch N+2 downloads on the
+ * protocol thread (the mailstream stays there), batch N+1 is parsed on up
+ * to four threads, batch N is stored by one store thread. Each stage hands
+ * on only when the next is free, so at most three batches are in memory.
+ * Batches are committed in download order, each with its UIDL rows. No
+ * DELE is sent while batches are on their way: the deletions of new
+ * messages wait until every batch is committed (see delete_stored). */
+
 typedef struct {
   ServerMessage *server;
   GBytes *raw;
   char *key;                  /* UIDL, or the synthetic one */
   TernImportedMessage *imported;
 } Downloaded;
+
+typedef struct {
+  TernPop3Fetch *self;
+  GArray *items;              /* Downloaded, in download order */
+} Batch;
 
 static void
 downloaded_clear (gpointer data)
@@ -537,6 +554,24 @@ downloaded_clear (gpointer data)
   g_clear_pointer (&d->imported, tern_imported_message_free);
 }
 
+static Batch *
+batch_new (TernPop3Fetch *self, guint n)
+{
+  Batch *b = g_new0 (Batch, 1);
+
+  b->self = self;
+  b->items = g_array_sized_new (FALSE, TRUE, sizeof (Downloaded), n);
+  g_array_set_clear_func (b->items, downloaded_clear);
+  return b;
+}
+
+static void
+batch_free (Batch *b)
+{
+  g_array_unref (b->items);
+  g_free (b);
+}
+
 static char *
 content_key (GBytes *raw)
 {
@@ -544,12 +579,12 @@ content_key (GBytes *raw)
   return g_strconcat (NO_UIDL_PREFIX, hash, NULL);
 }
 
+/* Reads one RETR answer (status and body); parsing is left to the parse stage. */
 static gboolean
 retrieve (TernPop3Fetch *self, ServerMessage *m, Downloaded *d, GError **error)
 {
   g_autoptr(GByteArray) data = g_byte_array_sized_new ((guint) MIN (m->size + 64, 4 * 1024 * 1024));
   g_autofree char *during = g_strdup_printf ("downloading message %u", m->number);
-  g_autoptr(GError) parse_error = NULL;
   gboolean refused;
 
   if (!read_status (self, during, NULL, &refused, error) ||
@@ -557,10 +592,6 @@ retrieve (TernPop3Fetch *self, ServerMessage *m, Downloaded *d, GError **error)
     return FALSE;
   d->server = m;
   d->raw = g_byte_array_free_to_bytes (g_steal_pointer (&data));
-  d->key = m->uidl ? g_strdup (m->uidl) : content_key (d->raw);
-  d->imported = tern_imported_message_new (d->raw, FALSE, &parse_error);
-  if (d->imported == NULL)
-    d->imported = tern_imported_message_new_unparseable (d->raw);
   self->progress.done++;
   self->progress.bytes += g_bytes_get_size (d->raw);
   if (self->progress_func)
@@ -569,11 +600,26 @@ retrieve (TernPop3Fetch *self, ServerMessage *m, Downloaded *d, GError **error)
   return TRUE;
 }
 
-/* Stores a batch and records its UIDLs in one transaction; durable when a
- * DELE is about to follow. Messages known already (the no-UIDL case after
- * an interrupted run) are not stored again. */
+static void
+parse_one (guint index, gpointer user_data)
+{
+  Batch *b = user_data;
+  Downloaded *d = &g_array_index (b->items, Downloaded, index);
+  g_autoptr(GError) parse_error = NULL;
+
+  d->key = d->server->uidl ? g_strdup (d->server->uidl) : content_key (d->raw);
+  d->imported = tern_imported_message_new (d->raw, FALSE, &parse_error);
+  if (d->imported == NULL)
+    d->imported = tern_imported_message_new_unparseable (d->raw);
+}
+
+/* Stores a batch and records its UIDLs in one transaction (not made
+ * durable here: the deletions that need it come after a sync point).
+ * Messages known already (the no-UIDL case after an interrupted run) are
+ * not stored again. Runs on the store thread, the only one touching the
+ * store and self->known while batches are on their way. */
 static gboolean
-store_batch (TernPop3Fetch *self, GArray *batch, gboolean durable, GError **error)
+store_batch (TernPop3Fetch *self, GArray *batch, GError **error)
 {
   g_autoptr(GArray) records = g_array_new (FALSE, FALSE, sizeof (TernMessageRecord));
   g_autoptr(GPtrArray) fresh = g_ptr_array_new ();
@@ -611,7 +657,7 @@ store_batch (TernPop3Fetch *self, GArray *batch, gboolean durable, GError **erro
                                    g_array_index (ids, gint64, i), t, error))
         goto fail;
     }
-  if (!tern_store_commit (self->store, durable, error))
+  if (!tern_store_commit (self->store, FALSE, error))
     return FALSE;
   for (guint i = 0; i < fresh->len; i++)
     {
@@ -623,11 +669,41 @@ store_batch (TernPop3Fetch *self, GArray *batch, gboolean durable, GError **erro
       u->message_id = g_array_index (ids, gint64, i);
       g_hash_table_insert (self->known, u->uidl, u);
     }
+  /* Every message of the batch is now stored here (fresh or from before). */
+  for (guint i = 0; i < batch->len; i++)
+    g_array_index (batch, Downloaded, i).server->stored = TRUE;
   step (self, TERN_POP3_STEP_COMMIT);
   return TRUE;
 
 fail:
   tern_store_rollback (self->store);
+  return FALSE;
+}
+
+/* Store stage. */
+static gboolean
+store_stage_func (gpointer item, gpointer user_data, GError **error)
+{
+  Batch *b = item;
+  gboolean ok = store_batch (b->self, b->items, error);
+
+  batch_free (b);
+  return ok;
+}
+
+/* Parse stage: every message of the batch on up to four threads (parsing
+ * is the costliest stage), then on to the store stage. */
+static gboolean
+parse_stage_func (gpointer item, gpointer user_data, GError **error)
+{
+  Batch *b = item;
+  TernPipeline *store_stage = user_data;
+
+  tern_parallel_for (b->items->len, b->self->parse_threads, parse_one, b);
+  if (tern_pipeline_push (store_stage, b))   /* freed by the push on failure */
+    return TRUE;
+  /* The store stage failed; its own error is the one reported. */
+  g_set_error_literal (error, TERN_ERROR, TERN_ERROR_STORE, "Storing messages failed");
   return FALSE;
 }
 
@@ -659,16 +735,17 @@ delete_messages (TernPop3Fetch *self, ServerMessage **msgs, guint n, GError **er
   return TRUE;
 }
 
-/* Downloads the messages of one batch, stores them, and deletes what
- * should go. */
+/* Downloads the messages of one batch into *out (pipelined RETR when the
+ * server allows it). On failure *out keeps the messages that arrived whole,
+ * so that they are stored and a retry does not fetch them again. */
 static gboolean
-run_batch (TernPop3Fetch *self, ServerMessage **msgs, guint n, GError **error)
+download_batch (TernPop3Fetch *self, ServerMessage **msgs, guint n, Batch **out,
+                GError **error)
 {
-  g_autoptr(GArray) batch = g_array_sized_new (FALSE, TRUE, sizeof (Downloaded), n);
-  g_autoptr(GPtrArray) to_delete = g_ptr_array_new ();
+  Batch *b = batch_new (self, n);
   guint sent = 0;
 
-  g_array_set_clear_func (batch, downloaded_clear);
+  *out = b;
   for (guint got = 0; got < n; got++)
     {
       Downloaded d = { 0 };
@@ -681,57 +758,88 @@ run_batch (TernPop3Fetch *self, ServerMessage **msgs, guint n, GError **error)
           sent++;
         }
       if (!retrieve (self, msgs[got], &d, error))
-        {
-          /* Keep what arrived whole before the failure, so that a retry
-           * does not fetch it again; nothing is deleted. */
-          if (batch->len > 0)
-            store_batch (self, batch, FALSE, NULL);
-          return FALSE;
-        }
-      g_array_append_val (batch, d);
-      if (new_should_go (self))
-        g_ptr_array_add (to_delete, msgs[got]);
+        return FALSE;
+      g_array_append_val (b->items, d);
     }
-  if (!store_batch (self, batch, to_delete->len > 0, error))
-    return FALSE;
-  return delete_messages (self, (ServerMessage **) to_delete->pdata, to_delete->len, error);
+  return TRUE;
 }
 
+/* Downloads, parses and stores every new message, in batches. Only the
+ * store thread touches the store until both stages are finished. */
 static gboolean
 download_new (TernPop3Fetch *self, GError **error)
 {
-  g_autoptr(GPtrArray) batch = g_ptr_array_new ();
+  g_autoptr(GPtrArray) msgs = g_ptr_array_new ();
+  g_autoptr(GError) fetch_error = NULL;
+  TernPipeline *store_stage, *parse_stage;
+  gboolean ok = TRUE, stored;
   gsize bytes = 0;
 
-  for (guint i = 0; i <= self->messages->len; i++)
+  store_stage = tern_pipeline_new ("tern-pop3-store", 1, store_stage_func, NULL,
+                                   (GDestroyNotify) batch_free);
+  parse_stage = tern_pipeline_new ("tern-pop3-parse", 1, parse_stage_func, store_stage,
+                                   (GDestroyNotify) batch_free);
+  for (guint i = 0; ok && i <= self->messages->len; i++)
     {
       ServerMessage *m = i < self->messages->len
                          ? &g_array_index (self->messages, ServerMessage, i) : NULL;
 
       if (m != NULL && !m->fetch)
         continue;
-      if (batch->len > 0 &&
-          (m == NULL || batch->len >= self->batch_messages || bytes + m->size > self->batch_bytes))
+      if (msgs->len > 0 &&
+          (m == NULL || msgs->len >= self->batch_messages || bytes + m->size > self->batch_bytes))
         {
-          if (!run_batch (self, (ServerMessage **) batch->pdata, batch->len, error))
-            return FALSE;
-          g_ptr_array_set_size (batch, 0);
+          Batch *b = NULL;
+
+          ok = download_batch (self, (ServerMessage **) msgs->pdata, msgs->len, &b, &fetch_error);
+          /* What arrived whole is stored even when the batch broke off. A
+           * failed store stops the downloads too. */
+          if (b->items->len > 0)
+            ok = tern_pipeline_push (parse_stage, b) && ok;
+          else
+            batch_free (b);
+          g_ptr_array_set_size (msgs, 0);
           bytes = 0;
         }
       if (m != NULL)
         {
-          g_ptr_array_add (batch, m);
+          g_ptr_array_add (msgs, m);
           bytes += m->size;
         }
     }
-  return TRUE;
+  tern_pipeline_finish (parse_stage, NULL);
+  stored = tern_pipeline_finish (store_stage, fetch_error ? NULL : error);
+  /* A broken download is the cause; a store failure after it only follows. */
+  if (fetch_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&fetch_error));
+      return FALSE;
+    }
+  return stored;
 }
 
-/* DELE of messages stored in earlier runs, after making sure those
- * earlier commits are on disk (they may have been committed non-durably
- * while mail was kept on the server). */
+/* After the downloads: new messages that are stored and should leave the
+ * server join the deletions (leave-on-server off). */
+static void
+plan_new_deletions (TernPop3Fetch *self)
+{
+  if (!new_should_go (self))
+    return;
+  for (guint i = 0; i < self->messages->len; i++)
+    {
+      ServerMessage *m = &g_array_index (self->messages, ServerMessage, i);
+      if (m->fetch && m->stored)
+        m->delete = TRUE;
+    }
+}
+
+/* DELE of every message that should leave the server: stored in earlier
+ * runs, or in this one. First a sync point makes every earlier commit
+ * durable (batches are committed without fsync; so may earlier runs' have
+ * been, while mail was kept on the server): only then is anything deleted.
+ * One fsync for the whole run instead of one per batch. */
 static gboolean
-delete_known (TernPop3Fetch *self, GError **error)
+delete_stored (TernPop3Fetch *self, GError **error)
 {
   g_autoptr(GPtrArray) go = g_ptr_array_new ();
 
@@ -857,7 +965,10 @@ run_session (TernPop3Fetch *self, TernPop3FetchResult *result, GError **error)
   if (!plan (self, &n_new, error))
     return FALSE;
   self->progress.total = n_new;
-  if (!download_new (self, error) || !delete_known (self, error) || !quit (self, error))
+  if (!download_new (self, error))
+    return FALSE;
+  plan_new_deletions (self);
+  if (!delete_stored (self, error) || !quit (self, error))
     return FALSE;
   for (guint i = 0; i < self->messages->len; i++)
     if (g_array_index (self->messages, ServerMessage, i).deleted)

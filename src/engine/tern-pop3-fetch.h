@@ -7,11 +7,16 @@
  *   STAT, LIST, UIDL (every reply validated here: libetpan's LIST parser
  *   writes out of bounds on a message number 0, so Tern never calls it)
  *   -> RETR of the new messages, a batch at a time (pipelined when the
- *      server offers PIPELINING)
- *   -> parse, insert into Inbox and record each UIDL with its download
- *      time in one transaction, made durable (fsync) whenever a DELE follows
- *   -> only then DELE (leave-on-server off; retention days passed; deleted
- *      here with "delete when deleted here")
+ *      server offers PIPELINING), overlapped: batch N+2 downloads on the
+ *      calling thread while batch N+1 is parsed (up to four threads) and
+ *      batch N is stored by one store thread; at most three batches in
+ *      memory
+ *   -> insert into Inbox and record each UIDL with its download time in
+ *      one transaction per batch, batches committed in download order
+ *   -> after the last batch is committed, one fsync makes every commit
+ *      durable, and only then DELE (leave-on-server off; retention days
+ *      passed; deleted here with "delete when deleted here"); nothing is
+ *      deleted in a run whose download broke off
  *   -> QUIT, which makes the server apply the deletions; only after its +OK
  *      are the UIDLs of deleted messages forgotten.
  *
@@ -51,7 +56,7 @@ typedef void (*TernPop3ProgressFunc) (const TernPop3Progress *progress, gpointer
 /* The points of a session, for tests that kill Tern between any two. */
 typedef enum {
   TERN_POP3_STEP_RETR,       /* one message received (not yet stored) */
-  TERN_POP3_STEP_COMMIT,     /* a batch committed */
+  TERN_POP3_STEP_COMMIT,     /* a batch committed (called on the store thread) */
   TERN_POP3_STEP_DELE,       /* one DELE acknowledged */
   TERN_POP3_STEP_QUIT,       /* about to send QUIT */
   TERN_POP3_STEP_DONE,       /* QUIT acknowledged, UIDLs cleaned up */

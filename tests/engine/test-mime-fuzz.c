@@ -3,6 +3,7 @@
  * failure reproduces. Run under ASan/UBSan; the checks are "no crash, valid
  * UTF-8, or a TERN_ERROR_MIME error". TERN_FUZZ_SEED and TERN_FUZZ_ITERATIONS
  * (per corpus file) override the defaults for longer local runs. */
+#include "tern-mime-private.h"
 #include "tern-mime-render.h"
 #include "tern-mime-html.h"
 #include "tern-mailto.h"
@@ -62,6 +63,8 @@ mutate (GRand *rand, GByteArray *data)
     }
 }
 
+static void check_addresses_match (GMimeMessage *message);
+
 static void
 check_utf8 (const char *s)
 {
@@ -88,6 +91,7 @@ exercise_parser (GBytes *raw)
   check_utf8 (msg->subject);
   check_utf8 (msg->from_name);
   check_utf8 (msg->to);
+  check_addresses_match (msg->gmime_message);
   check_utf8 (msg->preview);
   check_utf8 (msg->body_text);
   for (guint i = 0; i < msg->attachments->len; i++)
@@ -162,10 +166,122 @@ test_fuzz (void)
   g_assert_cmpuint (runs, >, 0);
 }
 
+/* ---- GMime's address lists against our own parse ---- */
+
+static const char *const address_headers[] = { "From", "To", "Cc", "Bcc", "Reply-To" };
+static const GMimeAddressType address_types[] = {
+  GMIME_ADDRESS_TYPE_FROM, GMIME_ADDRESS_TYPE_TO, GMIME_ADDRESS_TYPE_CC,
+  GMIME_ADDRESS_TYPE_BCC, GMIME_ADDRESS_TYPE_REPLY_TO,
+};
+
+/* The list from GMime's parse (where taken) equals tern_address_list_parse()
+ * of the first raw header, name by name and address by address. */
+static void
+check_addresses_match (GMimeMessage *message)
+{
+  GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (message));
+
+  for (guint h = 0; h < G_N_ELEMENTS (address_headers); h++)
+    {
+      GMimeHeader *header = g_mime_header_list_get_header (headers, address_headers[h]);
+      g_autoptr(GPtrArray) slow = tern_address_list_parse (header ? g_mime_header_get_raw_value (header) : NULL);
+      g_autoptr(GPtrArray) fast = tern_mime_message_address_list (message, address_types[h], address_headers[h]);
+      g_autofree char *slow_text = tern_address_list_to_display (slow);
+      g_autofree char *fast_text = tern_address_list_to_display (fast);
+
+      if (g_strcmp0 (slow_text, fast_text) != 0)
+        g_printerr ("%s: %s\n", address_headers[h], header ? g_mime_header_get_raw_value (header) : "");
+      g_assert_cmpstr (fast_text, ==, slow_text);
+      g_assert_cmpuint (fast->len, ==, slow->len);
+      for (guint i = 0; i < slow->len; i++)
+        {
+          TernAddress *a = g_ptr_array_index (slow, i), *b = g_ptr_array_index (fast, i);
+          g_assert_cmpstr (a->name, ==, b->name);
+          g_assert_cmpstr (a->address, ==, b->address);
+        }
+    }
+}
+
+static const char *const name_pieces[] = {
+  "Alice", "Bob Stone", "\"Stone, Bob\"", "\"quoted =?utf-8?q?x?= inside\"", "O'Neil", "(comment)",
+  "=?UTF-8?Q?Jos=C3=A9?=", "=?utf-8?b?w7bDpMO8?=", "=?ISO-8859-1?Q?Fran=E7ois?=",
+  "=?iso-8859-1?q?=C3=A9?=",            /* UTF-8 bytes labelled Latin-1 */
+  "=?utf-8?q?Jos=E9?=",                 /* Latin-1 bytes labelled UTF-8 */
+  "=?utf-8?q?=FF=FE?=", "=?iso-8859-1?q?=80=9F?=", "=?us-ascii?q?plain?=", "=?US-ASCII?Q?a=3Fb?=",
+  "=?windows-1252?q?=93hi=94?=", "=?koi8-r?b?8s/Txdc=?=", "=?utf-8*en?q?lang?=",
+  "=?utf-8?q?broken", "?=", "=?" "?=", "=?utf-8?q?a?==?utf-8?q?b?=", "=?utf-8?q?=E2=82?= =?utf-8?q?=AC?=",
+  "=?utf-8?q?comma=2C_here?=", "=?utf-8?q?angle=3C?=", "\xc3\xa9t\xc3\xa9", "\xe9t\xe9", "Zo\xc3\xab",
+};
+
+static const char *const address_pieces[] = {
+  "a@example.org", "b.c@example.net", "=?utf-8?q?x?=@example.com", "weird", "", "x@[127.0.0.1]",
+};
+
+static char *
+random_address_header (GRand *rand)
+{
+  GString *out = g_string_new (NULL);
+  guint n = g_rand_int_range (rand, 1, 4);
+
+  for (guint i = 0; i < n; i++)
+    {
+      guint words = g_rand_int_range (rand, 0, 4);
+      const char *addr = address_pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (address_pieces))];
+
+      if (i > 0)
+        g_string_append (out, g_rand_boolean (rand) ? ", " : ",\r\n ");
+      if (g_rand_int_range (rand, 0, 8) == 0)
+        g_string_append (out, "group: ");
+      for (guint w = 0; w < words; w++)
+        {
+          if (w > 0)
+            g_string_append_c (out, ' ');
+          g_string_append (out, name_pieces[g_rand_int_range (rand, 0, G_N_ELEMENTS (name_pieces))]);
+        }
+      if (words > 0)
+        g_string_append_printf (out, " <%s>", addr);
+      else
+        g_string_append (out, addr);
+      if (g_rand_int_range (rand, 0, 8) == 0)
+        g_string_append (out, ";");
+    }
+  return g_string_free (out, FALSE);
+}
+
+static void
+test_address_fast_path (void)
+{
+  const char *seed_env = g_getenv ("TERN_FUZZ_SEED");
+  g_autoptr(GRand) rand = g_rand_new_with_seed (seed_env ? (guint32) g_ascii_strtoull (seed_env, NULL, 10)
+                                                         : 20240602);
+
+  for (guint i = 0; i < 3000; i++)
+    {
+      g_autoptr(GString) text = g_string_new (NULL);
+      g_autoptr(GBytes) raw = NULL;
+      g_autoptr(GMimeMessage) message = NULL;
+
+      for (guint h = 0; h < G_N_ELEMENTS (address_headers); h++)
+        if (g_rand_int_range (rand, 0, 3) > 0)
+          {
+            g_autofree char *value = random_address_header (rand);
+            g_string_append_printf (text, "%s: %s\r\n", address_headers[h], value);
+            if (g_rand_int_range (rand, 0, 20) == 0)   /* a repeated header */
+              g_string_append_printf (text, "%s: other@example.org\r\n", address_headers[h]);
+          }
+      g_string_append (text, "Subject: s\r\n\r\nbody\r\n");
+      raw = g_bytes_new (text->str, text->len);
+      message = tern_mime_parse_gmime (raw, NULL);
+      g_assert_nonnull (message);
+      check_addresses_match (message);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/mime/fuzz/corpus-mutations", test_fuzz);
+  g_test_add_func ("/mime/fuzz/address-fast-path", test_address_fast_path);
   return g_test_run ();
 }
