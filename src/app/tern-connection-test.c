@@ -5,9 +5,6 @@
 #include "tern-account-connect.h"
 #include "tern-connection-test.h"
 #include "tern-error.h"
-#include "tern-imap-connect.h"
-#include "tern-pop3-connect.h"
-#include "tern-smtp-connect.h"
 
 /* A test should not hang the wizard for a minute on a silent server. */
 #define TEST_TIMEOUT_SECONDS 20
@@ -32,51 +29,6 @@ test_data_free (TestData *data)
   g_free (data);
 }
 
-static gboolean
-test_incoming (TestData *data, GCancellable *cancellable, GError **error)
-{
-  TernServerConfig cfg;
-
-  tern_account_incoming_config (data->settings, &cfg);
-  cfg.timeout_seconds = TEST_TIMEOUT_SECONDS;
-  if (data->settings->protocol == TERN_PROTOCOL_POP3)
-    {
-      mailpop3 *pop3 = tern_pop3_connect (&cfg, data->password, cancellable, &data->cert, error);
-
-      if (pop3 == NULL)
-        return FALSE;
-      mailpop3_quit (pop3);
-      mailpop3_free (pop3);
-      return TRUE;
-    }
-  else
-    {
-      mailimap *imap = tern_imap_connect (&cfg, data->password, cancellable, &data->cert, error);
-
-      if (imap == NULL)
-        return FALSE;
-      mailimap_logout (imap);
-      mailimap_free (imap);
-      return TRUE;
-    }
-}
-
-static gboolean
-test_outgoing (TestData *data, GCancellable *cancellable, GError **error)
-{
-  TernServerConfig cfg;
-  mailsmtp *smtp;
-
-  tern_account_outgoing_config (data->settings, &cfg);
-  cfg.timeout_seconds = TEST_TIMEOUT_SECONDS;
-  smtp = tern_smtp_connect (&cfg, data->password, cancellable, &data->cert, error);
-  if (smtp == NULL)
-    return FALSE;
-  mailsmtp_quit (smtp);
-  mailsmtp_free (smtp);
-  return TRUE;
-}
-
 static void
 test_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -84,10 +36,9 @@ test_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *can
   GError *error = NULL;
   gboolean ok;
 
-  if (data->side == TERN_CONNECTION_INCOMING)
-    ok = test_incoming (data, cancellable, &error);
-  else
-    ok = test_outgoing (data, cancellable, &error);
+  ok = tern_account_test_login (data->settings, data->side != TERN_CONNECTION_INCOMING,
+                                data->password, TEST_TIMEOUT_SECONDS, cancellable,
+                                &data->cert, &error);
   if (ok)
     g_task_return_boolean (task, TRUE);
   else

@@ -246,30 +246,19 @@ account_list (void)
   return TERN_EXIT_OK;
 }
 
-/* One line per server, so a user sees at once whether incoming or outgoing
- * mail is the problem. */
+/* Logs in to one server of the account with its stored password. */
 static gboolean
-test_incoming (TernAccountSettings *a, GError **error, TernCertificateInfo **cert)
+test_server (TernAccountSettings *a, gboolean outgoing, TernCertificateInfo **cert,
+             GError **error)
 {
-  if (a->protocol == TERN_PROTOCOL_IMAP)
-    {
-      mailimap *imap = tern_account_connect_imap (a, tern_cli_secrets (), NULL, cert, error);
-      if (imap == NULL)
-        return FALSE;
-      mailimap_logout (imap);
-      mailimap_free (imap);
-    }
-  else
-    {
-      mailpop3 *pop3 = tern_account_connect_pop3 (a, tern_cli_secrets (), NULL, cert, error);
-      if (pop3 == NULL)
-        return FALSE;
-      mailpop3_quit (pop3);
-      mailpop3_free (pop3);
-    }
-  return TRUE;
+  g_autofree char *password = tern_account_lookup_password (a, tern_cli_secrets (), outgoing, error);
+
+  return password != NULL &&
+         tern_account_test_login (a, outgoing, password, 0, NULL, cert, error);
 }
 
+/* One line per server, so a user sees at once whether incoming or outgoing
+ * mail is the problem. */
 static int
 account_test (const char *name)
 {
@@ -278,30 +267,25 @@ account_test (const char *name)
   g_autoptr(TernAccountSettings) a = tern_cli_account (name, &error);
   g_autoptr(TernCertificateInfo) cert = NULL;
   g_autoptr(TernCertificateInfo) smtp_cert = NULL;
-  const char *proto;
-  gboolean in_ok;
-  mailsmtp *smtp;
+  gboolean in_ok, out_ok;
 
   if (a == NULL)
     return tern_cli_fail (error, NULL);
-  proto = a->protocol == TERN_PROTOCOL_IMAP ? "IMAP" : "POP3";
-  in_ok = test_incoming (a, &error, &cert);
-  printf ("Incoming mail (%s) %s:%u: %s\n", proto, a->incoming_host, a->incoming_port,
-          in_ok ? "OK" : "failed");
+  in_ok = test_server (a, FALSE, &cert, &error);
+  printf ("Incoming mail (%s) %s:%u: %s\n", a->protocol == TERN_PROTOCOL_IMAP ? "IMAP" : "POP3",
+          a->incoming_host, a->incoming_port, in_ok ? "OK" : "failed");
   fflush (stdout);
-  smtp = tern_account_connect_smtp (a, tern_cli_secrets (), NULL, &smtp_cert, &smtp_error);
+  out_ok = test_server (a, TRUE, &smtp_cert, &smtp_error);
   printf ("Outgoing mail (SMTP) %s:%u: %s\n", a->smtp_host, a->smtp_port,
-          smtp != NULL ? "OK" : "failed");
+          out_ok ? "OK" : "failed");
   fflush (stdout);
-  if (smtp != NULL)
-    tern_smtp_close (smtp);
   if (!in_ok)
     {
-      if (smtp_error != NULL)
+      if (!out_ok)
         tern_cli_fail (smtp_error, smtp_cert);
       return tern_cli_fail (error, cert);
     }
-  if (smtp == NULL)
+  if (!out_ok)
     return tern_cli_fail (smtp_error, smtp_cert);
   return TERN_EXIT_OK;
 }

@@ -3,6 +3,7 @@
 
 #include "tern-account-connect.h"
 #include "tern-error.h"
+#include "tern-smtp-send.h"
 
 void
 tern_account_incoming_config (const TernAccountSettings *account, TernServerConfig *cfg)
@@ -125,4 +126,58 @@ tern_account_connect_smtp (const TernAccountSettings *account, TernSecrets *secr
   smtp = tern_smtp_connect (&cfg, password != NULL ? password : "", cancellable, cert_out, error);
   wipe (password);
   return smtp;
+}
+
+char *
+tern_account_lookup_password (const TernAccountSettings *account, TernSecrets *secrets,
+                              gboolean outgoing, GError **error)
+{
+  TernServerConfig cfg;
+
+  if (!outgoing)
+    return tern_secrets_lookup (secrets, account->name, TERN_SECRET_INCOMING, error);
+  tern_account_outgoing_config (account, &cfg);
+  if (cfg.user == NULL || *cfg.user == '\0')
+    return g_strdup ("");
+  return smtp_password (account, secrets, error);
+}
+
+gboolean
+tern_account_test_login (const TernAccountSettings *account, gboolean outgoing,
+                         const char *password, guint timeout_seconds,
+                         GCancellable *cancellable, TernCertificateInfo **cert_out,
+                         GError **error)
+{
+  TernServerConfig cfg;
+
+  if (outgoing)
+    tern_account_outgoing_config (account, &cfg);
+  else
+    tern_account_incoming_config (account, &cfg);
+  if (timeout_seconds > 0)
+    cfg.timeout_seconds = timeout_seconds;
+  if (outgoing)
+    {
+      mailsmtp *smtp = tern_smtp_connect (&cfg, password, cancellable, cert_out, error);
+      if (smtp == NULL)
+        return FALSE;
+      tern_smtp_close (smtp);
+    }
+  else if (account->protocol == TERN_PROTOCOL_POP3)
+    {
+      mailpop3 *pop3 = tern_pop3_connect (&cfg, password, cancellable, cert_out, error);
+      if (pop3 == NULL)
+        return FALSE;
+      mailpop3_quit (pop3);
+      mailpop3_free (pop3);
+    }
+  else
+    {
+      mailimap *imap = tern_imap_connect (&cfg, password, cancellable, cert_out, error);
+      if (imap == NULL)
+        return FALSE;
+      mailimap_logout (imap);
+      mailimap_free (imap);
+    }
+  return TRUE;
 }

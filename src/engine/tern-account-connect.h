@@ -37,4 +37,19 @@ mailsmtp *tern_account_connect_smtp (const TernAccountSettings *account, TernSec
                                      GCancellable *cancellable, TernCertificateInfo **cert_out,
                                      GError **error);
 
+/* The password to log in to the incoming or outgoing server: for SMTP the
+ * separate outgoing one when the account has its own SMTP login, else the
+ * incoming one; "" when the server takes no login. */
+char *tern_account_lookup_password (const TernAccountSettings *account, TernSecrets *secrets,
+                                    gboolean outgoing, GError **error);
+
+/* A connection test: connects to the incoming (IMAP or POP3) or outgoing
+ * (SMTP) server with @password, logs in and out. @timeout_seconds of 0 is
+ * the default. Used by the wizard (before the account is saved) and by
+ * `tern-cli account test`. */
+gboolean tern_account_test_login (const TernAccountSettings *account, gboolean outgoing,
+                                  const char *password, guint timeout_seconds,
+                                  GCancellable *cancellable, TernCertificateInfo **cert_out,
+                                  GError **error);
+
 G_END_DECLS
