@@ -1097,13 +1097,6 @@ tern_imap_sync_idle (TernImapSync *self, const char *path, guint timeout_seconds
     }
 }
 
-void
-tern_imap_sync_interrupt_idle (TernImapSync *self)
-{
-  if (self->imap != NULL && self->imap->imap_stream != NULL)
-    mailstream_interrupt_idle (self->imap->imap_stream);
-}
-
 /* ---- Object ------------------------------------------------------------------ */
 
 void

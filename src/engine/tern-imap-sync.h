@@ -35,7 +35,7 @@ typedef void (*TernSyncProgressFunc) (const TernSyncProgress *progress, gpointer
 typedef enum {
   TERN_IDLE_CHANGED,         /* the server reported new mail or changes */
   TERN_IDLE_TIMEOUT,         /* nothing within the time; re-IDLE (RFC 2177: < 29 min) */
-  TERN_IDLE_INTERRUPTED,     /* tern_imap_sync_interrupt_idle() was called */
+  TERN_IDLE_INTERRUPTED,     /* the caller's cancellable was cancelled */
   TERN_IDLE_FAILED,          /* see error */
 } TernIdleResult;
 
@@ -82,7 +82,5 @@ TernIdleResult tern_imap_sync_idle (TernImapSync *self, const char *path,
                                     guint timeout_seconds, GCancellable *cancellable,
                                     GError **error);
 
-/* Ends a running IDLE wait early; may be called from any thread. */
-void tern_imap_sync_interrupt_idle (TernImapSync *self);
 
 G_END_DECLS
