@@ -249,17 +249,21 @@ message_of_account (TernAccountSettings *a, const char *id_text, GError **error)
   return m;
 }
 
+/* The stored message, or for IMAP mail outside the offline scope, the
+ * message downloaded now. */
 static GBytes *
 load_raw (TernAccountSettings *a, TernMessageSummary *m, GError **error)
 {
-  GBytes *raw = tern_store_get_raw (tern_cli_get ()->store, m->id, NULL);
+  g_autoptr(GError) local_error = NULL;
   g_autoptr(TernImapSync) sync = NULL;
-  g_autoptr(TernCertificateInfo) cert = NULL;
+  GBytes *raw = tern_store_get_raw (tern_cli_get ()->store, m->id, &local_error);
 
   if (raw != NULL || a->protocol != TERN_PROTOCOL_IMAP)
-    return raw != NULL ? raw : tern_store_get_raw (tern_cli_get ()->store, m->id, error);
-  /* Outside the offline scope: download it now. */
-  sync = connect_sync (a, error, &cert);
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return raw;
+    }
+  sync = connect_sync (a, error, NULL);
   if (sync == NULL || !tern_imap_sync_fetch_body (sync, m->id, NULL, error))
     return NULL;
   return tern_store_get_raw (tern_cli_get ()->store, m->id, error);
