@@ -2,6 +2,7 @@
 #include <glib/gi18n.h>
 
 #include "tern-folder-sidebar.h"
+#include "tern-imap-util.h"
 
 enum {
   COL_IS_ACCOUNT,   /* gboolean */
@@ -88,7 +89,9 @@ tern_folder_display_name (const TernFolder *folder)
     case TERN_FOLDER_ROLE_ARCHIVE: return g_strdup (_("Archive"));
     case TERN_FOLDER_ROLE_OUTBOX: return g_strdup (_("Outbox"));
     case TERN_FOLDER_ROLE_NONE:
-    default: return g_strdup (last_component (folder));
+    default:
+      /* IMAP names folders in modified UTF-7 ("Entw&APw-rfe"). */
+      return tern_imap_mailbox_to_utf8 (last_component (folder));
     }
 }
 

@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "tern-error.h"
+#include "tern-folder-sidebar.h"
 #include "tern-mail-context.h"
 #include "tern-test-app-util.h"
 #include "tern-test-messages.h"
@@ -481,6 +482,24 @@ test_screenshots (Fixture *f, gconstpointer data)
   g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", FALSE, NULL);
 }
 
+/* Folder names as the sidebar and the title show them: roles by their
+ * translated name, other folders by their last component, decoded from
+ * IMAP's modified UTF-7. */
+static void
+test_folder_names (void)
+{
+  TernFolder lists = { .path = (char *) "Lists/gtk", .delimiter = (char *) "/" };
+  TernFolder drafts_de = { .path = (char *) "Projekte.Entw&APw-rfe", .delimiter = (char *) "." };
+  TernFolder inbox = { .path = (char *) "INBOX", .role = TERN_FOLDER_ROLE_INBOX };
+  g_autofree char *a = tern_folder_display_name (&lists);
+  g_autofree char *b = tern_folder_display_name (&drafts_de);
+  g_autofree char *c = tern_folder_display_name (&inbox);
+
+  g_assert_cmpstr (a, ==, "gtk");
+  g_assert_cmpstr (b, ==, "Entwürfe");
+  g_assert_cmpstr (c, ==, "Inbox");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -499,5 +518,6 @@ main (int argc, char *argv[])
   ADD ("/app/window/search", test_search);
   ADD ("/app/window/screenshots", test_screenshots);
 #undef ADD
+  g_test_add_func ("/app/window/folder-names", test_folder_names);
   return g_test_run ();
 }
