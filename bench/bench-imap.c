@@ -28,8 +28,8 @@
 #include <glib/gstdio.h>
 #include <gnutls/gnutls.h>
 
-#include "tern-account-connect.h"
-#include "tern-imap-sync.h"
+#include "account/tern-account-connect.h"
+#include "imap/tern-imap-sync.h"
 #include "tern-test-messages.h"
 #include "tern-test-servers.h"
 

@@ -20,11 +20,11 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tern-account-connect.h"
-#include "tern-pop3-fetch.h"
+#include "account/tern-account-connect.h"
+#include "pop3/tern-pop3-fetch.h"
 #include "tern-test-messages.h"
 #include "tern-test-servers.h"
-#include "tern-tls-stream.h"
+#include "net/tern-tls-stream.h"
 
 #define USER "bench"
 #define PASSWORD "secret"

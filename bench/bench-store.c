@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <glib/gstdio.h>
 
-#include "tern-store.h"
+#include "store/tern-store.h"
 
 #define BATCH 500
 #define PAGE 50

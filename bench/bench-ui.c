@@ -18,7 +18,7 @@
 
 #include "tern-application.h"
 #include "tern-mail-context.h"
-#include "tern-store.h"
+#include "store/tern-store.h"
 #include "tern-window.h"
 
 typedef struct {

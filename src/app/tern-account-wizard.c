@@ -13,9 +13,9 @@
 #include "tern-app-secrets.h"
 #include "tern-certificate-dialog.h"
 #include "tern-connection-test.h"
-#include "tern-error.h"
+#include "core/tern-error.h"
 #include "tern-resources.h"
-#include "tern-store.h"
+#include "store/tern-store.h"
 
 enum { SIGNAL_ACCOUNT_ADDED, SIGNAL_ACCOUNT_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];

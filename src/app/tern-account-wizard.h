@@ -15,8 +15,8 @@
 
 #include <gtk/gtk.h>
 
-#include "tern-account-settings.h"
-#include "tern-autoconfig.h"
+#include "core/tern-account-settings.h"
+#include "autoconfig/tern-autoconfig.h"
 
 G_BEGIN_DECLS
 

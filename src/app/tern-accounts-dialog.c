@@ -8,8 +8,8 @@
 #include "tern-account-wizard.h"
 #include "tern-accounts-dialog.h"
 #include "tern-app-secrets.h"
-#include "tern-error.h"
-#include "tern-store.h"
+#include "core/tern-error.h"
+#include "store/tern-store.h"
 
 enum { SIGNAL_ADDED, SIGNAL_CHANGED, SIGNAL_REMOVED, N_SIGNALS };
 static guint signals[N_SIGNALS];

@@ -4,10 +4,10 @@
 TernSecrets *
 tern_app_secrets_new (const char *data_dir)
 {
-  const char *choice = g_getenv ("TERN_PASSWORD_STORE");
-  TernSecretsBackend backend = TERN_SECRETS_KEYRING;
+  g_autoptr(GError) error = NULL;
+  TernSecretsBackend backend;
 
-  if (g_strcmp0 (choice, "file") == 0)
-    backend = TERN_SECRETS_FILE;
+  if (!tern_secrets_backend_from_env (&backend, &error))
+    g_warning ("%s Using the keyring.", error->message);
   return tern_secrets_new (data_dir, backend);
 }

@@ -5,7 +5,7 @@
  */
 #pragma once
 
-#include "tern-secrets.h"
+#include "account/tern-secrets.h"
 
 G_BEGIN_DECLS
 

@@ -3,8 +3,8 @@
 
 #include <gtk/gtk.h>
 
-#include "tern-store.h"
-#include "tern-store-executor.h"
+#include "store/tern-store.h"
+#include "store/tern-store-executor.h"
 #include "tern-mail-context.h"
 
 G_BEGIN_DECLS

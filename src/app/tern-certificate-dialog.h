@@ -10,7 +10,7 @@
 
 #include <gtk/gtk.h>
 
-#include "tern-certificate-info.h"
+#include "net/tern-certificate-info.h"
 
 G_BEGIN_DECLS
 

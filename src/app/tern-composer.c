@@ -17,12 +17,12 @@
 #include <string.h>
 
 #include "tern-config.h"
-#include "tern-address-book.h"
-#include "tern-compose-check.h"
+#include "compose/tern-address-book.h"
+#include "compose/tern-compose-check.h"
 #include "tern-composer.h"
-#include "tern-mailto.h"
+#include "compose/tern-mailto.h"
 #include "tern-resources.h"
-#include "tern-store-executor.h"
+#include "store/tern-store-executor.h"
 #ifdef HAVE_GSPELL
 #include <gspell/gspell.h>
 #endif

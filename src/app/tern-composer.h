@@ -3,7 +3,7 @@
  * A composer edits one message of one account. Changes are saved as a draft
  * a few seconds after the user stops typing and when the window closes;
  * Send puts the message in the account's outbox (which works offline) and
- * closes the window. All store access goes through tern-compose-store.
+ * closes the window. All store access goes through tern-drafts.
  *
  * The main loop never waits for the disk: @store (any connection; the
  * window passes its read-only one) is only read, at construction, on the
@@ -24,7 +24,7 @@
 #include <gtk/gtk.h>
 
 #include "tern-application.h"
-#include "tern-compose-store.h"
+#include "compose/tern-drafts.h"
 
 G_BEGIN_DECLS
 

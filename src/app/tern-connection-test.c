@@ -2,9 +2,9 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "tern-account-connect.h"
+#include "account/tern-account-connect.h"
 #include "tern-connection-test.h"
-#include "tern-error.h"
+#include "core/tern-error.h"
 
 /* A test should not hang the wizard for a minute on a silent server. */
 #define TEST_TIMEOUT_SECONDS 20

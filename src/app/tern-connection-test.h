@@ -9,8 +9,8 @@
 
 #include <gio/gio.h>
 
-#include "tern-account-settings.h"
-#include "tern-certificate-info.h"
+#include "core/tern-account-settings.h"
+#include "net/tern-certificate-info.h"
 
 G_BEGIN_DECLS
 

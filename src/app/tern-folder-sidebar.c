@@ -2,7 +2,7 @@
 #include <glib/gi18n.h>
 
 #include "tern-folder-sidebar.h"
-#include "tern-imap-util.h"
+#include "imap/tern-imap-mailbox.h"
 
 enum {
   COL_IS_ACCOUNT,   /* gboolean */

@@ -22,8 +22,8 @@
 
 #include <gtk/gtk.h>
 
-#include "tern-account-worker.h"
-#include "tern-store.h"
+#include "account/tern-account-worker.h"
+#include "store/tern-store.h"
 
 G_BEGIN_DECLS
 

@@ -2,12 +2,13 @@
  * by the windows (see the header for the threading rules). */
 #include <glib/gi18n.h>
 
-#include "tern-compose-store.h"
-#include "tern-error.h"
-#include "tern-mail-actions.h"
-#include "tern-outbox.h"
+#include "compose/tern-drafts.h"
+#include "core/tern-error.h"
+#include "account/tern-mail-actions.h"
+#include "account/tern-outbox.h"
+#include "tern-app-secrets.h"
 #include "tern-mail-context.h"
-#include "tern-store-executor.h"
+#include "store/tern-store-executor.h"
 
 struct _TernMailContext
 {
@@ -334,18 +335,6 @@ tern_mail_context_outbox_changed (TernMailContext *self, gint64 account_id)
 
 /* ---- lifecycle ---- */
 
-static TernSecretsBackend
-secrets_backend (void)
-{
-  const char *value = g_getenv ("TERN_PASSWORD_STORE");
-
-  if (g_strcmp0 (value, "file") == 0)
-    return TERN_SECRETS_FILE;
-  if (value != NULL && g_strcmp0 (value, "keyring") != 0)
-    g_warning ("TERN_PASSWORD_STORE must be keyring or file; using the keyring");
-  return TERN_SECRETS_KEYRING;
-}
-
 static TernStore *
 open_read_store (const char *data_dir, GError **error)
 {
@@ -372,7 +361,7 @@ tern_mail_context_new (const char *data_dir, GError **error)
   self->store = open_read_store (data_dir, error);
   if (self->store == NULL)
     return NULL;
-  self->secrets = tern_secrets_new (data_dir, secrets_backend ());
+  self->secrets = tern_app_secrets_new (data_dir);
   self->executor = tern_store_executor_new (data_dir);
   self->monitor = g_network_monitor_get_default ();
   self->online = g_network_monitor_get_network_available (self->monitor);

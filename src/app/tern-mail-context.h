@@ -27,9 +27,9 @@
 
 #include <gio/gio.h>
 
-#include "tern-account-worker.h"
-#include "tern-store.h"
-#include "tern-store-executor.h"
+#include "account/tern-account-worker.h"
+#include "store/tern-store.h"
+#include "store/tern-store-executor.h"
 
 G_BEGIN_DECLS
 

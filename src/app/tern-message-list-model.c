@@ -14,7 +14,7 @@
  */
 #include <glib/gi18n.h>
 
-#include "tern-types.h"
+#include "core/tern-types.h"
 #include "tern-message-list-model.h"
 
 typedef struct {

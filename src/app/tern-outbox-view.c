@@ -2,7 +2,7 @@
 #include <string.h>
 #include <glib/gi18n.h>
 
-#include "tern-mime-parse.h"
+#include "mime/tern-mime-parse.h"
 #include "tern-outbox-view.h"
 
 enum {

@@ -17,7 +17,7 @@
 
 #include <gtk/gtk.h>
 
-#include "tern-store.h"
+#include "store/tern-store.h"
 
 G_BEGIN_DECLS
 

@@ -1,6 +1,6 @@
 /* tern-reader-loader.c: raw message -> TernReaderMessage. */
-#include "tern-mime-parse.h"
-#include "tern-mime-render.h"
+#include "mime/tern-mime-parse.h"
+#include "mime/tern-mime-render.h"
 #include "tern-reader-loader.h"
 
 static GBytes *

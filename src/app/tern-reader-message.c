@@ -1,7 +1,7 @@
 /* tern-reader-message.c: the parsed message handed to the reader. */
 #include <glib/gi18n.h>
 
-#include "tern-error.h"
+#include "core/tern-error.h"
 #include "tern-reader-message.h"
 
 G_DEFINE_BOXED_TYPE (TernReaderMessage, tern_reader_message,

@@ -8,7 +8,7 @@
 #pragma once
 
 #include "tern-message-source.h"
-#include "tern-store.h"
+#include "store/tern-store.h"
 
 G_BEGIN_DECLS
 

@@ -9,7 +9,7 @@
 #include <gtk/gtk.h>
 
 #include "tern-application.h"
-#include "tern-store.h"
+#include "store/tern-store.h"
 
 G_BEGIN_DECLS
 

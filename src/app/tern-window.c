@@ -9,7 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "tern-config.h"
-#include "tern-error.h"
+#include "core/tern-error.h"
 #include "tern-outbox-view.h"
 #include "tern-reader-loader.h"
 #include "tern-resources.h"

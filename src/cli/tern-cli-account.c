@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tern-account-connect.h"
-#include "tern-smtp-send.h"
+#include "account/tern-account-connect.h"
+#include "smtp/tern-smtp-send.h"
 #include "tern-cli-context.h"
 
 #define ADD_USAGE \

@@ -5,11 +5,11 @@
 
 #include <stdio.h>
 
-#include "tern-account-settings.h"
-#include "tern-certificate-info.h"
-#include "tern-error.h"
-#include "tern-secrets.h"
-#include "tern-store.h"
+#include "core/tern-account-settings.h"
+#include "net/tern-certificate-info.h"
+#include "core/tern-error.h"
+#include "account/tern-secrets.h"
+#include "store/tern-store.h"
 
 G_BEGIN_DECLS
 

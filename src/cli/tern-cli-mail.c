@@ -3,12 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "tern-account-connect.h"
+#include "account/tern-account-connect.h"
 #include "tern-cli-context.h"
-#include "tern-imap-sync.h"
-#include "tern-mail-actions.h"
-#include "tern-mime-parse.h"
-#include "tern-mime-render.h"
+#include "imap/tern-imap-sync.h"
+#include "account/tern-mail-actions.h"
+#include "mime/tern-mime-parse.h"
+#include "mime/tern-mime-render.h"
 
 /* ---- Connecting ------------------------------------------------------------ */
 

@@ -3,11 +3,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tern-account-connect.h"
+#include "account/tern-account-connect.h"
 #include "tern-cli-context.h"
-#include "tern-imap-sync.h"
-#include "tern-outbox.h"
-#include "tern-pop3-fetch.h"
+#include "imap/tern-imap-sync.h"
+#include "account/tern-outbox.h"
+#include "pop3/tern-pop3-fetch.h"
 
 /* ---- outbox processing, shared by send and sync ---------------------------- */
 

@@ -7,7 +7,7 @@
 
 #include "tern-config.h"
 #include "tern-cli-context.h"
-#include "tern-paths.h"
+#include "core/tern-paths.h"
 
 typedef struct {
   const char *name;
@@ -62,20 +62,6 @@ print_help (FILE *out)
            "8 not found, 9 local store or disk, 10 rejected by the server.\n");
 }
 
-static gboolean
-set_password_store (const char *value)
-{
-  TernCli *cli = tern_cli_get ();
-
-  if (g_str_equal (value, "file"))
-    cli->secrets_backend = TERN_SECRETS_FILE;
-  else if (g_str_equal (value, "keyring"))
-    cli->secrets_backend = TERN_SECRETS_KEYRING;
-  else
-    return FALSE;
-  return TRUE;
-}
-
 int
 main (int argc, char *argv[])
 {
@@ -85,12 +71,15 @@ main (int argc, char *argv[])
 
   setlocale (LC_ALL, "");
   signal (SIGPIPE, SIG_IGN);
-  cli->secrets_backend = TERN_SECRETS_KEYRING;
-  if (g_getenv ("TERN_PASSWORD_STORE") != NULL && !set_password_store (g_getenv ("TERN_PASSWORD_STORE")))
-    {
-      fprintf (stderr, "tern-cli: TERN_PASSWORD_STORE must be keyring or file\n");
-      return 2;
-    }
+  {
+    g_autoptr(GError) error = NULL;
+
+    if (!tern_secrets_backend_from_env (&cli->secrets_backend, &error))
+      {
+        fprintf (stderr, "tern-cli: %s\n", error->message);
+        return 2;
+      }
+  }
 
   for (; i < argc && argv[i][0] == '-'; i++)
     {
@@ -109,7 +98,7 @@ main (int argc, char *argv[])
       else if (g_str_has_prefix (argv[i], "--data-dir="))
         cli->data_dir = g_strdup (argv[i] + strlen ("--data-dir="));
       else if (g_str_has_prefix (argv[i], "--password-store=") &&
-               set_password_store (argv[i] + strlen ("--password-store=")))
+               tern_secrets_backend_parse (argv[i] + strlen ("--password-store="), &cli->secrets_backend))
         ;
       else if (g_str_equal (argv[i], "--json"))
         cli->json = TRUE;

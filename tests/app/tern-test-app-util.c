@@ -1,7 +1,7 @@
 /* tern-test-app-util.c: see the header. */
 #include <glib/gstdio.h>
 
-#include "tern-message-import.h"
+#include "store/tern-message-import.h"
 #include "tern-test-app-util.h"
 
 static gint64

@@ -7,7 +7,7 @@
 
 #include "tern-test-ui.h"
 
-#include "tern-store.h"
+#include "store/tern-store.h"
 
 G_BEGIN_DECLS
 

@@ -10,7 +10,7 @@
 #include "tern-accounts-dialog.h"
 #include "tern-app-secrets.h"
 #include "tern-certificate-dialog.h"
-#include "tern-store.h"
+#include "store/tern-store.h"
 #include "tern-test-servers.h"
 
 #define EMAIL "alice@example.com"

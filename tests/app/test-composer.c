@@ -9,16 +9,16 @@
 #include <libetpan/libetpan.h>
 #include <string.h>
 
-#include "tern-address-book.h"
+#include "compose/tern-address-book.h"
 #include "tern-application.h"
-#include "tern-compose-check.h"
+#include "compose/tern-compose-check.h"
 #include "tern-composer.h"
-#include "tern-error.h"
-#include "tern-imap-connect.h"
-#include "tern-mailto.h"
-#include "tern-outbox.h"
-#include "tern-secrets.h"
-#include "tern-message-import.h"
+#include "core/tern-error.h"
+#include "imap/tern-imap-connect.h"
+#include "compose/tern-mailto.h"
+#include "account/tern-outbox.h"
+#include "account/tern-secrets.h"
+#include "store/tern-message-import.h"
 #include "tern-test-servers.h"
 
 typedef struct {
@@ -953,8 +953,7 @@ fetch_bob_inbox (void)
     }
   mailimap_fetch_list_free (result);
 done:
-  mailimap_logout (imap);
-  mailimap_free (imap);
+  tern_imap_close (imap, TRUE);
   return out;
 }
 

@@ -7,7 +7,7 @@
 
 #include "tern-message-list.h"
 #include "tern-message-list-model.h"
-#include "tern-types.h"
+#include "core/tern-types.h"
 
 #define N_MESSAGES 100000
 #define BASE_TIME 1700000000

@@ -7,11 +7,11 @@
 #include <gtk/gtk.h>
 
 #include "tern-application.h"
-#include "tern-compose-store.h"
+#include "compose/tern-drafts.h"
 #include "tern-composer.h"
-#include "tern-error.h"
+#include "core/tern-error.h"
 #include "tern-mail-context.h"
-#include "tern-outbox.h"
+#include "account/tern-outbox.h"
 #include "tern-test-app-util.h"
 #include "tern-window.h"
 

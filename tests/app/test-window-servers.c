@@ -3,9 +3,9 @@
  * replayed to the server, and a wrong password shows the error bar. */
 #include <gtk/gtk.h>
 
-#include "tern-error.h"
+#include "core/tern-error.h"
 #include "tern-mail-context.h"
-#include "tern-secrets.h"
+#include "account/tern-secrets.h"
 #include "tern-test-app-util.h"
 #include "tern-test-messages.h"
 #include "tern-test-servers.h"

@@ -7,7 +7,7 @@
  * state for a person to look at. */
 #include <gtk/gtk.h>
 
-#include "tern-error.h"
+#include "core/tern-error.h"
 #include "tern-folder-sidebar.h"
 #include "tern-mail-context.h"
 #include "tern-test-app-util.h"

@@ -3,7 +3,7 @@
 #pragma once
 
 #include <glib/gstdio.h>
-#include "tern-store.h"
+#include "store/tern-store.h"
 
 /* Removes a directory tree (tests only create flat data dirs). */
 static inline void

@@ -2,9 +2,9 @@
  * IMAP account on the harness's real servers, for the POP3/SMTP/outbox tests. */
 #pragma once
 
-#include "tern-account-settings.h"
-#include "tern-secrets.h"
-#include "tern-store.h"
+#include "core/tern-account-settings.h"
+#include "account/tern-secrets.h"
+#include "store/tern-store.h"
 #include "tern-test-servers.h"
 
 G_BEGIN_DECLS

@@ -5,11 +5,11 @@
  * this (main) thread, as the GTK app sees it. */
 #include <signal.h>
 
-#include "tern-account-worker.h"
-#include "tern-account-connect.h"
-#include "tern-error.h"
-#include "tern-mail-actions.h"
-#include "tern-outbox.h"
+#include "account/tern-account-worker.h"
+#include "account/tern-account-connect.h"
+#include "core/tern-error.h"
+#include "account/tern-mail-actions.h"
+#include "account/tern-outbox.h"
 #include "tern-test-messages.h"
 #include "tern-test-servers.h"
 
@@ -173,8 +173,7 @@ append_raw (Fixture *fx, guint index)
 
   g_assert_no_error (error);
   g_assert_cmpint (mailimap_append (imap, "INBOX", NULL, NULL, bytes, len), ==, MAILIMAP_NO_ERROR);
-  mailimap_logout (imap);
-  mailimap_free (imap);
+  tern_imap_close (imap, TRUE);
 }
 
 static void

@@ -1,8 +1,8 @@
 /* test-autoconfig-xml.c: parsing config-v1.1.xml, good and bad. */
 #include <string.h>
 
-#include "tern-autoconfig.h"
-#include "tern-error.h"
+#include "autoconfig/tern-autoconfig.h"
+#include "core/tern-error.h"
 
 #define EMAIL "jane.doe@Example.com"
 

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "autoconfig-test-cert.h"
-#include "tern-autoconfig.h"
-#include "tern-error.h"
+#include "autoconfig/tern-autoconfig.h"
+#include "core/tern-error.h"
 
 #define EMAIL "jane@example.com"
 /* Safety bound for a test's main loop; a test that needs it has failed. */

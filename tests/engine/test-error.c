@@ -1,5 +1,5 @@
 /* Unit tests for the error domain. */
-#include "tern-error.h"
+#include "core/tern-error.h"
 
 static void
 test_error_names (void)

@@ -6,11 +6,11 @@
 #include <signal.h>
 #include <sys/wait.h>
 
-#include "tern-account-connect.h"
-#include "tern-error.h"
-#include "tern-imap-sync.h"
-#include "tern-imap-util.h"
-#include "tern-mail-actions.h"
+#include "account/tern-account-connect.h"
+#include "core/tern-error.h"
+#include "imap/tern-imap-sync.h"
+#include "imap/tern-imap-fetch-result.h"
+#include "account/tern-mail-actions.h"
 #include "tern-test-messages.h"
 #include "tern-test-proxy.h"
 #include "tern-test-servers.h"
@@ -108,8 +108,7 @@ raw_connect (Fixture *fx)
 static void
 raw_close (mailimap *imap)
 {
-  mailimap_logout (imap);
-  mailimap_free (imap);
+  tern_imap_close (imap, TRUE);
 }
 
 static TernImapSync *

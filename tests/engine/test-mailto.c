@@ -1,6 +1,6 @@
 /* RFC 6068 mailto: parsing, including hostile input. */
-#include "tern-mailto.h"
-#include "tern-error.h"
+#include "compose/tern-mailto.h"
+#include "core/tern-error.h"
 
 #include <string.h>
 

@@ -1,7 +1,8 @@
 /* Compose round trips (build -> parse -> same fields) and reply/forward. */
-#include "tern-mime-compose.h"
-#include "tern-mime-render.h"
-#include "tern-error.h"
+#include "mime/tern-mime-compose.h"
+#include "mime/tern-mime-reply.h"
+#include "mime/tern-mime-render.h"
+#include "core/tern-error.h"
 
 #include <glib/gstdio.h>
 #include <string.h>

@@ -3,11 +3,11 @@
  * failure reproduces. Run under ASan/UBSan; the checks are "no crash, valid
  * UTF-8, or a TERN_ERROR_MIME error". TERN_FUZZ_SEED and TERN_FUZZ_ITERATIONS
  * (per corpus file) override the defaults for longer local runs. */
-#include "tern-mime-private.h"
-#include "tern-mime-render.h"
-#include "tern-mime-html.h"
-#include "tern-mailto.h"
-#include "tern-error.h"
+#include "mime/tern-mime-private.h"
+#include "mime/tern-mime-render.h"
+#include "mime/tern-mime-html.h"
+#include "compose/tern-mailto.h"
+#include "core/tern-error.h"
 
 #include <string.h>
 

@@ -1,10 +1,10 @@
 /* Data-driven tests over the .eml files in tests/data/mime: every message parses (or
  * fails with TERN_ERROR_MIME) without memory errors, every string is valid
  * UTF-8, and the fields named in NAME.expect have the expected values. */
-#include "tern-mime-parse.h"
-#include "tern-mime-render.h"
-#include "tern-mime-html.h"
-#include "tern-error.h"
+#include "mime/tern-mime-parse.h"
+#include "mime/tern-mime-render.h"
+#include "mime/tern-mime-html.h"
+#include "core/tern-error.h"
 
 #include <string.h>
 

@@ -5,12 +5,12 @@
 #include <signal.h>
 #include <string.h>
 
-#include "tern-account-connect.h"
-#include "tern-error.h"
-#include "tern-imap-sync.h"
-#include "tern-mime-parse.h"
-#include "tern-outbox.h"
-#include "tern-smtp-send.h"
+#include "account/tern-account-connect.h"
+#include "core/tern-error.h"
+#include "imap/tern-imap-sync.h"
+#include "mime/tern-mime-parse.h"
+#include "account/tern-outbox.h"
+#include "smtp/tern-smtp-send.h"
 #include "tern-test-mail-account.h"
 
 #define SUBJECT "Grüße aus Köln — 東京 ✓"
@@ -247,7 +247,7 @@ test_too_large (void)
   smtp = tern_account_connect_smtp (t->account, t->secrets, NULL, NULL, &error);
   g_assert_no_error (error);
   limit = tern_smtp_size_limit (smtp);
-  tern_smtp_close (smtp);
+  tern_smtp_close (smtp, TRUE);
   g_assert_cmpuint (limit, >, 0);
   msg = make_message (t, t->account->email, FALSE);
   big = g_bytes_new_take (g_malloc0 (limit + 1), limit + 1);

@@ -1,8 +1,8 @@
 /* Tests for TernPipeline: items are consumed in order by one thread, no more
  * than max_in_flight are ever held, and the first failure stops the
  * pipeline (later items dropped, pushes refused, finish reports it). */
-#include "tern-error.h"
-#include "tern-pipeline.h"
+#include "core/tern-error.h"
+#include "core/tern-pipeline.h"
 
 typedef struct {
   GMutex lock;

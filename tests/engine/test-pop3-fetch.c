@@ -6,9 +6,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "tern-account-connect.h"
-#include "tern-mail-actions.h"
-#include "tern-pop3-fetch.h"
+#include "account/tern-account-connect.h"
+#include "account/tern-mail-actions.h"
+#include "pop3/tern-pop3-fetch.h"
 #include "tern-test-mail-account.h"
 #include "tern-test-messages.h"
 

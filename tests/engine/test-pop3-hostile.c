@@ -6,9 +6,9 @@
 #include <glib/gstdio.h>
 #include <signal.h>
 
-#include "tern-account-connect.h"
-#include "tern-error.h"
-#include "tern-pop3-fetch.h"
+#include "account/tern-account-connect.h"
+#include "core/tern-error.h"
+#include "pop3/tern-pop3-fetch.h"
 #include "tern-test-fake-server.h"
 
 #define LOGIN_STEPS \

@@ -3,8 +3,8 @@
 #include <glib/gstdio.h>
 #include <sys/stat.h>
 
-#include "tern-error.h"
-#include "tern-secrets.h"
+#include "core/tern-error.h"
+#include "account/tern-secrets.h"
 
 static void
 test_file_store (void)

@@ -5,10 +5,10 @@
 #include <signal.h>
 #include <string.h>
 
-#include "tern-error.h"
-#include "tern-imap-connect.h"
-#include "tern-pop3-connect.h"
-#include "tern-smtp-connect.h"
+#include "core/tern-error.h"
+#include "imap/tern-imap-connect.h"
+#include "pop3/tern-pop3-connect.h"
+#include "smtp/tern-smtp-connect.h"
 #include "tern-test-fake-server.h"
 
 static TernServerConfig

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <gio/gio.h>
 
-#include "tern-store-private.h"
+#include "store/tern-store-private.h"
 #include "store-test-util.h"
 
 #define ROUNDS 12

@@ -3,8 +3,8 @@
  * behind async ones; an unopenable store is an error, not a crash. */
 #include <glib/gstdio.h>
 
-#include "tern-error.h"
-#include "tern-store-executor.h"
+#include "core/tern-error.h"
+#include "store/tern-store-executor.h"
 
 typedef struct {
   GMutex lock;

@@ -1,6 +1,6 @@
 /* Tests for full-text search (every operator, hostile input) and for the
  * paged message list (every sort order). */
-#include "tern-store-private.h"
+#include "store/tern-store-private.h"
 #include "store-test-util.h"
 
 typedef struct {

@@ -4,7 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include "tern-store-private.h"
+#include "store/tern-store-private.h"
 #include "store-test-util.h"
 
 typedef struct {

@@ -6,9 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "tern-error.h"
+#include "core/tern-error.h"
 #include "tern-test-tls.h"
-#include "tern-tls-stream.h"
+#include "net/tern-tls-stream.h"
 
 typedef struct {
   TernTestPki *pki;

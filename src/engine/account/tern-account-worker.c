@@ -1,0 +1,664 @@
+/* tern-account-worker.c: the background thread of one account. */
+#include "account/tern-account-connect.h"
+#include "account/tern-account-worker.h"
+#include "core/tern-error.h"
+#include "imap/tern-imap-sync.h"
+#include "account/tern-outbox.h"
+#include "pop3/tern-pop3-fetch.h"
+#include "store/tern-store.h"
+
+#define IDLE_SECONDS (25 * 60)        /* RFC 2177: renew before 29 minutes */
+#define POLL_SECONDS (5 * 60)         /* POP3, or IMAP without IDLE */
+#define BACKOFF_MIN_SECONDS 5
+#define BACKOFF_MAX_SECONDS (5 * 60)
+#define PROGRESS_INTERVAL_US (G_USEC_PER_SEC / 10)
+
+typedef enum {
+  JOB_SYNC,
+  JOB_SYNC_FOLDER,
+  JOB_FETCH_BODY,
+  JOB_PUSH,
+  JOB_WAKE,        /* retry now (network back, user fixed settings) */
+  JOB_STOP,
+} JobKind;
+
+typedef struct {
+  JobKind kind;
+  char *path;
+  gint64 message_id;
+} Job;
+
+typedef enum {
+  EVENT_STATE,
+  EVENT_PROGRESS,
+  EVENT_FOLDER_CHANGED,
+  EVENT_FOLDERS_CHANGED,
+  EVENT_BODY_FETCHED,
+  EVENT_ERROR,
+  EVENT_CERTIFICATE,
+} EventKind;
+
+typedef struct {
+  TernAccountWorker *worker;   /* owned ref */
+  EventKind kind;
+  TernWorkerState state;
+  char *folder;
+  guint done, total;
+  gint64 id;
+  GError *error;
+  TernCertificateInfo *cert;
+  gboolean outgoing;
+} Event;
+
+struct _TernAccountWorker
+{
+  GObject parent_instance;
+
+  char *data_dir;
+  gint64 account_id;
+  TernSecrets *secrets;
+  GMainContext *context;
+  GThread *thread;
+  GAsyncQueue *jobs;
+  GCancellable *cancellable;         /* the whole worker */
+  GMutex lock;
+  GCancellable *wait_cancellable;    /* the current IDLE wait; under lock */
+  volatile gint state;
+
+  /* Worker thread only. */
+  TernStore *store;
+  TernAccountSettings *account;
+  TernImapSync *sync;
+  guint backoff;
+  gint64 last_progress;
+};
+
+G_DEFINE_FINAL_TYPE (TernAccountWorker, tern_account_worker, G_TYPE_OBJECT)
+
+enum {
+  SIGNAL_STATE_CHANGED,
+  SIGNAL_PROGRESS,
+  SIGNAL_FOLDER_CHANGED,
+  SIGNAL_FOLDERS_CHANGED,
+  SIGNAL_BODY_FETCHED,
+  SIGNAL_ERROR,
+  SIGNAL_CERTIFICATE_NEEDED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+/* ---- Events to the main context --------------------------------------------- */
+
+static void
+event_free (Event *ev)
+{
+  g_object_unref (ev->worker);
+  g_free (ev->folder);
+  g_clear_error (&ev->error);
+  g_clear_pointer (&ev->cert, tern_certificate_info_free);
+  g_free (ev);
+}
+
+static gboolean
+dispatch_event (gpointer data)
+{
+  Event *ev = data;
+  TernAccountWorker *self = ev->worker;
+
+  switch (ev->kind)
+    {
+    case EVENT_STATE:
+      g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, ev->state);
+      break;
+    case EVENT_PROGRESS:
+      g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, ev->folder, ev->done, ev->total);
+      break;
+    case EVENT_FOLDER_CHANGED:
+      g_signal_emit (self, signals[SIGNAL_FOLDER_CHANGED], 0, ev->id);
+      break;
+    case EVENT_FOLDERS_CHANGED:
+      g_signal_emit (self, signals[SIGNAL_FOLDERS_CHANGED], 0);
+      break;
+    case EVENT_BODY_FETCHED:
+      g_signal_emit (self, signals[SIGNAL_BODY_FETCHED], 0, ev->id, ev->error);
+      break;
+    case EVENT_ERROR:
+      g_signal_emit (self, signals[SIGNAL_ERROR], 0, ev->error, ev->outgoing);
+      break;
+    case EVENT_CERTIFICATE:
+      g_signal_emit (self, signals[SIGNAL_CERTIFICATE_NEEDED], 0, ev->cert, ev->outgoing);
+      break;
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static Event *
+event_new (TernAccountWorker *self, EventKind kind)
+{
+  Event *ev = g_new0 (Event, 1);
+
+  ev->worker = g_object_ref (self);
+  ev->kind = kind;
+  return ev;
+}
+
+static void
+post (Event *ev)
+{
+  g_main_context_invoke_full (ev->worker->context, G_PRIORITY_DEFAULT, dispatch_event, ev,
+                              (GDestroyNotify) event_free);
+}
+
+static void
+set_state (TernAccountWorker *self, TernWorkerState state)
+{
+  Event *ev;
+
+  if (g_atomic_int_get (&self->state) == (gint) state)
+    return;
+  g_atomic_int_set (&self->state, state);
+  ev = event_new (self, EVENT_STATE);
+  ev->state = state;
+  post (ev);
+}
+
+static void
+post_error (TernAccountWorker *self, const GError *error, gboolean outgoing)
+{
+  Event *ev = event_new (self, EVENT_ERROR);
+
+  ev->error = g_error_copy (error);
+  ev->outgoing = outgoing;
+  post (ev);
+}
+
+static void
+post_certificate (TernAccountWorker *self, TernCertificateInfo *cert, gboolean outgoing)
+{
+  Event *ev = event_new (self, EVENT_CERTIFICATE);
+
+  ev->cert = cert;
+  ev->outgoing = outgoing;
+  post (ev);
+}
+
+static void
+post_id (TernAccountWorker *self, EventKind kind, gint64 id, const GError *error)
+{
+  Event *ev = event_new (self, kind);
+
+  ev->id = id;
+  ev->error = error ? g_error_copy (error) : NULL;
+  post (ev);
+}
+
+static void
+on_sync_progress (const TernSyncProgress *p, gpointer user_data)
+{
+  TernAccountWorker *self = user_data;
+  gint64 now = g_get_monotonic_time ();
+  Event *ev;
+
+  /* A big first sync reports thousands of steps: a few a second is enough. */
+  if (p->done != p->total && now - self->last_progress < PROGRESS_INTERVAL_US)
+    return;
+  self->last_progress = now;
+  ev = event_new (self, EVENT_PROGRESS);
+  ev->folder = g_strdup (p->folder_path);
+  ev->done = p->done;
+  ev->total = p->total;
+  post (ev);
+}
+
+/* ---- Jobs -------------------------------------------------------------------- */
+
+static void
+job_free (Job *job)
+{
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+interrupt_wait (TernAccountWorker *self)
+{
+  g_mutex_lock (&self->lock);
+  if (self->wait_cancellable != NULL)
+    g_cancellable_cancel (self->wait_cancellable);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+push_job (TernAccountWorker *self, JobKind kind, const char *path, gint64 message_id)
+{
+  Job *job = g_new0 (Job, 1);
+
+  job->kind = kind;
+  job->path = g_strdup (path);
+  job->message_id = message_id;
+  g_async_queue_push (self->jobs, job);
+  interrupt_wait (self);
+}
+
+/* ---- Session (worker thread) -------------------------------------------------- */
+
+static void
+drop_session (TernAccountWorker *self)
+{
+  g_clear_object (&self->sync);
+}
+
+static gboolean
+reload_account (TernAccountWorker *self, GError **error)
+{
+  g_clear_pointer (&self->account, tern_account_settings_free);
+  self->account = tern_store_get_account (self->store, self->account_id, error);
+  return self->account != NULL;
+}
+
+/* Wrong password or an untrusted certificate: retrying cannot help until the
+ * user acts. */
+static gboolean
+needs_user (const GError *error)
+{
+  return g_error_matches (error, TERN_ERROR, TERN_ERROR_AUTH) ||
+         g_error_matches (error, TERN_ERROR, TERN_ERROR_CERTIFICATE) ||
+         g_error_matches (error, TERN_ERROR, TERN_ERROR_NO_STARTTLS) ||
+         g_error_matches (error, TERN_ERROR, TERN_ERROR_ENCRYPTION_REQUIRED) ||
+         g_error_matches (error, TERN_ERROR, TERN_ERROR_SECRETS);
+}
+
+static gboolean
+ensure_session (TernAccountWorker *self, GError **error)
+{
+  g_autoptr(TernCertificateInfo) cert = NULL;
+  mailimap *imap;
+
+  if (self->sync != NULL && !tern_imap_sync_must_reconnect (self->sync))
+    return TRUE;
+  drop_session (self);
+  if (!reload_account (self, error))
+    return FALSE;
+  /* POP3 keeps no session between downloads: each one connects anew. */
+  if (self->account->protocol != TERN_PROTOCOL_IMAP)
+    return TRUE;
+  set_state (self, TERN_WORKER_CONNECTING);
+  imap = tern_account_connect_imap (self->account, self->secrets, self->cancellable, &cert, error);
+  if (imap == NULL)
+    {
+      if (cert != NULL)
+        post_certificate (self, g_steal_pointer (&cert), FALSE);
+      return FALSE;
+    }
+  self->sync = tern_imap_sync_new (imap, self->store, self->account_id);
+  tern_imap_sync_set_progress_func (self->sync, on_sync_progress, self);
+  self->backoff = 0;
+  return TRUE;
+}
+
+static void
+notify_folders (TernAccountWorker *self)
+{
+  g_autoptr(GPtrArray) folders = tern_store_list_folders (self->store, self->account_id, NULL);
+
+  post (event_new (self, EVENT_FOLDERS_CHANGED));
+  for (guint i = 0; folders != NULL && i < folders->len; i++)
+    post_id (self, EVENT_FOLDER_CHANGED, ((TernFolder *) g_ptr_array_index (folders, i))->id, NULL);
+}
+
+static void
+notify_folder (TernAccountWorker *self, const char *path)
+{
+  g_autoptr(TernFolder) f = tern_store_get_folder_by_path (self->store, self->account_id, path, NULL);
+
+  if (f != NULL)
+    post_id (self, EVENT_FOLDER_CHANGED, f->id, NULL);
+}
+
+/* One POP3 download (and the deletions retention asks for). */
+static gboolean
+run_pop3 (TernAccountWorker *self, GError **error)
+{
+  g_autoptr(TernCertificateInfo) cert = NULL;
+  g_autoptr(TernPop3Fetch) fetch = NULL;
+  g_autoptr(TernFolder) inbox = NULL;
+  mailpop3 *pop3;
+
+  set_state (self, TERN_WORKER_CONNECTING);
+  pop3 = tern_account_connect_pop3 (self->account, self->secrets, self->cancellable, &cert, error);
+  if (pop3 == NULL)
+    {
+      if (cert != NULL)
+        post_certificate (self, g_steal_pointer (&cert), FALSE);
+      return FALSE;
+    }
+  set_state (self, TERN_WORKER_SYNCING);
+  fetch = tern_pop3_fetch_new (self->store, self->account);
+  if (!tern_pop3_fetch_run (fetch, pop3, self->cancellable, NULL, error))
+    return FALSE;
+  inbox = tern_store_get_folder_by_role (self->store, self->account_id, TERN_FOLDER_ROLE_INBOX, NULL);
+  if (inbox != NULL)
+    post_id (self, EVENT_FOLDER_CHANGED, inbox->id, NULL);
+  return TRUE;
+}
+
+static gboolean
+run_imap (TernAccountWorker *self, Job *job, GError **error)
+{
+  gboolean ok;
+
+  set_state (self, TERN_WORKER_SYNCING);
+  switch (job->kind)
+    {
+    case JOB_SYNC:
+    case JOB_WAKE:
+      ok = tern_imap_sync_all (self->sync, self->cancellable, error);
+      notify_folders (self);
+      return ok;
+    case JOB_SYNC_FOLDER:
+      ok = tern_imap_sync_folder (self->sync, job->path, self->cancellable, error);
+      notify_folder (self, job->path);
+      return ok;
+    case JOB_PUSH:
+      ok = tern_imap_sync_replay (self->sync, self->cancellable, error);
+      notify_folders (self);
+      return ok;
+    case JOB_FETCH_BODY:
+      ok = tern_imap_sync_fetch_body (self->sync, job->message_id, self->cancellable, error);
+      post_id (self, EVENT_BODY_FETCHED, job->message_id, ok ? NULL : *error);
+      return ok;
+    case JOB_STOP:
+      break;
+    }
+  return TRUE;
+}
+
+/* Sends what is due in the outbox. Its failures are about outgoing mail and
+ * never stop incoming sync: they are reported, and the outbox keeps its own
+ * backoff per message. */
+static void
+run_outbox (TernAccountWorker *self)
+{
+  g_autoptr(GPtrArray) items = tern_store_list_outbox (self->store, self->account_id, NULL);
+  g_autoptr(TernOutbox) outbox = NULL;
+  g_autoptr(GError) error = NULL;
+  TernOutboxResult result = { 0 };
+
+  if (items == NULL || items->len == 0 || self->account->smtp_host == NULL ||
+      *self->account->smtp_host == '\0')
+    return;
+  outbox = tern_outbox_new (self->store, self->account, self->secrets);
+  if (!tern_outbox_process (outbox, self->cancellable, &result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    post_error (self, error, TRUE);
+  if (result.sent > 0)
+    notify_folders (self);
+}
+
+static gboolean
+run_job (TernAccountWorker *self, Job *job, GError **error)
+{
+  gboolean ok;
+
+  if (!ensure_session (self, error))
+    return FALSE;
+  if (self->account->protocol == TERN_PROTOCOL_IMAP)
+    ok = run_imap (self, job, error);
+  else if (job->kind == JOB_FETCH_BODY)
+    {
+      /* POP3 mail is always downloaded whole: there is nothing to fetch. */
+      post_id (self, EVENT_BODY_FETCHED, job->message_id, NULL);
+      return TRUE;
+    }
+  else
+    ok = run_pop3 (self, error);
+  if (ok && job->kind != JOB_FETCH_BODY && job->kind != JOB_SYNC_FOLDER)
+    run_outbox (self);
+  return ok;
+}
+
+/* Waits for the next job for at most @seconds; NULL on timeout. */
+static Job *
+wait_for_job (TernAccountWorker *self, guint seconds)
+{
+  return g_async_queue_timeout_pop (self->jobs, (guint64) seconds * G_USEC_PER_SEC);
+}
+
+/* Between jobs: IDLE on the inbox, so new mail arrives within seconds. */
+static void
+idle_until_job (TernAccountWorker *self)
+{
+  g_autoptr(GCancellable) wait = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  TernIdleResult r;
+
+  g_mutex_lock (&self->lock);
+  self->wait_cancellable = g_object_ref (wait);
+  g_mutex_unlock (&self->lock);
+  /* A job pushed before the cancellable existed must not be slept through. */
+  if (g_async_queue_length (self->jobs) == 0)
+    {
+      set_state (self, TERN_WORKER_IDLE);
+      r = tern_imap_sync_idle (self->sync, "INBOX", IDLE_SECONDS, wait, &error);
+      if (r == TERN_IDLE_CHANGED)
+        push_job (self, JOB_SYNC_FOLDER, "INBOX", 0);
+      else if (r == TERN_IDLE_FAILED)
+        drop_session (self);
+    }
+  g_mutex_lock (&self->lock);
+  g_clear_object (&self->wait_cancellable);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
+handle_failure (TernAccountWorker *self, Job *job, const GError *error)
+{
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  post_error (self, error, FALSE);
+  if (needs_user (error))
+    {
+      drop_session (self);
+      set_state (self, TERN_WORKER_NEEDS_USER);
+      return;
+    }
+  if (self->sync == NULL || tern_imap_sync_must_reconnect (self->sync) ||
+      self->account->protocol != TERN_PROTOCOL_IMAP)
+    {
+      drop_session (self);
+      set_state (self, TERN_WORKER_OFFLINE);
+      self->backoff = CLAMP (self->backoff * 2, BACKOFF_MIN_SECONDS, BACKOFF_MAX_SECONDS);
+    }
+}
+
+static void
+worker_loop (TernAccountWorker *self)
+{
+  for (;;)
+    {
+      g_autoptr(GError) error = NULL;
+      Job *job = g_async_queue_try_pop (self->jobs);
+      TernWorkerState state = g_atomic_int_get (&self->state);
+
+      if (job == NULL)
+        {
+          if (state == TERN_WORKER_NEEDS_USER)
+            job = g_async_queue_pop (self->jobs);
+          else if (state == TERN_WORKER_OFFLINE)
+            job = wait_for_job (self, self->backoff);
+          else if (self->sync != NULL)
+            {
+              idle_until_job (self);
+              continue;
+            }
+          else
+            job = wait_for_job (self, POLL_SECONDS);
+          if (job == NULL)
+            job = g_new0 (Job, 1);   /* timed out: a full sync (JOB_SYNC) */
+        }
+      if (job->kind == JOB_STOP)
+        {
+          job_free (job);
+          return;
+        }
+      if (!run_job (self, job, &error))
+        handle_failure (self, job, error);
+      else if (g_async_queue_length (self->jobs) == 0)
+        set_state (self, TERN_WORKER_IDLE);
+      job_free (job);
+    }
+}
+
+static gpointer
+worker_thread (gpointer data)
+{
+  TernAccountWorker *self = data;
+  g_autoptr(GError) error = NULL;
+
+  self->store = tern_store_open (self->data_dir, TERN_STORE_OPEN_WRITER, &error);
+  if (self->store == NULL || !reload_account (self, &error))
+    {
+      post_error (self, error, FALSE);
+      set_state (self, TERN_WORKER_STOPPED);
+      return NULL;
+    }
+  worker_loop (self);
+  drop_session (self);
+  g_clear_object (&self->store);
+  set_state (self, TERN_WORKER_STOPPED);
+  return NULL;
+}
+
+/* ---- Public --------------------------------------------------------------------- */
+
+void
+tern_account_worker_start (TernAccountWorker *self)
+{
+  g_return_if_fail (self->thread == NULL);
+  push_job (self, JOB_SYNC, NULL, 0);
+  self->thread = g_thread_new ("tern-account", worker_thread, g_object_ref (self));
+}
+
+void
+tern_account_worker_stop (TernAccountWorker *self)
+{
+  if (self->thread == NULL)
+    return;
+  g_cancellable_cancel (self->cancellable);
+  push_job (self, JOB_STOP, NULL, 0);
+  g_thread_join (self->thread);
+  self->thread = NULL;
+  g_object_unref (self);   /* the thread's reference */
+}
+
+void
+tern_account_worker_sync (TernAccountWorker *self)
+{
+  push_job (self, JOB_SYNC, NULL, 0);
+}
+
+void
+tern_account_worker_sync_folder (TernAccountWorker *self, const char *path)
+{
+  push_job (self, JOB_SYNC_FOLDER, path, 0);
+}
+
+void
+tern_account_worker_fetch_body (TernAccountWorker *self, gint64 message_id)
+{
+  push_job (self, JOB_FETCH_BODY, NULL, message_id);
+}
+
+void
+tern_account_worker_push_changes (TernAccountWorker *self)
+{
+  push_job (self, JOB_PUSH, NULL, 0);
+}
+
+void
+tern_account_worker_network_changed (TernAccountWorker *self, gboolean available)
+{
+  if (available)
+    push_job (self, JOB_WAKE, NULL, 0);
+}
+
+void
+tern_account_worker_retry (TernAccountWorker *self)
+{
+  push_job (self, JOB_WAKE, NULL, 0);
+}
+
+gint64
+tern_account_worker_get_account_id (TernAccountWorker *self)
+{
+  return self->account_id;
+}
+
+TernWorkerState
+tern_account_worker_get_state (TernAccountWorker *self)
+{
+  return g_atomic_int_get (&self->state);
+}
+
+static void
+tern_account_worker_finalize (GObject *object)
+{
+  TernAccountWorker *self = TERN_ACCOUNT_WORKER (object);
+
+  g_async_queue_unref (self->jobs);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->secrets);
+  g_clear_pointer (&self->account, tern_account_settings_free);
+  g_main_context_unref (self->context);
+  g_mutex_clear (&self->lock);
+  g_free (self->data_dir);
+  G_OBJECT_CLASS (tern_account_worker_parent_class)->finalize (object);
+}
+
+static void
+tern_account_worker_class_init (TernAccountWorkerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GType type = G_TYPE_FROM_CLASS (klass);
+
+  object_class->finalize = tern_account_worker_finalize;
+  signals[SIGNAL_STATE_CHANGED] = g_signal_new ("state-changed", type, G_SIGNAL_RUN_LAST, 0,
+                                                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+  signals[SIGNAL_PROGRESS] = g_signal_new ("progress", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                                           NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT,
+                                           G_TYPE_UINT);
+  signals[SIGNAL_FOLDER_CHANGED] = g_signal_new ("folder-changed", type, G_SIGNAL_RUN_LAST, 0,
+                                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  signals[SIGNAL_FOLDERS_CHANGED] = g_signal_new ("folders-changed", type, G_SIGNAL_RUN_LAST, 0,
+                                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+  signals[SIGNAL_BODY_FETCHED] = g_signal_new ("body-fetched", type, G_SIGNAL_RUN_LAST, 0, NULL,
+                                               NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64,
+                                               G_TYPE_ERROR);
+  signals[SIGNAL_ERROR] = g_signal_new ("error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                        G_TYPE_NONE, 2, G_TYPE_ERROR, G_TYPE_BOOLEAN);
+  signals[SIGNAL_CERTIFICATE_NEEDED] = g_signal_new ("certificate-needed", type,
+                                                     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                                     G_TYPE_NONE, 2,
+                                                     TERN_TYPE_CERTIFICATE_INFO, G_TYPE_BOOLEAN);
+}
+
+static void
+tern_account_worker_init (TernAccountWorker *self)
+{
+  self->jobs = g_async_queue_new_full ((GDestroyNotify) job_free);
+  self->cancellable = g_cancellable_new ();
+  g_mutex_init (&self->lock);
+  self->state = TERN_WORKER_CONNECTING;
+}
+
+TernAccountWorker *
+tern_account_worker_new (const char *data_dir, gint64 account_id, TernSecrets *secrets)
+{
+  TernAccountWorker *self = g_object_new (TERN_TYPE_ACCOUNT_WORKER, NULL);
+
+  self->data_dir = g_strdup (data_dir);
+  self->account_id = account_id;
+  self->secrets = g_object_ref (secrets);
+  self->context = g_main_context_ref_thread_default ();
+  return self;
+}

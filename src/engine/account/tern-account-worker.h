@@ -1,0 +1,62 @@
+/* tern-account-worker.h: one background thread per account.
+ *
+ * The GTK main loop never touches the network or blocks on the disk: it
+ * queues jobs here (sync, fetch a body, send queued changes) and hears back
+ * through signals, emitted in the main context that created the worker.
+ * The worker owns the account's writer connection to the store and its
+ * server session. Between jobs it waits in IMAP IDLE on the inbox (new mail
+ * shows within seconds), or polls where IDLE is missing and for POP3. When
+ * the server cannot be reached it backs off (5 s doubling to 5 min); a new
+ * job or tern_account_worker_network_changed() retries at once.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "account/tern-secrets.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  TERN_WORKER_OFFLINE,       /* cannot reach the server; waiting to retry */
+  TERN_WORKER_CONNECTING,
+  TERN_WORKER_SYNCING,
+  TERN_WORKER_IDLE,          /* connected and up to date */
+  TERN_WORKER_NEEDS_USER,    /* wrong password or certificate decision: no retry */
+  TERN_WORKER_STOPPED,
+} TernWorkerState;
+
+#define TERN_TYPE_ACCOUNT_WORKER (tern_account_worker_get_type ())
+G_DECLARE_FINAL_TYPE (TernAccountWorker, tern_account_worker, TERN, ACCOUNT_WORKER, GObject)
+
+/* Signals (all in the creating thread's main context):
+ *   state-changed (TernWorkerState state)
+ *   progress (const char *folder, guint done, guint total)
+ *   folder-changed (gint64 folder_id)   messages or counts of a folder changed
+ *   folders-changed ()                  the folder list changed
+ *   body-fetched (gint64 message_id, GError *error_or_NULL)
+ *   error (GError *error, gboolean outgoing)  in plain words; outgoing = SMTP
+ *   certificate-needed (TernCertificateInfo *info, gboolean outgoing)
+ */
+
+TernAccountWorker *tern_account_worker_new (const char *data_dir, gint64 account_id,
+                                            TernSecrets *secrets);
+gint64 tern_account_worker_get_account_id (TernAccountWorker *self);
+TernWorkerState tern_account_worker_get_state (TernAccountWorker *self);
+
+/* Starts the thread (and a first full sync). */
+void tern_account_worker_start (TernAccountWorker *self);
+/* Cancels what runs and joins the thread. Blocks briefly. */
+void tern_account_worker_stop (TernAccountWorker *self);
+
+void tern_account_worker_sync (TernAccountWorker *self);
+void tern_account_worker_sync_folder (TernAccountWorker *self, const char *path);
+void tern_account_worker_fetch_body (TernAccountWorker *self, gint64 message_id);
+/* Pending operations (and the outbox) were added: send them now. */
+void tern_account_worker_push_changes (TernAccountWorker *self);
+/* The network came back (GNetworkMonitor): retry now instead of after backoff. */
+void tern_account_worker_network_changed (TernAccountWorker *self, gboolean available);
+/* The user fixed the password or pinned a certificate: try again. */
+void tern_account_worker_retry (TernAccountWorker *self);
+
+G_END_DECLS

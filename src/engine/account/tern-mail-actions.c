@@ -1,0 +1,294 @@
+/* tern-mail-actions.c: user actions -> store + pending operations. */
+#include "core/tern-error.h"
+#include "imap/tern-imap-uid-set.h"
+#include "account/tern-mail-actions.h"
+
+/* The messages of one action, with what they share. */
+typedef struct {
+  GPtrArray *msgs;              /* TernMessageSummary, same account */
+  TernAccountSettings *account;
+} Selection;
+
+static void
+selection_clear (Selection *sel)
+{
+  g_clear_pointer (&sel->msgs, g_ptr_array_unref);
+  g_clear_pointer (&sel->account, tern_account_settings_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Selection, selection_clear)
+
+static gboolean
+load_selection (TernStore *store, const gint64 *ids, guint n_ids, Selection *sel,
+                GError **error)
+{
+  sel->msgs = tern_store_get_summaries (store, ids, n_ids, error);
+  if (sel->msgs == NULL)
+    return FALSE;
+  if (sel->msgs->len == 0)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND, "No such message.");
+      return FALSE;
+    }
+  for (guint i = 1; i < sel->msgs->len; i++)
+    if (((TernMessageSummary *) g_ptr_array_index (sel->msgs, i))->account_id !=
+        ((TernMessageSummary *) g_ptr_array_index (sel->msgs, 0))->account_id)
+      {
+        g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
+                     "Messages of different accounts cannot be changed together.");
+        return FALSE;
+      }
+  sel->account = tern_store_get_account (store,
+      ((TernMessageSummary *) g_ptr_array_index (sel->msgs, 0))->account_id, error);
+  return sel->account != NULL;
+}
+
+/* Groups the selection's server UIDs by folder: folder id -> GArray of guint32.
+ * Messages without a UID (not on the server yet) have nothing to replay. */
+static GHashTable *
+uids_by_folder (GPtrArray *msgs)
+{
+  GHashTable *map = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                           (GDestroyNotify) g_array_unref);
+
+  for (guint i = 0; i < msgs->len; i++)
+    {
+      TernMessageSummary *m = g_ptr_array_index (msgs, i);
+      GArray *uids;
+
+      if (m->uid == 0)
+        continue;
+      uids = g_hash_table_lookup (map, &m->folder_id);
+      if (uids == NULL)
+        {
+          uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+          g_hash_table_insert (map, g_memdup2 (&m->folder_id, sizeof (gint64)), uids);
+        }
+      g_array_append_val (uids, m->uid);
+    }
+  return map;
+}
+
+static gboolean
+enqueue (TernStore *store, TernAccountSettings *account, TernPendingOpKind kind,
+         gint64 folder_id, GArray *uids, guint flags, const char *dest_path,
+         gint64 local_message_id, GError **error)
+{
+  g_autoptr(TernFolder) folder = tern_store_get_folder (store, folder_id, error);
+  g_autoptr(TernPendingOp) op = NULL;
+
+  if (folder == NULL)
+    return FALSE;
+  op = tern_pending_op_new (kind, folder->path);
+  op->account_id = account->id;
+  op->uids = tern_imap_uid_set_to_string ((guint32 *) uids->data, uids->len);
+  op->flags = flags;
+  op->dest_path = g_strdup (dest_path);
+  op->local_message_id = local_message_id;
+  return tern_store_enqueue_op (store, op, error) != 0;
+}
+
+/* Runs @body inside one transaction committed durably: a queued operation
+ * must survive a crash before anything is sent to the server. */
+static gboolean
+in_transaction (TernStore *store, gboolean (*body) (TernStore *, gpointer, GError **),
+                gpointer data, GError **error)
+{
+  if (!tern_store_begin (store, error))
+    return FALSE;
+  if (body (store, data, error) && tern_store_commit (store, TRUE, error))
+    return TRUE;
+  tern_store_rollback (store);
+  return FALSE;
+}
+
+typedef struct {
+  Selection sel;
+  guint set, clear;
+  gint64 dest_folder_id;
+} ActionData;
+
+static void
+action_data_clear (ActionData *a)
+{
+  selection_clear (&a->sel);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ActionData, action_data_clear)
+
+static gboolean
+change_flags_body (TernStore *store, gpointer data, GError **error)
+{
+  ActionData *a = data;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GHashTable) groups = NULL;
+  GHashTableIter it;
+  gpointer key, value;
+
+  for (guint i = 0; i < a->sel.msgs->len; i++)
+    g_array_append_val (ids, ((TernMessageSummary *) g_ptr_array_index (a->sel.msgs, i))->id);
+  if (!tern_store_change_flags (store, (gint64 *) ids->data, ids->len, a->set, a->clear, error))
+    return FALSE;
+  if (a->sel.account->protocol != TERN_PROTOCOL_IMAP)
+    return TRUE;
+  groups = uids_by_folder (a->sel.msgs);
+  g_hash_table_iter_init (&it, groups);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      if (a->set != 0 &&
+          !enqueue (store, a->sel.account, TERN_PENDING_SET_FLAGS, *(gint64 *) key, value,
+                    a->set, NULL, 0, error))
+        return FALSE;
+      if (a->clear != 0 &&
+          !enqueue (store, a->sel.account, TERN_PENDING_CLEAR_FLAGS, *(gint64 *) key, value,
+                    a->clear, NULL, 0, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tern_mail_change_flags (TernStore *store, const gint64 *ids, guint n_ids, guint set,
+                        guint clear, GError **error)
+{
+  g_auto(ActionData) a = { .set = set, .clear = clear };
+
+  if (!load_selection (store, ids, n_ids, &a.sel, error))
+    return FALSE;
+  return in_transaction (store, change_flags_body, &a, error);
+}
+
+/* One message at a time, so each queued MOVE knows its local message and can
+ * give it its new UID once the server answers. */
+static gboolean
+move_body (TernStore *store, gpointer data, GError **error)
+{
+  ActionData *a = data;
+  g_autoptr(TernFolder) dest = tern_store_get_folder (store, a->dest_folder_id, error);
+
+  if (dest == NULL)
+    return FALSE;
+  if (dest->account_id != a->sel.account->id)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
+                   "Messages can only be moved within their account.");
+      return FALSE;
+    }
+  for (guint i = 0; i < a->sel.msgs->len; i++)
+    {
+      TernMessageSummary *m = g_ptr_array_index (a->sel.msgs, i);
+      gboolean on_server = a->sel.account->protocol == TERN_PROTOCOL_IMAP && m->uid != 0;
+
+      if (m->folder_id == dest->id)
+        continue;
+      if (on_server)
+        {
+          g_autoptr(GArray) uid = g_array_new (FALSE, FALSE, sizeof (guint32));
+          g_array_append_val (uid, m->uid);
+          if (!enqueue (store, a->sel.account, TERN_PENDING_MOVE, m->folder_id, uid, 0,
+                        dest->path, m->id, error))
+            return FALSE;
+        }
+      /* Until the server answers, the message has no UID in its new folder. */
+      if (!tern_store_move_message (store, m->id, dest->id, 0, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tern_mail_move (TernStore *store, const gint64 *ids, guint n_ids, gint64 dest_folder_id,
+                GError **error)
+{
+  g_auto(ActionData) a = { .dest_folder_id = dest_folder_id };
+
+  if (!load_selection (store, ids, n_ids, &a.sel, error))
+    return FALSE;
+  return in_transaction (store, move_body, &a, error);
+}
+
+static gboolean
+delete_for_good_body (TernStore *store, gpointer data, GError **error)
+{
+  ActionData *a = data;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  TernAccountSettings *account = a->sel.account;
+
+  for (guint i = 0; i < a->sel.msgs->len; i++)
+    {
+      TernMessageSummary *m = g_ptr_array_index (a->sel.msgs, i);
+
+      g_array_append_val (ids, m->id);
+      if (account->protocol == TERN_PROTOCOL_POP3 && m->uidl != NULL &&
+          account->pop3_leave_on_server && account->pop3_delete_when_deleted_here &&
+          !tern_store_mark_uidl (store, account->id, m->uidl, TERN_POP3_MARK_DELETE, error))
+        return FALSE;
+    }
+  if (account->protocol == TERN_PROTOCOL_IMAP)
+    {
+      g_autoptr(GHashTable) groups = uids_by_folder (a->sel.msgs);
+      GHashTableIter it;
+      gpointer key, value;
+
+      g_hash_table_iter_init (&it, groups);
+      while (g_hash_table_iter_next (&it, &key, &value))
+        if (!enqueue (store, account, TERN_PENDING_DELETE, *(gint64 *) key, value, 0, NULL, 0, error))
+          return FALSE;
+    }
+  return tern_store_delete_messages (store, (gint64 *) ids->data, ids->len, error);
+}
+
+gboolean
+tern_mail_delete (TernStore *store, const gint64 *ids, guint n_ids, GError **error)
+{
+  g_auto(ActionData) a = { 0 };
+  g_autoptr(TernFolder) trash = NULL;
+  g_autoptr(GPtrArray) to_trash = g_ptr_array_new ();
+  g_autoptr(GArray) trash_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) gone_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (!load_selection (store, ids, n_ids, &a.sel, error))
+    return FALSE;
+  trash = tern_store_get_folder_by_role (store, a.sel.account->id, TERN_FOLDER_ROLE_TRASH, NULL);
+  for (guint i = 0; i < a.sel.msgs->len; i++)
+    {
+      TernMessageSummary *m = g_ptr_array_index (a.sel.msgs, i);
+
+      if (trash != NULL && m->folder_id != trash->id)
+        g_array_append_val (trash_ids, m->id);
+      else
+        g_array_append_val (gone_ids, m->id);
+    }
+  if (trash_ids->len > 0 &&
+      !tern_mail_move (store, (gint64 *) trash_ids->data, trash_ids->len, trash->id, error))
+    return FALSE;
+  if (gone_ids->len == 0)
+    return TRUE;
+  selection_clear (&a.sel);
+  if (!load_selection (store, (gint64 *) gone_ids->data, gone_ids->len, &a.sel, error))
+    return FALSE;
+  return in_transaction (store, delete_for_good_body, &a, error);
+}
+
+gboolean
+tern_mail_mark_folder_read (TernStore *store, gint64 folder_id, GError **error)
+{
+  g_autoptr(GArray) ids = tern_store_list_message_ids (store, folder_id, TERN_SORT_DATE,
+                                                       FALSE, error);
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GArray) unread = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (ids == NULL)
+    return FALSE;
+  rows = tern_store_get_summaries (store, (gint64 *) ids->data, ids->len, error);
+  if (rows == NULL)
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      TernMessageSummary *m = g_ptr_array_index (rows, i);
+      if (!(m->flags & TERN_FLAG_SEEN))
+        g_array_append_val (unread, m->id);
+    }
+  if (unread->len == 0)
+    return TRUE;
+  return tern_mail_change_flags (store, (gint64 *) unread->data, unread->len,
+                                 TERN_FLAG_SEEN, 0, error);
+}

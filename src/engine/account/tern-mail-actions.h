@@ -1,0 +1,31 @@
+/* tern-mail-actions.h: what the user does to messages, offline-safe.
+ *
+ * Each action changes the store at once (the UI shows it immediately) and,
+ * for IMAP accounts, queues the matching server operation in pending_ops,
+ * in the same durable transaction. The account worker replays the queue when
+ * it is online; nothing here touches the network. For POP3 accounts folders
+ * are local, so only deletions can reach the server (as a DELE mark, when the
+ * account says "delete from the server when I delete it here").
+ */
+#pragma once
+
+#include "store/tern-store.h"
+
+G_BEGIN_DECLS
+
+/* Adds @set and removes @clear (TernFlags) on the messages. */
+gboolean tern_mail_change_flags (TernStore *store, const gint64 *ids, guint n_ids,
+                                 guint set, guint clear, GError **error);
+
+/* Moves messages to another folder of the same account. */
+gboolean tern_mail_move (TernStore *store, const gint64 *ids, guint n_ids,
+                         gint64 dest_folder_id, GError **error);
+
+/* Deletes messages: to Trash, or for good when they are in Trash already
+ * (or the account has no Trash). */
+gboolean tern_mail_delete (TernStore *store, const gint64 *ids, guint n_ids, GError **error);
+
+/* Marks every message of a folder read. */
+gboolean tern_mail_mark_folder_read (TernStore *store, gint64 folder_id, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,187 @@
+/* tern-imap-connect.c: an IMAP session, connected and logged in. */
+#include "imap/tern-imap-connect.h"
+
+#include "core/tern-error.h"
+#include "net/tern-tls-stream.h"
+
+/* Maps a libetpan IMAP error to a TERN_ERROR naming host and step. */
+static void
+imap_error (mailimap *imap, const TernServerConfig *cfg, int r,
+            const char *during, GError **error)
+{
+  const char *said = imap->imap_response ? imap->imap_response : "";
+
+  switch (r)
+    {
+    case MAILIMAP_ERROR_STREAM:
+      tern_tls_stream_propagate_failure (imap->imap_stream, cfg->host, during, error);
+      break;
+    case MAILIMAP_ERROR_PARSE:
+      g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
+                   "The server %s sent a reply Tern cannot understand during %s.",
+                   cfg->host, during);
+      break;
+    case MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION:
+      g_set_error (error, TERN_ERROR, TERN_ERROR_CONNECTION_REFUSED,
+                   "The server %s does not accept connections right now: %s",
+                   cfg->host, said);
+      break;
+    case MAILIMAP_ERROR_LOGIN:
+    case MAILIMAP_ERROR_SASL:
+      g_set_error (error, TERN_ERROR, TERN_ERROR_AUTH,
+                   "The server %s refused the user name or password for %s: %s",
+                   cfg->host, cfg->user, said);
+      break;
+    default:
+      g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
+                   "The server %s failed during %s (libetpan error %d): %s",
+                   cfg->host, during, r, said);
+    }
+}
+
+static gboolean
+refresh_capabilities (mailimap *imap, const TernServerConfig *cfg, GError **error)
+{
+  struct mailimap_capability_data *caps = NULL;
+  int r = mailimap_capability (imap, &caps);
+
+  if (caps)
+    mailimap_capability_data_free (caps);
+  if (r != MAILIMAP_NO_ERROR)
+    {
+      imap_error (imap, cfg, r, "the capability check", error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+start_tls (mailimap *imap, const TernServerConfig *cfg,
+           TernCertificateInfo **cert_out, GError **error)
+{
+  int r;
+
+  if (!refresh_capabilities (imap, cfg, error))
+    return FALSE;
+  if (!mailimap_has_extension (imap, "STARTTLS"))
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_NO_STARTTLS,
+                   "The server %s does not offer STARTTLS on port %u, so Tern will "
+                   "not log in over an unencrypted connection. Try security TLS "
+                   "on port 993.", cfg->host, cfg->port);
+      return FALSE;
+    }
+  r = mailimap_starttls (imap);
+  if (r != MAILIMAP_NO_ERROR)
+    {
+      imap_error (imap, cfg, r, "STARTTLS", error);
+      return FALSE;
+    }
+  if (!tern_tls_stream_starttls (imap->imap_stream, cfg, cert_out, error))
+    return FALSE;
+  /* Capabilities seen before TLS may have been forged: ask again. */
+  return refresh_capabilities (imap, cfg, error);
+}
+
+static gboolean
+log_in (mailimap *imap, const TernServerConfig *cfg, const char *password, GError **error)
+{
+  int r;
+
+  if (!tern_tls_stream_may_send_password (imap->imap_stream, cfg, error))
+    return FALSE;
+  if (!mailimap_has_extension (imap, "LOGINDISABLED"))
+    r = mailimap_login (imap, cfg->user, password);
+  else if (!tern_tls_stream_is_encrypted (imap->imap_stream))
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_ENCRYPTION_REQUIRED,
+                   "The server %s refuses to log in over an unencrypted connection. "
+                   "Choose TLS or STARTTLS.", cfg->host);
+      return FALSE;
+    }
+  else if (mailimap_has_authentication (imap, "PLAIN"))
+    r = mailimap_authenticate (imap, "PLAIN", cfg->host, NULL, NULL,
+                               cfg->user, cfg->user, password, NULL);
+  else
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_UNSUPPORTED,
+                   "The server %s offers neither LOGIN nor AUTHENTICATE PLAIN.",
+                   cfg->host);
+      return FALSE;
+    }
+  if (r != MAILIMAP_NO_ERROR)
+    {
+      imap_error (imap, cfg, r, "login", error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+mailimap *
+tern_imap_connect (const TernServerConfig *cfg,
+                   const char             *password,
+                   GCancellable           *cancellable,
+                   TernCertificateInfo   **cert_out,
+                   GError                **error)
+{
+  mailstream *stream;
+  mailimap *imap;
+  int r;
+
+  g_return_val_if_fail (cfg != NULL && cfg->user != NULL && password != NULL, NULL);
+
+  stream = tern_tls_stream_open (cfg, cancellable, cert_out, error);
+  if (stream == NULL)
+    return NULL;
+  imap = mailimap_new (0, NULL);
+  if (imap == NULL)
+    {
+      mailstream_close (stream);
+      g_set_error (error, TERN_ERROR, TERN_ERROR_FAILED, "Out of memory.");
+      return NULL;
+    }
+
+  r = mailimap_connect (imap, stream);  /* imap owns the stream from here */
+  if (r != MAILIMAP_NO_ERROR_AUTHENTICATED && r != MAILIMAP_NO_ERROR_NON_AUTHENTICATED)
+    {
+      imap_error (imap, cfg, r, "the greeting", error);
+      goto fail;
+    }
+  /* PREAUTH skips STARTTLS altogether: with STARTTLS chosen, that is a
+   * downgrade, whoever sent it. */
+  if (r == MAILIMAP_NO_ERROR_AUTHENTICATED && cfg->security == TERN_SECURITY_STARTTLS)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_NO_STARTTLS,
+                   "The server %s skipped encryption (PREAUTH), so Tern closed the "
+                   "connection.", cfg->host);
+      goto fail;
+    }
+  if (cfg->security == TERN_SECURITY_STARTTLS && !start_tls (imap, cfg, cert_out, error))
+    goto fail;
+  if (r == MAILIMAP_NO_ERROR_AUTHENTICATED)
+    return imap;
+  if (cfg->security != TERN_SECURITY_STARTTLS && !refresh_capabilities (imap, cfg, error))
+    goto fail;
+  if (!log_in (imap, cfg, password, error))
+    goto fail;
+  return imap;
+
+fail:
+  /* Without LOGOUT: the stream may be hostile, broken or cancelled. */
+  tern_imap_close (imap, FALSE);
+  return NULL;
+}
+
+void
+tern_imap_close (mailimap *imap, gboolean logout)
+{
+  if (imap == NULL)
+    return;
+  if (logout && tern_tls_stream_prepare_goodbye (imap->imap_stream))
+    mailimap_logout (imap);
+  /* mailimap_free() would otherwise send LOGOUT itself and wait for it. */
+  if (imap->imap_stream)
+    mailstream_close (imap->imap_stream);
+  imap->imap_stream = NULL;
+  mailimap_free (imap);
+}

@@ -1,0 +1,32 @@
+/* tern-imap-connect.h: an IMAP session, connected and logged in. */
+#pragma once
+
+#include <gio/gio.h>
+#include <libetpan/libetpan.h>
+
+#include "net/tern-certificate-info.h"
+#include "core/tern-server-config.h"
+
+G_BEGIN_DECLS
+
+/* Connects over our TLS layer, reads the greeting, asks CAPABILITY, runs
+ * STARTTLS when cfg->security says so (TERN_ERROR_NO_STARTTLS if the server
+ * does not offer it; never falls back to plain text), then logs in with
+ * LOGIN, or AUTHENTICATE PLAIN when the server disables LOGIN. A refused
+ * login is TERN_ERROR_AUTH with the server's words; LOGINDISABLED on an
+ * unencrypted connection is TERN_ERROR_ENCRYPTION_REQUIRED. Certificate
+ * problems stop it before any credential is sent (TERN_ERROR_CERTIFICATE,
+ * details in *cert_out). Close it with tern_imap_close(). */
+mailimap *tern_imap_connect (const TernServerConfig *cfg,
+                             const char             *password,
+                             GCancellable           *cancellable,
+                             TernCertificateInfo   **cert_out,
+                             GError                **error);
+
+/* The one way to end a IMAP session; NULL is fine. With @logout it
+ * says LOGOUT first, within a few seconds, unless the stream has already
+ * failed, timed out or been cancelled; without, it only drops the
+ * connection (for a session that may be hostile or out of sync). */
+void tern_imap_close (mailimap *imap, gboolean logout);
+
+G_END_DECLS

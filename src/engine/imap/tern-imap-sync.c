@@ -1,0 +1,1171 @@
+/* tern-imap-sync.c: two-way sync of one IMAP account with the store. */
+#include <string.h>
+
+#include "core/tern-error.h"
+#include "imap/tern-imap-sync.h"
+#include "imap/tern-imap-connect.h"
+#include "imap/tern-imap-error.h"
+#include "imap/tern-imap-uid-set.h"
+#include "imap/tern-imap-fetch-result.h"
+#include "imap/tern-imap-mailbox.h"
+#include "store/tern-message-import.h"
+#include "core/tern-pipeline.h"
+#include "net/tern-tls-stream.h"
+
+#define DEFAULT_CHUNK_BYTES (4 * 1024 * 1024)
+#define MAX_CHUNK_MESSAGES 1000
+#define NOOP_POLL_SECONDS 30
+
+struct _TernImapSync
+{
+  GObject parent_instance;
+
+  mailimap *imap;
+  TernStore *store;
+  gint64 account_id;
+  TernAccountSettings *account;
+  gsize chunk_bytes;
+  guint parse_threads;
+  char *selected;            /* path of the selected folder, or NULL */
+  guint32 sel_exists;
+  gboolean must_reconnect;
+  gboolean has_condstore;
+  gboolean has_move;
+  gboolean has_uidplus;
+  gboolean has_idle;
+
+  TernSyncProgressFunc progress_func;
+  gpointer progress_data;
+  TernSyncProgress progress;
+
+  struct {
+    gint64 fetch_us, parse_us, store_us;   /* of the last folder's new messages */
+  } stats;
+};
+
+G_DEFINE_FINAL_TYPE (TernImapSync, tern_imap_sync, G_TYPE_OBJECT)
+
+/* A message the server has and we do not, from the cheap first FETCH. */
+typedef struct {
+  guint32 uid;
+  guint32 size;
+  gint64 internal_date;
+} NewMessage;
+
+/* What SELECT told us. */
+typedef struct {
+  guint32 uidvalidity;
+  guint32 uidnext;
+  guint32 exists;
+  guint64 highestmodseq;
+} SelectInfo;
+
+static gboolean
+check_cancel (GCancellable *cancellable, GError **error)
+{
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
+}
+
+static gboolean
+imap_ok (TernImapSync *self, int r, const char *what, GError **error)
+{
+  if (r == MAILIMAP_NO_ERROR)
+    return TRUE;
+  if (r == MAILIMAP_ERROR_STREAM && self->imap->imap_stream != NULL)
+    {
+      /* The stream knows why: timed out, cancelled, or cut off. */
+      self->must_reconnect = TRUE;
+      tern_tls_stream_propagate_failure (self->imap->imap_stream, "the incoming mail server (IMAP)",
+                                         what, error);
+    }
+  else
+    tern_imap_set_error (error, self->imap, r, what, &self->must_reconnect);
+  if (self->must_reconnect)
+    g_clear_pointer (&self->selected, g_free);
+  return FALSE;
+}
+
+static void
+report_progress (TernImapSync *self)
+{
+  if (self->progress_func != NULL)
+    self->progress_func (&self->progress, self->progress_data);
+}
+
+/* ---- Folder list ------------------------------------------------------ */
+
+static GHashTable *
+list_subscribed (TernImapSync *self)
+{
+  GHashTable *subscribed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  clist *result = NULL;
+
+  /* A server without LSUB support simply leaves every folder subscribed. */
+  if (mailimap_lsub (self->imap, "", "*", &result) == MAILIMAP_NO_ERROR && result != NULL)
+    {
+      for (clistiter *it = clist_begin (result); it; it = clist_next (it))
+        {
+          struct mailimap_mailbox_list *mb = clist_content (it);
+          g_hash_table_add (subscribed, g_strdup (mb->mb_name));
+        }
+      mailimap_list_result_free (result);
+    }
+  return subscribed;
+}
+
+static gboolean
+store_folder_list (TernImapSync *self, clist *list, GHashTable *subscribed,
+                   GHashTable *seen, GError **error)
+{
+  for (clistiter *it = clist_begin (list); it; it = clist_next (it))
+    {
+      struct mailimap_mailbox_list *mb = clist_content (it);
+      char delim[2] = { mb->mb_delimiter, '\0' };
+      TernFolderRole role = tern_imap_role_from_list (mb);
+      gboolean is_inbox = role == TERN_FOLDER_ROLE_INBOX;
+
+      if (!tern_imap_list_is_selectable (mb))
+        continue;
+      if (tern_store_upsert_folder (self->store, self->account_id, mb->mb_name, delim, role,
+                                    is_inbox || g_hash_table_size (subscribed) == 0 ||
+                                    g_hash_table_contains (subscribed, mb->mb_name),
+                                    error) == 0)
+        return FALSE;
+      g_hash_table_add (seen, g_strdup (mb->mb_name));
+    }
+  return TRUE;
+}
+
+static gboolean
+delete_vanished_folders (TernImapSync *self, GHashTable *seen, GError **error)
+{
+  g_autoptr(GPtrArray) folders = tern_store_list_folders (self->store, self->account_id, error);
+
+  if (folders == NULL)
+    return FALSE;
+  for (guint i = 0; i < folders->len; i++)
+    {
+      TernFolder *f = g_ptr_array_index (folders, i);
+
+      if (!g_hash_table_contains (seen, f->path) &&
+          !tern_store_delete_folder (self->store, f->id, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tern_imap_sync_folder_list (TernImapSync *self, GCancellable *cancellable, GError **error)
+{
+  clist *list = NULL;
+  g_autoptr(GHashTable) subscribed = NULL;
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gboolean ok;
+
+  if (!check_cancel (cancellable, error) ||
+      !imap_ok (self, mailimap_list (self->imap, "", "*", &list), "listing folders", error))
+    return FALSE;
+  subscribed = list_subscribed (self);
+  ok = tern_store_begin (self->store, error) &&
+       store_folder_list (self, list, subscribed, seen, error) &&
+       /* An empty LIST is a broken server, not a request to wipe the cache. */
+       (g_hash_table_size (seen) == 0 || delete_vanished_folders (self, seen, error)) &&
+       tern_store_commit (self->store, FALSE, error);
+  if (!ok)
+    tern_store_rollback (self->store);
+  mailimap_list_result_free (list);
+  return ok;
+}
+
+/* ---- Selecting -------------------------------------------------------- */
+
+static gboolean
+select_folder (TernImapSync *self, const char *path, SelectInfo *info, GError **error)
+{
+  uint64_t modseq = 0;
+  int r;
+  struct mailimap_selection_info *sel;
+
+  g_clear_pointer (&self->selected, g_free);
+  if (self->has_condstore)
+    r = mailimap_select_condstore (self->imap, path, &modseq);
+  else
+    r = mailimap_select (self->imap, path);
+  if (!imap_ok (self, r, "opening a folder", error))
+    return FALSE;
+  self->selected = g_strdup (path);
+  sel = self->imap->imap_selection_info;
+  if (info != NULL)
+    {
+      info->uidvalidity = sel ? sel->sel_uidvalidity : 0;
+      info->uidnext = sel ? sel->sel_uidnext : 0;
+      info->exists = sel ? sel->sel_exists : 0;
+      info->highestmodseq = modseq;
+    }
+  self->sel_exists = sel ? sel->sel_exists : 0;
+  return TRUE;
+}
+
+static gboolean
+ensure_selected (TernImapSync *self, const char *path, GError **error)
+{
+  if (self->selected != NULL && g_strcmp0 (self->selected, path) == 0)
+    return TRUE;
+  return select_folder (self, path, NULL, error);
+}
+
+/* ---- New messages ------------------------------------------------------ */
+
+static struct mailimap_fetch_type *
+fetch_type_new (gboolean uid, gboolean flags, gboolean info)
+{
+  struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty ();
+
+  if (uid)
+    mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_uid ());
+  if (flags)
+    mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_flags ());
+  if (info)
+    {
+      mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_rfc822_size ());
+      mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_internaldate ());
+    }
+  return ft;
+}
+
+static int
+compare_new_message (gconstpointer a, gconstpointer b)
+{
+  guint32 x = ((const NewMessage *) a)->uid, y = ((const NewMessage *) b)->uid;
+  return x < y ? -1 : x > y;
+}
+
+/* UID, size and date of every message from @from_uid on: cheap, and it tells
+ * how to cut the body fetch into chunks. */
+static GArray *
+list_new_messages (TernImapSync *self, guint32 from_uid, GError **error)
+{
+  struct mailimap_set *set = mailimap_set_new_interval (from_uid, 0);
+  struct mailimap_fetch_type *ft = fetch_type_new (TRUE, FALSE, TRUE);
+  clist *result = NULL;
+  int r = mailimap_uid_fetch (self->imap, set, ft, &result);
+  GArray *out;
+
+  mailimap_fetch_type_free (ft);
+  mailimap_set_free (set);
+  if (!imap_ok (self, r, "listing new messages", error))
+    return NULL;
+  out = g_array_new (FALSE, FALSE, sizeof (NewMessage));
+  for (clistiter *it = clist_begin (result); it; it = clist_next (it))
+    {
+      TernImapFetched f;
+
+      tern_imap_fetched_parse (clist_content (it), &f);
+      /* "n:*" returns the last message even when its UID is below n. */
+      if (f.uid >= from_uid && f.uid != 0)
+        {
+          NewMessage m = { f.uid, f.size, f.internal_date };
+          g_array_append_val (out, m);
+        }
+      tern_imap_fetched_clear (&f);
+    }
+  mailimap_fetch_list_free (result);
+  g_array_sort (out, compare_new_message);
+  return out;
+}
+
+static struct mailimap_fetch_type *
+body_fetch_type (TernImapSync *self, gboolean full)
+{
+  struct mailimap_fetch_type *ft = fetch_type_new (TRUE, TRUE, TRUE);
+  struct mailimap_section *section = full ? mailimap_section_new (NULL)
+                                          : mailimap_section_new_header ();
+
+  mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_body_peek_section (section));
+  if (!full)
+    mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_bodystructure ());
+  if (self->has_condstore)
+    mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_modseq ());
+  return ft;
+}
+
+static TernImportedMessage *
+import_fetched (TernImapSync *self, TernFolder *folder, const TernImapFetched *f)
+{
+  /* No copy: the chunk keeps libetpan's data until its records are freed. */
+  g_autoptr(GBytes) raw = g_bytes_new_static (f->body ? f->body : "", f->body ? f->body_len : 0);
+  g_autoptr(GError) error = NULL;
+  TernImportedMessage *msg = tern_imported_message_new (raw, f->body_is_header, &error);
+
+  if (msg == NULL)
+    {
+      /* Keep what cannot be parsed, listed, rather than dropping mail. */
+      g_warning ("message %u in %s could not be parsed: %s", f->uid, folder->path,
+                 error->message);
+      msg = tern_imported_message_new_unparseable (raw);
+      if (f->body_is_header)
+        {
+          msg->record.raw = NULL;
+          msg->record.body_state = TERN_BODY_STATE_HEADERS;
+        }
+    }
+  msg->record.folder_id = folder->id;
+  msg->record.uid = f->uid;
+  msg->record.flags = f->flags;
+  tern_imported_message_set_keywords (msg, f->keywords->str);
+  msg->record.internal_date = f->internal_date;
+  msg->record.size = f->size;
+  if (f->body_is_header)
+    msg->record.has_attachments = f->has_attachments;
+  return msg;
+}
+
+/* Stores one fetched chunk and the folder's resume point in one transaction. */
+static gboolean
+store_chunk (TernImapSync *self, TernFolder *folder, GPtrArray *imported,
+             guint32 next_uid, GError **error)
+{
+  g_autoptr(GArray) records = g_array_sized_new (FALSE, FALSE, sizeof (TernMessageRecord),
+                                                  imported->len);
+  gboolean ok;
+
+  for (guint i = 0; i < imported->len; i++)
+    {
+      TernImportedMessage *m = g_ptr_array_index (imported, i);
+      g_array_append_val (records, m->record);
+    }
+  ok = tern_store_begin (self->store, error) &&
+       tern_store_insert_messages (self->store, (TernMessageRecord *) records->data,
+                                   records->len, NULL, error) &&
+       tern_store_update_folder_state (self->store, folder->id, folder->uidvalidity,
+                                       MAX (folder->uidnext, next_uid),
+                                       folder->highestmodseq, folder->sync_state, error) &&
+       tern_store_commit (self->store, FALSE, error);
+  if (!ok)
+    tern_store_rollback (self->store);
+  else
+    folder->uidnext = MAX (folder->uidnext, next_uid);
+  return ok;
+}
+
+/* One downloaded chunk on its way to the store. */
+typedef struct {
+  TernImapSync *self;
+  TernFolder *folder;
+  clist *result;             /* libetpan's FETCH responses; the records borrow from it */
+  GPtrArray *imported;       /* of TernImportedMessage, once parsed */
+  guint32 first_uid, last_uid;
+} Chunk;
+
+static void
+chunk_free (Chunk *chunk)
+{
+  /* The records borrow from the fetched data: free them first. */
+  g_clear_pointer (&chunk->imported, g_ptr_array_unref);
+  if (chunk->result != NULL)
+    mailimap_fetch_list_free (chunk->result);
+  g_free (chunk);
+}
+
+/* The messages of a chunk, parsed side by side. */
+typedef struct {
+  Chunk *chunk;
+  struct mailimap_msg_att **atts;
+  TernImportedMessage **out;   /* NULL where a response is not one of ours */
+} ParseJob;
+
+static void
+parse_one (guint index, gpointer data)
+{
+  ParseJob *job = data;
+  TernImapFetched f;
+
+  tern_imap_fetched_parse (job->atts[index], &f);
+  if (f.uid != 0 && f.uid >= job->chunk->first_uid && f.uid <= job->chunk->last_uid)
+    job->out[index] = import_fetched (job->chunk->self, job->chunk->folder, &f);
+  tern_imap_fetched_clear (&f);
+}
+
+/* Parse stage: GMime over every message of the chunk (on as many threads
+ * as there are processors, up to four: parsing is the costliest stage), then
+ * on to the store stage, blocking while it is busy, which keeps the chunks
+ * in memory at three: downloading, parsing, storing. */
+static gboolean
+parse_fetched_chunk (gpointer item, gpointer user_data, GError **error)
+{
+  Chunk *chunk = item;
+  TernPipeline *store_stage = user_data;
+  gint64 t0 = g_get_monotonic_time ();
+  guint n = (guint) clist_count (chunk->result), i = 0;
+  g_autofree struct mailimap_msg_att **atts = g_new (struct mailimap_msg_att *, n);
+  g_autofree TernImportedMessage **out = g_new0 (TernImportedMessage *, n);
+  ParseJob job = { chunk, atts, out };
+
+  for (clistiter *it = clist_begin (chunk->result); it; it = clist_next (it))
+    atts[i++] = clist_content (it);
+  tern_parallel_for (n, chunk->self->parse_threads, parse_one, &job);
+  chunk->imported = g_ptr_array_new_full (n, (GDestroyNotify) tern_imported_message_free);
+  for (i = 0; i < n; i++)
+    if (out[i] != NULL)
+      g_ptr_array_add (chunk->imported, out[i]);
+  chunk->self->stats.parse_us += g_get_monotonic_time () - t0;
+  /* Passed on (or freed by the push, when the store stage failed). */
+  if (tern_pipeline_push (store_stage, chunk))
+    return TRUE;
+  /* The store stage failed; its own error is the one reported. */
+  g_set_error_literal (error, TERN_ERROR, TERN_ERROR_STORE, "Storing messages failed");
+  return FALSE;
+}
+
+/* Store stage: commits a parsed chunk with the folder's resume point (last
+ * uid + 1). The only thread that touches the store while new messages
+ * download; the sync thread leaves the store alone until both stages are
+ * finished. Chunks arrive in UID order, so resume points only move forward. */
+static gboolean
+store_parsed_chunk (gpointer item, gpointer user_data, GError **error)
+{
+  Chunk *chunk = item;
+  gint64 t0 = g_get_monotonic_time ();
+  gboolean ok = store_chunk (chunk->self, chunk->folder, chunk->imported,
+                             chunk->last_uid + 1, error);
+
+  chunk->self->stats.store_us += g_get_monotonic_time () - t0;
+  chunk_free (chunk);
+  return ok;
+}
+
+static Chunk *
+fetch_chunk (TernImapSync *self, TernFolder *folder, const NewMessage *msgs, guint n,
+             gboolean full, GError **error)
+{
+  g_autofree guint32 *uids = g_new (guint32, n);
+  struct mailimap_set *set;
+  struct mailimap_fetch_type *ft;
+  clist *result = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  Chunk *chunk;
+  int r;
+
+  for (guint i = 0; i < n; i++)
+    uids[i] = msgs[i].uid;
+  set = tern_imap_set_from_uids (uids, n);
+  ft = body_fetch_type (self, full);
+  r = mailimap_uid_fetch (self->imap, set, ft, &result);
+  mailimap_fetch_type_free (ft);
+  mailimap_set_free (set);
+  self->stats.fetch_us += g_get_monotonic_time () - t0;
+  if (!imap_ok (self, r, "downloading messages", error))
+    return NULL;
+  chunk = g_new0 (Chunk, 1);
+  chunk->self = self;
+  chunk->folder = folder;
+  chunk->result = result;
+  chunk->first_uid = msgs[0].uid;
+  chunk->last_uid = msgs[n - 1].uid;
+  return chunk;
+}
+
+static gboolean
+in_offline_scope (TernImapSync *self, const NewMessage *m)
+{
+  guint days = self->account != NULL ? self->account->offline_days : 0;
+
+  if (days == 0)
+    return TRUE;
+  return m->internal_date >= g_get_real_time () / G_USEC_PER_SEC - (gint64) days * 86400;
+}
+
+/* Fetches the new messages in chunks of at most chunk_bytes (or
+ * MAX_CHUNK_MESSAGES), whole bodies for those in the offline scope and
+ * headers for the rest. Chunks never mix the two, and go in UID order so the
+ * resume point only moves forward. Three stages overlap: chunk N+2
+ * downloads here (libetpan stays on this thread) while chunk N+1 is parsed
+ * and chunk N is stored, each stage on its own thread; a stage hands on
+ * only when the next is free, so at most three chunks are in memory. */
+static gboolean
+fetch_new_messages (TernImapSync *self, TernFolder *folder, GArray *news,
+                    GCancellable *cancellable, GError **error)
+{
+  TernPipeline *store_stage, *parse_stage;
+  g_autoptr(GError) fetch_error = NULL;
+  g_autoptr(GError) parse_error = NULL;
+  gboolean fetched = TRUE, stored;
+  guint i = 0;
+
+  memset (&self->stats, 0, sizeof self->stats);
+  self->progress.total = news->len;
+  self->progress.done = 0;
+  report_progress (self);
+  if (news->len == 0)
+    return TRUE;
+  store_stage = tern_pipeline_new ("tern-sync-store", 1, store_parsed_chunk, NULL,
+                                   (GDestroyNotify) chunk_free);
+  parse_stage = tern_pipeline_new ("tern-sync-parse", 1, parse_fetched_chunk, store_stage,
+                                   (GDestroyNotify) chunk_free);
+  while (fetched && i < news->len)
+    {
+      const NewMessage *first = &g_array_index (news, NewMessage, i);
+      gboolean full = in_offline_scope (self, first);
+      gsize bytes = 0;
+      guint n = 0;
+      Chunk *chunk;
+
+      while (i + n < news->len && n < MAX_CHUNK_MESSAGES &&
+             in_offline_scope (self, &g_array_index (news, NewMessage, i + n)) == full &&
+             (n == 0 || !full || bytes + g_array_index (news, NewMessage, i + n).size <= self->chunk_bytes))
+        bytes += g_array_index (news, NewMessage, i + n++).size;
+      chunk = check_cancel (cancellable, &fetch_error)
+                ? fetch_chunk (self, folder, first, n, full, &fetch_error) : NULL;
+      /* A failed store stops the downloads too; its error wins below. */
+      fetched = chunk != NULL && tern_pipeline_push (parse_stage, chunk);
+      i += n;
+      self->progress.done = i;
+      report_progress (self);
+    }
+  /* Every chunk downloaded whole is stored even when a later one failed. */
+  tern_pipeline_finish (parse_stage, &parse_error);
+  stored = tern_pipeline_finish (store_stage, error);
+  g_debug ("%s: %u messages: fetch %.2f s, parse %.2f s, store %.2f s (overlapped)",
+           folder->path, news->len, self->stats.fetch_us / 1e6, self->stats.parse_us / 1e6,
+           self->stats.store_us / 1e6);
+  if (!stored)
+    return FALSE;
+  if (fetch_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&fetch_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- Flags and expunges -------------------------------------------------- */
+
+static GHashTable *
+local_flags_by_uid (GArray *uids)
+{
+  GHashTable *map = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+  for (guint i = 0; i < uids->len; i++)
+    {
+      TernUidFlags *u = &g_array_index (uids, TernUidFlags, i);
+      g_hash_table_insert (map, GUINT_TO_POINTER (u->uid), GUINT_TO_POINTER (u->flags | 0x80000000u));
+    }
+  return map;
+}
+
+static gboolean
+apply_flag_changes (TernImapSync *self, TernFolder *folder, clist *result, GHashTable *local,
+                    GError **error)
+{
+  gboolean ok = tern_store_begin (self->store, error);
+
+  for (clistiter *it = clist_begin (result); ok && it; it = clist_next (it))
+    {
+      TernImapFetched f;
+      gpointer stored;
+
+      tern_imap_fetched_parse (clist_content (it), &f);
+      if (f.has_flags && f.uid != 0 &&
+          g_hash_table_lookup_extended (local, GUINT_TO_POINTER (f.uid), NULL, &stored) &&
+          (GPOINTER_TO_UINT (stored) & ~0x80000000u) != f.flags)
+        ok = tern_store_update_flags_by_uid (self->store, folder->id, f.uid, f.flags,
+                                             f.keywords->str, error);
+      tern_imap_fetched_clear (&f);
+    }
+  if (ok)
+    return tern_store_commit (self->store, FALSE, error);
+  tern_store_rollback (self->store);
+  return FALSE;
+}
+
+/* Flags of the messages we already had: only those changed since the last
+ * HIGHESTMODSEQ when the server has CONDSTORE, else all of them. */
+static gboolean
+sync_flags (TernImapSync *self, TernFolder *folder, GArray *local_uids, guint64 since,
+            GError **error)
+{
+  g_autoptr(GHashTable) local = NULL;
+  struct mailimap_set *set;
+  struct mailimap_fetch_type *ft;
+  clist *result = NULL;
+  guint32 max_uid;
+  int r;
+  gboolean ok;
+
+  if (local_uids->len == 0)
+    return TRUE;
+  max_uid = g_array_index (local_uids, TernUidFlags, local_uids->len - 1).uid;
+  set = mailimap_set_new_interval (1, max_uid);
+  ft = fetch_type_new (TRUE, TRUE, FALSE);
+  if (self->has_condstore && since > 0)
+    r = mailimap_uid_fetch_changedsince (self->imap, set, ft, since, &result);
+  else
+    r = mailimap_uid_fetch (self->imap, set, ft, &result);
+  mailimap_fetch_type_free (ft);
+  mailimap_set_free (set);
+  if (!imap_ok (self, r, "reading message flags", error))
+    return FALSE;
+  local = local_flags_by_uid (local_uids);
+  ok = apply_flag_changes (self, folder, result, local, error);
+  mailimap_fetch_list_free (result);
+  return ok;
+}
+
+/* The server has fewer of our messages than we do: ask which UIDs it still
+ * has and delete the others here. */
+static gboolean
+sync_expunges (TernImapSync *self, TernFolder *folder, GArray *local_uids, GError **error)
+{
+  struct mailimap_set *set;
+  struct mailimap_search_key *key;
+  clist *result = NULL;
+  g_autoptr(GHashTable) on_server = g_hash_table_new (g_direct_hash, g_direct_equal);
+  g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (guint32));
+  int r;
+
+  if (local_uids->len == 0)
+    return TRUE;
+  set = mailimap_set_new_interval (1, g_array_index (local_uids, TernUidFlags, local_uids->len - 1).uid);
+  key = mailimap_search_key_new_uid (set);
+  r = mailimap_uid_search (self->imap, NULL, key, &result);
+  mailimap_search_key_free (key);
+  if (!imap_ok (self, r, "checking for deleted messages", error))
+    return FALSE;
+  for (clistiter *it = clist_begin (result); it; it = clist_next (it))
+    g_hash_table_add (on_server, GUINT_TO_POINTER (*(uint32_t *) clist_content (it)));
+  mailimap_search_result_free (result);
+
+  for (guint i = 0; i < local_uids->len; i++)
+    {
+      guint32 uid = g_array_index (local_uids, TernUidFlags, i).uid;
+      if (!g_hash_table_contains (on_server, GUINT_TO_POINTER (uid)))
+        g_array_append_val (gone, uid);
+    }
+  if (gone->len == 0)
+    return TRUE;
+  return tern_store_delete_by_uids (self->store, folder->id, (guint32 *) gone->data,
+                                    gone->len, error);
+}
+
+static gboolean
+folder_has_pending_ops (TernImapSync *self, const char *path)
+{
+  g_autoptr(GPtrArray) ops = tern_store_list_ops (self->store, self->account_id, NULL);
+
+  for (guint i = 0; ops != NULL && i < ops->len; i++)
+    {
+      TernPendingOp *op = g_ptr_array_index (ops, i);
+      if (g_strcmp0 (op->folder_path, path) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* ---- One folder ---------------------------------------------------------- */
+
+static gboolean
+check_uidvalidity (TernImapSync *self, TernFolder *folder, const SelectInfo *info,
+                   GError **error)
+{
+  if (folder->uidvalidity == info->uidvalidity)
+    return TRUE;
+  /* First sync, or the server renumbered the folder: what we hold under the
+   * old UIDs means nothing now. Pending operations stay (they name paths). */
+  if (!tern_store_reset_folder (self->store, folder->id, info->uidvalidity, error))
+    return FALSE;
+  folder->uidvalidity = info->uidvalidity;
+  folder->uidnext = 0;
+  folder->highestmodseq = 0;
+  return TRUE;
+}
+
+static gboolean
+nothing_changed (TernImapSync *self, TernFolder *folder, const SelectInfo *info)
+{
+  return self->has_condstore && info->highestmodseq != 0 &&
+         folder->highestmodseq == info->highestmodseq &&
+         info->uidnext != 0 && folder->uidnext == info->uidnext &&
+         folder->total_count == info->exists;
+}
+
+/* @local_uids: what we held before this sync's new messages were stored. */
+static gboolean
+sync_known_messages (TernImapSync *self, TernFolder *folder, const SelectInfo *info,
+                     GArray *local_uids, guint n_new, GError **error)
+{
+  /* A queued change not yet on the server would be reverted by the server's
+   * flags: leave flags alone until the queue has drained. */
+  if (!folder_has_pending_ops (self, folder->path) &&
+      !sync_flags (self, folder, local_uids, folder->highestmodseq, error))
+    return FALSE;
+  if (info->exists != local_uids->len + n_new)
+    return sync_expunges (self, folder, local_uids, error);
+  return TRUE;
+}
+
+gboolean
+tern_imap_sync_folder (TernImapSync *self, const char *path, GCancellable *cancellable,
+                       GError **error)
+{
+  g_autoptr(TernFolder) folder = NULL;
+  g_autoptr(GArray) news = NULL;
+  g_autoptr(GArray) local_uids = NULL;
+  SelectInfo info;
+  guint32 from_uid;
+
+  g_return_val_if_fail (TERN_IS_IMAP_SYNC (self), FALSE);
+  folder = tern_store_get_folder_by_path (self->store, self->account_id, path, error);
+  if (folder == NULL || !check_cancel (cancellable, error) ||
+      !select_folder (self, path, &info, error) ||
+      !check_uidvalidity (self, folder, &info, error))
+    return FALSE;
+  self->progress.folder_path = folder->path;
+  if (nothing_changed (self, folder, &info))
+    return TRUE;
+
+  /* The resume point is the stored UIDNEXT alone, not the largest local UID:
+   * a message moved here by us already has its (high) UID in this folder
+   * while lower UIDs filed by somebody else are still to be fetched. What we
+   * hold already is skipped by the store. */
+  from_uid = MAX (folder->uidnext, 1);
+  local_uids = tern_store_list_uids (self->store, folder->id, error);
+  if (local_uids == NULL)
+    return FALSE;
+  news = list_new_messages (self, from_uid, error);
+  if (news == NULL || !fetch_new_messages (self, folder, news, cancellable, error))
+    return FALSE;
+  /* A folder whose new messages were all expunged meanwhile still moves on. */
+  folder->uidnext = MAX (folder->uidnext, info.uidnext);
+  if (!sync_known_messages (self, folder, &info, local_uids, news->len, error))
+    return FALSE;
+  /* HIGHESTMODSEQ moves only now that every change up to it is stored. */
+  return tern_store_update_folder_state (self->store, folder->id, folder->uidvalidity,
+                                         folder->uidnext, info.highestmodseq,
+                                         folder->sync_state, error);
+}
+
+/* ---- Pending operations -------------------------------------------------- */
+
+static gboolean
+op_uids (const TernPendingOp *op, GArray **out, GError **error)
+{
+  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
+
+  if (!tern_imap_uid_set_parse (op->uids, uids))
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
+                   "A queued change names messages Tern cannot read (%s).", op->uids);
+      return FALSE;
+    }
+  *out = g_steal_pointer (&uids);
+  return TRUE;
+}
+
+static gboolean
+replay_store_flags (TernImapSync *self, const TernPendingOp *op, struct mailimap_set *set,
+                    GError **error)
+{
+  struct mailimap_flag_list *flags = tern_imap_flag_list_new (op->flags);
+  struct mailimap_store_att_flags *att;
+  int r;
+
+  att = op->kind == TERN_PENDING_SET_FLAGS
+          ? mailimap_store_att_flags_new_add_flags_silent (flags)
+          : mailimap_store_att_flags_new_remove_flags_silent (flags);
+  r = mailimap_uid_store (self->imap, set, att);
+  mailimap_store_att_flags_free (att);
+  return imap_ok (self, r, "changing message flags", error);
+}
+
+static gboolean
+mark_deleted_and_expunge (TernImapSync *self, struct mailimap_set *set, GError **error)
+{
+  struct mailimap_store_att_flags *att =
+    mailimap_store_att_flags_new_add_flags_silent (tern_imap_flag_list_new (TERN_FLAG_DELETED));
+  int r = mailimap_uid_store (self->imap, set, att);
+
+  mailimap_store_att_flags_free (att);
+  if (!imap_ok (self, r, "deleting messages", error))
+    return FALSE;
+  /* Without UIDPLUS a plain EXPUNGE would also remove messages somebody else
+   * marked \Deleted: leave ours marked instead. */
+  if (!self->has_uidplus)
+    return TRUE;
+  return imap_ok (self, mailimap_uid_expunge (self->imap, set), "deleting messages", error);
+}
+
+/* Gives the local copy of a moved message its UID in the destination, so the
+ * destination's sync does not fetch it again as new. */
+static void
+adopt_dest_uid (TernImapSync *self, const TernPendingOp *op, struct mailimap_set *dest)
+{
+  g_autoptr(TernFolder) folder = NULL;
+  struct mailimap_set_item *item;
+
+  if (op->local_message_id == 0 || dest == NULL || clist_count (dest->set_list) != 1)
+    return;
+  item = clist_content (clist_begin (dest->set_list));
+  if (item->set_first != item->set_last)
+    return;
+  folder = tern_store_get_folder_by_path (self->store, self->account_id, op->dest_path, NULL);
+  if (folder != NULL)
+    tern_store_move_message (self->store, op->local_message_id, folder->id, item->set_first, NULL);
+}
+
+static gboolean
+replay_move_or_copy (TernImapSync *self, const TernPendingOp *op, struct mailimap_set *set,
+                     GError **error)
+{
+  uint32_t uidvalidity = 0;
+  struct mailimap_set *src = NULL, *dest = NULL;
+  gboolean move = op->kind == TERN_PENDING_MOVE;
+  int r;
+
+  if (move && self->has_move)
+    r = mailimap_uidplus_uid_move (self->imap, set, op->dest_path, &uidvalidity, &src, &dest);
+  else
+    r = mailimap_uidplus_uid_copy (self->imap, set, op->dest_path, &uidvalidity, &src, &dest);
+  if (!imap_ok (self, r, move ? "moving messages" : "copying messages", error))
+    return FALSE;
+  if (move)
+    adopt_dest_uid (self, op, dest);
+  g_clear_pointer (&src, mailimap_set_free);
+  g_clear_pointer (&dest, mailimap_set_free);
+  if (move && !self->has_move)
+    return mark_deleted_and_expunge (self, set, error);
+  return TRUE;
+}
+
+static gboolean
+replay_append (TernImapSync *self, const TernPendingOp *op, GError **error)
+{
+  uint32_t uidvalidity = 0, uid = 0;
+  gsize len = 0;
+  const char *data = op->data ? g_bytes_get_data (op->data, &len) : "";
+  /* libetpan does not take ownership of the flag list. */
+  struct mailimap_flag_list *flags = tern_imap_flag_list_new (op->flags);
+  int r = mailimap_uidplus_append (self->imap, op->folder_path, flags, NULL,
+                                   data, len, &uidvalidity, &uid);
+
+  mailimap_flag_list_free (flags);
+
+  if (!imap_ok (self, r, "saving a message on the server", error))
+    return FALSE;
+  if (uid != 0 && op->local_message_id != 0)
+    {
+      g_autoptr(TernFolder) folder =
+        tern_store_get_folder_by_path (self->store, self->account_id, op->folder_path, NULL);
+      if (folder != NULL && folder->uidvalidity == uidvalidity)
+        tern_store_move_message (self->store, op->local_message_id, folder->id, uid, NULL);
+    }
+  return TRUE;
+}
+
+static gboolean
+replay_op (TernImapSync *self, const TernPendingOp *op, GError **error)
+{
+  g_autoptr(GArray) uids = NULL;
+  struct mailimap_set *set;
+  gboolean ok = FALSE;
+
+  if (op->kind == TERN_PENDING_APPEND)
+    return replay_append (self, op, error);
+  if (!op_uids (op, &uids, error) || !ensure_selected (self, op->folder_path, error))
+    return FALSE;
+  set = tern_imap_set_from_uids ((guint32 *) uids->data, uids->len);
+  switch (op->kind)
+    {
+    case TERN_PENDING_SET_FLAGS:
+    case TERN_PENDING_CLEAR_FLAGS:
+      ok = replay_store_flags (self, op, set, error);
+      break;
+    case TERN_PENDING_MOVE:
+    case TERN_PENDING_COPY:
+      ok = replay_move_or_copy (self, op, set, error);
+      break;
+    case TERN_PENDING_DELETE:
+    case TERN_PENDING_EXPUNGE:
+      ok = mark_deleted_and_expunge (self, set, error);
+      break;
+    case TERN_PENDING_APPEND:
+      g_assert_not_reached ();
+    }
+  mailimap_set_free (set);
+  return ok;
+}
+
+gboolean
+tern_imap_sync_replay (TernImapSync *self, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GPtrArray) ops = tern_store_list_ops (self->store, self->account_id, error);
+
+  if (ops == NULL)
+    return FALSE;
+  for (guint i = 0; i < ops->len; i++)
+    {
+      TernPendingOp *op = g_ptr_array_index (ops, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (!check_cancel (cancellable, error))
+        return FALSE;
+      if (replay_op (self, op, &local_error))
+        {
+          if (!tern_store_remove_op (self->store, op->id, error))
+            return FALSE;
+          continue;
+        }
+      if (self->must_reconnect)
+        {
+          /* The connection died: the op may or may not have reached the
+           * server. It stays queued; every op is safe to repeat. */
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_warning ("queued change %" G_GINT64_FORMAT " refused: %s", op->id, local_error->message);
+      if (!tern_store_record_op_failure (self->store, op->id, local_error->message, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- Whole account ----------------------------------------------------- */
+
+static int
+inbox_first (gconstpointer a, gconstpointer b)
+{
+  const TernFolder *x = *(TernFolder *const *) a, *y = *(TernFolder *const *) b;
+  int xi = x->role == TERN_FOLDER_ROLE_INBOX, yi = y->role == TERN_FOLDER_ROLE_INBOX;
+
+  if (xi != yi)
+    return yi - xi;
+  return g_strcmp0 (x->path, y->path);
+}
+
+gboolean
+tern_imap_sync_all (TernImapSync *self, GCancellable *cancellable, GError **error)
+{
+  g_autoptr(GPtrArray) folders = NULL;
+
+  if (!tern_imap_sync_folder_list (self, cancellable, error) ||
+      !tern_imap_sync_replay (self, cancellable, error))
+    return FALSE;
+  folders = tern_store_list_folders (self->store, self->account_id, error);
+  if (folders == NULL)
+    return FALSE;
+  g_ptr_array_sort (folders, inbox_first);
+  self->progress.n_folders = folders->len;
+  for (guint i = 0; i < folders->len; i++)
+    {
+      TernFolder *f = g_ptr_array_index (folders, i);
+
+      self->progress.folder_index = i + 1;
+      if (!tern_imap_sync_folder (self, f->path, cancellable, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- Bodies on demand ---------------------------------------------------- */
+
+static gboolean
+store_fetched_body (TernImapSync *self, gint64 message_id, const TernImapFetched *f,
+                    GError **error)
+{
+  g_autoptr(GBytes) raw = g_bytes_new (f->body, f->body_len);
+  g_autoptr(TernImportedMessage) msg = tern_imported_message_new (raw, FALSE, NULL);
+
+  if (msg == NULL)
+    return tern_store_set_raw (self->store, message_id, raw, NULL, NULL, 0, error);
+  return tern_store_set_raw (self->store, message_id, raw, msg->record.body_text,
+                             msg->record.attachments, msg->record.n_attachments, error);
+}
+
+gboolean
+tern_imap_sync_fetch_body (TernImapSync *self, gint64 message_id, GCancellable *cancellable,
+                           GError **error)
+{
+  g_autoptr(TernMessageSummary) msg = tern_store_get_message (self->store, message_id, error);
+  g_autoptr(TernFolder) folder = NULL;
+  struct mailimap_set *set;
+  struct mailimap_fetch_type *ft;
+  clist *result = NULL;
+  gboolean ok = FALSE;
+  int r;
+
+  if (msg == NULL)
+    return FALSE;
+  if (msg->uid == 0)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND,
+                   "This message is not on the server yet; it will be once queued changes are sent.");
+      return FALSE;
+    }
+  folder = tern_store_get_folder (self->store, msg->folder_id, error);
+  if (folder == NULL || !check_cancel (cancellable, error) ||
+      !ensure_selected (self, folder->path, error))
+    return FALSE;
+  set = mailimap_set_new_single (msg->uid);
+  ft = fetch_type_new (TRUE, FALSE, FALSE);
+  mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_body_peek_section (mailimap_section_new (NULL)));
+  r = mailimap_uid_fetch (self->imap, set, ft, &result);
+  mailimap_fetch_type_free (ft);
+  mailimap_set_free (set);
+  if (!imap_ok (self, r, "downloading a message", error))
+    return FALSE;
+  for (clistiter *it = clist_begin (result); it && !ok; it = clist_next (it))
+    {
+      TernImapFetched f;
+
+      tern_imap_fetched_parse (clist_content (it), &f);
+      if (f.uid == msg->uid && f.body != NULL)
+        ok = store_fetched_body (self, message_id, &f, error);
+      tern_imap_fetched_clear (&f);
+    }
+  mailimap_fetch_list_free (result);
+  if (!ok && error != NULL && *error == NULL)
+    g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND,
+                 "The message is no longer on the server.");
+  return ok;
+}
+
+/* ---- IDLE ------------------------------------------------------------------ */
+
+static TernIdleResult
+noop_poll (TernImapSync *self, guint timeout_seconds, GCancellable *cancellable, GError **error)
+{
+  guint32 before = self->sel_exists;
+  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_seconds * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < deadline)
+    {
+      GPollFD pfd;
+
+      if (!imap_ok (self, mailimap_noop (self->imap), "checking for new mail", error))
+        return TERN_IDLE_FAILED;
+      if (self->imap->imap_selection_info != NULL &&
+          self->imap->imap_selection_info->sel_exists != before)
+        return TERN_IDLE_CHANGED;
+      /* Sleep until the next poll, or until cancelled. */
+      if (cancellable != NULL && g_cancellable_make_pollfd (cancellable, &pfd))
+        {
+          g_poll (&pfd, 1, MIN (NOOP_POLL_SECONDS, timeout_seconds) * 1000);
+          g_cancellable_release_fd (cancellable);
+        }
+      else
+        g_usleep (MIN (NOOP_POLL_SECONDS, timeout_seconds) * G_USEC_PER_SEC);
+      if (g_cancellable_is_cancelled (cancellable))
+        return TERN_IDLE_INTERRUPTED;
+    }
+  return TERN_IDLE_TIMEOUT;
+}
+
+TernIdleResult
+tern_imap_sync_idle (TernImapSync *self, const char *path, guint timeout_seconds,
+                     GCancellable *cancellable, GError **error)
+{
+  int waited;
+
+  if (!ensure_selected (self, path, error))
+    return TERN_IDLE_FAILED;
+  if (!self->has_idle)
+    return noop_poll (self, timeout_seconds, cancellable, error);
+  if (mailstream_setup_idle (self->imap->imap_stream) != 0)
+    return noop_poll (self, timeout_seconds, cancellable, error);
+  if (!imap_ok (self, mailimap_idle (self->imap), "waiting for new mail", error))
+    {
+      mailstream_unsetup_idle (self->imap->imap_stream);
+      return TERN_IDLE_FAILED;
+    }
+  /* Let the caller's cancellable wake the wait up, for this wait only. */
+  tern_tls_stream_set_cancellable (self->imap->imap_stream, cancellable);
+  waited = tern_tls_stream_wait_idle (self->imap->imap_stream, (int) timeout_seconds);
+  tern_tls_stream_set_cancellable (self->imap->imap_stream, NULL);
+  mailstream_unsetup_idle (self->imap->imap_stream);
+  if (!imap_ok (self, mailimap_idle_done (self->imap), "waiting for new mail", error))
+    return TERN_IDLE_FAILED;
+  switch (waited)
+    {
+    case MAILSTREAM_IDLE_HASDATA:
+      return TERN_IDLE_CHANGED;
+    case MAILSTREAM_IDLE_TIMEOUT:
+      return TERN_IDLE_TIMEOUT;
+    case MAILSTREAM_IDLE_INTERRUPTED:
+    case MAILSTREAM_IDLE_CANCELLED:
+      return TERN_IDLE_INTERRUPTED;
+    default:
+      self->must_reconnect = TRUE;
+      g_set_error (error, TERN_ERROR, TERN_ERROR_CONNECTION_LOST,
+                   "The connection to the incoming mail server (IMAP) was lost while "
+                   "waiting for new mail.");
+      return TERN_IDLE_FAILED;
+    }
+}
+
+/* ---- Object ------------------------------------------------------------------ */
+
+void
+tern_imap_sync_set_progress_func (TernImapSync *self, TernSyncProgressFunc func,
+                                  gpointer user_data)
+{
+  self->progress_func = func;
+  self->progress_data = user_data;
+}
+
+gboolean
+tern_imap_sync_must_reconnect (TernImapSync *self)
+{
+  return self->must_reconnect;
+}
+
+void
+tern_imap_sync_set_chunk_bytes (TernImapSync *self, gsize bytes)
+{
+  self->chunk_bytes = MAX (bytes, 1);
+}
+
+static void
+tern_imap_sync_finalize (GObject *object)
+{
+  TernImapSync *self = TERN_IMAP_SYNC (object);
+
+  tern_imap_close (self->imap, !self->must_reconnect);
+  g_clear_object (&self->store);
+  g_clear_pointer (&self->account, tern_account_settings_free);
+  g_free (self->selected);
+  G_OBJECT_CLASS (tern_imap_sync_parent_class)->finalize (object);
+}
+
+static void
+tern_imap_sync_class_init (TernImapSyncClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = tern_imap_sync_finalize;
+}
+
+static void
+tern_imap_sync_init (TernImapSync *self)
+{
+  self->chunk_bytes = DEFAULT_CHUNK_BYTES;
+  self->parse_threads = CLAMP (g_get_num_processors (), 1, 4);
+  /* Benchmarks compare parse fan-out settings. */
+  if (g_getenv ("TERN_SYNC_PARSE_THREADS") != NULL)
+    self->parse_threads = CLAMP (g_ascii_strtoull (g_getenv ("TERN_SYNC_PARSE_THREADS"), NULL, 10), 1, 16);
+}
+
+TernImapSync *
+tern_imap_sync_new (mailimap *imap, TernStore *store, gint64 account_id)
+{
+  TernImapSync *self = g_object_new (TERN_TYPE_IMAP_SYNC, NULL);
+
+  self->imap = imap;
+  self->store = g_object_ref (store);
+  self->account_id = account_id;
+  self->account = tern_store_get_account (store, account_id, NULL);
+  self->has_condstore = mailimap_has_condstore (imap);
+  self->has_move = mailimap_has_extension (imap, "MOVE");
+  self->has_uidplus = mailimap_has_uidplus (imap);
+  self->has_idle = mailimap_has_idle (imap);
+  /* Tests and benchmarks vary the chunk size to cut syncs at many points. */
+  if (g_getenv ("TERN_SYNC_CHUNK_BYTES") != NULL)
+    self->chunk_bytes = MAX (g_ascii_strtoull (g_getenv ("TERN_SYNC_CHUNK_BYTES"), NULL, 10), 1);
+  return self;
+}

@@ -1,0 +1,867 @@
+/* tern-tls-stream.c: libetpan streams over our own TCP and GnuTLS. */
+#include "net/tern-tls-stream.h"
+
+#include <errno.h>
+#include <gnutls/gnutls.h>
+#include <gnutls/x509.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/tern-error.h"
+#include "net/tern-socket.h"
+
+/* Exported by libetpan 1.9.4 but missing from its installed headers. The
+ * object is a pipe plus a sticky "cancelled" flag; libetpan polls its fd in
+ * mailstream_wait_idle() and the drivers' reads. */
+struct mailstream_cancel *mailstream_cancel_new (void);
+void mailstream_cancel_free (struct mailstream_cancel *cancel);
+void mailstream_cancel_notify (struct mailstream_cancel *cancel);
+void mailstream_cancel_ack (struct mailstream_cancel *cancel);
+int mailstream_cancel_cancelled (struct mailstream_cancel *cancel);
+int mailstream_cancel_get_fd (struct mailstream_cancel *cancel);
+
+/* Only what the system offers, minus anything older than TLS 1.2. Appending
+ * to the default priority keeps the system-wide crypto policy in force. */
+#define TERN_TLS_PRIORITY_APPEND \
+  "-VERS-SSL3.0:-VERS-TLS1.0:-VERS-TLS1.1:-VERS-DTLS-ALL"
+
+#define TERN_STREAM_BUFFER_SIZE 8192
+/* How long a LOGOUT or QUIT may take before the close goes ahead. */
+#define GOODBYE_TIMEOUT_SECONDS 5
+
+typedef struct {
+  int fd;
+  gnutls_session_t session;                 /* NULL while plain text */
+  gnutls_certificate_credentials_t creds;
+  struct mailstream_cancel *cancel;         /* mailstream_cancel() target */
+  GCancellable *cancellable;
+  int timeout_ms;
+  char *host;
+  guint16 port;
+  GError *failure;                          /* why the last I/O failed */
+  gboolean no_wait;                         /* recv returns EAGAIN, no poll */
+} TernStream;
+
+static mailstream_low_driver plain_driver;
+static mailstream_low_driver tls_driver;
+
+static int
+timeout_ms_for (guint seconds)
+{
+  return (int) (seconds ? seconds : TERN_SERVER_DEFAULT_TIMEOUT) * 1000;
+}
+
+static TernStream *
+stream_new (int fd, const TernServerConfig *cfg, GCancellable *cancellable)
+{
+  TernStream *st = g_new0 (TernStream, 1);
+
+  st->fd = fd;
+  st->cancel = mailstream_cancel_new ();
+  st->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  st->timeout_ms = timeout_ms_for (cfg->timeout_seconds);
+  st->host = g_strdup (cfg->host);
+  st->port = cfg->port;
+  return st;
+}
+
+static void
+stream_free (TernStream *st)
+{
+  if (st->session)
+    gnutls_deinit (st->session);
+  if (st->creds)
+    gnutls_certificate_free_credentials (st->creds);
+  if (st->fd >= 0)
+    close (st->fd);
+  if (st->cancel)
+    mailstream_cancel_free (st->cancel);
+  g_clear_object (&st->cancellable);
+  g_clear_error (&st->failure);
+  g_free (st->host);
+  g_free (st);
+}
+
+/* Remembers the first reason the stream broke; later errors are echoes. */
+static void
+stream_fail (TernStream *st, int code, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
+
+static void
+stream_fail (TernStream *st, int code, const char *fmt, ...)
+{
+  va_list ap;
+  g_autofree char *msg = NULL;
+
+  if (st->failure)
+    return;
+  va_start (ap, fmt);
+  msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  if (code == G_IO_ERROR_CANCELLED)
+    st->failure = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, msg);
+  else
+    st->failure = g_error_new_literal (TERN_ERROR, code, msg);
+}
+
+static gboolean
+stream_cancelled (TernStream *st)
+{
+  return (st->cancel && mailstream_cancel_cancelled (st->cancel)) ||
+         g_cancellable_is_cancelled (st->cancellable);
+}
+
+/* Waits for the socket; on failure records why and returns the errno to
+ * report (ETIMEDOUT, ECANCELED, EIO), else 0. */
+static int
+stream_wait (TernStream *st, short events)
+{
+  int cancel_fd = st->cancel ? mailstream_cancel_get_fd (st->cancel) : -1;
+
+  if (stream_cancelled (st))
+    goto cancelled;
+  switch (tern_socket_wait (st->fd, events, st->timeout_ms, cancel_fd, st->cancellable))
+    {
+    case TERN_SOCKET_READY:
+      return 0;
+    case TERN_SOCKET_TIMED_OUT:
+      stream_fail (st, TERN_ERROR_TIMED_OUT,
+                   "The server %s stopped answering (no reply within %d seconds).",
+                   st->host, st->timeout_ms / 1000);
+      return ETIMEDOUT;
+    case TERN_SOCKET_CANCELLED:
+      goto cancelled;
+    default:
+      stream_fail (st, TERN_ERROR_CONNECTION_LOST, "The connection to %s failed: %s.",
+                   st->host, g_strerror (errno));
+      return EIO;
+    }
+
+cancelled:
+  stream_fail (st, G_IO_ERROR_CANCELLED, "The connection to %s was cancelled.", st->host);
+  return ECANCELED;
+}
+
+/* recv() that waits at most the stream's timeout and can be cancelled. */
+static ssize_t
+stream_recv (TernStream *st, void *buf, size_t len)
+{
+  for (;;)
+    {
+      ssize_t n;
+      int err;
+
+      if (st->fd < 0 || stream_cancelled (st))
+        {
+          errno = st->fd < 0 ? EBADF : stream_wait (st, POLLIN);
+          return -1;
+        }
+      n = recv (st->fd, buf, len, 0);
+      if (n >= 0)
+        return n;
+      if (errno == EINTR)
+        continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK)
+        {
+          err = errno;
+          stream_fail (st, TERN_ERROR_CONNECTION_LOST, "The connection to %s was lost: %s.",
+                       st->host, g_strerror (err));
+          errno = err;
+          return -1;
+        }
+      if (st->no_wait)
+        return -1;  /* errno is EAGAIN */
+      if ((err = stream_wait (st, POLLIN)) != 0)
+        {
+          errno = err;
+          return -1;
+        }
+    }
+}
+
+/* send() without SIGPIPE that waits at most the stream's timeout. */
+static ssize_t
+stream_send (TernStream *st, const void *buf, size_t len)
+{
+  for (;;)
+    {
+      ssize_t n;
+      int err;
+
+      if (st->fd < 0 || stream_cancelled (st))
+        {
+          errno = st->fd < 0 ? EBADF : stream_wait (st, POLLOUT);
+          return -1;
+        }
+      n = send (st->fd, buf, len, MSG_NOSIGNAL);
+      if (n >= 0)
+        return n;
+      if (errno == EINTR)
+        continue;
+      if (errno != EAGAIN && errno != EWOULDBLOCK)
+        {
+          err = errno;
+          stream_fail (st, TERN_ERROR_CONNECTION_LOST, "The connection to %s was lost: %s.",
+                       st->host, g_strerror (err));
+          errno = err;
+          return -1;
+        }
+      if ((err = stream_wait (st, POLLOUT)) != 0)
+        {
+          errno = err;
+          return -1;
+        }
+    }
+}
+
+/* ---- GnuTLS transport: our socket functions, so TLS gets the same
+ *      deadlines and cancellation as plain text. ---- */
+
+static ssize_t
+tls_pull (gnutls_transport_ptr_t ptr, void *buf, size_t len)
+{
+  TernStream *st = ptr;
+  ssize_t n = stream_recv (st, buf, len);
+
+  if (n < 0)
+    gnutls_transport_set_errno (st->session, errno);
+  return n;
+}
+
+static ssize_t
+tls_push (gnutls_transport_ptr_t ptr, const void *buf, size_t len)
+{
+  TernStream *st = ptr;
+  ssize_t n = stream_send (st, buf, len);
+
+  if (n < 0)
+    gnutls_transport_set_errno (st->session, errno);
+  return n;
+}
+
+/* GnuTLS's default would treat our pointer as a file descriptor. */
+static int
+tls_pull_timeout (gnutls_transport_ptr_t ptr, unsigned int ms)
+{
+  TernStream *st = ptr;
+  int cancel_fd = mailstream_cancel_get_fd (st->cancel);
+  int wait_ms = (ms == GNUTLS_INDEFINITE_TIMEOUT) ? st->timeout_ms : (int) MIN (ms, (unsigned) G_MAXINT);
+
+  switch (tern_socket_wait (st->fd, POLLIN, wait_ms, cancel_fd, st->cancellable))
+    {
+    case TERN_SOCKET_READY: return 1;
+    case TERN_SOCKET_TIMED_OUT: return 0;
+    default: return -1;
+    }
+}
+
+/* ---- mailstream_low drivers ---- */
+
+static ssize_t
+plain_read (mailstream_low *low, void *buf, size_t count)
+{
+  return stream_recv (low->data, buf, count);
+}
+
+static ssize_t
+plain_write (mailstream_low *low, const void *buf, size_t count)
+{
+  return stream_send (low->data, buf, count);
+}
+
+static void
+record_tls_failure (TernStream *st, ssize_t r)
+{
+  stream_fail (st, TERN_ERROR_CONNECTION_LOST,
+               "The encrypted connection to %s failed: %s.", st->host,
+               gnutls_strerror ((int) r));
+}
+
+static ssize_t
+tls_read (mailstream_low *low, void *buf, size_t count)
+{
+  TernStream *st = low->data;
+  size_t got = 0;
+
+  for (;;)
+    {
+      ssize_t r = gnutls_record_recv (st->session, (char *) buf + got, count - got);
+
+      if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+        continue;
+      if (r < 0)
+        {
+          if (got > 0)
+            return (ssize_t) got;
+          record_tls_failure (st, r);
+          return -1;
+        }
+      got += (size_t) r;
+      /* Drain what GnuTLS already decrypted: poll() on the socket cannot
+       * see it, so leaving it there could stall IMAP IDLE. */
+      if (r == 0 || got == count || gnutls_record_check_pending (st->session) == 0)
+        return (ssize_t) got;
+    }
+}
+
+static ssize_t
+tls_write (mailstream_low *low, const void *buf, size_t count)
+{
+  TernStream *st = low->data;
+
+  for (;;)
+    {
+      ssize_t r = gnutls_record_send (st->session, buf, count);
+
+      if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+        continue;
+      if (r < 0)
+        {
+          record_tls_failure (st, r);
+          return -1;
+        }
+      return r;
+    }
+}
+
+static int
+stream_close (mailstream_low *low)
+{
+  TernStream *st = low->data;
+
+  /* A polite close_notify, unless the stream is already broken. */
+  if (st->session && st->fd >= 0 && st->failure == NULL && !stream_cancelled (st))
+    gnutls_bye (st->session, GNUTLS_SHUT_WR);
+  if (st->fd >= 0)
+    close (st->fd);
+  st->fd = -1;
+  return 0;
+}
+
+static int
+stream_get_fd (mailstream_low *low)
+{
+  return ((TernStream *) low->data)->fd;
+}
+
+static void
+stream_low_free (mailstream_low *low)
+{
+  stream_free (low->data);
+  free (low);   /* allocated by mailstream_low_new() with malloc() */
+}
+
+/* Called from any thread: only touches the thread-safe cancel object. */
+static void
+stream_cancel (mailstream_low *low)
+{
+  TernStream *st = low->data;
+
+  if (st->cancel)
+    mailstream_cancel_notify (st->cancel);
+}
+
+static struct mailstream_cancel *
+stream_get_cancel (mailstream_low *low)
+{
+  return ((TernStream *) low->data)->cancel;
+}
+
+/* The idle hooks return -1 on purpose: libetpan 1.9.4 then creates its own
+ * idle pipe in mailstream_setup_idle(), and mailstream_wait_idle() polls
+ * our fd plus that pipe plus our cancel object. A driver that "handled"
+ * idle itself would leave mailstream->idle NULL and make wait_idle fail. */
+static int
+stream_setup_idle (mailstream_low *low)
+{
+  return -1;
+}
+
+static int
+stream_unsetup_idle (mailstream_low *low)
+{
+  return -1;
+}
+
+static int
+stream_interrupt_idle (mailstream_low *low)
+{
+  return -1;
+}
+
+static mailstream_low_driver plain_driver = {
+  .mailstream_read = plain_read,
+  .mailstream_write = plain_write,
+  .mailstream_close = stream_close,
+  .mailstream_get_fd = stream_get_fd,
+  .mailstream_free = stream_low_free,
+  .mailstream_cancel = stream_cancel,
+  .mailstream_get_cancel = stream_get_cancel,
+  .mailstream_get_certificate_chain = NULL,
+  .mailstream_setup_idle = stream_setup_idle,
+  .mailstream_unsetup_idle = stream_unsetup_idle,
+  .mailstream_interrupt_idle = stream_interrupt_idle,
+};
+
+static mailstream_low_driver tls_driver = {
+  .mailstream_read = tls_read,
+  .mailstream_write = tls_write,
+  .mailstream_close = stream_close,
+  .mailstream_get_fd = stream_get_fd,
+  .mailstream_free = stream_low_free,
+  .mailstream_cancel = stream_cancel,
+  .mailstream_get_cancel = stream_get_cancel,
+  .mailstream_get_certificate_chain = NULL,
+  .mailstream_setup_idle = stream_setup_idle,
+  .mailstream_unsetup_idle = stream_unsetup_idle,
+  .mailstream_interrupt_idle = stream_interrupt_idle,
+};
+
+static TernStream *
+stream_from (mailstream *stream)
+{
+  mailstream_low *low = stream ? mailstream_get_low (stream) : NULL;
+
+  if (low && (low->driver == &plain_driver || low->driver == &tls_driver))
+    return low->data;
+  return NULL;
+}
+
+/* ---- certificate check ---- */
+
+static TernCertificateProblems
+problems_from_status (unsigned int status)
+{
+  TernCertificateProblems p = 0;
+
+  if (status & (GNUTLS_CERT_SIGNER_NOT_FOUND | GNUTLS_CERT_SIGNER_NOT_CA |
+                GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE))
+    p |= TERN_CERTIFICATE_PROBLEM_UNTRUSTED;
+  if (status & GNUTLS_CERT_UNEXPECTED_OWNER)
+    p |= TERN_CERTIFICATE_PROBLEM_WRONG_HOST;
+  if (status & GNUTLS_CERT_EXPIRED)
+    p |= TERN_CERTIFICATE_PROBLEM_EXPIRED;
+  if (status & GNUTLS_CERT_NOT_ACTIVATED)
+    p |= TERN_CERTIFICATE_PROBLEM_NOT_YET_ACTIVE;
+  if (status & (GNUTLS_CERT_REVOKED | GNUTLS_CERT_INSECURE_ALGORITHM))
+    p |= TERN_CERTIFICATE_PROBLEM_OTHER;
+  return p;
+}
+
+/* GnuTLS stops checking at the first broken link, so an untrusted
+ * certificate is not also reported as expired or for another host; check
+ * the server's own certificate directly so the user hears everything. */
+static TernCertificateProblems
+problems_of_leaf (const gnutls_datum_t *der, const char *host)
+{
+  gnutls_x509_crt_t crt;
+  TernCertificateProblems p = 0;
+  time_t now = time (NULL);
+
+  if (gnutls_x509_crt_init (&crt) < 0)
+    return TERN_CERTIFICATE_PROBLEM_OTHER;
+  if (gnutls_x509_crt_import (crt, der, GNUTLS_X509_FMT_DER) < 0)
+    {
+      gnutls_x509_crt_deinit (crt);
+      return TERN_CERTIFICATE_PROBLEM_OTHER;
+    }
+  if (!gnutls_x509_crt_check_hostname (crt, host))
+    p |= TERN_CERTIFICATE_PROBLEM_WRONG_HOST;
+  if (gnutls_x509_crt_get_expiration_time (crt) < now)
+    p |= TERN_CERTIFICATE_PROBLEM_EXPIRED;
+  if (gnutls_x509_crt_get_activation_time (crt) > now)
+    p |= TERN_CERTIFICATE_PROBLEM_NOT_YET_ACTIVE;
+  if (gnutls_x509_crt_check_issuer (crt, crt))
+    p |= TERN_CERTIFICATE_PROBLEM_SELF_SIGNED;
+  gnutls_x509_crt_deinit (crt);
+  return p;
+}
+
+static gboolean
+verify_peer (TernStream *st, const char *pin, TernCertificateInfo **cert_out, GError **error)
+{
+  unsigned int status = 0, n_certs = 0;
+  const gnutls_datum_t *chain = gnutls_certificate_get_peers (st->session, &n_certs);
+  TernCertificateProblems problems;
+  g_autoptr(TernCertificateInfo) info = NULL;
+
+  if (chain == NULL || n_certs == 0)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_CERTIFICATE,
+                   "The server %s sent no certificate.", st->host);
+      return FALSE;
+    }
+  if (gnutls_certificate_verify_peers3 (st->session, st->host, &status) < 0)
+    status |= GNUTLS_CERT_INVALID;
+  if (status == 0)
+    return TRUE;  /* verified: a pin on a host that moved to a valid one is moot */
+
+  info = tern_certificate_info_new_from_der (chain[0].data, chain[0].size, st->host, st->port);
+  if (info == NULL)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_CERTIFICATE,
+                   "The certificate of %s cannot be read.", st->host);
+      return FALSE;
+    }
+  if (pin && tern_certificate_fingerprint_equal (pin, info->sha256))
+    return TRUE;  /* the user accepted exactly this certificate */
+
+  problems = problems_from_status (status) | problems_of_leaf (&chain[0], st->host);
+  if (problems & TERN_CERTIFICATE_PROBLEM_SELF_SIGNED)
+    problems |= TERN_CERTIFICATE_PROBLEM_UNTRUSTED;
+  if (pin && *pin)
+    problems |= TERN_CERTIFICATE_PROBLEM_CHANGED;
+  if (problems == 0)
+    problems = TERN_CERTIFICATE_PROBLEM_OTHER;
+  tern_certificate_info_set_problems (info, problems);
+
+  g_set_error (error, TERN_ERROR, TERN_ERROR_CERTIFICATE,
+               "Tern stopped connecting to %s before sending your password: %s",
+               st->host, info->description);
+  gnutls_alert_send (st->session, GNUTLS_AL_FATAL, GNUTLS_A_BAD_CERTIFICATE);
+  if (cert_out)
+    *cert_out = g_steal_pointer (&info);
+  return FALSE;
+}
+
+/* ---- TLS session ---- */
+
+static gboolean
+load_trust (TernStream *st, GError **error)
+{
+  const char *extra = g_getenv ("TERN_EXTRA_CA_FILE");
+  int r;
+
+  if (gnutls_certificate_allocate_credentials (&st->creds) < 0)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_FAILED, "Out of memory for TLS.");
+      return FALSE;
+    }
+  r = gnutls_certificate_set_x509_system_trust (st->creds);
+  if (r < 0)
+    g_warning ("No system certificate authorities: %s", gnutls_strerror (r));
+  if (extra && *extra)
+    {
+      r = gnutls_certificate_set_x509_trust_file (st->creds, extra, GNUTLS_X509_FMT_PEM);
+      if (r < 0)
+        g_warning ("Cannot read TERN_EXTRA_CA_FILE %s: %s", extra, gnutls_strerror (r));
+    }
+  return TRUE;
+}
+
+static gboolean
+session_init (TernStream *st, GError **error)
+{
+  const char *err_pos = NULL;
+  int r;
+
+  if (!load_trust (st, error))
+    return FALSE;
+  if ((r = gnutls_init (&st->session, GNUTLS_CLIENT)) < 0 ||
+      (r = gnutls_set_default_priority_append (st->session, TERN_TLS_PRIORITY_APPEND,
+                                               &err_pos, 0)) < 0 ||
+      (r = gnutls_credentials_set (st->session, GNUTLS_CRD_CERTIFICATE, st->creds)) < 0)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_FAILED,
+                   "Cannot set up TLS: %s.", gnutls_strerror (r));
+      return FALSE;
+    }
+  /* SNI carries names only, never IP literals (RFC 6066). */
+  if (!g_hostname_is_ip_address (st->host))
+    gnutls_server_name_set (st->session, GNUTLS_NAME_DNS, st->host, strlen (st->host));
+  gnutls_transport_set_ptr (st->session, st);
+  gnutls_transport_set_push_function (st->session, tls_push);
+  gnutls_transport_set_pull_function (st->session, tls_pull);
+  gnutls_transport_set_pull_timeout_function (st->session, tls_pull_timeout);
+  /* Our transport has per-call deadlines; no second clock on top. */
+  gnutls_handshake_set_timeout (st->session, 0);
+  return TRUE;
+}
+
+static gboolean
+handshake (TernStream *st, const char *pin, TernCertificateInfo **cert_out, GError **error)
+{
+  int r;
+
+  if (!session_init (st, error))
+    return FALSE;
+  do
+    r = gnutls_handshake (st->session);
+  while (r < 0 && !gnutls_error_is_fatal (r));
+
+  if (r < 0)
+    {
+      if (st->failure)
+        g_propagate_error (error, g_error_copy (st->failure));
+      else
+        g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
+                     "Could not start an encrypted connection with %s on port %u: %s. "
+                     "Check that this port and security setting go together.",
+                     st->host, st->port, gnutls_strerror (r));
+      return FALSE;
+    }
+  return verify_peer (st, pin, cert_out, error);
+}
+
+static mailstream *
+stream_wrap (TernStream *st, mailstream_low_driver *driver)
+{
+  mailstream_low *low = mailstream_low_new (st, driver);
+  mailstream *s = low ? mailstream_new (low, TERN_STREAM_BUFFER_SIZE) : NULL;
+
+  if (s == NULL)
+    {
+      if (low)
+        mailstream_low_free (low);
+      else
+        stream_free (st);
+    }
+  return s;
+}
+
+mailstream *
+tern_tls_stream_open (const TernServerConfig *cfg,
+                      GCancellable           *cancellable,
+                      TernCertificateInfo   **cert_out,
+                      GError                **error)
+{
+  TernStream *st;
+  mailstream *s;
+  int fd;
+
+  g_return_val_if_fail (cfg != NULL && cfg->host != NULL, NULL);
+
+  fd = tern_socket_connect (cfg->host, cfg->port,
+                            timeout_ms_for (cfg->timeout_seconds) / 1000,
+                            cancellable, error);
+  if (fd < 0)
+    return NULL;
+  st = stream_new (fd, cfg, cancellable);
+  if (cfg->security != TERN_SECURITY_TLS)
+    s = stream_wrap (st, &plain_driver);
+  else if (handshake (st, cfg->pinned_sha256, cert_out, error))
+    s = stream_wrap (st, &tls_driver);
+  else
+    {
+      stream_free (st);
+      return NULL;
+    }
+  if (s == NULL)
+    g_set_error (error, TERN_ERROR, TERN_ERROR_FAILED, "Out of memory.");
+  return s;
+}
+
+gboolean
+tern_tls_stream_starttls (mailstream             *stream,
+                          const TernServerConfig *cfg,
+                          TernCertificateInfo   **cert_out,
+                          GError                **error)
+{
+  mailstream_low *old_low = mailstream_get_low (stream);
+  TernStream *plain = stream_from (stream);
+  TernStream *st;
+  mailstream_low *low;
+
+  if (plain == NULL || old_low->driver != &plain_driver)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
+                   "STARTTLS needs a plain-text Tern stream.");
+      return FALSE;
+    }
+  /* Anything already read past the server's answer was sent in plain text
+   * and could be injected by an attacker; it must not pass as TLS data. */
+  if (stream->read_buffer_len > 0)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
+                   "The server %s sent unexpected data right after agreeing to "
+                   "encrypt the connection. This can be an attack (STARTTLS "
+                   "injection), so Tern closed the connection.", plain->host);
+      return FALSE;
+    }
+
+  /* The TLS stream takes over the socket and the cancel objects, so a
+   * cancel aimed at the old stream still reaches the new one. */
+  st = g_new0 (TernStream, 1);
+  st->fd = plain->fd;
+  st->cancel = plain->cancel;
+  st->cancellable = plain->cancellable;
+  st->timeout_ms = plain->timeout_ms;
+  st->host = g_strdup (plain->host);
+  st->port = plain->port;
+  plain->fd = -1;
+  plain->cancel = NULL;
+  plain->cancellable = NULL;
+
+  if (!handshake (st, cfg->pinned_sha256, cert_out, error) ||
+      (low = mailstream_low_new (st, &tls_driver)) == NULL)
+    {
+      if (error && *error == NULL)
+        g_set_error (error, TERN_ERROR, TERN_ERROR_FAILED, "Out of memory.");
+      /* Give the cancel object back so the old driver keeps working. */
+      plain->cancel = g_steal_pointer (&st->cancel);
+      plain->cancellable = g_steal_pointer (&st->cancellable);
+      stream_free (st);
+      return FALSE;
+    }
+  mailstream_set_low (stream, low);
+  mailstream_low_free (old_low);
+  return TRUE;
+}
+
+gboolean
+tern_tls_stream_is_encrypted (mailstream *stream)
+{
+  TernStream *st = stream_from (stream);
+
+  return st != NULL && st->session != NULL;
+}
+
+void
+tern_tls_stream_set_timeout (mailstream *stream, guint seconds)
+{
+  TernStream *st = stream_from (stream);
+
+  if (st)
+    st->timeout_ms = timeout_ms_for (seconds);
+}
+
+gboolean
+tern_tls_stream_prepare_goodbye (mailstream *stream)
+{
+  TernStream *st = stream_from (stream);
+
+  if (st == NULL || st->fd < 0 || st->failure != NULL || stream_cancelled (st))
+    return FALSE;
+  st->timeout_ms = MIN (st->timeout_ms, timeout_ms_for (GOODBYE_TIMEOUT_SECONDS));
+  return TRUE;
+}
+
+void
+tern_tls_stream_set_cancellable (mailstream *stream, GCancellable *cancellable)
+{
+  TernStream *st = stream_from (stream);
+
+  if (st)
+    g_set_object (&st->cancellable, cancellable);
+}
+
+gboolean
+tern_tls_stream_get_failure (mailstream *stream, GError **error)
+{
+  TernStream *st = stream_from (stream);
+
+  if (st == NULL || st->failure == NULL)
+    return FALSE;
+  g_propagate_error (error, g_error_copy (st->failure));
+  return TRUE;
+}
+
+void
+tern_tls_stream_propagate_failure (mailstream *stream,
+                                   const char *host,
+                                   const char *during,
+                                   GError    **error)
+{
+  if (!tern_tls_stream_get_failure (stream, error))
+    g_set_error (error, TERN_ERROR, TERN_ERROR_CONNECTION_LOST,
+                 "The server %s closed the connection during %s.", host, during);
+}
+
+gboolean
+tern_tls_stream_may_send_password (mailstream             *stream,
+                                   const TernServerConfig *cfg,
+                                   GError                **error)
+{
+  if (tern_tls_stream_is_encrypted (stream) || cfg->allow_plain)
+    return TRUE;
+  g_set_error (error, TERN_ERROR, TERN_ERROR_ENCRYPTION_REQUIRED,
+               "The connection to %s is not encrypted, so Tern did not send your "
+               "password. Choose TLS or STARTTLS, or allow plain text explicitly.",
+               cfg->host);
+  return FALSE;
+}
+
+/* After the socket became readable during IDLE: TLS 1.3 servers send
+ * session tickets and key updates that carry no data for libetpan. Reads
+ * what is there without waiting; TRUE if application data arrived (it is
+ * put into libetpan's read buffer, which is empty here). */
+static gboolean
+tls_has_app_data (mailstream *stream, TernStream *st)
+{
+  ssize_t r;
+
+  st->no_wait = TRUE;
+  r = gnutls_record_recv (st->session, stream->read_buffer, stream->buffer_max_size);
+  st->no_wait = FALSE;
+  if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+    return FALSE;
+  if (r > 0)
+    stream->read_buffer_len = (size_t) r;
+  else if (r < 0)
+    record_tls_failure (st, r);
+  /* Data, end of stream or an error: the caller's next read tells which. */
+  return TRUE;
+}
+
+static int
+wait_idle_once (mailstream *stream, TernStream *st, int timeout_ms)
+{
+  struct pollfd pfd[4];
+  GPollFD gcancel = { -1, 0, 0 };
+  nfds_t n = 0;
+  int r;
+
+  pfd[n++] = (struct pollfd) { st->fd, POLLIN, 0 };
+  pfd[n++] = (struct pollfd) { mailstream_cancel_get_fd (stream->idle), POLLIN, 0 };
+  pfd[n++] = (struct pollfd) { mailstream_cancel_get_fd (st->cancel), POLLIN, 0 };
+  if (st->cancellable && g_cancellable_make_pollfd (st->cancellable, &gcancel))
+    pfd[n++] = (struct pollfd) { gcancel.fd, POLLIN, 0 };
+
+  do
+    r = poll (pfd, n, timeout_ms);
+  while (r < 0 && errno == EINTR);
+  if (gcancel.fd >= 0)
+    g_cancellable_release_fd (st->cancellable);
+
+  if (r < 0)
+    return MAILSTREAM_IDLE_ERROR;
+  if (r == 0)
+    return MAILSTREAM_IDLE_TIMEOUT;
+  if (pfd[1].revents)
+    {
+      mailstream_cancel_ack (stream->idle);
+      return MAILSTREAM_IDLE_INTERRUPTED;
+    }
+  if (pfd[2].revents || (n > 3 && pfd[3].revents))
+    return MAILSTREAM_IDLE_CANCELLED;  /* sticky: not acked, reads fail too */
+  return MAILSTREAM_IDLE_HASDATA;
+}
+
+int
+tern_tls_stream_wait_idle (mailstream *stream, int max_idle_seconds)
+{
+  TernStream *st = stream_from (stream);
+  gint64 deadline = g_get_monotonic_time () + (gint64) max_idle_seconds * G_USEC_PER_SEC;
+
+  if (st == NULL || stream->idle == NULL || st->fd < 0)
+    return MAILSTREAM_IDLE_ERROR;
+  if (stream->read_buffer_len > 0 ||
+      (st->session && gnutls_record_check_pending (st->session) > 0))
+    return MAILSTREAM_IDLE_HASDATA;
+
+  for (;;)
+    {
+      gint64 left_ms = MAX (0, (deadline - g_get_monotonic_time () + 999) / 1000);
+      int r;
+
+      if (stream_cancelled (st))
+        return MAILSTREAM_IDLE_CANCELLED;
+      r = wait_idle_once (stream, st, (int) MIN (left_ms, G_MAXINT));
+      if (r != MAILSTREAM_IDLE_HASDATA || st->session == NULL ||
+          tls_has_app_data (stream, st))
+        return r;
+      /* Only TLS housekeeping arrived: keep waiting. */
+    }
+}

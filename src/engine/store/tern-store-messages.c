@@ -1,0 +1,654 @@
+/* tern-store-messages.c: messages, raw bodies, attachments, flags and the
+ * paged message list. */
+#include "store/tern-store-private.h"
+
+#define SUMMARY_COLUMNS \
+  "id, account_id, folder_id, uid, uidl, message_id, in_reply_to, refs, subject," \
+  " from_name, from_addr, to_display, to_addrs, cc_display, cc_addrs, date," \
+  " internal_date, size, flags, keywords, has_attachments, preview, body_state"
+
+static TernMessageSummary *
+read_summary (TernStmt *stmt)
+{
+  TernMessageSummary *s = g_new0 (TernMessageSummary, 1);
+
+  s->id = sqlite3_column_int64 (stmt, 0);
+  s->account_id = sqlite3_column_int64 (stmt, 1);
+  s->folder_id = sqlite3_column_int64 (stmt, 2);
+  s->uid = (guint32) sqlite3_column_int64 (stmt, 3);
+  s->uidl = tern_store_column_dup (stmt, 4);
+  s->message_id = tern_store_column_dup (stmt, 5);
+  s->in_reply_to = tern_store_column_dup (stmt, 6);
+  s->references = tern_store_column_dup (stmt, 7);
+  s->subject = tern_store_column_dup (stmt, 8);
+  s->from_name = tern_store_column_dup (stmt, 9);
+  s->from_address = tern_store_column_dup (stmt, 10);
+  s->to_display = tern_store_column_dup (stmt, 11);
+  s->to_addresses = tern_store_column_dup (stmt, 12);
+  s->cc_display = tern_store_column_dup (stmt, 13);
+  s->cc_addresses = tern_store_column_dup (stmt, 14);
+  s->date = sqlite3_column_int64 (stmt, 15);
+  s->internal_date = sqlite3_column_int64 (stmt, 16);
+  s->size = sqlite3_column_int64 (stmt, 17);
+  s->flags = sqlite3_column_int (stmt, 18);
+  s->keywords = tern_store_column_dup (stmt, 19);
+  s->has_attachments = sqlite3_column_int (stmt, 20) != 0;
+  s->preview = tern_store_column_dup (stmt, 21);
+  s->body_state = sqlite3_column_int (stmt, 22);
+  return s;
+}
+
+/* ---- sort keys --------------------------------------------------------- */
+
+/* The subject without reply/forward prefixes, case-folded, so a thread's
+ * messages sort together. */
+static char *
+make_sort_subject (const char *subject)
+{
+  static const char *const prefixes[] = { "re:", "fwd:", "fw:", "aw:", "wg:", "sv:", "vs:" };
+  g_autofree char *valid = tern_store_make_utf8 (subject != NULL ? subject : "");
+  const char *p = valid;
+  gboolean stripped = TRUE;
+
+  while (stripped)
+    {
+      stripped = FALSE;
+      while (g_ascii_isspace (*p))
+        p++;
+      for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+        if (g_ascii_strncasecmp (p, prefixes[i], strlen (prefixes[i])) == 0)
+          {
+            p += strlen (prefixes[i]);
+            stripped = TRUE;
+          }
+    }
+  return g_utf8_casefold (p, -1);
+}
+
+static char *
+make_sort_sender (const char *name, const char *address)
+{
+  const char *s = name != NULL && *name != '\0' ? name : address;
+  g_autofree char *valid = tern_store_make_utf8 (s != NULL ? s : "");
+
+  return g_utf8_casefold (valid, -1);
+}
+
+/* ---- insert ------------------------------------------------------------ */
+
+static gint64
+folder_account (TernStore *self, gint64 folder_id, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT account_id FROM folders WHERE id = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return sqlite3_column_int64 (stmt, 0);
+  if (rc == SQLITE_DONE)
+    return tern_store_not_found (error, "folder", folder_id), 0;
+  return tern_store_fail (self, rc, "Reading the folder", error), 0;
+}
+
+static void
+bind_envelope (TernStmt *stmt, gint64 account_id, const TernMessageRecord *r)
+{
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  sqlite3_bind_int64 (stmt, 2, r->folder_id);
+  if (r->uid != 0)
+    sqlite3_bind_int64 (stmt, 3, r->uid);
+  tern_store_bind_text_or_null (stmt, 4, r->uidl);
+  tern_store_bind_text_or_null (stmt, 5, r->message_id);
+  tern_store_bind_text_or_null (stmt, 6, r->in_reply_to);
+  tern_store_bind_text_or_null (stmt, 7, r->references);
+  tern_store_bind_text (stmt, 8, r->subject);
+  sqlite3_bind_text (stmt, 9, make_sort_subject (r->subject), -1, g_free);
+  tern_store_bind_text (stmt, 10, r->from_name);
+  tern_store_bind_text (stmt, 11, r->from_address);
+  sqlite3_bind_text (stmt, 12, make_sort_sender (r->from_name, r->from_address), -1, g_free);
+  tern_store_bind_text (stmt, 13, r->to_display);
+  tern_store_bind_text (stmt, 14, r->to_addresses);
+  tern_store_bind_text (stmt, 15, r->cc_display);
+  tern_store_bind_text (stmt, 16, r->cc_addresses);
+  sqlite3_bind_int64 (stmt, 17, r->date);
+  sqlite3_bind_int64 (stmt, 18, r->internal_date);
+  sqlite3_bind_int64 (stmt, 19, r->size);
+  sqlite3_bind_int (stmt, 20, r->flags);
+  tern_store_bind_text (stmt, 21, r->keywords);
+  sqlite3_bind_int (stmt, 22, r->has_attachments || r->n_attachments > 0);
+  tern_store_bind_text (stmt, 23, r->preview);
+  sqlite3_bind_int (stmt, 24, r->body_state);
+}
+
+static char *
+join_nonempty (const char *const *parts, guint n)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    if (parts[i] != NULL && *parts[i] != '\0')
+      {
+        if (s->len > 0)
+          g_string_append_c (s, ' ');
+        g_string_append (s, parts[i]);
+      }
+  return g_string_free (s, FALSE);
+}
+
+static char *
+attachment_names (const TernAttachmentRecord *a, guint n)
+{
+  g_autofree const char **names = g_new0 (const char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    names[i] = a[i].name;
+  return join_nonempty (names, n);
+}
+
+/* The searchable text of a new message: its message_text row and, from the
+ * same values, its FTS row (see sql/004: no trigger, so that a batch's
+ * terms reach the index as one segment). */
+static gboolean
+insert_text (TernStore *self, gint64 id, const TernMessageRecord *r, GError **error)
+{
+  g_autoptr(TernStmt) text = tern_store_prepare (self,
+      "INSERT INTO message_text (id, subject, sender, recipients, body, attachments)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  g_autoptr(TernStmt) fts = text == NULL ? NULL : tern_store_prepare (self,
+      "INSERT INTO message_fts (rowid, subject, sender, recipients, body, attachments)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  const char *sender_parts[] = { r->from_name, r->from_address };
+  const char *recipient_parts[] = { r->to_display, r->to_addresses, r->cc_display, r->cc_addresses };
+  g_autofree char *sender = join_nonempty (sender_parts, 2);
+  g_autofree char *recipients = join_nonempty (recipient_parts, 4);
+  g_autofree char *names = attachment_names (r->attachments, r->n_attachments);
+  TernStmt *stmts[] = { text, fts };
+
+  if (fts == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (stmts); i++)
+    {
+      sqlite3_reset (stmts[i]);
+      sqlite3_bind_int64 (stmts[i], 1, id);
+      tern_store_bind_text (stmts[i], 2, r->subject);
+      sqlite3_bind_text (stmts[i], 3, sender, -1, SQLITE_STATIC);
+      sqlite3_bind_text (stmts[i], 4, recipients, -1, SQLITE_STATIC);
+      tern_store_bind_text (stmts[i], 5, r->body_text);
+      sqlite3_bind_text (stmts[i], 6, names, -1, SQLITE_STATIC);
+      if (!tern_store_step_done (self, stmts[i], "Indexing the message", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+insert_attachments (TernStore *self, gint64 id, const TernAttachmentRecord *a, guint n,
+                    GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "INSERT INTO attachments (message_id, part_path, name, mime_type, size)"
+      " VALUES (?, ?, ?, ?, ?)", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, id);
+      tern_store_bind_text (stmt, 2, a[i].part_path);
+      tern_store_bind_text (stmt, 3, a[i].name);
+      tern_store_bind_text (stmt, 4, a[i].mime_type != NULL ? a[i].mime_type
+                                                          : "application/octet-stream");
+      sqlite3_bind_int64 (stmt, 5, a[i].size);
+      if (!tern_store_step_done (self, stmt, "Storing an attachment", error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+store_raw (TernStore *self, gint64 id, GBytes *raw, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "INSERT OR REPLACE INTO bodies (message_id, raw) VALUES (?, ?)", error);
+  gsize size;
+  gconstpointer data = g_bytes_get_data (raw, &size);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_blob64 (stmt, 2, data != NULL ? data : "", size, SQLITE_STATIC);
+  return tern_store_step_done (self, stmt, "Storing the message", error);
+}
+
+/* Inserts one record; *id is 0 when the UID was already there. */
+static gboolean
+insert_one (TernStore *self, gint64 account_id, const TernMessageRecord *r, gint64 *id,
+            GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "INSERT INTO messages (account_id, folder_id, uid, uidl, message_id, in_reply_to,"
+      " refs, subject, sort_subject, from_name, from_addr, sort_sender, to_display,"
+      " to_addrs, cc_display, cc_addrs, date, internal_date, size, flags, keywords,"
+      " has_attachments, preview, body_state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+      " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)"
+      " ON CONFLICT (folder_id, uid) WHERE uid IS NOT NULL DO NOTHING", error);
+
+  *id = 0;
+  if (stmt == NULL)
+    return FALSE;
+  bind_envelope (stmt, account_id, r);
+  if (!tern_store_step_done (self, stmt, "Storing the message", error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    return TRUE;
+  *id = sqlite3_last_insert_rowid (self->db);
+  return (r->raw == NULL || store_raw (self, *id, r->raw, error))
+         && insert_attachments (self, *id, r->attachments, r->n_attachments, error);
+}
+
+gboolean
+tern_store_insert_messages (TernStore *self, const TernMessageRecord *records,
+                            guint n_records, GArray **out_ids, GError **error)
+{
+  g_autoptr(GArray) ids = g_array_sized_new (FALSE, TRUE, sizeof (gint64), n_records);
+  gint64 folder_id = 0, account_id = 0;
+  gboolean owned, ok = TRUE;
+
+  if (!tern_store_tx_begin (self, &owned, error))
+    return FALSE;
+  for (guint i = 0; ok && i < n_records; i++)
+    {
+      gint64 id = 0;
+
+      if (records[i].folder_id != folder_id)
+        {
+          folder_id = records[i].folder_id;
+          account_id = folder_account (self, folder_id, error);
+          ok = account_id != 0;
+        }
+      ok = ok && insert_one (self, account_id, &records[i], &id, error);
+      g_array_append_val (ids, id);
+    }
+  /* Text last: after the first FTS write, every statement that needs a
+   * statement journal makes FTS5 flush a segment (see sql/004). */
+  for (guint i = 0; ok && i < n_records; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      ok = id == 0 || insert_text (self, id, &records[i], error);
+    }
+  if (!tern_store_tx_end (self, owned, ok, error))
+    return FALSE;
+  if (out_ids != NULL)
+    *out_ids = g_steal_pointer (&ids);
+  return TRUE;
+}
+
+/* ---- bodies ------------------------------------------------------------ */
+
+static gboolean
+update_text (TernStore *self, gint64 id, const char *body_text,
+             const TernAttachmentRecord *attachments, guint n_attachments, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "UPDATE message_text SET body = ?2, attachments = coalesce (?3, attachments)"
+      " WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  tern_store_bind_text (stmt, 2, body_text);
+  if (attachments != NULL)
+    sqlite3_bind_text (stmt, 3, attachment_names (attachments, n_attachments), -1, g_free);
+  return tern_store_step_done (self, stmt, "Indexing the message", error);
+}
+
+static gboolean
+replace_attachments (TernStore *self, gint64 id, const TernAttachmentRecord *attachments,
+                     guint n_attachments, GError **error)
+{
+  g_autoptr(TernStmt) clear = tern_store_prepare (self,
+      "DELETE FROM attachments WHERE message_id = ?", error);
+  g_autoptr(TernStmt) mark = clear == NULL ? NULL : tern_store_prepare (self,
+      "UPDATE messages SET has_attachments = ?2 WHERE id = ?1", error);
+
+  if (mark == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (clear, 1, id);
+  sqlite3_bind_int64 (mark, 1, id);
+  sqlite3_bind_int (mark, 2, n_attachments > 0);
+  return tern_store_step_done (self, clear, "Storing attachments", error)
+         && tern_store_step_done (self, mark, "Storing attachments", error)
+         && insert_attachments (self, id, attachments, n_attachments, error);
+}
+
+gboolean
+tern_store_set_raw (TernStore *self, gint64 message_id, GBytes *raw, const char *body_text,
+                    const TernAttachmentRecord *attachments, guint n_attachments,
+                    GError **error)
+{
+  g_autoptr(TernStmt) state = tern_store_prepare (self,
+      "UPDATE messages SET body_state = 2 WHERE id = ?", error);
+  gboolean owned, ok;
+
+  g_return_val_if_fail (raw != NULL, FALSE);
+  if (state == NULL || !tern_store_tx_begin (self, &owned, error))
+    return FALSE;
+  sqlite3_bind_int64 (state, 1, message_id);
+  ok = tern_store_step_done (self, state, "Storing the message", error);
+  if (ok && sqlite3_changes (self->db) == 0)
+    ok = tern_store_not_found (error, "message", message_id);
+  ok = ok && store_raw (self, message_id, raw, error)
+       && update_text (self, message_id, body_text, attachments, n_attachments, error)
+       && (attachments == NULL
+           || replace_attachments (self, message_id, attachments, n_attachments, error));
+  return tern_store_tx_end (self, owned, ok, error);
+}
+
+GBytes *
+tern_store_get_raw (TernStore *self, gint64 message_id, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT raw FROM bodies WHERE message_id = ?", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_bytes_new (sqlite3_column_blob (stmt, 0), sqlite3_column_bytes (stmt, 0));
+  if (rc == SQLITE_DONE)
+    g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND,
+                 "Message %" G_GINT64_FORMAT " is not downloaded", message_id);
+  else
+    tern_store_fail (self, rc, "Reading the message", error);
+  return NULL;
+}
+
+/* ---- flags, deletion, moves -------------------------------------------- */
+
+gboolean
+tern_store_update_flags_by_uid (TernStore *self, gint64 folder_id, guint32 uid, guint flags,
+                                const char *keywords, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "UPDATE messages SET flags = ?3, keywords = coalesce (?4, keywords)"
+      " WHERE folder_id = ?1 AND uid = ?2", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_int64 (stmt, 2, uid);
+  sqlite3_bind_int (stmt, 3, flags);
+  tern_store_bind_text_or_null (stmt, 4, keywords);
+  return tern_store_step_done (self, stmt, "Saving flags", error);
+}
+
+/* Runs stmt once per id (bound to ?1) in one write unit. */
+static gboolean
+for_each_id (TernStore *self, TernStmt *stmt, const gint64 *ids, guint n_ids,
+             const char *what, GError **error)
+{
+  gboolean owned, ok = TRUE;
+
+  if (!tern_store_tx_begin (self, &owned, error))
+    return FALSE;
+  for (guint i = 0; ok && i < n_ids; i++)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, ids[i]);
+      ok = tern_store_step_done (self, stmt, what, error);
+    }
+  return tern_store_tx_end (self, owned, ok, error);
+}
+
+gboolean
+tern_store_change_flags (TernStore *self, const gint64 *ids, guint n_ids, guint set_flags,
+                         guint clear_flags, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "UPDATE messages SET flags = (flags | ?2) & ~?3 WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int (stmt, 2, set_flags);
+  sqlite3_bind_int (stmt, 3, clear_flags);
+  return for_each_id (self, stmt, ids, n_ids, "Saving flags", error);
+}
+
+gboolean
+tern_store_delete_messages (TernStore *self, const gint64 *ids, guint n_ids, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self, "DELETE FROM messages WHERE id = ?",
+                                                 error);
+
+  return stmt != NULL && for_each_id (self, stmt, ids, n_ids, "Deleting messages", error);
+}
+
+gboolean
+tern_store_delete_by_uids (TernStore *self, gint64 folder_id, const guint32 *uids,
+                           guint n_uids, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "DELETE FROM messages WHERE uid = ?1 AND folder_id = ?2", error);
+  g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_uids);
+
+  if (stmt == NULL)
+    return FALSE;
+  for (guint i = 0; i < n_uids; i++)
+    {
+      gint64 uid = uids[i];
+      g_array_append_val (ids, uid);
+    }
+  sqlite3_bind_int64 (stmt, 2, folder_id);
+  return for_each_id (self, stmt, (gint64 *) (void *) ids->data, ids->len,
+                      "Deleting messages", error);
+}
+
+GArray *
+tern_store_list_uids (TernStore *self, gint64 folder_id, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT uid, flags FROM messages WHERE folder_id = ? AND uid IS NOT NULL"
+      " ORDER BY uid", error);
+  g_autoptr(GArray) list = g_array_new (FALSE, FALSE, sizeof (TernUidFlags));
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TernUidFlags u = { (guint32) sqlite3_column_int64 (stmt, 0), sqlite3_column_int (stmt, 1) };
+      g_array_append_val (list, u);
+    }
+  if (rc != SQLITE_DONE)
+    return tern_store_fail (self, rc, "Listing UIDs", error), NULL;
+  return g_steal_pointer (&list);
+}
+
+/* Runs a one-integer query with ?1 bound; *value stays as is when no row. */
+static gboolean
+query_id (TernStore *self, TernStmt *stmt, gint64 *value, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    *value = sqlite3_column_int64 (stmt, 0);
+  else if (rc != SQLITE_DONE)
+    return tern_store_fail (self, rc, "Reading messages", error);
+  return TRUE;
+}
+
+guint32
+tern_store_get_max_uid (TernStore *self, gint64 folder_id, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT coalesce (max (uid), 0) FROM messages WHERE folder_id = ?", error);
+  gint64 uid = 0;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  query_id (self, stmt, &uid, error);
+  return (guint32) uid;
+}
+
+gint64
+tern_store_find_by_uid (TernStore *self, gint64 folder_id, guint32 uid, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT id FROM messages WHERE folder_id = ? AND uid = ?", error);
+  gint64 id = 0;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_int64 (stmt, 2, uid);
+  query_id (self, stmt, &id, error);
+  return id;
+}
+
+static GArray *
+collect_ids (TernStore *self, TernStmt *stmt, const char *what, GError **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    return tern_store_fail (self, rc, what, error), NULL;
+  return g_steal_pointer (&ids);
+}
+
+GArray *
+tern_store_find_by_message_id (TernStore *self, gint64 account_id, const char *message_id,
+                               GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT id FROM messages WHERE account_id = ? AND message_id = ? ORDER BY id", error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  tern_store_bind_text (stmt, 2, message_id);
+  return collect_ids (self, stmt, "Finding the message", error);
+}
+
+TernMessageSummary *
+tern_store_get_message (TernStore *self, gint64 message_id, GError **error)
+{
+  g_autoptr(GPtrArray) rows = tern_store_get_summaries (self, &message_id, 1, error);
+
+  if (rows == NULL)
+    return NULL;
+  if (rows->len == 0)
+    return tern_store_not_found (error, "message", message_id), NULL;
+  return g_ptr_array_steal_index (rows, 0);
+}
+
+gboolean
+tern_store_move_message (TernStore *self, gint64 message_id, gint64 dest_folder_id,
+                         guint32 new_uid, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "UPDATE messages SET folder_id = ?2, uid = ?3 WHERE id = ?1"
+      " AND account_id = (SELECT account_id FROM folders WHERE id = ?2)", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, message_id);
+  sqlite3_bind_int64 (stmt, 2, dest_folder_id);
+  if (new_uid != 0)
+    sqlite3_bind_int64 (stmt, 3, new_uid);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_CONSTRAINT_UNIQUE)
+    return g_set_error (error, TERN_ERROR, TERN_ERROR_EXISTS,
+                        "UID %u is already in the destination folder", new_uid), FALSE;
+  if (rc != SQLITE_DONE)
+    return tern_store_fail (self, rc, "Moving the message", error);
+  if (sqlite3_changes (self->db) == 0)
+    return g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND,
+                        "No message %" G_GINT64_FORMAT " or no folder %" G_GINT64_FORMAT
+                        " in its account", message_id, dest_folder_id), FALSE;
+  return TRUE;
+}
+
+/* ---- the message list -------------------------------------------------- */
+
+GArray *
+tern_store_list_message_ids (TernStore *self, gint64 folder_id, TernSortOrder sort,
+                             gboolean descending, GError **error)
+{
+  /* One literal per order, so each is a cached statement walking its index. */
+  static const char *const queries[3][2] = {
+    { "SELECT id FROM messages WHERE folder_id = ? ORDER BY date, id",
+      "SELECT id FROM messages WHERE folder_id = ? ORDER BY date DESC, id DESC" },
+    { "SELECT id FROM messages WHERE folder_id = ? ORDER BY sort_sender, date, id",
+      "SELECT id FROM messages WHERE folder_id = ?"
+      " ORDER BY sort_sender DESC, date DESC, id DESC" },
+    { "SELECT id FROM messages WHERE folder_id = ? ORDER BY sort_subject, date, id",
+      "SELECT id FROM messages WHERE folder_id = ?"
+      " ORDER BY sort_subject DESC, date DESC, id DESC" },
+  };
+  g_autoptr(TernStmt) stmt = NULL;
+
+  if ((guint) sort > TERN_SORT_SUBJECT)
+    return g_set_error_literal (error, TERN_ERROR, TERN_ERROR_INVALID,
+                                "Unknown sort order"), NULL;
+  stmt = tern_store_prepare (self, queries[sort][descending != FALSE], error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  return collect_ids (self, stmt, "Listing messages", error);
+}
+
+GPtrArray *
+tern_store_get_summaries (TernStore *self, const gint64 *ids, guint n_ids, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT " SUMMARY_COLUMNS " FROM messages WHERE id = ?", error);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_full (n_ids,
+                                                    (GDestroyNotify) tern_message_summary_free);
+
+  if (stmt == NULL)
+    return NULL;
+  for (guint i = 0; i < n_ids; i++)
+    {
+      int rc;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, ids[i]);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        g_ptr_array_add (rows, read_summary (stmt));
+      else if (rc != SQLITE_DONE)
+        return tern_store_fail (self, rc, "Reading messages", error), NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
+guint
+tern_store_count_unread (TernStore *self, gint64 account_id, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT coalesce (sum (unread_count), 0) FROM folders"
+      " WHERE ?1 = 0 OR account_id = ?1", error);
+  gint64 n = 0;
+
+  if (stmt == NULL)
+    return 0;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  query_id (self, stmt, &n, error);
+  return (guint) n;
+}

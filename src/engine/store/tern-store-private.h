@@ -1,0 +1,61 @@
+/* tern-store-private.h: what the store's own files share. Not for callers:
+ * everything SQL stays inside tern-store*.c. */
+#pragma once
+
+#include <sqlite3.h>
+#include "store/tern-store.h"
+#include "core/tern-error.h"
+
+G_BEGIN_DECLS
+
+struct _TernStore {
+  GObject parent_instance;
+  sqlite3 *db;
+  char *path;
+  gboolean read_only;
+  GHashTable *stmts;   /* SQL text -> prepared sqlite3_stmt, reused */
+};
+
+/* A cached statement borrowed for one use: g_autoptr(TernStmt) resets it
+ * (releasing its read snapshot) and clears its bindings on scope exit. */
+typedef sqlite3_stmt TernStmt;
+void tern_stmt_release (TernStmt *stmt);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernStmt, tern_stmt_release)
+
+/* The cached prepared statement for sql (a string literal). */
+TernStmt *tern_store_prepare (TernStore *self, const char *sql, GError **error);
+/* Sets error from the connection's last SQLite error (rc), naming what
+ * failed; maps SQLITE_FULL and SQLITE_CORRUPT to TERN_ERROR codes. Returns FALSE. */
+gboolean tern_store_fail (TernStore *self, int rc, const char *what, GError **error);
+/* Steps a statement that returns no rows. */
+gboolean tern_store_step_done (TernStore *self, TernStmt *stmt, const char *what, GError **error);
+/* Steps a write that must change a row: TERN_ERROR_NOT_FOUND otherwise. */
+gboolean tern_store_step_changed (TernStore *self, TernStmt *stmt, const char *what, gint64 id,
+                                  GError **error);
+/* Runs one or more statements without caching (schema work). */
+gboolean tern_store_exec (TernStore *self, const char *sql, GError **error);
+
+/* A write unit: its own transaction, or a savepoint inside the caller's batch. */
+gboolean tern_store_tx_begin (TernStore *self, gboolean *owned, GError **error);
+/* Commits (ok) or rolls back the unit; returns ok && the commit worked. */
+gboolean tern_store_tx_end (TernStore *self, gboolean owned, gboolean ok, GError **error);
+
+/* Binds s as valid UTF-8 ("" for NULL / NULL for NULL). */
+void tern_store_bind_text (TernStmt *stmt, int idx, const char *s);
+void tern_store_bind_text_or_null (TernStmt *stmt, int idx, const char *s);
+/* s as valid UTF-8: raw 8-bit text is read as Windows-1252, stray bad bytes
+ * become U+FFFD. Always a new string (NULL for NULL). */
+char *tern_store_make_utf8 (const char *s);
+/* A copy of a text column (NULL for SQL NULL). */
+char *tern_store_column_dup (TernStmt *stmt, int col);
+
+/* Error for a row that is not there. */
+gboolean tern_store_not_found (GError **error, const char *what, gint64 id);
+
+/* Test hooks. */
+TernStore *tern_store_open_at_version (const char *data_dir, TernStoreOpenFlags flags,
+                                       guint max_version, GError **error);
+gint64 tern_store_query_int (TernStore *self, const char *sql, GError **error);
+gboolean tern_store_exec_for_test (TernStore *self, const char *sql, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,180 @@
+/* tern-store-search.c: the user's search syntax, translated to FTS5.
+ *
+ * Every word or phrase the user typed becomes an FTS5 string ("..." with
+ * inner quotes doubled), so no input can produce an FTS5 syntax error or
+ * reach FTS5 operators (AND, OR, NOT, NEAR, *, ^, column filters). */
+#include "store/tern-store-private.h"
+
+typedef struct {
+  GString *match;            /* FTS5 expression, "" if only filters */
+  gboolean has_attachment;
+  gboolean unread;
+  gboolean read;
+  gboolean flagged;
+} Query;
+
+/* Whether the unicode61 tokenizer finds a token in s: an empty phrase is
+ * best left out of the expression. */
+static gboolean
+has_token (const char *s)
+{
+  for (const char *p = s; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_isalnum (g_utf8_get_char (p)))
+      return TRUE;
+  return FALSE;
+}
+
+/* Adds [column :] "text" [*] to the expression. */
+static void
+add_term (Query *q, const char *column, const char *text, gboolean prefix)
+{
+  if (!has_token (text))
+    return;
+  if (q->match->len > 0)
+    g_string_append (q->match, " AND ");
+  if (column != NULL)
+    g_string_append_printf (q->match, "%s : ", column);
+  g_string_append_c (q->match, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (q->match, '"');
+      g_string_append_c (q->match, *p);
+    }
+  g_string_append_c (q->match, '"');
+  if (prefix)
+    g_string_append (q->match, " *");
+}
+
+/* A value after "field:" or alone: "quoted" is a phrase, else a prefix word. */
+static void
+add_value (Query *q, const char *column, const char *value)
+{
+  gsize len = strlen (value);
+
+  if (value[0] == '"')
+    {
+      g_autofree char *inner = g_strndup (value + 1,
+                                          len > 1 && value[len - 1] == '"' ? len - 2 : len - 1);
+      add_term (q, column, inner, FALSE);
+    }
+  else
+    add_term (q, column, value, TRUE);
+}
+
+static gboolean
+is_filter (Query *q, const char *token)
+{
+  static const struct { const char *word; gsize offset; } filters[] = {
+    { "has:attachment", G_STRUCT_OFFSET (Query, has_attachment) },
+    { "has:attachments", G_STRUCT_OFFSET (Query, has_attachment) },
+    { "is:unread", G_STRUCT_OFFSET (Query, unread) },
+    { "is:read", G_STRUCT_OFFSET (Query, read) },
+    { "is:flagged", G_STRUCT_OFFSET (Query, flagged) },
+    { "is:starred", G_STRUCT_OFFSET (Query, flagged) },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (filters); i++)
+    if (g_ascii_strcasecmp (token, filters[i].word) == 0)
+      {
+        G_STRUCT_MEMBER (gboolean, q, filters[i].offset) = TRUE;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+add_token (Query *q, const char *token)
+{
+  static const struct { const char *prefix; const char *column; } fields[] = {
+    { "from:", "sender" },
+    { "to:", "recipients" },
+    { "subject:", "subject" },
+  };
+
+  if (is_filter (q, token))
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (g_ascii_strncasecmp (token, fields[i].prefix, strlen (fields[i].prefix)) == 0)
+      {
+        add_value (q, fields[i].column, token + strlen (fields[i].prefix));
+        return;
+      }
+  add_value (q, NULL, token);
+}
+
+/* Splits at white space outside quotes: «from:"Ann Lee" budget "q3 plan"». */
+static void
+parse_query (Query *q, const char *text)
+{
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      const char *start;
+      gboolean quoted = FALSE;
+
+      while (g_ascii_isspace (*p))
+        p++;
+      start = p;
+      while (*p != '\0' && (quoted || !g_ascii_isspace (*p)))
+        {
+          if (*p == '"')
+            quoted = !quoted;
+          p++;
+        }
+      if (p > start)
+        {
+          g_autofree char *token = g_strndup (start, p - start);
+          add_token (q, token);
+        }
+    }
+}
+
+GArray *
+tern_store_search (TernStore *self, gint64 account_id, gint64 folder_id, const char *query,
+                   guint limit, GError **error)
+{
+  static const char fts_sql[] =
+    "SELECT m.id FROM message_fts JOIN messages m ON m.id = message_fts.rowid"
+    " WHERE message_fts MATCH ?1 AND (?2 = 0 OR m.account_id = ?2)"
+    " AND (?3 = 0 OR m.folder_id = ?3) AND (?4 = 0 OR m.has_attachments)"
+    " AND (?5 = 0 OR (m.flags & 9) = 0) AND (?6 = 0 OR (m.flags & 1) != 0)"
+    " AND (?7 = 0 OR (m.flags & 4) != 0) ORDER BY m.date DESC, m.id DESC LIMIT ?8";
+  static const char filter_sql[] =
+    "SELECT m.id FROM messages m WHERE ?1 IS NULL AND (?2 = 0 OR m.account_id = ?2)"
+    " AND (?3 = 0 OR m.folder_id = ?3) AND (?4 = 0 OR m.has_attachments)"
+    " AND (?5 = 0 OR (m.flags & 9) = 0) AND (?6 = 0 OR (m.flags & 1) != 0)"
+    " AND (?7 = 0 OR (m.flags & 4) != 0) ORDER BY m.date DESC, m.id DESC LIMIT ?8";
+  g_autofree char *text = tern_store_make_utf8 (query != NULL ? query : "");
+  g_autoptr(GString) match = g_string_new (NULL);
+  Query q = { .match = match };
+  g_autoptr(TernStmt) stmt = NULL;
+  g_autoptr(GArray) ids = NULL;
+  int rc;
+
+  parse_query (&q, text);
+  if (match->len == 0 && !q.has_attachment && !q.unread && !q.read && !q.flagged)
+    return g_array_new (FALSE, FALSE, sizeof (gint64));
+  stmt = tern_store_prepare (self, match->len > 0 ? fts_sql : filter_sql, error);
+  if (stmt == NULL)
+    return NULL;
+  if (match->len > 0)
+    sqlite3_bind_text (stmt, 1, match->str, -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 2, account_id);
+  sqlite3_bind_int64 (stmt, 3, folder_id);
+  sqlite3_bind_int (stmt, 4, q.has_attachment);
+  sqlite3_bind_int (stmt, 5, q.unread);
+  sqlite3_bind_int (stmt, 6, q.read);
+  sqlite3_bind_int (stmt, 7, q.flagged);
+  sqlite3_bind_int64 (stmt, 8, limit > 0 ? (gint64) limit : -1);
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    return tern_store_fail (self, rc, "Searching", error), NULL;
+  return g_steal_pointer (&ids);
+}
