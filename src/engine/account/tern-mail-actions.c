@@ -42,45 +42,70 @@ load_selection (TernStore *store, const gint64 *ids, guint n_ids, Selection *sel
   return sel->account != NULL;
 }
 
-/* Groups the selection's server UIDs by folder: folder id -> GArray of guint32.
- * Messages without a UID (not on the server yet) have nothing to replay. */
+/* Groups the selection's messages on the server by folder: folder id ->
+ * GPtrArray of TernMessageSummary (borrowed). Messages without a UID (not
+ * on the server yet) have nothing to replay. */
 static GHashTable *
 uids_by_folder (GPtrArray *msgs)
 {
   GHashTable *map = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                           (GDestroyNotify) g_array_unref);
+                                           (GDestroyNotify) g_ptr_array_unref);
 
   for (guint i = 0; i < msgs->len; i++)
     {
       TernMessageSummary *m = g_ptr_array_index (msgs, i);
-      GArray *uids;
+      GPtrArray *group;
 
       if (m->uid == 0)
         continue;
-      uids = g_hash_table_lookup (map, &m->folder_id);
-      if (uids == NULL)
+      group = g_hash_table_lookup (map, &m->folder_id);
+      if (group == NULL)
         {
-          uids = g_array_new (FALSE, FALSE, sizeof (guint32));
-          g_hash_table_insert (map, g_memdup2 (&m->folder_id, sizeof (gint64)), uids);
+          group = g_ptr_array_new ();
+          g_hash_table_insert (map, g_memdup2 (&m->folder_id, sizeof (gint64)), group);
         }
-      g_array_append_val (uids, m->uid);
+      g_ptr_array_add (group, m);
     }
   return map;
 }
 
+/* What finds a message again if the server renumbers its folder before the
+ * operation is replayed: one "uid size date message-id" line per message. */
+static char *
+message_idents (GPtrArray *msgs)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < msgs->len; i++)
+    {
+      TernMessageSummary *m = g_ptr_array_index (msgs, i);
+
+      g_string_append_printf (s, "%u %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s\n", m->uid,
+                              m->size, m->internal_date, m->message_id ? m->message_id : "");
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* Queues @kind for @msgs (all in @folder_id, all with a UID), naming them by
+ * UID in the folder's current UIDVALIDITY. */
 static gboolean
 enqueue (TernStore *store, TernAccountSettings *account, TernPendingOpKind kind,
-         gint64 folder_id, GArray *uids, guint flags, const char *dest_path,
+         gint64 folder_id, GPtrArray *msgs, guint flags, const char *dest_path,
          gint64 local_message_id, GError **error)
 {
   g_autoptr(TernFolder) folder = tern_store_get_folder (store, folder_id, error);
   g_autoptr(TernPendingOp) op = NULL;
+  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
 
   if (folder == NULL)
     return FALSE;
+  for (guint i = 0; i < msgs->len; i++)
+    g_array_append_val (uids, ((TernMessageSummary *) g_ptr_array_index (msgs, i))->uid);
   op = tern_pending_op_new (kind, folder->path);
   op->account_id = account->id;
   op->uids = tern_imap_uid_set_to_string ((guint32 *) uids->data, uids->len);
+  op->uidvalidity = folder->uidvalidity;
+  op->idents = message_idents (msgs);
   op->flags = flags;
   op->dest_path = g_strdup (dest_path);
   op->local_message_id = local_message_id;
@@ -181,9 +206,9 @@ move_body (TernStore *store, gpointer data, GError **error)
         continue;
       if (on_server)
         {
-          g_autoptr(GArray) uid = g_array_new (FALSE, FALSE, sizeof (guint32));
-          g_array_append_val (uid, m->uid);
-          if (!enqueue (store, a->sel.account, TERN_PENDING_MOVE, m->folder_id, uid, 0,
+          g_autoptr(GPtrArray) one = g_ptr_array_new ();
+          g_ptr_array_add (one, m);
+          if (!enqueue (store, a->sel.account, TERN_PENDING_MOVE, m->folder_id, one, 0,
                         dest->path, m->id, error))
             return FALSE;
         }

@@ -140,6 +140,11 @@ typedef struct {
   gint64 created_at;
   guint attempts;
   char *last_error;
+  guint32 uidvalidity;       /* of folder_path when uids were taken (0: APPEND) */
+  char *idents;              /* per uid, to find it again after a renumbering:
+                              * "uid size internal-date message-id" lines */
+  gboolean held;             /* not replayed: it could not be done safely;
+                              * last_error says why, for the user */
 } TernPendingOp;
 
 typedef enum {
