@@ -4,6 +4,9 @@
  * during sync. Changes "by somebody else" go through a second raw IMAP
  * session. */
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib/gstdio.h>
 #include <sys/wait.h>
 
 #include "account/tern-account-connect.h"
@@ -250,6 +253,98 @@ assert_exactly_once (Fixture *fx, const char *path, guint first, guint n)
 {
   assert_each_once (fx, first, n);
   g_assert_cmpuint (local_count (fx, path), ==, n);
+}
+
+
+/* ---- The server's files ------------------------------------------------------ */
+
+/* Message-ID (no brackets) of a message file, or NULL. */
+static char *
+file_message_id (const char *path)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(GRegex) re = g_regex_new ("^Message-ID:\\s*<([^>]+)>", G_REGEX_MULTILINE | G_REGEX_CASELESS,
+                                      0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+
+  if (!g_file_get_contents (path, &data, NULL, NULL))
+    return NULL;
+  if (!g_regex_match (re, data, 0, &match))
+    return NULL;
+  return g_match_info_fetch (match, 1);
+}
+
+/* The message files of @mailbox on the server: Message-ID -> file path. */
+static GHashTable *
+server_files (Fixture *fx, const char *mailbox)
+{
+  g_autofree char *root = tern_test_servers_maildir_path (fx->servers, USER, mailbox);
+  GHashTable *files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  static const char *const subdirs[] = { "cur", "new" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
+    {
+      g_autofree char *dir = g_build_filename (root, subdirs[i], NULL);
+      g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+      const char *name;
+
+      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+        {
+          char *path = g_build_filename (dir, name, NULL);
+          char *mid = file_message_id (path);
+
+          g_assert_nonnull (mid);
+          g_assert_false (g_hash_table_contains (files, mid));
+          g_hash_table_insert (files, mid, path);
+        }
+    }
+  return files;
+}
+
+/* With Dovecot stopped: renumbers @mailbox as a rebuilt uidlist would (new
+ * UIDVALIDITY, UIDs in reverse order, so every old UID names another
+ * message) and removes the message @gone_mid. */
+static void
+renumber_mailbox (Fixture *fx, const char *mailbox, const char *gone_mid)
+{
+  g_autofree char *root = tern_test_servers_maildir_path (fx->servers, USER, mailbox);
+  g_autofree char *uidlist = g_build_filename (root, "dovecot-uidlist", NULL);
+  g_autofree char *old = NULL;
+  g_autoptr(GHashTable) files = server_files (fx, mailbox);
+  g_autofree char *gone_base = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) out = g_string_new (NULL);
+  static const char *const indexes[] = {
+    "dovecot.index", "dovecot.index.log", "dovecot.index.log.2", "dovecot.index.cache",
+    "dovecot.list.index", "dovecot.list.index.log",
+  };
+  guint uidvalidity = 0;
+
+  g_assert_true (g_file_get_contents (uidlist, &old, NULL, NULL));
+  g_assert_cmpint (sscanf (old, "3 V%u", &uidvalidity), ==, 1);
+  gone_base = g_path_get_basename (g_hash_table_lookup (files, gone_mid));
+  *strchr (gone_base, ':') = '\0';
+  g_assert_cmpint (g_unlink (g_hash_table_lookup (files, gone_mid)), ==, 0);
+  lines = g_strsplit (old, "\n", -1);
+  /* Old UID order, for the reversal. */
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      const char *name = strstr (lines[i], " :");
+
+      if (name != NULL && g_strcmp0 (name + 2, gone_base) != 0)
+        g_ptr_array_add (names, g_strdup (name + 2));
+    }
+  g_string_append_printf (out, "3 V%u N%u\n", uidvalidity + 1000, names->len + 1);
+  for (guint i = 0; i < names->len; i++)
+    g_string_append_printf (out, "%u :%s\n", i + 1,
+                            (char *) g_ptr_array_index (names, names->len - 1 - i));
+  g_assert_true (g_file_set_contents (uidlist, out->str, (gssize) out->len, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (indexes); i++)
+    {
+      g_autofree char *p = g_build_filename (root, indexes[i], NULL);
+      g_unlink (p);
+    }
 }
 
 /* ---- Tests -------------------------------------------------------------------- */
@@ -634,6 +729,76 @@ test_sigkill_during_sync (Fixture *fx, gconstpointer data)
   assert_exactly_once (fx, "INBOX", 0, rounds * per_round);
 }
 
+
+/* Offline, the user deletes one message and flags another; meanwhile the
+ * server rebuilds the folder's UID list (every old UID now names another
+ * message) and the flagged one disappears. The delete must reach the right
+ * message, found again by Message-ID, size and date; the flag change, whose
+ * message is gone, is held and says why; no other message is touched. */
+static void
+test_renumbered_queue (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TernMessageSummary) victim = NULL, gone = NULL;
+  g_autoptr(TernFolder) before = NULL, after = NULL;
+  g_autoptr(GHashTable) inbox = NULL, trash = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+  TernPendingOp *op;
+
+  seed (fx, "INBOX", 0, 50);
+  sync_all (fx);
+  before = folder (fx, "INBOX");
+  victim = message_by_uid (fx, "INBOX", 20);
+  gone = message_by_uid (fx, "INBOX", 21);
+  g_assert_true (tern_test_servers_stop_imap (fx->servers, &error));
+  g_assert_true (tern_mail_delete (fx->store, &victim->id, 1, &error));
+  g_assert_true (tern_mail_change_flags (fx->store, &gone->id, 1, TERN_FLAG_FLAGGED, 0, &error));
+  g_assert_no_error (error);
+  renumber_mailbox (fx, "INBOX", gone->message_id);
+  g_assert_true (tern_test_servers_start_imap (fx->servers, &error));
+
+  sync_all (fx);
+  after = folder (fx, "INBOX");
+  g_assert_cmpuint (after->uidvalidity, !=, before->uidvalidity);
+  /* The deleted message, and only it, went to Trash. */
+  inbox = server_files (fx, "INBOX");
+  trash = server_files (fx, "Trash");
+  g_assert_cmpuint (g_hash_table_size (trash), ==, 1);
+  g_assert_true (g_hash_table_contains (trash, victim->message_id));
+  g_assert_cmpuint (g_hash_table_size (inbox), ==, 48);
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *mid = tern_test_message_id (i, SEED);
+
+      if (g_strcmp0 (mid, victim->message_id) != 0 && g_strcmp0 (mid, gone->message_id) != 0)
+        g_assert_true (g_hash_table_contains (inbox, mid));
+    }
+  /* Nothing got the flag meant for the vanished message. */
+  {
+    GHashTableIter it;
+    gpointer path;
+
+    g_hash_table_iter_init (&it, inbox);
+    while (g_hash_table_iter_next (&it, NULL, &path))
+      g_assert_null (strchr (strstr (path, ":2,"), 'F'));
+  }
+  ops = tern_store_list_ops (fx->store, fx->account->id, NULL);
+  g_assert_cmpuint (ops->len, ==, 1);
+  op = g_ptr_array_index (ops, 0);
+  g_assert_cmpint (op->kind, ==, TERN_PENDING_SET_FLAGS);
+  g_assert_true (op->held);
+  g_assert_nonnull (strstr (op->last_error, "renumbered"));
+  g_assert_cmpuint (local_count (fx, "INBOX"), ==, 48);
+  g_assert_cmpuint (local_count (fx, "Trash"), ==, 1);
+
+  /* A held change stays held: the next sync leaves it alone. */
+  sync_all (fx);
+  g_clear_pointer (&ops, g_ptr_array_unref);
+  ops = tern_store_list_ops (fx->store, fx->account->id, NULL);
+  g_assert_cmpuint (ops->len, ==, 1);
+  g_assert_cmpuint (((TernPendingOp *) g_ptr_array_index (ops, 0))->attempts, ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -648,6 +813,7 @@ main (int argc, char *argv[])
   ADD ("idle", test_idle_new_mail);
   ADD ("connection-cut", test_connection_cut_mid_fetch);
   ADD ("sigkill", test_sigkill_during_sync);
+  ADD ("renumbered-queue", test_renumbered_queue);
 #undef ADD
   g_test_add_data_func ("/imap-sync/certificate/self-signed",
                         GINT_TO_POINTER (TERN_TEST_CERT_SELF_SIGNED), test_certificate_refused);

@@ -103,6 +103,7 @@ hold_op (TernImapSync *self, TernPendingOp *op, const char *message, GError **er
 {
   g_message ("queued change %" G_GINT64_FORMAT " held: %s", op->id, message);
   op->held = TRUE;
+  op->attempts++;
   g_free (op->last_error);
   op->last_error = g_strdup (message);
   return save_op (self, op, error) ? REPLAY_KEPT : REPLAY_FAILED;
@@ -329,6 +330,7 @@ expunge_left (TernImapSync *self, TernPendingOp *op, guint left, GError **error)
   g_message ("queued change %" G_GINT64_FORMAT ": %u message(s) left marked deleted in %s",
              op->id, left, op->folder_path);
   op->kind = TERN_PENDING_EXPUNGE;
+  op->attempts++;
   g_free (op->last_error);
   op->last_error = g_strdup_printf (
     "%u message(s) deleted here are still in the folder “%s” on the server, marked as "

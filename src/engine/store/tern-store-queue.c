@@ -135,7 +135,7 @@ tern_store_update_op (TernStore *self, const TernPendingOp *op, GError **error)
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
       "UPDATE pending_ops SET kind = ?, uidvalidity = ?, uids = ?, idents = ?, held = ?,"
-      " last_error = ? WHERE id = ?", error);
+      " last_error = ?, attempts = ? WHERE id = ?", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -145,7 +145,8 @@ tern_store_update_op (TernStore *self, const TernPendingOp *op, GError **error)
   tern_store_bind_text (stmt, 4, op->idents);
   sqlite3_bind_int (stmt, 5, op->held ? 1 : 0);
   tern_store_bind_text_or_null (stmt, 6, op->last_error);
-  sqlite3_bind_int64 (stmt, 7, op->id);
+  sqlite3_bind_int (stmt, 7, op->attempts);
+  sqlite3_bind_int64 (stmt, 8, op->id);
   return tern_store_step_changed (self, stmt, "queued operation", op->id, error);
 }
 
