@@ -799,6 +799,112 @@ test_renumbered_queue (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (((TernPendingOp *) g_ptr_array_index (ops, 0))->attempts, ==, 1);
 }
 
+
+/* What GNU Mailutils imap4d announces: no UIDPLUS (no COPYUID, no UID
+ * EXPUNGE), no MOVE, no CONDSTORE. */
+#define MAILUTILS_CAPABILITY "IMAP4rev1 LITERAL+ ID IDLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE"
+
+static void
+setup_no_uidplus (Fixture *fx, gconstpointer data)
+{
+  TernTestServersOptions opts = { .no_smtp = TRUE, .imap_capability = MAILUTILS_CAPABILITY };
+  setup_with (fx, &opts);
+}
+
+static guint
+server_count (Fixture *fx, const char *mailbox)
+{
+  g_autoptr(GHashTable) files = server_files (fx, mailbox);
+
+  return g_hash_table_size (files);
+}
+
+static void
+assert_no_ops (Fixture *fx)
+{
+  g_autoptr(GPtrArray) ops = tern_store_list_ops (fx->store, fx->account->id, NULL);
+
+  g_assert_cmpuint (ops->len, ==, 0);
+}
+
+/* Without UIDPLUS and MOVE, a move and a delete leave neither a duplicate
+ * here (the local copy takes the server copy's UID, found by Message-ID)
+ * nor a ghost there (EXPUNGE once every \Deleted message is ours); when
+ * another client's message is marked \Deleted too, ours wait, and the op
+ * says what is left. */
+static void
+test_no_uidplus (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TernMessageSummary) m2 = NULL, m3 = NULL, m6 = NULL, moved = NULL;
+  g_autoptr(TernFolder) archive = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  mailimap *other;
+
+  seed (fx, "INBOX", 0, 10);
+  sync_all (fx);
+  archive = folder (fx, "Archive");
+  m2 = message_by_uid (fx, "INBOX", 2);
+  m3 = message_by_uid (fx, "INBOX", 3);
+  g_assert_true (tern_mail_move (fx->store, &m2->id, 1, archive->id, &error));
+  g_assert_true (tern_mail_delete (fx->store, &m3->id, 1, &error));
+  g_assert_no_error (error);
+  sync_all (fx);
+  assert_no_ops (fx);
+  g_assert_cmpuint (server_count (fx, "INBOX"), ==, 8);
+  g_assert_cmpuint (server_count (fx, "Archive"), ==, 1);
+  g_assert_cmpuint (server_count (fx, "Trash"), ==, 1);
+  assert_each_once (fx, 0, 10);
+  g_assert_cmpuint (local_count (fx, "Archive"), ==, 1);
+  moved = message_by_uid (fx, "Archive", 1);
+  g_assert_cmpint (moved->id, ==, m2->id);
+
+  /* Deleting from Trash removes it from the server's Trash too. */
+  ids = tern_store_find_by_message_id (fx->store, fx->account->id, m3->message_id, NULL);
+  g_assert_cmpuint (ids->len, ==, 1);
+  g_assert_true (tern_mail_delete (fx->store, (gint64 *) ids->data, 1, &error));
+  g_assert_no_error (error);
+  sync_all (fx);
+  assert_no_ops (fx);
+  g_assert_cmpuint (server_count (fx, "Trash"), ==, 0);
+  g_assert_cmpuint (local_count (fx, "Trash"), ==, 0);
+
+  /* Another client marked a message \Deleted: a plain EXPUNGE would take it
+   * too, so ours stays marked, and the queued op says so. */
+  other = raw_connect (fx);
+  raw_store (other, "INBOX", 5, mailimap_flag_new_deleted (), TRUE);
+  m6 = message_by_uid (fx, "INBOX", 6);
+  g_assert_true (tern_mail_move (fx->store, &m6->id, 1, archive->id, &error));
+  sync_all (fx);
+  ops = tern_store_list_ops (fx->store, fx->account->id, NULL);
+  g_assert_cmpuint (ops->len, ==, 1);
+  g_assert_cmpint (((TernPendingOp *) g_ptr_array_index (ops, 0))->kind, ==, TERN_PENDING_EXPUNGE);
+  g_assert_false (((TernPendingOp *) g_ptr_array_index (ops, 0))->held);
+  g_assert_nonnull (strstr (((TernPendingOp *) g_ptr_array_index (ops, 0))->last_error,
+                            "marked as deleted"));
+  g_assert_cmpuint (server_count (fx, "INBOX"), ==, 8);
+  g_assert_cmpuint (server_count (fx, "Archive"), ==, 2);
+  g_assert_cmpuint (local_count (fx, "Archive"), ==, 2);
+
+  /* Once the other message is gone, ours goes at the next sync, and was
+   * never copied twice. */
+  raw_store (other, "INBOX", 5, mailimap_flag_new_deleted (), TRUE);
+  g_assert_cmpint (mailimap_expunge (other), ==, MAILIMAP_NO_ERROR);
+  raw_close (other);
+  /* That took ours as well (it was marked): the op finds nothing left. */
+  sync_all (fx);
+  assert_no_ops (fx);
+  g_assert_cmpuint (server_count (fx, "INBOX"), ==, 6);
+  g_assert_cmpuint (server_count (fx, "Archive"), ==, 2);
+  g_assert_cmpuint (local_count (fx, "INBOX"), ==, 6);
+  /* All but the one deleted from Trash (index 2, UID 3) and the other
+   * client's (index 4, UID 5). */
+  assert_each_once (fx, 0, 2);
+  assert_each_once (fx, 3, 1);
+  assert_each_once (fx, 5, 5);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -815,6 +921,7 @@ main (int argc, char *argv[])
   ADD ("sigkill", test_sigkill_during_sync);
   ADD ("renumbered-queue", test_renumbered_queue);
 #undef ADD
+  g_test_add ("/imap-sync/no-uidplus", Fixture, NULL, setup_no_uidplus, test_no_uidplus, teardown);
   g_test_add_data_func ("/imap-sync/certificate/self-signed",
                         GINT_TO_POINTER (TERN_TEST_CERT_SELF_SIGNED), test_certificate_refused);
   g_test_add_data_func ("/imap-sync/certificate/wrong-host",
