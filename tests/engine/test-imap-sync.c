@@ -905,6 +905,58 @@ test_no_uidplus (Fixture *fx, gconstpointer data)
   assert_each_once (fx, 5, 5);
 }
 
+
+static void
+setup_no_special_folders (Fixture *fx, gconstpointer data)
+{
+  TernTestServersOptions opts = { .no_smtp = TRUE, .no_special_folders = TRUE };
+  setup_with (fx, &opts);
+}
+
+/* A server that makes no Trash (Cyrus, Courier, Mailutils): the first sync
+ * creates one, so a delete goes there. Where there is none, a delete changes
+ * nothing and asks; only a confirmed one deletes for good. */
+static void
+test_no_trash (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TernFolder) trash = NULL;
+  g_autoptr(TernMessageSummary) m1 = NULL, m2 = NULL;
+  g_autoptr(GError) error = NULL;
+  mailimap *other;
+
+  seed (fx, "INBOX", 0, 5);
+  sync_all (fx);
+  trash = tern_store_get_folder_by_role (fx->store, fx->account->id, TERN_FOLDER_ROLE_TRASH, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (trash->path, ==, "Trash");
+  other = raw_connect (fx);
+  g_assert_cmpuint (raw_exists (other, "Trash"), ==, 0);
+  raw_close (other);
+  m1 = message_by_uid (fx, "INBOX", 1);
+  g_assert_true (tern_mail_delete (fx->store, &m1->id, 1, &error));
+  g_assert_no_error (error);
+  sync_all (fx);
+  g_assert_cmpuint (server_count (fx, "Trash"), ==, 1);
+  g_assert_cmpuint (local_count (fx, "Trash"), ==, 1);
+
+  /* No Trash here (the server refused to make one, say): nothing happens
+   * without the user's word. */
+  g_assert_true (tern_store_delete_folder (fx->store, trash->id, &error));
+  m2 = message_by_uid (fx, "INBOX", 2);
+  g_assert_false (tern_mail_delete (fx->store, &m2->id, 1, &error));
+  g_assert_error (error, TERN_ERROR, TERN_ERROR_NEEDS_CONFIRMATION);
+  g_assert_nonnull (strstr (error->message, "for good"));
+  g_clear_error (&error);
+  assert_no_ops (fx);
+  g_assert_cmpuint (local_count (fx, "INBOX"), ==, 4);
+  g_assert_true (tern_mail_delete_permanently (fx->store, &m2->id, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (local_count (fx, "INBOX"), ==, 3);
+  sync_all (fx);
+  assert_no_ops (fx);
+  g_assert_cmpuint (server_count (fx, "INBOX"), ==, 3);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -922,6 +974,8 @@ main (int argc, char *argv[])
   ADD ("renumbered-queue", test_renumbered_queue);
 #undef ADD
   g_test_add ("/imap-sync/no-uidplus", Fixture, NULL, setup_no_uidplus, test_no_uidplus, teardown);
+  g_test_add ("/imap-sync/no-trash", Fixture, NULL, setup_no_special_folders, test_no_trash,
+              teardown);
   g_test_add_data_func ("/imap-sync/certificate/self-signed",
                         GINT_TO_POINTER (TERN_TEST_CERT_SELF_SIGNED), test_certificate_refused);
   g_test_add_data_func ("/imap-sync/certificate/wrong-host",

@@ -262,22 +262,41 @@ delete_for_good_body (TernStore *store, gpointer data, GError **error)
 }
 
 gboolean
+tern_mail_delete_permanently (TernStore *store, const gint64 *ids, guint n_ids, GError **error)
+{
+  g_auto(ActionData) a = { 0 };
+
+  if (!load_selection (store, ids, n_ids, &a.sel, error))
+    return FALSE;
+  return in_transaction (store, delete_for_good_body, &a, error);
+}
+
+gboolean
 tern_mail_delete (TernStore *store, const gint64 *ids, guint n_ids, GError **error)
 {
   g_auto(ActionData) a = { 0 };
   g_autoptr(TernFolder) trash = NULL;
-  g_autoptr(GPtrArray) to_trash = g_ptr_array_new ();
   g_autoptr(GArray) trash_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) gone_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   if (!load_selection (store, ids, n_ids, &a.sel, error))
     return FALSE;
   trash = tern_store_get_folder_by_role (store, a.sel.account->id, TERN_FOLDER_ROLE_TRASH, NULL);
+  if (trash == NULL)
+    {
+      /* Nowhere to put it: deleting would destroy it. The user decides. */
+      g_set_error (error, TERN_ERROR, TERN_ERROR_NEEDS_CONFIRMATION,
+                   "The account “%s” has no Trash folder, so deleting removes the "
+                   "message for good, here and on the server. Tern creates a Trash "
+                   "folder at the next sync where the server allows it.",
+                   a.sel.account->name);
+      return FALSE;
+    }
   for (guint i = 0; i < a.sel.msgs->len; i++)
     {
       TernMessageSummary *m = g_ptr_array_index (a.sel.msgs, i);
 
-      if (trash != NULL && m->folder_id != trash->id)
+      if (m->folder_id != trash->id)
         g_array_append_val (trash_ids, m->id);
       else
         g_array_append_val (gone_ids, m->id);
@@ -287,10 +306,7 @@ tern_mail_delete (TernStore *store, const gint64 *ids, guint n_ids, GError **err
     return FALSE;
   if (gone_ids->len == 0)
     return TRUE;
-  selection_clear (&a.sel);
-  if (!load_selection (store, (gint64 *) gone_ids->data, gone_ids->len, &a.sel, error))
-    return FALSE;
-  return in_transaction (store, delete_for_good_body, &a, error);
+  return tern_mail_delete_permanently (store, (gint64 *) gone_ids->data, gone_ids->len, error);
 }
 
 gboolean

@@ -127,6 +127,62 @@ delete_vanished_folders (TernImapSync *self, GHashTable *seen, GError **error)
   return TRUE;
 }
 
+/* Creates @path as the Trash (special-use \\Trash where the server takes
+ * CREATE-SPECIAL-USE). FALSE if the server refused; an error only when the
+ * connection failed. */
+static gboolean
+create_trash (TernImapSync *self, const char *path, const char *delim, GError **error)
+{
+  g_autoptr(GError) refused = NULL;
+  g_autofree char *command = g_strdup_printf ("CREATE \"%s\" (USE (\\Trash))", path);
+  int r = self->has_create_special_use ? mailimap_custom_command (self->imap, command)
+                                       : mailimap_create (self->imap, path);
+
+  if (!tern_imap_sync_ok (self, r, "creating the Trash folder", &refused))
+    {
+      if (self->must_reconnect)
+        g_propagate_error (error, g_steal_pointer (&refused));
+      else
+        g_message ("the server refused to create %s: %s", path, refused->message);
+      return FALSE;
+    }
+  mailimap_subscribe (self->imap, path);
+  g_message ("created the Trash folder %s on the server", path);
+  return tern_store_upsert_folder (self->store, self->account_id, path, delim,
+                                   TERN_FOLDER_ROLE_TRASH, TRUE, error) != 0;
+}
+
+/* Cyrus, Courier and Mailutils make no Trash: without one, a delete would
+ * destroy mail. Like Thunderbird, make one ("Trash", else "INBOX.Trash" for
+ * servers whose folders live below INBOX). Where the server refuses, a
+ * delete asks the user first. */
+static gboolean
+ensure_trash (TernImapSync *self, GError **error)
+{
+  g_autoptr(TernFolder) trash =
+    tern_store_get_folder_by_role (self->store, self->account_id, TERN_FOLDER_ROLE_TRASH, NULL);
+  g_autoptr(TernFolder) inbox = NULL;
+  g_autofree char *below_inbox = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *delim;
+
+  if (trash != NULL)
+    return TRUE;
+  inbox = tern_store_get_folder_by_role (self->store, self->account_id, TERN_FOLDER_ROLE_INBOX,
+                                         NULL);
+  delim = inbox != NULL ? inbox->delimiter : "/";
+  if (!create_trash (self, "Trash", delim, &local_error) && local_error == NULL &&
+      inbox != NULL && *delim != '\0')
+    {
+      below_inbox = g_strconcat (inbox->path, delim, "Trash", NULL);
+      create_trash (self, below_inbox, delim, &local_error);
+    }
+  if (local_error == NULL)
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
 gboolean
 tern_imap_sync_folder_list (TernImapSync *self, GCancellable *cancellable, GError **error)
 {
@@ -147,7 +203,8 @@ tern_imap_sync_folder_list (TernImapSync *self, GCancellable *cancellable, GErro
   if (!ok)
     tern_store_rollback (self->store);
   mailimap_list_result_free (list);
-  return ok;
+  /* After an empty LIST (a broken server) nothing is known to be missing. */
+  return ok && (g_hash_table_size (seen) == 0 || ensure_trash (self, error));
 }
 
 /* ---- Selecting -------------------------------------------------------- */
