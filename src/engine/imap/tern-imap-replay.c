@@ -173,6 +173,22 @@ pick_candidate (TernImapSync *self, GArray *candidates, const Ident *id, guint32
   return TRUE;
 }
 
+/* The UID in the selected folder of the message @id describes, or 0 when
+ * none or more than one fits. */
+static gboolean
+find_ident (TernImapSync *self, const Ident *id, guint32 *uid, GError **error)
+{
+  g_autoptr(GArray) candidates = NULL;
+
+  *uid = 0;
+  if (id == NULL || id->message_id == NULL || *id->message_id == '\0')
+    return TRUE;
+  candidates = search_message_id (self, id->message_id, error);
+  if (candidates == NULL)
+    return FALSE;
+  return candidates->len == 0 || pick_candidate (self, candidates, id, uid, error);
+}
+
 /* Renames @op's messages into the selected folder's new numbering. Returns
  * FALSE on a server error; *lost counts the messages not found for sure. */
 static gboolean
@@ -186,18 +202,9 @@ find_again (TernImapSync *self, TernPendingOp *op, GArray *uids, guint *lost, GE
   for (guint i = 0; i < uids->len; i++)
     {
       const Ident *id = ident_for (idents, g_array_index (uids, guint32, i));
-      g_autoptr(GArray) candidates = NULL;
       guint32 uid = 0;
 
-      if (id == NULL || id->message_id == NULL || *id->message_id == '\0')
-        {
-          (*lost)++;
-          continue;
-        }
-      candidates = search_message_id (self, id->message_id, error);
-      if (candidates == NULL)
-        return FALSE;
-      if (candidates->len > 0 && !pick_candidate (self, candidates, id, &uid, error))
+      if (!find_ident (self, id, &uid, error))
         return FALSE;
       if (uid == 0)
         {
@@ -398,18 +405,59 @@ copy_or_move (TernImapSync *self, const TernPendingOp *op, struct mailimap_set *
   return TRUE;
 }
 
+/* Whether every message of @op is in its destination already (an earlier
+ * replay's COPY got through before a crash). Selects the source again. */
+static gboolean
+copied_before (TernImapSync *self, TernPendingOp *op, GArray *uids, gboolean *copied,
+               GError **error)
+{
+  g_autoptr(GArray) idents = parse_idents (op->idents);
+
+  *copied = TRUE;
+  if (!tern_imap_sync_ensure_selected (self, op->dest_path, error))
+    return FALSE;
+  for (guint i = 0; *copied && i < uids->len; i++)
+    {
+      guint32 uid = 0;
+
+      if (!find_ident (self, ident_for (idents, g_array_index (uids, guint32, i)), &uid, error))
+        return FALSE;
+      *copied = uid != 0;
+    }
+  if (!tern_imap_sync_ensure_selected (self, op->folder_path, error))
+    return FALSE;
+  if (self->sel_uidvalidity != op->uidvalidity)
+    {
+      /* Renumbered meanwhile: the next replay finds the messages again. */
+      g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
+                   "The server renumbered the folder “%s” during the change.", op->folder_path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static ReplayResult
 replay_move_or_copy (TernImapSync *self, TernPendingOp *op, GArray *uids,
                      struct mailimap_set *set, GError **error)
 {
+  gboolean copied = FALSE;
+
   if (op->kind == TERN_PENDING_COPY || self->has_move)
     return copy_or_move (self, op, set, op->kind == TERN_PENDING_MOVE, error)
              ? REPLAY_DONE : REPLAY_FAILED;
-  /* COPY, then delete the originals. The copy is made: from here on the
-   * operation is only a delete, durably, so a repeat never copies twice. */
-  if (!copy_or_move (self, op, set, FALSE, error))
+  /* COPY, then delete the originals. Before the COPY the op records that
+   * one may go out; a replay after a crash there looks for the copy first.
+   * After it the op is only a delete, durably: a repeat never copies twice. */
+  if (op->stage > 0 && !copied_before (self, op, uids, &copied, error))
     return REPLAY_FAILED;
+  if (!copied)
+    {
+      op->stage = 1;
+      if (!save_op (self, op, error) || !copy_or_move (self, op, set, FALSE, error))
+        return REPLAY_FAILED;
+    }
   op->kind = TERN_PENDING_EXPUNGE;
+  op->stage = 0;
   if (!save_op (self, op, error))
     return REPLAY_FAILED;
   return replay_delete (self, op, uids, set, error);

@@ -79,6 +79,7 @@ read_op (TernStmt *stmt)
   op->uidvalidity = (guint32) sqlite3_column_int64 (stmt, 13);
   op->idents = tern_store_column_dup (stmt, 14);
   op->held = sqlite3_column_int (stmt, 15) != 0;
+  op->stage = (guint) sqlite3_column_int (stmt, 16);
   return op;
 }
 
@@ -87,7 +88,8 @@ tern_store_list_ops (TernStore *self, gint64 account_id, GError **error)
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
       "SELECT id, account_id, kind, folder_path, dest_path, uids, flags, keywords,"
-      " local_message_id, data, created_at, attempts, last_error, uidvalidity, idents, held"
+      " local_message_id, data, created_at, attempts, last_error, uidvalidity, idents, held,"
+      " stage"
       " FROM pending_ops"
       " WHERE account_id = ? ORDER BY id", error);
   g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func
@@ -135,7 +137,7 @@ tern_store_update_op (TernStore *self, const TernPendingOp *op, GError **error)
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
       "UPDATE pending_ops SET kind = ?, uidvalidity = ?, uids = ?, idents = ?, held = ?,"
-      " last_error = ?, attempts = ? WHERE id = ?", error);
+      " last_error = ?, attempts = ?, stage = ? WHERE id = ?", error);
 
   if (stmt == NULL)
     return FALSE;
@@ -146,7 +148,8 @@ tern_store_update_op (TernStore *self, const TernPendingOp *op, GError **error)
   sqlite3_bind_int (stmt, 5, op->held ? 1 : 0);
   tern_store_bind_text_or_null (stmt, 6, op->last_error);
   sqlite3_bind_int (stmt, 7, op->attempts);
-  sqlite3_bind_int64 (stmt, 8, op->id);
+  sqlite3_bind_int (stmt, 8, op->stage);
+  sqlite3_bind_int64 (stmt, 9, op->id);
   return tern_store_step_changed (self, stmt, "queued operation", op->id, error);
 }
 

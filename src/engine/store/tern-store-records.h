@@ -145,6 +145,7 @@ typedef struct {
                               * "uid size internal-date message-id" lines */
   gboolean held;             /* not replayed: it could not be done safely;
                               * last_error says why, for the user */
+  guint stage;               /* how far a replay got (1: a COPY may have gone out) */
 } TernPendingOp;
 
 typedef enum {

@@ -6,6 +6,10 @@
 ALTER TABLE pending_ops ADD COLUMN uidvalidity INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE pending_ops ADD COLUMN idents TEXT NOT NULL DEFAULT '';
 ALTER TABLE pending_ops ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
+-- How far a replay got: 1 once a COPY (of a move done as COPY + delete) may
+-- have reached the server, so a replay after a crash looks for the copy
+-- before copying again.
+ALTER TABLE pending_ops ADD COLUMN stage INTEGER NOT NULL DEFAULT 0;
 
 -- Operations queued before this version took their UIDs in the numbering the
 -- store still holds (a renumbered folder is reset only after the replay).
