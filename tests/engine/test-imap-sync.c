@@ -957,6 +957,105 @@ test_no_trash (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (server_count (fx, "INBOX"), ==, 3);
 }
 
+
+/* Waits until @mailbox on the server holds more than @than messages or @p
+ * exited; returns whether it did hold more. */
+/* Files in @mailbox's Maildir, counted without reading them (Dovecot
+ * renames them while it runs). */
+static guint
+count_files (Fixture *fx, const char *mailbox)
+{
+  g_autofree char *root = tern_test_servers_maildir_path (fx->servers, USER, mailbox);
+  static const char *const subdirs[] = { "cur", "new" };
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
+    {
+      g_autofree char *dir = g_build_filename (root, subdirs[i], NULL);
+      g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+
+      while (d != NULL && g_dir_read_name (d) != NULL)
+        n++;
+    }
+  return n;
+}
+
+static gboolean
+wait_for_copy (Fixture *fx, GSubprocess *p, const char *mailbox, guint than)
+{
+  while (count_files (fx, mailbox) <= than)
+    {
+      if (g_subprocess_get_identifier (p) == NULL)
+        return FALSE;
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+/* Without MOVE a move is COPY, \Deleted, EXPUNGE. tern-cli replays 12
+ * queued moves and is killed each time a copy has just landed on the server
+ * (the worst moment: before the op knows it is only a delete now). At the
+ * end each message is in Archive exactly once, on the server and here, and
+ * nowhere else. */
+static void
+test_sigkill_during_replay (Fixture *fx, gconstpointer data)
+{
+  const char *cli = g_getenv ("TERN_CLI");
+  const guint n = 12, max_rounds = 40;
+  g_autoptr(TernFolder) archive = NULL;
+  g_autoptr(GError) error = NULL;
+  guint killed = 0, rounds = 0;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("TERN_CLI is not set");
+      return;
+    }
+  seed (fx, "INBOX", 0, n);
+  sync_all (fx);
+  archive = folder (fx, "Archive");
+  for (guint uid = 1; uid <= n; uid++)
+    {
+      g_autoptr(TernMessageSummary) m = message_by_uid (fx, "INBOX", uid);
+      g_assert_true (tern_mail_move (fx->store, &m->id, 1, archive->id, &error));
+      g_assert_no_error (error);
+    }
+  g_clear_object (&fx->store);   /* tern-cli is the writer now */
+  while (rounds++ < max_rounds)
+    {
+      const char *argv[] = { cli, "--data-dir", fx->data_dir, "--password-store=file",
+                             "sync", "Test", "--folder", "INBOX", NULL };
+      guint before = count_files (fx, "Archive");
+      g_autoptr(GSubprocess) p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                    G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+
+      g_assert_no_error (error);
+      if (wait_for_copy (fx, p, "Archive", before))
+        g_subprocess_send_signal (p, SIGKILL);
+      g_subprocess_wait (p, NULL, NULL);
+      if (!g_subprocess_get_if_signaled (p))
+        {
+          /* Nothing left to copy: the replay went through. */
+          g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 0);
+          break;
+        }
+      killed++;
+    }
+  g_test_message ("killed tern-cli replay %u times in %u rounds", killed, rounds);
+  /* The test means nothing unless replays really died half-way. */
+  g_assert_cmpuint (killed, >=, 3);
+
+  fx->store = tern_store_open (fx->data_dir, TERN_STORE_OPEN_WRITER | TERN_STORE_OPEN_CHECK, &error);
+  g_assert_no_error (error);
+  sync_all (fx);
+  assert_no_ops (fx);
+  /* server_files() fails on a Message-ID seen twice. */
+  g_assert_cmpuint (server_count (fx, "Archive"), ==, n);
+  g_assert_cmpuint (server_count (fx, "INBOX"), ==, 0);
+  assert_exactly_once (fx, "Archive", 0, n);
+  g_assert_cmpuint (local_count (fx, "INBOX"), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -974,6 +1073,8 @@ main (int argc, char *argv[])
   ADD ("renumbered-queue", test_renumbered_queue);
 #undef ADD
   g_test_add ("/imap-sync/no-uidplus", Fixture, NULL, setup_no_uidplus, test_no_uidplus, teardown);
+  g_test_add ("/imap-sync/sigkill-during-replay", Fixture, NULL, setup_no_uidplus,
+              test_sigkill_during_replay, teardown);
   g_test_add ("/imap-sync/no-trash", Fixture, NULL, setup_no_special_folders, test_no_trash,
               teardown);
   g_test_add_data_func ("/imap-sync/certificate/self-signed",
