@@ -31,6 +31,27 @@ print_progress (const TernSyncProgress *p, gpointer user_data)
 
 /* Sends queued changes now if the server can be reached; otherwise they wait
  * for the next sync, which is not a failure. */
+/* Queued changes the server has not taken, each with why (a held one waits
+ * for the user); returns how many. */
+static guint
+print_unsent_ops (TernAccountSettings *a)
+{
+  g_autoptr(GPtrArray) ops = tern_store_list_ops (tern_cli_get ()->store, a->id, NULL);
+  guint n = 0;
+
+  for (guint i = 0; ops != NULL && i < ops->len; i++)
+    {
+      TernPendingOp *op = g_ptr_array_index (ops, i);
+
+      if (op->last_error == NULL)
+        continue;
+      printf ("%s: %s\n", op->held ? "Held, not sent" : "Not done on the server yet",
+              op->last_error);
+      n++;
+    }
+  return n;
+}
+
 static int
 replay_now (TernAccountSettings *a)
 {
@@ -45,7 +66,8 @@ replay_now (TernAccountSettings *a)
       printf ("Saved here; the server will be updated at the next sync (%s).\n", error->message);
       return TERN_EXIT_OK;
     }
-  printf ("Done.\n");
+  if (print_unsent_ops (a) == 0)
+    printf ("Done.\n");
   return TERN_EXIT_OK;
 }
 
@@ -87,6 +109,7 @@ tern_cli_sync_main (int argc, char **argv)
   if (!ok)
     return tern_cli_fail (error, NULL);
   printf ("Synced %s.\n", a->name);
+  print_unsent_ops (a);
   return tern_cli_process_outbox (a, TRUE);
 }
 
