@@ -819,9 +819,8 @@ confirm_permanent_delete (TernWindow *self, GArray *ids)
   GtkWidget *button;
 
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
-    _("This account has no Trash folder, so they cannot be restored: they are removed here "
-      "and on the server. Tern creates a Trash folder at the next sync where the server "
-      "allows it."));
+    _("This account has no Trash folder: what is deleted cannot be restored, here or on "
+      "the server. Tern creates a Trash folder at the next sync where the server allows it."));
   gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
   button = gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Delete for Good"), GTK_RESPONSE_ACCEPT);
   gtk_style_context_add_class (gtk_widget_get_style_context (button), "destructive-action");
