@@ -93,6 +93,12 @@ list_reply (const guint *uids, guint n)
 #define SELECT "* 3 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n* OK [UIDNEXT 4] ok\r\n" \
                "{tag} OK [READ-WRITE] selected\r\n"
 
+/* Every script's start: log in, list the folders, select INBOX. */
+#define LOGIN_AND_SELECT \
+  { "CAPABILITY", CAPS }, { "LOGIN", "{tag} OK logged in\r\n" }, { "LIST", LIST }, \
+  { "LSUB", LIST }, { "SELECT", SELECT }
+#define LOGOUT { "LOGOUT", "* BYE bye\r\n{tag} OK done\r\n{close}" }
+
 /* Folder list and INBOX against one connection to a script. */
 static void
 sync_inbox (Fixture *fx, const TernFakeStep *steps)
@@ -164,14 +170,10 @@ test_unsolicited_flags (Fixture *fx, gconstpointer data)
   g_string_append (bodies, "{tag} OK done\r\n");
   {
     const TernFakeStep steps[] = {
-      { "CAPABILITY", CAPS },
-      { "LOGIN", "{tag} OK logged in\r\n" },
-      { "LIST", LIST },
-      { "LSUB", LIST },
-      { "SELECT", SELECT },
+      LOGIN_AND_SELECT,
       { "UID FETCH 1:* (UID RFC822.SIZE INTERNALDATE)", listed },
       { "UID FETCH 1:3 (UID FLAGS RFC822.SIZE INTERNALDATE BODY.PEEK[])", bodies->str },
-      { "LOGOUT", "* BYE bye\r\n{tag} OK done\r\n{close}" },
+      LOGOUT,
       { NULL, NULL }
     };
     sync_inbox (fx, steps);
@@ -211,14 +213,10 @@ test_undelivered_uid (Fixture *fx, gconstpointer data)
   g_string_append (first, "{tag} OK done\r\n");
   {
     const TernFakeStep steps[] = {
-      { "CAPABILITY", CAPS },
-      { "LOGIN", "{tag} OK logged in\r\n" },
-      { "LIST", LIST },
-      { "LSUB", LIST },
-      { "SELECT", SELECT },
+      LOGIN_AND_SELECT,
       { "UID FETCH 1:* (UID RFC822.SIZE INTERNALDATE)", listed },
       { "UID FETCH 1:3 (UID FLAGS RFC822.SIZE INTERNALDATE BODY.PEEK[])", first->str },
-      { "LOGOUT", "* BYE bye\r\n{tag} OK done\r\n{close}" },
+      LOGOUT,
       { NULL, NULL }
     };
     sync_inbox (fx, steps);
@@ -233,16 +231,12 @@ test_undelivered_uid (Fixture *fx, gconstpointer data)
   g_string_append (second, "{tag} OK done\r\n");
   {
     const TernFakeStep steps[] = {
-      { "CAPABILITY", CAPS },
-      { "LOGIN", "{tag} OK logged in\r\n" },
-      { "LIST", LIST },
-      { "LSUB", LIST },
-      { "SELECT", SELECT },
+      LOGIN_AND_SELECT,
       { "UID FETCH 2:* (UID RFC822.SIZE INTERNALDATE)", relisted },
       { "UID FETCH 2 (UID FLAGS RFC822.SIZE INTERNALDATE BODY.PEEK[])", second->str },
       { "UID FETCH 1:3 (UID FLAGS)", "* 1 FETCH (UID 1 FLAGS ())\r\n* 3 FETCH (UID 3 FLAGS ())\r\n"
                                      "{tag} OK done\r\n" },
-      { "LOGOUT", "* BYE bye\r\n{tag} OK done\r\n{close}" },
+      LOGOUT,
       { NULL, NULL }
     };
     sync_inbox (fx, steps);

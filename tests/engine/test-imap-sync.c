@@ -274,12 +274,12 @@ file_message_id (const char *path)
   return g_match_info_fetch (match, 1);
 }
 
-/* The message files of @mailbox on the server: Message-ID -> file path. */
-static GHashTable *
-server_files (Fixture *fx, const char *mailbox)
+/* Paths of the message files of @mailbox's Maildir. */
+static GPtrArray *
+list_files (Fixture *fx, const char *mailbox)
 {
   g_autofree char *root = tern_test_servers_maildir_path (fx->servers, USER, mailbox);
-  GHashTable *files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
   static const char *const subdirs[] = { "cur", "new" };
 
   for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
@@ -289,14 +289,26 @@ server_files (Fixture *fx, const char *mailbox)
       const char *name;
 
       while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-        {
-          char *path = g_build_filename (dir, name, NULL);
-          char *mid = file_message_id (path);
+        g_ptr_array_add (paths, g_build_filename (dir, name, NULL));
+    }
+  return paths;
+}
 
-          g_assert_nonnull (mid);
-          g_assert_false (g_hash_table_contains (files, mid));
-          g_hash_table_insert (files, mid, path);
-        }
+/* The message files of @mailbox on the server: Message-ID -> file path.
+ * Fails on a Message-ID seen twice. */
+static GHashTable *
+server_files (Fixture *fx, const char *mailbox)
+{
+  g_autoptr(GPtrArray) paths = list_files (fx, mailbox);
+  GHashTable *files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < paths->len; i++)
+    {
+      char *mid = file_message_id (g_ptr_array_index (paths, i));
+
+      g_assert_nonnull (mid);
+      g_assert_false (g_hash_table_contains (files, mid));
+      g_hash_table_insert (files, mid, g_strdup (g_ptr_array_index (paths, i)));
     }
   return files;
 }
@@ -965,19 +977,9 @@ test_no_trash (Fixture *fx, gconstpointer data)
 static guint
 count_files (Fixture *fx, const char *mailbox)
 {
-  g_autofree char *root = tern_test_servers_maildir_path (fx->servers, USER, mailbox);
-  static const char *const subdirs[] = { "cur", "new" };
-  guint n = 0;
+  g_autoptr(GPtrArray) paths = list_files (fx, mailbox);
 
-  for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
-    {
-      g_autofree char *dir = g_build_filename (root, subdirs[i], NULL);
-      g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-
-      while (d != NULL && g_dir_read_name (d) != NULL)
-        n++;
-    }
-  return n;
+  return paths->len;
 }
 
 static gboolean
