@@ -12,9 +12,8 @@
 #include "core/tern-paths.h"
 #include "store/tern-store.h"
 #include "store/tern-store-executor.h"
-#include "tern-composer.h"
 #include "tern-window.h"
-#include "tern-window-actions.h"
+#include "tern-composer-launcher.h"
 
 enum { SIGNAL_ACCOUNT_ADDED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -298,13 +297,10 @@ tern_application_open (GApplication  *app,
     {
       g_autofree char *uri = g_file_get_uri (files[i]);
 
-      TernComposer *composer;
-
       if (!g_file_has_uri_scheme (files[i], "mailto"))
         continue;
-      composer = tern_composer_new_for_mailto (TERN_APPLICATION (app), uri);
-      tern_window_actions_watch_composer (TERN_APPLICATION (app), composer);
-      composed = composed || composer != NULL;
+      if (tern_composer_launcher_open_mailto (TERN_APPLICATION (app), uri) != NULL)
+        composed = TRUE;
     }
   if (!composed)
     tern_application_activate (app);

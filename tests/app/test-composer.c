@@ -12,7 +12,7 @@
 #include "compose/tern-address-book.h"
 #include "tern-application.h"
 #include "compose/tern-compose-check.h"
-#include "tern-composer.h"
+#include "tern-composer-launcher.h"
 #include "core/tern-error.h"
 #include "imap/tern-imap-connect.h"
 #include "compose/tern-mailto.h"
@@ -24,6 +24,7 @@
 typedef struct {
   char *dir;
   TernStore *store;
+  TernStoreExecutor *executor;   /* the composers' writes, as the application's */
   gint64 account_id;
   gint64 inbox_id, sent_id, drafts_id;
 } Fixture;
@@ -58,6 +59,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   f->store = tern_store_open (f->dir, TERN_STORE_OPEN_WRITER, &error);
   g_assert_no_error (error);
+  f->executor = tern_store_executor_new (f->dir);
   acc->name = g_strdup ("Work");
   acc->display_name = g_strdup ("Alice Ändersson");
   acc->email = g_strdup ("alice@localhost");
@@ -81,6 +83,9 @@ fixture_tear_down (Fixture *f, gconstpointer data)
 {
   g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
 
+  if (f->executor != NULL)
+    tern_store_executor_shutdown (f->executor);
+  g_clear_object (&f->executor);
   g_clear_object (&f->store);
   g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
   g_free (f->dir);
@@ -108,7 +113,7 @@ insert_message (Fixture *f, gint64 folder_id, guint32 uid, const char *raw_text)
 static TernComposer *
 new_composer (Fixture *f)
 {
-  return tern_composer_new (NULL, f->store);
+  return tern_composer_new (NULL, f->store, f->executor);
 }
 
 static char *
@@ -235,7 +240,7 @@ test_mailto_opens_composer (Fixture *f, gconstpointer data)
   app = tern_application_new ();
   g_application_register (G_APPLICATION (app), NULL, &error);
   g_assert_no_error (error);
-  composer = tern_composer_new_for_mailto (app, "mailto:zoe@example.org?subject=Hello%20%F0%9F%91%8B"
+  composer = tern_composer_launcher_open_mailto (app, "mailto:zoe@example.org?subject=Hello%20%F0%9F%91%8B"
                                                 "&body=Gr%C3%BC%C3%9Fe");
   g_assert_nonnull (composer);
   msg = tern_composer_get_message (composer);
@@ -243,7 +248,7 @@ test_mailto_opens_composer (Fixture *f, gconstpointer data)
   g_assert_cmpuint (msg->to->len, ==, 1);
   g_assert_cmpstr (msg->subject, ==, "Hello 👋");
   g_assert_cmpstr (msg->body, ==, "Grüße");
-  g_assert_null (tern_composer_new_for_mailto (app, "https://example.org/"));
+  g_assert_null (tern_composer_launcher_open_mailto (app, "https://example.org/"));
   gtk_widget_destroy (GTK_WIDGET (composer));
 }
 
@@ -371,7 +376,7 @@ test_reply_threading (Fixture *f, gconstpointer data)
   g_autofree char *text = NULL;
   TernComposer *composer;
 
-  composer = tern_composer_new_from_message (NULL, f->store, orig_id, TERN_COMPOSE_REPLY_ALL,
+  composer = tern_composer_new_from_message (NULL, f->store, f->executor, orig_id, TERN_COMPOSE_REPLY_ALL,
                                              &error);
   g_assert_no_error (error);
   msg = tern_composer_get_message (composer);
@@ -407,7 +412,7 @@ test_reply_not_downloaded (Fixture *f, gconstpointer data)
 
   tern_store_insert_messages (f->store, &rec, 1, &ids, &error);
   g_assert_no_error (error);
-  composer = tern_composer_new_from_message (NULL, f->store, g_array_index (ids, gint64, 0),
+  composer = tern_composer_new_from_message (NULL, f->store, f->executor, g_array_index (ids, gint64, 0),
                                              TERN_COMPOSE_FORWARD_INLINE, &error);
   g_assert_null (composer);
   g_assert_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND);
@@ -423,7 +428,7 @@ test_forward_flags (Fixture *f, gconstpointer data)
   g_autofree char *text = NULL;
   TernComposer *composer;
 
-  composer = tern_composer_new_from_message (NULL, f->store, orig_id,
+  composer = tern_composer_new_from_message (NULL, f->store, f->executor, orig_id,
                                              TERN_COMPOSE_FORWARD_ATTACHMENT, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (tern_composer_get_n_attachments (composer), ==, 1);
@@ -530,7 +535,7 @@ test_draft_save_and_reopen (Fixture *f, gconstpointer data)
     third = g_array_index (ids, gint64, 0);
   }
 
-  reopened = tern_composer_new_for_draft (NULL, f->store, third, &error);
+  reopened = tern_composer_new_for_draft (NULL, f->store, f->executor, third, &error);
   g_assert_no_error (error);
   back = tern_composer_get_message (reopened);
   g_assert_cmpstr (back->subject, ==, "Draft ünïcode");
