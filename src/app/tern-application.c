@@ -130,7 +130,7 @@ tern_application_open_account_wizard (TernApplication *self, GtkWindow *parent)
   TernAccountWizard *wizard;
 
   g_return_if_fail (TERN_IS_APPLICATION (self));
-  wizard = tern_account_wizard_new (parent, self->data_dir);
+  wizard = tern_account_wizard_new (parent, tern_application_get_store_executor (self));
   g_signal_connect_object (wizard, "account-added", G_CALLBACK (on_account_added), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (wizard));
@@ -143,7 +143,7 @@ accounts_activated (GSimpleAction *action, GVariant *parameter, gpointer user_da
   TernAccountsDialog *dialog;
 
   dialog = tern_accounts_dialog_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
-                                     self->data_dir);
+                                     tern_application_get_store_executor (self));
   g_signal_connect_object (dialog, "account-added", G_CALLBACK (on_account_added), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));

@@ -342,6 +342,7 @@ find_certificate_dialog (void)
 
 typedef struct {
   char *data_dir;
+  TernStoreExecutor *executor;   /* the store writes, as the application's */
   TernAccountWizard *wizard;
   gint64 added_id;
   gboolean destroyed;
@@ -366,7 +367,8 @@ run_start (Run *run, HttpServer *http)
 
   run->data_dir = g_dir_make_tmp ("tern-wizard-XXXXXX", NULL);
   g_assert_nonnull (run->data_dir);
-  run->wizard = tern_account_wizard_new (NULL, run->data_dir);
+  run->executor = tern_store_executor_new (run->data_dir);
+  run->wizard = tern_account_wizard_new (NULL, run->executor);
   g_object_ref_sink (run->wizard);
   tern_account_wizard_set_autoconfig (run->wizard, ac);
   g_signal_connect (run->wizard, "account-added", G_CALLBACK (on_added), run);
@@ -384,6 +386,8 @@ run_finish (Run *run)
   /* Let cancelled threads report back before the wizard goes. */
   settle ();
   g_object_unref (run->wizard);
+  tern_store_executor_shutdown (run->executor);
+  g_clear_object (&run->executor);
   cmd = g_strdup_printf ("rm -rf '%s'", run->data_dir);
   g_assert_cmpint (system (cmd), ==, 0);
   g_free (run->data_dir);
@@ -563,7 +567,7 @@ test_imap_with_discovery (void)
   /* The accounts dialog lists it; "Change…" opens the same pages, which
    * test the connection again with the stored password and save. */
   {
-    TernAccountsDialog *dialog = tern_accounts_dialog_new (NULL, run.data_dir);
+    TernAccountsDialog *dialog = tern_accounts_dialog_new (NULL, run.executor);
     TernAccountWizard *edit;
     gboolean changed = FALSE;
 
@@ -571,7 +575,7 @@ test_imap_with_discovery (void)
     WAIT_UNTIL (gtk_list_box_get_row_at_index (GTK_LIST_BOX (find (dialog, "account_list")), 0) != NULL);
     settle ();
     screenshot (GTK_WIDGET (dialog), "9-accounts");
-    edit = tern_account_wizard_new_for_account (GTK_WINDOW (dialog), run.data_dir, settings);
+    edit = tern_account_wizard_new_for_account (GTK_WINDOW (dialog), run.executor, settings);
     g_signal_connect (edit, "account-changed", G_CALLBACK (on_changed), &changed);
     gtk_widget_show (GTK_WIDGET (edit));
     WAIT_UNTIL (*gtk_entry_get_text (GTK_ENTRY (find (edit, "password_entry"))) != '\0');
