@@ -11,6 +11,7 @@
 #include "tern-app-secrets.h"
 #include "tern-certificate-dialog.h"
 #include "store/tern-store.h"
+#include "tern-test-loop.h"
 #include "tern-test-servers.h"
 
 #define EMAIL "alice@example.com"
@@ -201,20 +202,10 @@ offline_autoconfig (HttpServer *http)
 
 /* ---- Driving the widgets ---------------------------------------------------- */
 
-static gboolean
-tick (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 /* Runs the main loop until @cond holds, or fails the test after the deadline. */
 #define WAIT_UNTIL(cond)                                                          \
   G_STMT_START {                                                                  \
-    gint64 end_ = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;        \
-    guint tick_ = g_timeout_add (20, tick, NULL);                                 \
-    while (!(cond) && g_get_monotonic_time () < end_)                             \
-      g_main_context_iteration (NULL, TRUE);                                      \
-    g_source_remove (tick_);                                                      \
+    TERN_TEST_WAIT_UNTIL (cond, WAIT_SECONDS * 1000);                             \
     if (!(cond))                                                                  \
       g_error ("timed out waiting for %s", #cond);                                \
   } G_STMT_END
@@ -222,12 +213,7 @@ tick (gpointer data)
 static void
 settle (void)
 {
-  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 3;
-  guint t = g_timeout_add (20, tick, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (t);
+  tern_test_run_for (333);
 }
 
 typedef struct { const char *name; GtkWidget *found; } FindData;
