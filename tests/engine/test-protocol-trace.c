@@ -184,6 +184,38 @@ test_hostile_lines (void)
   g_assert_cmpuint (out->len, <, 2000);
 }
 
+/* Off unless asked for: TERN_DEBUG names the protocol, or G_MESSAGES_DEBUG
+ * its log domain. */
+static void
+test_enabled_by_env (void)
+{
+  g_autofree char *saved = g_strdup (g_getenv ("G_MESSAGES_DEBUG"));
+  TernProtocolTrace *t;
+
+  g_unsetenv ("TERN_DEBUG");
+  g_unsetenv ("G_MESSAGES_DEBUG");
+  g_assert_null (tern_protocol_trace_new (TERN_TRACE_IMAP, "h", 1));
+  g_setenv ("TERN_DEBUG", "pop3, SMTP", TRUE);
+  g_assert_null (tern_protocol_trace_new (TERN_TRACE_IMAP, "h", 1));
+  t = tern_protocol_trace_new (TERN_TRACE_SMTP, "h", 1);
+  g_assert_nonnull (t);
+  tern_protocol_trace_free (t);
+  g_setenv ("TERN_DEBUG", "all", TRUE);
+  t = tern_protocol_trace_new (TERN_TRACE_IMAP, "h", 1);
+  g_assert_nonnull (t);
+  tern_protocol_trace_free (t);
+  g_unsetenv ("TERN_DEBUG");
+  g_setenv ("G_MESSAGES_DEBUG", "tern-store tern-pop3", TRUE);
+  g_assert_null (tern_protocol_trace_new (TERN_TRACE_IMAP, "h", 1));
+  t = tern_protocol_trace_new (TERN_TRACE_POP3, "h", 1);
+  g_assert_nonnull (t);
+  tern_protocol_trace_free (t);
+  if (saved != NULL)
+    g_setenv ("G_MESSAGES_DEBUG", saved, TRUE);
+  else
+    g_unsetenv ("G_MESSAGES_DEBUG");
+}
+
 /* ---- against the real servers ---- */
 
 static TernTestServers *servers;
@@ -395,6 +427,7 @@ main (int argc, char **argv)
   g_test_add_func ("/trace/pop3/redaction", test_pop3_redaction);
   g_test_add_func ("/trace/smtp/redaction", test_smtp_redaction);
   g_test_add_func ("/trace/hostile-lines", test_hostile_lines);
+  g_test_add_func ("/trace/enabled-by-env", test_enabled_by_env);
   g_test_add_func ("/trace/servers/imap-login", test_imap_login);
   g_test_add_func ("/trace/servers/imap-authenticate-plain", test_imap_authenticate_plain);
   g_test_add_func ("/trace/servers/pop3-user-pass", test_pop3_user_pass);
