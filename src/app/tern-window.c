@@ -18,7 +18,6 @@
 #include "tern-store-message-source.h"
 #include "tern-window-private.h"
 
-
 G_DEFINE_FINAL_TYPE (TernWindow, tern_window, GTK_TYPE_APPLICATION_WINDOW)
 
 TernStore *
@@ -63,7 +62,6 @@ describe_error (TernWindow *self, gint64 account_id, const GError *error, gboole
     hint = _("Your mail here is still readable. Tern tries again by itself; press Retry to try now.");
   return g_markup_printf_escaped ("<b>%s</b>\n%s\n<small>%s</small>", what, hint, error->message);
 }
-
 
 void
 _tern_window_show_error (TernWindow *self, gint64 account_id, const char *markup)
@@ -150,14 +148,13 @@ on_online_changed (TernMailContext *context, gboolean online, TernWindow *self)
     tern_reader_view_show_offline (self->reader);
 }
 
-/* ---- the action states ---- */
+/* ---- the selection ---- */
 
 GArray *
 _tern_window_get_selected_ids (TernWindow *self)
 {
   return tern_message_list_get_selected_ids (self->message_list);
 }
-
 
 /* ---- the reader ---- */
 
@@ -556,7 +553,6 @@ on_stop_search (GtkSearchEntry *entry, TernWindow *self)
 {
   tern_window_search (self, "");
 }
-
 
 /* ---- list: context menu, keys, drag source ---- */
 
