@@ -4,6 +4,7 @@
  * resolver answers no DNS question, and probing is switched off.
  * Every page is saved as a screenshot in <builddir>/screenshots/wizard-*.png. */
 #include <gtk/gtk.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "tern-account-wizard.h"
@@ -685,6 +686,56 @@ test_wrong_password (void)
   run_finish (&run);
 }
 
+/* Saving is the account row (through the executor), then the password: when
+ * the password cannot be stored, the new row is taken out again, the finish
+ * page says why, and finishing again once the cause is gone saves the
+ * account once. */
+static void
+test_password_not_stored (void)
+{
+  TernTestServers *s = get_good_servers ();
+  Run run = { 0 };
+  g_autofree char *blocker = NULL;
+  GtkLabel *finish_error;
+
+  if (!tern_test_servers_require_smtp (s))
+    return;
+  run_start (&run, NULL);
+  fill_identity (&run, PASSWORD, NULL);
+  fill_incoming (&run, "localhost", tern_test_servers_port (s, TERN_TEST_IMAPS), "tls", NULL);
+  next (run.wizard);
+  fill_outgoing (&run, "localhost", tern_test_servers_port (s, TERN_TEST_SMTPS), "tls", NULL);
+  next (run.wizard);
+  WAIT_UNTIL (test_finished (run.wizard, "incoming") && test_finished (run.wizard, "outgoing"));
+  next (run.wizard);
+  g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "finish");
+
+  /* The password file cannot be written: a directory stands in its way. */
+  blocker = g_build_filename (run.data_dir, "passwords.ini", NULL);
+  g_assert_cmpint (g_mkdir (blocker, 0700), ==, 0);
+  finish_error = GTK_LABEL (find (run.wizard, "finish_error"));
+  next (run.wizard);
+  WAIT_UNTIL (*gtk_label_get_text (finish_error) != '\0' && gtk_widget_is_sensitive (find (run.wizard, "next_button")));
+  g_test_message ("finish: %s", gtk_label_get_text (finish_error));
+  g_assert_nonnull (strstr (gtk_label_get_text (finish_error), "could not be saved"));
+  g_assert_false (run.destroyed);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TernStore) store = tern_store_open (run.data_dir, TERN_STORE_OPEN_READ_ONLY, &error);
+    g_autoptr(GPtrArray) accounts = tern_store_list_accounts (store, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (accounts->len, ==, 0);
+  }
+
+  g_assert_cmpint (g_rmdir (blocker), ==, 0);
+  next (run.wizard);
+  WAIT_UNTIL (run.destroyed);
+  g_assert_cmpint (run.added_id, >, 0);
+  assert_password_stored (&run, EMAIL);
+  run_finish (&run);
+}
+
 static void
 test_host_not_found (void)
 {
@@ -815,6 +866,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/wizard/imap-with-discovery", test_imap_with_discovery);
   g_test_add_func ("/app/wizard/pop3-manual", test_pop3_manual);
   g_test_add_func ("/app/wizard/wrong-password", test_wrong_password);
+  g_test_add_func ("/app/wizard/password-not-stored", test_password_not_stored);
   g_test_add_func ("/app/wizard/host-not-found", test_host_not_found);
   g_test_add_func ("/app/wizard/connection-refused", test_connection_refused);
   g_test_add_func ("/app/wizard/no-starttls", test_no_starttls);
