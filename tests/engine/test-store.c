@@ -119,8 +119,9 @@ fill_version (TernStore *store, guint version)
   tern_store_exec_for_test (store,
       "INSERT INTO accounts (id, name, protocol) VALUES (1, 'Old', 'imap');"
       "INSERT INTO folders (id, account_id, path, uidvalidity) VALUES (1, 1, 'INBOX', 77);"
-      "INSERT INTO messages (account_id, folder_id, uid, subject, from_name, flags, date)"
-      " VALUES (1, 1, 7, 'legacy zebra', 'Old Timer', 0, 100);"
+      /* Undated (no readable Date header), as stored before 006. */
+      "INSERT INTO messages (account_id, folder_id, uid, subject, from_name, flags, date,"
+      " internal_date) VALUES (1, 1, 7, 'legacy zebra', 'Old Timer', 0, 0, 200);"
       "INSERT INTO attachments (message_id, part_path, name) VALUES (1, '2', 'giraffe.pdf');"
       "INSERT INTO pending_ops (account_id, kind, folder_path, uids, created_at)"
       " VALUES (1, 'delete', 'INBOX', '7', 0);", &error);
@@ -171,8 +172,12 @@ test_migrate_upgrade (void)
           ops = tern_store_list_ops (store, 1, &error);
           g_assert_cmpuint (ops->len, ==, 1);
           /* 005: a queued op takes the UIDVALIDITY its folder had. */
-          g_assert_cmpuint (((TernPendingOp *) g_ptr_array_index (ops, 0))->uidvalidity, ==, 77);
+          if (from < 5)
+            g_assert_cmpuint (((TernPendingOp *) g_ptr_array_index (ops, 0))->uidvalidity, ==, 77);
           g_assert_false (((TernPendingOp *) g_ptr_array_index (ops, 0))->held);
+          /* 006: undated mail takes its INTERNALDATE. */
+          g_assert_cmpint (tern_store_query_int (store, "SELECT date FROM messages", NULL), ==,
+                           from < 6 ? 200 : 0);
           g_assert_cmpuint (tern_store_count_unread (store, 1, &error), ==, 1);
         }
       g_clear_object (&store);
