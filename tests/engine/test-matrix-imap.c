@@ -115,12 +115,21 @@ raw_store (mailimap *imap, const char *mailbox, guint32 uid, struct mailimap_fla
 }
 
 /* Expunge with plain EXPUNGE: not every server has UIDPLUS. Only @uid is
- * \Deleted in the fresh mailboxes of these checks. */
+ * \Deleted in the fresh mailboxes of these checks. The last command of
+ * @imap's session: GNU Mailutils 3.15 answers "* 1 EXPUNGED", which libetpan
+ * cannot parse (the message is gone all the same). */
 static void
-raw_expunge (mailimap *imap, const char *mailbox, guint32 uid)
+raw_expunge (TernMatrixAccount *t, mailimap *imap, const char *mailbox, guint32 uid)
 {
+  int r;
+
   raw_store (imap, mailbox, uid, mailimap_flag_new_deleted (), TRUE);
-  g_assert_cmpint (mailimap_expunge (imap), ==, MAILIMAP_NO_ERROR);
+  r = mailimap_expunge (imap);
+  if (r == MAILIMAP_ERROR_PARSE &&
+      tern_test_mail_server_kind (t->server) == TERN_TEST_SERVER_MAILUTILS)
+    g_test_message ("GNU Mailutils answered EXPUNGE with an untagged EXPUNGED");
+  else
+    g_assert_cmpint (r, ==, MAILIMAP_NO_ERROR);
 }
 
 static guint
@@ -191,7 +200,7 @@ check_incremental (TernMatrixAccount *t)
   other = tern_matrix_imap (t);
   raw_store (other, "INBOX", 3, mailimap_flag_new_flagged (), TRUE);
   raw_store (other, "INBOX", 4, mailimap_flag_new_seen (), TRUE);
-  raw_expunge (other, "INBOX", 5);
+  raw_expunge (t, other, "INBOX", 5);
   tern_matrix_imap_close (other);
 
   sync_all (t);
@@ -397,6 +406,16 @@ known_failure (TernTestServerKind kind, const char *check)
   return NULL;
 }
 
+/* Cells the server cannot do. */
+static const char *
+cannot (TernTestServerKind kind, const char *check)
+{
+  if (kind == TERN_TEST_SERVER_MAILUTILS && g_str_equal (check, "idle"))
+    return "GNU Mailutils 3.15 imap4d accepts IDLE but reports no new mail during it "
+           "(none in 80 s), so there is no push to check";
+  return NULL;
+}
+
 static void
 run_case (gconstpointer data)
 {
@@ -407,6 +426,11 @@ run_case (gconstpointer data)
 
   if (server == NULL)
     return;
+  if (cannot (c->kind, c->check) != NULL)
+    {
+      g_test_skip (cannot (c->kind, c->check));
+      return;
+    }
   t = tern_matrix_account_new (server, TERN_PROTOCOL_IMAP);
   known = known_failure (c->kind, c->check);
   if (known != NULL && tern_matrix_known_failure (t, known))

@@ -22,9 +22,15 @@ write_passwd (TernTestMailServer *self, GError **error)
   for (guint i = 0; self->users[i] != NULL; i++)
     {
       g_autofree char *home = g_strdup_printf ("home/%s", self->users[i]);
+      static const char *const subs[] = { "cur", "new", "tmp" };
 
-      if (!tern_test_mail_mkdir (self, home, error))
-        return FALSE;
+      /* imap4d makes INBOX only when it is selected, not for an APPEND. */
+      for (guint j = 0; j < G_N_ELEMENTS (subs); j++)
+        {
+          g_autofree char *sub = g_strdup_printf ("%s/INBOX/%s", home, subs[j]);
+          if (!tern_test_mail_mkdir (self, sub, error))
+            return FALSE;
+        }
       g_string_append_printf (pw, "%s:%s:%u:%u::%s/%s:/bin/false\n", self->users[i], hash,
                               (guint) self->uid, (guint) self->gid, self->dir, home);
     }
@@ -41,11 +47,10 @@ common_conf (TernTestMailServer *self)
     "logging { syslog false; };\n"
     "auth { authentication generic; authorization virtdomain; };\n"
     "virtdomain { passwd-dir \"%1$s/virtual\"; };\n"
-    "mailbox {\n"
-    "  mailbox-type maildir;\n"
-    /* Without it, INBOX would be the mail spool's (mbox) file. */
-    "  mailbox-pattern \"maildir://%1$s/home/${user}/INBOX\";\n"
-    "};\n"
+    /* A virtual user's INBOX is ~/INBOX; as a Maildir, not an mbox file,
+     * only with maildir as the default type (a mailbox-pattern with
+     * ${user} would see "user@domain"). */
+    "mailbox { mailbox-type maildir; };\n"
     "tls-file-checks { key-file none; cert-file none; ca-file none; };\n"
     "tls { ssl-certificate-file \"%2$s\"; ssl-key-file \"%3$s\"; };\n"
     "mode daemon;\nforeground true;\nmax-children 100;\n",

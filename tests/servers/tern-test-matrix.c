@@ -8,7 +8,6 @@
  * Debian-exim user), so that nothing on the machine changes. */
 #include "tern-test-matrix-private.h"
 
-#include <crypt.h>
 #include <errno.h>
 #include <glib/gstdio.h>
 #include <pwd.h>
@@ -119,13 +118,79 @@ tern_test_mail_mkdir (TernTestMailServer *self, const char *name, GError **error
   return TRUE;
 }
 
+static void
+md5_digest (GChecksum *c, guint8 out[16])
+{
+  gsize len = 16;
+
+  g_checksum_get_digest (c, out, &len);
+  g_checksum_free (c);
+}
+
+static void
+to64 (GString *out, guint v, int n)
+{
+  static const char itoa64[] =
+    "./0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+  while (n-- > 0)
+    {
+      g_string_append_c (out, itoa64[v & 0x3f]);
+      v >>= 6;
+    }
+}
+
+/* MD5-crypt ("$1$"), as crypt(3) computes it. Written out because crypt_r()
+ * under AddressSanitizer needs libcrypt linked into every test program. */
 char *
 tern_test_mail_crypt (const char *password)
 {
-  struct crypt_data data = { 0 };
-  const char *hash = crypt_r (password, "$1$terntest$", &data);
+  static const char salt[] = "terntest";
+  static const guint8 order[5][3] = { {0, 6, 12}, {1, 7, 13}, {2, 8, 14}, {3, 9, 15}, {4, 10, 5} };
+  gssize pl = (gssize) strlen (password);
+  GChecksum *ctx = g_checksum_new (G_CHECKSUM_MD5);
+  GChecksum *alt = g_checksum_new (G_CHECKSUM_MD5);
+  guint8 fin[16];
+  GString *out;
 
-  return g_strdup (hash != NULL ? hash : "*");
+  g_checksum_update (ctx, (const guchar *) password, pl);
+  g_checksum_update (ctx, (const guchar *) "$1$", 3);
+  g_checksum_update (ctx, (const guchar *) salt, 8);
+  g_checksum_update (alt, (const guchar *) password, pl);
+  g_checksum_update (alt, (const guchar *) salt, 8);
+  g_checksum_update (alt, (const guchar *) password, pl);
+  md5_digest (alt, fin);
+  for (gssize n = pl; n > 0; n -= 16)
+    g_checksum_update (ctx, fin, MIN (n, 16));
+  for (gssize i = pl; i > 0; i >>= 1)
+    g_checksum_update (ctx, (i & 1) ? (const guchar *) "" : (const guchar *) password, 1);
+  md5_digest (ctx, fin);
+  for (int i = 0; i < 1000; i++)
+    {
+      GChecksum *c = g_checksum_new (G_CHECKSUM_MD5);
+      guint8 prev[16];
+
+      memcpy (prev, fin, 16);
+      if (i & 1)
+        g_checksum_update (c, (const guchar *) password, pl);
+      else
+        g_checksum_update (c, prev, 16);
+      if (i % 3)
+        g_checksum_update (c, (const guchar *) salt, 8);
+      if (i % 7)
+        g_checksum_update (c, (const guchar *) password, pl);
+      if (i & 1)
+        g_checksum_update (c, prev, 16);
+      else
+        g_checksum_update (c, (const guchar *) password, pl);
+      md5_digest (c, fin);
+    }
+  out = g_string_new ("$1$terntest$");
+  for (guint i = 0; i < 5; i++)
+    to64 (out, ((guint) fin[order[i][0]] << 16) | ((guint) fin[order[i][1]] << 8) |
+               fin[order[i][2]], 4);
+  to64 (out, fin[11], 2);
+  return g_string_free (out, FALSE);
 }
 
 char *
