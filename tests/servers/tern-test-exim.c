@@ -115,7 +115,10 @@ write_conf (TernTestMailServer *self, GError **error)
     self->dir, sub, smtps, self->cert_file, self->key_file,
     tern_test_servers_port (self->dovecot, TERN_TEST_LMTP));
 
-  return tern_test_mail_write (self, "exim.conf", conf, 0644, error);
+  g_autofree char *path = tern_test_mail_path (self, "exim.conf");
+
+  /* Exim reads a configuration only when root owns it (Configure owner: 0). */
+  return g_file_set_contents (path, conf, -1, error);
 }
 
 static gboolean
