@@ -6,7 +6,7 @@
 #include "account/tern-account-connect.h"
 #include "tern-test-messages.h"
 
-#define POOL_USERS 16
+#define POOL_USERS 8
 #define PASSWORD "m4trix-pw"
 
 static TernTestMailServer *servers[TERN_TEST_N_SERVER_KINDS];

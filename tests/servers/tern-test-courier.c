@@ -191,6 +191,8 @@ const TernTestMailDriver tern_test_courier_driver = {
   .services = courier_services,
   .n_services = G_N_ELEMENTS (courier_services),
   .needs_root = TRUE,
+  .needs_namespace = TRUE,
+  .root_reason = "a private mount namespace puts its files on the paths built into Courier",
   .configure = courier_configure,
   .script = courier_script,
 };

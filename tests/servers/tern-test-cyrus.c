@@ -139,6 +139,7 @@ const TernTestMailDriver tern_test_cyrus_driver = {
   .services = cyrus_services,
   .n_services = G_N_ELEMENTS (cyrus_services),
   .needs_root = FALSE,
+  .needs_namespace = FALSE,
   .configure = cyrus_configure,
   .script = cyrus_script,
 };

@@ -147,6 +147,8 @@ const TernTestMailDriver tern_test_exim_driver = {
   .services = exim_services,
   .n_services = G_N_ELEMENTS (exim_services),
   .needs_root = TRUE,
+  .needs_namespace = TRUE,
+  .root_reason = "a private mount namespace gives Exim its built-in user and path",
   .configure = exim_configure,
   .script = exim_script,
 };

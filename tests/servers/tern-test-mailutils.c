@@ -103,7 +103,9 @@ const TernTestMailDriver tern_test_mailutils_driver = {
   .probe = "usr/sbin/imap4d",
   .services = mailutils_services,
   .n_services = G_N_ELEMENTS (mailutils_services),
-  .needs_root = FALSE,
+  .needs_root = TRUE,
+  .needs_namespace = FALSE,
+  .root_reason = "pop3d and imap4d switch to the mail group at start",
   .configure = mailutils_configure,
   .script = mailutils_script,
 };

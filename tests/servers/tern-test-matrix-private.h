@@ -30,7 +30,9 @@ typedef struct {
   const char *probe;            /* a program below the root that must exist */
   const TernTestService *services;
   guint n_services;
-  gboolean needs_root;          /* runs in a mount namespace */
+  gboolean needs_root;
+  gboolean needs_namespace;     /* runs in a private mount namespace (unshare -m) */
+  const char *root_reason;      /* why it needs root, for the skip message */
   /* Write the configuration for the ports in self->ports (called again with
    * new ports when one was taken meanwhile). */
   gboolean (*configure) (TernTestMailServer *self, GError **error);

@@ -264,7 +264,7 @@ spawn (TernTestMailServer *self, const TernTestMailDriver *d, GError **error)
 
   for (guint i = 0; i < d->n_services; i++)
     ports[i] = self->ports[d->services[i]];
-  self->proc = tern_test_process_spawn (d->needs_root ? argv_ns : argv_sh, out, error);
+  self->proc = tern_test_process_spawn (d->needs_namespace ? argv_ns : argv_sh, out, error);
   if (self->proc == NULL)
     return FALSE;
   if (!tern_test_process_wait_ready (self->proc, kind_names[self->kind], ports, d->n_services,
@@ -314,10 +314,12 @@ check_runnable (TernTestMailServer *self, const TernTestMailDriver *d, GError **
       return unavailable (error, kind_names[self->kind], why);
     }
   if (d->needs_root && !self->is_root)
-    return unavailable (error, kind_names[self->kind],
-                        "it needs root (a private mount namespace puts its files on the paths "
-                        "built into it); run the tests as root, as CI does");
-  if (d->needs_root && !g_spawn_command_line_sync ("unshare --mount true", NULL, NULL, NULL, NULL))
+    {
+      g_autofree char *why = g_strdup_printf ("it needs root (%s); run the tests as root, as CI "
+                                              "does", d->root_reason);
+      return unavailable (error, kind_names[self->kind], why);
+    }
+  if (d->needs_namespace && !g_spawn_command_line_sync ("unshare --mount true", NULL, NULL, NULL, NULL))
     return unavailable (error, kind_names[self->kind], "unshare --mount does not work here");
   return TRUE;
 }
