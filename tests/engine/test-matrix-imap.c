@@ -386,7 +386,13 @@ check_idle (TernMatrixAccount *t)
 
 /* ---- the matrix -------------------------------------------------------------- */
 
-static const char *const slugs[] = { "dovecot", "cyrus", "courier", "mailutils" };
+static const struct { TernTestServerKind kind; const char *slug; } servers[] = {
+  { TERN_TEST_SERVER_DOVECOT, "dovecot" },
+  { TERN_TEST_SERVER_CYRUS, "cyrus" },
+  { TERN_TEST_SERVER_CYRUS_ALTNS, "cyrus-altns" },
+  { TERN_TEST_SERVER_COURIER, "courier" },
+  { TERN_TEST_SERVER_MAILUTILS, "mailutils" },
+};
 
 /* Cells that fail today because of engine bugs another change fixes (issue
  * 12); the lead turns them on after that lands. NULL: expected to pass. */
@@ -451,17 +457,18 @@ main (int argc, char *argv[])
     { "delete", check_delete },
     { "idle", check_idle },
   };
-  static Case cases[G_N_ELEMENTS (slugs) * G_N_ELEMENTS (checks)];
+  static Case cases[G_N_ELEMENTS (servers) * G_N_ELEMENTS (checks)];
   guint n = 0;
 
   signal (SIGPIPE, SIG_IGN);
   g_test_init (&argc, &argv, NULL);
-  for (guint k = 0; k < G_N_ELEMENTS (slugs); k++)
+  for (guint k = 0; k < G_N_ELEMENTS (servers); k++)
     for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
       {
-        g_autofree char *path = g_strdup_printf ("/matrix-imap/%s/%s", slugs[k], checks[i].name);
+        g_autofree char *path = g_strdup_printf ("/matrix-imap/%s/%s", servers[k].slug,
+                                                 checks[i].name);
 
-        cases[n] = (Case) { (TernTestServerKind) k, checks[i].name, checks[i].run };
+        cases[n] = (Case) { servers[k].kind, checks[i].name, checks[i].run };
         g_test_add_data_func (path, &cases[n++], run_case);
       }
   return g_test_run ();

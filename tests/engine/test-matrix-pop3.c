@@ -165,23 +165,29 @@ run_case (gconstpointer data)
 int
 main (int argc, char *argv[])
 {
-  static const char *const slugs[] = { "dovecot", "cyrus", "courier", "mailutils" };
+  static const struct { TernTestServerKind kind; const char *slug; } servers[] = {
+    { TERN_TEST_SERVER_DOVECOT, "dovecot" },
+    { TERN_TEST_SERVER_CYRUS, "cyrus" },
+    { TERN_TEST_SERVER_COURIER, "courier" },
+    { TERN_TEST_SERVER_MAILUTILS, "mailutils" },
+  };
   static const struct { const char *name; void (*run) (TernMatrixAccount *); } checks[] = {
     { "leave-off", check_leave_off },
     { "leave-on", check_leave_on },
     { "retention-days", check_retention },
   };
-  static Case cases[G_N_ELEMENTS (slugs) * G_N_ELEMENTS (checks)];
+  static Case cases[G_N_ELEMENTS (servers) * G_N_ELEMENTS (checks)];
   guint n = 0;
 
   signal (SIGPIPE, SIG_IGN);
   g_test_init (&argc, &argv, NULL);
-  for (guint k = 0; k < G_N_ELEMENTS (slugs); k++)
+  for (guint k = 0; k < G_N_ELEMENTS (servers); k++)
     for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
       {
-        g_autofree char *path = g_strdup_printf ("/matrix-pop3/%s/%s", slugs[k], checks[i].name);
+        g_autofree char *path = g_strdup_printf ("/matrix-pop3/%s/%s", servers[k].slug,
+                                                 checks[i].name);
 
-        cases[n] = (Case) { (TernTestServerKind) k, checks[i].run };
+        cases[n] = (Case) { servers[k].kind, checks[i].run };
         g_test_add_data_func (path, &cases[n++], run_case);
       }
   return g_test_run ();

@@ -1,7 +1,9 @@
 /* tern-test-cyrus.c: Cyrus IMAP 3.6 (imapd, pop3d) for the matrix.
  *
- * Debian's defaults: "." separator, folders below INBOX (no altnamespace),
- * no Trash or other special folders. Users are in a private sasldb (auxprop,
+ * TERN_TEST_SERVER_CYRUS has Debian's defaults: "." separator, folders below
+ * INBOX (no altnamespace); TERN_TEST_SERVER_CYRUS_ALTNS has folders beside
+ * INBOX (altnamespace) and the "/" separator. Neither has a Trash or other
+ * special folders. Users are in a private sasldb (auxprop,
  * realm = servername); a user's INBOX is created at the first login
  * (autocreate_quota), as a Cyrus admin would with "cm user.alice". `master -D`
  * runs in the foreground and starts imapd and pop3d for each connection; as
@@ -30,8 +32,8 @@ write_imapd_conf (TernTestMailServer *self, GError **error)
     "notifysocket: %1$s/run/socket/notify\n"
     "servername: localhost\n"
     "cyrus_user: %2$s\n"
-    "altnamespace: no\n"
-    "unixhierarchysep: no\n"
+    "altnamespace: %5$s\n"
+    "unixhierarchysep: %5$s\n"
     "virtdomains: off\n"
     /* The INBOX appears at the first login (0: no quota). */
     "autocreate_quota: 0\n"
@@ -47,7 +49,8 @@ write_imapd_conf (TernTestMailServer *self, GError **error)
     "tls_server_cert: %3$s\n"
     "tls_server_key: %4$s\n"
     "syslog_prefix: tern-test-cyrus\n",
-    self->dir, self->user_name, self->cert_file, self->key_file);
+    self->dir, self->user_name, self->cert_file, self->key_file,
+    self->kind == TERN_TEST_SERVER_CYRUS_ALTNS ? "yes" : "no");
 
   return tern_test_mail_write (self, "imapd.conf", conf, 0644, error);
 }

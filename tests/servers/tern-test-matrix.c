@@ -25,6 +25,7 @@
 
 static const char *const kind_names[] = {
   "Dovecot", "Cyrus IMAP", "Courier", "GNU Mailutils", "Postfix", "Exim",
+  "Cyrus IMAP (altnamespace)",
 };
 
 const char *
@@ -39,7 +40,8 @@ driver_of (TernTestServerKind kind)
 {
   switch (kind)
     {
-    case TERN_TEST_SERVER_CYRUS: return &tern_test_cyrus_driver;
+    case TERN_TEST_SERVER_CYRUS:
+    case TERN_TEST_SERVER_CYRUS_ALTNS: return &tern_test_cyrus_driver;
     case TERN_TEST_SERVER_COURIER: return &tern_test_courier_driver;
     case TERN_TEST_SERVER_MAILUTILS: return &tern_test_mailutils_driver;
     case TERN_TEST_SERVER_EXIM: return &tern_test_exim_driver;

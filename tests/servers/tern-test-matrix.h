@@ -28,12 +28,14 @@ typedef enum {
   TERN_TEST_SERVER_MAILUTILS,   /* IMAP, POP3 */
   TERN_TEST_SERVER_POSTFIX,     /* SMTP, delivering into a Dovecot (IMAP ports: that Dovecot's) */
   TERN_TEST_SERVER_EXIM,        /* SMTP, delivering into a Dovecot (IMAP ports: that Dovecot's) */
+  TERN_TEST_SERVER_CYRUS_ALTNS, /* Cyrus with altnamespace and the "/" separator */
   TERN_TEST_N_SERVER_KINDS
 } TernTestServerKind;
 
 typedef struct _TernTestMailServer TernTestMailServer;
 
-/* "Dovecot", "Cyrus IMAP", "Courier", "GNU Mailutils", "Postfix", "Exim". */
+/* "Dovecot", "Cyrus IMAP", "Courier", "GNU Mailutils", "Postfix", "Exim",
+ * "Cyrus IMAP (altnamespace)". */
 const char *tern_test_server_kind_name (TernTestServerKind kind);
 
 /* Start @kind with @users (NULL-terminated bare names, "alice"), all with
