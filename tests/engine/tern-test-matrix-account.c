@@ -63,6 +63,23 @@ tern_matrix_server (TernTestServerKind kind)
   return NULL;
 }
 
+void
+tern_matrix_add_cases (const char *proto, const TernMatrixServer *servers, guint n_servers,
+                       const TernMatrixCheck *checks, guint n_checks, GTestDataFunc run_case)
+{
+  for (guint k = 0; k < n_servers; k++)
+    for (guint i = 0; i < n_checks; i++)
+      {
+        g_autofree char *path = g_strdup_printf ("/matrix-%s/%s/%s", proto, servers[k].slug,
+                                                 checks[i].name);
+        /* Lives as long as the test program. */
+        TernMatrixCase *c = g_new0 (TernMatrixCase, 1);
+
+        *c = (TernMatrixCase) { servers[k].kind, checks[i].name, checks[i].run };
+        g_test_add_data_func_full (path, c, run_case, g_free);
+      }
+}
+
 TernMatrixAccount *
 tern_matrix_account_new (TernTestMailServer *server, TernProtocol protocol)
 {

@@ -29,6 +29,30 @@ typedef struct {
  * start), so a check just returns. */
 TernTestMailServer *tern_matrix_server (TernTestServerKind kind);
 
+/* One cell of the matrix: a server and a check. @run is the check's function
+ * (the test program knows its type). */
+typedef struct {
+  TernTestServerKind kind;
+  const char *check;
+  gpointer run;
+} TernMatrixCase;
+
+typedef struct {
+  TernTestServerKind kind;
+  const char *slug;            /* in test paths: "cyrus" */
+} TernMatrixServer;
+
+typedef struct {
+  const char *name;
+  gpointer run;
+} TernMatrixCheck;
+
+/* Adds /matrix-@proto/<slug>/<check> for every server and check, each run by
+ * @run_case with its TernMatrixCase. */
+void tern_matrix_add_cases (const char *proto, const TernMatrixServer *servers, guint n_servers,
+                            const TernMatrixCheck *checks, guint n_checks,
+                            GTestDataFunc run_case);
+
 /* A fresh user of @server with an account of @protocol (implicit TLS) in a
  * fresh store. */
 TernMatrixAccount *tern_matrix_account_new (TernTestMailServer *server, TernProtocol protocol);

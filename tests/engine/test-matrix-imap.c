@@ -15,11 +15,7 @@
 #include "tern-test-matrix-account.h"
 #include "tern-test-messages.h"
 
-typedef struct {
-  TernTestServerKind kind;
-  const char *check;
-  void (*run) (TernMatrixAccount *t);
-} Case;
+typedef void (*CheckFunc) (TernMatrixAccount *t);
 
 static TernImapSync *
 new_sync (TernMatrixAccount *t)
@@ -386,7 +382,7 @@ check_idle (TernMatrixAccount *t)
 
 /* ---- the matrix -------------------------------------------------------------- */
 
-static const struct { TernTestServerKind kind; const char *slug; } servers[] = {
+static const TernMatrixServer servers[] = {
   { TERN_TEST_SERVER_DOVECOT, "dovecot" },
   { TERN_TEST_SERVER_CYRUS, "cyrus" },
   { TERN_TEST_SERVER_CYRUS_ALTNS, "cyrus-altns" },
@@ -425,7 +421,7 @@ cannot (TernTestServerKind kind, const char *check)
 static void
 run_case (gconstpointer data)
 {
-  const Case *c = data;
+  const TernMatrixCase *c = data;
   TernTestMailServer *server = tern_matrix_server (c->kind);
   g_autoptr(TernMatrixAccount) t = NULL;
   const char *known;
@@ -442,13 +438,13 @@ run_case (gconstpointer data)
   if (known != NULL && tern_matrix_known_failure (t, known))
     return;
   g_test_message ("%s: %s", tern_test_mail_server_name (server), c->check);
-  c->run (t);
+  ((CheckFunc) c->run) (t);
 }
 
 int
 main (int argc, char *argv[])
 {
-  static const struct { const char *name; void (*run) (TernMatrixAccount *); } checks[] = {
+  static const TernMatrixCheck checks[] = {
     { "initial", check_initial },
     { "incremental", check_incremental },
     { "append-by-other", check_append_by_other },
@@ -457,19 +453,10 @@ main (int argc, char *argv[])
     { "delete", check_delete },
     { "idle", check_idle },
   };
-  static Case cases[G_N_ELEMENTS (servers) * G_N_ELEMENTS (checks)];
-  guint n = 0;
 
   signal (SIGPIPE, SIG_IGN);
   g_test_init (&argc, &argv, NULL);
-  for (guint k = 0; k < G_N_ELEMENTS (servers); k++)
-    for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
-      {
-        g_autofree char *path = g_strdup_printf ("/matrix-imap/%s/%s", servers[k].slug,
-                                                 checks[i].name);
-
-        cases[n] = (Case) { servers[k].kind, checks[i].name, checks[i].run };
-        g_test_add_data_func (path, &cases[n++], run_case);
-      }
+  tern_matrix_add_cases ("imap", servers, G_N_ELEMENTS (servers), checks, G_N_ELEMENTS (checks),
+                         run_case);
   return g_test_run ();
 }

@@ -12,10 +12,7 @@
 
 #define DAY 86400
 
-typedef struct {
-  TernTestServerKind kind;
-  void (*run) (TernMatrixAccount *t);
-} Case;
+typedef void (*CheckFunc) (TernMatrixAccount *t);
 
 static void
 fetch_ok (TernMatrixAccount *t, gint64 now, guint expect_downloaded, guint expect_deleted)
@@ -151,7 +148,7 @@ check_retention (TernMatrixAccount *t)
 static void
 run_case (gconstpointer data)
 {
-  const Case *c = data;
+  const TernMatrixCase *c = data;
   TernTestMailServer *server = tern_matrix_server (c->kind);
   g_autoptr(TernMatrixAccount) t = NULL;
 
@@ -159,36 +156,27 @@ run_case (gconstpointer data)
     return;
   t = tern_matrix_account_new (server, TERN_PROTOCOL_POP3);
   g_test_message ("%s", tern_test_mail_server_name (server));
-  c->run (t);
+  ((CheckFunc) c->run) (t);
 }
 
 int
 main (int argc, char *argv[])
 {
-  static const struct { TernTestServerKind kind; const char *slug; } servers[] = {
+  static const TernMatrixServer servers[] = {
     { TERN_TEST_SERVER_DOVECOT, "dovecot" },
     { TERN_TEST_SERVER_CYRUS, "cyrus" },
     { TERN_TEST_SERVER_COURIER, "courier" },
     { TERN_TEST_SERVER_MAILUTILS, "mailutils" },
   };
-  static const struct { const char *name; void (*run) (TernMatrixAccount *); } checks[] = {
+  static const TernMatrixCheck checks[] = {
     { "leave-off", check_leave_off },
     { "leave-on", check_leave_on },
     { "retention-days", check_retention },
   };
-  static Case cases[G_N_ELEMENTS (servers) * G_N_ELEMENTS (checks)];
-  guint n = 0;
 
   signal (SIGPIPE, SIG_IGN);
   g_test_init (&argc, &argv, NULL);
-  for (guint k = 0; k < G_N_ELEMENTS (servers); k++)
-    for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
-      {
-        g_autofree char *path = g_strdup_printf ("/matrix-pop3/%s/%s", servers[k].slug,
-                                                 checks[i].name);
-
-        cases[n] = (Case) { servers[k].kind, checks[i].run };
-        g_test_add_data_func (path, &cases[n++], run_case);
-      }
+  tern_matrix_add_cases ("pop3", servers, G_N_ELEMENTS (servers), checks, G_N_ELEMENTS (checks),
+                         run_case);
   return g_test_run ();
 }

@@ -18,10 +18,7 @@
 #define SUBJECT "Grüße aus Köln — 東京 ✓ Ελληνικά"
 #define ATTACHMENT_NAME "Messwerte März.bin"
 
-typedef struct {
-  TernTestServerKind kind;
-  void (*run) (TernTestMailServer *server);
-} Case;
+typedef void (*CheckFunc) (TernTestMailServer *server);
 
 /* Every byte value, then a stretch that looks like SMTP to a careless
  * encoder: CR, LF, dots at line starts, NUL. */
@@ -171,36 +168,28 @@ check_rejected_recipient (TernTestMailServer *server)
 static void
 run_case (gconstpointer data)
 {
-  const Case *c = data;
+  const TernMatrixCase *c = data;
   TernTestMailServer *server = tern_matrix_server (c->kind);
 
   if (server != NULL)
-    c->run (server);
+    ((CheckFunc) c->run) (server);
 }
 
 int
 main (int argc, char *argv[])
 {
-  static const struct { TernTestServerKind kind; const char *slug; } servers[] = {
-    { TERN_TEST_SERVER_POSTFIX, "postfix" }, { TERN_TEST_SERVER_EXIM, "exim" },
+  static const TernMatrixServer servers[] = {
+    { TERN_TEST_SERVER_POSTFIX, "postfix" },
+    { TERN_TEST_SERVER_EXIM, "exim" },
   };
-  static const struct { const char *name; void (*run) (TernTestMailServer *); } checks[] = {
+  static const TernMatrixCheck checks[] = {
     { "send", check_send },
     { "rejected-recipient", check_rejected_recipient },
   };
-  static Case cases[G_N_ELEMENTS (servers) * G_N_ELEMENTS (checks)];
-  guint n = 0;
 
   signal (SIGPIPE, SIG_IGN);
   g_test_init (&argc, &argv, NULL);
-  for (guint k = 0; k < G_N_ELEMENTS (servers); k++)
-    for (guint i = 0; i < G_N_ELEMENTS (checks); i++)
-      {
-        g_autofree char *path = g_strdup_printf ("/matrix-smtp/%s/%s", servers[k].slug,
-                                                 checks[i].name);
-
-        cases[n] = (Case) { servers[k].kind, checks[i].run };
-        g_test_add_data_func (path, &cases[n++], run_case);
-      }
+  tern_matrix_add_cases ("smtp", servers, G_N_ELEMENTS (servers), checks, G_N_ELEMENTS (checks),
+                         run_case);
   return g_test_run ();
 }

@@ -266,17 +266,10 @@ spawn (TernTestMailServer *self, const TernTestMailDriver *d, GError **error)
 
   for (guint i = 0; i < d->n_services; i++)
     ports[i] = self->ports[d->services[i]];
-  self->proc = tern_test_process_spawn (d->needs_namespace ? argv_ns : argv_sh, out, error);
-  if (self->proc == NULL)
-    return FALSE;
-  if (!tern_test_process_wait_ready (self->proc, kind_names[self->kind], ports, d->n_services,
-                                     logs, START_TIMEOUT_S, error))
-    {
-      tern_test_process_stop (self->proc);
-      g_clear_object (&self->proc);
-      return FALSE;
-    }
-  return TRUE;
+  self->proc = tern_test_process_start (d->needs_namespace ? argv_ns : argv_sh, out,
+                                        kind_names[self->kind], ports, d->n_services, logs,
+                                        START_TIMEOUT_S, error);
+  return self->proc != NULL;
 }
 
 static gboolean
@@ -293,7 +286,7 @@ start_with_retries (TernTestMailServer *self, const TernTestMailDriver *d, GErro
         self->ports[d->services[i]] = ports[i];
       if (d->configure (self, &local) && spawn (self, d, &local))
         return TRUE;
-      if (attempt == START_ATTEMPTS || strstr (local->message, "in use") == NULL)
+      if (attempt == START_ATTEMPTS || !tern_test_error_is_port_conflict (local))
         {
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;

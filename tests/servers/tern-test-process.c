@@ -174,6 +174,29 @@ tern_test_process_wait_ready (GSubprocess *proc, const char *name, const guint16
   return FALSE;
 }
 
+GSubprocess *
+tern_test_process_start (const char *const *argv, const char *out_path, const char *name,
+                         const guint16 *ports, guint n_ports, const char *const *logs,
+                         guint timeout_s, GError **error)
+{
+  g_autoptr(GSubprocess) proc = tern_test_process_spawn (argv, out_path, error);
+
+  if (proc == NULL)
+    return NULL;
+  if (!tern_test_process_wait_ready (proc, name, ports, n_ports, logs, timeout_s, error))
+    {
+      tern_test_process_stop (proc);
+      return NULL;
+    }
+  return g_steal_pointer (&proc);
+}
+
+gboolean
+tern_test_error_is_port_conflict (const GError *error)
+{
+  return strstr (error->message, "in use") != NULL;
+}
+
 gboolean
 tern_test_ports_wait_free (const guint16 *ports, guint n_ports, guint timeout_s,
                            GError **error)

@@ -26,6 +26,21 @@ gboolean tern_test_process_wait_ready (GSubprocess        *proc,
                                        guint               timeout_s,
                                        GError            **error);
 
+/* tern_test_process_spawn() then tern_test_process_wait_ready(): the running
+ * server, or NULL (stopped again) when it did not come up. */
+GSubprocess *tern_test_process_start (const char *const *argv,
+                                      const char         *out_path,
+                                      const char         *name,
+                                      const guint16      *ports,
+                                      guint               n_ports,
+                                      const char *const  *logs,
+                                      guint               timeout_s,
+                                      GError            **error);
+
+/* Whether a start failed because another process took one of its ports
+ * between tern_test_ports_pick() and the server's bind (then pick again). */
+gboolean tern_test_error_is_port_conflict (const GError *error);
+
 /* Wait until every non-zero port can be bound again (a stopped server's
  * children may hold the listening sockets for a moment). */
 gboolean tern_test_ports_wait_free (const guint16 *ports, guint n_ports,
