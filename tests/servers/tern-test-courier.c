@@ -93,14 +93,9 @@ write_userdb (TernTestMailServer *self, GError **error)
   for (guint i = 0; self->users[i] != NULL; i++)
     {
       g_autofree char *maildir = g_strdup_printf ("home/%s/Maildir", self->users[i]);
-      static const char *const subs[] = { "cur", "new", "tmp" };
 
-      for (guint j = 0; j < G_N_ELEMENTS (subs); j++)
-        {
-          g_autofree char *sub = g_strdup_printf ("%s/%s", maildir, subs[j]);
-          if (!tern_test_mail_mkdir (self, sub, error))
-            return FALSE;
-        }
+      if (!tern_test_mail_make_maildir (self, maildir, error))
+        return FALSE;
       g_string_append_printf (db, "%s\tuid=%u|gid=%u|home=%s/home/%s|mail=%s/%s|systempw=%s\n",
                               self->users[i], (guint) self->uid, (guint) self->gid, self->dir,
                               self->users[i], self->dir, maildir, hash);

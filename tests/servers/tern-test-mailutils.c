@@ -22,15 +22,11 @@ write_passwd (TernTestMailServer *self, GError **error)
   for (guint i = 0; self->users[i] != NULL; i++)
     {
       g_autofree char *home = g_strdup_printf ("home/%s", self->users[i]);
-      static const char *const subs[] = { "cur", "new", "tmp" };
+      g_autofree char *inbox = g_strdup_printf ("%s/INBOX", home);
 
       /* imap4d makes INBOX only when it is selected, not for an APPEND. */
-      for (guint j = 0; j < G_N_ELEMENTS (subs); j++)
-        {
-          g_autofree char *sub = g_strdup_printf ("%s/INBOX/%s", home, subs[j]);
-          if (!tern_test_mail_mkdir (self, sub, error))
-            return FALSE;
-        }
+      if (!tern_test_mail_make_maildir (self, inbox, error))
+        return FALSE;
       g_string_append_printf (pw, "%s:%s:%u:%u::%s/%s:/bin/false\n", self->users[i], hash,
                               (guint) self->uid, (guint) self->gid, self->dir, home);
     }

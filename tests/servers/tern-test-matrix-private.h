@@ -52,6 +52,8 @@ gboolean tern_test_mail_write (TernTestMailServer *self, const char *name,
                                const char *contents, int mode, GError **error);
 /* Make @name (and parents) below self->dir, owned by self->uid. */
 gboolean tern_test_mail_mkdir (TernTestMailServer *self, const char *name, GError **error);
+/* Make the Maildir @name (cur, new, tmp) below self->dir, owned by self->uid. */
+gboolean tern_test_mail_make_maildir (TernTestMailServer *self, const char *name, GError **error);
 /* A crypt(3) MD5 hash ("$1$") of @password (what Mailutils and Courier compare with). */
 char *tern_test_mail_crypt (const char *password);
 /* @s quoted for /bin/sh. */

@@ -144,6 +144,20 @@ to64 (GString *out, guint v, int n)
 
 /* MD5-crypt ("$1$"), as crypt(3) computes it. Written out because crypt_r()
  * under AddressSanitizer needs libcrypt linked into every test program. */
+gboolean
+tern_test_mail_make_maildir (TernTestMailServer *self, const char *name, GError **error)
+{
+  static const char *const subs[] = { "cur", "new", "tmp" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (subs); i++)
+    {
+      g_autofree char *sub = g_strdup_printf ("%s/%s", name, subs[i]);
+      if (!tern_test_mail_mkdir (self, sub, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 char *
 tern_test_mail_crypt (const char *password)
 {
@@ -370,31 +384,15 @@ tern_test_mail_server_start (TernTestServerKind kind, const char *const *users,
   return g_steal_pointer (&self);
 }
 
-static void
-remove_tree (const char *dir)
-{
-  const char *argv[] = { "rm", "-rf", dir, NULL };
-
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
-}
-
 void
 tern_test_mail_server_free (TernTestMailServer *self)
 {
-  const char *keep = g_getenv ("TERN_TEST_KEEP");
-
   if (self == NULL)
     return;
   tern_test_process_stop (self->proc);
   g_clear_object (&self->proc);
   g_clear_pointer (&self->dovecot, tern_test_servers_free);
-  if (self->dir != NULL)
-    {
-      if (keep != NULL && g_strcmp0 (keep, "0") != 0)
-        g_printerr ("# TERN_TEST_KEEP: kept %s\n", self->dir);
-      else
-        remove_tree (self->dir);
-    }
+  tern_test_dir_remove (self->dir);
   g_free (self->dir);
   g_free (self->root);
   g_free (self->cert_file);

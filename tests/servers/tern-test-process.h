@@ -49,6 +49,10 @@ gboolean tern_test_ports_wait_free (const guint16 *ports, guint n_ports,
 /* SIGTERM, wait (bounded), then SIGKILL. Safe on an exited process. */
 void tern_test_process_stop (GSubprocess *proc);
 
+/* Remove the directory tree @path (NULL: nothing), or with TERN_TEST_KEEP=1
+ * keep it and say where it is. */
+void tern_test_dir_remove (const char *path);
+
 /* The last @max bytes of each file in @logs, with a header per file. */
 char *tern_test_logs_tail (const char *const *logs, gsize max);
 

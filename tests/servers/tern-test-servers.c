@@ -266,46 +266,16 @@ tern_test_servers_start (const TernTestServersOptions *opts, GError **error)
   return g_steal_pointer (&self);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) dir = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) en =
-    g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-
-  while (en != NULL && (info = g_file_enumerator_next_file (en, NULL, NULL)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_unlink (child);
-      g_object_unref (info);
-    }
-  g_rmdir (path);
-}
-
 void
 tern_test_servers_free (TernTestServers *self)
 {
-  const char *keep = g_getenv ("TERN_TEST_KEEP");
-
   if (self == NULL)
     return;
   tern_test_process_stop (self->postfix);
   tern_test_process_stop (self->dovecot);
   g_clear_object (&self->postfix);
   g_clear_object (&self->dovecot);
-  if (self->dir != NULL)
-    {
-      if (keep != NULL && g_strcmp0 (keep, "0") != 0)
-        g_printerr ("# TERN_TEST_KEEP: kept %s\n", self->dir);
-      else
-        remove_tree (self->dir);
-    }
+  tern_test_dir_remove (self->dir);
   g_free (self->dir);
   g_free (self->smtp_skip_reason);
   g_clear_pointer (&self->users, g_ptr_array_unref);
