@@ -4,7 +4,7 @@
  * deps.txt: it conflicts with nothing) over a socket whose path is built in,
  * /run/courier/authdaemon/socket, and authdaemond reads /etc/courier. So the
  * whole server runs in a private mount namespace in which this instance's
- * etc/ and run/ are mounted over /etc/courier and /run/courier: its
+ * etc/ and run/ are mounted over /etc/courier and /run: its
  * authdaemonrc, its userdb (authuserdb; made with makeuserdb), nothing else
  * of the machine's. couriertcpd listens on each port (the rc files' ADDRESS
  * is 127.0.0.1) and runs imaplogin or courierpop3login, which run imapd or
@@ -159,7 +159,8 @@ courier_script (TernTestMailServer *self)
     "pids=\n"
     "trap 'kill $pids 2>/dev/null; exit 0' TERM INT\n"
     "mount --bind %1$s/etc /etc/courier\n"
-    "mount --bind %1$s/run /run/courier\n"
+    /* All of /run: /run/courier may be gone after a reboot (tmpfs). */
+    "mount --bind %1$s/run /run\n"
     "mkdir -p /run/courier/authdaemon\n"
     "export LD_LIBRARY_PATH='%2$s'\n"
     "COURIERTLS=%3$s/usr/bin/couriertls\n"
