@@ -1,8 +1,10 @@
 /* The SMTP matrix: sending through the outbox against every SMTP server of
  * the harness (Postfix, Exim), both delivering into a Dovecot. One message
  * to, cc and bcc three users, with a UTF-8 subject and a binary attachment,
- * is read back over IMAP by each recipient, the attachment byte for byte; a
- * recipient the server does not know fails the item with the server's reason.
+ * is read back over IMAP by each recipient, the attachment byte for byte
+ * (over SMTPS; a second one over submission with STARTTLS); a recipient the
+ * server does not know fails the item with the server's reason; and AUTH is
+ * offered only after STARTTLS.
  * Test paths name the server: /matrix-smtp/<server>/<check>. */
 #include <signal.h>
 #include <string.h>
@@ -165,6 +167,73 @@ check_rejected_recipient (TernTestMailServer *server)
   g_assert_nonnull (strstr (item->last_error, "55"));
 }
 
+/* Submission with STARTTLS (port 587's way) reaches the recipient too. */
+static void
+check_send_starttls (TernTestMailServer *server)
+{
+  g_autoptr(TernMatrixAccount) sender = tern_matrix_account_new (server, TERN_PROTOCOL_POP3);
+  g_autoptr(TernMatrixAccount) to = tern_matrix_account_new (server, TERN_PROTOCOL_IMAP);
+  g_autoptr(TernOutgoingMessage) msg = tern_outgoing_message_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message_id = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  TernOutboxResult r;
+
+  sender->account->smtp_port = tern_test_mail_server_port (server, TERN_TEST_SUBMISSION);
+  sender->account->smtp_security = TERN_SECURITY_STARTTLS;
+  tern_matrix_account_save (sender);
+  tern_outgoing_message_add_to (msg, NULL, to->account->email);
+  msg->subject = g_strdup (SUBJECT);
+  msg->body = g_strdup ("über STARTTLS\n");
+  tern_outbox_queue_message (sender->store, sender->account, msg, &message_id, &error);
+  g_assert_no_error (error);
+  r = process (sender, TRUE);
+  g_assert_cmpuint (r.sent, ==, 1);
+  raw = wait_for_delivery (to, message_id);
+  g_assert_nonnull (raw);
+}
+
+/* Before STARTTLS the submission port offers STARTTLS and no AUTH, so no
+ * password can go out in clear text. */
+static void
+check_auth_only_under_tls (TernTestMailServer *server)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) conn = NULL;
+  g_autoptr(GDataInputStream) in = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) ehlo = g_string_new (NULL);
+  GOutputStream *out;
+  char *line;
+
+  conn = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                          tern_test_mail_server_port (server, TERN_TEST_SUBMISSION),
+                                          NULL, &error);
+  g_assert_no_error (error);
+  in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
+  g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
+  out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  line = g_data_input_stream_read_line (in, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "220"));
+  g_free (line);
+  g_assert_true (g_output_stream_write_all (out, "EHLO tern.test\r\n", 16, NULL, NULL, &error));
+  /* Multi-line reply: "250-..." lines, then "250 ...". */
+  while ((line = g_data_input_stream_read_line (in, NULL, NULL, &error)) != NULL)
+    {
+      gboolean last = strlen (line) < 4 || line[3] == ' ';
+
+      g_string_append_printf (ehlo, "%s\n", line);
+      g_free (line);
+      if (last)
+        break;
+    }
+  g_assert_no_error (error);
+  g_test_message ("%s before TLS:\n%s", tern_test_mail_server_name (server), ehlo->str);
+  g_assert_nonnull (strstr (ehlo->str, "STARTTLS"));
+  g_assert_null (strstr (ehlo->str, "AUTH"));
+}
+
 static void
 run_case (gconstpointer data)
 {
@@ -184,7 +253,9 @@ main (int argc, char *argv[])
   };
   static const TernMatrixCheck checks[] = {
     { "send", check_send },
+    { "send-starttls", check_send_starttls },
     { "rejected-recipient", check_rejected_recipient },
+    { "auth-only-under-tls", check_auth_only_under_tls },
   };
 
   signal (SIGPIPE, SIG_IGN);
