@@ -138,6 +138,17 @@ create_trash (TernImapSync *self, const char *path, const char *delim, GError **
   int r = self->has_create_special_use ? mailimap_custom_command (self->imap, command)
                                        : mailimap_create (self->imap, path);
 
+  /* Cyrus 3.6 announces CREATE-SPECIAL-USE and then refuses the USE list
+   * ("Unexpected extra arguments to Create"): a plain CREATE still makes a
+   * Trash that its name identifies. */
+  if (self->has_create_special_use &&
+      !tern_imap_sync_ok (self, r, "creating the Trash folder", &refused) &&
+      !self->must_reconnect)
+    {
+      g_clear_error (&refused);
+      r = mailimap_create (self->imap, path);
+    }
+  g_clear_error (&refused);
   if (!tern_imap_sync_ok (self, r, "creating the Trash folder", &refused))
     {
       if (self->must_reconnect)
