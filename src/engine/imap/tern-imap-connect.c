@@ -17,6 +17,9 @@ imap_error (mailimap *imap, const TernServerConfig *cfg, int r,
       tern_tls_stream_propagate_failure (imap->imap_stream, cfg->host, during, error);
       break;
     case MAILIMAP_ERROR_PARSE:
+      /* Our stream may have cut the reply short on purpose (too large). */
+      if (tern_tls_stream_get_failure (imap->imap_stream, error))
+        break;
       g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
                    "The server %s sent a reply Tern cannot understand during %s.",
                    cfg->host, during);
@@ -133,6 +136,8 @@ tern_imap_connect (const TernServerConfig *cfg,
   stream = tern_tls_stream_open (cfg, cancellable, cert_out, error);
   if (stream == NULL)
     return NULL;
+  /* Before the greeting: every byte from the server is bounded. */
+  tern_tls_stream_watch_imap (stream);
   imap = mailimap_new (0, NULL);
   if (imap == NULL)
     {
