@@ -128,14 +128,25 @@ tern_imap_connect (const TernServerConfig *cfg,
                    GError                **error)
 {
   mailstream *stream;
-  mailimap *imap;
-  int r;
 
   g_return_val_if_fail (cfg != NULL && cfg->user != NULL && password != NULL, NULL);
 
   stream = tern_tls_stream_open (cfg, cancellable, cert_out, error);
   if (stream == NULL)
     return NULL;
+  return tern_imap_connect_stream (stream, cfg, password, cert_out, error);
+}
+
+mailimap *
+tern_imap_connect_stream (mailstream             *stream,
+                          const TernServerConfig *cfg,
+                          const char             *password,
+                          TernCertificateInfo   **cert_out,
+                          GError                **error)
+{
+  mailimap *imap;
+  int r;
+
   /* Before the greeting: every byte from the server is bounded. */
   tern_tls_stream_watch_imap (stream);
   imap = mailimap_new (0, NULL);
