@@ -85,6 +85,13 @@ static const HostileCase cases[] = {
     -1, NULL },
   { "capability-garbage", GREETING, { { "CAPABILITY", "* CAPABILITY (((\r\n{tag} OK\r\n" },
       LOGIN_STEPS }, ACT_CONNECT, TERN_ERROR_PROTOCOL, NULL },
+  { "capability-missing", GREETING, { { "CAPABILITY", "{tag} OK done\r\n" }, LOGIN_STEPS },
+    ACT_CONNECT, -1, NULL },
+  /* Crashed libetpan 1.9.4 (NULL in mailimap_capability); found by fuzz-imap. */
+  { "capability-empty", GREETING, { { "CAPABILITY", "* CAPABILITY\r\n{tag} OK done\r\n" },
+      LOGIN_STEPS }, ACT_CONNECT, TERN_ERROR_PROTOCOL, "empty list of capabilities" },
+  { "greeting-empty-capability-code", "* OK [CAPABILITY] hi\r\n", { LOGIN_STEPS },
+    ACT_CONNECT, -1, NULL },
   { "login-no-tag", GREETING, { { "CAPABILITY", CAPS }, { "LOGIN", "OK whatever\r\n" } },
     ACT_CONNECT, TERN_ERROR_PROTOCOL, NULL },
   { "login-bye", GREETING, { { "CAPABILITY", CAPS },

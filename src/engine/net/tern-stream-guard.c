@@ -87,9 +87,22 @@ number_ok (TernStreamGuard *g, char c)
   return TRUE;
 }
 
+/* libetpan 1.9.4 dereferences NULL in mailimap_capability() after a
+ * CAPABILITY response that lists nothing (found by fuzz-imap). */
+static gboolean
+is_empty_capability (const TernStreamGuard *g)
+{
+  guint n = g->head_len;
+
+  while (n > 0 && (g->head[n - 1] == '\r' || g->head[n - 1] == ' '))
+    n--;
+  return n == strlen ("* CAPABILITY") && g_ascii_strncasecmp (g->head, "* CAPABILITY", n) == 0;
+}
+
 static void
 line_end (TernStreamGuard *g)
 {
+  g->head_len = 0;
   g->in_number = TRUE;
   g->digits = 0;
   if (g->in_bye)
@@ -103,6 +116,7 @@ static void
 literal_start (TernStreamGuard *g)
 {
   g->literal_left = g->number;
+  g->head_len = sizeof g->head;   /* the head is complete: no CAPABILITY line */
   g->in_literal = g->number > 0;
   g->line_len = 0;
   g->in_bye = FALSE;
@@ -135,6 +149,8 @@ lex (TernStreamGuard *g, char c)
     {
       if (brace == B_END || brace == B_CR)
         literal_start (g);
+      else if (is_empty_capability (g))
+        return TERN_STREAM_GUARD_EMPTY_CAPABILITY;
       else
         line_end (g);
       g->brace = B_NONE;
@@ -144,6 +160,8 @@ lex (TernStreamGuard *g, char c)
   if (++g->line_len > g->max_line)
     return TERN_STREAM_GUARD_LINE_TOO_LONG;
   watch_bye (g, c);
+  if (g->head_len < sizeof g->head && g->line_len == g->head_len + 1)
+    g->head[g->head_len++] = c;
 
   g->brace = B_NONE;
   if (brace == B_DIGITS && g_ascii_isdigit (c))
@@ -244,6 +262,9 @@ tern_stream_guard_describe (const TernStreamGuard *g, TernStreamGuardResult resu
     case TERN_STREAM_GUARD_NUMBER_TOO_LONG:
       return g_strdup_printf ("The incoming mail server %s sent a number too large to be "
                               "true, so Tern closed the connection.", host);
+    case TERN_STREAM_GUARD_EMPTY_CAPABILITY:
+      return g_strdup_printf ("The incoming mail server %s sent a malformed reply (an empty "
+                              "list of capabilities), so Tern closed the connection.", host);
     case TERN_STREAM_GUARD_OK:
     default:
       return g_strdup ("");

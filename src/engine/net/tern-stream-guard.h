@@ -9,7 +9,8 @@
  * literal over the limit, a line over the limit, or a reply (all bytes
  * since the last command) over the limit, or a number longer than 20
  * digits (libetpan 1.9.4 silently wraps numbers to 32 bits; nothing in IMAP
- * is longer than a 64-bit MODSEQ). It also keeps the words of a
+ * is longer than a 64-bit MODSEQ), or a reply libetpan 1.9.4 is known to
+ * crash on (an empty "* CAPABILITY" list). It also keeps the words of a
  * `* BYE`, so a closed connection can say what the server said.
  *
  * Plain data, no I/O: tern-tls-stream.c feeds it, the fuzz targets too. */
@@ -41,6 +42,8 @@ typedef struct {
   guint64 reply_len;
   guint digits;           /* of the number being read, outside quotes */
   gboolean in_number;     /* the current word may still be a number */
+  char head[16];          /* a line's first bytes */
+  guint head_len;
   guint bye_match;        /* how much of "* BYE " matched at a line start */
   gboolean in_bye;
   char bye[TERN_STREAM_MAX_BYE + 1];
@@ -55,6 +58,7 @@ typedef enum {
   TERN_STREAM_GUARD_LINE_TOO_LONG,
   TERN_STREAM_GUARD_REPLY_TOO_LARGE,
   TERN_STREAM_GUARD_NUMBER_TOO_LONG,   /* more digits than any IMAP number has */
+  TERN_STREAM_GUARD_EMPTY_CAPABILITY,  /* "* CAPABILITY" alone: crashes libetpan 1.9.4 */
 } TernStreamGuardResult;
 
 /* The IMAP defaults above. */

@@ -355,9 +355,10 @@ finish_read (TernStream *st, const void *buf, ssize_t n)
     {
       g_autofree char *why = tern_stream_guard_describe (st->guard, r, st->host);
 
-      stream_fail (st, r == TERN_STREAM_GUARD_NUMBER_TOO_LONG ? TERN_ERROR_PROTOCOL
-                                                              : TERN_ERROR_TOO_LARGE,
-                   "%s", why);
+      gboolean malformed = r == TERN_STREAM_GUARD_NUMBER_TOO_LONG ||
+                           r == TERN_STREAM_GUARD_EMPTY_CAPABILITY;
+
+      stream_fail (st, malformed ? TERN_ERROR_PROTOCOL : TERN_ERROR_TOO_LARGE, "%s", why);
     }
   st->guard_tripped = TRUE;
   errno = EMSGSIZE;
