@@ -85,6 +85,9 @@ static const HostileCase cases[] = {
     -1, NULL },
   { "capability-garbage", GREETING, { { "CAPABILITY", "* CAPABILITY (((\r\n{tag} OK\r\n" },
       LOGIN_STEPS }, ACT_CONNECT, TERN_ERROR_PROTOCOL, NULL },
+  /* Crashed libetpan 1.9.4 (NULL in mailimap_capability); found by fuzz-imap. */
+  { "capability-never-sent", "* OK hello\r\n", { { "CAPABILITY", "{tag} OK done\r\n" },
+      LOGIN_STEPS }, ACT_CONNECT, -1, NULL },
   { "capability-missing", GREETING, { { "CAPABILITY", "{tag} OK done\r\n" }, LOGIN_STEPS },
     ACT_CONNECT, -1, NULL },
   /* Crashed libetpan 1.9.4 (NULL in mailimap_capability); found by fuzz-imap. */

@@ -46,7 +46,14 @@ static gboolean
 refresh_capabilities (mailimap *imap, const TernServerConfig *cfg, GError **error)
 {
   struct mailimap_capability_data *caps = NULL;
-  int r = mailimap_capability (imap, &caps);
+  int r;
+
+  /* libetpan 1.9.4's mailimap_capability() copies the session's list
+   * without looking: after a server that never sent one (no CAPABILITY
+   * response, no greeting code) it dereferences NULL. Found by fuzz-imap. */
+  if (imap->imap_connection_info != NULL && imap->imap_connection_info->imap_capability == NULL)
+    imap->imap_connection_info->imap_capability = mailimap_capability_data_new (clist_new ());
+  r = mailimap_capability (imap, &caps);
 
   if (caps)
     mailimap_capability_data_free (caps);
