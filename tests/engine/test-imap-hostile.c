@@ -55,6 +55,7 @@ typedef enum {
   ACT_LIST,          /* + folder list */
   ACT_SYNC,          /* + sync INBOX */
   ACT_MOVE,          /* + sync INBOX, move its message to Archive, replay */
+  ACT_OPEN,          /* + sync INBOX, then download message UID 1 (opened) */
 } Action;
 
 typedef struct {
@@ -130,6 +131,16 @@ static const HostileCase cases[] = {
   { "fetch-unbalanced", GREETING, { SYNC_STEPS ("* 1 FETCH (UID 1 FLAGS (\\Seen BODY[] {44}\r\n"
                                                  MESSAGE "\r\n{tag} OK done\r\n") },
     ACT_SYNC, TERN_ERROR_PROTOCOL, NULL },
+
+  /* A 200 MB message keeps its headers (BODY.PEEK[HEADER], no body asked
+   * for) and opening it says why it is not there. */
+  { "message-over-limit", GREETING, { LOGIN_STEPS, INBOX_LIST, SELECT_ONE,
+      { LIST_NEW, "* 1 FETCH (UID 1 RFC822.SIZE 200000000 INTERNALDATE "
+                  "\"01-Jan-2024 10:00:00 +0000\")\r\n{tag} OK done\r\n" },
+      { "UID FETCH 1 (UID FLAGS RFC822.SIZE INTERNALDATE BODY.PEEK[HEADER]",
+        "* 1 FETCH (UID 1 FLAGS () RFC822.SIZE 200000000 BODY[HEADER] {44}\r\n" MESSAGE
+        " BODYSTRUCTURE (\"text\" \"plain\" NIL NIL NIL \"7bit\" 200000000 1))\r\n"
+        "{tag} OK done\r\n" } }, ACT_OPEN, TERN_ERROR_TOO_LARGE, "190 MB" },
 
   /* ---- Unsolicited responses in the middle of a fetch ---- */
   { "unsolicited-fetch-flags", GREETING,
@@ -235,6 +246,18 @@ move_and_replay (TernImapSync *sync, TernStore *store, gint64 account_id, GError
   return tern_imap_sync_replay (sync, NULL, error);
 }
 
+/* Downloads INBOX's message UID 1 as opening it would. */
+static gboolean
+open_first (TernImapSync *sync, TernStore *store, gint64 account_id, GError **error)
+{
+  g_autoptr(TernFolder) inbox = tern_store_get_folder_by_role (store, account_id,
+                                                               TERN_FOLDER_ROLE_INBOX, error);
+  gint64 id = inbox ? tern_store_find_by_uid (store, inbox->id, 1, error) : 0;
+
+  g_assert_cmpint (id, >, 0);
+  return tern_imap_sync_fetch_body (sync, id, NULL, error);
+}
+
 static gboolean
 run_action (const HostileCase *c, TernStore *store, TernAccountSettings *a, GError **error)
 {
@@ -258,6 +281,8 @@ run_action (const HostileCase *c, TernStore *store, TernAccountSettings *a, GErr
     return FALSE;
   if (c->action == ACT_SYNC)
     return TRUE;
+  if (c->action == ACT_OPEN)
+    return open_first (sync, store, a->id, error);
   return move_and_replay (sync, store, a->id, error);
 }
 
