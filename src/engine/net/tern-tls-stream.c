@@ -378,16 +378,6 @@ read_refused (TernStream *st)
 }
 
 static ssize_t
-plain_read (mailstream_low *low, void *buf, size_t count)
-{
-  TernStream *st = low->data;
-
-  if (read_refused (st))
-    return -1;
-  return finish_read (st, buf, stream_recv (st, buf, count));
-}
-
-static ssize_t
 plain_write (mailstream_low *low, const void *buf, size_t count)
 {
   return stream_send (low->data, buf, count);
@@ -431,14 +421,16 @@ tls_read_some (TernStream *st, void *buf, size_t count)
     }
 }
 
+/* Both drivers' read: plain text or TLS, through finish_read(). */
 static ssize_t
-tls_read (mailstream_low *low, void *buf, size_t count)
+stream_read (mailstream_low *low, void *buf, size_t count)
 {
   TernStream *st = low->data;
 
   if (read_refused (st))
     return -1;
-  return finish_read (st, buf, tls_read_some (st, buf, count));
+  return finish_read (st, buf, st->session ? tls_read_some (st, buf, count)
+                                           : stream_recv (st, buf, count));
 }
 
 static ssize_t
@@ -527,7 +519,7 @@ stream_interrupt_idle (mailstream_low *low)
 }
 
 static mailstream_low_driver plain_driver = {
-  .mailstream_read = plain_read,
+  .mailstream_read = stream_read,
   .mailstream_write = plain_write,
   .mailstream_close = stream_close,
   .mailstream_get_fd = stream_get_fd,
@@ -541,7 +533,7 @@ static mailstream_low_driver plain_driver = {
 };
 
 static mailstream_low_driver tls_driver = {
-  .mailstream_read = tls_read,
+  .mailstream_read = stream_read,
   .mailstream_write = tls_write,
   .mailstream_close = stream_close,
   .mailstream_get_fd = stream_get_fd,
