@@ -47,7 +47,7 @@ watch_bye (TernStreamGuard *g, char c)
 {
   if (g->in_bye)
     {
-      if (g->bye_len < TERN_STREAM_MAX_BYE && c >= 0x20 && c < 0x7f)
+      if (g->bye_len < TERN_STREAM_MAX_BYE && c > (g->bye_len == 0 ? 0x20 : 0x1f) && c < 0x7f)
         {
           g->bye[g->bye_len++] = c;
           g->bye[g->bye_len] = '\0';
