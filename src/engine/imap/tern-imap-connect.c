@@ -154,6 +154,7 @@ tern_imap_connect_stream (mailstream             *stream,
   mailimap *imap;
   int r;
 
+  tern_tls_stream_trace (stream, TERN_TRACE_IMAP);
   /* Before the greeting: every byte from the server is bounded. */
   tern_tls_stream_watch_imap (stream);
   imap = mailimap_new (0, NULL);

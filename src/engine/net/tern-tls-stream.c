@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/tern-error.h"
+#include "net/tern-protocol-trace.h"
 #include "net/tern-socket.h"
 #include "net/tern-stream-guard.h"
 
@@ -54,6 +55,7 @@ typedef struct {
   gboolean guard_tripped;                   /* it stopped the stream */
   gint64 reply_start;                       /* monotonic: last command sent */
   guint64 reply_bytes;                      /* received since then */
+  TernProtocolTrace *trace;                 /* TERN_DEBUG; NULL when off */
 } TernStream;
 
 static mailstream_low_driver plain_driver;
@@ -94,6 +96,7 @@ stream_free (TernStream *st)
   g_clear_object (&st->cancellable);
   g_clear_error (&st->failure);
   g_free (st->guard);
+  tern_protocol_trace_free (st->trace);
   g_free (st->host);
   g_free (st);
 }
@@ -518,9 +521,45 @@ stream_interrupt_idle (mailstream_low *low)
   return -1;
 }
 
+/* The protocol trace (tern-protocol-trace.c) sees every byte that went
+ * through, in both drivers. */
+static ssize_t
+traced_in (TernStream *st, const void *buf, ssize_t r)
+{
+  if (st->trace != NULL && r > 0)
+    tern_protocol_trace_received (st->trace, buf, (gsize) r);
+  return r;
+}
+
+static ssize_t
+traced_out (TernStream *st, const void *buf, ssize_t r)
+{
+  if (st->trace != NULL && r > 0)
+    tern_protocol_trace_sent (st->trace, buf, (gsize) r);
+  return r;
+}
+
+static ssize_t
+stream_read_traced (mailstream_low *low, void *buf, size_t count)
+{
+  return traced_in (low->data, buf, stream_read (low, buf, count));
+}
+
+static ssize_t
+plain_write_traced (mailstream_low *low, const void *buf, size_t count)
+{
+  return traced_out (low->data, buf, plain_write (low, buf, count));
+}
+
+static ssize_t
+tls_write_traced (mailstream_low *low, const void *buf, size_t count)
+{
+  return traced_out (low->data, buf, tls_write (low, buf, count));
+}
+
 static mailstream_low_driver plain_driver = {
-  .mailstream_read = stream_read,
-  .mailstream_write = plain_write,
+  .mailstream_read = stream_read_traced,
+  .mailstream_write = plain_write_traced,
   .mailstream_close = stream_close,
   .mailstream_get_fd = stream_get_fd,
   .mailstream_free = stream_low_free,
@@ -533,8 +572,8 @@ static mailstream_low_driver plain_driver = {
 };
 
 static mailstream_low_driver tls_driver = {
-  .mailstream_read = stream_read,
-  .mailstream_write = tls_write,
+  .mailstream_read = stream_read_traced,
+  .mailstream_write = tls_write_traced,
   .mailstream_close = stream_close,
   .mailstream_get_fd = stream_get_fd,
   .mailstream_free = stream_low_free,
@@ -821,6 +860,7 @@ tern_tls_stream_starttls (mailstream             *stream,
   st->guard = g_steal_pointer (&plain->guard);
   if (st->guard)
     tern_stream_guard_init (st->guard);
+  st->trace = g_steal_pointer (&plain->trace);
   plain->fd = -1;
   plain->cancel = NULL;
   plain->cancellable = NULL;
@@ -834,9 +874,11 @@ tern_tls_stream_starttls (mailstream             *stream,
       plain->cancel = g_steal_pointer (&st->cancel);
       plain->cancellable = g_steal_pointer (&st->cancellable);
       plain->guard = g_steal_pointer (&st->guard);
+      plain->trace = g_steal_pointer (&st->trace);
       stream_free (st);
       return FALSE;
     }
+  tern_protocol_trace_note (st->trace, "TLS started");
   mailstream_set_low (stream, low);
   mailstream_low_free (old_low);
   return TRUE;
@@ -858,6 +900,18 @@ tern_tls_stream_watch_imap (mailstream *stream)
     return;
   st->guard = g_new (TernStreamGuard, 1);
   tern_stream_guard_init (st->guard);
+}
+
+void
+tern_tls_stream_trace (mailstream *stream, TernTraceProtocol protocol)
+{
+  TernStream *st = stream_from (stream);
+
+  if (st == NULL || st->trace != NULL)
+    return;
+  st->trace = tern_protocol_trace_new (protocol, st->host, st->port);
+  tern_protocol_trace_note (st->trace, st->session != NULL ? "connected with TLS"
+                                                           : "connected without encryption");
 }
 
 gboolean

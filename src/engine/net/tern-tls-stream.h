@@ -24,6 +24,7 @@
 #include <libetpan/libetpan.h>
 
 #include "net/tern-certificate-info.h"
+#include "net/tern-protocol-trace.h"
 #include "core/tern-server-config.h"
 
 G_BEGIN_DECLS
@@ -59,6 +60,11 @@ mailstream *tern_tls_stream_new_for_fd (int fd, const TernServerConfig *cfg);
  * before the server hangs up becomes the error's reason: "The server ...
  * closed the connection: <its words>". Call it before mailimap_connect(). */
 void tern_tls_stream_watch_imap (mailstream *stream);
+
+/* Traces the conversation on @stream as @protocol when TERN_DEBUG or
+ * G_MESSAGES_DEBUG asks for it (tern-protocol-trace.h); call right after
+ * tern_tls_stream_open(), before the greeting is read. */
+void tern_tls_stream_trace (mailstream *stream, TernTraceProtocol protocol);
 
 /* TRUE if stream is one of ours and runs over TLS. */
 gboolean tern_tls_stream_is_encrypted (mailstream *stream);
