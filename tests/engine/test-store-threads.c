@@ -171,6 +171,61 @@ test_across_folders_and_list (Fixture *f, gconstpointer data)
   g_assert_cmpint (((TernThreadSummary *) g_ptr_array_index (threads, 0))->newest_id, ==, other);
 }
 
+/* folder_threads, kept by triggers, equals what its messages say. */
+static void
+assert_counts_exact (Fixture *f)
+{
+  static const char recount[] =
+    "SELECT folder_id, thread_id, max(date), id, count(*), sum((flags & 9) = 0),"
+    " sum((flags & 4) != 0) FROM messages WHERE thread_id != 0 GROUP BY folder_id, thread_id";
+  g_autofree char *extra = g_strdup_printf ("SELECT count(*) FROM (SELECT * FROM folder_threads"
+                                            " EXCEPT %s)", recount);
+  g_autofree char *missing = g_strdup_printf ("SELECT count(*) FROM (%s EXCEPT"
+                                              " SELECT * FROM folder_threads)", recount);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (tern_store_query_int (f->store, extra, &error), ==, 0);
+  g_assert_cmpint (tern_store_query_int (f->store, missing, &error), ==, 0);
+  g_assert_no_error (error);
+}
+
+static void
+test_counts_follow_changes (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 archive = tern_store_upsert_folder (f->store, f->account_id, "Archive", "/",
+                                             TERN_FOLDER_ROLE_ARCHIVE, TRUE, &error);
+  gint64 a = add (f, f->inbox, "a@x", NULL, NULL, "One", 1000);
+  gint64 b = add (f, f->inbox, "b@x", "a@x", "a@x", "Re: One", 2000);
+  gint64 c = add (f, f->inbox, "c@x", "b@x", "a@x b@x", "Re: One", 3000);
+  gint64 d = add (f, f->inbox, "d@x", NULL, NULL, "Two", 1500);
+  gint64 merge = 0;
+  g_autoptr(GPtrArray) threads = NULL;
+
+  assert_counts_exact (f);
+  g_assert_true (tern_store_change_flags (f->store, &b, 1, TERN_FLAG_SEEN | TERN_FLAG_FLAGGED, 0,
+                                          &error));
+  assert_counts_exact (f);
+  g_assert_true (tern_store_move_message (f->store, c, archive, 0, &error));
+  assert_counts_exact (f);
+  /* Two conversations merge when a message names both. */
+  merge = add (f, f->inbox, "m@x", "d@x", "a@x d@x", "Re: both", 4000);
+  assert_counts_exact (f);
+  g_assert_cmpint (thread_of (f, d), ==, thread_of (f, a));
+  g_assert_true (tern_store_delete_messages (f->store, &merge, 1, &error));
+  assert_counts_exact (f);
+  threads = tern_store_list_threads (f->store, f->inbox, 0, 0, &error);
+  g_assert_cmpuint (threads->len, ==, 1);
+  g_assert_cmpuint (((TernThreadSummary *) g_ptr_array_index (threads, 0))->n_in_folder, ==, 3);
+  g_assert_cmpuint (((TernThreadSummary *) g_ptr_array_index (threads, 0))->n_unread, ==, 2);
+  g_assert_true (((TernThreadSummary *) g_ptr_array_index (threads, 0))->flagged);
+  g_assert_true (tern_store_delete_folder (f->store, archive, &error));
+  assert_counts_exact (f);
+  g_assert_true (tern_store_rebuild_threads (f->store, 0, &error));
+  assert_counts_exact (f);
+  g_assert_no_error (error);
+}
+
 /* The partition of messages into conversations, as sorted "id:first-id". */
 static char *
 partition (Fixture *f)
@@ -224,9 +279,11 @@ test_rebuild_matches_incremental (Fixture *f, gconstpointer data)
       add (f, f->inbox, id, parent, parent, subject, 1000 + g_rand_int_range (rand, 0, 10000));
     }
   before = partition (f);
+  assert_counts_exact (f);
   g_assert_true (tern_store_rebuild_threads (f->store, f->account_id, &error));
   g_assert_no_error (error);
   after = partition (f);
+  assert_counts_exact (f);
   g_assert_cmpstr (before, ==, after);
 }
 
@@ -275,6 +332,7 @@ main (int argc, char *argv[])
   ADD ("/store/threads/subject-fallback", test_subject_fallback);
   ADD ("/store/threads/across-folders-and-list", test_across_folders_and_list);
   ADD ("/store/threads/rebuild-matches-incremental", test_rebuild_matches_incremental);
+  ADD ("/store/threads/counts-follow-changes", test_counts_follow_changes);
 #undef ADD
   g_test_add_func ("/store/threads/upgrade", test_upgrade_threads_existing_mail);
   return g_test_run ();

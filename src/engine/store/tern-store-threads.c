@@ -255,6 +255,7 @@ forest_union (Forest *f, guint a, guint b)
 typedef struct {
   gint64 id;
   gint64 date;
+  gint64 old_thread;   /* as stored before this rebuild */
   guint node;          /* the message's own node */
   char *sort_subject;  /* set only for a reply that names no parent */
 } Row;
@@ -263,7 +264,7 @@ static gboolean
 load_rows (TernStore *self, gint64 account_id, Forest *f, GArray *rows, GError **error)
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
-      "SELECT id, message_id, in_reply_to, refs, subject, date FROM messages"
+      "SELECT id, message_id, in_reply_to, refs, subject, date, thread_id FROM messages"
       " WHERE account_id = ?1 ORDER BY date, id", error);
   int rc;
 
@@ -277,7 +278,8 @@ load_rows (TernStore *self, gint64 account_id, Forest *f, GArray *rows, GError *
       const char *subject = (const char *) sqlite3_column_text (stmt, 4);
       g_autoptr(GPtrArray) keys = link_keys ((const char *) sqlite3_column_text (stmt, 1),
                                              irt, refs);
-      Row row = { .id = sqlite3_column_int64 (stmt, 0), .date = sqlite3_column_int64 (stmt, 5) };
+      Row row = { .id = sqlite3_column_int64 (stmt, 0), .date = sqlite3_column_int64 (stmt, 5),
+                  .old_thread = sqlite3_column_int64 (stmt, 6) };
 
       /* The message's own node: its first key (its Message-ID when it has
        * one), or a node of its own. */
@@ -312,10 +314,19 @@ link_by_subject (Forest *f, GArray *rows)
     }
 }
 
+static int
+compare_row_ids (gconstpointer a, gconstpointer b)
+{
+  const Row *x = a, *y = b;
+
+  return (x->id > y->id) - (x->id < y->id);
+}
+
 static gboolean
 write_threads (TernStore *self, gint64 account_id, Forest *f, GArray *rows, GError **error)
 {
-  g_autoptr(GHashTable) thread_of_root = g_hash_table_new (g_direct_hash, g_direct_equal);
+  /* A conversation's id is its smallest message id: per root node. */
+  g_autofree gint64 *thread_of_root = g_new0 (gint64, f->parent->len);
   g_autoptr(TernStmt) clear = tern_store_prepare (self,
       "DELETE FROM thread_ids WHERE account_id = ?1", error);
 
@@ -324,44 +335,73 @@ write_threads (TernStore *self, gint64 account_id, Forest *f, GArray *rows, GErr
   sqlite3_bind_int64 (clear, 1, account_id);
   if (!tern_store_step_done (self, clear, "Threading the messages", error))
     return FALSE;
-  /* A conversation's id is its smallest message id. */
   for (guint i = 0; i < rows->len; i++)
     {
       Row *row = &g_array_index (rows, Row, i);
-      gpointer root = GUINT_TO_POINTER (forest_find (f, row->node) + 1);
-      gint64 *t = g_hash_table_lookup (thread_of_root, root);
+      guint root = forest_find (f, row->node);
 
-      if (t == NULL || *t > row->id)
-        g_hash_table_insert (thread_of_root, root, &row->id);
+      if (thread_of_root[root] == 0 || thread_of_root[root] > row->id)
+        thread_of_root[root] = row->id;
     }
+  /* In id order, the order of the table, and only the rows that change. */
+  g_array_sort (rows, compare_row_ids);
   for (guint i = 0; i < rows->len; i++)
     {
       Row *row = &g_array_index (rows, Row, i);
-      gint64 *t = g_hash_table_lookup (thread_of_root,
-                                       GUINT_TO_POINTER (forest_find (f, row->node) + 1));
-      g_autoptr(TernStmt) set = tern_store_prepare (self,
-          "UPDATE messages SET thread_id = ?2 WHERE id = ?1", error);
+      gint64 t = thread_of_root[forest_find (f, row->node)];
+      g_autoptr(TernStmt) set = NULL;
 
+      if (t == row->old_thread)
+        continue;
+      set = tern_store_prepare (self, "UPDATE messages SET thread_id = ?2 WHERE id = ?1", error);
       if (set == NULL)
         return FALSE;
       sqlite3_bind_int64 (set, 1, row->id);
-      sqlite3_bind_int64 (set, 2, *t);
+      sqlite3_bind_int64 (set, 2, t);
       if (!tern_store_step_done (self, set, "Threading the messages", error))
         return FALSE;
     }
+  /* Every node belongs to some message's set, so its root has a thread. */
   for (guint node = 0; node < f->keys->len; node++)
     {
       const char *key = g_ptr_array_index (f->keys, node);
-      gint64 *t;
 
-      if (key == NULL)
-        continue;
-      /* Every node belongs to some message's set, so its root has a thread. */
-      t = g_hash_table_lookup (thread_of_root, GUINT_TO_POINTER (forest_find (f, node) + 1));
-      if (t != NULL && !record_key (self, account_id, key, *t, error))
+      if (key != NULL &&
+          !record_key (self, account_id, key, thread_of_root[forest_find (f, node)], error))
         return FALSE;
     }
   return TRUE;
+}
+
+/* The folder_threads rows of the account, all at once after a rebuild. */
+static gboolean
+recount_folder_threads (TernStore *self, gint64 account_id, GError **error)
+{
+  g_autoptr(TernStmt) clear = tern_store_prepare (self,
+      "DELETE FROM folder_threads WHERE folder_id IN"
+      " (SELECT id FROM folders WHERE account_id = ?1)", error);
+  g_autoptr(TernStmt) fill = NULL;
+
+  if (clear == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (clear, 1, account_id);
+  if (!tern_store_step_done (self, clear, "Counting the conversations", error))
+    return FALSE;
+  fill = tern_store_prepare (self,
+      "INSERT INTO folder_threads SELECT folder_id, thread_id, max(date), id, count(*),"
+      " sum((flags & 9) = 0), sum((flags & 4) != 0) FROM messages"
+      " WHERE account_id = ?1 AND thread_id != 0 GROUP BY folder_id, thread_id", error);
+  if (fill == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (fill, 1, account_id);
+  return tern_store_step_done (self, fill, "Counting the conversations", error);
+}
+
+static gboolean
+set_rebuilding (TernStore *self, gboolean on, GError **error)
+{
+  return tern_store_exec (self, on ? "UPDATE thread_state SET rebuilding = 1"
+                                   : "UPDATE thread_state SET rebuilding = 0", error);
 }
 
 static gboolean
@@ -378,7 +418,11 @@ rebuild_account (TernStore *self, gint64 account_id, GError **error)
   if (ok)
     {
       link_by_subject (&f, rows);
-      ok = write_threads (self, account_id, &f, rows, error);
+      /* Row-by-row trigger work off while every message changes. */
+      ok = set_rebuilding (self, TRUE, error) &&
+           write_threads (self, account_id, &f, rows, error) &&
+           recount_folder_threads (self, account_id, error) &&
+           set_rebuilding (self, FALSE, error);
     }
   for (guint i = 0; i < rows->len; i++)
     g_free (g_array_index (rows, Row, i).sort_subject);
@@ -456,13 +500,13 @@ GPtrArray *
 tern_store_list_threads (TernStore *self, gint64 folder_id, guint offset, guint limit,
                          GError **error)
 {
-  /* One aggregate picks the row: SQLite takes the bare columns (id,
-   * subject) from the row of max(date). */
+  /* folder_threads is kept by triggers (sql/006): the page comes straight
+   * from its index, whatever the size of the folder. */
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
-      "SELECT thread_id, max(date) AS newest, id, subject, count(*),"
-      " sum((flags & 1) = 0), sum(flags & 4) > 0"
-      " FROM messages WHERE folder_id = ?1 GROUP BY thread_id"
-      " ORDER BY newest DESC, thread_id DESC LIMIT ?2 OFFSET ?3", error);
+      "SELECT t.thread_id, t.newest_date, t.newest_id, m.subject, t.n_messages, t.n_unread,"
+      " t.n_flagged > 0 FROM folder_threads t JOIN messages m ON m.id = t.newest_id"
+      " WHERE t.folder_id = ?1 ORDER BY t.newest_date DESC, t.thread_id DESC"
+      " LIMIT ?2 OFFSET ?3", error);
   g_autoptr(GPtrArray) threads = g_ptr_array_new_with_free_func (
       (GDestroyNotify) tern_thread_summary_free);
   int rc;
