@@ -221,7 +221,7 @@ main (int argc, char *argv[])
   thread_all_cpu_ms = cpu_ms () - c;
   for (guint r = 0; r < G_N_ELEMENTS (thread_one); r++)
     {
-      TernMessageRecord rec;
+      TernMessageRecord rec = { 0 };
       Owned o = { g_ptr_array_new_with_free_func (g_free),
                   g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref) };
 
