@@ -170,6 +170,15 @@ attachment_names (const TernAttachmentRecord *a, guint n)
   return join_nonempty (names, n);
 }
 
+/* The FTS rowid of a message: its date, then its id (sql/007), so that
+ * the index walks matches newest first. */
+static gint64
+search_key (gint64 date, gint64 id)
+{
+  return (CLAMP (date, 0, (G_GINT64_CONSTANT (1) << 35) - 1) << 28) |
+         (id & ((G_GINT64_CONSTANT (1) << 28) - 1));
+}
+
 /* The searchable text of a new message: its message_text row and, from the
  * same values, its FTS row (see sql/004: no trigger, so that a batch's
  * terms reach the index as one segment). */
@@ -177,8 +186,8 @@ static gboolean
 insert_text (TernStore *self, gint64 id, const TernMessageRecord *r, GError **error)
 {
   g_autoptr(TernStmt) text = tern_store_prepare (self,
-      "INSERT INTO message_text (id, subject, sender, recipients, body, attachments)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+      "INSERT INTO message_text (id, subject, sender, recipients, body, attachments, msg)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
   g_autoptr(TernStmt) fts = text == NULL ? NULL : tern_store_prepare (self,
       "INSERT INTO message_fts (rowid, subject, sender, recipients, body, attachments)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
@@ -194,7 +203,9 @@ insert_text (TernStore *self, gint64 id, const TernMessageRecord *r, GError **er
   for (guint i = 0; i < G_N_ELEMENTS (stmts); i++)
     {
       sqlite3_reset (stmts[i]);
-      sqlite3_bind_int64 (stmts[i], 1, id);
+      sqlite3_bind_int64 (stmts[i], 1, search_key (r->date, id));
+      if (stmts[i] == text)
+        sqlite3_bind_int64 (stmts[i], 7, id);
       tern_store_bind_text (stmts[i], 2, r->subject);
       sqlite3_bind_text (stmts[i], 3, sender, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmts[i], 4, recipients, -1, SQLITE_STATIC);
@@ -318,7 +329,7 @@ update_text (TernStore *self, gint64 id, const char *body_text,
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
       "UPDATE message_text SET body = ?2, attachments = coalesce (?3, attachments)"
-      " WHERE id = ?1", error);
+      " WHERE msg = ?1", error);
 
   if (stmt == NULL)
     return FALSE;
