@@ -391,8 +391,8 @@ apply_migration (TernStore *self, const char *name, guint version, GError **erro
   return ok;
 }
 
-/* The migration that added conversations (sql/006-threads.sql). */
-#define THREADS_VERSION 6
+/* The migration that added conversations (sql/007-threads.sql). */
+#define THREADS_VERSION 7
 
 static gboolean
 migrate (TernStore *self, guint max_version, GError **error)

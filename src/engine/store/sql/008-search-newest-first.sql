@@ -1,4 +1,4 @@
--- 007: search results newest first without sorting every match. The FTS
+-- 008: search results newest first without sorting every match. The FTS
 -- rowid (message_text.id) is now the message's date and id, (date << 28) |
 -- (id mod 2^28), and message_text.msg names the message: FTS5 walks the
 -- matches of a common word newest first and stops at the end of the page,

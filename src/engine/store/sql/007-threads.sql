@@ -1,4 +1,4 @@
--- 006: conversations. Every Message-ID an account has seen, a message's own
+-- 007: conversations. Every Message-ID an account has seen, a message's own
 -- or one its In-Reply-To/References name, maps to a conversation; a
 -- message's thread_id is its conversation, the id of its first message.
 -- Conversations span the account's folders (a reply in Sent joins).
