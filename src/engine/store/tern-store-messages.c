@@ -170,7 +170,7 @@ attachment_names (const TernAttachmentRecord *a, guint n)
   return join_nonempty (names, n);
 }
 
-/* The FTS rowid of a message: its date, then its id (sql/007), so that
+/* The FTS rowid of a message: its date, then its id (sql/008), so that
  * the index walks matches newest first. */
 static gint64
 search_key (gint64 date, gint64 id)

@@ -135,7 +135,7 @@ GArray *
 tern_store_search (TernStore *self, gint64 account_id, gint64 folder_id, const char *query,
                    guint limit, GError **error)
 {
-  /* The FTS rowid is the date (sql/007): FTS5 hands the matches over newest
+  /* The FTS rowid is the date (sql/008): FTS5 hands the matches over newest
    * first and the LIMIT stops it, however common the word. */
   static const char fts_sql[] =
     "SELECT m.id FROM message_fts JOIN message_text t ON t.id = message_fts.rowid"

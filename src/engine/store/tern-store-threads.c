@@ -500,7 +500,7 @@ GPtrArray *
 tern_store_list_threads (TernStore *self, gint64 folder_id, guint offset, guint limit,
                          GError **error)
 {
-  /* folder_threads is kept by triggers (sql/006): the page comes straight
+  /* folder_threads is kept by triggers (sql/007): the page comes straight
    * from its index, whatever the size of the folder. */
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
       "SELECT t.thread_id, t.newest_date, t.newest_id, m.subject, t.n_messages, t.n_unread,"
