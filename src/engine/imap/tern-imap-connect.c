@@ -2,14 +2,32 @@
 #include "imap/tern-imap-connect.h"
 
 #include "core/tern-error.h"
+#include "net/tern-server-reply.h"
 #include "net/tern-tls-stream.h"
+
+/* The server's words for an error message: ": words" or "." when it said
+ * nothing. */
+static char *
+quote_said (const char *said)
+{
+  g_autofree char *clean = tern_server_reply_clean (said);
+
+  return *clean ? g_strdup_printf (": %s", clean) : g_strdup (".");
+}
+
+/* The greeting libetpan could not parse, still in its line buffer. */
+static const char *
+greeting_line (mailimap *imap)
+{
+  return imap->imap_stream_buffer != NULL ? imap->imap_stream_buffer->str : NULL;
+}
 
 /* Maps a libetpan IMAP error to a TERN_ERROR naming host and step. */
 static void
 imap_error (mailimap *imap, const TernServerConfig *cfg, int r,
             const char *during, GError **error)
 {
-  const char *said = imap->imap_response ? imap->imap_response : "";
+  g_autofree char *said = quote_said (imap->imap_response);
 
   switch (r)
     {
@@ -17,24 +35,27 @@ imap_error (mailimap *imap, const TernServerConfig *cfg, int r,
       tern_tls_stream_propagate_failure (imap->imap_stream, cfg->host, during, error);
       break;
     case MAILIMAP_ERROR_PARSE:
+      if (g_str_equal (during, "the greeting") &&
+          tern_server_reply_wrong_service (greeting_line (imap), "IMAP", cfg->host, cfg->port,
+                                           error))
+        break;
       g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
                    "The server %s sent a reply Tern cannot understand during %s.",
                    cfg->host, during);
       break;
     case MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION:
       g_set_error (error, TERN_ERROR, TERN_ERROR_CONNECTION_REFUSED,
-                   "The server %s does not accept connections right now: %s",
-                   cfg->host, said);
+                   "The server %s does not accept connections right now%s", cfg->host, said);
       break;
     case MAILIMAP_ERROR_LOGIN:
     case MAILIMAP_ERROR_SASL:
       g_set_error (error, TERN_ERROR, TERN_ERROR_AUTH,
-                   "The server %s refused the user name or password for %s: %s",
+                   "The server %s refused the user name or password for %s%s",
                    cfg->host, cfg->user, said);
       break;
     default:
       g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
-                   "The server %s failed during %s (libetpan error %d): %s",
+                   "The server %s failed during %s (libetpan error %d)%s",
                    cfg->host, during, r, said);
     }
 }
@@ -133,6 +154,11 @@ tern_imap_connect (const TernServerConfig *cfg,
   stream = tern_tls_stream_open (cfg, cancellable, cert_out, error);
   if (stream == NULL)
     return NULL;
+  if (!tern_tls_stream_expect_greeting (stream, cfg, error))
+    {
+      mailstream_close (stream);
+      return NULL;
+    }
   imap = mailimap_new (0, NULL);
   if (imap == NULL)
     {

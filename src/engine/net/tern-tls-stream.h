@@ -44,6 +44,17 @@ gboolean tern_tls_stream_starttls (mailstream             *stream,
                                    TernCertificateInfo   **cert_out,
                                    GError                **error);
 
+/* Call on a plain stream before reading the server's greeting. A port that
+ * waits for TLS from the first byte (security STARTTLS or none chosen on
+ * 993, 995 or 465) sends no greeting, so the read would only time out: when
+ * the first bytes are a TLS record, or nothing came within two seconds and a
+ * second connection to the port answers a TLS hello, this fails with
+ * TERN_ERROR_PROTOCOL saying to choose TLS or the STARTTLS port. Else TRUE,
+ * also when the wait failed (the greeting's read then says why). */
+gboolean tern_tls_stream_expect_greeting (mailstream             *stream,
+                                          const TernServerConfig *cfg,
+                                          GError                **error);
+
 /* TRUE if stream is one of ours and runs over TLS. */
 gboolean tern_tls_stream_is_encrypted (mailstream *stream);
 
