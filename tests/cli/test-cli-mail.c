@@ -311,6 +311,8 @@ test_send_failures (Fixture *fx, gconstpointer data)
       "This port expects an encrypted connection from the start: choose TLS" },
     { "NoLogin", "pw-carol", TERN_TEST_SUBMISSION, "starttls", "--smtp-auth=none", 3,
       "The outgoing mail server localhost wants you to log in before it sends mail" },
+    { "SmtpOnImap", "pw-carol", TERN_TEST_IMAP, "starttls", NULL, 7,
+      "is not an SMTP server: an IMAP server answered. Check the port: SMTP uses 465" },
   };
   guint16 imaps = tern_test_servers_port (fx->servers, TERN_TEST_IMAPS);
 
