@@ -212,18 +212,12 @@ static void
 add_account_json (JsonBuilder *json, const TernAccountSettings *a)
 {
   json_builder_begin_object (json);
-  json_builder_set_member_name (json, "name");
-  json_builder_add_string_value (json, a->name);
-  json_builder_set_member_name (json, "email");
-  json_builder_add_string_value (json, a->email);
-  json_builder_set_member_name (json, "protocol");
-  json_builder_add_string_value (json, tern_protocol_to_string (a->protocol));
-  json_builder_set_member_name (json, "host");
-  json_builder_add_string_value (json, a->incoming_host);
-  json_builder_set_member_name (json, "port");
-  json_builder_add_int_value (json, a->incoming_port);
-  json_builder_set_member_name (json, "security");
-  json_builder_add_string_value (json, tern_security_to_string (a->incoming_security));
+  tern_cli_json_string (json, "name", a->name);
+  tern_cli_json_string (json, "email", a->email);
+  tern_cli_json_string (json, "protocol", tern_protocol_to_string (a->protocol));
+  tern_cli_json_string (json, "host", a->incoming_host);
+  tern_cli_json_int (json, "port", a->incoming_port);
+  tern_cli_json_string (json, "security", tern_security_to_string (a->incoming_security));
   json_builder_end_object (json);
 }
 

@@ -121,6 +121,23 @@ tern_cli_print_json (JsonNode *root)
   puts (text);
 }
 
+void
+tern_cli_json_string (JsonBuilder *json, const char *name, const char *value)
+{
+  json_builder_set_member_name (json, name);
+  if (value != NULL)
+    json_builder_add_string_value (json, value);
+  else
+    json_builder_add_null_value (json);
+}
+
+void
+tern_cli_json_int (JsonBuilder *json, const char *name, gint64 value)
+{
+  json_builder_set_member_name (json, name);
+  json_builder_add_int_value (json, value);
+}
+
 char *
 tern_cli_folder_name (const TernAccountSettings *account, const TernFolder *folder)
 {

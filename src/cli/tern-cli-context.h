@@ -54,6 +54,9 @@ gboolean tern_cli_parse_id (const char *text, gint64 *out);
 
 /* Writes @root (consumed) as JSON to stdout, then a newline. */
 void tern_cli_print_json (JsonNode *root);
+/* One member of the object being built; a NULL string is JSON null. */
+void tern_cli_json_string (JsonBuilder *json, const char *name, const char *value);
+void tern_cli_json_int (JsonBuilder *json, const char *name, gint64 value);
 
 /* The account's folder called @name: its server path, the name tern-cli
  * prints for it, or a role ("inbox", "sent", ...; so "INBOX" in any case,

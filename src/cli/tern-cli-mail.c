@@ -119,17 +119,12 @@ tern_cli_folders_main (int argc, char **argv)
           continue;
         }
       json_builder_begin_object (json);
-      json_builder_set_member_name (json, "name");
-      json_builder_add_string_value (json, name);
+      tern_cli_json_string (json, "name", name);
       /* The server's own name, for scripts that talk IMAP themselves. */
-      json_builder_set_member_name (json, "path");
-      json_builder_add_string_value (json, f->path);
-      json_builder_set_member_name (json, "role");
-      json_builder_add_string_value (json, role);
-      json_builder_set_member_name (json, "unread");
-      json_builder_add_int_value (json, f->unread_count);
-      json_builder_set_member_name (json, "total");
-      json_builder_add_int_value (json, f->total_count);
+      tern_cli_json_string (json, "path", f->path);
+      tern_cli_json_string (json, "role", role);
+      tern_cli_json_int (json, "unread", f->unread_count);
+      tern_cli_json_int (json, "total", f->total_count);
       json_builder_end_object (json);
     }
   if (json)
@@ -171,31 +166,18 @@ add_flag_names (JsonBuilder *json, guint flags)
 }
 
 static void
-add_member (JsonBuilder *json, const char *name, const char *value)
-{
-  json_builder_set_member_name (json, name);
-  if (value != NULL)
-    json_builder_add_string_value (json, value);
-  else
-    json_builder_add_null_value (json);
-}
-
-static void
 add_summary (JsonBuilder *json, const TernMessageSummary *m)
 {
   json_builder_begin_object (json);
-  json_builder_set_member_name (json, "id");
-  json_builder_add_int_value (json, m->id);
-  json_builder_set_member_name (json, "uid");
-  json_builder_add_int_value (json, m->uid);
+  tern_cli_json_int (json, "id", m->id);
+  tern_cli_json_int (json, "uid", m->uid);
   json_builder_set_member_name (json, "flags");
   add_flag_names (json, m->flags);
-  json_builder_set_member_name (json, "date");
-  json_builder_add_int_value (json, m->date);
-  add_member (json, "from", m->from_address);
-  add_member (json, "from_name", m->from_name);
-  add_member (json, "subject", m->subject);
-  add_member (json, "message_id", m->message_id);
+  tern_cli_json_int (json, "date", m->date);
+  tern_cli_json_string (json, "from", m->from_address);
+  tern_cli_json_string (json, "from_name", m->from_name);
+  tern_cli_json_string (json, "subject", m->subject);
+  tern_cli_json_string (json, "message_id", m->message_id);
   json_builder_set_member_name (json, "has_attachments");
   json_builder_add_boolean_value (json, m->has_attachments);
   json_builder_end_object (json);

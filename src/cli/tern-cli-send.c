@@ -213,24 +213,16 @@ print_outbox_json (GPtrArray *items)
       TernOutboxItem *it = g_ptr_array_index (items, i);
 
       json_builder_begin_object (json);
-      json_builder_set_member_name (json, "id");
-      json_builder_add_int_value (json, it->id);
-      json_builder_set_member_name (json, "state");
-      json_builder_add_string_value (json, state_name (it->state));
-      json_builder_set_member_name (json, "attempts");
-      json_builder_add_int_value (json, it->attempts);
-      json_builder_set_member_name (json, "next_attempt");
-      json_builder_add_int_value (json, it->next_attempt);
+      tern_cli_json_int (json, "id", it->id);
+      tern_cli_json_string (json, "state", state_name (it->state));
+      tern_cli_json_int (json, "attempts", it->attempts);
+      tern_cli_json_int (json, "next_attempt", it->next_attempt);
       json_builder_set_member_name (json, "recipients");
       json_builder_begin_array (json);
       for (char **r = it->recipients; r && *r; r++)
         json_builder_add_string_value (json, *r);
       json_builder_end_array (json);
-      json_builder_set_member_name (json, "last_error");
-      if (it->last_error)
-        json_builder_add_string_value (json, it->last_error);
-      else
-        json_builder_add_null_value (json);
+      tern_cli_json_string (json, "last_error", it->last_error);
       json_builder_end_object (json);
     }
   json_builder_end_array (json);

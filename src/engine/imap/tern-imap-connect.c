@@ -5,16 +5,6 @@
 #include "net/tern-server-reply.h"
 #include "net/tern-tls-stream.h"
 
-/* The server's words for an error message: ": words" or "." when it said
- * nothing. */
-static char *
-quote_said (const char *said)
-{
-  g_autofree char *clean = tern_server_reply_clean (said);
-
-  return *clean ? g_strdup_printf (": %s", clean) : g_strdup (".");
-}
-
 /* The greeting libetpan could not parse, still in its line buffer. */
 static const char *
 greeting_line (mailimap *imap)
@@ -27,7 +17,7 @@ static void
 imap_error (mailimap *imap, const TernServerConfig *cfg, int r,
             const char *during, GError **error)
 {
-  g_autofree char *said = quote_said (imap->imap_response);
+  g_autofree char *said = tern_server_reply_quote (imap->imap_response);
 
   switch (r)
     {

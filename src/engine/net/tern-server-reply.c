@@ -32,6 +32,14 @@ tern_server_reply_clean (const char *text)
   return g_string_free (out, FALSE);
 }
 
+char *
+tern_server_reply_quote (const char *text)
+{
+  g_autofree char *clean = tern_server_reply_clean (text);
+
+  return *clean != '\0' ? g_strdup_printf (": %s", clean) : g_strdup (".");
+}
+
 static gboolean
 is_smtp_reply (const char *line)
 {

@@ -14,6 +14,10 @@ G_BEGIN_DECLS
  * multi-line reply joined with spaces, no trailing space. Never NULL. */
 char *tern_server_reply_clean (const char *text);
 
+/* The server's words to end an error sentence: ": words" (cleaned as
+ * above), or "." when it said nothing. Never NULL. */
+char *tern_server_reply_quote (const char *text);
+
 /* What kind of server sends @line as its greeting: "an IMAP server",
  * "a POP3 server", "an SMTP server", "an encrypted (TLS) service", ...;
  * NULL when unknown or empty. */

@@ -617,33 +617,28 @@ sibling_port (guint16 port, gboolean port_is_tls)
   return 0;
 }
 
-/* Security TLS on a port where the server greets in plain text first. */
+/* The security chosen does not fit the port: @port_is_tls, STARTTLS or
+ * none on a port that waits for TLS at once; else TLS on a port where the
+ * server greets in plain text first. */
 static void
-set_plain_port_error (GError **error, const char *host, guint16 port)
+set_wrong_security_error (GError **error, const char *host, guint16 port, gboolean port_is_tls)
 {
-  guint16 other = sibling_port (port, FALSE);
-  g_autofree char *where = other ? g_strdup_printf ("port %u for TLS", other)
-                                 : g_strdup ("the server's TLS port (usually 993 for IMAP, "
-                                             "995 for POP3, 465 for SMTP)");
+  guint16 other = sibling_port (port, port_is_tls);
+  const char *other_kind = port_is_tls ? "STARTTLS" : "TLS";
+  g_autofree char *where = other ? g_strdup_printf ("port %u for %s", other, other_kind)
+                           : g_strdup_printf ("the server's %s port (usually %s)", other_kind,
+                                              port_is_tls ? "143 for IMAP, 110 for POP3, 587 for SMTP"
+                                                          : "993 for IMAP, 995 for POP3, 465 for SMTP");
 
-  g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
-               "The server %s answered in plain text on port %u. This port expects an "
-               "unencrypted start: choose STARTTLS, or %s.", host, port, where);
-}
-
-/* Security STARTTLS or none on a port that waits for TLS at once. */
-static void
-set_tls_port_error (GError **error, const char *host, guint16 port)
-{
-  guint16 other = sibling_port (port, TRUE);
-  g_autofree char *where = other ? g_strdup_printf ("port %u for STARTTLS", other)
-                                 : g_strdup ("the server's STARTTLS port (usually 143 for "
-                                             "IMAP, 110 for POP3, 587 for SMTP)");
-
-  g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
-               "The server %s waits for an encrypted connection on port %u instead of "
-               "greeting in plain text. This port expects an encrypted connection from the "
-               "start: choose TLS, or %s.", host, port, where);
+  if (port_is_tls)
+    g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
+                 "The server %s waits for an encrypted connection on port %u instead of "
+                 "greeting in plain text. This port expects an encrypted connection from the "
+                 "start: choose TLS, or %s.", host, port, where);
+  else
+    g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
+                 "The server %s answered in plain text on port %u. This port expects an "
+                 "unencrypted start: choose STARTTLS, or %s.", host, port, where);
 }
 
 /* GnuTLS's verdict when the first bytes were no TLS record at all. */
@@ -677,7 +672,7 @@ handshake (TernStream *st, gboolean implicit, const char *pin,
     }
   if (implicit && is_not_tls (r))
     {
-      set_plain_port_error (error, st->host, st->port);
+      set_wrong_security_error (error, st->host, st->port, FALSE);
       return FALSE;
     }
   reason = tls_reason (r);
@@ -850,7 +845,7 @@ tern_tls_stream_expect_greeting (mailstream             *stream,
     default:
       return TRUE;  /* the greeting's read reports the failure */
     }
-  set_tls_port_error (error, st->host, st->port);
+  set_wrong_security_error (error, st->host, st->port, TRUE);
   return FALSE;
 }
 

@@ -8,16 +8,6 @@
 #include "net/tern-server-reply.h"
 #include "net/tern-tls-stream.h"
 
-/* The server's words for an error message: ": words" or "." when it said
- * nothing. */
-static char *
-quote_said (const char *said)
-{
-  g_autofree char *clean = tern_server_reply_clean (said);
-
-  return *clean ? g_strdup_printf (": %s", clean) : g_strdup (".");
-}
-
 /* A greeting without "+OK": a stream failure, a server that is busy
  * ("-ERR ..."), or no POP3 server at all. libetpan keeps the line read. */
 static void
@@ -35,7 +25,7 @@ greeting_error (mailpop3 *pop3, const TernServerConfig *cfg, GError **error)
     }
   if (tern_server_reply_wrong_service (line, "POP3", cfg->host, cfg->port, error))
     return;
-  said = quote_said (pop3->pop3_response);
+  said = tern_server_reply_quote (pop3->pop3_response);
   g_set_error (error, TERN_ERROR, TERN_ERROR_CONNECTION_REFUSED,
                "The server %s does not accept connections right now%s", cfg->host, said);
 }
@@ -44,7 +34,7 @@ static void
 pop3_error (mailpop3 *pop3, const TernServerConfig *cfg, int r,
             const char *during, GError **error)
 {
-  g_autofree char *said = quote_said (pop3->pop3_response);
+  g_autofree char *said = tern_server_reply_quote (pop3->pop3_response);
 
   switch (r)
     {

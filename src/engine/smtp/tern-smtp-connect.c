@@ -5,21 +5,11 @@
 #include "net/tern-server-reply.h"
 #include "net/tern-tls-stream.h"
 
-/* The server's words for an error message: ": words" or "." when it said
- * nothing. */
-static char *
-quote_said (const char *said)
-{
-  g_autofree char *clean = tern_server_reply_clean (said);
-
-  return *clean ? g_strdup_printf (": %s", clean) : g_strdup (".");
-}
-
 static void
 smtp_error (mailsmtp *smtp, const TernServerConfig *cfg, int r,
             const char *during, GError **error)
 {
-  g_autofree char *said = quote_said (smtp->response);
+  g_autofree char *said = tern_server_reply_quote (smtp->response);
   gboolean greeting = g_str_equal (during, "the greeting");
 
   /* libetpan closes the stream after a bad greeting but keeps the line:
