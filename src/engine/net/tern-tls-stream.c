@@ -624,11 +624,11 @@ static void
 set_wrong_security_error (GError **error, const char *host, guint16 port, gboolean port_is_tls)
 {
   guint16 other = sibling_port (port, port_is_tls);
-  const char *other_kind = port_is_tls ? "STARTTLS" : "TLS";
-  g_autofree char *where = other ? g_strdup_printf ("port %u for %s", other, other_kind)
-                           : g_strdup_printf ("the server's %s port (usually %s)", other_kind,
-                                              port_is_tls ? "143 for IMAP, 110 for POP3, 587 for SMTP"
-                                                          : "993 for IMAP, 995 for POP3, 465 for SMTP");
+  const char *kind = port_is_tls ? "STARTTLS" : "TLS";
+  const char *usual = port_is_tls ? "143 for IMAP, 110 for POP3, 587 for SMTP"
+                                  : "993 for IMAP, 995 for POP3, 465 for SMTP";
+  g_autofree char *where = other ? g_strdup_printf ("port %u for %s", other, kind)
+                           : g_strdup_printf ("the server's %s port (usually %s)", kind, usual);
 
   if (port_is_tls)
     g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
