@@ -81,6 +81,8 @@ int tern_cli_delete_main (int argc, char **argv);
 int tern_cli_idle_main (int argc, char **argv);
 int tern_cli_send_main (int argc, char **argv);
 int tern_cli_outbox_main (int argc, char **argv);
+int tern_cli_export_main (int argc, char **argv);
+int tern_cli_import_main (int argc, char **argv);
 
 /* POP3 download then the outbox (tern-cli-send.c). */
 int tern_cli_pop3_sync (TernAccountSettings *account);
