@@ -144,6 +144,7 @@ tern_imap_connect (const TernServerConfig *cfg,
   stream = tern_tls_stream_open (cfg, cancellable, cert_out, error);
   if (stream == NULL)
     return NULL;
+  tern_tls_stream_trace (stream, TERN_TRACE_IMAP);
   if (!tern_tls_stream_expect_greeting (stream, cfg, error))
     {
       mailstream_close (stream);

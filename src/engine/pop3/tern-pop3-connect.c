@@ -136,6 +136,7 @@ tern_pop3_connect (const TernServerConfig *cfg,
   stream = tern_tls_stream_open (cfg, cancellable, cert_out, error);
   if (stream == NULL)
     return NULL;
+  tern_tls_stream_trace (stream, TERN_TRACE_POP3);
   if (!tern_tls_stream_expect_greeting (stream, cfg, error))
     {
       mailstream_close (stream);
