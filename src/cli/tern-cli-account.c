@@ -209,22 +209,16 @@ account_add (int argc, char **argv)
 }
 
 static void
-print_account (const TernAccountSettings *a, gboolean json, gboolean first)
+add_account_json (JsonBuilder *json, const TernAccountSettings *a)
 {
-  if (!json)
-    {
-      printf ("%s\t%s\t%s\t%s:%u\n", a->name, a->email, tern_protocol_to_string (a->protocol),
-              a->incoming_host, a->incoming_port);
-      return;
-    }
-  printf ("%s{\"name\": ", first ? "" : ",\n ");
-  tern_cli_json_string (stdout, a->name);
-  printf (", \"email\": ");
-  tern_cli_json_string (stdout, a->email);
-  printf (", \"protocol\": \"%s\", \"host\": ", tern_protocol_to_string (a->protocol));
-  tern_cli_json_string (stdout, a->incoming_host);
-  printf (", \"port\": %u, \"security\": \"%s\"}", a->incoming_port,
-          tern_security_to_string (a->incoming_security));
+  json_builder_begin_object (json);
+  tern_cli_json_string (json, "name", a->name);
+  tern_cli_json_string (json, "email", a->email);
+  tern_cli_json_string (json, "protocol", tern_protocol_to_string (a->protocol));
+  tern_cli_json_string (json, "host", a->incoming_host);
+  tern_cli_json_int (json, "port", a->incoming_port);
+  tern_cli_json_string (json, "security", tern_security_to_string (a->incoming_security));
+  json_builder_end_object (json);
 }
 
 static int
@@ -233,16 +227,26 @@ account_list (void)
   g_autoptr(GError) error = NULL;
   TernStore *store = tern_cli_store (&error);
   g_autoptr(GPtrArray) accounts = NULL;
-  gboolean json = tern_cli_get ()->json;
+  g_autoptr(JsonBuilder) json = NULL;
 
   if (store == NULL || (accounts = tern_store_list_accounts (store, &error)) == NULL)
     return tern_cli_fail (error, NULL);
-  if (json)
-    printf ("[");
+  if (!tern_cli_get ()->json)
+    {
+      for (guint i = 0; i < accounts->len; i++)
+        {
+          const TernAccountSettings *a = g_ptr_array_index (accounts, i);
+          printf ("%s\t%s\t%s\t%s:%u\n", a->name, a->email, tern_protocol_to_string (a->protocol),
+                  a->incoming_host, a->incoming_port);
+        }
+      return TERN_EXIT_OK;
+    }
+  json = json_builder_new ();
+  json_builder_begin_array (json);
   for (guint i = 0; i < accounts->len; i++)
-    print_account (g_ptr_array_index (accounts, i), json, i == 0);
-  if (json)
-    printf ("]\n");
+    add_account_json (json, g_ptr_array_index (accounts, i));
+  json_builder_end_array (json);
+  tern_cli_print_json (json_builder_get_root (json));
   return TERN_EXIT_OK;
 }
 
@@ -257,8 +261,26 @@ test_server (TernAccountSettings *a, gboolean outgoing, TernCertificateInfo **ce
          tern_account_test_login (a, outgoing, password, 0, NULL, cert, error);
 }
 
-/* One line per server, so a user sees at once whether incoming or outgoing
- * mail is the problem. */
+/* One line per server, each followed by what went wrong, so a user sees
+ * at once whether incoming or outgoing mail is the problem. Returns the
+ * exit code for that server. */
+static int
+report_test (const char *label, const char *host, guint port, gboolean ok,
+             const GError *error, const TernCertificateInfo *cert)
+{
+  int status = TERN_EXIT_OK;
+
+  if (host == NULL || *host == '\0')
+    printf ("%s: not set up\n", label);
+  else
+    printf ("%s %s:%u: %s\n", label, host, port, ok ? "OK" : "failed");
+  fflush (stdout);
+  if (!ok)
+    status = tern_cli_fail (error, cert);
+  fflush (stderr);
+  return status;
+}
+
 static int
 account_test (const char *name)
 {
@@ -268,26 +290,19 @@ account_test (const char *name)
   g_autoptr(TernCertificateInfo) cert = NULL;
   g_autoptr(TernCertificateInfo) smtp_cert = NULL;
   gboolean in_ok, out_ok;
+  int in_status, out_status;
 
   if (a == NULL)
     return tern_cli_fail (error, NULL);
   in_ok = test_server (a, FALSE, &cert, &error);
-  printf ("Incoming mail (%s) %s:%u: %s\n", a->protocol == TERN_PROTOCOL_IMAP ? "IMAP" : "POP3",
-          a->incoming_host, a->incoming_port, in_ok ? "OK" : "failed");
-  fflush (stdout);
+  in_status = report_test (a->protocol == TERN_PROTOCOL_IMAP ? "Incoming mail (IMAP)"
+                                                             : "Incoming mail (POP3)",
+                           a->incoming_host, a->incoming_port, in_ok, error, cert);
   out_ok = test_server (a, TRUE, &smtp_cert, &smtp_error);
-  printf ("Outgoing mail (SMTP) %s:%u: %s\n", a->smtp_host, a->smtp_port,
-          out_ok ? "OK" : "failed");
-  fflush (stdout);
-  if (!in_ok)
-    {
-      if (!out_ok)
-        tern_cli_fail (smtp_error, smtp_cert);
-      return tern_cli_fail (error, cert);
-    }
-  if (!out_ok)
-    return tern_cli_fail (smtp_error, smtp_cert);
-  return TERN_EXIT_OK;
+  out_status = report_test ("Outgoing mail (SMTP)", a->smtp_host, a->smtp_port, out_ok,
+                            smtp_error, smtp_cert);
+  /* Incoming first: it is what the account is for. */
+  return in_status != TERN_EXIT_OK ? in_status : out_status;
 }
 
 static int

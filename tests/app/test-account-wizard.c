@@ -792,6 +792,36 @@ test_no_starttls (void)
   run_finish (&run);
 }
 
+/* STARTTLS chosen on the implicit-TLS port: the engine's text saying which
+ * setting to change reaches the test page at once (it waited 60 s and said
+ * "stopped answering" before). */
+static void
+test_starttls_on_tls_port (void)
+{
+  TernTestServers *s = get_good_servers ();
+  Run run = { 0 };
+  const char *text;
+
+  if (!tern_test_servers_require_smtp (s))
+    return;
+  run_start (&run, NULL);
+  fill_identity (&run, PASSWORD, NULL);
+  fill_incoming (&run, "localhost", tern_test_servers_port (s, TERN_TEST_IMAPS), "starttls", NULL);
+  next (run.wizard);
+  fill_outgoing (&run, "localhost", tern_test_servers_port (s, TERN_TEST_SMTPS), "tls", NULL);
+  next (run.wizard);
+  g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "test");
+  WAIT_UNTIL (test_finished (run.wizard, "incoming") && test_finished (run.wizard, "outgoing"));
+  g_assert_true (test_state_is (run.wizard, "incoming", "failed"));
+  text = label_text (run.wizard, "incoming_test_label");
+  g_test_message ("incoming: %s", text);
+  g_assert_nonnull (strstr (text, "This port expects an encrypted connection from the start: "
+                                  "choose TLS"));
+  g_assert_null (strstr (text, "stopped answering"));
+  screenshot (GTK_WIDGET (run.wizard), "7-test-starttls-on-tls-port");
+  run_finish (&run);
+}
+
 static void
 test_untrusted_certificate (void)
 {
@@ -870,6 +900,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/wizard/host-not-found", test_host_not_found);
   g_test_add_func ("/app/wizard/connection-refused", test_connection_refused);
   g_test_add_func ("/app/wizard/no-starttls", test_no_starttls);
+  g_test_add_func ("/app/wizard/starttls-on-tls-port", test_starttls_on_tls_port);
   g_test_add_func ("/app/wizard/untrusted-certificate", test_untrusted_certificate);
   status = g_test_run ();
   g_clear_pointer (&good_servers, tern_test_servers_free);
