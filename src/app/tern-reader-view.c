@@ -31,6 +31,7 @@
 #include <glib/gi18n.h>
 #include <webkit2/webkit2.h>
 
+#include "tern-reader-attachment.h"
 #include "tern-reader-view.h"
 #include "tern-resources.h"
 
@@ -79,6 +80,7 @@ enum {
   SIGNAL_ACTIVATE_LINK,
   SIGNAL_ALLOW_SENDER,
   SIGNAL_HTML_LOADED,
+  SIGNAL_OPEN_FILE,
   N_SIGNALS
 };
 
@@ -633,20 +635,6 @@ on_text_motion (GtkWidget *widget, GdkEventMotion *event, TernReaderView *self)
 
 /* ---- attachments ---- */
 
-static char *
-safe_file_name (const char *name)
-{
-  g_autofree char *base = g_path_get_basename (name != NULL && *name ? name : "attachment");
-  char *p;
-
-  for (p = base; *p != '\0'; p++)
-    if (*p == '/' || *p == '\\' || (guchar) *p < 0x20)
-      *p = '_';
-  if (base[0] == '.' || base[0] == '\0')
-    return g_strconcat ("attachment", base, NULL);
-  return g_steal_pointer (&base);
-}
-
 static const TernReaderPart *
 find_part (TernReaderView *self, const char *part_id)
 {
@@ -745,9 +733,8 @@ on_save_response (GtkNativeDialog *dialog, int response, TernReaderView *self)
 }
 
 static void
-on_save_clicked (GtkButton *button, TernReaderView *self)
+save_part_as (TernReaderView *self, const char *part_id)
 {
-  const char *part_id = g_object_get_data (G_OBJECT (button), "tern-part-id");
   const TernReaderPart *part = find_part (self, part_id);
   GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
   GtkFileChooserNative *dialog;
@@ -755,7 +742,7 @@ on_save_clicked (GtkButton *button, TernReaderView *self)
 
   if (part == NULL)
     return;
-  name = safe_file_name (part->filename);
+  name = tern_attachment_safe_name (part->filename);
   dialog = gtk_file_chooser_native_new (_("Save Attachment"),
                                         GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
@@ -767,35 +754,47 @@ on_save_clicked (GtkButton *button, TernReaderView *self)
 }
 
 static void
-on_part_saved_for_open (GObject *source, GAsyncResult *result, gpointer data)
+on_save_clicked (GtkButton *button, TernReaderView *self)
 {
-  TernReaderView *self = TERN_READER_VIEW (source);
-  g_autofree char *uri = data;
-  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
-  g_autoptr(GError) error = NULL;
-
-  if (!tern_reader_view_save_part_finish (self, result, &error) ||
-      !gtk_show_uri_on_window (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
-                               uri, GDK_CURRENT_TIME, &error))
-    report_error (self, _("The attachment could not be opened"), error);
+  save_part_as (self, g_object_get_data (G_OBJECT (button), "tern-part-id"));
 }
 
 static void
-on_open_clicked (GtkButton *button, TernReaderView *self)
+on_part_saved_for_open (GObject *source, GAsyncResult *result, gpointer data)
 {
-  const char *part_id = g_object_get_data (G_OBJECT (button), "tern-part-id");
+  TernReaderView *self = TERN_READER_VIEW (source);
+  g_autoptr(GFile) file = data;
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  g_autoptr(GError) error = NULL;
+  gboolean handled = FALSE;
+
+  if (!tern_reader_view_save_part_finish (self, result, &error))
+    {
+      report_error (self, _("The attachment could not be opened"), error);
+      return;
+    }
+  g_signal_emit (self, signals[SIGNAL_OPEN_FILE], 0, file, &handled);
+  if (!handled)
+    tern_attachment_open (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, file);
+  /* What was opened a day ago or more has been read by now. */
+  tern_attachment_cache_clean_in_background (24 * 60 * 60);
+}
+
+static void
+open_part (TernReaderView *self, const char *part_id)
+{
   const TernReaderPart *part = find_part (self, part_id);
   g_autofree char *parent = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *name = NULL;
-  g_autoptr(GFile) file = NULL;
+  GFile *file;
   g_autoptr(GError) error = NULL;
 
   if (part == NULL)
     return;
-  /* A private directory per opened file, so names never collide. */
-  parent = g_build_filename (g_get_user_cache_dir (), "tern", "attachments", NULL);
-  g_mkdir_with_parents (parent, 0700);
+  /* A private directory per opened file, so names never collide. The
+   * file itself is written 0600 (G_FILE_CREATE_PRIVATE). */
+  parent = tern_attachment_cache_dir ();
   dir = g_build_filename (parent, "XXXXXX", NULL);
   if (g_mkdtemp_full (dir, 0700) == NULL)
     {
@@ -803,10 +802,57 @@ on_open_clicked (GtkButton *button, TernReaderView *self)
       report_error (self, _("The attachment could not be opened"), error);
       return;
     }
-  name = safe_file_name (part->filename);
+  name = tern_attachment_safe_name (part->filename);
   file = g_file_new_build_filename (dir, name, NULL);
-  tern_reader_view_save_part_async (self, part_id, file, NULL, on_part_saved_for_open,
-                                    g_file_get_uri (file));
+  tern_reader_view_save_part_async (self, part_id, file, NULL, on_part_saved_for_open, file);
+}
+
+enum { RISK_SAVE = 1, RISK_OPEN = 2 };
+
+static void
+on_risk_response (GtkDialog *dialog, int response, TernReaderView *self)
+{
+  g_autofree char *part_id = g_strdup (g_object_get_data (G_OBJECT (dialog), "tern-part-id"));
+
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  if (response == RISK_SAVE)
+    save_part_as (self, part_id);
+  else if (response == RISK_OPEN)
+    open_part (self, part_id);
+}
+
+/* Before the desktop gets a file that could run or install something, or
+ * whose name says another type than the message does: say so, offer to
+ * save it instead. */
+static void
+on_open_clicked (GtkButton *button, TernReaderView *self)
+{
+  const char *part_id = g_object_get_data (G_OBJECT (button), "tern-part-id");
+  const TernReaderPart *part = find_part (self, part_id);
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  g_autofree char *reason = NULL;
+  GtkWidget *dialog;
+
+  if (part == NULL)
+    return;
+  if (!tern_attachment_is_risky (part->filename, part->content_type, &reason))
+    {
+      open_part (self, part_id);
+      return;
+    }
+  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
+                                   GTK_DIALOG_DESTROY_WITH_PARENT | GTK_DIALOG_MODAL,
+                                   GTK_MESSAGE_WARNING, GTK_BUTTONS_NONE, "%s",
+                                   _("Open this attachment?"));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s %s", reason,
+                                            _("Save it instead, and open it only if you expected "
+                                              "it from this sender."));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("Open _Anyway"), RISK_OPEN,
+                          _("_Cancel"), GTK_RESPONSE_CANCEL, _("_Save…"), RISK_SAVE, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), RISK_SAVE);
+  g_object_set_data_full (G_OBJECT (dialog), "tern-part-id", g_strdup (part_id), g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_risk_response), self);
+  gtk_widget_show (dialog);
 }
 
 static GtkWidget *
@@ -844,7 +890,7 @@ fill_attachments (TernReaderView *self)
       if (part->is_inline)
         continue;
       any = TRUE;
-      name = safe_file_name (part->filename);
+      name = tern_attachment_safe_name (part->filename);
       size = g_format_size (part->size);
       text = part->size > 0 ? g_strdup_printf ("%s (%s)", name, size) : g_strdup (name);
       icon = g_content_type_get_symbolic_icon (part->content_type);
@@ -1199,6 +1245,12 @@ tern_reader_view_class_init (TernReaderViewClass *klass)
   signals[SIGNAL_ALLOW_SENDER] =
     g_signal_new ("allow-sender", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* A file saved for opening, before Tern hands it to the desktop; a
+   * handler that returns TRUE opens it itself (tests). */
+  signals[SIGNAL_OPEN_FILE] =
+    g_signal_new ("open-file", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  g_signal_accumulator_true_handled, NULL, NULL,
+                  G_TYPE_BOOLEAN, 1, G_TYPE_FILE);
   signals[SIGNAL_HTML_LOADED] =
     g_signal_new ("html-loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);

@@ -740,6 +740,92 @@ test_always_needs_clear_address (Fixture *f, gconstpointer data)
     }
 }
 
+static gboolean
+on_open_file (TernReaderView *reader, GFile *file, GFile **out)
+{
+  g_set_object (out, file);
+  return TRUE;   /* handled: no application in tests */
+}
+
+/* The row's label and its "Open" button. */
+static void
+attachment_row (Fixture *f, guint index, GtkLabel **label, GtkButton **open)
+{
+  g_autoptr(GList) rows = gtk_container_get_children (tern_reader_view_get_attachments_box (f->reader));
+  g_autoptr(GList) children = NULL;
+
+  g_assert_cmpuint (g_list_length (rows), >, index);
+  children = gtk_container_get_children (g_list_nth_data (rows, index));
+  *label = GTK_LABEL (g_list_nth_data (children, 1));
+  *open = GTK_BUTTON (g_list_nth_data (children, 2));
+  g_assert_cmpstr (gtk_button_get_label (*open), ==, "_Open");
+}
+
+static GtkMessageDialog *
+visible_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+file_set (gpointer data)
+{
+  return *(GFile **) data != NULL;
+}
+
+static void
+test_attachment_open (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TernReaderMessage) message = make_message (f, "see attached", NULL);
+  g_autoptr(GFile) opened = NULL;
+  g_autofree char *path = NULL, *contents = NULL, *cache_dir = NULL, *secondary = NULL;
+  GtkMessageDialog *dialog;
+  GtkLabel *label;
+  GtkButton *open;
+  GStatBuf st;
+
+  g_signal_connect (f->reader, "open-file", G_CALLBACK (on_open_file), &opened);
+  tern_reader_message_add_part (message, "4", "invoice\u202Efdp.exe", "application/pdf", NULL, 17, FALSE);
+  tern_reader_message_add_part (message, "3", "notes.txt", "text/plain", NULL, 17, FALSE);
+  tern_reader_view_show_message (f->reader, message);
+
+  /* The name as it is, without the character that turned it around. */
+  attachment_row (f, 0, &label, &open);
+  g_assert_cmpstr (gtk_label_get_text (label), ==, "invoicefdp.exe (17 bytes)");
+  /* Open warns and offers to save; nothing is handed to the desktop. */
+  gtk_button_clicked (open);
+  dialog = visible_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_object_get (dialog, "secondary-text", &secondary, NULL);
+  g_assert_nonnull (strstr (secondary, "“invoicefdp.exe” is a program"));
+  g_assert_nonnull (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog), 1));   /* Save… */
+  settle ();
+  tern_test_ui_save_screenshot (GTK_WIDGET (dialog), "reader-attachment-warning.png");
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  settle ();
+  g_assert_null (opened);
+  g_assert_null (visible_message_dialog ());
+
+  /* A plain text file opens without a question, from a private file in
+   * the cache. */
+  attachment_row (f, 1, &label, &open);
+  gtk_button_clicked (open);
+  g_assert_null (visible_message_dialog ());
+  g_assert_true (wait_until (file_set, &opened));
+  path = g_file_get_path (opened);
+  cache_dir = g_build_filename (g_get_user_cache_dir (), "tern", "attachments", NULL);
+  g_assert_true (g_str_has_prefix (path, cache_dir));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "hello attachment\n");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -779,6 +865,7 @@ main (int argc, char *argv[])
   ADD ("/app/reader/attachment-and-cid", test_attachment_and_cid);
   ADD ("/app/reader/remote-blocked", test_remote_blocked);
   ADD ("/app/reader/remote-always-for-sender", test_remote_always_for_sender);
+  ADD ("/app/reader/attachment-open", test_attachment_open);
   ADD ("/app/reader/remote-vectors", test_remote_vectors);
   ADD ("/app/reader/remote-bar-sees-all", test_remote_bar_sees_all);
   ADD ("/app/reader/link-click-no-preconnect", test_link_click_no_preconnect);
