@@ -778,6 +778,48 @@ test_recover_salvages (Fixture *f, gconstpointer data)
   g_assert_cmpint (tern_store_query_int (f->store, "SELECT count(*) FROM messages", NULL), ==, 0);
 }
 
+/* Pins are per host and port: moving an account drops the pin it had,
+ * a pin accepted for the new server is kept. */
+static void
+test_pins_follow_host (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = tern_store_get_account (f->store, f->account, &error);
+  g_autoptr(TernAccountSettings) got = NULL;
+
+  g_assert_no_error (error);
+  g_free (a->incoming_cert_sha256);
+  a->incoming_cert_sha256 = g_strdup ("AA:AA");
+  g_free (a->smtp_cert_sha256);
+  a->smtp_cert_sha256 = g_strdup ("BB:BB");
+  g_assert_true (tern_store_update_account (f->store, a, &error));
+  /* Same servers: both pins stay. */
+  g_free (a->display_name);
+  a->display_name = g_strdup ("renamed");
+  g_assert_true (tern_store_update_account (f->store, a, &error));
+  got = tern_store_get_account (f->store, f->account, &error);
+  g_assert_cmpstr (got->incoming_cert_sha256, ==, "AA:AA");
+  g_assert_cmpstr (got->smtp_cert_sha256, ==, "BB:BB");
+  g_clear_pointer (&got, tern_account_settings_free);
+  /* Another incoming host, SMTP on another port: the old pins go. */
+  g_free (a->incoming_host);
+  a->incoming_host = g_strdup ("imap.elsewhere.example");
+  a->smtp_port += 1;
+  g_assert_true (tern_store_update_account (f->store, a, &error));
+  got = tern_store_get_account (f->store, f->account, &error);
+  g_assert_null (got->incoming_cert_sha256);
+  g_assert_null (got->smtp_cert_sha256);
+  g_clear_pointer (&got, tern_account_settings_free);
+  /* Moved again, with a certificate the user accepted for the new host. */
+  g_free (a->incoming_host);
+  a->incoming_host = g_strdup ("imap.third.example");
+  g_free (a->incoming_cert_sha256);
+  a->incoming_cert_sha256 = g_strdup ("CC:CC");
+  g_assert_true (tern_store_update_account (f->store, a, &error));
+  got = tern_store_get_account (f->store, f->account, &error);
+  g_assert_cmpstr (got->incoming_cert_sha256, ==, "CC:CC");
+}
+
 /* Where WAL cannot be had (here: SQLite's unix-dotfile VFS, which has no
  * shared memory), the store says so and syncs every commit
  * (synchronous=FULL) instead of counting the missing -wal file as synced. */
@@ -856,6 +898,7 @@ main (int argc, char *argv[])
   ADD ("disk-full", test_disk_full);
   ADD ("batches", test_batches);
   ADD ("durability/wal-missing", test_wal_missing);
+  ADD ("accounts/pins-follow-host", test_pins_follow_host);
   g_test_add_func ("/store/corrupt/garbage", test_corrupt_garbage);
   ADD ("corrupt/pages", test_corrupt_pages);
   ADD ("corrupt/salvage", test_recover_salvages);
