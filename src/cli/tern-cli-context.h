@@ -67,6 +67,8 @@ int tern_cli_delete_main (int argc, char **argv);
 int tern_cli_idle_main (int argc, char **argv);
 int tern_cli_send_main (int argc, char **argv);
 int tern_cli_outbox_main (int argc, char **argv);
+int tern_cli_export_main (int argc, char **argv);
+int tern_cli_import_main (int argc, char **argv);
 
 /* account add --discover (tern-cli-discover.c): runs discovery for @email;
  * then FALSE (TERN_ERROR_CERTIFICATE, with the question in plain words) when
