@@ -1246,6 +1246,12 @@ tern_account_wizard_dispose (GObject *object)
   TernAccountWizard *self = TERN_ACCOUNT_WIZARD (object);
   guint i;
 
+  /* The passwords leave the entries now: GtkEntryBuffer overwrites text
+   * it deletes, so no copy waits in the widget for its finalization. */
+  if (self->password_entry != NULL)
+    gtk_entry_set_text (self->password_entry, "");
+  if (self->outgoing_password_entry != NULL)
+    gtk_entry_set_text (self->outgoing_password_entry, "");
   g_cancellable_cancel (self->discovery_cancellable);
   g_clear_object (&self->discovery_cancellable);
   g_cancellable_cancel (self->test_cancellable);

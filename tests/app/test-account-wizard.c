@@ -365,6 +365,7 @@ typedef struct {
   TernAccountWizard *wizard;
   gint64 added_id;
   gboolean destroyed;
+  GtkEntryBuffer *password_buffer;   /* a reference, to look at after the wizard */
 } Run;
 
 static void
@@ -389,6 +390,7 @@ run_start (Run *run, HttpServer *http)
   run->wizard = tern_account_wizard_new (NULL, run->data_dir);
   g_object_ref_sink (run->wizard);
   tern_account_wizard_set_autoconfig (run->wizard, ac);
+  run->password_buffer = g_object_ref (gtk_entry_get_buffer (GTK_ENTRY (find (run->wizard, "password_entry"))));
   g_signal_connect (run->wizard, "account-added", G_CALLBACK (on_added), run);
   g_signal_connect (run->wizard, "destroy", G_CALLBACK (on_destroyed), run);
   gtk_widget_show (GTK_WIDGET (run->wizard));
@@ -398,9 +400,12 @@ static void
 run_finish (Run *run)
 {
   g_autofree char *cmd = NULL;
+  g_autoptr(GtkEntryBuffer) password = g_steal_pointer (&run->password_buffer);
 
   if (!run->destroyed)
     gtk_widget_destroy (GTK_WIDGET (run->wizard));
+  /* Closed or finished, the wizard keeps no password in its entries. */
+  g_assert_cmpstr (gtk_entry_buffer_get_text (password), ==, "");
   /* Let cancelled threads report back before the wizard goes. */
   settle ();
   g_object_unref (run->wizard);
