@@ -42,3 +42,17 @@ tern_app_secrets_warning_bar (const char *data_dir)
   gtk_widget_show_all (bar);
   return bar;
 }
+
+void
+tern_app_secrets_add_warning_bar (GtkWidget *sibling, const char *data_dir)
+{
+  GtkWidget *bar = tern_app_secrets_warning_bar (data_dir);
+  GtkWidget *box = gtk_widget_get_parent (sibling);
+  int position = 0;
+
+  if (bar == NULL)
+    return;
+  gtk_container_child_get (GTK_CONTAINER (box), sibling, "position", &position, NULL);
+  gtk_box_pack_start (GTK_BOX (box), bar, FALSE, FALSE, 0);
+  gtk_box_reorder_child (GTK_BOX (box), bar, position);
+}

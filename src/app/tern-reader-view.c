@@ -276,6 +276,9 @@ load_html_body (TernReaderView *self)
       return;
     }
   self->html_pending = FALSE;
+  /* A link of the page before must not open from a click on this one. */
+  g_clear_pointer (&self->hovered_link, g_free);
+  g_clear_pointer (&self->pressed_link, g_free);
   webkit_user_content_manager_remove_all_filters (self->content_manager);
   if (!self->remote_allowed && shared->filter != NULL)
     webkit_user_content_manager_add_filter (self->content_manager, shared->filter);

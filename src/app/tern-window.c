@@ -1403,19 +1403,6 @@ attach_context (TernWindow *self, TernMailContext *context)
   update_list_placeholder (self);
 }
 
-/* Above the error bar: the file store was chosen by environment. */
-static void
-show_password_store_warning (TernWindow *self, TernMailContext *context)
-{
-  GtkWidget *bar = tern_app_secrets_warning_bar (tern_mail_context_get_data_dir (context));
-  GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (self->error_bar));
-
-  if (bar == NULL)
-    return;
-  gtk_box_pack_start (GTK_BOX (box), bar, FALSE, FALSE, 0);
-  gtk_box_reorder_child (GTK_BOX (box), bar, 0);
-}
-
 TernWindow *
 tern_window_new_for_context (GtkApplication *app, TernMailContext *context)
 {
@@ -1433,7 +1420,8 @@ tern_window_new_for_context (GtkApplication *app, TernMailContext *context)
       return self;
     }
   attach_context (self, context);
-  show_password_store_warning (self, context);
+  tern_app_secrets_add_warning_bar (GTK_WIDGET (self->error_bar),
+                                    tern_mail_context_get_data_dir (context));
   return self;
 }
 

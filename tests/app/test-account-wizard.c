@@ -631,17 +631,11 @@ test_imap_with_discovery (void)
     /* "Remove…" asks first, saying what happens to the local mail. */
     {
       GtkListBox *list = GTK_LIST_BOX (find (dialog, "account_list"));
-      GtkMessageDialog *confirm = NULL;
+      GtkMessageDialog *confirm;
 
       gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 0));
       gtk_button_clicked (GTK_BUTTON (find (dialog, "remove_button")));
-      {
-        g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-        for (GList *l = toplevels; l != NULL; l = l->next)
-          if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-            confirm = l->data;
-      }
+      confirm = find_message_dialog ();
       g_assert_nonnull (confirm);
       screenshot (GTK_WIDGET (confirm), "9-remove-confirm");
       gtk_dialog_response (GTK_DIALOG (confirm), GTK_RESPONSE_ACCEPT);
