@@ -31,6 +31,27 @@ print_progress (const TernSyncProgress *p, gpointer user_data)
 
 /* Sends queued changes now if the server can be reached; otherwise they wait
  * for the next sync, which is not a failure. */
+/* Queued changes the server has not taken, each with why (a held one waits
+ * for the user); returns how many. */
+static guint
+print_unsent_ops (TernAccountSettings *a)
+{
+  g_autoptr(GPtrArray) ops = tern_store_list_ops (tern_cli_get ()->store, a->id, NULL);
+  guint n = 0;
+
+  for (guint i = 0; ops != NULL && i < ops->len; i++)
+    {
+      TernPendingOp *op = g_ptr_array_index (ops, i);
+
+      if (op->last_error == NULL)
+        continue;
+      printf ("%s: %s\n", op->held ? "Held, not sent" : "Not done on the server yet",
+              op->last_error);
+      n++;
+    }
+  return n;
+}
+
 static int
 replay_now (TernAccountSettings *a)
 {
@@ -45,7 +66,8 @@ replay_now (TernAccountSettings *a)
       printf ("Saved here; the server will be updated at the next sync (%s).\n", error->message);
       return TERN_EXIT_OK;
     }
-  printf ("Done.\n");
+  if (print_unsent_ops (a) == 0)
+    printf ("Done.\n");
   return TERN_EXIT_OK;
 }
 
@@ -87,6 +109,7 @@ tern_cli_sync_main (int argc, char **argv)
   if (!ok)
     return tern_cli_fail (error, NULL);
   printf ("Synced %s.\n", a->name);
+  print_unsent_ops (a);
   return tern_cli_process_outbox (a, TRUE);
 }
 
@@ -355,15 +378,35 @@ tern_cli_move_main (int argc, char **argv)
 int
 tern_cli_delete_main (int argc, char **argv)
 {
+  gboolean permanently = FALSE;
+  GOptionEntry entries[] = {
+    { "permanently", 0, 0, G_OPTION_ARG_NONE, &permanently,
+      "Delete for good, without Trash", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("NAME MSGID");
   g_autoptr(GError) error = NULL;
   g_autoptr(TernAccountSettings) a = NULL;
   g_autoptr(TernMessageSummary) m = NULL;
+  gboolean ok;
 
-  if (argc != 3)
-    return tern_cli_usage ("delete NAME MSGID");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, NULL) || argc != 3)
+    return tern_cli_usage ("delete NAME MSGID [--permanently]");
   if ((a = tern_cli_account (argv[1], &error)) == NULL ||
-      (m = message_of_account (a, argv[2], &error)) == NULL ||
-      !tern_mail_delete (tern_cli_get ()->store, &m->id, 1, &error))
+      (m = message_of_account (a, argv[2], &error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  ok = permanently ? tern_mail_delete_permanently (tern_cli_get ()->store, &m->id, 1, &error)
+                   : tern_mail_delete (tern_cli_get ()->store, &m->id, 1, &error);
+  if (!ok && g_error_matches (error, TERN_ERROR, TERN_ERROR_NEEDS_CONFIRMATION))
+    {
+      /* Never destroy mail unasked: say so, and how to go on. */
+      fprintf (stderr, "tern-cli: Nothing was deleted. %s\n"
+               "To delete it for good anyway: tern-cli delete %s %s --permanently\n",
+               error->message, argv[1], argv[2]);
+      return TERN_EXIT_FAILED;
+    }
+  if (!ok)
     return tern_cli_fail (error, NULL);
   return replay_now (a);
 }
