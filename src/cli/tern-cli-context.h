@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
+#include "autoconfig/tern-autoconfig.h"
 #include "core/tern-account-settings.h"
 #include "net/tern-certificate-info.h"
 #include "core/tern-error.h"
@@ -83,6 +84,15 @@ int tern_cli_send_main (int argc, char **argv);
 int tern_cli_outbox_main (int argc, char **argv);
 int tern_cli_export_main (int argc, char **argv);
 int tern_cli_import_main (int argc, char **argv);
+
+/* account add --discover (tern-cli-discover.c): runs discovery for @email;
+ * then FALSE (TERN_ERROR_CERTIFICATE, with the question in plain words) when
+ * @host needs the user's confirmation and @trust_hosts does not name it. */
+TernDiscoveredConfig *tern_cli_discover (const char *email, GError **error);
+gboolean tern_cli_host_is_trusted (const TernDiscoveredConfig *config,
+                                   const char *host,
+                                   char **trust_hosts,
+                                   GError **error);
 
 /* POP3 download then the outbox (tern-cli-send.c). */
 int tern_cli_pop3_sync (TernAccountSettings *account);

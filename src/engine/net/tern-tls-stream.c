@@ -1,4 +1,6 @@
 /* tern-tls-stream.c: libetpan streams over our own TCP and GnuTLS. */
+#include "tern-config.h"
+
 #include "net/tern-tls-stream.h"
 
 #include <errno.h>
@@ -714,10 +716,23 @@ verify_peer (TernStream *st, const char *pin, TernCertificateInfo **cert_out, GE
 
 /* ---- TLS session ---- */
 
+/* An extra certificate authority is a test hook (the harness's throwaway
+ * CA): a release build never reads it, so no environment variable can add
+ * trust to a user's Tern. */
+static const char *
+extra_ca_file (void)
+{
+#if TERN_TEST_HOOKS
+  return g_getenv ("TERN_EXTRA_CA_FILE");
+#else
+  return NULL;
+#endif
+}
+
 static gboolean
 load_trust (TernStream *st, GError **error)
 {
-  const char *extra = g_getenv ("TERN_EXTRA_CA_FILE");
+  const char *extra = extra_ca_file ();
   int r;
 
   if (gnutls_certificate_allocate_credentials (&st->creds) < 0)

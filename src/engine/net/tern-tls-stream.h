@@ -1,7 +1,8 @@
 /* tern-tls-stream.h: libetpan streams over our own TCP and GnuTLS.
  *
  * libetpan's own TLS verifies nothing, so Tern connects the socket itself,
- * runs a GnuTLS client session (system trust plus $TERN_EXTRA_CA_FILE, SNI,
+ * runs a GnuTLS client session (system trust, plus $TERN_EXTRA_CA_FILE in
+ * builds configured with -Dtest_hooks=true; SNI,
  * host-name check, TLS 1.2 or later) and hands the result to libetpan as a
  * custom mailstream_low driver. The certificate is checked right after the
  * handshake, before the protocol layer can send any credential.

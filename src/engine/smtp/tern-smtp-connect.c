@@ -1,6 +1,8 @@
 /* tern-smtp-connect.c: an SMTP session, connected and (if needed) logged in. */
 #include "smtp/tern-smtp-connect.h"
 
+#include <string.h>
+
 #include "core/tern-error.h"
 #include "net/tern-server-reply.h"
 #include "net/tern-tls-stream.h"
@@ -48,15 +50,54 @@ smtp_error (mailsmtp *smtp, const TernServerConfig *cfg, int r,
     }
 }
 
+/* Exported by libetpan 1.9.4 (and upstream since) but missing from its
+ * installed headers: the pieces mailesmtp_ehlo() is made of. */
+int mailsmtp_send_command (mailsmtp *session, char *command);
+int mailsmtp_read_response (mailsmtp *session);
+int mailesmtp_parse_ehlo (mailsmtp *session);
+
+/* What EHLO and HELO name as this machine. libetpan sends gethostname(),
+ * which then appears in the Received header of every mail sent (a laptop
+ * called "janes-macbook"); its "with_ip" variant sends the LAN address and
+ * fails on IPv6. Like Thunderbird, Tern names the loopback address. */
+#define HELLO_ARGUMENT "[127.0.0.1]"
+
+/* mailesmtp_ehlo() and mailsmtp_helo() with our argument; same results. */
+static int
+say_hello (mailsmtp *smtp, gboolean extended)
+{
+  char command[] = "EHLO " HELLO_ARGUMENT "\r\n";
+  int r;
+
+  if (!extended)
+    memcpy (command, "HELO", 4);
+  if (mailsmtp_send_command (smtp, command) == -1)
+    return MAILSMTP_ERROR_STREAM;
+  r = mailsmtp_read_response (smtp);
+  switch (r)
+    {
+    case 250:
+      return extended ? mailesmtp_parse_ehlo (smtp) : MAILSMTP_NO_ERROR;
+    case 504:
+      return MAILSMTP_ERROR_NOT_IMPLEMENTED;
+    case 550:
+      return MAILSMTP_ERROR_ACTION_NOT_TAKEN;
+    case 0:
+      return MAILSMTP_ERROR_STREAM;
+    default:
+      return MAILSMTP_ERROR_UNEXPECTED_CODE;
+    }
+}
+
 /* EHLO, or HELO for an old server when no extension is needed. */
 static gboolean
 greet (mailsmtp *smtp, const TernServerConfig *cfg, GError **error)
 {
-  int r = mailesmtp_ehlo (smtp);
+  int r = say_hello (smtp, TRUE);
 
   if (r == MAILSMTP_ERROR_NOT_IMPLEMENTED && cfg->security == TERN_SECURITY_NONE &&
       (cfg->user == NULL || *cfg->user == '\0'))
-    r = mailsmtp_helo (smtp);
+    r = say_hello (smtp, FALSE);
   if (r != MAILSMTP_NO_ERROR)
     {
       smtp_error (smtp, cfg, r, "EHLO", error);
