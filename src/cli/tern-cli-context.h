@@ -70,6 +70,12 @@ TernFolder *tern_cli_folder (const TernAccountSettings *account, const char *nam
  * window shows them. */
 char *tern_cli_folder_name (const TernAccountSettings *account, const TernFolder *folder);
 
+/* Prints the messages @ids (at most @limit, 0: all) as list does, or as
+ * JSON with --json. */
+int tern_cli_print_summaries (GArray *ids, guint limit, GError **error);
+/* The folder's conversations, newest first (tern-cli-threads.c). */
+int tern_cli_print_threads (const TernFolder *folder, guint limit);
+
 int tern_cli_account_main (int argc, char **argv);
 int tern_cli_sync_main (int argc, char **argv);
 int tern_cli_folders_main (int argc, char **argv);
@@ -83,6 +89,7 @@ int tern_cli_idle_main (int argc, char **argv);
 int tern_cli_send_main (int argc, char **argv);
 int tern_cli_outbox_main (int argc, char **argv);
 int tern_cli_export_main (int argc, char **argv);
+int tern_cli_thread_main (int argc, char **argv);
 int tern_cli_import_main (int argc, char **argv);
 
 /* account add --discover (tern-cli-discover.c): runs discovery for @email;

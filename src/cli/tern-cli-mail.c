@@ -219,8 +219,8 @@ print_summary (const TernMessageSummary *m)
           m->subject ? m->subject : "", m->has_attachments ? "\t[attachment]" : "");
 }
 
-static int
-print_summaries (GArray *ids, guint limit, GError **error)
+int
+tern_cli_print_summaries (GArray *ids, guint limit, GError **error)
 {
   guint n = limit > 0 ? MIN (limit, ids->len) : ids->len;
   g_autoptr(GPtrArray) rows = tern_store_get_summaries (tern_cli_get ()->store,
@@ -248,8 +248,10 @@ int
 tern_cli_list_main (int argc, char **argv)
 {
   int limit = 50;
+  gboolean threads = FALSE;
   GOptionEntry entries[] = {
     { "limit", 0, 0, G_OPTION_ARG_INT, &limit, "Show at most N messages (0: all)", "N" },
+    { "threads", 0, 0, G_OPTION_ARG_NONE, &threads, "One line per conversation", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("NAME FOLDER");
@@ -260,13 +262,16 @@ tern_cli_list_main (int argc, char **argv)
 
   g_option_context_add_main_entries (ctx, entries, NULL);
   if (!g_option_context_parse (ctx, &argc, &argv, NULL) || argc != 3 || limit < 0)
-    return tern_cli_usage ("list NAME FOLDER [--limit N]");
+    return tern_cli_usage ("list NAME FOLDER [--limit N] [--threads]");
   if ((a = tern_cli_account (argv[1], &error)) == NULL ||
-      (folder = tern_cli_folder (a, argv[2], &error)) == NULL ||
-      (ids = tern_store_list_message_ids (tern_cli_get ()->store, folder->id, TERN_SORT_DATE,
+      (folder = tern_cli_folder (a, argv[2], &error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  if (threads)
+    return tern_cli_print_threads (folder, (guint) limit);
+  if ((ids = tern_store_list_message_ids (tern_cli_get ()->store, folder->id, TERN_SORT_DATE,
                                           TRUE, &error)) == NULL)
     return tern_cli_fail (error, NULL);
-  return print_summaries (ids, (guint) limit, &error);
+  return tern_cli_print_summaries (ids, (guint) limit, &error);
 }
 
 int
@@ -281,7 +286,7 @@ tern_cli_search_main (int argc, char **argv)
   if ((a = tern_cli_account (argv[1], &error)) == NULL ||
       (ids = tern_store_search (tern_cli_get ()->store, a->id, 0, argv[2], 200, &error)) == NULL)
     return tern_cli_fail (error, NULL);
-  return print_summaries (ids, 0, &error);
+  return tern_cli_print_summaries (ids, 0, &error);
 }
 
 /* ---- show ------------------------------------------------------------------ */

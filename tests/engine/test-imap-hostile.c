@@ -77,7 +77,7 @@ typedef struct {
 static const HostileCase cases[] = {
   /* ---- Greeting and response codes ---- */
   { "greeting-garbage", "HELLO THERE\r\n", { LOGIN_STEPS }, ACT_CONNECT,
-    TERN_ERROR_PROTOCOL, "cannot understand" },
+    TERN_ERROR_PROTOCOL, "is not an IMAP server" },
   { "greeting-bye", "* BYE too many connections from your address\r\n", { LOGIN_STEPS },
     ACT_CONNECT, TERN_ERROR_CONNECTION_REFUSED, "too many connections" },
   { "greeting-cut", "* OK [CAPABILITY IMAP4r{close}", { LOGIN_STEPS }, ACT_CONNECT,
