@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "archive/tern-mbox.h"
+#include "tern-test-cli.h"
 #include "tern-test-messages.h"
 #include "tern-test-servers.h"
 
@@ -18,37 +19,6 @@ typedef struct {
   char *data_dir;
 } Fixture;
 
-static int
-cli (Fixture *fx, const char *stdin_text, char **out, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                                                G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) p = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *o = NULL, *e = NULL;
-  va_list ap;
-  const char *a;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("TERN_CLI"));
-  g_ptr_array_add (argv, "--data-dir");
-  g_ptr_array_add (argv, fx->data_dir);
-  g_ptr_array_add (argv, "--password-store=file");
-  va_start (ap, out);
-  while ((a = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  p = g_subprocess_launcher_spawnv (l, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (p, stdin_text, NULL, &o, &e, &error);
-  g_assert_no_error (error);
-  g_test_message ("tern-cli: %s%s", o, e);
-  if (out != NULL)
-    *out = g_steal_pointer (&o);
-  return g_subprocess_get_exit_status (p);
-}
 
 static void
 setup (Fixture *fx, gconstpointer data)
@@ -118,29 +88,29 @@ test_round_trip (Fixture *fx, gconstpointer data)
 
   g_assert_true (tern_test_messages_seed (fx->servers, "dora", "INBOX", 0, N_MESSAGES, SEED,
                                           &error));
-  g_assert_cmpint (cli (fx, "pw-dora\n", NULL, "account", "add", "Lab", "--email",
+  g_assert_cmpint (tern_test_cli_run (fx->data_dir, "pw-dora\n", NULL, NULL, "account", "add", "Lab", "--email",
                         "dora@localhost", "--protocol", "imap", "--host", "localhost", "--port",
                         port, "--security", "tls", "--user", "dora", "--password-stdin",
                         "--offline=all", NULL), ==, 0);
-  g_assert_cmpint (cli (fx, NULL, NULL, "sync", "Lab", NULL), ==, 0);
-  g_assert_cmpint (cli (fx, NULL, &out, "export", "Lab", "INBOX", "--mbox", first, NULL), ==, 0);
+  g_assert_cmpint (tern_test_cli_run (fx->data_dir, NULL, NULL, NULL, "sync", "Lab", NULL), ==, 0);
+  g_assert_cmpint (tern_test_cli_run (fx->data_dir, NULL, &out, NULL, "export", "Lab", "INBOX", "--mbox", first, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Exported 10000 messages"));
   assert_mbox_is_the_mailbox (first);
 
   /* Into a POP3 account's local Archive: mail on this computer only. */
-  g_assert_cmpint (cli (fx, "pw-dora\n", NULL, "account", "add", "Home", "--email",
+  g_assert_cmpint (tern_test_cli_run (fx->data_dir, "pw-dora\n", NULL, NULL, "account", "add", "Home", "--email",
                         "dora@localhost", "--protocol", "pop3", "--host", "localhost", "--port",
                         pop3, "--security", "tls", "--user", "dora", "--password-stdin", NULL),
                    ==, 0);
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (cli (fx, NULL, &out, "import", "Home", "Archive", first, NULL), ==, 0);
+  g_assert_cmpint (tern_test_cli_run (fx->data_dir, NULL, &out, NULL, "import", "Home", "Archive", first, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Imported 10000 messages"));
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (cli (fx, NULL, &out, "import", "Home", "Archive", first, NULL), ==, 0);
+  g_assert_cmpint (tern_test_cli_run (fx->data_dir, NULL, &out, NULL, "import", "Home", "Archive", first, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "Imported 0 messages"));
   g_assert_nonnull (strstr (out, "10000 messages were already there"));
 
-  g_assert_cmpint (cli (fx, NULL, &again_out, "export", "Home", "Archive", "--mbox", second,
+  g_assert_cmpint (tern_test_cli_run (fx->data_dir, NULL, &again_out, NULL, "export", "Home", "Archive", "--mbox", second,
                         NULL), ==, 0);
   g_assert_true (g_file_get_contents (first, &first_bytes, &first_len, &error));
   g_assert_true (g_file_get_contents (second, &second_bytes, &second_len, &error));
@@ -155,14 +125,14 @@ test_bad_input (Fixture *fx, gconstpointer data)
   g_autofree char *port = g_strdup_printf ("%u", tern_test_servers_port (fx->servers,
                                                                           TERN_TEST_POP3S));
 
-  g_assert_cmpint (cli (fx, "pw-dora\n", NULL, "account", "add", "Home", "--email",
+  g_assert_cmpint (tern_test_cli_run (fx->data_dir, "pw-dora\n", NULL, NULL, "account", "add", "Home", "--email",
                         "dora@localhost", "--protocol", "pop3", "--host", "localhost", "--port",
                         port, "--security", "tls", "--user", "dora", "--password-stdin", NULL),
                    ==, 0);
   g_file_set_contents (junk, "shopping list\n- milk\n", -1, NULL);
-  g_assert_cmpint (cli (fx, NULL, NULL, "import", "Home", "Archive", junk, NULL), !=, 0);
-  g_assert_cmpint (cli (fx, NULL, NULL, "import", "Home", "No such folder", junk, NULL), ==, 8);
-  g_assert_cmpint (cli (fx, NULL, NULL, "export", "Home", "Archive", NULL), ==, 2);
+  g_assert_cmpint (tern_test_cli_run (fx->data_dir, NULL, NULL, NULL, "import", "Home", "Archive", junk, NULL), !=, 0);
+  g_assert_cmpint (tern_test_cli_run (fx->data_dir, NULL, NULL, NULL, "import", "Home", "No such folder", junk, NULL), ==, 8);
+  g_assert_cmpint (tern_test_cli_run (fx->data_dir, NULL, NULL, NULL, "export", "Home", "Archive", NULL), ==, 2);
 }
 
 int

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 #include <signal.h>
 
+#include "tern-test-cli.h"
 #include "tern-test-messages.h"
 #include "tern-test-servers.h"
 
@@ -22,38 +23,13 @@ typedef struct {
 static int
 cli (Fixture *fx, const char *stdin_text, char **out, char **err, ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                                                G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) p = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *o = NULL, *e = NULL;
   va_list ap;
-  const char *a;
+  int status;
 
-  g_ptr_array_add (argv, (gpointer) g_getenv ("TERN_CLI"));
-  g_ptr_array_add (argv, "--data-dir");
-  g_ptr_array_add (argv, fx->data_dir);
-  g_ptr_array_add (argv, "--password-store=file");
   va_start (ap, err);
-  while ((a = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) a);
+  status = tern_test_cli_runv (fx->data_dir, fx->no_ca, stdin_text, out, err, ap);
   va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  if (fx->no_ca)
-    g_subprocess_launcher_unsetenv (l, "TERN_EXTRA_CA_FILE");
-  p = g_subprocess_launcher_spawnv (l, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (p, stdin_text, NULL, &o, &e, &error);
-  g_assert_no_error (error);
-  if (g_subprocess_get_exit_status (p) != 0)
-    g_test_message ("tern-cli said: %s", e);
-  if (out != NULL)
-    *out = g_steal_pointer (&o);
-  if (err != NULL)
-    *err = g_steal_pointer (&e);
-  return g_subprocess_get_exit_status (p);
+  return status;
 }
 
 static char *

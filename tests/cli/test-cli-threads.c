@@ -5,44 +5,13 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include "tern-test-cli.h"
 #include "tern-test-messages.h"
 #include "tern-test-servers.h"
 
 #define SEED 53
 #define N_MESSAGES 60
 
-static int
-cli (const char *data_dir, const char *stdin_text, char **out, ...)
-{
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE |
-                                                                G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                                                G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr(GSubprocess) p = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *o = NULL, *e = NULL;
-  va_list ap;
-  const char *a;
-
-  g_ptr_array_add (argv, (gpointer) g_getenv ("TERN_CLI"));
-  g_ptr_array_add (argv, "--data-dir");
-  g_ptr_array_add (argv, (gpointer) data_dir);
-  g_ptr_array_add (argv, "--password-store=file");
-  va_start (ap, out);
-  while ((a = va_arg (ap, const char *)) != NULL)
-    g_ptr_array_add (argv, (gpointer) a);
-  va_end (ap);
-  g_ptr_array_add (argv, NULL);
-  p = g_subprocess_launcher_spawnv (l, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (p, stdin_text, NULL, &o, &e, &error);
-  g_assert_no_error (error);
-  if (e != NULL && *e)
-    g_test_message ("tern-cli said: %s", e);
-  if (out != NULL)
-    *out = g_steal_pointer (&o);
-  return g_subprocess_get_exit_status (p);
-}
 
 /* How many conversations the generator made: its messages without a parent. */
 static guint
@@ -77,13 +46,13 @@ test_threads (void)
   g_setenv ("TERN_EXTRA_CA_FILE", tern_test_servers_ca_file (servers), TRUE);
   g_assert_true (tern_test_messages_seed (servers, "erin", "INBOX", 0, N_MESSAGES, SEED, &error));
   port = g_strdup_printf ("%u", tern_test_servers_port (servers, TERN_TEST_IMAPS));
-  g_assert_cmpint (cli (dir, "pw-erin\n", NULL, "account", "add", "Home", "--email",
+  g_assert_cmpint (tern_test_cli_run (dir, "pw-erin\n", NULL, NULL, "account", "add", "Home", "--email",
                         "erin@localhost", "--protocol", "imap", "--host", "localhost", "--port",
                         port, "--security", "tls", "--user", "erin", "--password-stdin", NULL),
                    ==, 0);
-  g_assert_cmpint (cli (dir, NULL, NULL, "sync", "Home", NULL), ==, 0);
+  g_assert_cmpint (tern_test_cli_run (dir, NULL, NULL, NULL, "sync", "Home", NULL), ==, 0);
 
-  g_assert_cmpint (cli (dir, NULL, &json_text, "--json", "list", "Home", "inbox", "--threads",
+  g_assert_cmpint (tern_test_cli_run (dir, NULL, &json_text, NULL, "--json", "list", "Home", "inbox", "--threads",
                         "--limit", "0", NULL), ==, 0);
   g_assert_true (json_parser_load_from_data (parser, json_text, -1, &error));
   threads = json_node_get_array (json_parser_get_root (parser));
@@ -110,9 +79,9 @@ test_threads (void)
   g_assert_cmpint (biggest, >, 1);
 
   /* `thread` lists the whole conversation, one line a message. */
-  g_assert_cmpint (cli (dir, NULL, &listing, "thread", "Home", biggest_id, NULL), ==, 0);
+  g_assert_cmpint (tern_test_cli_run (dir, NULL, &listing, NULL, "thread", "Home", biggest_id, NULL), ==, 0);
   g_assert_cmpuint (g_strv_length (g_strsplit (listing, "\n", -1)) - 1, ==, (guint) biggest);
-  g_assert_cmpint (cli (dir, NULL, NULL, "thread", "Home", "999999", NULL), ==, 8);
+  g_assert_cmpint (tern_test_cli_run (dir, NULL, NULL, NULL, "thread", "Home", "999999", NULL), ==, 8);
 
   cmd = g_strdup_printf ("rm -rf '%s'", dir);
   g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);

@@ -1,0 +1,18 @@
+/* tern-test-cli.h: running the real tern-cli ($TERN_CLI) from a test. */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* Runs tern-cli --data-dir @data_dir --password-store=file with the
+ * NULL-terminated arguments in @args, feeding @stdin_text (may be NULL).
+ * Returns the exit status; *out and *err (each may be NULL) get its output.
+ * With @no_ca, the child runs without the harness CA (TERN_EXTRA_CA_FILE),
+ * so that certificates are untrusted. */
+int tern_test_cli_runv (const char *data_dir, gboolean no_ca, const char *stdin_text,
+                        char **out, char **err, va_list args);
+int tern_test_cli_run (const char *data_dir, const char *stdin_text, char **out, char **err,
+                       ...) G_GNUC_NULL_TERMINATED;
+
+G_END_DECLS
