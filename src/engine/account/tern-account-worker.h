@@ -1,5 +1,8 @@
 /* tern-account-worker.h: one background thread per account.
  *
+ * It runs inside the account's sync process (src/sync, see
+ * tern-sync-client.h for the app's side); engine tests use it directly.
+ *
  * The GTK main loop never touches the network or blocks on the disk: it
  * queues jobs here (sync, fetch a body, send queued changes) and hears back
  * through signals, emitted in the main context that created the worker.
@@ -58,5 +61,9 @@ void tern_account_worker_push_changes (TernAccountWorker *self);
 void tern_account_worker_network_changed (TernAccountWorker *self, gboolean available);
 /* The user fixed the password or pinned a certificate: try again. */
 void tern_account_worker_retry (TernAccountWorker *self);
+/* The user trusted the certificate of a certificate-needed signal: pins
+ * @sha256 for the incoming (or @outgoing) server in the store, then syncs. */
+void tern_account_worker_accept_certificate (TernAccountWorker *self, gboolean outgoing,
+                                             const char *sha256);
 
 G_END_DECLS
