@@ -36,6 +36,7 @@ typedef enum {
   EVENT_BODY_FETCHED,
   EVENT_ERROR,
   EVENT_CERTIFICATE,
+  EVENT_OUTBOX_CHANGED,
 } EventKind;
 
 typedef struct {
@@ -82,6 +83,7 @@ enum {
   SIGNAL_BODY_FETCHED,
   SIGNAL_ERROR,
   SIGNAL_CERTIFICATE_NEEDED,
+  SIGNAL_OUTBOX_CHANGED,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -126,6 +128,9 @@ dispatch_event (gpointer data)
       break;
     case EVENT_CERTIFICATE:
       g_signal_emit (self, signals[SIGNAL_CERTIFICATE_NEEDED], 0, ev->cert, ev->outgoing);
+      break;
+    case EVENT_OUTBOX_CHANGED:
+      g_signal_emit (self, signals[SIGNAL_OUTBOX_CHANGED], 0);
       break;
     }
   return G_SOURCE_REMOVE;
@@ -310,10 +315,14 @@ pin_certificate (TernAccountWorker *self, Job *job, GError **error)
 static void
 report_outbox (TernAccountWorker *self, const TernAccountSyncResult *result)
 {
+  const TernOutboxResult *o = &result->outbox;
+
   if (result->outbox_error != NULL)
     post_error (self, result->outbox_error, TRUE);
-  if (result->outbox.sent > 0)
+  if (o->sent > 0)
     notify_folders (self);
+  if (o->sent > 0 || o->failed > 0 || o->deferred > 0 || result->outbox_error != NULL)
+    post (event_new (self, EVENT_OUTBOX_CHANGED));
 }
 
 static gboolean
@@ -610,6 +619,8 @@ tern_account_worker_class_init (TernAccountWorkerClass *klass)
                                                      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                                      G_TYPE_NONE, 2,
                                                      TERN_TYPE_CERTIFICATE_INFO, G_TYPE_BOOLEAN);
+  signals[SIGNAL_OUTBOX_CHANGED] = g_signal_new ("outbox-changed", type, G_SIGNAL_RUN_LAST, 0,
+                                                 NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void

@@ -40,6 +40,7 @@ G_DECLARE_FINAL_TYPE (TernAccountWorker, tern_account_worker, TERN, ACCOUNT_WORK
  *   body-fetched (gint64 message_id, GError *error_or_NULL)
  *   error (GError *error, gboolean outgoing)  in plain words; outgoing = SMTP
  *   certificate-needed (TernCertificateInfo *info, gboolean outgoing)
+ *   outbox-changed ()                   the outbox sent or failed something
  */
 
 TernAccountWorker *tern_account_worker_new (const char *data_dir, gint64 account_id,
