@@ -1,6 +1,7 @@
 /* tern-sync-client.c: start, talk to and supervise one sync process (see
  * the header). */
 #include <errno.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -284,6 +285,22 @@ schedule_restart (TernSyncClient *self)
                                        on_restart_timer, self);
 }
 
+/* A fault in the process itself: what parsing hostile bytes leads to.
+ * (Under AddressSanitizer a fault ends as SIGABRT or as exit code 1.) */
+static gboolean
+crashed (int status)
+{
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status) != 0;
+  switch (WTERMSIG (status))
+    {
+    case SIGSEGV: case SIGBUS: case SIGILL: case SIGFPE: case SIGABRT: case SIGTRAP: case SIGSYS:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
 static void
 process_died (TernSyncClient *self, int status)
 {
@@ -295,9 +312,12 @@ process_died (TernSyncClient *self, int status)
   if (hung)
     report (self, TERN_ERROR_TIMED_OUT,
             "The connection to the server stopped responding, so Tern started it again.");
-  else if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
+  else if (crashed (status))
     report (self, TERN_ERROR_PROTOCOL,
             "The server sent something Tern could not read, and the connection to it was closed.");
+  else if (WIFSIGNALED (status))
+    report (self, TERN_ERROR_CONNECTION_LOST,
+            "The connection to the server was stopped from outside Tern; Tern starts it again.");
   schedule_restart (self);
 }
 
