@@ -4,7 +4,8 @@
  *    message exactly once;
  *  - a scripted server greets with `* OK [PERMANENTFLAGS (] x`, which makes
  *    libetpan 1.9.4 dereference NULL: the window stays up and says that
- *    incoming mail for the account failed, with Retry. */
+ *    incoming mail for the account failed, with Retry, and another
+ *    account keeps syncing. */
 #include <gtk/gtk.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -230,6 +231,45 @@ test_kill_mid_download (gconstpointer data)
 
 /* ---- a greeting libetpan cannot parse ---- */
 
+/* A second account on the real Dovecot, which must keep syncing. */
+static gint64
+add_good_account (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = tern_account_settings_new ();
+  g_autoptr(TernSecrets) secrets = tern_secrets_new (f->ts->data_dir, TERN_SECRETS_FILE);
+  TernTestServersOptions opts = { .no_smtp = TRUE };
+  gint64 id;
+
+  f->servers = tern_test_servers_start (&opts, &error);
+  g_assert_no_error (error);
+  g_assert_true (tern_test_servers_add_user (f->servers, "good", PASSWORD, &error));
+  g_assert_true (tern_test_messages_seed (f->servers, "good", "INBOX", 0, 5, SEED, &error));
+  g_setenv ("TERN_EXTRA_CA_FILE", tern_test_servers_ca_file (f->servers), TRUE);
+  a->name = g_strdup ("Good");
+  a->email = g_strdup ("good@localhost");
+  a->protocol = TERN_PROTOCOL_IMAP;
+  a->incoming_host = g_strdup (tern_test_servers_host (f->servers));
+  a->incoming_port = tern_test_servers_port (f->servers, TERN_TEST_IMAPS);
+  a->incoming_security = TERN_SECURITY_TLS;
+  a->incoming_user = g_strdup ("good");
+  id = tern_store_add_account (f->ts->writer, a, &error);
+  g_assert_no_error (error);
+  g_assert_true (tern_secrets_store (secrets, "Good", TERN_SECRET_INCOMING, PASSWORD, &error));
+  return id;
+}
+
+static gint64 good_account;
+
+static gboolean
+good_synced (Fixture *f)
+{
+  g_autoptr(TernFolder) inbox = tern_store_get_folder_by_role (f->ts->writer, good_account,
+                                                               TERN_FOLDER_ROLE_INBOX, NULL);
+
+  return inbox != NULL && inbox->total_count == 5;
+}
+
 static gboolean
 crash_reported (Fixture *f)
 {
@@ -249,6 +289,7 @@ test_hostile_greeting (gconstpointer data)
    * on the network path can send it. */
   f->ts = tern_test_store_new (tern_fake_server_port (server));
   set_account (f, tern_fake_server_port (server), TERN_SECURITY_STARTTLS, "127.0.0.1");
+  good_account = add_good_account (f);
   open_window (f, (GtkApplication *) data);
   g_assert_true (wait_long (crash_reported, f, 60));
   text = f->error_text != NULL ? f->error_text : tern_window_get_error_text (f->window);
@@ -264,6 +305,10 @@ test_hostile_greeting (gconstpointer data)
       g_assert_false (WIFEXITED (f->exit_status) && WEXITSTATUS (f->exit_status) == 0);
       g_assert_nonnull (strstr (text, "could not read"));
     }
+  /* The other account's process is untouched by the crash. */
+  g_assert_true (wait_long (good_synced, f, 120));
+  g_assert_cmpint (tern_sync_client_get_pid (tern_mail_context_get_worker (f->context, good_account)),
+                   >, 0);
   tern_test_ui_save_screenshot (GTK_WIDGET (f->window), "main-window-sync-process-crashed.png");
   close_window (f);
   g_ptr_array_unref (tern_fake_server_finish (server));
