@@ -363,7 +363,7 @@ tern_cli_idle_main (int argc, char **argv)
         return tern_cli_fail (error, NULL);
       if (r == TERN_IDLE_CHANGED)
         {
-          if (!tern_account_sync_incoming (session, "INBOX", NULL, NULL, NULL, &error))
+          if (!tern_account_sync_folder (session, "INBOX", NULL, &error))
             return tern_cli_fail (error, NULL);
           print_new_since (a, inbox->id, &max_uid);
         }

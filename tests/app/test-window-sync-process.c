@@ -108,6 +108,8 @@ open_window (Fixture *f, GtkApplication *app)
 static void
 close_window (Fixture *f)
 {
+  g_signal_handlers_disconnect_by_data (f->client, f);
+  g_signal_handlers_disconnect_by_data (f->context, f);
   gtk_widget_destroy (GTK_WIDGET (f->window));
   tern_mail_context_shutdown (f->context);
   g_clear_object (&f->context);

@@ -215,6 +215,9 @@ start_client (Fixture *fx, const char *helper, guint heartbeat_ms, guint min_ms,
 static void
 fixture_free (Fixture *fx)
 {
+  /* A killed process is reaped later: its signal must not reach a fixture
+   * that is gone. */
+  g_signal_handlers_disconnect_by_data (fx->client, fx);
   tern_sync_client_stop (fx->client);
   while (g_main_context_iteration (NULL, FALSE))
     ;

@@ -145,6 +145,15 @@ tern_account_sync_incoming (TernAccountSync *self, const char *folder, GCancella
 }
 
 gboolean
+tern_account_sync_folder (TernAccountSync *self, const char *path, GCancellable *cancellable,
+                          GError **error)
+{
+  if (!tern_account_sync_connect (self, cancellable, NULL, error))
+    return FALSE;
+  return !is_imap (self) || tern_imap_sync_folder (self->imap, path, cancellable, error);
+}
+
+gboolean
 tern_account_sync_replay (TernAccountSync *self, GCancellable *cancellable,
                           TernCertificateInfo **cert_out, GError **error)
 {

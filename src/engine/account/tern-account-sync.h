@@ -70,6 +70,10 @@ gboolean tern_account_sync_run (TernAccountSync *self, const char *folder,
 gboolean tern_account_sync_incoming (TernAccountSync *self, const char *folder,
                                      GCancellable *cancellable, TernAccountSyncResult *result,
                                      TernCertificateInfo **cert_out, GError **error);
+/* IMAP: syncs one folder only (new mail that IDLE announced), without the
+ * folder list and the replay. Connects first. */
+gboolean tern_account_sync_folder (TernAccountSync *self, const char *path,
+                                   GCancellable *cancellable, GError **error);
 /* IMAP: replays the pending operations now (no-op for POP3). Connects first. */
 gboolean tern_account_sync_replay (TernAccountSync *self, GCancellable *cancellable,
                                    TernCertificateInfo **cert_out, GError **error);

@@ -75,18 +75,7 @@ struct _TernAccountWorker
 
 G_DEFINE_FINAL_TYPE (TernAccountWorker, tern_account_worker, G_TYPE_OBJECT)
 
-enum {
-  SIGNAL_STATE_CHANGED,
-  SIGNAL_PROGRESS,
-  SIGNAL_FOLDER_CHANGED,
-  SIGNAL_FOLDERS_CHANGED,
-  SIGNAL_BODY_FETCHED,
-  SIGNAL_ERROR,
-  SIGNAL_CERTIFICATE_NEEDED,
-  SIGNAL_OUTBOX_CHANGED,
-  N_SIGNALS
-};
-static guint signals[N_SIGNALS];
+static guint signals[TERN_WORKER_N_SIGNALS];
 
 /* ---- Events to the main context --------------------------------------------- */
 
@@ -109,28 +98,28 @@ dispatch_event (gpointer data)
   switch (ev->kind)
     {
     case EVENT_STATE:
-      g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, ev->state);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_STATE_CHANGED], 0, ev->state);
       break;
     case EVENT_PROGRESS:
-      g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, ev->folder, ev->done, ev->total);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_PROGRESS], 0, ev->folder, ev->done, ev->total);
       break;
     case EVENT_FOLDER_CHANGED:
-      g_signal_emit (self, signals[SIGNAL_FOLDER_CHANGED], 0, ev->id);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_FOLDER_CHANGED], 0, ev->id);
       break;
     case EVENT_FOLDERS_CHANGED:
-      g_signal_emit (self, signals[SIGNAL_FOLDERS_CHANGED], 0);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_FOLDERS_CHANGED], 0);
       break;
     case EVENT_BODY_FETCHED:
-      g_signal_emit (self, signals[SIGNAL_BODY_FETCHED], 0, ev->id, ev->error);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_BODY_FETCHED], 0, ev->id, ev->error);
       break;
     case EVENT_ERROR:
-      g_signal_emit (self, signals[SIGNAL_ERROR], 0, ev->error, ev->outgoing);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_ERROR], 0, ev->error, ev->outgoing);
       break;
     case EVENT_CERTIFICATE:
-      g_signal_emit (self, signals[SIGNAL_CERTIFICATE_NEEDED], 0, ev->cert, ev->outgoing);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_CERTIFICATE_NEEDED], 0, ev->cert, ev->outgoing);
       break;
     case EVENT_OUTBOX_CHANGED:
-      g_signal_emit (self, signals[SIGNAL_OUTBOX_CHANGED], 0);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_OUTBOX_CHANGED], 0);
       break;
     }
   return G_SOURCE_REMOVE;
@@ -353,8 +342,7 @@ run_job (TernAccountWorker *self, Job *job, GError **error)
     case JOB_SYNC_FOLDER:
       if (is_imap (self))
         {
-          ok = tern_account_sync_incoming (self->session, job->path, self->cancellable, NULL,
-                                           NULL, error);
+          ok = tern_account_sync_folder (self->session, job->path, self->cancellable, error);
           notify_folder (self, job->path);
           return ok;
         }
@@ -594,6 +582,36 @@ tern_account_worker_finalize (GObject *object)
   G_OBJECT_CLASS (tern_account_worker_parent_class)->finalize (object);
 }
 
+/* The worker's signals, also on TernSyncClient (same surface). */
+void
+tern_account_worker_add_signals (GType type, guint ids[TERN_WORKER_N_SIGNALS])
+{
+  ids[TERN_WORKER_SIGNAL_STATE_CHANGED] =
+    g_signal_new ("state-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT);
+  ids[TERN_WORKER_SIGNAL_PROGRESS] =
+    g_signal_new ("progress", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_UINT);
+  ids[TERN_WORKER_SIGNAL_FOLDER_CHANGED] =
+    g_signal_new ("folder-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
+  ids[TERN_WORKER_SIGNAL_FOLDERS_CHANGED] =
+    g_signal_new ("folders-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  ids[TERN_WORKER_SIGNAL_BODY_FETCHED] =
+    g_signal_new ("body-fetched", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_ERROR);
+  ids[TERN_WORKER_SIGNAL_ERROR] =
+    g_signal_new ("error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_ERROR, G_TYPE_BOOLEAN);
+  ids[TERN_WORKER_SIGNAL_CERTIFICATE_NEEDED] =
+    g_signal_new ("certificate-needed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, TERN_TYPE_CERTIFICATE_INFO, G_TYPE_BOOLEAN);
+  ids[TERN_WORKER_SIGNAL_OUTBOX_CHANGED] =
+    g_signal_new ("outbox-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+}
+
 static void
 tern_account_worker_class_init (TernAccountWorkerClass *klass)
 {
@@ -601,26 +619,7 @@ tern_account_worker_class_init (TernAccountWorkerClass *klass)
   GType type = G_TYPE_FROM_CLASS (klass);
 
   object_class->finalize = tern_account_worker_finalize;
-  signals[SIGNAL_STATE_CHANGED] = g_signal_new ("state-changed", type, G_SIGNAL_RUN_LAST, 0,
-                                                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
-  signals[SIGNAL_PROGRESS] = g_signal_new ("progress", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                                           NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT,
-                                           G_TYPE_UINT);
-  signals[SIGNAL_FOLDER_CHANGED] = g_signal_new ("folder-changed", type, G_SIGNAL_RUN_LAST, 0,
-                                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
-  signals[SIGNAL_FOLDERS_CHANGED] = g_signal_new ("folders-changed", type, G_SIGNAL_RUN_LAST, 0,
-                                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[SIGNAL_BODY_FETCHED] = g_signal_new ("body-fetched", type, G_SIGNAL_RUN_LAST, 0, NULL,
-                                               NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64,
-                                               G_TYPE_ERROR);
-  signals[SIGNAL_ERROR] = g_signal_new ("error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                        G_TYPE_NONE, 2, G_TYPE_ERROR, G_TYPE_BOOLEAN);
-  signals[SIGNAL_CERTIFICATE_NEEDED] = g_signal_new ("certificate-needed", type,
-                                                     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                     G_TYPE_NONE, 2,
-                                                     TERN_TYPE_CERTIFICATE_INFO, G_TYPE_BOOLEAN);
-  signals[SIGNAL_OUTBOX_CHANGED] = g_signal_new ("outbox-changed", type, G_SIGNAL_RUN_LAST, 0,
-                                                 NULL, NULL, NULL, G_TYPE_NONE, 0);
+  tern_account_worker_add_signals (type, signals);
 }
 
 static void

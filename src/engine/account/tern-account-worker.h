@@ -43,6 +43,22 @@ G_DECLARE_FINAL_TYPE (TernAccountWorker, tern_account_worker, TERN, ACCOUNT_WORK
  *   outbox-changed ()                   the outbox sent or failed something
  */
 
+typedef enum {
+  TERN_WORKER_SIGNAL_STATE_CHANGED,
+  TERN_WORKER_SIGNAL_PROGRESS,
+  TERN_WORKER_SIGNAL_FOLDER_CHANGED,
+  TERN_WORKER_SIGNAL_FOLDERS_CHANGED,
+  TERN_WORKER_SIGNAL_BODY_FETCHED,
+  TERN_WORKER_SIGNAL_ERROR,
+  TERN_WORKER_SIGNAL_CERTIFICATE_NEEDED,
+  TERN_WORKER_SIGNAL_OUTBOX_CHANGED,
+  TERN_WORKER_N_SIGNALS
+} TernWorkerSignal;
+
+/* Creates the signals above on @type (a class with the worker's surface,
+ * such as TernSyncClient), their ids in @signals. */
+void tern_account_worker_add_signals (GType type, guint ids[TERN_WORKER_N_SIGNALS]);
+
 TernAccountWorker *tern_account_worker_new (const char *data_dir, gint64 account_id,
                                             TernSecrets *secrets);
 gint64 tern_account_worker_get_account_id (TernAccountWorker *self);

@@ -38,18 +38,8 @@ struct _TernSyncClient
 
 G_DEFINE_FINAL_TYPE (TernSyncClient, tern_sync_client, G_TYPE_OBJECT)
 
-enum {
-  SIGNAL_STATE_CHANGED,
-  SIGNAL_PROGRESS,
-  SIGNAL_FOLDER_CHANGED,
-  SIGNAL_FOLDERS_CHANGED,
-  SIGNAL_BODY_FETCHED,
-  SIGNAL_ERROR,
-  SIGNAL_CERTIFICATE_NEEDED,
-  SIGNAL_OUTBOX_CHANGED,
-  SIGNAL_PROCESS_EXITED,
-  N_SIGNALS
-};
+/* The worker's signals, then ours. */
+enum { SIGNAL_PROCESS_EXITED = TERN_WORKER_N_SIGNALS, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 typedef struct {
@@ -101,7 +91,7 @@ set_state (TernSyncClient *self, TernWorkerState state)
   if (self->state == state)
     return;
   self->state = state;
-  g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, state);
+  g_signal_emit (self, signals[TERN_WORKER_SIGNAL_STATE_CHANGED], 0, state);
 }
 
 static void
@@ -109,7 +99,7 @@ report (TernSyncClient *self, TernError code, const char *message)
 {
   g_autoptr(GError) error = g_error_new_literal (TERN_ERROR, code, message);
 
-  g_signal_emit (self, signals[SIGNAL_ERROR], 0, error, FALSE);
+  g_signal_emit (self, signals[TERN_WORKER_SIGNAL_ERROR], 0, error, FALSE);
 }
 
 static void
@@ -141,7 +131,7 @@ on_body_fetched (TernSyncClient *self, GVariant *params)
   g_variant_get (params, "(x@(sis))", &id, &err);
   error = tern_sync_error_from_variant (err);
   g_hash_table_remove (self->fetching, &id);
-  g_signal_emit (self, signals[SIGNAL_BODY_FETCHED], 0, id, error);
+  g_signal_emit (self, signals[TERN_WORKER_SIGNAL_BODY_FETCHED], 0, id, error);
 }
 
 static void
@@ -154,7 +144,7 @@ on_error_event (TernSyncClient *self, GVariant *params)
   g_variant_get (params, "(@(sis)b)", &err, &outgoing);
   error = tern_sync_error_from_variant (err);
   if (error != NULL)
-    g_signal_emit (self, signals[SIGNAL_ERROR], 0, error, outgoing);
+    g_signal_emit (self, signals[TERN_WORKER_SIGNAL_ERROR], 0, error, outgoing);
 }
 
 static void
@@ -166,7 +156,7 @@ on_certificate_event (TernSyncClient *self, GVariant *params)
 
   g_variant_get (params, "(@a{sv}b)", &dict, &outgoing);
   info = tern_sync_certificate_from_variant (dict);
-  g_signal_emit (self, signals[SIGNAL_CERTIFICATE_NEEDED], 0, info, outgoing);
+  g_signal_emit (self, signals[TERN_WORKER_SIGNAL_CERTIFICATE_NEEDED], 0, info, outgoing);
 }
 
 static gboolean
@@ -193,16 +183,16 @@ on_message (TernSyncChannel *channel, const char *name, GVariant *params, TernSy
       const char *folder;
       guint32 done, total;
       g_variant_get (params, "(&suu)", &folder, &done, &total);
-      g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, *folder ? folder : NULL, done, total);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_PROGRESS], 0, *folder ? folder : NULL, done, total);
     }
   else if (g_str_equal (name, TERN_SYNC_EVENT_FOLDER_CHANGED) && params_are (params, "(x)"))
     {
       gint64 id;
       g_variant_get (params, "(x)", &id);
-      g_signal_emit (self, signals[SIGNAL_FOLDER_CHANGED], 0, id);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_FOLDER_CHANGED], 0, id);
     }
   else if (g_str_equal (name, TERN_SYNC_EVENT_FOLDERS_CHANGED))
-    g_signal_emit (self, signals[SIGNAL_FOLDERS_CHANGED], 0);
+    g_signal_emit (self, signals[TERN_WORKER_SIGNAL_FOLDERS_CHANGED], 0);
   else if (g_str_equal (name, TERN_SYNC_EVENT_BODY_FETCHED) && params_are (params, "(x(sis))"))
     on_body_fetched (self, params);
   else if (g_str_equal (name, TERN_SYNC_EVENT_ERROR) && params_are (params, "((sis)b)"))
@@ -210,7 +200,7 @@ on_message (TernSyncChannel *channel, const char *name, GVariant *params, TernSy
   else if (g_str_equal (name, TERN_SYNC_EVENT_CERTIFICATE) && params_are (params, "(a{sv}b)"))
     on_certificate_event (self, params);
   else if (g_str_equal (name, TERN_SYNC_EVENT_OUTBOX_CHANGED))
-    g_signal_emit (self, signals[SIGNAL_OUTBOX_CHANGED], 0);
+    g_signal_emit (self, signals[TERN_WORKER_SIGNAL_OUTBOX_CHANGED], 0);
   else if (!g_str_equal (name, TERN_SYNC_EVENT_HEARTBEAT))
     g_debug ("Sync client: unexpected event %s %s", name, g_variant_get_type_string (params));
 }
@@ -273,7 +263,7 @@ fail_fetches (TernSyncClient *self)
     {
       gint64 id = *(gint64 *) l->data;
       g_hash_table_remove (self->fetching, &id);
-      g_signal_emit (self, signals[SIGNAL_BODY_FETCHED], 0, id, error);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_BODY_FETCHED], 0, id, error);
     }
 }
 
@@ -561,26 +551,7 @@ tern_sync_client_class_init (TernSyncClientClass *klass)
 
   object_class->dispose = tern_sync_client_dispose;
   object_class->finalize = tern_sync_client_finalize;
-  signals[SIGNAL_STATE_CHANGED] = g_signal_new ("state-changed", type, G_SIGNAL_RUN_LAST, 0,
-                                                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
-  signals[SIGNAL_PROGRESS] = g_signal_new ("progress", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                                           NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT,
-                                           G_TYPE_UINT);
-  signals[SIGNAL_FOLDER_CHANGED] = g_signal_new ("folder-changed", type, G_SIGNAL_RUN_LAST, 0,
-                                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
-  signals[SIGNAL_FOLDERS_CHANGED] = g_signal_new ("folders-changed", type, G_SIGNAL_RUN_LAST, 0,
-                                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[SIGNAL_BODY_FETCHED] = g_signal_new ("body-fetched", type, G_SIGNAL_RUN_LAST, 0, NULL,
-                                               NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64,
-                                               G_TYPE_ERROR);
-  signals[SIGNAL_ERROR] = g_signal_new ("error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                        G_TYPE_NONE, 2, G_TYPE_ERROR, G_TYPE_BOOLEAN);
-  signals[SIGNAL_CERTIFICATE_NEEDED] = g_signal_new ("certificate-needed", type,
-                                                     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                     G_TYPE_NONE, 2,
-                                                     TERN_TYPE_CERTIFICATE_INFO, G_TYPE_BOOLEAN);
-  signals[SIGNAL_OUTBOX_CHANGED] = g_signal_new ("outbox-changed", type, G_SIGNAL_RUN_LAST, 0,
-                                                 NULL, NULL, NULL, G_TYPE_NONE, 0);
+  tern_account_worker_add_signals (type, signals);
   signals[SIGNAL_PROCESS_EXITED] = g_signal_new ("process-exited", type, G_SIGNAL_RUN_LAST, 0,
                                                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT,
                                                  G_TYPE_BOOLEAN);
