@@ -64,7 +64,7 @@ apply_landlock (const char *data_dir)
 {
   static const char *const system_dirs[] = {
     "/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin", "/etc", "/proc", "/sys", "/run",
-    "/var/lib/ca-certificates", "/nix/store",
+    "/var/lib/ca-certificates", "/var/lib/dbus", "/app", "/nix/store",
   };
   int abi = (int) syscall (SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
   struct landlock_ruleset_attr attr = { 0 };

@@ -8,10 +8,10 @@
  *  - Landlock (when the kernel has it): files only in the data directory
  *    (read and write), and read-only in the system directories it needs
  *    (libraries, /etc for DNS and CA certificates, locale data, SASL
- *    modules, /proc, /dev) plus $TERN_EXTRA_CA_FILE; nothing in $HOME but
- *    the data directory. Network access is not limited (it must reach
- *    the servers; the D-Bus session socket for the keyring is a socket
- *    connect, which Landlock leaves alone);
+ *    modules, /proc, /dev; /app in the Flatpak) plus $TERN_EXTRA_CA_FILE;
+ *    nothing in $HOME but the data directory. Network access is not
+ *    limited (it must reach the servers; the D-Bus session socket for the
+ *    keyring is a socket connect, which Landlock leaves alone);
  *  - seccomp: no execve (no shell for an exploit), no ptrace or
  *    process_vm_*, no mount, namespaces, modules, BPF or keyrings.
  *

@@ -89,6 +89,13 @@ on_connection_ready (GObject *source, GAsyncResult *result, gpointer user_data)
         }
       return;
     }
+  /* Closed by us while the handshake was finishing. */
+  if (self->closed)
+    {
+      g_dbus_connection_close (connection, NULL, NULL, NULL);
+      g_object_unref (connection);
+      return;
+    }
   self->connection = connection;
   self->subscription = g_dbus_connection_signal_subscribe (connection, NULL, CHANNEL_INTERFACE,
                                                            NULL, CHANNEL_PATH, NULL,
