@@ -1,7 +1,8 @@
 /* The main window while an account's sync process dies under it:
  *  - SIGKILL in the middle of a big download (real Dovecot): the window
  *    stays up, the process comes back, and the inbox ends complete, each
- *    message exactly once;
+ *    message exactly once, and a flag change queued just before the kill
+ *    is replayed;
  *  - a scripted server greets with `* OK [PERMANENTFLAGS (] x`, which makes
  *    libetpan 1.9.4 dereference NULL: the window stays up and says that
  *    incoming mail for the account failed, with Retry, and another
@@ -11,6 +12,7 @@
 #include <sys/wait.h>
 
 #include "core/tern-error.h"
+#include "account/tern-mail-actions.h"
 #include "account/tern-secrets.h"
 #include "tern-mail-context.h"
 #include "tern-test-app-util.h"
@@ -33,6 +35,7 @@ typedef struct {
   guint progress_events;
   guint killed_at;              /* messages stored when we killed it */
   GPid killed_pid;
+  gint64 flagged_id;            /* flagged (a pending op) just before the kill */
   gboolean exited;
   int exit_status;
   gboolean exit_expected;
@@ -143,6 +146,14 @@ on_progress (TernSyncClient *client, const char *folder, guint done, guint total
     return;
   f->killed_at = stored;
   f->killed_pid = pid;
+  /* A user action queued for the server just before the crash. */
+  {
+    g_autoptr(GArray) ids = tern_store_list_message_ids (f->ts->writer, f->ts->inbox_id,
+                                                         TERN_SORT_DATE, TRUE, NULL);
+    f->flagged_id = g_array_index (ids, gint64, 0);
+    g_assert_true (tern_mail_change_flags (f->ts->writer, &f->flagged_id, 1, TERN_FLAG_FLAGGED, 0,
+                                           NULL));
+  }
   g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
 }
 
@@ -164,6 +175,14 @@ static gboolean
 inbox_complete (Fixture *f)
 {
   return inbox_count (f) >= N_MESSAGES;
+}
+
+static gboolean
+no_pending_ops (Fixture *f)
+{
+  g_autoptr(GPtrArray) ops = tern_store_list_ops (f->ts->writer, f->ts->account_id, NULL);
+
+  return ops != NULL && ops->len == 0;
 }
 
 static void
@@ -227,6 +246,13 @@ test_kill_mid_download (gconstpointer data)
   g_assert_true (wait_long (came_back, f, 60));
   g_assert_true (wait_long (inbox_complete, f, 240));
   assert_each_once (f);
+  /* The pending operation survived the crash and reached the server. */
+  g_assert_true (wait_long (no_pending_ops, f, 120));
+  {
+    g_autoptr(TernMessageSummary) m = tern_store_get_message (f->ts->writer, f->flagged_id, NULL);
+    g_assert_nonnull (m);
+    g_assert_true (m->flags & TERN_FLAG_FLAGGED);
+  }
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
   close_window (f);
 }

@@ -329,6 +329,9 @@ run_job (TernAccountWorker *self, Job *job, GError **error)
     {
       if (cert != NULL)
         post_certificate (self, g_steal_pointer (&cert), job->outgoing);
+      /* The reader waits for an answer either way. */
+      if (job->kind == JOB_FETCH_BODY)
+        post_id (self, EVENT_BODY_FETCHED, job->message_id, *error);
       return FALSE;
     }
   self->backoff = 0;
