@@ -67,6 +67,8 @@ int tern_cli_delete_main (int argc, char **argv);
 int tern_cli_idle_main (int argc, char **argv);
 int tern_cli_send_main (int argc, char **argv);
 int tern_cli_outbox_main (int argc, char **argv);
+int tern_cli_export_main (int argc, char **argv);
+int tern_cli_import_main (int argc, char **argv);
 
 /* tern-cli-sync.c: the engine's account sync sequence for one command. */
 TernAccountSync *tern_cli_session (TernAccountSettings *account);
