@@ -8,6 +8,7 @@
 #include "account/tern-mail-actions.h"
 #include "account/tern-outbox.h"
 #include "account/tern-sync-client.h"
+#include "net/tern-certificate-info.h"
 #include "tern-app-secrets.h"
 #include "tern-mail-context.h"
 #include "store/tern-store-executor.h"
@@ -42,6 +43,7 @@ enum {
   SIGNAL_NEW_MAIL,
   SIGNAL_ONLINE_CHANGED,
   SIGNAL_OUTBOX_CHANGED,
+  SIGNAL_CERTIFICATE_NEEDED,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -151,6 +153,14 @@ on_worker_body_fetched (TernSyncClient *worker, gint64 message_id, GError *error
                         TernMailContext *self)
 {
   g_signal_emit (self, signals[SIGNAL_BODY_FETCHED], 0, message_id, error);
+}
+
+static void
+on_worker_certificate (TernSyncClient *worker, TernCertificateInfo *info, gboolean outgoing,
+                       TernMailContext *self)
+{
+  g_signal_emit (self, signals[SIGNAL_CERTIFICATE_NEEDED], 0,
+                 tern_sync_client_get_account_id (worker), info, outgoing);
 }
 
 static void
@@ -417,6 +427,7 @@ tern_mail_context_start_workers (TernMailContext *self)
       g_signal_connect (worker, "body-fetched", G_CALLBACK (on_worker_body_fetched), self);
       g_signal_connect (worker, "error", G_CALLBACK (on_worker_error), self);
       g_signal_connect (worker, "outbox-changed", G_CALLBACK (on_worker_outbox_changed), self);
+      g_signal_connect (worker, "certificate-needed", G_CALLBACK (on_worker_certificate), self);
       key = g_new (gint64, 1);
       *key = a->id;
       g_hash_table_insert (self->workers, key, worker);
@@ -502,6 +513,9 @@ tern_mail_context_class_init (TernMailContextClass *klass)
   signals[SIGNAL_ONLINE_CHANGED] =
     g_signal_new ("online-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+  signals[SIGNAL_CERTIFICATE_NEEDED] =
+    g_signal_new ("certificate-needed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_INT64, TERN_TYPE_CERTIFICATE_INFO, G_TYPE_BOOLEAN);
   signals[SIGNAL_OUTBOX_CHANGED] =
     g_signal_new ("outbox-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_INT64);
@@ -582,6 +596,16 @@ tern_mail_context_fetch_body (TernMailContext *self, gint64 message_id)
 
   if (worker != NULL)
     tern_sync_client_fetch_body (worker, message_id);
+}
+
+void
+tern_mail_context_accept_certificate (TernMailContext *self, gint64 account_id, gboolean outgoing,
+                                      const char *sha256)
+{
+  TernSyncClient *worker = tern_mail_context_get_worker (self, account_id);
+
+  if (worker != NULL)
+    tern_sync_client_accept_certificate (worker, outgoing, sha256);
 }
 
 void

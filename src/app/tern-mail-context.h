@@ -20,6 +20,9 @@
  *   error (gint64 account_id, GError *error, gboolean outgoing)
  *   new-mail (gint64 account_id, gint64 message_id, guint n_new)
  *   online-changed (gboolean online)
+ *   certificate-needed (gint64 account_id, TernCertificateInfo *info, gboolean outgoing)
+ *       the account's server showed a certificate that needs the user's
+ *       decision; answer with tern_mail_context_accept_certificate()
  *   outbox-changed (gint64 account_id)   the outbox may have changed: after
  *       a worker's sync or push, an outgoing error, an outbox action, or
  *       tern_mail_context_outbox_changed()
@@ -68,6 +71,10 @@ void tern_mail_context_push_changes (TernMailContext *self, gint64 account_id);
 /* Asks the worker for the body of @message_id; body-fetched follows. */
 void tern_mail_context_fetch_body (TernMailContext *self, gint64 message_id);
 void tern_mail_context_retry (TernMailContext *self, gint64 account_id);
+/* The user trusts the certificate of a certificate-needed signal: the sync
+ * process pins @sha256 for the incoming (or @outgoing) server and syncs. */
+void tern_mail_context_accept_certificate (TernMailContext *self, gint64 account_id,
+                                           gboolean outgoing, const char *sha256);
 
 /* ---- user actions ---- */
 
