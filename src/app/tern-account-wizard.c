@@ -15,7 +15,7 @@
 #include "tern-connection-test.h"
 #include "core/tern-error.h"
 #include "tern-resources.h"
-#include "store/tern-store.h"
+#include "store/tern-store-executor.h"
 
 enum { SIGNAL_ACCOUNT_ADDED, SIGNAL_ACCOUNT_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -26,7 +26,7 @@ struct _TernAccountWizard
 {
   GtkWindow parent_instance;
 
-  char *data_dir;
+  TernStoreExecutor *executor;       /* the application's: saving the account */
   TernAccountSettings *editing;      /* NULL when adding */
   GQueue history;                    /* page names (static strings) */
 
@@ -966,52 +966,37 @@ store_passwords (SaveData *data, GError **error)
   return TRUE;
 }
 
-static void
-save_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+/* Saving takes up to three steps: the account row through the
+ * application's store executor (the one writer of the UI), then the
+ * passwords in a thread (the keyring may be slow or ask to be unlocked, and
+ * must not hold up other writes), and, when a new account's password could
+ * not be stored, the row is taken out again: an account without its
+ * password would fail every sync. The row goes first so that a name already
+ * taken (TERN_ERROR_EXISTS) never overwrites another account's passwords. */
+static gboolean
+write_account_job (TernStore *store, gpointer user_data, GError **error)
 {
-  SaveData *data = task_data;
-  g_autoptr(TernStore) store = NULL;
-  GError *error = NULL;
-  gint64 id = data->settings->id;
+  SaveData *data = user_data;
 
-  store = tern_store_open (data->data_dir, TERN_STORE_OPEN_WRITER, &error);
-  if (store == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
   if (data->old_name == NULL)
     {
-      id = tern_store_add_account (store, data->settings, &error);
-      if (id <= 0)
-        {
-          g_task_return_error (task, error);
-          return;
-        }
-      if (!store_passwords (data, &error))
-        {
-          /* An account without its password would fail every sync. */
-          tern_store_remove_account (store, id, NULL);
-          g_task_return_error (task, error);
-          return;
-        }
+      data->settings->id = tern_store_add_account (store, data->settings, error);
+      return data->settings->id > 0;
     }
-  else if (!tern_store_update_account (store, data->settings, &error)
-           || !store_passwords (data, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_int (task, id);
+  return tern_store_update_account (store, data->settings, error);
+}
+
+static gboolean
+unwrite_account_job (TernStore *store, gpointer user_data, GError **error)
+{
+  SaveData *data = user_data;
+
+  return tern_store_remove_account (store, data->settings->id, error);
 }
 
 static void
-on_saved (GObject *source, GAsyncResult *result, gpointer user_data)
+finish_save (TernAccountWizard *self, const GError *error, gint64 id)
 {
-  g_autoptr(TernAccountWizard) self = user_data;
-  g_autoptr(GError) error = NULL;
-  gint64 id = g_task_propagate_int (G_TASK (result), &error);
-
   self->saving = FALSE;
   if (error != NULL)
     {
@@ -1033,24 +1018,103 @@ on_saved (GObject *source, GAsyncResult *result, gpointer user_data)
   gtk_widget_destroy (GTK_WIDGET (self));
 }
 
+typedef struct {
+  TernAccountWizard *wizard;   /* a reference */
+  SaveData *data;
+  GError *password_error;      /* why a new account is being taken out again */
+} SaveRun;
+
+static void
+save_run_free (SaveRun *run)
+{
+  g_object_unref (run->wizard);
+  save_data_free (run->data);
+  g_clear_error (&run->password_error);
+  g_free (run);
+}
+
+static void
+on_account_unwritten (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SaveRun *run = user_data;
+
+  /* Whether or not the row went, the password is what failed. */
+  tern_store_executor_run_finish (run->wizard->executor, result, NULL);
+  finish_save (run->wizard, run->password_error, 0);
+  save_run_free (run);
+}
+
+static void
+passwords_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (store_passwords (task_data, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+on_passwords_stored (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SaveRun *run = user_data;
+
+  if (g_task_propagate_boolean (G_TASK (result), &run->password_error))
+    {
+      finish_save (run->wizard, NULL, run->data->settings->id);
+      save_run_free (run);
+      return;
+    }
+  if (run->data->old_name != NULL)
+    {
+      finish_save (run->wizard, run->password_error, 0);
+      save_run_free (run);
+      return;
+    }
+  tern_store_executor_run_async (run->wizard->executor, unwrite_account_job, run->data, NULL, NULL,
+                                 on_account_unwritten, run);
+}
+
+static void
+on_account_written (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SaveRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GTask) task = NULL;
+
+  if (!tern_store_executor_run_finish (run->wizard->executor, result, &error))
+    {
+      finish_save (run->wizard, error, 0);
+      save_run_free (run);
+      return;
+    }
+  /* The run outlives the task: the task only borrows its data. */
+  task = g_task_new (NULL, NULL, on_passwords_stored, run);
+  g_task_set_task_data (task, run->data, NULL);
+  g_task_run_in_thread (task, passwords_thread);
+}
+
 static void
 save_account (TernAccountWizard *self)
 {
-  g_autoptr(GTask) task = g_task_new (NULL, NULL, on_saved, g_object_ref (self));
+  SaveRun *run = g_new0 (SaveRun, 1);
   SaveData *data = g_new0 (SaveData, 1);
   const char *out_password = outgoing_password (self);
 
-  data->data_dir = g_strdup (self->data_dir);
+  data->data_dir = g_strdup (tern_store_executor_get_data_dir (self->executor));
   data->settings = collect_settings (self);
   data->old_name = self->editing ? g_strdup (self->editing->name) : NULL;
   data->password = g_strdup (text_of (self->password_entry));
   if (out_password != NULL && out_password != text_of (self->password_entry))
     data->outgoing_password = g_strdup (out_password);
+  run->wizard = g_object_ref (self);
+  run->data = data;
   self->saving = TRUE;
   gtk_label_set_text (self->finish_error, "");
   update_buttons (self);
-  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
-  g_task_run_in_thread (task, save_thread);
+  tern_store_executor_run_async (self->executor, write_account_job, data, NULL, NULL,
+                                 on_account_written, run);
 }
 
 /* ---- Editing: the stored passwords ------------------------------------------ */
@@ -1059,7 +1123,7 @@ static void
 lookup_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   TernAccountWizard *self = source;
-  g_autoptr(TernSecrets) secrets = tern_app_secrets_new (self->data_dir);
+  g_autoptr(TernSecrets) secrets = tern_app_secrets_new (tern_store_executor_get_data_dir (self->executor));
   char **passwords = g_new0 (char *, 3);
 
   passwords[0] = tern_secrets_lookup (secrets, self->editing->name, TERN_SECRET_INCOMING, NULL);
@@ -1162,7 +1226,7 @@ tern_account_wizard_finalize (GObject *object)
 {
   TernAccountWizard *self = TERN_ACCOUNT_WIZARD (object);
 
-  g_free (self->data_dir);
+  g_clear_object (&self->executor);
   g_clear_pointer (&self->editing, tern_account_settings_free);
   g_queue_clear (&self->history);
   g_free (self->discovered_email);
@@ -1261,19 +1325,19 @@ tern_account_wizard_init (TernAccountWizard *self)
 }
 
 TernAccountWizard *
-tern_account_wizard_new (GtkWindow *parent, const char *data_dir)
+tern_account_wizard_new (GtkWindow *parent, TernStoreExecutor *executor)
 {
   TernAccountWizard *self = g_object_new (TERN_TYPE_ACCOUNT_WIZARD, "transient-for", parent, NULL);
 
-  self->data_dir = g_strdup (data_dir);
+  self->executor = g_object_ref (executor);
   return self;
 }
 
 TernAccountWizard *
-tern_account_wizard_new_for_account (GtkWindow *parent, const char *data_dir,
+tern_account_wizard_new_for_account (GtkWindow *parent, TernStoreExecutor *executor,
                                      const TernAccountSettings *settings)
 {
-  TernAccountWizard *self = tern_account_wizard_new (parent, data_dir);
+  TernAccountWizard *self = tern_account_wizard_new (parent, executor);
 
   self->editing = tern_account_settings_copy (settings);
   fill_from_settings (self, settings);

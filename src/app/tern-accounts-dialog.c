@@ -1,7 +1,9 @@
 /* tern-accounts-dialog.c: account list, from ui/tern-accounts-dialog.ui.
  *
- * The store is read and written in GTask threads; the rows keep a copy of
- * each account's settings for the wizard.
+ * The list is read in a GTask thread on a read-only connection; removing
+ * an account is written through the application's store executor (the
+ * UI's one writer), and its passwords are cleared in a thread. The rows keep
+ * a copy of each account's settings for the wizard.
  */
 #include <glib/gi18n.h>
 
@@ -9,7 +11,7 @@
 #include "tern-accounts-dialog.h"
 #include "tern-app-secrets.h"
 #include "core/tern-error.h"
-#include "store/tern-store.h"
+#include "store/tern-store-executor.h"
 
 enum { SIGNAL_ADDED, SIGNAL_CHANGED, SIGNAL_REMOVED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -18,7 +20,7 @@ struct _TernAccountsDialog
 {
   GtkWindow parent_instance;
 
-  char *data_dir;
+  TernStoreExecutor *executor;
   GtkListBox *account_list;
   GtkLabel *status_label;
   GtkWidget *edit_button;
@@ -85,16 +87,18 @@ static void
 list_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   const char *data_dir = task_data;
+  g_autofree char *db = g_build_filename (data_dir, "tern.db", NULL);
   g_autoptr(TernStore) store = NULL;
   GError *error = NULL;
   GPtrArray *accounts;
 
-  if (!g_file_test (data_dir, G_FILE_TEST_IS_DIR))
+  /* No store yet: no accounts (the first one creates it). */
+  if (!g_file_test (db, G_FILE_TEST_EXISTS))
     {
       g_task_return_pointer (task, g_ptr_array_new (), (GDestroyNotify) g_ptr_array_unref);
       return;
     }
-  store = tern_store_open (data_dir, TERN_STORE_OPEN_WRITER, &error);
+  store = tern_store_open (data_dir, TERN_STORE_OPEN_READ_ONLY, &error);
   accounts = store != NULL ? tern_store_list_accounts (store, &error) : NULL;
   if (accounts == NULL)
     g_task_return_error (task, error);
@@ -130,7 +134,7 @@ tern_accounts_dialog_reload (TernAccountsDialog *self)
 {
   g_autoptr(GTask) task = g_task_new (self, NULL, on_listed, NULL);
 
-  g_task_set_task_data (task, g_strdup (self->data_dir), g_free);
+  g_task_set_task_data (task, g_strdup (tern_store_executor_get_data_dir (self->executor)), g_free);
   g_task_run_in_thread (task, list_thread);
 }
 
@@ -163,7 +167,7 @@ show_wizard (TernAccountsDialog *self, TernAccountWizard *wizard)
 static void
 on_add (TernAccountsDialog *self)
 {
-  show_wizard (self, tern_account_wizard_new (GTK_WINDOW (self), self->data_dir));
+  show_wizard (self, tern_account_wizard_new (GTK_WINDOW (self), self->executor));
 }
 
 static void
@@ -172,51 +176,68 @@ on_edit (TernAccountsDialog *self)
   const TernAccountSettings *account = selected_account (self);
 
   if (account != NULL)
-    show_wizard (self, tern_account_wizard_new_for_account (GTK_WINDOW (self), self->data_dir,
+    show_wizard (self, tern_account_wizard_new_for_account (GTK_WINDOW (self), self->executor,
                                                             account));
 }
 
 /* ---- Removing ------------------------------------------------------------- */
 
-static void
-remove_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+static gboolean
+remove_account_job (TernStore *store, gpointer data, GError **error)
 {
-  TernAccountsDialog *self = source;
-  const TernAccountSettings *account = task_data;
-  g_autoptr(TernStore) store = NULL;
-  g_autoptr(TernSecrets) secrets = NULL;
-  GError *error = NULL;
+  const TernAccountSettings *account = data;
 
-  store = tern_store_open (self->data_dir, TERN_STORE_OPEN_WRITER, &error);
-  if (store == NULL || !tern_store_remove_account (store, account->id, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  /* The account is gone; a password left behind is only untidy. */
-  secrets = tern_app_secrets_new (self->data_dir);
-  tern_secrets_clear (secrets, account->name, NULL);
-  g_task_return_int (task, account->id);
+  return tern_store_remove_account (store, account->id, error);
 }
+
+static void
+clear_passwords_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  TernAccountSettings *account = task_data;
+  const char *data_dir = g_object_get_data (G_OBJECT (task), "tern-data-dir");
+  g_autoptr(TernSecrets) secrets = tern_app_secrets_new (data_dir);
+
+  /* The account is gone; a password left behind is only untidy. */
+  tern_secrets_clear (secrets, account->name, NULL);
+  g_task_return_boolean (task, TRUE);
+}
+
+typedef struct {
+  TernAccountsDialog *dialog;   /* a reference */
+  TernAccountSettings *account;
+} RemoveData;
 
 static void
 on_removed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  TernAccountsDialog *self = TERN_ACCOUNTS_DIALOG (source);
+  RemoveData *data = user_data;
+  TernAccountsDialog *self = data->dialog;
   g_autoptr(GError) error = NULL;
-  gint64 id = g_task_propagate_int (G_TASK (result), &error);
+  gint64 id = data->account->id;
 
-  if (error != NULL)
+  if (!tern_store_executor_run_finish (self->executor, result, &error))
     {
       g_autofree char *text = g_strdup_printf (_("The account could not be removed: %s"),
                                                error->message);
 
       gtk_label_set_text (self->status_label, text);
-      return;
     }
-  gtk_label_set_text (self->status_label, "");
-  tern_accounts_dialog_reload (self);
-  g_signal_emit (self, signals[SIGNAL_REMOVED], 0, id);
+  else
+    {
+      g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
+
+      g_object_set_data_full (G_OBJECT (task), "tern-data-dir",
+                              g_strdup (tern_store_executor_get_data_dir (self->executor)), g_free);
+      g_task_set_task_data (task, g_steal_pointer (&data->account),
+                            (GDestroyNotify) tern_account_settings_free);
+      g_task_run_in_thread (task, clear_passwords_thread);
+      gtk_label_set_text (self->status_label, "");
+      tern_accounts_dialog_reload (self);
+      g_signal_emit (self, signals[SIGNAL_REMOVED], 0, id);
+    }
+  g_clear_pointer (&data->account, tern_account_settings_free);
+  g_object_unref (data->dialog);
+  g_free (data);
 }
 
 static void
@@ -228,10 +249,13 @@ on_remove_response (GtkDialog *confirm, int response, gpointer user_data)
   gtk_widget_destroy (GTK_WIDGET (confirm));
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr(GTask) task = g_task_new (self, NULL, on_removed, NULL);
+      RemoveData *data = g_new0 (RemoveData, 1);
 
-      g_task_set_task_data (task, account, (GDestroyNotify) tern_account_settings_free);
-      g_task_run_in_thread (task, remove_thread);
+      data->dialog = g_object_ref (self);
+      data->account = account;
+      /* The job only reads the account: it stays ours until on_removed. */
+      tern_store_executor_run_async (self->executor, remove_account_job, account, NULL, NULL,
+                                     on_removed, data);
     }
   else
     tern_account_settings_free (account);
@@ -270,7 +294,7 @@ on_remove (TernAccountsDialog *self)
 static void
 tern_accounts_dialog_finalize (GObject *object)
 {
-  g_free (TERN_ACCOUNTS_DIALOG (object)->data_dir);
+  g_clear_object (&TERN_ACCOUNTS_DIALOG (object)->executor);
   G_OBJECT_CLASS (tern_accounts_dialog_parent_class)->finalize (object);
 }
 
@@ -304,11 +328,11 @@ tern_accounts_dialog_init (TernAccountsDialog *self)
 }
 
 TernAccountsDialog *
-tern_accounts_dialog_new (GtkWindow *parent, const char *data_dir)
+tern_accounts_dialog_new (GtkWindow *parent, TernStoreExecutor *executor)
 {
   TernAccountsDialog *self = g_object_new (TERN_TYPE_ACCOUNTS_DIALOG, "transient-for", parent, NULL);
 
-  self->data_dir = g_strdup (data_dir);
+  self->executor = g_object_ref (executor);
   tern_accounts_dialog_reload (self);
   return self;
 }

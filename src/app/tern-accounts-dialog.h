@@ -9,12 +9,16 @@
 
 #include <gtk/gtk.h>
 
+#include "store/tern-store-executor.h"
+
 G_BEGIN_DECLS
 
 #define TERN_TYPE_ACCOUNTS_DIALOG (tern_accounts_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (TernAccountsDialog, tern_accounts_dialog, TERN, ACCOUNTS_DIALOG, GtkWindow)
 
-TernAccountsDialog *tern_accounts_dialog_new (GtkWindow *parent, const char *data_dir);
+/* The accounts of the store @executor writes (the application's: removing
+ * an account goes through it, as the wizard's saving does). */
+TernAccountsDialog *tern_accounts_dialog_new (GtkWindow *parent, TernStoreExecutor *executor);
 
 /* Reloads the list from the store (asynchronously). */
 void tern_accounts_dialog_reload (TernAccountsDialog *self);

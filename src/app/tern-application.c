@@ -12,9 +12,8 @@
 #include "core/tern-paths.h"
 #include "store/tern-store.h"
 #include "store/tern-store-executor.h"
-#include "tern-composer.h"
 #include "tern-window.h"
-#include "tern-window-actions.h"
+#include "tern-composer-launcher.h"
 
 enum { SIGNAL_ACCOUNT_ADDED, N_SIGNALS };
 static guint signals[N_SIGNALS];
@@ -131,7 +130,7 @@ tern_application_open_account_wizard (TernApplication *self, GtkWindow *parent)
   TernAccountWizard *wizard;
 
   g_return_if_fail (TERN_IS_APPLICATION (self));
-  wizard = tern_account_wizard_new (parent, self->data_dir);
+  wizard = tern_account_wizard_new (parent, tern_application_get_store_executor (self));
   g_signal_connect_object (wizard, "account-added", G_CALLBACK (on_account_added), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (wizard));
@@ -144,7 +143,7 @@ accounts_activated (GSimpleAction *action, GVariant *parameter, gpointer user_da
   TernAccountsDialog *dialog;
 
   dialog = tern_accounts_dialog_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
-                                     self->data_dir);
+                                     tern_application_get_store_executor (self));
   g_signal_connect_object (dialog, "account-added", G_CALLBACK (on_account_added), self,
                            G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
@@ -298,13 +297,10 @@ tern_application_open (GApplication  *app,
     {
       g_autofree char *uri = g_file_get_uri (files[i]);
 
-      TernComposer *composer;
-
       if (!g_file_has_uri_scheme (files[i], "mailto"))
         continue;
-      composer = tern_composer_new_for_mailto (TERN_APPLICATION (app), uri);
-      tern_window_actions_watch_composer (TERN_APPLICATION (app), composer);
-      composed = composed || composer != NULL;
+      if (tern_composer_launcher_open_mailto (TERN_APPLICATION (app), uri) != NULL)
+        composed = TRUE;
     }
   if (!composed)
     tern_application_activate (app);

@@ -1130,14 +1130,81 @@ tern_composer_finalize (GObject *object)
   G_OBJECT_CLASS (tern_composer_parent_class)->finalize (object);
 }
 
+enum { PROP_0, PROP_STORE, PROP_STORE_EXECUTOR, N_PROPS };
+
+static void
+tern_composer_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  TernComposer *self = TERN_COMPOSER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      self->store = g_value_dup_object (value);
+      break;
+    case PROP_STORE_EXECUTOR:
+      self->executor = g_value_dup_object (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+tern_composer_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  TernComposer *self = TERN_COMPOSER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_STORE_EXECUTOR:
+      g_value_set_object (value, self->executor);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+/* The accounts and the address completion need the store and the executor,
+ * which are construct properties: set by now. */
+static void
+tern_composer_constructed (GObject *object)
+{
+  TernComposer *self = TERN_COMPOSER (object);
+
+  G_OBJECT_CLASS (tern_composer_parent_class)->constructed (object);
+  g_return_if_fail (self->store != NULL && self->executor != NULL);
+  self->loading = TRUE;
+  load_accounts (self);
+  setup_completion (self);
+  self->loading = FALSE;
+}
+
 static void
 tern_composer_class_init (TernComposerClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GParamSpec *props[N_PROPS] = { NULL };
 
   object_class->dispose = tern_composer_dispose;
   object_class->finalize = tern_composer_finalize;
+  object_class->set_property = tern_composer_set_property;
+  object_class->get_property = tern_composer_get_property;
+  object_class->constructed = tern_composer_constructed;
+  /* Read on the main thread only (the window passes its read-only one). */
+  props[PROP_STORE] = g_param_spec_object ("store", NULL, NULL, TERN_TYPE_STORE,
+                                           G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                           G_PARAM_STATIC_STRINGS);
+  /* Every write of this composer (drafts, the outbox row) runs here. */
+  props[PROP_STORE_EXECUTOR] = g_param_spec_object ("store-executor", NULL, NULL,
+                                                    TERN_TYPE_STORE_EXECUTOR,
+                                                    G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY |
+                                                    G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, props);
   widget_class->delete_event = tern_composer_delete_event;
   (void) tern_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -1192,42 +1259,18 @@ tern_composer_init (TernComposer *self)
 #endif
 }
 
-/* The application's executor; without one (tests, tools), a private one
- * on the store's data directory. */
-static TernStoreExecutor *
-find_executor (GtkApplication *app, TernStore *store)
+TernComposer *
+tern_composer_new (GtkApplication *app, TernStore *store, TernStoreExecutor *executor)
 {
-  g_autofree char *dir = NULL;
-
-  if (app != NULL && TERN_IS_APPLICATION (app))
-    return g_object_ref (tern_application_get_store_executor (TERN_APPLICATION (app)));
-  dir = g_path_get_dirname (tern_store_get_path (store));
-  return tern_store_executor_new (dir);
-}
-
-static TernComposer *
-composer_new (GtkApplication *app, TernStore *store)
-{
-  TernComposer *self = g_object_new (TERN_TYPE_COMPOSER, "application", app, NULL);
-
-  self->store = g_object_ref (store);
-  self->executor = find_executor (app, store);
-  self->loading = TRUE;
-  load_accounts (self);
-  setup_completion (self);
-  self->loading = FALSE;
-  return self;
+  g_return_val_if_fail (TERN_IS_STORE (store), NULL);
+  g_return_val_if_fail (TERN_IS_STORE_EXECUTOR (executor), NULL);
+  return g_object_new (TERN_TYPE_COMPOSER, "application", app, "store", store,
+                       "store-executor", executor, NULL);
 }
 
 TernComposer *
-tern_composer_new (GtkApplication *app, TernStore *store)
-{
-  return composer_new (app, store);
-}
-
-TernComposer *
-tern_composer_new_from_message (GtkApplication *app, TernStore *store, gint64 message_id,
-                                TernComposeMode mode, GError **error)
+tern_composer_new_from_message (GtkApplication *app, TernStore *store, TernStoreExecutor *executor,
+                                gint64 message_id, TernComposeMode mode, GError **error)
 {
   g_autoptr(TernMessageSummary) orig = tern_store_get_message (store, message_id, error);
   g_autoptr(TernAccountSettings) account = NULL;
@@ -1243,15 +1286,15 @@ tern_composer_new_from_message (GtkApplication *app, TernStore *store, gint64 me
   msg = tern_compose_new_from_message (store, message_id, account, mode, &origin, error);
   if (msg == NULL)
     return NULL;
-  self = composer_new (app, store);
+  self = tern_composer_new (app, store, executor);
   self->origin = origin;
   fill_fields (self, msg);
   return self;
 }
 
 TernComposer *
-tern_composer_new_for_draft (GtkApplication *app, TernStore *store, gint64 draft_id,
-                             GError **error)
+tern_composer_new_for_draft (GtkApplication *app, TernStore *store, TernStoreExecutor *executor,
+                             gint64 draft_id, GError **error)
 {
   TernComposeOrigin *origin = NULL;
   g_autoptr(TernOutgoingMessage) msg = tern_draft_load (store, draft_id, &origin, error);
@@ -1259,7 +1302,7 @@ tern_composer_new_for_draft (GtkApplication *app, TernStore *store, gint64 draft
 
   if (msg == NULL)
     return NULL;
-  self = composer_new (app, store);
+  self = tern_composer_new (app, store, executor);
   self->origin = origin;
   self->draft_id = draft_id;
   self->chain->draft_id = draft_id;   /* no job has run yet */
@@ -1268,12 +1311,12 @@ tern_composer_new_for_draft (GtkApplication *app, TernStore *store, gint64 draft
 }
 
 TernComposer *
-tern_composer_new_for_mailto (TernApplication *app, const char *uri)
+tern_composer_new_for_mailto (GtkApplication *app, TernStore *store, TernStoreExecutor *executor,
+                              const char *uri)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TernMailto) link = tern_mailto_parse (uri, &error);
   g_autoptr(TernOutgoingMessage) msg = NULL;
-  TernStore *store;
   TernComposer *self;
 
   if (link == NULL)
@@ -1291,14 +1334,7 @@ tern_composer_new_for_mailto (TernApplication *app, const char *uri)
   msg->subject = g_strdup (link->subject);
   msg->body = g_strdup (link->body);
   msg->in_reply_to = g_strdup (link->in_reply_to);
-  store = tern_application_get_store (app, &error);
-  if (store == NULL)
-    {
-      g_warning ("Cannot open the mail store: %s", error->message);
-      return NULL;
-    }
-  self = composer_new (GTK_APPLICATION (app), store);
+  self = tern_composer_new (app, store, executor);
   fill_fields (self, msg);
-  gtk_window_present (GTK_WINDOW (self));
   return self;
 }

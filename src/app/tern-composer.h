@@ -5,13 +5,13 @@
  * Send puts the message in the account's outbox (which works offline) and
  * closes the window. All store access goes through tern-drafts.
  *
- * The main loop never waits for the disk: @store (any connection; the
+ * The main loop never waits for the disk: "store" (any connection; the
  * window passes its read-only one) is only read, at construction, on the
  * main thread. Every write (a draft, the outbox row, both durable commits)
- * runs on a TernStoreExecutor: the application's
- * (tern_application_get_store_executor()) when @app is a TernApplication,
- * else a private one on @store's data directory. Address completion is
- * ranked in a thread and appears when ready.
+ * runs on "store-executor", the TernStoreExecutor the composer is given
+ * (the application's, through tern-composer-launcher.c). Both are
+ * construct-only properties. Address completion is ranked in a thread and
+ * appears when ready.
  *
  * Closing with unsaved changes hides the window at once, holds the
  * application, finishes the save and then destroys the window; if the save
@@ -23,8 +23,8 @@
 
 #include <gtk/gtk.h>
 
-#include "tern-application.h"
 #include "compose/tern-drafts.h"
+#include "store/tern-store-executor.h"
 
 G_BEGIN_DECLS
 
@@ -34,19 +34,23 @@ G_DECLARE_FINAL_TYPE (TernComposer, tern_composer, TERN, COMPOSER, GtkApplicatio
 /* Seconds after the last change before the draft is saved. */
 #define TERN_COMPOSER_AUTOSAVE_SECONDS 3
 
-/* An empty message from the first account. */
-TernComposer *tern_composer_new (GtkApplication *app, TernStore *store);
+/* An empty message from the first account. @app may be NULL (tests). */
+TernComposer *tern_composer_new (GtkApplication *app, TernStore *store,
+                                 TernStoreExecutor *executor);
 /* A reply, reply-all or forward of stored message @message_id; NULL with
  * TERN_ERROR_NOT_FOUND when its body is not downloaded. */
 TernComposer *tern_composer_new_from_message (GtkApplication *app, TernStore *store,
+                                              TernStoreExecutor *executor,
                                               gint64 message_id, TernComposeMode mode,
                                               GError **error);
 /* Continues draft @draft_id (the old version is replaced on the next save). */
 TernComposer *tern_composer_new_for_draft (GtkApplication *app, TernStore *store,
+                                           TernStoreExecutor *executor,
                                            gint64 draft_id, GError **error);
-/* The composer for a mailto: link, using the application's store; shows
- * the window. NULL (error logged and shown) if the link is unusable. */
-TernComposer *tern_composer_new_for_mailto (TernApplication *app, const char *uri);
+/* The composer for a mailto: link (not shown yet); NULL (logged) if the
+ * link is unusable. */
+TernComposer *tern_composer_new_for_mailto (GtkApplication *app, TernStore *store,
+                                            TernStoreExecutor *executor, const char *uri);
 
 /* Fills the fields from @msg (the sender picks the matching account). */
 void tern_composer_set_message (TernComposer *self, const TernOutgoingMessage *msg);

@@ -1,112 +1,528 @@
-/* tern-window-actions.c: the main window's link to the composer.
+/* tern-window-actions.c: the main window's win.* actions.
  *
- * New message, Reply, Reply all and Forward open a TernComposer that reads
- * from the window's read-only store and writes through the application's
- * store executor (off the main loop). When a composer closes having put a message
- * in the outbox, the account's worker is told to send now rather than at
- * its next sync.
+ * Reading, flagging, moving, archiving and deleting the selected messages,
+ * marking a folder read, sync and Retry, the outbox's Retry/Edit/Delete,
+ * New message, Reply, Reply all and Forward (through the composer
+ * launcher), search, sort and where the reader sits. A change to mail runs
+ * on the mail context's writer thread (tern_mail_context_run_action) and
+ * comes back here; the window shows its outcome. Which actions are enabled
+ * follows the selection (_tern_window_actions_update).
  */
 #include <glib/gi18n.h>
 
-#include "tern-application.h"
-#include "tern-composer.h"
-#include "tern-mail-context.h"
-#include "tern-window-actions.h"
+#include "tern-composer-launcher.h"
+#include "tern-window-private.h"
+
+static void run_outbox_action (TernWindow *self, TernActionKind kind, const gint64 *ids, guint n);
+
+/* ---- which actions apply ---- */
 
 static void
-on_composer_destroyed (TernComposer *composer, TernApplication *app)
+enable (TernWindow *self, const char *name, gboolean enabled)
 {
-  TernMailContext *context;
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
 
-  if (tern_composer_get_outbox_id (composer) <= 0)
-    return;
-  context = tern_application_get_mail_context (app);
-  if (context == NULL)
-    return;
-  tern_mail_context_push_changes (context, tern_composer_get_account_id (composer));
-  /* The windows' outbox counts. */
-  tern_mail_context_outbox_changed (context, tern_composer_get_account_id (composer));
+  if (action != NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
 }
 
 void
-tern_window_actions_watch_composer (TernApplication *app, TernComposer *composer)
+_tern_window_actions_update (TernWindow *self)
 {
-  if (composer != NULL)
-    g_signal_connect_object (composer, "destroy", G_CALLBACK (on_composer_destroyed), app, 0);
+  g_autoptr(GArray) ids = _tern_window_get_selected_ids (self);
+  gboolean any = ids->len > 0, one = ids->len == 1;
+
+  enable (self, "reply", one);
+  enable (self, "reply-all", one);
+  enable (self, "forward", one);
+  enable (self, "toggle-read", any);
+  enable (self, "mark-read", any);
+  enable (self, "mark-unread", any);
+  enable (self, "toggle-flag", any);
+  enable (self, "delete", any);
+  enable (self, "archive", any);
+  enable (self, "move-to", any);
+  enable (self, "mark-all-read", self->folder_id != 0);
+  {
+    TernOutboxState state;
+    gboolean outbox = g_str_equal (gtk_stack_get_visible_child_name (self->content_stack), "outbox");
+    gint64 item = outbox ? tern_outbox_view_get_selected (self->outbox_view, &state) : 0;
+    /* A message being sent cannot be stopped any more. */
+    gboolean usable = item != 0 && state != TERN_OUTBOX_SENDING;
+
+    enable (self, "outbox-retry", usable);
+    enable (self, "outbox-edit", usable);
+    enable (self, "outbox-delete", usable);
+  }
+}
+
+TernMessageSort
+_tern_window_actions_get_sort (TernWindow *self, gboolean *descending)
+{
+  GAction *sort = g_action_map_lookup_action (G_ACTION_MAP (self), "sort");
+  GAction *desc = g_action_map_lookup_action (G_ACTION_MAP (self), "sort-descending");
+  g_autoptr(GVariant) s = g_action_get_state (sort);
+  g_autoptr(GVariant) d = g_action_get_state (desc);
+  const char *name = g_variant_get_string (s, NULL);
+
+  *descending = g_variant_get_boolean (d);
+  if (g_str_equal (name, "sender"))
+    return TERN_MESSAGE_SORT_SENDER;
+  if (g_str_equal (name, "subject"))
+    return TERN_MESSAGE_SORT_SUBJECT;
+  return TERN_MESSAGE_SORT_DATE;
+}
+
+/* ---- user actions ---- */
+
+typedef struct {
+  TernWindow *window;   /* weak: NULL when the window went away */
+  GCancellable *cancellable;
+  guint select_index;   /* a move or delete selects the row now there */
+  gboolean reselect;
+} ActionData;
+
+static void
+action_finished (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  ActionData *data = user_data;
+  TernWindow *self = data->window;
+  g_autoptr(GError) error = NULL;
+  gboolean ok = tern_mail_context_run_action_finish (TERN_MAIL_CONTEXT (source), result, &error);
+
+  if (self != NULL)
+    {
+      g_ptr_array_remove (self->pending, data->cancellable);
+      g_object_remove_weak_pointer (G_OBJECT (self), (gpointer *) &data->window);
+      if (!ok)
+        {
+          g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n%s",
+                                                             _("Your change could not be saved."),
+                                                             error->message);
+          _tern_window_show_error (self, 0, markup);
+        }
+      _tern_window_refresh_list (self);
+      if (data->reselect && self->model != NULL)
+        {
+          guint n = tern_message_list_model_get_n_rows (self->model);
+          if (n > 0)
+            {
+              GtkTreeIter iter;
+              guint index = MIN (data->select_index, n - 1);
+              if (gtk_tree_model_iter_nth_child (GTK_TREE_MODEL (self->model), &iter, NULL, (int) index))
+                tern_message_list_select_id (self->message_list,
+                                             tern_message_list_model_get_id (self->model, &iter));
+            }
+        }
+      tern_folder_sidebar_reload (self->sidebar, _tern_window_get_store (self));
+    }
+  g_object_unref (data->cancellable);
+  g_free (data);
 }
 
 static void
-show_error (GtkWindow *parent, const char *primary, const char *secondary)
+run_action (TernWindow *self, TernActionKind kind, const gint64 *ids, guint n, guint set,
+            guint clear, gint64 folder_id, gboolean reselect)
 {
-  GtkWidget *dialog = gtk_message_dialog_new (parent, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                              GTK_MESSAGE_ERROR, GTK_BUTTONS_CLOSE, "%s", primary);
+  ActionData *data = g_new0 (ActionData, 1);
 
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", secondary);
-  g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
+  data->window = self;
+  g_object_add_weak_pointer (G_OBJECT (self), (gpointer *) &data->window);
+  data->cancellable = g_cancellable_new ();
+  data->reselect = reselect;
+  if (reselect && n > 0 && self->model != NULL)
+    {
+      GtkTreeIter iter;
+      if (tern_message_list_model_get_iter_for_id (self->model, ids[0], &iter))
+        {
+          g_autoptr(GtkTreePath) path = gtk_tree_model_get_path (GTK_TREE_MODEL (self->model), &iter);
+          data->select_index = (guint) gtk_tree_path_get_indices (path)[0];
+        }
+    }
+  g_ptr_array_add (self->pending, g_object_ref (data->cancellable));
+  tern_mail_context_run_action (self->context, kind, ids, n, set, clear, folder_id,
+                                data->cancellable, action_finished, data);
+}
+
+void
+_tern_window_actions_set_flags (TernWindow *self, const gint64 *ids, guint n, guint set, guint clear)
+{
+  run_action (self, TERN_ACTION_CHANGE_FLAGS, ids, n, set, clear, 0, FALSE);
+}
+
+/* Whether every selected message has @flag (from the cached rows). */
+static gboolean
+all_have_flag (TernWindow *self, GArray *ids, guint flag)
+{
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(TernMessageSummary) s = tern_store_get_message (_tern_window_get_store (self), g_array_index (ids, gint64, i), NULL);
+      if (s != NULL && !(s->flags & flag))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+flag_selection (TernWindow *self, guint flag, int mode /* 1 set, 0 clear, -1 toggle */)
+{
+  g_autoptr(GArray) ids = _tern_window_get_selected_ids (self);
+
+  if (ids->len == 0)
+    return;
+  if (mode < 0)
+    mode = all_have_flag (self, ids, flag) ? 0 : 1;
+  if (flag == TERN_FLAG_SEEN)
+    _tern_window_cancel_mark_read (self);
+  _tern_window_actions_set_flags (self, (gint64 *) ids->data, ids->len, mode ? flag : 0, mode ? 0 : flag);
+}
+
+static void
+activate_mark_read (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  flag_selection (w, TERN_FLAG_SEEN, 1);
+}
+
+static void
+activate_mark_unread (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  flag_selection (w, TERN_FLAG_SEEN, 0);
+}
+
+static void
+activate_toggle_read (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  flag_selection (w, TERN_FLAG_SEEN, -1);
+}
+
+static void
+activate_toggle_flag (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  flag_selection (w, TERN_FLAG_FLAGGED, -1);
+}
+
+static void
+activate_delete (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  TernWindow *self = w;
+  g_autoptr(GArray) ids = _tern_window_get_selected_ids (self);
+
+  if (ids->len > 0)
+    run_action (self, TERN_ACTION_DELETE, (gint64 *) ids->data, ids->len, 0, 0, 0, TRUE);
+}
+
+void
+_tern_window_actions_move (TernWindow *self, GArray *ids, gint64 dest)
+{
+  if (ids->len > 0 && dest != 0 && dest != self->folder_id)
+    run_action (self, TERN_ACTION_MOVE, (gint64 *) ids->data, ids->len, 0, 0, dest, TRUE);
+}
+
+static void
+activate_move_to (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  g_autoptr(GArray) ids = _tern_window_get_selected_ids (w);
+
+  _tern_window_actions_move (w, ids, g_variant_get_int64 (p));
+}
+
+static void
+activate_archive (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  TernWindow *self = w;
+  g_autoptr(GArray) ids = _tern_window_get_selected_ids (self);
+  g_autoptr(TernMessageSummary) s = NULL;
+  g_autoptr(TernFolder) archive = NULL;
+
+  if (ids->len == 0)
+    return;
+  s = tern_store_get_message (_tern_window_get_store (self), g_array_index (ids, gint64, 0), NULL);
+  if (s != NULL)
+    archive = tern_store_get_folder_by_role (_tern_window_get_store (self), s->account_id, TERN_FOLDER_ROLE_ARCHIVE, NULL);
+  if (archive == NULL)
+    {
+      _tern_window_show_error (self, 0, _("<b>This account has no Archive folder.</b>\nUse Move to folder instead."));
+      return;
+    }
+  _tern_window_actions_move (self, ids, archive->id);
+}
+
+static void
+activate_mark_all_read (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  TernWindow *self = w;
+
+  if (self->folder_id != 0)
+    run_action (self, TERN_ACTION_MARK_FOLDER_READ, NULL, 0, 0, 0, self->folder_id, FALSE);
+}
+
+static void
+activate_sync (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  tern_mail_context_sync_all (TERN_WINDOW (w)->context);
+}
+
+static void
+activate_retry (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  TernWindow *self = w;
+  gint64 failed = self->error_outgoing ? _tern_window_first_failed_item (self, self->error_account_id) : 0;
+
+  /* A refused message waits for the user: Retry queues it again (and the
+   * worker is told to push); any other error is the worker's to retry. */
+  if (failed != 0)
+    {
+      g_autoptr(GPtrArray) items = tern_store_list_outbox (_tern_window_get_store (self), self->error_account_id, NULL);
+      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+      for (guint i = 0; items != NULL && i < items->len; i++)
+        {
+          TernOutboxItem *item = g_ptr_array_index (items, i);
+          if (item->state == TERN_OUTBOX_FAILED)
+            g_array_append_val (ids, item->id);
+        }
+      run_outbox_action (self, TERN_ACTION_OUTBOX_RETRY, (gint64 *) ids->data, ids->len);
+    }
+  else if (self->error_account_id != 0)
+    tern_mail_context_retry (self->context, self->error_account_id);
+  else
+    tern_mail_context_sync_all (self->context);
+  _tern_window_hide_error (self);
+}
+
+/* ---- outbox actions: on the writer thread like the others ---- */
+
+typedef struct {
+  TernWindow *window;   /* weak */
+  TernActionKind kind;
+} OutboxActionData;
+
+static void
+outbox_action_finished (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  OutboxActionData *data = user_data;
+  TernWindow *self = data->window;
+  g_autoptr(GError) error = NULL;
+  gint64 id = tern_mail_context_run_action_finish_id (TERN_MAIL_CONTEXT (source), result, &error);
+
+  if (self != NULL)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (self), (gpointer *) &data->window);
+      if (error != NULL)
+        {
+          const char *what = data->kind == TERN_ACTION_OUTBOX_EDIT ? _("The message could not be opened for editing.")
+                             : data->kind == TERN_ACTION_OUTBOX_DELETE ? _("The message could not be deleted.")
+                             : _("The message could not be queued again.");
+          g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n%s", what, error->message);
+          _tern_window_show_error (self, 0, markup);
+        }
+      else if (data->kind == TERN_ACTION_OUTBOX_EDIT)
+        {
+          /* The draft is in the store now: edit it like any draft. */
+          if (self->error_outgoing)
+            _tern_window_hide_error (self);
+          tern_composer_launcher_edit_draft (GTK_WINDOW (self), id);
+        }
+    }
+  g_free (data);
+}
+
+static void
+run_outbox_action (TernWindow *self, TernActionKind kind, const gint64 *ids, guint n)
+{
+  OutboxActionData *data = g_new0 (OutboxActionData, 1);
+
+  data->window = self;
+  data->kind = kind;
+  g_object_add_weak_pointer (G_OBJECT (self), (gpointer *) &data->window);
+  tern_mail_context_run_action (self->context, kind, ids, n, 0, 0, 0, NULL,
+                                outbox_action_finished, data);
+}
+
+static void
+activate_outbox_retry (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  TernWindow *self = w;
+  gint64 id = tern_outbox_view_get_selected (self->outbox_view, NULL);
+
+  if (id != 0)
+    run_outbox_action (self, TERN_ACTION_OUTBOX_RETRY, &id, 1);
+}
+
+static void
+activate_outbox_edit (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  TernWindow *self = w;
+  gint64 id = tern_outbox_view_get_selected (self->outbox_view, NULL);
+
+  if (id != 0)
+    run_outbox_action (self, TERN_ACTION_OUTBOX_EDIT, &id, 1);
+}
+
+static void
+on_confirm_delete (GtkDialog *dialog, int response, TernWindow *self)
+{
+  gint64 *id = g_object_get_data (G_OBJECT (dialog), "tern-item-id");
+
+  if (response == GTK_RESPONSE_ACCEPT && id != NULL)
+    run_outbox_action (self, TERN_ACTION_OUTBOX_DELETE, id, 1);
+  self->confirm_dialog = NULL;
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+static void
+activate_outbox_delete (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  TernWindow *self = w;
+  gint64 id = tern_outbox_view_get_selected (self->outbox_view, NULL);
+  GtkWidget *dialog;
+
+  if (id == 0 || self->confirm_dialog != NULL)
+    return;
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s",
+                                   _("Delete this message without sending it?"));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
+                                            _("It is removed from the outbox and cannot be brought back. "
+                                              "To change it instead, use Edit."));
+  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  gtk_style_context_add_class (gtk_widget_get_style_context (
+                                 gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Delete"), GTK_RESPONSE_ACCEPT)),
+                               "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_object_set_data_full (G_OBJECT (dialog), "tern-item-id", g_memdup2 (&id, sizeof id), g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_confirm_delete), self);
+  self->confirm_dialog = dialog;
   gtk_widget_show (dialog);
 }
 
-static TernComposeMode
-mode_for (TernWindowComposeKind kind)
+/* The error bar's Edit: the account's first refused message. */
+static void
+activate_error_edit (GSimpleAction *a, GVariant *p, gpointer w)
 {
-  switch (kind)
-    {
-    case TERN_WINDOW_COMPOSE_REPLY_ALL: return TERN_COMPOSE_REPLY_ALL;
-    case TERN_WINDOW_COMPOSE_FORWARD: return TERN_COMPOSE_FORWARD_INLINE;
-    case TERN_WINDOW_COMPOSE_REPLY:
-    case TERN_WINDOW_COMPOSE_NEW:
-    default: return TERN_COMPOSE_REPLY;
-    }
+  TernWindow *self = w;
+  gint64 id = self->error_outgoing ? _tern_window_first_failed_item (self, self->error_account_id) : 0;
+
+  if (id != 0)
+    run_outbox_action (self, TERN_ACTION_OUTBOX_EDIT, &id, 1);
+}
+
+static void
+compose (TernWindow *self, TernComposerLaunchKind kind)
+{
+  g_autoptr(GArray) ids = _tern_window_get_selected_ids (self);
+  gint64 id = kind != TERN_COMPOSER_LAUNCH_NEW && ids->len == 1 ? g_array_index (ids, gint64, 0) : 0;
+
+  if (kind != TERN_COMPOSER_LAUNCH_NEW && id == 0)
+    return;
+  tern_composer_launcher_compose (GTK_WINDOW (self), kind, _tern_window_get_store (self), id);
+}
+
+static void
+activate_compose (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  compose (w, TERN_COMPOSER_LAUNCH_NEW);
+}
+
+static void
+activate_reply (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  compose (w, TERN_COMPOSER_LAUNCH_REPLY);
+}
+
+static void
+activate_reply_all (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  compose (w, TERN_COMPOSER_LAUNCH_REPLY_ALL);
+}
+
+static void
+activate_forward (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  compose (w, TERN_COMPOSER_LAUNCH_FORWARD);
+}
+
+static void
+activate_search (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (TERN_WINDOW (w)->search_entry));
+}
+
+static void
+activate_move_menu (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  TernWindow *self = w;
+  GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), TERN_TYPE_WINDOW, "move_button"));
+
+  if (button != NULL && gtk_widget_is_sensitive (button))
+    gtk_button_clicked (GTK_BUTTON (button));
+}
+
+static void
+change_sort (GSimpleAction *action, GVariant *value, gpointer w)
+{
+  TernWindow *self = w;
+  gboolean descending;
+  TernMessageSort sort;
+  g_autoptr(GError) error = NULL;
+
+  g_simple_action_set_state (action, value);
+  sort = _tern_window_actions_get_sort (self, &descending);
+  if (self->model != NULL && !tern_message_list_model_set_sort (self->model, sort, descending, &error))
+    g_warning ("Could not sort the list: %s", error->message);
+}
+
+static void
+change_reader_position (GSimpleAction *action, GVariant *value, gpointer w)
+{
+  TernWindow *self = w;
+
+  g_simple_action_set_state (action, value);
+  g_settings_set_string (self->settings, "reader-position", g_variant_get_string (value, NULL));
+  _tern_window_apply_reader_position (self, g_variant_get_string (value, NULL));
+}
+
+static void
+activate_add_account (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  tern_application_open_account_wizard (TERN_APPLICATION (gtk_window_get_application (w)), w);
+}
+
+static const GActionEntry win_entries[] = {
+  { "compose", activate_compose, NULL, NULL, NULL },
+  { "add-account", activate_add_account, NULL, NULL, NULL },
+  { "reply", activate_reply, NULL, NULL, NULL },
+  { "reply-all", activate_reply_all, NULL, NULL, NULL },
+  { "forward", activate_forward, NULL, NULL, NULL },
+  { "mark-read", activate_mark_read, NULL, NULL, NULL },
+  { "mark-unread", activate_mark_unread, NULL, NULL, NULL },
+  { "toggle-read", activate_toggle_read, NULL, NULL, NULL },
+  { "toggle-flag", activate_toggle_flag, NULL, NULL, NULL },
+  { "delete", activate_delete, NULL, NULL, NULL },
+  { "archive", activate_archive, NULL, NULL, NULL },
+  { "move-to", activate_move_to, "x", NULL, NULL },
+  { "move-menu", activate_move_menu, NULL, NULL, NULL },
+  { "mark-all-read", activate_mark_all_read, NULL, NULL, NULL },
+  { "sync", activate_sync, NULL, NULL, NULL },
+  { "retry", activate_retry, NULL, NULL, NULL },
+  { "error-edit", activate_error_edit, NULL, NULL, NULL },
+  { "outbox-retry", activate_outbox_retry, NULL, NULL, NULL },
+  { "outbox-edit", activate_outbox_edit, NULL, NULL, NULL },
+  { "outbox-delete", activate_outbox_delete, NULL, NULL, NULL },
+  { "search", activate_search, NULL, NULL, NULL },
+  { "sort", NULL, "s", "'date'", change_sort },
+  { "sort-descending", NULL, NULL, "true", change_sort },
+  { "reader-position", NULL, "s", "'right'", change_reader_position },
+};
+
+void
+_tern_window_actions_init (TernWindow *self)
+{
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
 }
 
 void
-tern_window_actions_compose (GtkWindow *parent, TernWindowComposeKind kind, TernStore *store,
-                             gint64 account_id, gint64 message_id)
+_tern_window_actions_disable_all (TernWindow *self)
 {
-  TernApplication *app = TERN_APPLICATION (gtk_window_get_application (parent));
-  g_autoptr(GError) error = NULL;
-  TernComposer *composer;
-
-  if (store == NULL)
-    {
-      show_error (parent, _("The mail store cannot be opened"), _("Restart Tern to try again."));
-      return;
-    }
-  if (kind == TERN_WINDOW_COMPOSE_NEW)
-    composer = tern_composer_new (GTK_APPLICATION (app), store);
-  else
-    composer = tern_composer_new_from_message (GTK_APPLICATION (app), store, message_id,
-                                               mode_for (kind), &error);
-  if (composer == NULL)
-    {
-      show_error (parent, _("This message cannot be answered yet"), error->message);
-      return;
-    }
-  tern_window_actions_watch_composer (app, composer);
-  gtk_window_present (GTK_WINDOW (composer));
-}
-
-TernComposer *
-tern_window_actions_edit_draft (GtkWindow *parent, gint64 draft_id)
-{
-  GtkApplication *gapp = gtk_window_get_application (parent);
-  g_autoptr(GError) error = NULL;
-  TernStore *store;
-  TernComposer *composer;
-
-  if (!TERN_IS_APPLICATION (gapp))
-    {
-      show_error (parent, _("The message cannot be opened"), _("Tern’s mail store is not available here."));
-      return NULL;
-    }
-  store = tern_application_get_store (TERN_APPLICATION (gapp), &error);
-  composer = store != NULL ? tern_composer_new_for_draft (gapp, store, draft_id, &error) : NULL;
-  if (composer == NULL)
-    {
-      show_error (parent, _("The message cannot be opened"), error->message);
-      return NULL;
-    }
-  tern_window_actions_watch_composer (TERN_APPLICATION (gapp), composer);
-  gtk_window_present (GTK_WINDOW (composer));
-  return composer;
+  for (guint i = 0; i < G_N_ELEMENTS (win_entries); i++)
+    enable (self, win_entries[i].name, FALSE);
 }

@@ -5,6 +5,8 @@
  * the right or below (TernReaderView). Everything the user does goes
  * through the mail context: reads from its read-only store on this thread,
  * actions on its writer thread, network work through the account workers.
+ * The win.* actions are in tern-window-actions.c; the instance struct and
+ * the helpers both files use are in tern-window-private.h.
  */
 #include <glib/gi18n.h>
 
@@ -14,57 +16,12 @@
 #include "tern-reader-loader.h"
 #include "tern-resources.h"
 #include "tern-store-message-source.h"
-#include "tern-window-actions.h"
-#include "tern-window.h"
-
-struct _TernWindow
-{
-  GtkApplicationWindow parent_instance;
-
-  /* template */
-  GtkHeaderBar *header_bar;
-  GtkSearchEntry *search_entry;
-  GtkImage *offline_icon;
-  GtkInfoBar *error_bar;
-  GtkLabel *error_label;
-  GtkInfoBar *offline_bar;
-  GtkRevealer *progress_revealer;
-  GtkLabel *progress_label;
-  GtkProgressBar *progress_bar;
-  GtkPaned *outer_paned;
-  GtkPaned *inner_paned;
-  GtkStack *content_stack;
-  TernOutboxView *outbox_view;
-  GtkWidget *edit_button;
-  GtkStack *list_stack;
-  GtkLabel *list_placeholder;
-  TernFolderSidebar *sidebar;
-  TernMessageList *message_list;
-  TernReaderView *reader;
-  GMenu *move_section;
-
-  TernMailContext *context;
-  GSettings *settings;
-  TernStoreMessageSource *folder_source;
-  TernStoreMessageSource *search_source;
-  TernMessageListModel *model;
-  gint64 folder_id;            /* listed folder; 0 while searching */
-  gint64 move_account_id;      /* account the move menu lists */
-  gint64 shown_id;             /* message in the reader */
-  gint64 waiting_body_id;      /* body asked of the worker */
-  guint mark_read_source;
-  gint64 error_account_id;
-  gboolean error_outgoing;
-  char *error_text;
-  GtkWidget *confirm_dialog;   /* "Delete without sending?" */
-  GtkWidget *context_menu;
-  GPtrArray *pending;          /* GCancellable of running actions */
-};
+#include "tern-window-private.h"
 
 G_DEFINE_FINAL_TYPE (TernWindow, tern_window, GTK_TYPE_APPLICATION_WINDOW)
 
-static TernStore *
-store (TernWindow *self)
+TernStore *
+_tern_window_get_store (TernWindow *self)
 {
   return tern_mail_context_get_store (self->context);
 }
@@ -76,7 +33,7 @@ store (TernWindow *self)
 static char *
 describe_error (TernWindow *self, gint64 account_id, const GError *error, gboolean outgoing)
 {
-  g_autoptr(TernAccountSettings) account = tern_store_get_account (store (self), account_id, NULL);
+  g_autoptr(TernAccountSettings) account = tern_store_get_account (_tern_window_get_store (self), account_id, NULL);
   const char *name = account != NULL ? account->name : _("your account");
   const char *protocol = account != NULL && account->protocol == TERN_PROTOCOL_POP3 ? "POP3" : "IMAP";
   g_autofree char *what = NULL;
@@ -106,11 +63,8 @@ describe_error (TernWindow *self, gint64 account_id, const GError *error, gboole
   return g_markup_printf_escaped ("<b>%s</b>\n%s\n<small>%s</small>", what, hint, error->message);
 }
 
-static gint64 first_failed_item (TernWindow *self, gint64 account_id);
-static void run_outbox_action (TernWindow *self, TernActionKind kind, const gint64 *ids, guint n);
-
-static void
-show_error_markup (TernWindow *self, gint64 account_id, const char *markup)
+void
+_tern_window_show_error (TernWindow *self, gint64 account_id, const char *markup)
 {
   self->error_account_id = account_id;
   self->error_outgoing = FALSE;
@@ -127,14 +81,14 @@ on_context_error (TernMailContext *context, gint64 account_id, GError *error, gb
 {
   g_autofree char *markup = describe_error (self, account_id, error, outgoing);
 
-  show_error_markup (self, account_id, markup);
+  _tern_window_show_error (self, account_id, markup);
   self->error_outgoing = outgoing;
   /* A message the server refused can be corrected from here. */
-  gtk_widget_set_visible (self->edit_button, outgoing && first_failed_item (self, account_id) != 0);
+  gtk_widget_set_visible (self->edit_button, outgoing && _tern_window_first_failed_item (self, account_id) != 0);
 }
 
-static void
-hide_error (TernWindow *self)
+void
+_tern_window_hide_error (TernWindow *self)
 {
   gtk_widget_hide (GTK_WIDGET (self->error_bar));
   self->error_account_id = 0;
@@ -146,7 +100,7 @@ static void
 on_error_bar_response (GtkInfoBar *bar, int response, TernWindow *self)
 {
   if (response == GTK_RESPONSE_CLOSE)
-    hide_error (self);
+    _tern_window_hide_error (self);
 }
 
 static void
@@ -156,7 +110,7 @@ on_account_state (TernMailContext *context, gint64 account_id, int state, TernWi
   if (state == TERN_WORKER_IDLE || state == TERN_WORKER_OFFLINE || state == TERN_WORKER_NEEDS_USER)
     gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
   if (state == TERN_WORKER_IDLE && account_id == self->error_account_id)
-    hide_error (self);
+    _tern_window_hide_error (self);
 }
 
 static void
@@ -194,62 +148,21 @@ on_online_changed (TernMailContext *context, gboolean online, TernWindow *self)
     tern_reader_view_show_offline (self->reader);
 }
 
-/* ---- the action states ---- */
+/* ---- the selection ---- */
 
-static GArray *
-selected_ids (TernWindow *self)
+GArray *
+_tern_window_get_selected_ids (TernWindow *self)
 {
   return tern_message_list_get_selected_ids (self->message_list);
 }
 
-static void
-enable (TernWindow *self, const char *name, gboolean enabled)
-{
-  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
-
-  if (action != NULL)
-    g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
-}
-
-static void
-update_actions (TernWindow *self)
-{
-  g_autoptr(GArray) ids = selected_ids (self);
-  gboolean any = ids->len > 0, one = ids->len == 1;
-
-  enable (self, "reply", one);
-  enable (self, "reply-all", one);
-  enable (self, "forward", one);
-  enable (self, "toggle-read", any);
-  enable (self, "mark-read", any);
-  enable (self, "mark-unread", any);
-  enable (self, "toggle-flag", any);
-  enable (self, "delete", any);
-  enable (self, "archive", any);
-  enable (self, "move-to", any);
-  enable (self, "mark-all-read", self->folder_id != 0);
-  {
-    TernOutboxState state;
-    gboolean outbox = g_str_equal (gtk_stack_get_visible_child_name (self->content_stack), "outbox");
-    gint64 item = outbox ? tern_outbox_view_get_selected (self->outbox_view, &state) : 0;
-    /* A message being sent cannot be stopped any more. */
-    gboolean usable = item != 0 && state != TERN_OUTBOX_SENDING;
-
-    enable (self, "outbox-retry", usable);
-    enable (self, "outbox-edit", usable);
-    enable (self, "outbox-delete", usable);
-  }
-}
-
 /* ---- the reader ---- */
 
-static void
-cancel_mark_read (TernWindow *self)
+void
+_tern_window_cancel_mark_read (TernWindow *self)
 {
   g_clear_handle_id (&self->mark_read_source, g_source_remove);
 }
-
-static void run_flags_action (TernWindow *self, const gint64 *ids, guint n, guint set, guint clear);
 
 static gboolean
 mark_read_timeout (gpointer data)
@@ -258,7 +171,7 @@ mark_read_timeout (gpointer data)
 
   self->mark_read_source = 0;
   if (self->shown_id != 0)
-    run_flags_action (self, &self->shown_id, 1, TERN_FLAG_SEEN, 0);
+    _tern_window_actions_set_flags (self, &self->shown_id, 1, TERN_FLAG_SEEN, 0);
   return G_SOURCE_REMOVE;
 }
 
@@ -290,12 +203,12 @@ on_allow_sender (TernReaderView *reader, const char *address, TernWindow *self)
 static void
 show_message (TernWindow *self, gint64 id)
 {
-  g_autoptr(TernMessageSummary) summary = tern_store_get_message (store (self), id, NULL);
+  g_autoptr(TernMessageSummary) summary = tern_store_get_message (_tern_window_get_store (self), id, NULL);
   g_autoptr(GBytes) raw = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(TernReaderMessage) message = NULL;
 
-  cancel_mark_read (self);
+  _tern_window_cancel_mark_read (self);
   self->shown_id = id;
   self->waiting_body_id = 0;
   if (summary == NULL)
@@ -303,7 +216,7 @@ show_message (TernWindow *self, gint64 id)
       tern_reader_view_clear (self->reader);
       return;
     }
-  raw = tern_store_get_raw (store (self), id, &error);
+  raw = tern_store_get_raw (_tern_window_get_store (self), id, &error);
   if (raw == NULL)
     {
       TernWorkerState state = tern_mail_context_get_account_state (self->context, summary->account_id);
@@ -351,7 +264,7 @@ on_body_fetched (TernMailContext *context, gint64 message_id, GError *error, Ter
 static void
 on_list_selection_changed (TernMessageList *list, GArray *ids, TernWindow *self)
 {
-  update_actions (self);
+  _tern_window_actions_update (self);
   if (ids->len == 1)
     {
       gint64 id = g_array_index (ids, gint64, 0);
@@ -359,7 +272,7 @@ on_list_selection_changed (TernMessageList *list, GArray *ids, TernWindow *self)
         show_message (self, id);
       return;
     }
-  cancel_mark_read (self);
+  _tern_window_cancel_mark_read (self);
   self->shown_id = 0;
   self->waiting_body_id = 0;
   tern_reader_view_clear (self->reader);
@@ -384,29 +297,12 @@ update_list_placeholder (TernWindow *self)
   gtk_stack_set_visible_child_name (self->list_stack, "empty");
 }
 
-static TernMessageSort
-current_sort (TernWindow *self, gboolean *descending)
-{
-  GAction *sort = g_action_map_lookup_action (G_ACTION_MAP (self), "sort");
-  GAction *desc = g_action_map_lookup_action (G_ACTION_MAP (self), "sort-descending");
-  g_autoptr(GVariant) s = g_action_get_state (sort);
-  g_autoptr(GVariant) d = g_action_get_state (desc);
-  const char *name = g_variant_get_string (s, NULL);
-
-  *descending = g_variant_get_boolean (d);
-  if (g_str_equal (name, "sender"))
-    return TERN_MESSAGE_SORT_SENDER;
-  if (g_str_equal (name, "subject"))
-    return TERN_MESSAGE_SORT_SUBJECT;
-  return TERN_MESSAGE_SORT_DATE;
-}
-
 static void
 set_model (TernWindow *self, TernMessageSource *source, gint64 folder_id)
 {
   g_autoptr(GError) error = NULL;
   gboolean descending;
-  TernMessageSort sort = current_sort (self, &descending);
+  TernMessageSort sort = _tern_window_actions_get_sort (self, &descending);
 
   g_clear_object (&self->model);
   self->model = tern_message_list_model_new (source, folder_id);
@@ -414,7 +310,7 @@ set_model (TernWindow *self, TernMessageSource *source, gint64 folder_id)
     g_warning ("Could not list the folder: %s", error->message);
   tern_message_list_set_model (self->message_list, self->model);
   update_list_placeholder (self);
-  update_actions (self);
+  _tern_window_actions_update (self);
 }
 
 static void
@@ -426,7 +322,7 @@ rebuild_move_menu (TernWindow *self, gint64 account_id)
     return;
   self->move_account_id = account_id;
   g_menu_remove_all (self->move_section);
-  folders = tern_store_list_folders (store (self), account_id, NULL);
+  folders = tern_store_list_folders (_tern_window_get_store (self), account_id, NULL);
   for (guint i = 0; folders != NULL && i < folders->len; i++)
     {
       TernFolder *f = g_ptr_array_index (folders, i);
@@ -441,7 +337,7 @@ rebuild_move_menu (TernWindow *self, gint64 account_id)
 static void
 open_folder (TernWindow *self, gint64 folder_id)
 {
-  g_autoptr(TernFolder) folder = folder_id != 0 ? tern_store_get_folder (store (self), folder_id, NULL) : NULL;
+  g_autoptr(TernFolder) folder = folder_id != 0 ? tern_store_get_folder (_tern_window_get_store (self), folder_id, NULL) : NULL;
   g_autoptr(TernAccountSettings) account = NULL;
   g_autofree char *name = NULL;
 
@@ -452,11 +348,11 @@ open_folder (TernWindow *self, gint64 folder_id)
       tern_message_list_set_model (self->message_list, NULL);
       gtk_header_bar_set_subtitle (self->header_bar, NULL);
       update_list_placeholder (self);
-      update_actions (self);
+      _tern_window_actions_update (self);
       return;
     }
   set_model (self, TERN_MESSAGE_SOURCE (self->folder_source), folder_id);
-  account = tern_store_get_account (store (self), folder->account_id, NULL);
+  account = tern_store_get_account (_tern_window_get_store (self), folder->account_id, NULL);
   name = tern_folder_display_name (folder);
   gtk_header_bar_set_title (self->header_bar, name);
   gtk_header_bar_set_subtitle (self->header_bar, account != NULL ? account->name : NULL);
@@ -474,23 +370,29 @@ on_folder_selected (TernFolderSidebar *sidebar, gint64 folder_id, TernWindow *se
   open_folder (self, folder_id);
 }
 
+static void
+on_messages_dropped (TernFolderSidebar *sidebar, gint64 folder_id, GArray *ids, TernWindow *self)
+{
+  _tern_window_actions_move (self, ids, folder_id);
+}
+
 /* ---- the outbox ---- */
 
 static void
 on_outbox_selected (TernFolderSidebar *sidebar, gint64 account_id, TernWindow *self)
 {
-  g_autoptr(TernAccountSettings) account = tern_store_get_account (store (self), account_id, NULL);
+  g_autoptr(TernAccountSettings) account = tern_store_get_account (_tern_window_get_store (self), account_id, NULL);
 
   clear_search (self);
   open_folder (self, 0);
-  cancel_mark_read (self);
+  _tern_window_cancel_mark_read (self);
   self->shown_id = 0;
   self->waiting_body_id = 0;
-  tern_outbox_view_load (self->outbox_view, store (self), account_id);
+  tern_outbox_view_load (self->outbox_view, _tern_window_get_store (self), account_id);
   gtk_stack_set_visible_child_name (self->content_stack, "outbox");
   gtk_header_bar_set_title (self->header_bar, _("Outbox"));
   gtk_header_bar_set_subtitle (self->header_bar, account != NULL ? account->name : NULL);
-  update_actions (self);
+  _tern_window_actions_update (self);
 }
 
 static gboolean
@@ -503,31 +405,31 @@ showing_outbox (TernWindow *self, gint64 account_id)
 static void
 on_outbox_changed (TernMailContext *context, gint64 account_id, TernWindow *self)
 {
-  tern_folder_sidebar_update_outbox (self->sidebar, store (self), account_id);
+  tern_folder_sidebar_update_outbox (self->sidebar, _tern_window_get_store (self), account_id);
   if (showing_outbox (self, account_id))
-    tern_outbox_view_load (self->outbox_view, store (self), account_id);
+    tern_outbox_view_load (self->outbox_view, _tern_window_get_store (self), account_id);
   /* Sent after all (or removed): the error no longer stands. */
   if (self->error_outgoing && account_id == self->error_account_id)
     {
       guint n = 0;
-      if (tern_store_count_outbox (store (self), account_id, &n, NULL, NULL) && n == 0)
-        hide_error (self);
+      if (tern_store_count_outbox (_tern_window_get_store (self), account_id, &n, NULL, NULL) && n == 0)
+        _tern_window_hide_error (self);
       else
-        gtk_widget_set_visible (self->edit_button, first_failed_item (self, account_id) != 0);
+        gtk_widget_set_visible (self->edit_button, _tern_window_first_failed_item (self, account_id) != 0);
     }
 }
 
 static void
 on_outbox_view_selection_changed (TernOutboxView *view, TernWindow *self)
 {
-  update_actions (self);
+  _tern_window_actions_update (self);
 }
 
 /* The oldest message of the account the server refused, or 0. */
-static gint64
-first_failed_item (TernWindow *self, gint64 account_id)
+gint64
+_tern_window_first_failed_item (TernWindow *self, gint64 account_id)
 {
-  g_autoptr(GPtrArray) items = tern_store_list_outbox (store (self), account_id, NULL);
+  g_autoptr(GPtrArray) items = tern_store_list_outbox (_tern_window_get_store (self), account_id, NULL);
 
   for (guint i = 0; items != NULL && i < items->len; i++)
     {
@@ -540,8 +442,8 @@ first_failed_item (TernWindow *self, gint64 account_id)
 
 /* The store changed under the list: new ids, and flags of cached rows. The
  * model keeps selection and cursor on rows that stay. */
-static void
-refresh_list (TernWindow *self)
+void
+_tern_window_refresh_list (TernWindow *self)
 {
   g_autoptr(GError) error = NULL;
 
@@ -556,20 +458,20 @@ refresh_list (TernWindow *self)
 static void
 on_folder_changed (TernMailContext *context, gint64 account_id, gint64 folder_id, TernWindow *self)
 {
-  tern_folder_sidebar_update_folder (self->sidebar, store (self), folder_id);
+  tern_folder_sidebar_update_folder (self->sidebar, _tern_window_get_store (self), folder_id);
   if (self->model != NULL && (folder_id == self->folder_id || self->folder_id == 0))
-    refresh_list (self);
+    _tern_window_refresh_list (self);
 }
 
 static void
 select_first_inbox (TernWindow *self)
 {
-  g_autoptr(GPtrArray) accounts = tern_store_list_accounts (store (self), NULL);
+  g_autoptr(GPtrArray) accounts = tern_store_list_accounts (_tern_window_get_store (self), NULL);
 
   for (guint i = 0; accounts != NULL && i < accounts->len; i++)
     {
       TernAccountSettings *a = g_ptr_array_index (accounts, i);
-      g_autoptr(TernFolder) inbox = tern_store_get_folder_by_role (store (self), a->id,
+      g_autoptr(TernFolder) inbox = tern_store_get_folder_by_role (_tern_window_get_store (self), a->id,
                                                                    TERN_FOLDER_ROLE_INBOX, NULL);
       if (inbox != NULL && tern_folder_sidebar_select_folder (self->sidebar, inbox->id))
         return;
@@ -579,13 +481,13 @@ select_first_inbox (TernWindow *self)
 static void
 on_folders_changed (TernMailContext *context, gint64 account_id, TernWindow *self)
 {
-  tern_folder_sidebar_reload (self->sidebar, store (self));
+  tern_folder_sidebar_reload (self->sidebar, _tern_window_get_store (self));
   if (account_id == self->move_account_id)
     {
       self->move_account_id = 0;
       if (self->folder_id != 0)
         {
-          g_autoptr(TernFolder) f = tern_store_get_folder (store (self), self->folder_id, NULL);
+          g_autoptr(TernFolder) f = tern_store_get_folder (_tern_window_get_store (self), self->folder_id, NULL);
           if (f != NULL)
             rebuild_move_menu (self, f->account_id);
         }
@@ -651,467 +553,6 @@ on_stop_search (GtkSearchEntry *entry, TernWindow *self)
 {
   tern_window_search (self, "");
 }
-
-/* ---- user actions ---- */
-
-typedef struct {
-  TernWindow *window;   /* weak: NULL when the window went away */
-  GCancellable *cancellable;
-  guint select_index;   /* a move or delete selects the row now there */
-  gboolean reselect;
-} ActionData;
-
-static void
-action_finished (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  ActionData *data = user_data;
-  TernWindow *self = data->window;
-  g_autoptr(GError) error = NULL;
-  gboolean ok = tern_mail_context_run_action_finish (TERN_MAIL_CONTEXT (source), result, &error);
-
-  if (self != NULL)
-    {
-      g_ptr_array_remove (self->pending, data->cancellable);
-      g_object_remove_weak_pointer (G_OBJECT (self), (gpointer *) &data->window);
-      if (!ok)
-        {
-          g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n%s",
-                                                             _("Your change could not be saved."),
-                                                             error->message);
-          show_error_markup (self, 0, markup);
-        }
-      refresh_list (self);
-      if (data->reselect && self->model != NULL)
-        {
-          guint n = tern_message_list_model_get_n_rows (self->model);
-          if (n > 0)
-            {
-              GtkTreeIter iter;
-              guint index = MIN (data->select_index, n - 1);
-              if (gtk_tree_model_iter_nth_child (GTK_TREE_MODEL (self->model), &iter, NULL, (int) index))
-                tern_message_list_select_id (self->message_list,
-                                             tern_message_list_model_get_id (self->model, &iter));
-            }
-        }
-      tern_folder_sidebar_reload (self->sidebar, store (self));
-    }
-  g_object_unref (data->cancellable);
-  g_free (data);
-}
-
-static void
-run_action (TernWindow *self, TernActionKind kind, const gint64 *ids, guint n, guint set,
-            guint clear, gint64 folder_id, gboolean reselect)
-{
-  ActionData *data = g_new0 (ActionData, 1);
-
-  data->window = self;
-  g_object_add_weak_pointer (G_OBJECT (self), (gpointer *) &data->window);
-  data->cancellable = g_cancellable_new ();
-  data->reselect = reselect;
-  if (reselect && n > 0 && self->model != NULL)
-    {
-      GtkTreeIter iter;
-      if (tern_message_list_model_get_iter_for_id (self->model, ids[0], &iter))
-        {
-          g_autoptr(GtkTreePath) path = gtk_tree_model_get_path (GTK_TREE_MODEL (self->model), &iter);
-          data->select_index = (guint) gtk_tree_path_get_indices (path)[0];
-        }
-    }
-  g_ptr_array_add (self->pending, g_object_ref (data->cancellable));
-  tern_mail_context_run_action (self->context, kind, ids, n, set, clear, folder_id,
-                                data->cancellable, action_finished, data);
-}
-
-static void
-run_flags_action (TernWindow *self, const gint64 *ids, guint n, guint set, guint clear)
-{
-  run_action (self, TERN_ACTION_CHANGE_FLAGS, ids, n, set, clear, 0, FALSE);
-}
-
-/* Whether every selected message has @flag (from the cached rows). */
-static gboolean
-all_have_flag (TernWindow *self, GArray *ids, guint flag)
-{
-  for (guint i = 0; i < ids->len; i++)
-    {
-      g_autoptr(TernMessageSummary) s = tern_store_get_message (store (self), g_array_index (ids, gint64, i), NULL);
-      if (s != NULL && !(s->flags & flag))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-flag_selection (TernWindow *self, guint flag, int mode /* 1 set, 0 clear, -1 toggle */)
-{
-  g_autoptr(GArray) ids = selected_ids (self);
-
-  if (ids->len == 0)
-    return;
-  if (mode < 0)
-    mode = all_have_flag (self, ids, flag) ? 0 : 1;
-  if (flag == TERN_FLAG_SEEN)
-    cancel_mark_read (self);
-  run_flags_action (self, (gint64 *) ids->data, ids->len, mode ? flag : 0, mode ? 0 : flag);
-}
-
-static void
-activate_mark_read (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  flag_selection (w, TERN_FLAG_SEEN, 1);
-}
-
-static void
-activate_mark_unread (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  flag_selection (w, TERN_FLAG_SEEN, 0);
-}
-
-static void
-activate_toggle_read (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  flag_selection (w, TERN_FLAG_SEEN, -1);
-}
-
-static void
-activate_toggle_flag (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  flag_selection (w, TERN_FLAG_FLAGGED, -1);
-}
-
-static void
-activate_delete (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  TernWindow *self = w;
-  g_autoptr(GArray) ids = selected_ids (self);
-
-  if (ids->len > 0)
-    run_action (self, TERN_ACTION_DELETE, (gint64 *) ids->data, ids->len, 0, 0, 0, TRUE);
-}
-
-static void
-move_selection (TernWindow *self, GArray *ids, gint64 dest)
-{
-  if (ids->len > 0 && dest != 0 && dest != self->folder_id)
-    run_action (self, TERN_ACTION_MOVE, (gint64 *) ids->data, ids->len, 0, 0, dest, TRUE);
-}
-
-static void
-activate_move_to (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  g_autoptr(GArray) ids = selected_ids (w);
-
-  move_selection (w, ids, g_variant_get_int64 (p));
-}
-
-static void
-activate_archive (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  TernWindow *self = w;
-  g_autoptr(GArray) ids = selected_ids (self);
-  g_autoptr(TernMessageSummary) s = NULL;
-  g_autoptr(TernFolder) archive = NULL;
-
-  if (ids->len == 0)
-    return;
-  s = tern_store_get_message (store (self), g_array_index (ids, gint64, 0), NULL);
-  if (s != NULL)
-    archive = tern_store_get_folder_by_role (store (self), s->account_id, TERN_FOLDER_ROLE_ARCHIVE, NULL);
-  if (archive == NULL)
-    {
-      show_error_markup (self, 0, _("<b>This account has no Archive folder.</b>\nUse Move to folder instead."));
-      return;
-    }
-  move_selection (self, ids, archive->id);
-}
-
-static void
-on_messages_dropped (TernFolderSidebar *sidebar, gint64 folder_id, GArray *ids, TernWindow *self)
-{
-  move_selection (self, ids, folder_id);
-}
-
-static void
-activate_mark_all_read (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  TernWindow *self = w;
-
-  if (self->folder_id != 0)
-    run_action (self, TERN_ACTION_MARK_FOLDER_READ, NULL, 0, 0, 0, self->folder_id, FALSE);
-}
-
-static void
-activate_sync (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  tern_mail_context_sync_all (TERN_WINDOW (w)->context);
-}
-
-static void
-activate_retry (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  TernWindow *self = w;
-  gint64 failed = self->error_outgoing ? first_failed_item (self, self->error_account_id) : 0;
-
-  /* A refused message waits for the user: Retry queues it again (and the
-   * worker is told to push); any other error is the worker's to retry. */
-  if (failed != 0)
-    {
-      g_autoptr(GPtrArray) items = tern_store_list_outbox (store (self), self->error_account_id, NULL);
-      g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-      for (guint i = 0; items != NULL && i < items->len; i++)
-        {
-          TernOutboxItem *item = g_ptr_array_index (items, i);
-          if (item->state == TERN_OUTBOX_FAILED)
-            g_array_append_val (ids, item->id);
-        }
-      run_outbox_action (self, TERN_ACTION_OUTBOX_RETRY, (gint64 *) ids->data, ids->len);
-    }
-  else if (self->error_account_id != 0)
-    tern_mail_context_retry (self->context, self->error_account_id);
-  else
-    tern_mail_context_sync_all (self->context);
-  hide_error (self);
-}
-
-/* ---- outbox actions: on the writer thread like the others ---- */
-
-typedef struct {
-  TernWindow *window;   /* weak */
-  TernActionKind kind;
-} OutboxActionData;
-
-static void
-outbox_action_finished (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  OutboxActionData *data = user_data;
-  TernWindow *self = data->window;
-  g_autoptr(GError) error = NULL;
-  gint64 id = tern_mail_context_run_action_finish_id (TERN_MAIL_CONTEXT (source), result, &error);
-
-  if (self != NULL)
-    {
-      g_object_remove_weak_pointer (G_OBJECT (self), (gpointer *) &data->window);
-      if (error != NULL)
-        {
-          const char *what = data->kind == TERN_ACTION_OUTBOX_EDIT ? _("The message could not be opened for editing.")
-                             : data->kind == TERN_ACTION_OUTBOX_DELETE ? _("The message could not be deleted.")
-                             : _("The message could not be queued again.");
-          g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n%s", what, error->message);
-          show_error_markup (self, 0, markup);
-        }
-      else if (data->kind == TERN_ACTION_OUTBOX_EDIT)
-        {
-          /* The draft is in the store now: edit it like any draft. */
-          if (self->error_outgoing)
-            hide_error (self);
-          tern_window_actions_edit_draft (GTK_WINDOW (self), id);
-        }
-    }
-  g_free (data);
-}
-
-static void
-run_outbox_action (TernWindow *self, TernActionKind kind, const gint64 *ids, guint n)
-{
-  OutboxActionData *data = g_new0 (OutboxActionData, 1);
-
-  data->window = self;
-  data->kind = kind;
-  g_object_add_weak_pointer (G_OBJECT (self), (gpointer *) &data->window);
-  tern_mail_context_run_action (self->context, kind, ids, n, 0, 0, 0, NULL,
-                                outbox_action_finished, data);
-}
-
-static void
-activate_outbox_retry (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  TernWindow *self = w;
-  gint64 id = tern_outbox_view_get_selected (self->outbox_view, NULL);
-
-  if (id != 0)
-    run_outbox_action (self, TERN_ACTION_OUTBOX_RETRY, &id, 1);
-}
-
-static void
-activate_outbox_edit (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  TernWindow *self = w;
-  gint64 id = tern_outbox_view_get_selected (self->outbox_view, NULL);
-
-  if (id != 0)
-    run_outbox_action (self, TERN_ACTION_OUTBOX_EDIT, &id, 1);
-}
-
-static void
-on_confirm_delete (GtkDialog *dialog, int response, TernWindow *self)
-{
-  gint64 *id = g_object_get_data (G_OBJECT (dialog), "tern-item-id");
-
-  if (response == GTK_RESPONSE_ACCEPT && id != NULL)
-    run_outbox_action (self, TERN_ACTION_OUTBOX_DELETE, id, 1);
-  self->confirm_dialog = NULL;
-  gtk_widget_destroy (GTK_WIDGET (dialog));
-}
-
-static void
-activate_outbox_delete (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  TernWindow *self = w;
-  gint64 id = tern_outbox_view_get_selected (self->outbox_view, NULL);
-  GtkWidget *dialog;
-
-  if (id == 0 || self->confirm_dialog != NULL)
-    return;
-  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s",
-                                   _("Delete this message without sending it?"));
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
-                                            _("It is removed from the outbox and cannot be brought back. "
-                                              "To change it instead, use Edit."));
-  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
-  gtk_style_context_add_class (gtk_widget_get_style_context (
-                                 gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Delete"), GTK_RESPONSE_ACCEPT)),
-                               "destructive-action");
-  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
-  g_object_set_data_full (G_OBJECT (dialog), "tern-item-id", g_memdup2 (&id, sizeof id), g_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_confirm_delete), self);
-  self->confirm_dialog = dialog;
-  gtk_widget_show (dialog);
-}
-
-/* The error bar's Edit: the account's first refused message. */
-static void
-activate_error_edit (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  TernWindow *self = w;
-  gint64 id = self->error_outgoing ? first_failed_item (self, self->error_account_id) : 0;
-
-  if (id != 0)
-    run_outbox_action (self, TERN_ACTION_OUTBOX_EDIT, &id, 1);
-}
-
-static void
-compose (TernWindow *self, TernWindowComposeKind kind)
-{
-  g_autoptr(GArray) ids = selected_ids (self);
-  gint64 id = kind != TERN_WINDOW_COMPOSE_NEW && ids->len == 1 ? g_array_index (ids, gint64, 0) : 0;
-  gint64 account_id = 0;
-
-  if (self->folder_id != 0)
-    {
-      g_autoptr(TernFolder) f = tern_store_get_folder (store (self), self->folder_id, NULL);
-      account_id = f != NULL ? f->account_id : 0;
-    }
-  if (kind != TERN_WINDOW_COMPOSE_NEW && id == 0)
-    return;
-  tern_window_actions_compose (GTK_WINDOW (self), kind, store (self), account_id, id);
-}
-
-static void
-activate_compose (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  compose (w, TERN_WINDOW_COMPOSE_NEW);
-}
-
-static void
-activate_reply (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  compose (w, TERN_WINDOW_COMPOSE_REPLY);
-}
-
-static void
-activate_reply_all (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  compose (w, TERN_WINDOW_COMPOSE_REPLY_ALL);
-}
-
-static void
-activate_forward (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  compose (w, TERN_WINDOW_COMPOSE_FORWARD);
-}
-
-static void
-activate_search (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  gtk_widget_grab_focus (GTK_WIDGET (TERN_WINDOW (w)->search_entry));
-}
-
-static void
-activate_move_menu (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  TernWindow *self = w;
-  GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), TERN_TYPE_WINDOW, "move_button"));
-
-  if (button != NULL && gtk_widget_is_sensitive (button))
-    gtk_button_clicked (GTK_BUTTON (button));
-}
-
-static void
-change_sort (GSimpleAction *action, GVariant *value, gpointer w)
-{
-  TernWindow *self = w;
-  gboolean descending;
-  TernMessageSort sort;
-  g_autoptr(GError) error = NULL;
-
-  g_simple_action_set_state (action, value);
-  sort = current_sort (self, &descending);
-  if (self->model != NULL && !tern_message_list_model_set_sort (self->model, sort, descending, &error))
-    g_warning ("Could not sort the list: %s", error->message);
-}
-
-static void
-apply_reader_position (TernWindow *self, const char *position)
-{
-  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->inner_paned),
-                                  g_str_equal (position, "below") ? GTK_ORIENTATION_VERTICAL
-                                                                  : GTK_ORIENTATION_HORIZONTAL);
-}
-
-static void
-change_reader_position (GSimpleAction *action, GVariant *value, gpointer w)
-{
-  TernWindow *self = w;
-
-  g_simple_action_set_state (action, value);
-  g_settings_set_string (self->settings, "reader-position", g_variant_get_string (value, NULL));
-  apply_reader_position (self, g_variant_get_string (value, NULL));
-}
-
-static void
-activate_add_account (GSimpleAction *a, GVariant *p, gpointer w)
-{
-  tern_application_open_account_wizard (TERN_APPLICATION (gtk_window_get_application (w)), w);
-}
-
-static const GActionEntry win_entries[] = {
-  { "compose", activate_compose, NULL, NULL, NULL },
-  { "add-account", activate_add_account, NULL, NULL, NULL },
-  { "reply", activate_reply, NULL, NULL, NULL },
-  { "reply-all", activate_reply_all, NULL, NULL, NULL },
-  { "forward", activate_forward, NULL, NULL, NULL },
-  { "mark-read", activate_mark_read, NULL, NULL, NULL },
-  { "mark-unread", activate_mark_unread, NULL, NULL, NULL },
-  { "toggle-read", activate_toggle_read, NULL, NULL, NULL },
-  { "toggle-flag", activate_toggle_flag, NULL, NULL, NULL },
-  { "delete", activate_delete, NULL, NULL, NULL },
-  { "archive", activate_archive, NULL, NULL, NULL },
-  { "move-to", activate_move_to, "x", NULL, NULL },
-  { "move-menu", activate_move_menu, NULL, NULL, NULL },
-  { "mark-all-read", activate_mark_all_read, NULL, NULL, NULL },
-  { "sync", activate_sync, NULL, NULL, NULL },
-  { "retry", activate_retry, NULL, NULL, NULL },
-  { "error-edit", activate_error_edit, NULL, NULL, NULL },
-  { "outbox-retry", activate_outbox_retry, NULL, NULL, NULL },
-  { "outbox-edit", activate_outbox_edit, NULL, NULL, NULL },
-  { "outbox-delete", activate_outbox_delete, NULL, NULL, NULL },
-  { "search", activate_search, NULL, NULL, NULL },
-  { "sort", NULL, "s", "'date'", change_sort },
-  { "sort-descending", NULL, NULL, "true", change_sort },
-  { "reader-position", NULL, "s", "'right'", change_reader_position },
-};
 
 /* ---- list: context menu, keys, drag source ---- */
 
@@ -1201,7 +642,7 @@ static void
 on_list_drag_data_get (GtkWidget *tree, GdkDragContext *context, GtkSelectionData *data,
                        guint info, guint time, TernWindow *self)
 {
-  g_autoptr(GArray) ids = selected_ids (self);
+  g_autoptr(GArray) ids = _tern_window_get_selected_ids (self);
   g_autoptr(GString) text = g_string_new (NULL);
 
   for (guint i = 0; i < ids->len; i++)
@@ -1246,6 +687,14 @@ save_window_state (TernWindow *self)
     }
 }
 
+void
+_tern_window_apply_reader_position (TernWindow *self, const char *position)
+{
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (self->inner_paned),
+                                  g_str_equal (position, "below") ? GTK_ORIENTATION_VERTICAL
+                                                                  : GTK_ORIENTATION_HORIZONTAL);
+}
+
 static void
 restore_window_state (TernWindow *self)
 {
@@ -1259,7 +708,7 @@ restore_window_state (TernWindow *self)
   g_settings_bind (self->settings, "sidebar-width", self->outer_paned, "position", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "list-size", self->inner_paned, "position", G_SETTINGS_BIND_DEFAULT);
   g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_string (position));
-  apply_reader_position (self, position);
+  _tern_window_apply_reader_position (self, position);
 }
 
 static gboolean
@@ -1276,7 +725,7 @@ tern_window_dispose (GObject *object)
 {
   TernWindow *self = TERN_WINDOW (object);
 
-  cancel_mark_read (self);
+  _tern_window_cancel_mark_read (self);
   if (self->context != NULL)
     g_signal_handlers_disconnect_by_data (self->context, self);
   if (self->context_menu != NULL)
@@ -1356,7 +805,7 @@ tern_window_init (TernWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = g_settings_new (TERN_APP_ID);
   self->pending = g_ptr_array_new_with_free_func (g_object_unref);
-  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
+  _tern_window_actions_init (self);
   restore_window_state (self);
   setup_list (self);
   g_signal_connect (self->sidebar, "folder-selected", G_CALLBACK (on_folder_selected), self);
@@ -1369,15 +818,15 @@ tern_window_init (TernWindow *self)
   g_signal_connect (self->error_bar, "response", G_CALLBACK (on_error_bar_response), self);
   g_signal_connect (self->reader, "allow-sender", G_CALLBACK (on_allow_sender), self);
   g_signal_connect (self, "delete-event", G_CALLBACK (on_delete_event), NULL);
-  update_actions (self);
+  _tern_window_actions_update (self);
 }
 
 static void
 attach_context (TernWindow *self, TernMailContext *context)
 {
   self->context = g_object_ref (context);
-  self->folder_source = tern_store_message_source_new (store (self));
-  self->search_source = tern_store_message_source_new (store (self));
+  self->folder_source = tern_store_message_source_new (_tern_window_get_store (self));
+  self->search_source = tern_store_message_source_new (_tern_window_get_store (self));
   g_signal_connect (context, "account-state-changed", G_CALLBACK (on_account_state), self);
   g_signal_connect (context, "progress", G_CALLBACK (on_progress), self);
   g_signal_connect (context, "folder-changed", G_CALLBACK (on_folder_changed), self);
@@ -1387,9 +836,9 @@ attach_context (TernWindow *self, TernMailContext *context)
   g_signal_connect (context, "online-changed", G_CALLBACK (on_online_changed), self);
   g_signal_connect (context, "outbox-changed", G_CALLBACK (on_outbox_changed), self);
   update_online (self);
-  tern_folder_sidebar_reload (self->sidebar, store (self));
+  tern_folder_sidebar_reload (self->sidebar, _tern_window_get_store (self));
   {
-    g_autoptr(GPtrArray) accounts = tern_store_list_accounts (store (self), NULL);
+    g_autoptr(GPtrArray) accounts = tern_store_list_accounts (_tern_window_get_store (self), NULL);
     for (guint i = 0; accounts != NULL && i < accounts->len; i++)
       {
         TernAccountSettings *a = g_ptr_array_index (accounts, i);
@@ -1411,11 +860,10 @@ tern_window_new_for_context (GtkApplication *app, TernMailContext *context)
     {
       /* The application logged why; say it plainly and offer nothing that
        * would need the store. */
-      show_error_markup (self, 0, _("<b>Tern could not open its mail store.</b>\n"
+      _tern_window_show_error (self, 0, _("<b>Tern could not open its mail store.</b>\n"
                                     "Check that the data directory is readable and the disk is not full, then start Tern again."));
       gtk_widget_hide (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), TERN_TYPE_WINDOW, "retry_button")));
-      for (guint i = 0; i < G_N_ELEMENTS (win_entries); i++)
-        enable (self, win_entries[i].name, FALSE);
+      _tern_window_actions_disable_all (self);
       return self;
     }
   attach_context (self, context);
@@ -1441,7 +889,7 @@ tern_window_show_folder (TernWindow *self, gint64 folder_id)
 gboolean
 tern_window_show_message (TernWindow *self, gint64 message_id)
 {
-  g_autoptr(TernMessageSummary) s = tern_store_get_message (store (self), message_id, NULL);
+  g_autoptr(TernMessageSummary) s = tern_store_get_message (_tern_window_get_store (self), message_id, NULL);
 
   if (s == NULL || !tern_window_show_folder (self, s->folder_id))
     return FALSE;

@@ -140,16 +140,6 @@ tern_test_store_add_rows (TernTestStore *ts, gint64 folder_id, guint first_uid, 
     }
 }
 
-gboolean
-tern_test_wait_until (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (1000), TRUE);
-  return done (data);
-}
-
 static gboolean
 on_http_run (GThreadedSocketService *service, GSocketConnection *connection, GObject *source,
              TernTestHttp *http)

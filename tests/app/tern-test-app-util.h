@@ -5,6 +5,7 @@
 
 #include <gtk/gtk.h>
 
+#include "tern-test-loop.h"
 #include "tern-test-ui.h"
 
 #include "store/tern-store.h"
@@ -33,8 +34,8 @@ gint64 tern_test_store_add_raw (TernTestStore *ts, gint64 folder_id, guint32 uid
 void tern_test_store_add_rows (TernTestStore *ts, gint64 folder_id, guint first_uid, guint n,
                                gint64 base_time);
 
-/* Polls the main context until @done or 20 s pass. */
-gboolean tern_test_wait_until (gboolean (*done) (gpointer), gpointer data);
+/* How long the window tests wait for something (tern_test_wait_until()). */
+#define TERN_TEST_WAIT_MS 20000
 /* Lets the window map, lay out and draw. */
 
 typedef struct {

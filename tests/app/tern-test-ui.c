@@ -1,4 +1,5 @@
 /* tern-test-ui.c: screenshots and main-loop waits for the GTK tests. */
+#include "tern-test-loop.h"
 #include "tern-test-ui.h"
 
 static gboolean
@@ -17,14 +18,11 @@ wait_for_frame (GtkWidget *widget)
   GtkWidget *toplevel = gtk_widget_get_toplevel (widget);
   gboolean drawn = FALSE;
   gulong id = g_signal_connect_after (toplevel, "draw", G_CALLBACK (on_drawn), &drawn);
-  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
 
   gtk_widget_queue_draw (toplevel);
-  while (!drawn && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
+  TERN_TEST_WAIT_UNTIL (drawn, 5000);
   g_signal_handler_disconnect (toplevel, id);
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
+  tern_test_drain (1000);
   gdk_display_sync (gtk_widget_get_display (widget));
 }
 
@@ -52,19 +50,14 @@ tern_test_ui_save_screenshot (GtkWidget *widget, const char *name)
 void
 tern_test_ui_wait_mapped (GtkWidget *widget, guint settle_ms)
 {
-  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-
-  while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
-  end = g_get_monotonic_time () + (gint64) settle_ms * 1000;
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
+  TERN_TEST_WAIT_UNTIL (gtk_widget_get_mapped (widget), 5000);
+  if (settle_ms > 0)
+    tern_test_run_for (settle_ms);
 }
 
 void
 tern_test_ui_wait_for_draw (GtkWidget *widget)
 {
   tern_test_ui_wait_mapped (widget, 0);
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
+  tern_test_drain (1000);
 }

@@ -3,6 +3,8 @@
 
 #include <gtk/gtk.h>
 
+#include "tern-test-loop.h"
+
 G_BEGIN_DECLS
 
 /* Lets pending redraws happen, then writes what @widget's window shows to $G_TEST_BUILDDIR/screenshots/@name

@@ -4,6 +4,7 @@
  * resolver answers no DNS question, and probing is switched off.
  * Every page is saved as a screenshot in <builddir>/screenshots/wizard-*.png. */
 #include <gtk/gtk.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "tern-account-wizard.h"
@@ -11,6 +12,7 @@
 #include "tern-app-secrets.h"
 #include "tern-certificate-dialog.h"
 #include "store/tern-store.h"
+#include "tern-test-loop.h"
 #include "tern-test-servers.h"
 
 #define EMAIL "alice@example.com"
@@ -201,20 +203,10 @@ offline_autoconfig (HttpServer *http)
 
 /* ---- Driving the widgets ---------------------------------------------------- */
 
-static gboolean
-tick (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 /* Runs the main loop until @cond holds, or fails the test after the deadline. */
 #define WAIT_UNTIL(cond)                                                          \
   G_STMT_START {                                                                  \
-    gint64 end_ = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;        \
-    guint tick_ = g_timeout_add (20, tick, NULL);                                 \
-    while (!(cond) && g_get_monotonic_time () < end_)                             \
-      g_main_context_iteration (NULL, TRUE);                                      \
-    g_source_remove (tick_);                                                      \
+    TERN_TEST_WAIT_UNTIL (cond, WAIT_SECONDS * 1000);                             \
     if (!(cond))                                                                  \
       g_error ("timed out waiting for %s", #cond);                                \
   } G_STMT_END
@@ -222,12 +214,7 @@ tick (gpointer data)
 static void
 settle (void)
 {
-  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 3;
-  guint t = g_timeout_add (20, tick, NULL);
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (t);
+  tern_test_run_for (333);
 }
 
 typedef struct { const char *name; GtkWidget *found; } FindData;
@@ -342,6 +329,7 @@ find_certificate_dialog (void)
 
 typedef struct {
   char *data_dir;
+  TernStoreExecutor *executor;   /* the store writes, as the application's */
   TernAccountWizard *wizard;
   gint64 added_id;
   gboolean destroyed;
@@ -366,7 +354,8 @@ run_start (Run *run, HttpServer *http)
 
   run->data_dir = g_dir_make_tmp ("tern-wizard-XXXXXX", NULL);
   g_assert_nonnull (run->data_dir);
-  run->wizard = tern_account_wizard_new (NULL, run->data_dir);
+  run->executor = tern_store_executor_new (run->data_dir);
+  run->wizard = tern_account_wizard_new (NULL, run->executor);
   g_object_ref_sink (run->wizard);
   tern_account_wizard_set_autoconfig (run->wizard, ac);
   g_signal_connect (run->wizard, "account-added", G_CALLBACK (on_added), run);
@@ -384,6 +373,8 @@ run_finish (Run *run)
   /* Let cancelled threads report back before the wizard goes. */
   settle ();
   g_object_unref (run->wizard);
+  tern_store_executor_shutdown (run->executor);
+  g_clear_object (&run->executor);
   cmd = g_strdup_printf ("rm -rf '%s'", run->data_dir);
   g_assert_cmpint (system (cmd), ==, 0);
   g_free (run->data_dir);
@@ -563,7 +554,7 @@ test_imap_with_discovery (void)
   /* The accounts dialog lists it; "Change…" opens the same pages, which
    * test the connection again with the stored password and save. */
   {
-    TernAccountsDialog *dialog = tern_accounts_dialog_new (NULL, run.data_dir);
+    TernAccountsDialog *dialog = tern_accounts_dialog_new (NULL, run.executor);
     TernAccountWizard *edit;
     gboolean changed = FALSE;
 
@@ -571,7 +562,7 @@ test_imap_with_discovery (void)
     WAIT_UNTIL (gtk_list_box_get_row_at_index (GTK_LIST_BOX (find (dialog, "account_list")), 0) != NULL);
     settle ();
     screenshot (GTK_WIDGET (dialog), "9-accounts");
-    edit = tern_account_wizard_new_for_account (GTK_WINDOW (dialog), run.data_dir, settings);
+    edit = tern_account_wizard_new_for_account (GTK_WINDOW (dialog), run.executor, settings);
     g_signal_connect (edit, "account-changed", G_CALLBACK (on_changed), &changed);
     gtk_widget_show (GTK_WIDGET (edit));
     WAIT_UNTIL (*gtk_entry_get_text (GTK_ENTRY (find (edit, "password_entry"))) != '\0');
@@ -692,6 +683,56 @@ test_wrong_password (void)
   gtk_button_clicked (GTK_BUTTON (find (run.wizard, "incoming_fix_button")));
   g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "identity");
   g_assert_true (gtk_widget_has_focus (find (run.wizard, "password_entry")));
+  run_finish (&run);
+}
+
+/* Saving is the account row (through the executor), then the password: when
+ * the password cannot be stored, the new row is taken out again, the finish
+ * page says why, and finishing again once the cause is gone saves the
+ * account once. */
+static void
+test_password_not_stored (void)
+{
+  TernTestServers *s = get_good_servers ();
+  Run run = { 0 };
+  g_autofree char *blocker = NULL;
+  GtkLabel *finish_error;
+
+  if (!tern_test_servers_require_smtp (s))
+    return;
+  run_start (&run, NULL);
+  fill_identity (&run, PASSWORD, NULL);
+  fill_incoming (&run, "localhost", tern_test_servers_port (s, TERN_TEST_IMAPS), "tls", NULL);
+  next (run.wizard);
+  fill_outgoing (&run, "localhost", tern_test_servers_port (s, TERN_TEST_SMTPS), "tls", NULL);
+  next (run.wizard);
+  WAIT_UNTIL (test_finished (run.wizard, "incoming") && test_finished (run.wizard, "outgoing"));
+  next (run.wizard);
+  g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "finish");
+
+  /* The password file cannot be written: a directory stands in its way. */
+  blocker = g_build_filename (run.data_dir, "passwords.ini", NULL);
+  g_assert_cmpint (g_mkdir (blocker, 0700), ==, 0);
+  finish_error = GTK_LABEL (find (run.wizard, "finish_error"));
+  next (run.wizard);
+  WAIT_UNTIL (*gtk_label_get_text (finish_error) != '\0' && gtk_widget_is_sensitive (find (run.wizard, "next_button")));
+  g_test_message ("finish: %s", gtk_label_get_text (finish_error));
+  g_assert_nonnull (strstr (gtk_label_get_text (finish_error), "could not be saved"));
+  g_assert_false (run.destroyed);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TernStore) store = tern_store_open (run.data_dir, TERN_STORE_OPEN_READ_ONLY, &error);
+    g_autoptr(GPtrArray) accounts = tern_store_list_accounts (store, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (accounts->len, ==, 0);
+  }
+
+  g_assert_cmpint (g_rmdir (blocker), ==, 0);
+  next (run.wizard);
+  WAIT_UNTIL (run.destroyed);
+  g_assert_cmpint (run.added_id, >, 0);
+  assert_password_stored (&run, EMAIL);
   run_finish (&run);
 }
 
@@ -825,6 +866,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/wizard/imap-with-discovery", test_imap_with_discovery);
   g_test_add_func ("/app/wizard/pop3-manual", test_pop3_manual);
   g_test_add_func ("/app/wizard/wrong-password", test_wrong_password);
+  g_test_add_func ("/app/wizard/password-not-stored", test_password_not_stored);
   g_test_add_func ("/app/wizard/host-not-found", test_host_not_found);
   g_test_add_func ("/app/wizard/connection-refused", test_connection_refused);
   g_test_add_func ("/app/wizard/no-starttls", test_no_starttls);

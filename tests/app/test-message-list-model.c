@@ -495,11 +495,7 @@ test_widget (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_array_index (selected, gint64, 0), ==, N_MESSAGES - 2);
   /* The tree view moves its cursor only with focus in an active window. */
   gtk_window_present (GTK_WINDOW (window));
-  {
-    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-    while (!gtk_window_is_active (GTK_WINDOW (window)) && g_get_monotonic_time () < end)
-      g_main_context_iteration (NULL, FALSE);
-  }
+  TERN_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (window)), 5000);
   g_assert_true (gtk_window_is_active (GTK_WINDOW (window)));
   gtk_widget_grab_focus (GTK_WIDGET (tree_view));
   send_key (GTK_WIDGET (tree_view), GDK_KEY_Down, 0);

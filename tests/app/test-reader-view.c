@@ -23,11 +23,7 @@ typedef struct {
 static gboolean
 wait_until (gboolean (*done) (gpointer), gpointer data)
 {
-  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-
-  while (!done (data) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-  return done (data);
+  return tern_test_wait_until (done, data, 20000);
 }
 
 static gboolean
@@ -98,10 +94,7 @@ static void
 settle (void)
 {
   /* Let layout and a few frames happen before a screenshot. */
-  gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
+  tern_test_run_for (500);
 }
 
 static void

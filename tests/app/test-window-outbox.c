@@ -213,13 +213,13 @@ test_error_bar (Fixture *f, gconstpointer data)
 
   /* Edit from the bar opens the refused message. */
   activate (f, "error-edit");
-  g_assert_true (tern_test_wait_until (composer_open, &composer));
+  g_assert_true (tern_test_wait_until (composer_open, &composer, TERN_TEST_WAIT_MS));
   {
     g_autoptr(TernOutgoingMessage) msg = tern_composer_get_message (composer);
     g_assert_cmpstr (msg->subject, ==, "Report for Q3");
   }
   show_outbox (f);
-  g_assert_true (tern_test_wait_until (count_is, &w));
+  g_assert_true (tern_test_wait_until (count_is, &w, TERN_TEST_WAIT_MS));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (tern_window_get_error_bar (f->window))));
 }
 
@@ -233,7 +233,7 @@ test_retry (Fixture *f, gconstpointer data)
   g_assert_true (tern_outbox_view_select (tern_window_get_outbox_view (f->window), f->failed_id));
   activate (f, "outbox-retry");
   w.id = f->failed_id;
-  g_assert_true (tern_test_wait_until (item_in_state, &w));
+  g_assert_true (tern_test_wait_until (item_in_state, &w, TERN_TEST_WAIT_MS));
   after = item (f, f->failed_id);
   g_assert_cmpint (after->next_attempt, ==, 0);
   g_assert_cmpuint (sidebar_count (f), ==, 2);
@@ -256,7 +256,7 @@ test_edit (Fixture *f, gconstpointer data)
   show_outbox (f);
   g_assert_true (tern_outbox_view_select (tern_window_get_outbox_view (f->window), f->queued_id));
   activate (f, "outbox-edit");
-  g_assert_true (tern_test_wait_until (composer_open, &composer));
+  g_assert_true (tern_test_wait_until (composer_open, &composer, TERN_TEST_WAIT_MS));
   msg = tern_composer_get_message (composer);
   g_assert_cmpuint (msg->to->len, ==, 1);
   g_assert_cmpstr (((TernAddress *) g_ptr_array_index (msg->to, 0))->address, ==, "bob@example.org");
@@ -274,7 +274,7 @@ test_edit (Fixture *f, gconstpointer data)
   g_assert_null (gone);
   drafts = tern_store_list_message_ids (f->ts->writer, folder->id, TERN_SORT_DATE, TRUE, NULL);
   g_assert_cmpuint (drafts->len, ==, drafts_before->len + 1);
-  g_assert_true (tern_test_wait_until (count_is, &w));
+  g_assert_true (tern_test_wait_until (count_is, &w, TERN_TEST_WAIT_MS));
 }
 
 static void
@@ -288,7 +288,7 @@ test_delete (Fixture *f, gconstpointer data)
   g_assert_true (tern_outbox_view_select (tern_window_get_outbox_view (f->window), f->failed_id));
   /* Cancel keeps it. */
   activate (f, "outbox-delete");
-  g_assert_true (tern_test_wait_until (dialog_open, f->window));
+  g_assert_true (tern_test_wait_until (dialog_open, f->window, TERN_TEST_WAIT_MS));
   gtk_dialog_response (GTK_DIALOG (tern_window_get_confirm_dialog (f->window)), GTK_RESPONSE_CANCEL);
   g_assert_null (tern_window_get_confirm_dialog (f->window));
   still = item (f, f->failed_id);
@@ -299,7 +299,7 @@ test_delete (Fixture *f, gconstpointer data)
   g_assert_nonnull (dialog);
   tern_test_ui_save_screenshot (dialog, "main-window-outbox-delete.png");
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
-  g_assert_true (tern_test_wait_until (count_is, &w));
+  g_assert_true (tern_test_wait_until (count_is, &w, TERN_TEST_WAIT_MS));
   g_assert_null (item (f, f->failed_id));
 
   /* The last one: the outbox is empty and says so. */
@@ -307,7 +307,7 @@ test_delete (Fixture *f, gconstpointer data)
   activate (f, "outbox-delete");
   gtk_dialog_response (GTK_DIALOG (tern_window_get_confirm_dialog (f->window)), GTK_RESPONSE_ACCEPT);
   w.count = 0;
-  g_assert_true (tern_test_wait_until (count_is, &w));
+  g_assert_true (tern_test_wait_until (count_is, &w, TERN_TEST_WAIT_MS));
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "outbox-delete"));
   tern_test_ui_save_screenshot (GTK_WIDGET (f->window), "main-window-outbox-empty.png");
 }
@@ -321,7 +321,7 @@ test_count_follows_queue (Fixture *f, gconstpointer data)
   show_outbox (f);
   queue (f, "erin@example.org", NULL, NULL, "Another", "Text\n");
   tern_mail_context_outbox_changed (f->context, f->ts->account_id);
-  g_assert_true (tern_test_wait_until (count_is, &w));
+  g_assert_true (tern_test_wait_until (count_is, &w, TERN_TEST_WAIT_MS));
 }
 
 /* An item being sent cannot be taken back or deleted. */

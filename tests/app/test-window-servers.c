@@ -100,15 +100,15 @@ test_sync_and_replay (gconstpointer data)
   start (f, (GtkApplication *) data, PASSWORD);
   /* The worker's first sync fills the list (folders-changed selects the
    * inbox, folder-changed lists it). */
-  g_assert_true (tern_test_wait_until (inbox_listed, f));
+  g_assert_true (tern_test_wait_until (inbox_listed, f, TERN_TEST_WAIT_MS));
   m = tern_message_list_get_model (tern_window_get_message_list (f->window));
   g_assert_true (gtk_tree_model_iter_nth_child (GTK_TREE_MODEL (m), &iter, NULL, 0));
   g_assert_true (tern_message_list_select_id (tern_window_get_message_list (f->window),
                                               tern_message_list_model_get_id (m, &iter)));
   g_action_group_activate_action (G_ACTION_GROUP (f->window), "toggle-flag", NULL);
-  g_assert_true (tern_test_wait_until (flagged_locally, f));
+  g_assert_true (tern_test_wait_until (flagged_locally, f, TERN_TEST_WAIT_MS));
   /* The worker replays the operation; it is removed once Dovecot confirmed. */
-  g_assert_true (tern_test_wait_until (no_pending_ops, f));
+  g_assert_true (tern_test_wait_until (no_pending_ops, f, TERN_TEST_WAIT_MS));
   stop (f);
 }
 
@@ -127,7 +127,7 @@ test_wrong_password (gconstpointer data)
   const char *text;
 
   start (f, (GtkApplication *) data, "not-the-password");
-  g_assert_true (tern_test_wait_until (error_shown, f));
+  g_assert_true (tern_test_wait_until (error_shown, f, TERN_TEST_WAIT_MS));
   text = tern_window_get_error_text (f->window);
   g_assert_nonnull (strstr (text, "Incoming mail (IMAP)"));
   g_assert_nonnull (strstr (text, "password"));

@@ -219,7 +219,7 @@ test_reader (Fixture *f, gconstpointer data)
 
   show (f, html_id);
   g_assert_cmpstr (tern_reader_view_get_body_kind (reader), ==, "html");
-  g_assert_true (tern_test_wait_until (html_loaded, &wait));
+  g_assert_true (tern_test_wait_until (html_loaded, &wait, TERN_TEST_WAIT_MS));
   g_assert_true (tern_reader_view_get_remote_content_blocked (reader));
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (tern_reader_view_get_remote_bar (reader))));
   tern_test_ui_wait_for_draw (GTK_WIDGET (f->window));
@@ -229,7 +229,7 @@ test_reader (Fixture *f, gconstpointer data)
   wait.loads = 0;
   show (f, alt_id);
   g_assert_cmpstr (tern_reader_view_get_body_kind (reader), ==, "html");
-  g_assert_true (tern_test_wait_until (html_loaded, &wait));
+  g_assert_true (tern_test_wait_until (html_loaded, &wait, TERN_TEST_WAIT_MS));
 
   show (f, att_id);
   g_assert_cmpstr (tern_reader_view_get_state (reader), ==, "message");
@@ -317,7 +317,7 @@ wait_rows (Fixture *f, guint n)
 {
   CountWait w = { f, n };
 
-  g_assert_true (tern_test_wait_until (rows_are, &w));
+  g_assert_true (tern_test_wait_until (rows_are, &w, TERN_TEST_WAIT_MS));
 }
 
 static void
@@ -345,32 +345,32 @@ test_actions (Fixture *f, gconstpointer data)
   show (f, a);
   w.message_id = a;
   w.flag = TERN_FLAG_SEEN;
-  g_assert_true (tern_test_wait_until (has_flag, &w));
+  g_assert_true (tern_test_wait_until (has_flag, &w, TERN_TEST_WAIT_MS));
   w.want_ops = 1;
-  g_assert_true (tern_test_wait_until (ops_reached, &w));
+  g_assert_true (tern_test_wait_until (ops_reached, &w, TERN_TEST_WAIT_MS));
   /* The row shows it in place. */
   g_assert_true (tern_message_list_model_get_iter_for_id (model (f), a, &iter));
   rw.model = model (f);
   rw.index = 2;
   rw.flag = TERN_FLAG_SEEN;
-  g_assert_true (tern_test_wait_until (row_has_flag, &rw));
+  g_assert_true (tern_test_wait_until (row_has_flag, &rw, TERN_TEST_WAIT_MS));
   row = tern_message_list_model_peek_row (model (f), 2);
   g_assert_cmpint (row->id, ==, a);
 
   /* Flag from the header bar action. */
   activate (f, "toggle-flag", NULL);
   w.flag = TERN_FLAG_FLAGGED;
-  g_assert_true (tern_test_wait_until (has_flag, &w));
+  g_assert_true (tern_test_wait_until (has_flag, &w, TERN_TEST_WAIT_MS));
   w.want_ops = 2;
-  g_assert_true (tern_test_wait_until (ops_reached, &w));
+  g_assert_true (tern_test_wait_until (ops_reached, &w, TERN_TEST_WAIT_MS));
 
   /* Archive moves it (a MOVE op) and the list loses the row. */
   n_before = tern_message_list_model_get_n_rows (model (f));
   activate (f, "archive", NULL);
   w.folder_id = f->ts->archive_id;
-  g_assert_true (tern_test_wait_until (in_folder, &w));
+  g_assert_true (tern_test_wait_until (in_folder, &w, TERN_TEST_WAIT_MS));
   w.want_ops = 3;
-  g_assert_true (tern_test_wait_until (ops_reached, &w));
+  g_assert_true (tern_test_wait_until (ops_reached, &w, TERN_TEST_WAIT_MS));
   wait_rows (f, n_before - 1);
 
   /* Delete goes to Trash. */
@@ -378,17 +378,17 @@ test_actions (Fixture *f, gconstpointer data)
   activate (f, "delete", NULL);
   w.message_id = b;
   w.folder_id = f->ts->trash_id;
-  g_assert_true (tern_test_wait_until (in_folder, &w));
+  g_assert_true (tern_test_wait_until (in_folder, &w, TERN_TEST_WAIT_MS));
 
   /* Drag and drop onto a folder is a move. */
   g_array_append_val (ids, c);
   g_signal_emit_by_name (tern_window_get_sidebar (f->window), "messages-dropped", f->ts->lists_id, ids);
   w.message_id = c;
   w.folder_id = f->ts->lists_id;
-  g_assert_true (tern_test_wait_until (in_folder, &w));
+  g_assert_true (tern_test_wait_until (in_folder, &w, TERN_TEST_WAIT_MS));
 
   w.want_ops = 5;
-  g_assert_true (tern_test_wait_until (ops_reached, &w));
+  g_assert_true (tern_test_wait_until (ops_reached, &w, TERN_TEST_WAIT_MS));
   ops = tern_store_list_ops (f->ts->writer, f->ts->account_id, NULL);
   g_assert_cmpint (((TernPendingOp *) g_ptr_array_index (ops, 0))->kind, ==, TERN_PENDING_SET_FLAGS);
   g_assert_cmpint (((TernPendingOp *) g_ptr_array_index (ops, 2))->kind, ==, TERN_PENDING_MOVE);

@@ -10,6 +10,7 @@
 #include "core/tern-error.h"
 #include "account/tern-mail-actions.h"
 #include "account/tern-outbox.h"
+#include "tern-test-loop.h"
 #include "tern-test-messages.h"
 #include "tern-test-servers.h"
 
@@ -121,8 +122,7 @@ teardown (Fixture *fx, gconstpointer data)
       g_clear_object (&fx->worker);
     }
   /* Signals queued by the stopped worker still hold references. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  tern_test_drain (10000);
   g_clear_error (&fx->last_error);
   g_clear_object (&fx->store);
   g_clear_object (&fx->secrets);
@@ -135,10 +135,7 @@ teardown (Fixture *fx, gconstpointer data)
 static gboolean
 wait_until (gboolean (*done) (Fixture *), Fixture *fx, guint seconds)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
-
-  while (!done (fx) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (10000), TRUE);
+  TERN_TEST_WAIT_UNTIL (done (fx), seconds * 1000);
   return done (fx);
 }
 

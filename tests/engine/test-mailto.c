@@ -90,6 +90,84 @@ test_hostile (void)
   g_assert_cmpuint (m->to->len, ==, TERN_MAILTO_MAX_ADDRESSES);
 }
 
+/* Moved from the GTK composer tests: every field of one link. */
+static void
+test_all_fields (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernMailto) m = tern_mailto_parse (
+      "mailto:ann@example.org,bob@example.org?cc=carol%40example.org"
+      "&subject=Caf%C3%A9%20au%20lait&body=Line%201%0D%0ALine%202%20%E2%82%AC+plus"
+      "&In-Reply-To=%3Cabc%40x.example%3E&from=evil@example.com&x-header=1", &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (m->to->len, ==, 2);
+  g_assert_cmpstr (((TernAddress *) g_ptr_array_index (m->to, 1))->address, ==, "bob@example.org");
+  g_assert_cmpuint (m->cc->len, ==, 1);
+  g_assert_cmpstr (((TernAddress *) g_ptr_array_index (m->cc, 0))->address, ==, "carol@example.org");
+  g_assert_cmpstr (m->subject, ==, "Café au lait");
+  g_assert_cmpstr (m->body, ==, "Line 1\nLine 2 €+plus");
+  g_assert_cmpstr (m->in_reply_to, ==, "abc@x.example");
+}
+
+/* ... and more hostile links: injection, NULs, garbage, length, many addresses. */
+static void
+test_hostile_more (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernMailto) a = NULL;
+  g_autoptr(TernMailto) b = NULL;
+  g_autoptr(TernMailto) c = NULL;
+  g_autoptr(GString) huge = g_string_new ("mailto:a@b.example?body=");
+  TernMailto *none;
+
+  none = tern_mailto_parse ("http://example.org/", &error);
+  g_assert_error (error, TERN_ERROR, TERN_ERROR_INVALID);
+  g_assert_null (none);
+  g_clear_error (&error);
+
+  /* Header injection through the subject, broken escapes, invalid UTF-8,
+   * NULs, groups and garbage addresses. */
+  none = tern_mailto_parse ("mailto:a@b.example?subject=x%00y", &error);
+  g_assert_error (error, TERN_ERROR, TERN_ERROR_INVALID);   /* NUL bytes */
+  g_assert_null (none);
+  g_clear_error (&error);
+  a = tern_mailto_parse ("mailto:%?subject=Hi%0D%0ABcc:%20victim@x.example&body=%ff%fe%&"
+                         "to=undisclosed:;,not-an-address,%3Cz@y.example%3E&&=&cc", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (a->subject, ==, "Hi Bcc: victim@x.example");
+  g_assert_true (g_utf8_validate (a->body, -1, NULL));
+  g_assert_cmpuint (a->bcc->len, ==, 0);
+  {
+    gboolean seen = FALSE;
+    for (guint i = 0; i < a->to->len; i++)
+      seen |= g_strcmp0 (((TernAddress *) g_ptr_array_index (a->to, i))->address, "z@y.example") == 0;
+    g_assert_true (seen);
+  }
+
+  b = tern_mailto_parse ("MAILTO:", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (b->to->len, ==, 0);
+
+  for (guint i = 0; i < TERN_MAILTO_MAX_LENGTH / 3 + 10; i++)
+    g_string_append (huge, "%41");
+  none = tern_mailto_parse (huge->str, &error);
+  g_assert_error (error, TERN_ERROR, TERN_ERROR_INVALID);
+  g_assert_null (none);
+  g_clear_error (&error);
+
+  /* Many addresses are capped, not an error. */
+  {
+    g_autoptr(GString) many = g_string_new ("mailto:");
+    for (guint i = 0; i < 500; i++)
+      g_string_append_printf (many, "u%u@x.example,", i);
+    c = tern_mailto_parse (many->str, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (c->to->len, <=, 100);
+    g_assert_cmpuint (c->to->len, >, 0);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -97,5 +175,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/mailto/basic", test_basic);
   g_test_add_func ("/mailto/in-reply-to", test_in_reply_to);
   g_test_add_func ("/mailto/hostile", test_hostile);
+  g_test_add_func ("/mailto/all-fields", test_all_fields);
+  g_test_add_func ("/mailto/hostile-more", test_hostile_more);
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
 
 #include "core/tern-error.h"
 #include "store/tern-store-executor.h"
+#include "tern-test-loop.h"
 
 typedef struct {
   GMutex lock;
@@ -140,9 +141,7 @@ test_order_and_results (void)
   g_assert_cmpuint (f.max_running, ==, 1);
 
   /* Callbacks come through the main context. */
-  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (f.callbacks < G_N_ELEMENTS (jobs) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
+  TERN_TEST_WAIT_UNTIL (f.callbacks >= G_N_ELEMENTS (jobs), 10000);
   g_assert_cmpuint (f.callbacks, ==, G_N_ELEMENTS (jobs));
 
   tern_store_executor_shutdown (executor);
@@ -188,7 +187,6 @@ test_errors (void)
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) error = NULL;
   GError *async_error = NULL;
-  gint64 end;
 
   /* A data directory that is a file: the store cannot be opened. */
   g_assert_true (g_file_set_contents (file, "x", 1, NULL));
@@ -201,9 +199,7 @@ test_errors (void)
   g_cancellable_cancel (cancellable);
   tern_store_executor_run_async (good, never_runs, NULL, NULL, cancellable, on_failed,
                                  &async_error);
-  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-  while (async_error == NULL && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
+  TERN_TEST_WAIT_UNTIL (async_error != NULL, 10000);
   g_assert_error (async_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&async_error);
   g_clear_object (&good);

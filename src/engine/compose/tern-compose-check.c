@@ -35,22 +35,26 @@ line_mentions (const char *folded)
 gboolean
 tern_compose_mentions_attachment (const char *body)
 {
-  g_auto(GStrv) lines = NULL;
+  const char *line = body;
 
   if (body == NULL)
     return FALSE;
-  lines = g_strsplit (body, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
+  /* Line by line in place: a long body costs one pass (g_strsplit would
+   * copy it, and under ASan rescan the rest for every line). */
+  while (line != NULL)
     {
+      const char *nl = strchr (line, '\n');
+      gsize len = nl != NULL ? (gsize) (nl - line) : strlen (line);
+      g_autofree char *text = g_strndup (line, len);
       g_autofree char *ascii = NULL;
       g_autofree char *folded = NULL;
-      const char *line = lines[i];
 
-      if (strcmp (line, "-- ") == 0 || strcmp (line, "-- \r") == 0)
+      line = nl != NULL ? nl + 1 : NULL;
+      if (strcmp (text, "-- ") == 0 || strcmp (text, "-- \r") == 0)
         break;   /* the signature is not the user's words about this mail */
-      if (line[0] == '>')
+      if (text[0] == '>')
         continue;
-      ascii = g_str_to_ascii (line, "C");
+      ascii = g_str_to_ascii (text, "C");
       folded = g_ascii_strdown (ascii, -1);
       if (line_mentions (folded))
         return TRUE;

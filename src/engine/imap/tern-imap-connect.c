@@ -133,6 +133,7 @@ tern_imap_connect (const TernServerConfig *cfg,
   stream = tern_tls_stream_open (cfg, cancellable, cert_out, error);
   if (stream == NULL)
     return NULL;
+  tern_tls_stream_trace (stream, TERN_TRACE_IMAP);
   imap = mailimap_new (0, NULL);
   if (imap == NULL)
     {

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/tern-error.h"
+#include "net/tern-protocol-trace.h"
 #include "net/tern-socket.h"
 
 /* Exported by libetpan 1.9.4 but missing from its installed headers. The
@@ -43,6 +44,7 @@ typedef struct {
   guint16 port;
   GError *failure;                          /* why the last I/O failed */
   gboolean no_wait;                         /* recv returns EAGAIN, no poll */
+  TernProtocolTrace *trace;                 /* TERN_DEBUG; NULL when off */
 } TernStream;
 
 static mailstream_low_driver plain_driver;
@@ -81,6 +83,7 @@ stream_free (TernStream *st)
     mailstream_cancel_free (st->cancel);
   g_clear_object (&st->cancellable);
   g_clear_error (&st->failure);
+  tern_protocol_trace_free (st->trace);
   g_free (st->host);
   g_free (st);
 }
@@ -391,9 +394,51 @@ stream_interrupt_idle (mailstream_low *low)
   return -1;
 }
 
+/* The protocol trace (tern-protocol-trace.c) sees every byte that went
+ * through, in both drivers. */
+static ssize_t
+traced_in (TernStream *st, const void *buf, ssize_t r)
+{
+  if (st->trace != NULL && r > 0)
+    tern_protocol_trace_received (st->trace, buf, (gsize) r);
+  return r;
+}
+
+static ssize_t
+traced_out (TernStream *st, const void *buf, ssize_t r)
+{
+  if (st->trace != NULL && r > 0)
+    tern_protocol_trace_sent (st->trace, buf, (gsize) r);
+  return r;
+}
+
+static ssize_t
+plain_read_traced (mailstream_low *low, void *buf, size_t count)
+{
+  return traced_in (low->data, buf, plain_read (low, buf, count));
+}
+
+static ssize_t
+plain_write_traced (mailstream_low *low, const void *buf, size_t count)
+{
+  return traced_out (low->data, buf, plain_write (low, buf, count));
+}
+
+static ssize_t
+tls_read_traced (mailstream_low *low, void *buf, size_t count)
+{
+  return traced_in (low->data, buf, tls_read (low, buf, count));
+}
+
+static ssize_t
+tls_write_traced (mailstream_low *low, const void *buf, size_t count)
+{
+  return traced_out (low->data, buf, tls_write (low, buf, count));
+}
+
 static mailstream_low_driver plain_driver = {
-  .mailstream_read = plain_read,
-  .mailstream_write = plain_write,
+  .mailstream_read = plain_read_traced,
+  .mailstream_write = plain_write_traced,
   .mailstream_close = stream_close,
   .mailstream_get_fd = stream_get_fd,
   .mailstream_free = stream_low_free,
@@ -406,8 +451,8 @@ static mailstream_low_driver plain_driver = {
 };
 
 static mailstream_low_driver tls_driver = {
-  .mailstream_read = tls_read,
-  .mailstream_write = tls_write,
+  .mailstream_read = tls_read_traced,
+  .mailstream_write = tls_write_traced,
   .mailstream_close = stream_close,
   .mailstream_get_fd = stream_get_fd,
   .mailstream_free = stream_low_free,
@@ -690,6 +735,7 @@ tern_tls_stream_starttls (mailstream             *stream,
   st->timeout_ms = plain->timeout_ms;
   st->host = g_strdup (plain->host);
   st->port = plain->port;
+  st->trace = g_steal_pointer (&plain->trace);
   plain->fd = -1;
   plain->cancel = NULL;
   plain->cancellable = NULL;
@@ -702,12 +748,26 @@ tern_tls_stream_starttls (mailstream             *stream,
       /* Give the cancel object back so the old driver keeps working. */
       plain->cancel = g_steal_pointer (&st->cancel);
       plain->cancellable = g_steal_pointer (&st->cancellable);
+      plain->trace = g_steal_pointer (&st->trace);
       stream_free (st);
       return FALSE;
     }
+  tern_protocol_trace_note (st->trace, "TLS started");
   mailstream_set_low (stream, low);
   mailstream_low_free (old_low);
   return TRUE;
+}
+
+void
+tern_tls_stream_trace (mailstream *stream, TernTraceProtocol protocol)
+{
+  TernStream *st = stream_from (stream);
+
+  if (st == NULL || st->trace != NULL)
+    return;
+  st->trace = tern_protocol_trace_new (protocol, st->host, st->port);
+  tern_protocol_trace_note (st->trace, st->session != NULL ? "connected with TLS"
+                                                           : "connected without encryption");
 }
 
 gboolean

@@ -20,6 +20,7 @@
 #include <libetpan/libetpan.h>
 
 #include "net/tern-certificate-info.h"
+#include "net/tern-protocol-trace.h"
 #include "core/tern-server-config.h"
 
 G_BEGIN_DECLS
@@ -43,6 +44,11 @@ gboolean tern_tls_stream_starttls (mailstream             *stream,
                                    const TernServerConfig *cfg,
                                    TernCertificateInfo   **cert_out,
                                    GError                **error);
+
+/* Traces the conversation on @stream as @protocol when TERN_DEBUG or
+ * G_MESSAGES_DEBUG asks for it (tern-protocol-trace.h); call right after
+ * tern_tls_stream_open(), before the greeting is read. */
+void tern_tls_stream_trace (mailstream *stream, TernTraceProtocol protocol);
 
 /* TRUE if stream is one of ours and runs over TLS. */
 gboolean tern_tls_stream_is_encrypted (mailstream *stream);

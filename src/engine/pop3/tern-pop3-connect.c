@@ -115,6 +115,7 @@ tern_pop3_connect (const TernServerConfig *cfg,
   stream = tern_tls_stream_open (cfg, cancellable, cert_out, error);
   if (stream == NULL)
     return NULL;
+  tern_tls_stream_trace (stream, TERN_TRACE_POP3);
   pop3 = mailpop3_new (0, NULL);
   if (pop3 == NULL)
     {

@@ -127,6 +127,7 @@ tern_smtp_connect (const TernServerConfig *cfg,
   stream = tern_tls_stream_open (cfg, cancellable, cert_out, error);
   if (stream == NULL)
     return NULL;
+  tern_tls_stream_trace (stream, TERN_TRACE_SMTP);
   smtp = mailsmtp_new (0, NULL);
   if (smtp == NULL)
     {

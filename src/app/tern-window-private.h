@@ -1,0 +1,88 @@
+/* tern-window-private.h: what tern-window.c and tern-window-actions.c share.
+ *
+ * The window (tern-window.c) builds the widgets and follows the mail
+ * context; its win.* actions (tern-window-actions.c) act on the selection
+ * and the outbox. Both see the instance struct; nothing outside these two
+ * files includes this header.
+ */
+#pragma once
+
+#include "tern-store-message-source.h"
+#include "tern-window.h"
+
+G_BEGIN_DECLS
+
+struct _TernWindow
+{
+  GtkApplicationWindow parent_instance;
+
+  /* template */
+  GtkHeaderBar *header_bar;
+  GtkSearchEntry *search_entry;
+  GtkImage *offline_icon;
+  GtkInfoBar *error_bar;
+  GtkLabel *error_label;
+  GtkInfoBar *offline_bar;
+  GtkRevealer *progress_revealer;
+  GtkLabel *progress_label;
+  GtkProgressBar *progress_bar;
+  GtkPaned *outer_paned;
+  GtkPaned *inner_paned;
+  GtkStack *content_stack;
+  TernOutboxView *outbox_view;
+  GtkWidget *edit_button;
+  GtkStack *list_stack;
+  GtkLabel *list_placeholder;
+  TernFolderSidebar *sidebar;
+  TernMessageList *message_list;
+  TernReaderView *reader;
+  GMenu *move_section;
+
+  TernMailContext *context;
+  GSettings *settings;
+  TernStoreMessageSource *folder_source;
+  TernStoreMessageSource *search_source;
+  TernMessageListModel *model;
+  gint64 folder_id;            /* listed folder; 0 while searching */
+  gint64 move_account_id;      /* account the move menu lists */
+  gint64 shown_id;             /* message in the reader */
+  gint64 waiting_body_id;      /* body asked of the worker */
+  guint mark_read_source;
+  gint64 error_account_id;
+  gboolean error_outgoing;
+  char *error_text;
+  GtkWidget *confirm_dialog;   /* "Delete without sending?" */
+  GtkWidget *context_menu;
+  GPtrArray *pending;          /* GCancellable of running actions */
+};
+/* tern-window.c */
+TernStore *_tern_window_get_store (TernWindow *self);
+/* The ids selected in the message list. */
+GArray *_tern_window_get_selected_ids (TernWindow *self);
+/* Shows @markup in the error bar (@account_id 0: not about an account). */
+void _tern_window_show_error (TernWindow *self, gint64 account_id, const char *markup);
+void _tern_window_hide_error (TernWindow *self);
+/* The oldest message of the account the server refused, or 0. */
+gint64 _tern_window_first_failed_item (TernWindow *self, gint64 account_id);
+/* Stops the timer that marks the shown message read. */
+void _tern_window_cancel_mark_read (TernWindow *self);
+/* Reloads the list from the store, keeping selection on rows that stay. */
+void _tern_window_refresh_list (TernWindow *self);
+void _tern_window_apply_reader_position (TernWindow *self, const char *position);
+
+/* tern-window-actions.c */
+/* Adds the win.* actions to @self. */
+void _tern_window_actions_init (TernWindow *self);
+/* Enables the actions that apply to the selection and what is shown. */
+void _tern_window_actions_update (TernWindow *self);
+/* Disables every action (the window has no store). */
+void _tern_window_actions_disable_all (TernWindow *self);
+/* The list order the sort actions hold. */
+TernMessageSort _tern_window_actions_get_sort (TernWindow *self, gboolean *descending);
+/* Sets and clears flags of @ids, on the writer thread. */
+void _tern_window_actions_set_flags (TernWindow *self, const gint64 *ids, guint n, guint set,
+                                     guint clear);
+/* Moves @ids to folder @dest (a drop on the sidebar, Move to, Archive). */
+void _tern_window_actions_move (TernWindow *self, GArray *ids, gint64 dest);
+
+G_END_DECLS
