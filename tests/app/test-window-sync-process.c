@@ -17,6 +17,7 @@
 #include "tern-mail-context.h"
 #include "tern-test-app-util.h"
 #include "tern-test-fake-server.h"
+#include "tern-test-loop.h"
 #include "tern-test-messages.h"
 #include "tern-test-servers.h"
 #include "tern-window.h"
@@ -42,15 +43,12 @@ typedef struct {
   char *error_text;             /* the error bar when the crash was reported */
 } Fixture;
 
-/* Polls the main loop until @done or @seconds pass (downloads under ASan
+/* Runs the main loop until @done or @seconds pass (downloads under ASan
  * on a busy machine take a while; no timing is asserted). */
 static gboolean
 wait_long (gboolean (*done) (Fixture *), Fixture *f, guint seconds)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
-
-  while (!done (f) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (2000), TRUE);
+  TERN_TEST_WAIT_UNTIL (done (f), seconds * 1000);
   return done (f);
 }
 

@@ -8,6 +8,7 @@
 #include "core/tern-error.h"
 #include "net/tern-certificate-info.h"
 #include "store/tern-store.h"
+#include "tern-test-loop.h"
 #include "tern-test-messages.h"
 #include "tern-test-servers.h"
 
@@ -44,10 +45,7 @@ on_error (TernSyncClient *c, GError *error, gboolean outgoing, Seen *seen)
 static gboolean
 wait_for (gboolean (*done) (Seen *, TernStore *, gint64), Seen *seen, TernStore *store, gint64 id)
 {
-  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (!done (seen, store, id) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (5000), TRUE);
+  TERN_TEST_WAIT_UNTIL (done (seen, store, id), 60000);
   return done (seen, store, id);
 }
 
@@ -123,8 +121,7 @@ test_accept_certificate (void)
   g_assert_true (tern_certificate_fingerprint_equal (after->incoming_cert_sha256, seen.cert->sha256));
 
   tern_sync_client_stop (client);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  tern_test_drain (100);
   g_clear_pointer (&seen.cert, tern_certificate_info_free);
   tern_test_servers_free (servers);
   {

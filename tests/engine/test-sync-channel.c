@@ -17,15 +17,13 @@
 #include "core/tern-error.h"
 #include "account/tern-secrets.h"
 #include "store/tern-store.h"
+#include "tern-test-loop.h"
 
 /* Runs the main loop until *@flag or 30 s pass. */
 static gboolean
 wait_for (const gboolean *flag)
 {
-  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!*flag && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE) || (g_usleep (5000), TRUE);
+  TERN_TEST_WAIT_UNTIL (*flag, 30000);
   return *flag;
 }
 
@@ -219,8 +217,7 @@ fixture_free (Fixture *fx)
    * that is gone. */
   g_signal_handlers_disconnect_by_data (fx->client, fx);
   tern_sync_client_stop (fx->client);
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  tern_test_drain (100);
   g_clear_object (&fx->client);
   g_clear_error (&fx->last_error);
   remove_tree (fx->data_dir);
@@ -282,11 +279,7 @@ test_heartbeat_timeout (void)
   g_assert_cmpint (fx.state, ==, TERN_WORKER_OFFLINE);
   /* ... and starts a new one. */
   fx.exited = FALSE;
-  {
-    gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-    while (tern_sync_client_get_pid (fx.client) == 0 && g_get_monotonic_time () < end)
-      g_main_context_iteration (NULL, FALSE) || (g_usleep (5000), TRUE);
-  }
+  TERN_TEST_WAIT_UNTIL (tern_sync_client_get_pid (fx.client) != 0, 30000);
   g_assert_cmpint (tern_sync_client_get_pid (fx.client), >, 0);
   g_assert_cmpint (tern_sync_client_get_pid (fx.client), !=, first);
   fixture_free (&fx);
