@@ -253,6 +253,8 @@ run_action (TernStore *store, Action *action, GError **error)
       return tern_mail_move (store, ids, n, action->folder_id, error);
     case TERN_ACTION_DELETE:
       return tern_mail_delete (store, ids, n, error);
+    case TERN_ACTION_DELETE_PERMANENTLY:
+      return tern_mail_delete_permanently (store, ids, n, error);
     case TERN_ACTION_MARK_FOLDER_READ:
       return tern_mail_mark_folder_read (store, action->folder_id, error);
     case TERN_ACTION_OUTBOX_RETRY:

@@ -82,6 +82,7 @@ typedef enum {
   TERN_ACTION_CHANGE_FLAGS,
   TERN_ACTION_MOVE,
   TERN_ACTION_DELETE,
+  TERN_ACTION_DELETE_PERMANENTLY,  /* the user confirmed: no Trash */
   TERN_ACTION_MARK_FOLDER_READ,
   /* @ids are outbox item ids: */
   TERN_ACTION_OUTBOX_RETRY,   /* back in the queue, due now; the worker pushes */

@@ -202,12 +202,67 @@ activate_toggle_flag (GSimpleAction *a, GVariant *p, gpointer w)
 }
 
 static void
+on_delete_confirmed (GtkDialog *dialog, int response, TernWindow *self)
+{
+  GArray *ids = g_object_get_data (G_OBJECT (dialog), "ids");
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    run_action (self, TERN_ACTION_DELETE_PERMANENTLY, (gint64 *) ids->data, ids->len, 0, 0, 0,
+                TRUE);
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+/* Without a Trash a delete destroys the messages: ask first (the engine
+ * refuses an unconfirmed one anyway). */
+static gboolean
+delete_needs_confirmation (TernWindow *self, GArray *ids)
+{
+  TernStore *store = _tern_window_get_store (self);
+  g_autoptr(TernMessageSummary) first =
+    tern_store_get_message (store, g_array_index (ids, gint64, 0), NULL);
+  g_autoptr(TernFolder) trash = NULL;
+
+  if (first == NULL)
+    return FALSE;
+  trash = tern_store_get_folder_by_role (store, first->account_id, TERN_FOLDER_ROLE_TRASH, NULL);
+  return trash == NULL;
+}
+
+static void
+confirm_permanent_delete (TernWindow *self, GArray *ids)
+{
+  GtkWidget *dialog = gtk_message_dialog_new (GTK_WINDOW (self),
+                                              GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                              GTK_MESSAGE_WARNING, GTK_BUTTONS_NONE,
+                                              ngettext ("Delete this message for good?",
+                                                        "Delete these messages for good?",
+                                                        ids->len));
+  GtkWidget *button;
+
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
+    _("This account has no Trash folder: what is deleted cannot be restored, here or on "
+      "the server. Tern creates a Trash folder at the next sync where the server allows it."));
+  gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL);
+  button = gtk_dialog_add_button (GTK_DIALOG (dialog), _("_Delete for Good"), GTK_RESPONSE_ACCEPT);
+  gtk_style_context_add_class (gtk_widget_get_style_context (button), "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_object_set_data_full (G_OBJECT (dialog), "ids", g_array_ref (ids),
+                          (GDestroyNotify) g_array_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_delete_confirmed), self, 0);
+  gtk_widget_show (dialog);
+}
+
+static void
 activate_delete (GSimpleAction *a, GVariant *p, gpointer w)
 {
   TernWindow *self = w;
   g_autoptr(GArray) ids = _tern_window_get_selected_ids (self);
 
-  if (ids->len > 0)
+  if (ids->len == 0)
+    return;
+  if (delete_needs_confirmation (self, ids))
+    confirm_permanent_delete (self, ids);
+  else
     run_action (self, TERN_ACTION_DELETE, (gint64 *) ids->data, ids->len, 0, 0, 0, TRUE);
 }
 

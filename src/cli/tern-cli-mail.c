@@ -274,15 +274,35 @@ tern_cli_move_main (int argc, char **argv)
 int
 tern_cli_delete_main (int argc, char **argv)
 {
+  gboolean permanently = FALSE;
+  GOptionEntry entries[] = {
+    { "permanently", 0, 0, G_OPTION_ARG_NONE, &permanently,
+      "Delete for good, without Trash", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("NAME MSGID");
   g_autoptr(GError) error = NULL;
   g_autoptr(TernAccountSettings) a = NULL;
   g_autoptr(TernMessageSummary) m = NULL;
+  gboolean ok;
 
-  if (argc != 3)
-    return tern_cli_usage ("delete NAME MSGID");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, NULL) || argc != 3)
+    return tern_cli_usage ("delete NAME MSGID [--permanently]");
   if ((a = tern_cli_account (argv[1], &error)) == NULL ||
-      (m = message_of_account (a, argv[2], &error)) == NULL ||
-      !tern_mail_delete (tern_cli_get ()->store, &m->id, 1, &error))
+      (m = message_of_account (a, argv[2], &error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  ok = permanently ? tern_mail_delete_permanently (tern_cli_get ()->store, &m->id, 1, &error)
+                   : tern_mail_delete (tern_cli_get ()->store, &m->id, 1, &error);
+  if (!ok && g_error_matches (error, TERN_ERROR, TERN_ERROR_NEEDS_CONFIRMATION))
+    {
+      /* Never destroy mail unasked: say so, and how to go on. */
+      fprintf (stderr, "tern-cli: Nothing was deleted. %s\n"
+               "To delete it for good anyway: tern-cli delete %s %s --permanently\n",
+               error->message, argv[1], argv[2]);
+      return TERN_EXIT_FAILED;
+    }
+  if (!ok)
     return tern_cli_fail (error, NULL);
   return tern_cli_replay_now (a);
 }

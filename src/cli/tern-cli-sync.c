@@ -66,6 +66,27 @@ tern_cli_process_outbox (TernAccountSettings *a)
   return report_outbox (&r);
 }
 
+/* Queued changes the server has not taken, each with why (a held one waits
+ * for the user); returns how many. */
+static guint
+print_unsent_ops (TernAccountSettings *a)
+{
+  g_autoptr(GPtrArray) ops = tern_store_list_ops (tern_cli_get ()->store, a->id, NULL);
+  guint n = 0;
+
+  for (guint i = 0; ops != NULL && i < ops->len; i++)
+    {
+      TernPendingOp *op = g_ptr_array_index (ops, i);
+
+      if (op->last_error == NULL)
+        continue;
+      printf ("%s: %s\n", op->held ? "Held, not sent" : "Not done on the server yet",
+              op->last_error);
+      n++;
+    }
+  return n;
+}
+
 int
 tern_cli_replay_now (TernAccountSettings *a)
 {
@@ -81,7 +102,8 @@ tern_cli_replay_now (TernAccountSettings *a)
       printf ("Saved here; the server will be updated at the next sync (%s).\n", error->message);
       return TERN_EXIT_OK;
     }
-  printf ("Done.\n");
+  if (print_unsent_ops (a) == 0)
+    printf ("Done.\n");
   return TERN_EXIT_OK;
 }
 
@@ -117,7 +139,10 @@ tern_cli_sync_main (int argc, char **argv)
   if (!ok)
     return tern_cli_fail (error, cert);
   if (a->protocol == TERN_PROTOCOL_IMAP)
-    printf ("Synced %s.\n", a->name);
+    {
+      printf ("Synced %s.\n", a->name);
+      print_unsent_ops (a);
+    }
   tern_account_sync_send_outbox (session, NULL, &r);
   return report_outbox (&r);
 }

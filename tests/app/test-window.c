@@ -395,6 +395,69 @@ test_actions (Fixture *f, gconstpointer data)
   wait_rows (f, 0);
 }
 
+
+/* ---- delete without a Trash ---- */
+
+static GtkMessageDialog *
+find_message_dialog (void)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return find_message_dialog () != NULL;
+}
+
+static gboolean
+message_gone (gpointer data)
+{
+  OpWait *w = data;
+  g_autoptr(TernMessageSummary) s = tern_store_get_message (w->store, w->message_id, NULL);
+
+  return s == NULL;
+}
+
+/* An account without Trash: delete asks first, and only "Delete for Good"
+ * deletes (a DELETE op for the server). */
+static void
+test_delete_without_trash (Fixture *f, gconstpointer data)
+{
+  OpWait w = { 0 };
+  g_autoptr(GPtrArray) ops = NULL;
+  GtkMessageDialog *dialog;
+  gint64 a;
+
+  g_assert_true (tern_store_delete_folder (f->ts->writer, f->ts->trash_id, NULL));
+  a = tern_test_store_add_raw (f->ts, f->ts->inbox_id, 1, plain_msg, 0);
+  fixture_open_window (f);
+  show (f, a);
+  activate (f, "delete", NULL);
+  g_assert_true (tern_test_wait_until (dialog_shown, NULL, TERN_TEST_WAIT_MS));
+  dialog = find_message_dialog ();
+  tern_test_ui_wait_for_draw (GTK_WIDGET (dialog));
+  tern_test_ui_save_screenshot (GTK_WIDGET (dialog), "delete-without-trash.png");
+  /* Cancel keeps the message. */
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  w.store = f->ts->writer;
+  w.account_id = f->ts->account_id;
+  w.message_id = a;
+  g_assert_false (message_gone (&w));
+  activate (f, "delete", NULL);
+  g_assert_true (tern_test_wait_until (dialog_shown, NULL, TERN_TEST_WAIT_MS));
+  gtk_dialog_response (GTK_DIALOG (find_message_dialog ()), GTK_RESPONSE_ACCEPT);
+  g_assert_true (tern_test_wait_until (message_gone, &w, TERN_TEST_WAIT_MS));
+  ops = tern_store_list_ops (f->ts->writer, f->ts->account_id, NULL);
+  g_assert_cmpuint (ops->len, ==, 1);
+  g_assert_cmpint (((TernPendingOp *) g_ptr_array_index (ops, 0))->kind, ==, TERN_PENDING_DELETE);
+}
+
 /* ---- search ---- */
 
 static void
@@ -515,6 +578,7 @@ main (int argc, char *argv[])
   ADD ("/app/window/list-pages", test_list_pages);
   ADD ("/app/window/reader", test_reader);
   ADD ("/app/window/actions", test_actions);
+  ADD ("/app/window/delete-without-trash", test_delete_without_trash);
   ADD ("/app/window/search", test_search);
   ADD ("/app/window/screenshots", test_screenshots);
 #undef ADD

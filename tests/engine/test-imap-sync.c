@@ -4,6 +4,9 @@
  * during sync. Changes "by somebody else" go through a second raw IMAP
  * session. */
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <glib/gstdio.h>
 #include <sys/wait.h>
 
 #include "account/tern-account-connect.h"
@@ -250,6 +253,110 @@ assert_exactly_once (Fixture *fx, const char *path, guint first, guint n)
 {
   assert_each_once (fx, first, n);
   g_assert_cmpuint (local_count (fx, path), ==, n);
+}
+
+
+/* ---- The server's files ------------------------------------------------------ */
+
+/* Message-ID (no brackets) of a message file, or NULL. */
+static char *
+file_message_id (const char *path)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(GRegex) re = g_regex_new ("^Message-ID:\\s*<([^>]+)>", G_REGEX_MULTILINE | G_REGEX_CASELESS,
+                                      0, NULL);
+  g_autoptr(GMatchInfo) match = NULL;
+
+  if (!g_file_get_contents (path, &data, NULL, NULL))
+    return NULL;
+  if (!g_regex_match (re, data, 0, &match))
+    return NULL;
+  return g_match_info_fetch (match, 1);
+}
+
+/* Paths of the message files of @mailbox's Maildir. */
+static GPtrArray *
+list_files (Fixture *fx, const char *mailbox)
+{
+  g_autofree char *root = tern_test_servers_maildir_path (fx->servers, USER, mailbox);
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  static const char *const subdirs[] = { "cur", "new" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
+    {
+      g_autofree char *dir = g_build_filename (root, subdirs[i], NULL);
+      g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+      const char *name;
+
+      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+        g_ptr_array_add (paths, g_build_filename (dir, name, NULL));
+    }
+  return paths;
+}
+
+/* The message files of @mailbox on the server: Message-ID -> file path.
+ * Fails on a Message-ID seen twice. */
+static GHashTable *
+server_files (Fixture *fx, const char *mailbox)
+{
+  g_autoptr(GPtrArray) paths = list_files (fx, mailbox);
+  GHashTable *files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+
+  for (guint i = 0; i < paths->len; i++)
+    {
+      char *mid = file_message_id (g_ptr_array_index (paths, i));
+
+      g_assert_nonnull (mid);
+      g_assert_false (g_hash_table_contains (files, mid));
+      g_hash_table_insert (files, mid, g_strdup (g_ptr_array_index (paths, i)));
+    }
+  return files;
+}
+
+/* With Dovecot stopped: renumbers @mailbox as a rebuilt uidlist would (new
+ * UIDVALIDITY, UIDs in reverse order, so every old UID names another
+ * message) and removes the message @gone_mid. */
+static void
+renumber_mailbox (Fixture *fx, const char *mailbox, const char *gone_mid)
+{
+  g_autofree char *root = tern_test_servers_maildir_path (fx->servers, USER, mailbox);
+  g_autofree char *uidlist = g_build_filename (root, "dovecot-uidlist", NULL);
+  g_autofree char *old = NULL;
+  g_autoptr(GHashTable) files = server_files (fx, mailbox);
+  g_autofree char *gone_base = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GString) out = g_string_new (NULL);
+  static const char *const indexes[] = {
+    "dovecot.index", "dovecot.index.log", "dovecot.index.log.2", "dovecot.index.cache",
+    "dovecot.list.index", "dovecot.list.index.log",
+  };
+  guint uidvalidity = 0;
+
+  g_assert_true (g_file_get_contents (uidlist, &old, NULL, NULL));
+  g_assert_cmpint (sscanf (old, "3 V%u", &uidvalidity), ==, 1);
+  gone_base = g_path_get_basename (g_hash_table_lookup (files, gone_mid));
+  *strchr (gone_base, ':') = '\0';
+  g_assert_cmpint (g_unlink (g_hash_table_lookup (files, gone_mid)), ==, 0);
+  lines = g_strsplit (old, "\n", -1);
+  /* Old UID order, for the reversal. */
+  for (guint i = 1; lines[i] != NULL; i++)
+    {
+      const char *name = strstr (lines[i], " :");
+
+      if (name != NULL && g_strcmp0 (name + 2, gone_base) != 0)
+        g_ptr_array_add (names, g_strdup (name + 2));
+    }
+  g_string_append_printf (out, "3 V%u N%u\n", uidvalidity + 1000, names->len + 1);
+  for (guint i = 0; i < names->len; i++)
+    g_string_append_printf (out, "%u :%s\n", i + 1,
+                            (char *) g_ptr_array_index (names, names->len - 1 - i));
+  g_assert_true (g_file_set_contents (uidlist, out->str, (gssize) out->len, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (indexes); i++)
+    {
+      g_autofree char *p = g_build_filename (root, indexes[i], NULL);
+      g_unlink (p);
+    }
 }
 
 /* ---- Tests -------------------------------------------------------------------- */
@@ -634,6 +741,323 @@ test_sigkill_during_sync (Fixture *fx, gconstpointer data)
   assert_exactly_once (fx, "INBOX", 0, rounds * per_round);
 }
 
+
+/* Offline, the user deletes one message and flags another; meanwhile the
+ * server rebuilds the folder's UID list (every old UID now names another
+ * message) and the flagged one disappears. The delete must reach the right
+ * message, found again by Message-ID, size and date; the flag change, whose
+ * message is gone, is held and says why; no other message is touched. */
+static void
+test_renumbered_queue (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TernMessageSummary) victim = NULL, gone = NULL;
+  g_autoptr(TernFolder) before = NULL, after = NULL;
+  g_autoptr(GHashTable) inbox = NULL, trash = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+  TernPendingOp *op;
+
+  seed (fx, "INBOX", 0, 50);
+  sync_all (fx);
+  before = folder (fx, "INBOX");
+  victim = message_by_uid (fx, "INBOX", 20);
+  gone = message_by_uid (fx, "INBOX", 21);
+  g_assert_true (tern_test_servers_stop_imap (fx->servers, &error));
+  g_assert_true (tern_mail_delete (fx->store, &victim->id, 1, &error));
+  g_assert_true (tern_mail_change_flags (fx->store, &gone->id, 1, TERN_FLAG_FLAGGED, 0, &error));
+  g_assert_no_error (error);
+  renumber_mailbox (fx, "INBOX", gone->message_id);
+  g_assert_true (tern_test_servers_start_imap (fx->servers, &error));
+
+  sync_all (fx);
+  after = folder (fx, "INBOX");
+  g_assert_cmpuint (after->uidvalidity, !=, before->uidvalidity);
+  /* The deleted message, and only it, went to Trash. */
+  inbox = server_files (fx, "INBOX");
+  trash = server_files (fx, "Trash");
+  g_assert_cmpuint (g_hash_table_size (trash), ==, 1);
+  g_assert_true (g_hash_table_contains (trash, victim->message_id));
+  g_assert_cmpuint (g_hash_table_size (inbox), ==, 48);
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *mid = tern_test_message_id (i, SEED);
+
+      if (g_strcmp0 (mid, victim->message_id) != 0 && g_strcmp0 (mid, gone->message_id) != 0)
+        g_assert_true (g_hash_table_contains (inbox, mid));
+    }
+  /* Nothing got the flag meant for the vanished message. */
+  {
+    GHashTableIter it;
+    gpointer path;
+
+    g_hash_table_iter_init (&it, inbox);
+    while (g_hash_table_iter_next (&it, NULL, &path))
+      g_assert_null (strchr (strstr (path, ":2,"), 'F'));
+  }
+  ops = tern_store_list_ops (fx->store, fx->account->id, NULL);
+  g_assert_cmpuint (ops->len, ==, 1);
+  op = g_ptr_array_index (ops, 0);
+  g_assert_cmpint (op->kind, ==, TERN_PENDING_SET_FLAGS);
+  g_assert_true (op->held);
+  g_assert_nonnull (strstr (op->last_error, "renumbered"));
+  g_assert_cmpuint (local_count (fx, "INBOX"), ==, 48);
+  g_assert_cmpuint (local_count (fx, "Trash"), ==, 1);
+
+  /* A held change stays held: the next sync leaves it alone. */
+  sync_all (fx);
+  g_clear_pointer (&ops, g_ptr_array_unref);
+  ops = tern_store_list_ops (fx->store, fx->account->id, NULL);
+  g_assert_cmpuint (ops->len, ==, 1);
+  g_assert_cmpuint (((TernPendingOp *) g_ptr_array_index (ops, 0))->attempts, ==, 1);
+}
+
+
+/* What GNU Mailutils imap4d announces: no UIDPLUS (no COPYUID, no UID
+ * EXPUNGE), no MOVE, no CONDSTORE. */
+#define MAILUTILS_CAPABILITY "IMAP4rev1 LITERAL+ ID IDLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE"
+
+static void
+setup_no_uidplus (Fixture *fx, gconstpointer data)
+{
+  TernTestServersOptions opts = { .no_smtp = TRUE, .imap_capability = MAILUTILS_CAPABILITY };
+  setup_with (fx, &opts);
+}
+
+static guint
+server_count (Fixture *fx, const char *mailbox)
+{
+  g_autoptr(GHashTable) files = server_files (fx, mailbox);
+
+  return g_hash_table_size (files);
+}
+
+static void
+assert_no_ops (Fixture *fx)
+{
+  g_autoptr(GPtrArray) ops = tern_store_list_ops (fx->store, fx->account->id, NULL);
+
+  g_assert_cmpuint (ops->len, ==, 0);
+}
+
+/* Without UIDPLUS and MOVE, a move and a delete leave neither a duplicate
+ * here (the local copy takes the server copy's UID, found by Message-ID)
+ * nor a ghost there (EXPUNGE once every \Deleted message is ours); when
+ * another client's message is marked \Deleted too, ours wait, and the op
+ * says what is left. */
+static void
+test_no_uidplus (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TernMessageSummary) m2 = NULL, m3 = NULL, m6 = NULL, moved = NULL;
+  g_autoptr(TernFolder) archive = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  mailimap *other;
+
+  seed (fx, "INBOX", 0, 10);
+  sync_all (fx);
+  archive = folder (fx, "Archive");
+  m2 = message_by_uid (fx, "INBOX", 2);
+  m3 = message_by_uid (fx, "INBOX", 3);
+  g_assert_true (tern_mail_move (fx->store, &m2->id, 1, archive->id, &error));
+  g_assert_true (tern_mail_delete (fx->store, &m3->id, 1, &error));
+  g_assert_no_error (error);
+  sync_all (fx);
+  assert_no_ops (fx);
+  g_assert_cmpuint (server_count (fx, "INBOX"), ==, 8);
+  g_assert_cmpuint (server_count (fx, "Archive"), ==, 1);
+  g_assert_cmpuint (server_count (fx, "Trash"), ==, 1);
+  assert_each_once (fx, 0, 10);
+  g_assert_cmpuint (local_count (fx, "Archive"), ==, 1);
+  moved = message_by_uid (fx, "Archive", 1);
+  g_assert_cmpint (moved->id, ==, m2->id);
+
+  /* Deleting from Trash removes it from the server's Trash too. */
+  ids = tern_store_find_by_message_id (fx->store, fx->account->id, m3->message_id, NULL);
+  g_assert_cmpuint (ids->len, ==, 1);
+  g_assert_true (tern_mail_delete (fx->store, (gint64 *) ids->data, 1, &error));
+  g_assert_no_error (error);
+  sync_all (fx);
+  assert_no_ops (fx);
+  g_assert_cmpuint (server_count (fx, "Trash"), ==, 0);
+  g_assert_cmpuint (local_count (fx, "Trash"), ==, 0);
+
+  /* Another client marked a message \Deleted: a plain EXPUNGE would take it
+   * too, so ours stays marked, and the queued op says so. */
+  other = raw_connect (fx);
+  raw_store (other, "INBOX", 5, mailimap_flag_new_deleted (), TRUE);
+  m6 = message_by_uid (fx, "INBOX", 6);
+  g_assert_true (tern_mail_move (fx->store, &m6->id, 1, archive->id, &error));
+  sync_all (fx);
+  ops = tern_store_list_ops (fx->store, fx->account->id, NULL);
+  g_assert_cmpuint (ops->len, ==, 1);
+  g_assert_cmpint (((TernPendingOp *) g_ptr_array_index (ops, 0))->kind, ==, TERN_PENDING_EXPUNGE);
+  g_assert_false (((TernPendingOp *) g_ptr_array_index (ops, 0))->held);
+  g_assert_nonnull (strstr (((TernPendingOp *) g_ptr_array_index (ops, 0))->last_error,
+                            "marked as deleted"));
+  g_assert_cmpuint (server_count (fx, "INBOX"), ==, 8);
+  g_assert_cmpuint (server_count (fx, "Archive"), ==, 2);
+  g_assert_cmpuint (local_count (fx, "Archive"), ==, 2);
+
+  /* Once the other message is gone, ours goes at the next sync, and was
+   * never copied twice. */
+  raw_store (other, "INBOX", 5, mailimap_flag_new_deleted (), TRUE);
+  g_assert_cmpint (mailimap_expunge (other), ==, MAILIMAP_NO_ERROR);
+  raw_close (other);
+  /* That took ours as well (it was marked): the op finds nothing left. */
+  sync_all (fx);
+  assert_no_ops (fx);
+  g_assert_cmpuint (server_count (fx, "INBOX"), ==, 6);
+  g_assert_cmpuint (server_count (fx, "Archive"), ==, 2);
+  g_assert_cmpuint (local_count (fx, "INBOX"), ==, 6);
+  /* All but the one deleted from Trash (index 2, UID 3) and the other
+   * client's (index 4, UID 5). */
+  assert_each_once (fx, 0, 2);
+  assert_each_once (fx, 3, 1);
+  assert_each_once (fx, 5, 5);
+}
+
+
+static void
+setup_no_special_folders (Fixture *fx, gconstpointer data)
+{
+  TernTestServersOptions opts = { .no_smtp = TRUE, .no_special_folders = TRUE };
+  setup_with (fx, &opts);
+}
+
+/* A server that makes no Trash (Cyrus, Courier, Mailutils): the first sync
+ * creates one, so a delete goes there. Where there is none, a delete changes
+ * nothing and asks; only a confirmed one deletes for good. */
+static void
+test_no_trash (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TernFolder) trash = NULL;
+  g_autoptr(TernMessageSummary) m1 = NULL, m2 = NULL;
+  g_autoptr(GError) error = NULL;
+  mailimap *other;
+
+  seed (fx, "INBOX", 0, 5);
+  sync_all (fx);
+  trash = tern_store_get_folder_by_role (fx->store, fx->account->id, TERN_FOLDER_ROLE_TRASH, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (trash->path, ==, "Trash");
+  other = raw_connect (fx);
+  g_assert_cmpuint (raw_exists (other, "Trash"), ==, 0);
+  raw_close (other);
+  m1 = message_by_uid (fx, "INBOX", 1);
+  g_assert_true (tern_mail_delete (fx->store, &m1->id, 1, &error));
+  g_assert_no_error (error);
+  sync_all (fx);
+  g_assert_cmpuint (server_count (fx, "Trash"), ==, 1);
+  g_assert_cmpuint (local_count (fx, "Trash"), ==, 1);
+
+  /* No Trash here (the server refused to make one, say): nothing happens
+   * without the user's word. */
+  g_assert_true (tern_store_delete_folder (fx->store, trash->id, &error));
+  m2 = message_by_uid (fx, "INBOX", 2);
+  g_assert_false (tern_mail_delete (fx->store, &m2->id, 1, &error));
+  g_assert_error (error, TERN_ERROR, TERN_ERROR_NEEDS_CONFIRMATION);
+  g_assert_nonnull (strstr (error->message, "for good"));
+  g_clear_error (&error);
+  assert_no_ops (fx);
+  g_assert_cmpuint (local_count (fx, "INBOX"), ==, 4);
+  g_assert_true (tern_mail_delete_permanently (fx->store, &m2->id, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (local_count (fx, "INBOX"), ==, 3);
+  sync_all (fx);
+  assert_no_ops (fx);
+  g_assert_cmpuint (server_count (fx, "INBOX"), ==, 3);
+}
+
+
+/* Waits until @mailbox on the server holds more than @than messages or @p
+ * exited; returns whether it did hold more. */
+/* Files in @mailbox's Maildir, counted without reading them (Dovecot
+ * renames them while it runs). */
+static guint
+count_files (Fixture *fx, const char *mailbox)
+{
+  g_autoptr(GPtrArray) paths = list_files (fx, mailbox);
+
+  return paths->len;
+}
+
+static gboolean
+wait_for_copy (Fixture *fx, GSubprocess *p, const char *mailbox, guint than)
+{
+  while (count_files (fx, mailbox) <= than)
+    {
+      if (g_subprocess_get_identifier (p) == NULL)
+        return FALSE;
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+/* Without MOVE a move is COPY, \Deleted, EXPUNGE. tern-cli replays 12
+ * queued moves and is killed each time a copy has just landed on the server
+ * (the worst moment: before the op knows it is only a delete now). At the
+ * end each message is in Archive exactly once, on the server and here, and
+ * nowhere else. */
+static void
+test_sigkill_during_replay (Fixture *fx, gconstpointer data)
+{
+  const char *cli = g_getenv ("TERN_CLI");
+  const guint n = 12, max_rounds = 40;
+  g_autoptr(TernFolder) archive = NULL;
+  g_autoptr(GError) error = NULL;
+  guint killed = 0, rounds = 0;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("TERN_CLI is not set");
+      return;
+    }
+  seed (fx, "INBOX", 0, n);
+  sync_all (fx);
+  archive = folder (fx, "Archive");
+  for (guint uid = 1; uid <= n; uid++)
+    {
+      g_autoptr(TernMessageSummary) m = message_by_uid (fx, "INBOX", uid);
+      g_assert_true (tern_mail_move (fx->store, &m->id, 1, archive->id, &error));
+      g_assert_no_error (error);
+    }
+  g_clear_object (&fx->store);   /* tern-cli is the writer now */
+  while (rounds++ < max_rounds)
+    {
+      const char *argv[] = { cli, "--data-dir", fx->data_dir, "--password-store=file",
+                             "sync", "Test", "--folder", "INBOX", NULL };
+      guint before = count_files (fx, "Archive");
+      g_autoptr(GSubprocess) p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                    G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+
+      g_assert_no_error (error);
+      if (wait_for_copy (fx, p, "Archive", before))
+        g_subprocess_send_signal (p, SIGKILL);
+      g_subprocess_wait (p, NULL, NULL);
+      if (!g_subprocess_get_if_signaled (p))
+        {
+          /* Nothing left to copy: the replay went through. */
+          g_assert_cmpint (g_subprocess_get_exit_status (p), ==, 0);
+          break;
+        }
+      killed++;
+    }
+  g_test_message ("killed tern-cli replay %u times in %u rounds", killed, rounds);
+  /* The test means nothing unless replays really died half-way. */
+  g_assert_cmpuint (killed, >=, 3);
+
+  fx->store = tern_store_open (fx->data_dir, TERN_STORE_OPEN_WRITER | TERN_STORE_OPEN_CHECK, &error);
+  g_assert_no_error (error);
+  sync_all (fx);
+  assert_no_ops (fx);
+  /* server_files() fails on a Message-ID seen twice. */
+  g_assert_cmpuint (server_count (fx, "Archive"), ==, n);
+  g_assert_cmpuint (server_count (fx, "INBOX"), ==, 0);
+  assert_exactly_once (fx, "Archive", 0, n);
+  g_assert_cmpuint (local_count (fx, "INBOX"), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -648,7 +1072,13 @@ main (int argc, char *argv[])
   ADD ("idle", test_idle_new_mail);
   ADD ("connection-cut", test_connection_cut_mid_fetch);
   ADD ("sigkill", test_sigkill_during_sync);
+  ADD ("renumbered-queue", test_renumbered_queue);
 #undef ADD
+  g_test_add ("/imap-sync/no-uidplus", Fixture, NULL, setup_no_uidplus, test_no_uidplus, teardown);
+  g_test_add ("/imap-sync/sigkill-during-replay", Fixture, NULL, setup_no_uidplus,
+              test_sigkill_during_replay, teardown);
+  g_test_add ("/imap-sync/no-trash", Fixture, NULL, setup_no_special_folders, test_no_trash,
+              teardown);
   g_test_add_data_func ("/imap-sync/certificate/self-signed",
                         GINT_TO_POINTER (TERN_TEST_CERT_SELF_SIGNED), test_certificate_refused);
   g_test_add_data_func ("/imap-sync/certificate/wrong-host",

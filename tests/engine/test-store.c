@@ -118,9 +118,10 @@ fill_version (TernStore *store, guint version)
     return;
   tern_store_exec_for_test (store,
       "INSERT INTO accounts (id, name, protocol) VALUES (1, 'Old', 'imap');"
-      "INSERT INTO folders (id, account_id, path) VALUES (1, 1, 'INBOX');"
-      "INSERT INTO messages (account_id, folder_id, uid, subject, from_name, flags, date)"
-      " VALUES (1, 1, 7, 'legacy zebra', 'Old Timer', 0, 100);"
+      "INSERT INTO folders (id, account_id, path, uidvalidity) VALUES (1, 1, 'INBOX', 77);"
+      /* Undated (no readable Date header), as stored before 006. */
+      "INSERT INTO messages (account_id, folder_id, uid, subject, from_name, flags, date,"
+      " internal_date) VALUES (1, 1, 7, 'legacy zebra', 'Old Timer', 0, 0, 200);"
       "INSERT INTO attachments (message_id, part_path, name) VALUES (1, '2', 'giraffe.pdf');"
       "INSERT INTO pending_ops (account_id, kind, folder_path, uids, created_at)"
       " VALUES (1, 'delete', 'INBOX', '7', 0);", &error);
@@ -129,6 +130,12 @@ fill_version (TernStore *store, guint version)
     tern_store_exec_for_test (store,
         "INSERT INTO message_text (id, subject, sender, attachments)"
         " VALUES (1, 'legacy zebra', 'Old Timer', 'giraffe.pdf')", &error);
+  g_assert_no_error (error);
+  /* From 004 on the store writes the FTS row itself (no trigger). */
+  if (version >= 4)
+    tern_store_exec_for_test (store,
+        "INSERT INTO message_fts (rowid, subject, sender, recipients, body, attachments)"
+        " VALUES (1, 'legacy zebra', 'Old Timer', '', '', 'giraffe.pdf')", &error);
   g_assert_no_error (error);
 }
 
@@ -164,6 +171,13 @@ test_migrate_upgrade (void)
           g_assert_cmpuint (hits->len, ==, 1);
           ops = tern_store_list_ops (store, 1, &error);
           g_assert_cmpuint (ops->len, ==, 1);
+          /* 005: a queued op takes the UIDVALIDITY its folder had. */
+          if (from < 5)
+            g_assert_cmpuint (((TernPendingOp *) g_ptr_array_index (ops, 0))->uidvalidity, ==, 77);
+          g_assert_false (((TernPendingOp *) g_ptr_array_index (ops, 0))->held);
+          /* 006: undated mail takes its INTERNALDATE. */
+          g_assert_cmpint (tern_store_query_int (store, "SELECT date FROM messages", NULL), ==,
+                           from < 6 ? 200 : 0);
           g_assert_cmpuint (tern_store_count_unread (store, 1, &error), ==, 1);
         }
       g_clear_object (&store);

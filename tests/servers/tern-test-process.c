@@ -2,6 +2,7 @@
 #include "tern-test-process.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <string.h>
@@ -174,6 +175,29 @@ tern_test_process_wait_ready (GSubprocess *proc, const char *name, const guint16
   return FALSE;
 }
 
+GSubprocess *
+tern_test_process_start (const char *const *argv, const char *out_path, const char *name,
+                         const guint16 *ports, guint n_ports, const char *const *logs,
+                         guint timeout_s, GError **error)
+{
+  g_autoptr(GSubprocess) proc = tern_test_process_spawn (argv, out_path, error);
+
+  if (proc == NULL)
+    return NULL;
+  if (!tern_test_process_wait_ready (proc, name, ports, n_ports, logs, timeout_s, error))
+    {
+      tern_test_process_stop (proc);
+      return NULL;
+    }
+  return g_steal_pointer (&proc);
+}
+
+gboolean
+tern_test_error_is_port_conflict (const GError *error)
+{
+  return strstr (error->message, "in use") != NULL;
+}
+
 gboolean
 tern_test_ports_wait_free (const guint16 *ports, guint n_ports, guint timeout_s,
                            GError **error)
@@ -215,4 +239,39 @@ tern_test_process_stop (GSubprocess *proc)
   if (process_running (proc))
     g_subprocess_force_exit (proc);
   g_subprocess_wait (proc, NULL, NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GFile) dir = g_file_new_for_path (path);
+  g_autoptr(GFileEnumerator) en =
+    g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+  GFileInfo *info;
+
+  while (en != NULL && (info = g_file_enumerator_next_file (en, NULL, NULL)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
+
+      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+        remove_tree (child);
+      else
+        g_unlink (child);
+      g_object_unref (info);
+    }
+  g_rmdir (path);
+}
+
+void
+tern_test_dir_remove (const char *path)
+{
+  const char *keep = g_getenv ("TERN_TEST_KEEP");
+
+  if (path == NULL)
+    return;
+  if (keep != NULL && g_strcmp0 (keep, "0") != 0)
+    g_printerr ("# TERN_TEST_KEEP: kept %s\n", path);
+  else
+    remove_tree (path);
 }

@@ -83,7 +83,7 @@ dovecot_listeners (TernTestServers *self, GString *c)
 }
 
 static void
-dovecot_namespace (GString *c)
+dovecot_namespace (TernTestServers *self, GString *c)
 {
   static const char *const boxes[][2] = {
     { "Sent", "\\Sent" }, { "Drafts", "\\Drafts" }, { "Trash", "\\Trash" },
@@ -91,7 +91,7 @@ dovecot_namespace (GString *c)
   };
 
   g_string_append (c, "namespace inbox {\n  inbox = yes\n  separator = /\n");
-  for (guint i = 0; i < G_N_ELEMENTS (boxes); i++)
+  for (guint i = 0; !self->opts.no_special_folders && i < G_N_ELEMENTS (boxes); i++)
     g_string_append_printf (c,
       "  mailbox %s {\n    special_use = %s\n    auto = subscribe\n  }\n",
       boxes[i][0], boxes[i][1]);
@@ -136,7 +136,10 @@ tern_test_write_dovecot_conf (TernTestServers *self, GError **error)
     "service auth {\n  unix_listener %1$s/auth-postfix {\n    mode = 0666\n  }\n}\n"
     "service anvil {\n  chroot =\n}\n",
     self->dir);
-  dovecot_namespace (c);
+  if (self->opts.imap_capability != NULL)
+    g_string_append_printf (c, "protocol imap {\n  imap_capability = %s\n}\n",
+                            self->opts.imap_capability);
+  dovecot_namespace (self, c);
   dovecot_listeners (self, c);
   return g_file_set_contents (path, c->str, (gssize) c->len, error);
 }

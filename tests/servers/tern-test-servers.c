@@ -95,18 +95,10 @@ spawn_dovecot (TernTestServers *self, GError **error)
   collect_ports (self, dovecot_services, G_N_ELEMENTS (ports), ports);
   {
     const char *argv[] = { dovecot, "-F", "-c", conf, NULL };
-    self->dovecot = tern_test_process_spawn (argv, out, error);
+    self->dovecot = tern_test_process_start (argv, out, "Dovecot", ports, G_N_ELEMENTS (ports),
+                                             logs, START_TIMEOUT_S, error);
   }
-  if (self->dovecot == NULL)
-    return FALSE;
-  if (!tern_test_process_wait_ready (self->dovecot, "Dovecot", ports, G_N_ELEMENTS (ports),
-                                     logs, START_TIMEOUT_S, error))
-    {
-      tern_test_process_stop (self->dovecot);
-      g_clear_object (&self->dovecot);
-      return FALSE;
-    }
-  return TRUE;
+  return self->dovecot != NULL;
 }
 
 static gboolean
@@ -120,23 +112,9 @@ spawn_postfix (TernTestServers *self, GError **error)
   guint16 ports[G_N_ELEMENTS (postfix_services)];
 
   collect_ports (self, postfix_services, G_N_ELEMENTS (ports), ports);
-  self->postfix = tern_test_process_spawn (argv, out, error);
-  if (self->postfix == NULL)
-    return FALSE;
-  if (!tern_test_process_wait_ready (self->postfix, "Postfix", ports, G_N_ELEMENTS (ports),
-                                     logs, START_TIMEOUT_S, error))
-    {
-      tern_test_process_stop (self->postfix);
-      g_clear_object (&self->postfix);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-error_is_port_conflict (const GError *error)
-{
-  return strstr (error->message, "in use") != NULL;
+  self->postfix = tern_test_process_start (argv, out, "Postfix", ports, G_N_ELEMENTS (ports),
+                                           logs, START_TIMEOUT_S, error);
+  return self->postfix != NULL;
 }
 
 /* First start: on a port conflict (another process took a port between our
@@ -162,7 +140,7 @@ start_with_retries (TernTestServers *self, const guint *services, guint n,
         }
       if (write_conf (self, &local) && spawn (self, &local))
         return TRUE;
-      if (attempt == START_ATTEMPTS || !error_is_port_conflict (local))
+      if (attempt == START_ATTEMPTS || !tern_test_error_is_port_conflict (local))
         {
           g_propagate_error (error, g_steal_pointer (&local));
           return FALSE;
@@ -288,46 +266,16 @@ tern_test_servers_start (const TernTestServersOptions *opts, GError **error)
   return g_steal_pointer (&self);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GFile) dir = g_file_new_for_path (path);
-  g_autoptr(GFileEnumerator) en =
-    g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                               G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
-  GFileInfo *info;
-
-  while (en != NULL && (info = g_file_enumerator_next_file (en, NULL, NULL)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, g_file_info_get_name (info), NULL);
-
-      if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
-        remove_tree (child);
-      else
-        g_unlink (child);
-      g_object_unref (info);
-    }
-  g_rmdir (path);
-}
-
 void
 tern_test_servers_free (TernTestServers *self)
 {
-  const char *keep = g_getenv ("TERN_TEST_KEEP");
-
   if (self == NULL)
     return;
   tern_test_process_stop (self->postfix);
   tern_test_process_stop (self->dovecot);
   g_clear_object (&self->postfix);
   g_clear_object (&self->dovecot);
-  if (self->dir != NULL)
-    {
-      if (keep != NULL && g_strcmp0 (keep, "0") != 0)
-        g_printerr ("# TERN_TEST_KEEP: kept %s\n", self->dir);
-      else
-        remove_tree (self->dir);
-    }
+  tern_test_dir_remove (self->dir);
   g_free (self->dir);
   g_free (self->smtp_skip_reason);
   g_clear_pointer (&self->users, g_ptr_array_unref);

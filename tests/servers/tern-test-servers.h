@@ -42,6 +42,12 @@ typedef struct {
   gboolean no_smtp;
   /* Postfix message_size_limit in bytes, announced in EHLO SIZE; 0 = 10 MB. */
   guint64 message_size_limit;
+  /* Replaces Dovecot's IMAP capability list after login (imap_capability),
+   * e.g. without UIDPLUS and MOVE like GNU Mailutils imap4d; NULL: Dovecot's. */
+  const char *imap_capability;
+  /* No Sent, Drafts, Trash, Junk or Archive made by the server, as on Cyrus,
+   * Courier and Mailutils by default. */
+  gboolean no_special_folders;
 } TernTestServersOptions;
 
 typedef struct _TernTestServers TernTestServers;

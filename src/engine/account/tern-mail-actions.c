@@ -42,45 +42,70 @@ load_selection (TernStore *store, const gint64 *ids, guint n_ids, Selection *sel
   return sel->account != NULL;
 }
 
-/* Groups the selection's server UIDs by folder: folder id -> GArray of guint32.
- * Messages without a UID (not on the server yet) have nothing to replay. */
+/* Groups the selection's messages on the server by folder: folder id ->
+ * GPtrArray of TernMessageSummary (borrowed). Messages without a UID (not
+ * on the server yet) have nothing to replay. */
 static GHashTable *
 uids_by_folder (GPtrArray *msgs)
 {
   GHashTable *map = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
-                                           (GDestroyNotify) g_array_unref);
+                                           (GDestroyNotify) g_ptr_array_unref);
 
   for (guint i = 0; i < msgs->len; i++)
     {
       TernMessageSummary *m = g_ptr_array_index (msgs, i);
-      GArray *uids;
+      GPtrArray *group;
 
       if (m->uid == 0)
         continue;
-      uids = g_hash_table_lookup (map, &m->folder_id);
-      if (uids == NULL)
+      group = g_hash_table_lookup (map, &m->folder_id);
+      if (group == NULL)
         {
-          uids = g_array_new (FALSE, FALSE, sizeof (guint32));
-          g_hash_table_insert (map, g_memdup2 (&m->folder_id, sizeof (gint64)), uids);
+          group = g_ptr_array_new ();
+          g_hash_table_insert (map, g_memdup2 (&m->folder_id, sizeof (gint64)), group);
         }
-      g_array_append_val (uids, m->uid);
+      g_ptr_array_add (group, m);
     }
   return map;
 }
 
+/* What finds a message again if the server renumbers its folder before the
+ * operation is replayed: one "uid size date message-id" line per message. */
+static char *
+message_idents (GPtrArray *msgs)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < msgs->len; i++)
+    {
+      TernMessageSummary *m = g_ptr_array_index (msgs, i);
+
+      g_string_append_printf (s, "%u %" G_GINT64_FORMAT " %" G_GINT64_FORMAT " %s\n", m->uid,
+                              m->size, m->internal_date, m->message_id ? m->message_id : "");
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* Queues @kind for @msgs (all in @folder_id, all with a UID), naming them by
+ * UID in the folder's current UIDVALIDITY. */
 static gboolean
 enqueue (TernStore *store, TernAccountSettings *account, TernPendingOpKind kind,
-         gint64 folder_id, GArray *uids, guint flags, const char *dest_path,
+         gint64 folder_id, GPtrArray *msgs, guint flags, const char *dest_path,
          gint64 local_message_id, GError **error)
 {
   g_autoptr(TernFolder) folder = tern_store_get_folder (store, folder_id, error);
   g_autoptr(TernPendingOp) op = NULL;
+  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
 
   if (folder == NULL)
     return FALSE;
+  for (guint i = 0; i < msgs->len; i++)
+    g_array_append_val (uids, ((TernMessageSummary *) g_ptr_array_index (msgs, i))->uid);
   op = tern_pending_op_new (kind, folder->path);
   op->account_id = account->id;
   op->uids = tern_imap_uid_set_to_string ((guint32 *) uids->data, uids->len);
+  op->uidvalidity = folder->uidvalidity;
+  op->idents = message_idents (msgs);
   op->flags = flags;
   op->dest_path = g_strdup (dest_path);
   op->local_message_id = local_message_id;
@@ -181,9 +206,9 @@ move_body (TernStore *store, gpointer data, GError **error)
         continue;
       if (on_server)
         {
-          g_autoptr(GArray) uid = g_array_new (FALSE, FALSE, sizeof (guint32));
-          g_array_append_val (uid, m->uid);
-          if (!enqueue (store, a->sel.account, TERN_PENDING_MOVE, m->folder_id, uid, 0,
+          g_autoptr(GPtrArray) one = g_ptr_array_new ();
+          g_ptr_array_add (one, m);
+          if (!enqueue (store, a->sel.account, TERN_PENDING_MOVE, m->folder_id, one, 0,
                         dest->path, m->id, error))
             return FALSE;
         }
@@ -237,22 +262,41 @@ delete_for_good_body (TernStore *store, gpointer data, GError **error)
 }
 
 gboolean
+tern_mail_delete_permanently (TernStore *store, const gint64 *ids, guint n_ids, GError **error)
+{
+  g_auto(ActionData) a = { 0 };
+
+  if (!load_selection (store, ids, n_ids, &a.sel, error))
+    return FALSE;
+  return in_transaction (store, delete_for_good_body, &a, error);
+}
+
+gboolean
 tern_mail_delete (TernStore *store, const gint64 *ids, guint n_ids, GError **error)
 {
   g_auto(ActionData) a = { 0 };
   g_autoptr(TernFolder) trash = NULL;
-  g_autoptr(GPtrArray) to_trash = g_ptr_array_new ();
   g_autoptr(GArray) trash_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autoptr(GArray) gone_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
 
   if (!load_selection (store, ids, n_ids, &a.sel, error))
     return FALSE;
   trash = tern_store_get_folder_by_role (store, a.sel.account->id, TERN_FOLDER_ROLE_TRASH, NULL);
+  if (trash == NULL)
+    {
+      /* Nowhere to put it: deleting would destroy it. The user decides. */
+      g_set_error (error, TERN_ERROR, TERN_ERROR_NEEDS_CONFIRMATION,
+                   "The account “%s” has no Trash folder, so deleting removes the "
+                   "message for good, here and on the server. Tern creates a Trash "
+                   "folder at the next sync where the server allows it.",
+                   a.sel.account->name);
+      return FALSE;
+    }
   for (guint i = 0; i < a.sel.msgs->len; i++)
     {
       TernMessageSummary *m = g_ptr_array_index (a.sel.msgs, i);
 
-      if (trash != NULL && m->folder_id != trash->id)
+      if (m->folder_id != trash->id)
         g_array_append_val (trash_ids, m->id);
       else
         g_array_append_val (gone_ids, m->id);
@@ -262,10 +306,7 @@ tern_mail_delete (TernStore *store, const gint64 *ids, guint n_ids, GError **err
     return FALSE;
   if (gone_ids->len == 0)
     return TRUE;
-  selection_clear (&a.sel);
-  if (!load_selection (store, (gint64 *) gone_ids->data, gone_ids->len, &a.sel, error))
-    return FALSE;
-  return in_transaction (store, delete_for_good_body, &a, error);
+  return tern_mail_delete_permanently (store, (gint64 *) gone_ids->data, gone_ids->len, error);
 }
 
 gboolean

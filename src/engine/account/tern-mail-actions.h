@@ -21,9 +21,16 @@ gboolean tern_mail_change_flags (TernStore *store, const gint64 *ids, guint n_id
 gboolean tern_mail_move (TernStore *store, const gint64 *ids, guint n_ids,
                          gint64 dest_folder_id, GError **error);
 
-/* Deletes messages: to Trash, or for good when they are in Trash already
- * (or the account has no Trash). */
+/* Deletes messages: to Trash, or for good when they are in Trash already.
+ * Where the account has no Trash (some servers make none; Tern creates one
+ * at the next sync) nothing is done and the error is
+ * TERN_ERROR_NEEDS_CONFIRMATION: ask the user, then call
+ * tern_mail_delete_permanently(). */
 gboolean tern_mail_delete (TernStore *store, const gint64 *ids, guint n_ids, GError **error);
+
+/* Deletes messages for good, Trash or not: the user confirmed it. */
+gboolean tern_mail_delete_permanently (TernStore *store, const gint64 *ids, guint n_ids,
+                                       GError **error);
 
 /* Marks every message of a folder read. */
 gboolean tern_mail_mark_folder_read (TernStore *store, gint64 folder_id, GError **error);

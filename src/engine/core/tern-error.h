@@ -35,6 +35,7 @@ typedef enum {
   TERN_ERROR_OFFLINE,              /* no network; the work waits */
   TERN_ERROR_SECRETS,              /* no password store available */
   TERN_ERROR_MIME,                 /* message could not be parsed or built */
+  TERN_ERROR_NEEDS_CONFIRMATION,   /* the action destroys mail: ask the user first */
 } TernError;
 
 GQuark tern_error_quark (void);

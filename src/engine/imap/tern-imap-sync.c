@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "core/tern-error.h"
-#include "imap/tern-imap-sync.h"
+#include "imap/tern-imap-sync-private.h"
 #include "imap/tern-imap-connect.h"
 #include "imap/tern-imap-error.h"
 #include "imap/tern-imap-uid-set.h"
@@ -15,33 +15,6 @@
 #define DEFAULT_CHUNK_BYTES (4 * 1024 * 1024)
 #define MAX_CHUNK_MESSAGES 1000
 #define NOOP_POLL_SECONDS 30
-
-struct _TernImapSync
-{
-  GObject parent_instance;
-
-  mailimap *imap;
-  TernStore *store;
-  gint64 account_id;
-  TernAccountSettings *account;
-  gsize chunk_bytes;
-  guint parse_threads;
-  char *selected;            /* path of the selected folder, or NULL */
-  guint32 sel_exists;
-  gboolean must_reconnect;
-  gboolean has_condstore;
-  gboolean has_move;
-  gboolean has_uidplus;
-  gboolean has_idle;
-
-  TernSyncProgressFunc progress_func;
-  gpointer progress_data;
-  TernSyncProgress progress;
-
-  struct {
-    gint64 fetch_us, parse_us, store_us;   /* of the last folder's new messages */
-  } stats;
-};
 
 G_DEFINE_FINAL_TYPE (TernImapSync, tern_imap_sync, G_TYPE_OBJECT)
 
@@ -60,14 +33,14 @@ typedef struct {
   guint64 highestmodseq;
 } SelectInfo;
 
-static gboolean
-check_cancel (GCancellable *cancellable, GError **error)
+gboolean
+tern_imap_sync_check_cancel (GCancellable *cancellable, GError **error)
 {
   return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
-static gboolean
-imap_ok (TernImapSync *self, int r, const char *what, GError **error)
+gboolean
+tern_imap_sync_ok (TernImapSync *self, int r, const char *what, GError **error)
 {
   if (r == MAILIMAP_NO_ERROR)
     return TRUE;
@@ -154,6 +127,62 @@ delete_vanished_folders (TernImapSync *self, GHashTable *seen, GError **error)
   return TRUE;
 }
 
+/* Creates @path as the Trash (special-use \\Trash where the server takes
+ * CREATE-SPECIAL-USE). FALSE if the server refused; an error only when the
+ * connection failed. */
+static gboolean
+create_trash (TernImapSync *self, const char *path, const char *delim, GError **error)
+{
+  g_autoptr(GError) refused = NULL;
+  g_autofree char *command = g_strdup_printf ("CREATE \"%s\" (USE (\\Trash))", path);
+  int r = self->has_create_special_use ? mailimap_custom_command (self->imap, command)
+                                       : mailimap_create (self->imap, path);
+
+  if (!tern_imap_sync_ok (self, r, "creating the Trash folder", &refused))
+    {
+      if (self->must_reconnect)
+        g_propagate_error (error, g_steal_pointer (&refused));
+      else
+        g_message ("the server refused to create %s: %s", path, refused->message);
+      return FALSE;
+    }
+  mailimap_subscribe (self->imap, path);
+  g_message ("created the Trash folder %s on the server", path);
+  return tern_store_upsert_folder (self->store, self->account_id, path, delim,
+                                   TERN_FOLDER_ROLE_TRASH, TRUE, error) != 0;
+}
+
+/* Cyrus, Courier and Mailutils make no Trash: without one, a delete would
+ * destroy mail. Like Thunderbird, make one ("Trash", else "INBOX.Trash" for
+ * servers whose folders live below INBOX). Where the server refuses, a
+ * delete asks the user first. */
+static gboolean
+ensure_trash (TernImapSync *self, GError **error)
+{
+  g_autoptr(TernFolder) trash =
+    tern_store_get_folder_by_role (self->store, self->account_id, TERN_FOLDER_ROLE_TRASH, NULL);
+  g_autoptr(TernFolder) inbox = NULL;
+  g_autofree char *below_inbox = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *delim;
+
+  if (trash != NULL)
+    return TRUE;
+  inbox = tern_store_get_folder_by_role (self->store, self->account_id, TERN_FOLDER_ROLE_INBOX,
+                                         NULL);
+  delim = inbox != NULL ? inbox->delimiter : "/";
+  if (!create_trash (self, "Trash", delim, &local_error) && local_error == NULL &&
+      inbox != NULL && *delim != '\0')
+    {
+      below_inbox = g_strconcat (inbox->path, delim, "Trash", NULL);
+      create_trash (self, below_inbox, delim, &local_error);
+    }
+  if (local_error == NULL)
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&local_error));
+  return FALSE;
+}
+
 gboolean
 tern_imap_sync_folder_list (TernImapSync *self, GCancellable *cancellable, GError **error)
 {
@@ -162,8 +191,8 @@ tern_imap_sync_folder_list (TernImapSync *self, GCancellable *cancellable, GErro
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gboolean ok;
 
-  if (!check_cancel (cancellable, error) ||
-      !imap_ok (self, mailimap_list (self->imap, "", "*", &list), "listing folders", error))
+  if (!tern_imap_sync_check_cancel (cancellable, error) ||
+      !tern_imap_sync_ok (self, mailimap_list (self->imap, "", "*", &list), "listing folders", error))
     return FALSE;
   subscribed = list_subscribed (self);
   ok = tern_store_begin (self->store, error) &&
@@ -174,7 +203,8 @@ tern_imap_sync_folder_list (TernImapSync *self, GCancellable *cancellable, GErro
   if (!ok)
     tern_store_rollback (self->store);
   mailimap_list_result_free (list);
-  return ok;
+  /* After an empty LIST (a broken server) nothing is known to be missing. */
+  return ok && (g_hash_table_size (seen) == 0 || ensure_trash (self, error));
 }
 
 /* ---- Selecting -------------------------------------------------------- */
@@ -191,7 +221,7 @@ select_folder (TernImapSync *self, const char *path, SelectInfo *info, GError **
     r = mailimap_select_condstore (self->imap, path, &modseq);
   else
     r = mailimap_select (self->imap, path);
-  if (!imap_ok (self, r, "opening a folder", error))
+  if (!tern_imap_sync_ok (self, r, "opening a folder", error))
     return FALSE;
   self->selected = g_strdup (path);
   sel = self->imap->imap_selection_info;
@@ -203,11 +233,12 @@ select_folder (TernImapSync *self, const char *path, SelectInfo *info, GError **
       info->highestmodseq = modseq;
     }
   self->sel_exists = sel ? sel->sel_exists : 0;
+  self->sel_uidvalidity = sel ? sel->sel_uidvalidity : 0;
   return TRUE;
 }
 
-static gboolean
-ensure_selected (TernImapSync *self, const char *path, GError **error)
+gboolean
+tern_imap_sync_ensure_selected (TernImapSync *self, const char *path, GError **error)
 {
   if (self->selected != NULL && g_strcmp0 (self->selected, path) == 0)
     return TRUE;
@@ -253,7 +284,7 @@ list_new_messages (TernImapSync *self, guint32 from_uid, GError **error)
 
   mailimap_fetch_type_free (ft);
   mailimap_set_free (set);
-  if (!imap_ok (self, r, "listing new messages", error))
+  if (!tern_imap_sync_ok (self, r, "listing new messages", error))
     return NULL;
   out = g_array_new (FALSE, FALSE, sizeof (NewMessage));
   for (clistiter *it = clist_begin (result); it; it = clist_next (it))
@@ -272,6 +303,24 @@ list_new_messages (TernImapSync *self, guint32 from_uid, GError **error)
   mailimap_fetch_list_free (result);
   g_array_sort (out, compare_new_message);
   return out;
+}
+
+/* Leaves out of @news what the store holds already (fetched before a gap
+ * that kept the resume point back). */
+static void
+drop_stored (GArray *news, GArray *local_uids)
+{
+  g_autoptr(GHashTable) stored = g_hash_table_new (g_direct_hash, g_direct_equal);
+  guint kept = 0;
+
+  if (local_uids->len == 0)
+    return;
+  for (guint i = 0; i < local_uids->len; i++)
+    g_hash_table_add (stored, GUINT_TO_POINTER (g_array_index (local_uids, TernUidFlags, i).uid));
+  for (guint i = 0; i < news->len; i++)
+    if (!g_hash_table_contains (stored, GUINT_TO_POINTER (g_array_index (news, NewMessage, i).uid)))
+      g_array_index (news, NewMessage, kept++) = g_array_index (news, NewMessage, i);
+  g_array_set_size (news, kept);
 }
 
 static struct mailimap_fetch_type *
@@ -320,23 +369,144 @@ import_fetched (TernImapSync *self, TernFolder *folder, const TernImapFetched *f
   return msg;
 }
 
-/* Stores one fetched chunk and the folder's resume point in one transaction. */
+/* A flags-only FETCH response in a chunk (another client changed flags
+ * while we fetched), after the message's own response. */
+typedef struct {
+  guint32 uid;
+  guint flags;
+  char *keywords;
+} FlagUpdate;
+
+static void
+flag_update_clear (FlagUpdate *u)
+{
+  g_free (u->keywords);
+}
+
+/* One downloaded chunk on its way to the store. */
+typedef struct {
+  TernImapSync *self;
+  TernFolder *folder;
+  clist *result;             /* libetpan's FETCH responses; the records borrow from it */
+  GPtrArray *imported;       /* of TernImportedMessage, once parsed */
+  GArray *flag_updates;      /* of FlagUpdate, in response order */
+  GArray *requested;         /* the UIDs asked for (guint32, ascending) */
+  guint32 first_uid, last_uid;
+} Chunk;
+
+static void
+chunk_free (Chunk *chunk)
+{
+  /* The records borrow from the fetched data: free them first. */
+  g_clear_pointer (&chunk->imported, g_ptr_array_unref);
+  g_clear_pointer (&chunk->flag_updates, g_array_unref);
+  g_clear_pointer (&chunk->requested, g_array_unref);
+  if (chunk->result != NULL)
+    mailimap_fetch_list_free (chunk->result);
+  g_free (chunk);
+}
+
+/* A message moved or saved here without COPYUID/APPENDUID has a local copy
+ * without a UID: the server's copy takes its place (gets its UID) instead of
+ * being stored beside it. Returns TRUE if @rec was such a copy. */
 static gboolean
-store_chunk (TernImapSync *self, TernFolder *folder, GPtrArray *imported,
-             guint32 next_uid, GError **error)
+adopt_unnumbered_copy (TernImapSync *self, TernFolder *folder, const TernMessageRecord *rec,
+                       GError **error)
+{
+  g_autoptr(GArray) ids = NULL;
+
+  if (rec->message_id == NULL || *rec->message_id == '\0')
+    return FALSE;
+  ids = tern_store_find_by_message_id (self->store, self->account_id, rec->message_id, error);
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    {
+      g_autoptr(TernMessageSummary) m =
+        tern_store_get_message (self->store, g_array_index (ids, gint64, i), NULL);
+
+      if (m != NULL && m->folder_id == folder->id && m->uid == 0)
+        return tern_store_move_message (self->store, m->id, folder->id, rec->uid, error);
+    }
+  return FALSE;
+}
+
+/* The records to insert: every delivered message but the local copies it
+ * replaced. */
+static GArray *
+chunk_records (TernImapSync *self, Chunk *chunk, GError **error)
 {
   g_autoptr(GArray) records = g_array_sized_new (FALSE, FALSE, sizeof (TernMessageRecord),
-                                                  imported->len);
-  gboolean ok;
+                                                  chunk->imported->len);
 
-  for (guint i = 0; i < imported->len; i++)
+  for (guint i = 0; i < chunk->imported->len; i++)
     {
-      TernImportedMessage *m = g_ptr_array_index (imported, i);
+      TernImportedMessage *m = g_ptr_array_index (chunk->imported, i);
+      g_autoptr(GError) local_error = NULL;
+
+      if (self->adopt_unnumbered &&
+          adopt_unnumbered_copy (self, chunk->folder, &m->record, &local_error))
+        continue;
+      if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
       g_array_append_val (records, m->record);
     }
+  return g_steal_pointer (&records);
+}
+
+/* The resume point after @chunk: past its last UID, unless the server
+ * listed a UID it did not deliver (then that UID is fetched again next
+ * time, and no later chunk moves past it either). */
+static guint32
+chunk_resume_point (TernImapSync *self, Chunk *chunk)
+{
+  g_autoptr(GHashTable) delivered = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+  for (guint i = 0; i < chunk->imported->len; i++)
+    g_hash_table_add (delivered, GUINT_TO_POINTER (
+      ((TernImportedMessage *) g_ptr_array_index (chunk->imported, i))->record.uid));
+  for (guint i = 0; i < chunk->requested->len; i++)
+    {
+      guint32 uid = g_array_index (chunk->requested, guint32, i);
+
+      if (g_hash_table_contains (delivered, GUINT_TO_POINTER (uid)))
+        continue;
+      self->n_undelivered++;
+      if (self->gap_uid == 0)
+        self->gap_uid = uid;
+    }
+  return self->gap_uid != 0 ? self->gap_uid : chunk->last_uid + 1;
+}
+
+static gboolean
+apply_chunk_flags (TernImapSync *self, Chunk *chunk, GError **error)
+{
+  for (guint i = 0; i < chunk->flag_updates->len; i++)
+    {
+      FlagUpdate *u = &g_array_index (chunk->flag_updates, FlagUpdate, i);
+
+      if (!tern_store_update_flags_by_uid (self->store, chunk->folder->id, u->uid, u->flags,
+                                           u->keywords, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Stores one fetched chunk and the folder's resume point in one transaction. */
+static gboolean
+store_chunk (TernImapSync *self, Chunk *chunk, GError **error)
+{
+  TernFolder *folder = chunk->folder;
+  g_autoptr(GArray) records = NULL;
+  guint32 next_uid = chunk_resume_point (self, chunk);
+  gboolean ok;
+
   ok = tern_store_begin (self->store, error) &&
+       (records = chunk_records (self, chunk, error)) != NULL &&
        tern_store_insert_messages (self->store, (TernMessageRecord *) records->data,
                                    records->len, NULL, error) &&
+       apply_chunk_flags (self, chunk, error) &&
        tern_store_update_folder_state (self->store, folder->id, folder->uidvalidity,
                                        MAX (folder->uidnext, next_uid),
                                        folder->highestmodseq, folder->sync_state, error) &&
@@ -348,30 +518,12 @@ store_chunk (TernImapSync *self, TernFolder *folder, GPtrArray *imported,
   return ok;
 }
 
-/* One downloaded chunk on its way to the store. */
-typedef struct {
-  TernImapSync *self;
-  TernFolder *folder;
-  clist *result;             /* libetpan's FETCH responses; the records borrow from it */
-  GPtrArray *imported;       /* of TernImportedMessage, once parsed */
-  guint32 first_uid, last_uid;
-} Chunk;
-
-static void
-chunk_free (Chunk *chunk)
-{
-  /* The records borrow from the fetched data: free them first. */
-  g_clear_pointer (&chunk->imported, g_ptr_array_unref);
-  if (chunk->result != NULL)
-    mailimap_fetch_list_free (chunk->result);
-  g_free (chunk);
-}
-
 /* The messages of a chunk, parsed side by side. */
 typedef struct {
   Chunk *chunk;
   struct mailimap_msg_att **atts;
   TernImportedMessage **out;   /* NULL where a response is not one of ours */
+  FlagUpdate *flags;           /* uid 0 where a response is not flags-only */
 } ParseJob;
 
 static void
@@ -382,8 +534,40 @@ parse_one (guint index, gpointer data)
 
   tern_imap_fetched_parse (job->atts[index], &f);
   if (f.uid != 0 && f.uid >= job->chunk->first_uid && f.uid <= job->chunk->last_uid)
-    job->out[index] = import_fetched (job->chunk->self, job->chunk->folder, &f);
+    {
+      /* Only a response with the section we asked for is the message; a
+       * server sends FLAGS alone when another client changed them. */
+      if (f.body != NULL)
+        job->out[index] = import_fetched (job->chunk->self, job->chunk->folder, &f);
+      else if (f.has_flags)
+        job->flags[index] = (FlagUpdate) { f.uid, f.flags, g_strdup (f.keywords->str) };
+    }
   tern_imap_fetched_clear (&f);
+}
+
+/* Keeps the parsed messages, and the flags-only responses that came after
+ * their message's own (newer than its FLAGS); earlier ones are older. */
+static void
+collect_parsed (Chunk *chunk, ParseJob *job, guint n)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+  chunk->imported = g_ptr_array_new_full (n, (GDestroyNotify) tern_imported_message_free);
+  chunk->flag_updates = g_array_new (FALSE, FALSE, sizeof (FlagUpdate));
+  g_array_set_clear_func (chunk->flag_updates, (GDestroyNotify) flag_update_clear);
+  for (guint i = 0; i < n; i++)
+    {
+      if (job->out[i] != NULL)
+        {
+          g_ptr_array_add (chunk->imported, job->out[i]);
+          g_hash_table_add (seen, GUINT_TO_POINTER (job->out[i]->record.uid));
+        }
+      else if (job->flags[i].uid != 0 &&
+               g_hash_table_contains (seen, GUINT_TO_POINTER (job->flags[i].uid)))
+        g_array_append_val (chunk->flag_updates, job->flags[i]);
+      else
+        flag_update_clear (&job->flags[i]);
+    }
 }
 
 /* Parse stage: GMime over every message of the chunk (on as many threads
@@ -399,15 +583,13 @@ parse_fetched_chunk (gpointer item, gpointer user_data, GError **error)
   guint n = (guint) clist_count (chunk->result), i = 0;
   g_autofree struct mailimap_msg_att **atts = g_new (struct mailimap_msg_att *, n);
   g_autofree TernImportedMessage **out = g_new0 (TernImportedMessage *, n);
-  ParseJob job = { chunk, atts, out };
+  g_autofree FlagUpdate *flags = g_new0 (FlagUpdate, n);
+  ParseJob job = { chunk, atts, out, flags };
 
   for (clistiter *it = clist_begin (chunk->result); it; it = clist_next (it))
     atts[i++] = clist_content (it);
   tern_parallel_for (n, chunk->self->parse_threads, parse_one, &job);
-  chunk->imported = g_ptr_array_new_full (n, (GDestroyNotify) tern_imported_message_free);
-  for (i = 0; i < n; i++)
-    if (out[i] != NULL)
-      g_ptr_array_add (chunk->imported, out[i]);
+  collect_parsed (chunk, &job, n);
   chunk->self->stats.parse_us += g_get_monotonic_time () - t0;
   /* Passed on (or freed by the push, when the store stage failed). */
   if (tern_pipeline_push (store_stage, chunk))
@@ -417,17 +599,16 @@ parse_fetched_chunk (gpointer item, gpointer user_data, GError **error)
   return FALSE;
 }
 
-/* Store stage: commits a parsed chunk with the folder's resume point (last
- * uid + 1). The only thread that touches the store while new messages
- * download; the sync thread leaves the store alone until both stages are
- * finished. Chunks arrive in UID order, so resume points only move forward. */
+/* Store stage: commits a parsed chunk with the folder's resume point. The
+ * only thread that touches the store while new messages download; the sync
+ * thread leaves the store alone until both stages are finished. Chunks
+ * arrive in UID order, so resume points only move forward. */
 static gboolean
 store_parsed_chunk (gpointer item, gpointer user_data, GError **error)
 {
   Chunk *chunk = item;
   gint64 t0 = g_get_monotonic_time ();
-  gboolean ok = store_chunk (chunk->self, chunk->folder, chunk->imported,
-                             chunk->last_uid + 1, error);
+  gboolean ok = store_chunk (chunk->self, chunk, error);
 
   chunk->self->stats.store_us += g_get_monotonic_time () - t0;
   chunk_free (chunk);
@@ -454,12 +635,14 @@ fetch_chunk (TernImapSync *self, TernFolder *folder, const NewMessage *msgs, gui
   mailimap_fetch_type_free (ft);
   mailimap_set_free (set);
   self->stats.fetch_us += g_get_monotonic_time () - t0;
-  if (!imap_ok (self, r, "downloading messages", error))
+  if (!tern_imap_sync_ok (self, r, "downloading messages", error))
     return NULL;
   chunk = g_new0 (Chunk, 1);
   chunk->self = self;
   chunk->folder = folder;
   chunk->result = result;
+  chunk->requested = g_array_sized_new (FALSE, FALSE, sizeof (guint32), n);
+  g_array_append_vals (chunk->requested, uids, n);
   chunk->first_uid = msgs[0].uid;
   chunk->last_uid = msgs[n - 1].uid;
   return chunk;
@@ -514,7 +697,7 @@ fetch_new_messages (TernImapSync *self, TernFolder *folder, GArray *news,
              in_offline_scope (self, &g_array_index (news, NewMessage, i + n)) == full &&
              (n == 0 || !full || bytes + g_array_index (news, NewMessage, i + n).size <= self->chunk_bytes))
         bytes += g_array_index (news, NewMessage, i + n++).size;
-      chunk = check_cancel (cancellable, &fetch_error)
+      chunk = tern_imap_sync_check_cancel (cancellable, &fetch_error)
                 ? fetch_chunk (self, folder, first, n, full, &fetch_error) : NULL;
       /* A failed store stops the downloads too; its error wins below. */
       fetched = chunk != NULL && tern_pipeline_push (parse_stage, chunk);
@@ -603,7 +786,7 @@ sync_flags (TernImapSync *self, TernFolder *folder, GArray *local_uids, guint64 
     r = mailimap_uid_fetch (self->imap, set, ft, &result);
   mailimap_fetch_type_free (ft);
   mailimap_set_free (set);
-  if (!imap_ok (self, r, "reading message flags", error))
+  if (!tern_imap_sync_ok (self, r, "reading message flags", error))
     return FALSE;
   local = local_flags_by_uid (local_uids);
   ok = apply_flag_changes (self, folder, result, local, error);
@@ -629,7 +812,7 @@ sync_expunges (TernImapSync *self, TernFolder *folder, GArray *local_uids, GErro
   key = mailimap_search_key_new_uid (set);
   r = mailimap_uid_search (self->imap, NULL, key, &result);
   mailimap_search_key_free (key);
-  if (!imap_ok (self, r, "checking for deleted messages", error))
+  if (!tern_imap_sync_ok (self, r, "checking for deleted messages", error))
     return FALSE;
   for (clistiter *it = clist_begin (result); it; it = clist_next (it))
     g_hash_table_add (on_server, GUINT_TO_POINTER (*(uint32_t *) clist_content (it)));
@@ -647,6 +830,7 @@ sync_expunges (TernImapSync *self, TernFolder *folder, GArray *local_uids, GErro
                                     gone->len, error);
 }
 
+/* Whether a queued flag change of @path still waits to go out. */
 static gboolean
 folder_has_pending_ops (TernImapSync *self, const char *path)
 {
@@ -655,7 +839,11 @@ folder_has_pending_ops (TernImapSync *self, const char *path)
   for (guint i = 0; ops != NULL && i < ops->len; i++)
     {
       TernPendingOp *op = g_ptr_array_index (ops, i);
-      if (g_strcmp0 (op->folder_path, path) == 0)
+      gboolean flag_change = op->kind == TERN_PENDING_SET_FLAGS ||
+                             op->kind == TERN_PENDING_CLEAR_FLAGS;
+
+      /* A held change is not going out: the server's flags are the truth. */
+      if (flag_change && !op->held && g_strcmp0 (op->folder_path, path) == 0)
         return TRUE;
     }
   return FALSE;
@@ -715,7 +903,7 @@ tern_imap_sync_folder (TernImapSync *self, const char *path, GCancellable *cance
 
   g_return_val_if_fail (TERN_IS_IMAP_SYNC (self), FALSE);
   folder = tern_store_get_folder_by_path (self->store, self->account_id, path, error);
-  if (folder == NULL || !check_cancel (cancellable, error) ||
+  if (folder == NULL || !tern_imap_sync_check_cancel (cancellable, error) ||
       !select_folder (self, path, &info, error) ||
       !check_uidvalidity (self, folder, &info, error))
     return FALSE;
@@ -726,206 +914,34 @@ tern_imap_sync_folder (TernImapSync *self, const char *path, GCancellable *cance
   /* The resume point is the stored UIDNEXT alone, not the largest local UID:
    * a message moved here by us already has its (high) UID in this folder
    * while lower UIDs filed by somebody else are still to be fetched. What we
-   * hold already is skipped by the store. */
+   * hold already is not fetched again. */
   from_uid = MAX (folder->uidnext, 1);
   local_uids = tern_store_list_uids (self->store, folder->id, error);
   if (local_uids == NULL)
     return FALSE;
   news = list_new_messages (self, from_uid, error);
-  if (news == NULL || !fetch_new_messages (self, folder, news, cancellable, error))
+  if (news == NULL)
     return FALSE;
-  /* A folder whose new messages were all expunged meanwhile still moves on. */
-  folder->uidnext = MAX (folder->uidnext, info.uidnext);
+  drop_stored (news, local_uids);
+  self->gap_uid = 0;
+  self->n_undelivered = 0;
+  /* Local copies without a UID wait for their server copy. */
+  self->adopt_unnumbered = folder->total_count > local_uids->len;
+  if (!fetch_new_messages (self, folder, news, cancellable, error))
+    return FALSE;
+  if (self->gap_uid != 0)
+    g_message ("%s: the server listed %u message(s) it did not deliver, from UID %u on; "
+               "they are fetched again at the next sync", folder->path, self->n_undelivered,
+               self->gap_uid);
+  else
+    /* A folder whose new messages were all expunged meanwhile still moves on. */
+    folder->uidnext = MAX (folder->uidnext, info.uidnext);
   if (!sync_known_messages (self, folder, &info, local_uids, news->len, error))
     return FALSE;
   /* HIGHESTMODSEQ moves only now that every change up to it is stored. */
   return tern_store_update_folder_state (self->store, folder->id, folder->uidvalidity,
                                          folder->uidnext, info.highestmodseq,
                                          folder->sync_state, error);
-}
-
-/* ---- Pending operations -------------------------------------------------- */
-
-static gboolean
-op_uids (const TernPendingOp *op, GArray **out, GError **error)
-{
-  g_autoptr(GArray) uids = g_array_new (FALSE, FALSE, sizeof (guint32));
-
-  if (!tern_imap_uid_set_parse (op->uids, uids))
-    {
-      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
-                   "A queued change names messages Tern cannot read (%s).", op->uids);
-      return FALSE;
-    }
-  *out = g_steal_pointer (&uids);
-  return TRUE;
-}
-
-static gboolean
-replay_store_flags (TernImapSync *self, const TernPendingOp *op, struct mailimap_set *set,
-                    GError **error)
-{
-  struct mailimap_flag_list *flags = tern_imap_flag_list_new (op->flags);
-  struct mailimap_store_att_flags *att;
-  int r;
-
-  att = op->kind == TERN_PENDING_SET_FLAGS
-          ? mailimap_store_att_flags_new_add_flags_silent (flags)
-          : mailimap_store_att_flags_new_remove_flags_silent (flags);
-  r = mailimap_uid_store (self->imap, set, att);
-  mailimap_store_att_flags_free (att);
-  return imap_ok (self, r, "changing message flags", error);
-}
-
-static gboolean
-mark_deleted_and_expunge (TernImapSync *self, struct mailimap_set *set, GError **error)
-{
-  struct mailimap_store_att_flags *att =
-    mailimap_store_att_flags_new_add_flags_silent (tern_imap_flag_list_new (TERN_FLAG_DELETED));
-  int r = mailimap_uid_store (self->imap, set, att);
-
-  mailimap_store_att_flags_free (att);
-  if (!imap_ok (self, r, "deleting messages", error))
-    return FALSE;
-  /* Without UIDPLUS a plain EXPUNGE would also remove messages somebody else
-   * marked \Deleted: leave ours marked instead. */
-  if (!self->has_uidplus)
-    return TRUE;
-  return imap_ok (self, mailimap_uid_expunge (self->imap, set), "deleting messages", error);
-}
-
-/* Gives the local copy of a moved message its UID in the destination, so the
- * destination's sync does not fetch it again as new. */
-static void
-adopt_dest_uid (TernImapSync *self, const TernPendingOp *op, struct mailimap_set *dest)
-{
-  g_autoptr(TernFolder) folder = NULL;
-  struct mailimap_set_item *item;
-
-  if (op->local_message_id == 0 || dest == NULL || clist_count (dest->set_list) != 1)
-    return;
-  item = clist_content (clist_begin (dest->set_list));
-  if (item->set_first != item->set_last)
-    return;
-  folder = tern_store_get_folder_by_path (self->store, self->account_id, op->dest_path, NULL);
-  if (folder != NULL)
-    tern_store_move_message (self->store, op->local_message_id, folder->id, item->set_first, NULL);
-}
-
-static gboolean
-replay_move_or_copy (TernImapSync *self, const TernPendingOp *op, struct mailimap_set *set,
-                     GError **error)
-{
-  uint32_t uidvalidity = 0;
-  struct mailimap_set *src = NULL, *dest = NULL;
-  gboolean move = op->kind == TERN_PENDING_MOVE;
-  int r;
-
-  if (move && self->has_move)
-    r = mailimap_uidplus_uid_move (self->imap, set, op->dest_path, &uidvalidity, &src, &dest);
-  else
-    r = mailimap_uidplus_uid_copy (self->imap, set, op->dest_path, &uidvalidity, &src, &dest);
-  if (!imap_ok (self, r, move ? "moving messages" : "copying messages", error))
-    return FALSE;
-  if (move)
-    adopt_dest_uid (self, op, dest);
-  g_clear_pointer (&src, mailimap_set_free);
-  g_clear_pointer (&dest, mailimap_set_free);
-  if (move && !self->has_move)
-    return mark_deleted_and_expunge (self, set, error);
-  return TRUE;
-}
-
-static gboolean
-replay_append (TernImapSync *self, const TernPendingOp *op, GError **error)
-{
-  uint32_t uidvalidity = 0, uid = 0;
-  gsize len = 0;
-  const char *data = op->data ? g_bytes_get_data (op->data, &len) : "";
-  /* libetpan does not take ownership of the flag list. */
-  struct mailimap_flag_list *flags = tern_imap_flag_list_new (op->flags);
-  int r = mailimap_uidplus_append (self->imap, op->folder_path, flags, NULL,
-                                   data, len, &uidvalidity, &uid);
-
-  mailimap_flag_list_free (flags);
-
-  if (!imap_ok (self, r, "saving a message on the server", error))
-    return FALSE;
-  if (uid != 0 && op->local_message_id != 0)
-    {
-      g_autoptr(TernFolder) folder =
-        tern_store_get_folder_by_path (self->store, self->account_id, op->folder_path, NULL);
-      if (folder != NULL && folder->uidvalidity == uidvalidity)
-        tern_store_move_message (self->store, op->local_message_id, folder->id, uid, NULL);
-    }
-  return TRUE;
-}
-
-static gboolean
-replay_op (TernImapSync *self, const TernPendingOp *op, GError **error)
-{
-  g_autoptr(GArray) uids = NULL;
-  struct mailimap_set *set;
-  gboolean ok = FALSE;
-
-  if (op->kind == TERN_PENDING_APPEND)
-    return replay_append (self, op, error);
-  if (!op_uids (op, &uids, error) || !ensure_selected (self, op->folder_path, error))
-    return FALSE;
-  set = tern_imap_set_from_uids ((guint32 *) uids->data, uids->len);
-  switch (op->kind)
-    {
-    case TERN_PENDING_SET_FLAGS:
-    case TERN_PENDING_CLEAR_FLAGS:
-      ok = replay_store_flags (self, op, set, error);
-      break;
-    case TERN_PENDING_MOVE:
-    case TERN_PENDING_COPY:
-      ok = replay_move_or_copy (self, op, set, error);
-      break;
-    case TERN_PENDING_DELETE:
-    case TERN_PENDING_EXPUNGE:
-      ok = mark_deleted_and_expunge (self, set, error);
-      break;
-    case TERN_PENDING_APPEND:
-      g_assert_not_reached ();
-    }
-  mailimap_set_free (set);
-  return ok;
-}
-
-gboolean
-tern_imap_sync_replay (TernImapSync *self, GCancellable *cancellable, GError **error)
-{
-  g_autoptr(GPtrArray) ops = tern_store_list_ops (self->store, self->account_id, error);
-
-  if (ops == NULL)
-    return FALSE;
-  for (guint i = 0; i < ops->len; i++)
-    {
-      TernPendingOp *op = g_ptr_array_index (ops, i);
-      g_autoptr(GError) local_error = NULL;
-
-      if (!check_cancel (cancellable, error))
-        return FALSE;
-      if (replay_op (self, op, &local_error))
-        {
-          if (!tern_store_remove_op (self->store, op->id, error))
-            return FALSE;
-          continue;
-        }
-      if (self->must_reconnect)
-        {
-          /* The connection died: the op may or may not have reached the
-           * server. It stays queued; every op is safe to repeat. */
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-      g_warning ("queued change %" G_GINT64_FORMAT " refused: %s", op->id, local_error->message);
-      if (!tern_store_record_op_failure (self->store, op->id, local_error->message, error))
-        return FALSE;
-    }
-  return TRUE;
 }
 
 /* ---- Whole account ----------------------------------------------------- */
@@ -1001,16 +1017,24 @@ tern_imap_sync_fetch_body (TernImapSync *self, gint64 message_id, GCancellable *
       return FALSE;
     }
   folder = tern_store_get_folder (self->store, msg->folder_id, error);
-  if (folder == NULL || !check_cancel (cancellable, error) ||
-      !ensure_selected (self, folder->path, error))
+  if (folder == NULL || !tern_imap_sync_check_cancel (cancellable, error) ||
+      !tern_imap_sync_ensure_selected (self, folder->path, error))
     return FALSE;
+  if (self->sel_uidvalidity != folder->uidvalidity)
+    {
+      /* The UID belongs to the old numbering: it would name another message. */
+      g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND,
+                   "The server renumbered the folder “%s”; it must be synced again before "
+                   "this message can be downloaded.", folder->path);
+      return FALSE;
+    }
   set = mailimap_set_new_single (msg->uid);
   ft = fetch_type_new (TRUE, FALSE, FALSE);
   mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_body_peek_section (mailimap_section_new (NULL)));
   r = mailimap_uid_fetch (self->imap, set, ft, &result);
   mailimap_fetch_type_free (ft);
   mailimap_set_free (set);
-  if (!imap_ok (self, r, "downloading a message", error))
+  if (!tern_imap_sync_ok (self, r, "downloading a message", error))
     return FALSE;
   for (clistiter *it = clist_begin (result); it && !ok; it = clist_next (it))
     {
@@ -1040,7 +1064,7 @@ noop_poll (TernImapSync *self, guint timeout_seconds, GCancellable *cancellable,
     {
       GPollFD pfd;
 
-      if (!imap_ok (self, mailimap_noop (self->imap), "checking for new mail", error))
+      if (!tern_imap_sync_ok (self, mailimap_noop (self->imap), "checking for new mail", error))
         return TERN_IDLE_FAILED;
       if (self->imap->imap_selection_info != NULL &&
           self->imap->imap_selection_info->sel_exists != before)
@@ -1065,13 +1089,13 @@ tern_imap_sync_idle (TernImapSync *self, const char *path, guint timeout_seconds
 {
   int waited;
 
-  if (!ensure_selected (self, path, error))
+  if (!tern_imap_sync_ensure_selected (self, path, error))
     return TERN_IDLE_FAILED;
   if (!self->has_idle)
     return noop_poll (self, timeout_seconds, cancellable, error);
   if (mailstream_setup_idle (self->imap->imap_stream) != 0)
     return noop_poll (self, timeout_seconds, cancellable, error);
-  if (!imap_ok (self, mailimap_idle (self->imap), "waiting for new mail", error))
+  if (!tern_imap_sync_ok (self, mailimap_idle (self->imap), "waiting for new mail", error))
     {
       mailstream_unsetup_idle (self->imap->imap_stream);
       return TERN_IDLE_FAILED;
@@ -1081,7 +1105,7 @@ tern_imap_sync_idle (TernImapSync *self, const char *path, guint timeout_seconds
   waited = tern_tls_stream_wait_idle (self->imap->imap_stream, (int) timeout_seconds);
   tern_tls_stream_set_cancellable (self->imap->imap_stream, NULL);
   mailstream_unsetup_idle (self->imap->imap_stream);
-  if (!imap_ok (self, mailimap_idle_done (self->imap), "waiting for new mail", error))
+  if (!tern_imap_sync_ok (self, mailimap_idle_done (self->imap), "waiting for new mail", error))
     return TERN_IDLE_FAILED;
   switch (waited)
     {
@@ -1164,6 +1188,7 @@ tern_imap_sync_new (mailimap *imap, TernStore *store, gint64 account_id)
   self->has_move = mailimap_has_extension (imap, "MOVE");
   self->has_uidplus = mailimap_has_uidplus (imap);
   self->has_idle = mailimap_has_idle (imap);
+  self->has_create_special_use = mailimap_has_extension (imap, "CREATE-SPECIAL-USE");
   /* Tests and benchmarks vary the chunk size to cut syncs at many points. */
   if (g_getenv ("TERN_SYNC_CHUNK_BYTES") != NULL)
     self->chunk_bytes = MAX (g_ascii_strtoull (g_getenv ("TERN_SYNC_CHUNK_BYTES"), NULL, 10), 1);

@@ -431,6 +431,21 @@ safe_filename (const char *name)
   return g_strstrip (g_strdup (base));
 }
 
+char *
+tern_mime_filename_from_subject (const char *subject)
+{
+  g_autofree char *clean = tern_mime_sanitize_utf8 (subject ? subject : "", -1, TRUE);
+  g_autofree char *name = NULL;
+
+  g_strdelimit (clean, "/\\", '_');
+  g_strstrip (clean);
+  if (*clean == '\0')
+    return g_strdup ("message.eml");
+  name = g_strconcat (clean, ".eml", NULL);
+  /* Still no path nor hidden file: safe_filename keeps it as it is now. */
+  return safe_filename (name);
+}
+
 static void
 add_attachment (Walk *w, GMimeObject *part, const char *path, gboolean in_related)
 {
@@ -453,10 +468,12 @@ add_attachment (Walk *w, GMimeObject *part, const char *path, gboolean in_relate
     {
       const char *fn = g_mime_object_get_content_disposition_parameter (part, "filename");
       GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (part));
-      g_autofree char *subject = NULL;
-      if (fn == NULL && inner != NULL && g_mime_message_get_subject (inner) != NULL)
-        fn = subject = g_strconcat (g_mime_message_get_subject (inner), ".eml", NULL);
-      att->filename = safe_filename (fn ? fn : "message.eml");
+
+      if (fn != NULL)
+        att->filename = safe_filename (fn);
+      else
+        att->filename = tern_mime_filename_from_subject (inner ? g_mime_message_get_subject (inner)
+                                                               : NULL);
     }
   att->content_id = cid ? tern_mime_sanitize_utf8 (cid, -1, TRUE) : NULL;
   att->disposition = g_strdup (is_attachment_disposition (part) ? "attachment" : "inline");
@@ -693,7 +710,8 @@ fill_headers (TernParsedMessage *msg, GMimeMessage *message)
   if (date != NULL)
     {
       g_autoptr(GDateTime) dt = g_mime_utils_header_decode_date (date);
-      msg->date = dt ? g_date_time_to_unix (dt) : 0;
+      /* Before 1970 is a broken header, not a date: left to the store's fallback. */
+      msg->date = dt ? MAX (g_date_time_to_unix (dt), 0) : 0;
     }
   msg->message_id = message_id_from (raw_header (obj, "Message-ID"));
   msg->in_reply_to = in_reply_to->len > 0 ? g_strdup (g_ptr_array_index (in_reply_to, 0)) : NULL;

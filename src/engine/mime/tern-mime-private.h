@@ -36,4 +36,9 @@ GMimeMessage *tern_mime_parse_gmime (GBytes *raw, GError **error);
 GPtrArray *tern_mime_message_address_list (GMimeMessage *message, GMimeAddressType type,
                                            const char *header);
 
+/* The file name of a message attached as message/rfc822, from its subject
+ * ("message.eml" without one). A subject is not a path: "/" and "\\" become
+ * "_", so "Re: text/plain body)" stays whole, not "plain body).eml". */
+char *tern_mime_filename_from_subject (const char *subject);
+
 G_END_DECLS

@@ -1,6 +1,7 @@
 /* tern-mime-reply.c: replies and forwards built from a parsed message. */
 #include "mime/tern-mime-reply.h"
 #include "mime/tern-mime-render.h"
+#include "mime/tern-mime-private.h"
 
 #include <string.h>
 
@@ -265,8 +266,7 @@ tern_outgoing_message_new_forward (TernParsedMessage *orig, const char *from_nam
   msg->subject = tern_mime_forward_subject (orig->subject);
   if (as_attachment)
     {
-      g_autofree char *name = g_strconcat (*orig->subject ? orig->subject : "message", ".eml", NULL);
-      g_strdelimit (name, "/\\", '_');
+      g_autofree char *name = tern_mime_filename_from_subject (orig->subject);
       msg->body = g_strdup ("");
       tern_outgoing_message_add_attachment_bytes (msg, orig->raw, name, "message/rfc822");
       return msg;

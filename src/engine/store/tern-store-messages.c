@@ -114,7 +114,11 @@ bind_envelope (TernStmt *stmt, gint64 account_id, const TernMessageRecord *r)
   tern_store_bind_text (stmt, 14, r->to_addresses);
   tern_store_bind_text (stmt, 15, r->cc_display);
   tern_store_bind_text (stmt, 16, r->cc_addresses);
-  sqlite3_bind_int64 (stmt, 17, r->date);
+  /* No Date header, or one that cannot be read (or reads as 1970 or
+   * before): the message is dated when the server got it (IMAP
+   * INTERNALDATE) or when it was downloaded (POP3), so it never shows as
+   * 1970 and sorts where the user expects. */
+  sqlite3_bind_int64 (stmt, 17, r->date > 0 ? r->date : r->internal_date);
   sqlite3_bind_int64 (stmt, 18, r->internal_date);
   sqlite3_bind_int64 (stmt, 19, r->size);
   sqlite3_bind_int (stmt, 20, r->flags);

@@ -32,8 +32,8 @@ tern_store_enqueue_op (TernStore *self, const TernPendingOp *op, GError **error)
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
       "INSERT INTO pending_ops (account_id, kind, folder_path, dest_path, uids, flags,"
-      " keywords, local_message_id, data, created_at)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%s', 'now'))", error);
+      " keywords, local_message_id, data, created_at, uidvalidity, idents)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%s', 'now'), ?, ?)", error);
   int rc;
 
   if (stmt == NULL)
@@ -48,6 +48,8 @@ tern_store_enqueue_op (TernStore *self, const TernPendingOp *op, GError **error)
   if (op->local_message_id != 0)
     sqlite3_bind_int64 (stmt, 8, op->local_message_id);
   bind_blob_or_null (stmt, 9, op->data);
+  sqlite3_bind_int64 (stmt, 10, op->uidvalidity);
+  tern_store_bind_text (stmt, 11, op->idents);
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_CONSTRAINT_FOREIGNKEY)
     return tern_store_not_found (error, "account", op->account_id), 0;
@@ -74,6 +76,10 @@ read_op (TernStmt *stmt)
   op->created_at = sqlite3_column_int64 (stmt, 10);
   op->attempts = sqlite3_column_int (stmt, 11);
   op->last_error = tern_store_column_dup (stmt, 12);
+  op->uidvalidity = (guint32) sqlite3_column_int64 (stmt, 13);
+  op->idents = tern_store_column_dup (stmt, 14);
+  op->held = sqlite3_column_int (stmt, 15) != 0;
+  op->stage = (guint) sqlite3_column_int (stmt, 16);
   return op;
 }
 
@@ -82,7 +88,9 @@ tern_store_list_ops (TernStore *self, gint64 account_id, GError **error)
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
       "SELECT id, account_id, kind, folder_path, dest_path, uids, flags, keywords,"
-      " local_message_id, data, created_at, attempts, last_error FROM pending_ops"
+      " local_message_id, data, created_at, attempts, last_error, uidvalidity, idents, held,"
+      " stage"
+      " FROM pending_ops"
       " WHERE account_id = ? ORDER BY id", error);
   g_autoptr(GPtrArray) ops = g_ptr_array_new_with_free_func
       ((GDestroyNotify) tern_pending_op_free);
@@ -122,6 +130,27 @@ tern_store_record_op_failure (TernStore *self, gint64 op_id, const char *message
   tern_store_bind_text_or_null (stmt, 1, message);
   sqlite3_bind_int64 (stmt, 2, op_id);
   return tern_store_step_changed (self, stmt, "queued operation", op_id, error);
+}
+
+gboolean
+tern_store_update_op (TernStore *self, const TernPendingOp *op, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "UPDATE pending_ops SET kind = ?, uidvalidity = ?, uids = ?, idents = ?, held = ?,"
+      " last_error = ?, attempts = ?, stage = ? WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  tern_store_bind_text (stmt, 1, tern_pending_op_kind_to_string (op->kind));
+  sqlite3_bind_int64 (stmt, 2, op->uidvalidity);
+  tern_store_bind_text (stmt, 3, op->uids);
+  tern_store_bind_text (stmt, 4, op->idents);
+  sqlite3_bind_int (stmt, 5, op->held ? 1 : 0);
+  tern_store_bind_text_or_null (stmt, 6, op->last_error);
+  sqlite3_bind_int (stmt, 7, op->attempts);
+  sqlite3_bind_int (stmt, 8, op->stage);
+  sqlite3_bind_int64 (stmt, 9, op->id);
+  return tern_store_step_changed (self, stmt, "queued operation", op->id, error);
 }
 
 /* ---- outbox ------------------------------------------------------------ */

@@ -96,6 +96,7 @@ tern_pending_op_copy (const TernPendingOp *op)
   c->keywords = g_strdup (op->keywords);
   c->data = op->data != NULL ? g_bytes_ref (op->data) : NULL;
   c->last_error = g_strdup (op->last_error);
+  c->idents = g_strdup (op->idents);
   return c;
 }
 
@@ -110,6 +111,7 @@ tern_pending_op_free (TernPendingOp *op)
   g_free (op->keywords);
   g_clear_pointer (&op->data, g_bytes_unref);
   g_free (op->last_error);
+  g_free (op->idents);
   g_free (op);
 }
 

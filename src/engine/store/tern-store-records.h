@@ -140,6 +140,12 @@ typedef struct {
   gint64 created_at;
   guint attempts;
   char *last_error;
+  guint32 uidvalidity;       /* of folder_path when uids were taken (0: APPEND) */
+  char *idents;              /* per uid, to find it again after a renumbering:
+                              * "uid size internal-date message-id" lines */
+  gboolean held;             /* not replayed: it could not be done safely;
+                              * last_error says why, for the user */
+  guint stage;               /* how far a replay got (1: a COPY may have gone out) */
 } TernPendingOp;
 
 typedef enum {

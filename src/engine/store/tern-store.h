@@ -185,6 +185,10 @@ gboolean tern_store_remove_op (TernStore *store, gint64 op_id, GError **error);
 /* Counts a failed attempt and keeps the message for the user. */
 gboolean tern_store_record_op_failure (TernStore *store, gint64 op_id, const char *message,
                                        GError **error);
+/* Saves what replay learnt about an operation: its kind, UIDVALIDITY, UIDs
+ * and idents (its messages found again after a renumbering, or the part
+ * left to do), stage, held, attempts and last_error (for the user). */
+gboolean tern_store_update_op (TernStore *store, const TernPendingOp *op, GError **error);
 
 /* ---- Outbox ---------------------------------------------------------- */
 

@@ -127,3 +127,20 @@ w('binary-garbage', bytes(rng.randrange(256) for _ in range(4096)), dict(utf8_on
 w('headers-only', H + 'Subject: Only headers\r\nContent-Type: multipart/mixed; boundary=x\r\n',
   dict(subject='Only headers', headers_only='true', has_attachments='true'))
 w('bare-lf', 'From: x@y.z\nSubject: LF only\n\nline one\nline two\n', dict(subject='LF only', from_address='x@y.z', preview='line one line two'))
+
+# A subject is not a path: the name of an attached message keeps all of it.
+w('rfc822-slash-subject', H + 'Subject: Fwd: slash\r\nContent-Type: multipart/mixed; boundary="o"\r\n\r\n'
+  '--o\r\nContent-Type: text/plain\r\n\r\nSee attached.\r\n'
+  '--o\r\nContent-Type: message/rfc822\r\n\r\n'
+  'From: Inner <inner@example.org>\r\nSubject: Why text/plain body) breaks\\names\r\n\r\nInner body\r\n'
+  '--o--\r\n',
+  dict(subject='Fwd: slash', attachments='1', attachment0_type='message/rfc822',
+       attachment0_name='Why text_plain body) breaks_names.eml'))
+
+# No Date header, and one that cannot be read: no date here (the store then
+# takes INTERNALDATE or the download time), never 1970 from a broken header.
+w('no-date', 'From: x@y.z\r\nSubject: No date\r\n\r\nbody\r\n', dict(subject='No date', date='0'))
+w('bad-date', 'From: x@y.z\r\nSubject: Bad date\r\nDate: the day after tomorrow\r\n\r\nbody\r\n',
+  dict(subject='Bad date', date='0'))
+w('epoch-date', 'From: x@y.z\r\nSubject: Before 1970\r\nDate: Wed, 31 Dec 1969 23:00:00 +0000\r\n\r\nbody\r\n',
+  dict(subject='Before 1970', date='0'))

@@ -1,0 +1,55 @@
+/* tern-imap-sync-private.h: what the parts of TernImapSync share (the sync of
+ * folders in tern-imap-sync.c, the replay of queued changes in
+ * tern-imap-replay.c). Stays inside src/engine/imap. */
+#pragma once
+
+#include "imap/tern-imap-sync.h"
+#include "core/tern-account-settings.h"
+
+G_BEGIN_DECLS
+
+struct _TernImapSync
+{
+  GObject parent_instance;
+
+  mailimap *imap;
+  TernStore *store;
+  gint64 account_id;
+  TernAccountSettings *account;
+  gsize chunk_bytes;
+  guint parse_threads;
+  char *selected;            /* path of the selected folder, or NULL */
+  guint32 sel_exists;
+  guint32 sel_uidvalidity;   /* of the selected folder */
+  gboolean must_reconnect;
+  gboolean has_condstore;
+  gboolean has_move;
+  gboolean has_uidplus;
+  gboolean has_idle;
+  gboolean has_create_special_use;
+
+  /* Of the folder whose new messages are being fetched: the first UID the
+   * server listed but did not deliver (the resume point stops there), how
+   * many such, and whether local copies without a UID wait for their
+   * server copy (moved or saved here without COPYUID/APPENDUID). */
+  guint32 gap_uid;
+  guint n_undelivered;
+  gboolean adopt_unnumbered;
+
+  TernSyncProgressFunc progress_func;
+  gpointer progress_data;
+  TernSyncProgress progress;
+
+  struct {
+    gint64 fetch_us, parse_us, store_us;   /* of the last folder's new messages */
+  } stats;
+};
+
+gboolean tern_imap_sync_check_cancel (GCancellable *cancellable, GError **error);
+/* TRUE if @r is MAILIMAP_NO_ERROR; else the error, in plain words, about @what. */
+gboolean tern_imap_sync_ok (TernImapSync *self, int r, const char *what, GError **error);
+/* SELECTs @path unless it is selected already; self->sel_uidvalidity is its
+ * UIDVALIDITY afterwards. */
+gboolean tern_imap_sync_ensure_selected (TernImapSync *self, const char *path, GError **error);
+
+G_END_DECLS
