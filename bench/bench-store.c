@@ -8,6 +8,7 @@
  * Not a test: no thresholds are checked here. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
 
@@ -77,10 +78,25 @@ make_record (TernMessageRecord *r, Owned *o, GRand *rand, gint64 folder, guint i
       g_free (body);
       body = with;
     }
+  /* Common words for the search figures: "lazy" in 60%, "lazy fox" in 30%. */
+  if (i % 10 < 6)
+    {
+      char *with = g_strconcat (body, i % 10 < 3 ? " the lazy fox" : " lazy", NULL);
+      g_free (body);
+      body = with;
+    }
   keep (o, body);
   r->folder_id = folder;
   r->uid = i + 1;
-  r->message_id = keep (o, g_strdup_printf ("%u.%u@bench.example.org", i, g_rand_int (rand)));
+  r->message_id = keep (o, g_strdup_printf ("%u@bench.example.org", i));
+  /* 40% are replies to an earlier message, with its parent in References:
+   * conversations of a few messages, as mailing lists and inboxes have. */
+  if (i > 0 && i % 5 < 2)
+    {
+      guint parent = i - 1 - g_rand_int_range (rand, 0, MIN (i, 500));
+      r->in_reply_to = keep (o, g_strdup_printf ("%u@bench.example.org", parent));
+      r->references = keep (o, g_strdup_printf ("%u@bench.example.org", parent));
+    }
   r->subject = keep (o, g_strdup_printf ("%s%s", i % 3 == 0 ? "Re: " : "", subject_words));
   r->from_name = keep (o, g_strdup_printf ("%s %c.", first, 'A' + i % 26));
   r->from_address = keep (o, g_strdup_printf ("%s.%u@example.org", first, i % 997));
@@ -117,6 +133,18 @@ now_ms (void)
   return g_get_monotonic_time () / 1000.0;
 }
 
+/* CPU time of this process (all threads), in ms: on a busy machine wall time
+ * measures the neighbours too. */
+static double
+cpu_ms (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000.0 +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000.0;
+}
+
 static int
 compare_double (const void *a, const void *b)
 {
@@ -150,6 +178,9 @@ main (int argc, char *argv[])
   g_autoptr(GRand) rand = g_rand_new_with_seed (1);
   g_autofree char *wal = NULL;
   double insert_ms = 0, first_ms, ids_ms, next_ms, fts[21], t;
+  static const char *const common_queries[] = { "lazy", "\"lazy fox\"", "from:grace lazy" };
+  double common_ms[G_N_ELEMENTS (common_queries)];
+  double thread_all_ms, thread_one[21], threads_ms[11], c, insert_cpu_ms = 0, thread_all_cpu_ms;
   gint64 folder, raw_bytes = 0, hits = 0;
 
   if (store == NULL)
@@ -174,15 +205,44 @@ main (int argc, char *argv[])
           raw_bytes += records[i].size;
         }
       t = now_ms ();
+      c = cpu_ms ();
       if (!tern_store_insert_messages (store, records, count, NULL, &error))
         g_error ("%s", error->message);
       insert_ms += now_ms () - t;
+      insert_cpu_ms += cpu_ms () - c;
       for (guint i = 0; i < count; i++)
         {
           g_ptr_array_unref (owned[i].strings);
           g_ptr_array_unref (owned[i].bytes);
         }
       g_free (owned);
+    }
+  g_clear_object (&store);
+
+  /* Conversations: all from scratch, then one new reply at a time. */
+  store = tern_store_open (dir, 0, &error);
+  g_assert_no_error (error);
+  t = now_ms ();
+  c = cpu_ms ();
+  if (!tern_store_rebuild_threads (store, acct->id, &error))
+    g_error ("%s", error->message);
+  thread_all_ms = now_ms () - t;
+  thread_all_cpu_ms = cpu_ms () - c;
+  for (guint r = 0; r < G_N_ELEMENTS (thread_one); r++)
+    {
+      TernMessageRecord rec = { 0 };
+      Owned o = { g_ptr_array_new_with_free_func (g_free),
+                  g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref) };
+
+      make_record (&rec, &o, rand, folder, n + r);
+      rec.in_reply_to = rec.references = keep (&o, g_strdup_printf ("%u@bench.example.org",
+                                                                    n / 2 + r));
+      t = now_ms ();
+      if (!tern_store_insert_messages (store, &rec, 1, NULL, &error))
+        g_error ("%s", error->message);
+      thread_one[r] = now_ms () - t;
+      g_ptr_array_unref (o.strings);
+      g_ptr_array_unref (o.bytes);
     }
   g_clear_object (&store);
 
@@ -206,6 +266,30 @@ main (int argc, char *argv[])
     next_ms = now_ms () - t;
     g_assert_no_error (error);
   }
+  for (guint r = 0; r < G_N_ELEMENTS (threads_ms); r++)
+    {
+      g_autoptr(GPtrArray) page = NULL;
+
+      t = now_ms ();
+      page = tern_store_list_threads (store, folder, 0, PAGE, &error);
+      threads_ms[r] = now_ms () - t;
+      g_assert_no_error (error);
+    }
+  for (guint q = 0; q < G_N_ELEMENTS (common_queries); q++)
+    {
+      double runs[21];
+
+      for (guint r = 0; r < G_N_ELEMENTS (runs); r++)
+        {
+          g_autoptr(GArray) found = NULL;
+
+          t = now_ms ();
+          found = tern_store_search (store, 0, 0, common_queries[q], PAGE, &error);
+          runs[r] = now_ms () - t;
+          g_assert_no_error (error);
+        }
+      common_ms[q] = median (runs, G_N_ELEMENTS (runs));
+    }
   for (guint r = 0; r < G_N_ELEMENTS (fts); r++)
     {
       g_autoptr(GArray) found = NULL;
@@ -223,13 +307,23 @@ main (int argc, char *argv[])
     wal = g_strconcat (db, "-wal", NULL);
     printf ("messages:                 %u (raw bodies %.1f KB average)\n", n,
             raw_bytes / 1024.0 / n);
-    printf ("insert rate (with FTS):   %.0f messages/s (%.1f s)\n", n / (insert_ms / 1000.0),
-            insert_ms / 1000.0);
+    printf ("insert rate (with FTS):   %.0f messages/s (%.1f s; %.1f s of CPU: %.0f messages/s)\n",
+            n / (insert_ms / 1000.0), insert_ms / 1000.0, insert_cpu_ms / 1000.0,
+            n / (insert_cpu_ms / 1000.0));
     printf ("first page by date:       %.2f ms (all %u ids: %.2f ms, then %d rows)\n",
             first_ms, n, ids_ms, PAGE);
     printf ("next page:                %.2f ms\n", next_ms);
+    printf ("threading from scratch:   %.0f ms (%.0f ms of CPU)\n", thread_all_ms,
+            thread_all_cpu_ms);
+    printf ("one new reply (threaded, indexed, committed): %.2f ms median of %u\n",
+            median (thread_one, G_N_ELEMENTS (thread_one)), (guint) G_N_ELEMENTS (thread_one));
+    printf ("first page of conversations: %.2f ms median of %u\n",
+            median (threads_ms, G_N_ELEMENTS (threads_ms)), (guint) G_N_ELEMENTS (threads_ms));
     printf ("FTS word in 1%%:           %.2f ms median of %u (%" G_GINT64_FORMAT " hits)\n",
             median (fts, G_N_ELEMENTS (fts)), (guint) G_N_ELEMENTS (fts), hits);
+    for (guint q = 0; q < G_N_ELEMENTS (common_queries); q++)
+      printf ("first page of search %-16s %.2f ms median of 21\n", common_queries[q],
+              common_ms[q]);
     printf ("database size:            %.1f KB per message (%.0f MB, raw bodies %.0f MB)\n",
             (file_size (db) + file_size (wal)) / 1024.0 / n,
             (file_size (db) + file_size (wal)) / 1048576.0, raw_bytes / 1048576.0);

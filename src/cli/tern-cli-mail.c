@@ -177,10 +177,14 @@ load_raw (TernAccountSettings *a, TernMessageSummary *m, GError **error)
   g_autoptr(TernAccountSync) session = NULL;
   GBytes *raw = tern_store_get_raw (tern_cli_get ()->store, m->id, &local_error);
 
-  if (raw != NULL || a->protocol != TERN_PROTOCOL_IMAP)
+  if (raw != NULL)
+    return raw;   /* local_error is NULL: nothing to propagate */
+  /* Only an IMAP body that is not downloaded yet can still be fetched. */
+  if (a->protocol != TERN_PROTOCOL_IMAP ||
+      !g_error_matches (local_error, TERN_ERROR, TERN_ERROR_NOT_FOUND))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
-      return raw;
+      return NULL;
     }
   session = tern_cli_session (a);
   if (!tern_account_sync_fetch_body (session, m->id, NULL, error))

@@ -47,6 +47,23 @@ reply_for (TernFakeServer *server, const char *line)
   return NULL;
 }
 
+/* Writes @reply; one that starts with "{trickle}" goes out a byte every
+ * 300 ms (a server too slow for any deadline but the per-reply one). */
+static gboolean
+send_reply (GOutputStream *out, const char *reply)
+{
+  if (!g_str_has_prefix (reply, "{trickle}"))
+    return g_output_stream_write_all (out, reply, strlen (reply), NULL, NULL, NULL);
+  for (const char *p = reply + strlen ("{trickle}"); *p; p++)
+    {
+      if (!g_output_stream_write_all (out, p, 1, NULL, NULL, NULL) ||
+          !g_output_stream_flush (out, NULL, NULL))
+        return FALSE;
+      g_usleep (300 * 1000);
+    }
+  return TRUE;
+}
+
 static gpointer
 serve (gpointer data)
 {
@@ -63,7 +80,14 @@ serve (gpointer data)
   in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (conn)));
   g_data_input_stream_set_newline_type (in, G_DATA_STREAM_NEWLINE_TYPE_CR_LF);
   out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
-  g_output_stream_write_all (out, server->greeting, strlen (server->greeting), NULL, NULL, NULL);
+  if (g_str_has_suffix (server->greeting, "{close}"))
+    {
+      server->greeting[strlen (server->greeting) - strlen ("{close}")] = '\0';
+      send_reply (out, server->greeting);
+      g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+      return NULL;
+    }
+  send_reply (out, server->greeting);
 
   while ((line = g_data_input_stream_read_line (in, NULL, NULL, NULL)) != NULL)
     {
@@ -75,9 +99,7 @@ serve (gpointer data)
         reply[strlen (reply) - strlen ("{close}")] = '\0';
       /* One write, so the extra bytes of an injection test arrive in the
        * same segment as the answer. */
-      if (reply == NULL ||
-          !g_output_stream_write_all (out, reply, strlen (reply), NULL, NULL, NULL) ||
-          close_after)
+      if (reply == NULL || !send_reply (out, reply) || close_after)
         break;
     }
   g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);

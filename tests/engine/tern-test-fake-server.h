@@ -10,7 +10,9 @@ G_BEGIN_DECLS
 typedef struct {
   const char *command;  /* matched at the start of a line or after the tag */
   const char *reply;    /* "{tag}" is replaced by the line's first word; a
-                         * reply ending in "{close}" closes the connection */
+                         * reply ending in "{close}" closes the connection;
+                         * one starting with "{trickle}" is sent a byte
+                         * every 300 ms. The greeting may use both too. */
 } TernFakeStep;
 
 typedef struct TernFakeServer TernFakeServer;

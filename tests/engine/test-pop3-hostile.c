@@ -19,6 +19,12 @@
 
 #define MESSAGE "Message-ID: <m1@fake>\r\nSubject: hi\r\n\r\nbody\r\n"
 
+/* 600 digits: a LIST line longer than RFC 2449's 512 bytes. */
+#define TEN_DIGITS "1234567890"
+#define SIXTY_DIGITS TEN_DIGITS TEN_DIGITS TEN_DIGITS TEN_DIGITS TEN_DIGITS TEN_DIGITS
+#define LONG_DIGITS SIXTY_DIGITS SIXTY_DIGITS SIXTY_DIGITS SIXTY_DIGITS SIXTY_DIGITS \
+  SIXTY_DIGITS SIXTY_DIGITS SIXTY_DIGITS SIXTY_DIGITS SIXTY_DIGITS
+
 typedef struct {
   const char *name;
   TernFakeStep steps[8];
@@ -38,6 +44,10 @@ static const HostileCase cases[] = {
     TRUE, 0, TERN_ERROR_PROTOCOL },
   { "list-garbage", { LOGIN_STEPS, { "LIST", "+OK\r\nhello world\r\n.\r\n" } },
     TRUE, 0, TERN_ERROR_PROTOCOL },
+  { "list-line-too-long", { LOGIN_STEPS, { "LIST", "+OK\r\n1 " LONG_DIGITS "\r\n.\r\n" } },
+    TRUE, 0, TERN_ERROR_PROTOCOL },
+  { "uidl-more-than-listed", { LOGIN_STEPS, { "LIST", "+OK\r\n1 40\r\n.\r\n" },
+      { "UIDL", "+OK\r\n1 abc\r\n1 abd\r\n1 abe\r\n.\r\n" } }, TRUE, 0, TERN_ERROR_PROTOCOL },
   { "list-cut", { LOGIN_STEPS, { "LIST", "+OK\r\n1 10\r\n{close}" } },
     TRUE, 0, TERN_ERROR_CONNECTION_LOST },
   { "uidl-number-zero", { LOGIN_STEPS, { "LIST", "+OK\r\n1 40\r\n.\r\n" },

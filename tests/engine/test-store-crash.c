@@ -64,6 +64,21 @@ check_batches (TernStore *store, gint64 folder, GHashTable *sizes)
     }
 }
 
+/* $TERN_TEST_SEED when set (to replay a failure), else a fresh one. */
+static guint32
+test_seed (void)
+{
+  const char *env = g_getenv ("TERN_TEST_SEED");
+  guint64 seed;
+
+  if (env != NULL && *env)
+    {
+      g_assert_true (g_ascii_string_to_unsigned (env, 10, 0, G_MAXUINT32, &seed, NULL));
+      return (guint32) seed;
+    }
+  return g_random_int ();
+}
+
 static void
 test_sigkill (void)
 {
@@ -72,11 +87,16 @@ test_sigkill (void)
   g_autoptr(TernStore) store = tern_store_open (dir, 0, &error);
   g_autoptr(TernAccountSettings) acct = store_test_account ("Work", TERN_PROTOCOL_IMAP);
   g_autoptr(GHashTable) sizes = g_hash_table_new (NULL, NULL);
-  g_autoptr(GRand) rand = g_rand_new ();
+  g_autoptr(GRand) rand = NULL;
   g_autoptr(TernFolder) inbox = NULL;
+  guint32 seed = test_seed ();
+  guint kills = 0;
   gint64 folder;
 
-  g_test_message ("seed of the kill points: %u", g_rand_int (rand));
+  /* Printed so that a failure can be replayed: TERN_TEST_SEED=<seed>. */
+  g_test_message ("seed of the kill points: TERN_TEST_SEED=%u", seed);
+  g_printerr ("test-store-crash: TERN_TEST_SEED=%u\n", seed);
+  rand = g_rand_new_with_seed (seed);
   tern_store_add_account (store, acct, &error);
   folder = tern_store_upsert_folder (store, acct->id, "INBOX", "/", TERN_FOLDER_ROLE_INBOX,
                                      TRUE, &error);
@@ -86,6 +106,7 @@ test_sigkill (void)
   for (guint round = 0; round < ROUNDS; round++)
     {
       run_and_kill (dir, g_rand_int (rand), g_rand_int_range (rand, 1, 6), sizes);
+      kills++;
       store = tern_store_open (dir, TERN_STORE_OPEN_CHECK, &error);
       g_assert_no_error (error);
       g_assert_true (tern_store_check_integrity (store, &error));
@@ -94,6 +115,8 @@ test_sigkill (void)
       check_batches (store, folder, sizes);
       g_clear_object (&store);
     }
+  /* run_and_kill() asserts each child really died of SIGKILL. */
+  g_assert_cmpuint (kills, ==, ROUNDS);
   store = tern_store_open (dir, 0, &error);
   inbox = tern_store_get_folder (store, folder, &error);
   g_assert_no_error (error);

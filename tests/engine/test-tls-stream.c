@@ -8,6 +8,7 @@
 
 #include "core/tern-error.h"
 #include "tern-test-tls.h"
+#include "tern-test-fake-server.h"
 #include "net/tern-tls-stream.h"
 
 typedef struct {
@@ -73,6 +74,57 @@ test_trusted (void)
   g_assert_false (tern_tls_stream_get_failure (s, NULL));
   mailstream_close (s);
   tern_test_tls_server_stop (server);
+}
+
+/* End of stream is a failed read (-1), never 0: libetpan 1.9.4's literal
+ * loop only stops on -1, so a server closing inside a literal spun the CPU.
+ * The failure names no TLS error: the server just hung up. */
+static void
+assert_end_of_stream (mailstream *s)
+{
+  g_autoptr(GError) error = NULL;
+  char buf[64];
+
+  for (guint i = 0; i < 3; i++)   /* and stays so */
+    g_assert_cmpint (mailstream_read (s, buf, sizeof buf), ==, -1);
+  tern_tls_stream_propagate_failure (s, "localhost", "a test", &error);
+  g_assert_error (error, TERN_ERROR, TERN_ERROR_CONNECTION_LOST);
+  g_assert_nonnull (strstr (error->message, "closed by the server"));
+  g_assert_null (strstr (error->message, "encrypted"));
+}
+
+static void
+test_tls_end_of_stream (void)
+{
+  TernTestTlsServer *server = tern_test_tls_server_start (fx.pki, "trusted");
+  TernServerConfig cfg = config_for (tern_test_tls_server_port (server), TERN_SECURITY_TLS);
+  g_autoptr(GError) error = NULL;
+  mailstream *s = tern_tls_stream_open (&cfg, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  assert_echo (s);
+  tern_test_tls_server_stop (server);   /* hangs up without close_notify */
+  assert_end_of_stream (s);
+  mailstream_close (s);
+}
+
+static void
+test_plain_end_of_stream (void)
+{
+  static const TernFakeStep steps[] = { { NULL, NULL } };
+  TernFakeServer *server = tern_fake_server_start ("hello\r\n{close}", steps);
+  TernServerConfig cfg = config_for (tern_fake_server_port (server), TERN_SECURITY_NONE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  mailstream *s = tern_tls_stream_open (&cfg, NULL, NULL, &error);
+  char buf[7] = "";
+
+  g_assert_no_error (error);
+  g_assert_cmpint (mailstream_read (s, buf, 7), ==, 7);
+  g_assert_cmpmem (buf, 7, "hello\r\n", 7);
+  lines = tern_fake_server_finish (server);
+  assert_end_of_stream (s);
+  mailstream_close (s);
 }
 
 static TernCertificateInfo *
@@ -412,6 +464,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/tls/connection-refused", test_connection_refused);
   g_test_add_func ("/tls/host-not-found", test_host_not_found);
   g_test_add_func ("/tls/wait-idle", test_wait_idle);
+  g_test_add_func ("/tls/end-of-stream", test_tls_end_of_stream);
+  g_test_add_func ("/tls/plain-end-of-stream", test_plain_end_of_stream);
   r = g_test_run ();
   tern_test_pki_free (fx.pki);
   return r;

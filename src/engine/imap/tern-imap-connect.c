@@ -17,6 +17,9 @@ imap_error (mailimap *imap, const TernServerConfig *cfg, int r,
       tern_tls_stream_propagate_failure (imap->imap_stream, cfg->host, during, error);
       break;
     case MAILIMAP_ERROR_PARSE:
+      /* Our stream may have cut the reply short on purpose (too large). */
+      if (tern_tls_stream_get_failure (imap->imap_stream, error))
+        break;
       g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
                    "The server %s sent a reply Tern cannot understand during %s.",
                    cfg->host, during);
@@ -43,7 +46,14 @@ static gboolean
 refresh_capabilities (mailimap *imap, const TernServerConfig *cfg, GError **error)
 {
   struct mailimap_capability_data *caps = NULL;
-  int r = mailimap_capability (imap, &caps);
+  int r;
+
+  /* libetpan 1.9.4's mailimap_capability() copies the session's list
+   * without looking: after a server that never sent one (no CAPABILITY
+   * response, no greeting code) it dereferences NULL. Found by fuzz-imap. */
+  if (imap->imap_connection_info != NULL && imap->imap_connection_info->imap_capability == NULL)
+    imap->imap_connection_info->imap_capability = mailimap_capability_data_new (clist_new ());
+  r = mailimap_capability (imap, &caps);
 
   if (caps)
     mailimap_capability_data_free (caps);
@@ -125,15 +135,28 @@ tern_imap_connect (const TernServerConfig *cfg,
                    GError                **error)
 {
   mailstream *stream;
-  mailimap *imap;
-  int r;
 
   g_return_val_if_fail (cfg != NULL && cfg->user != NULL && password != NULL, NULL);
 
   stream = tern_tls_stream_open (cfg, cancellable, cert_out, error);
   if (stream == NULL)
     return NULL;
+  return tern_imap_connect_stream (stream, cfg, password, cert_out, error);
+}
+
+mailimap *
+tern_imap_connect_stream (mailstream             *stream,
+                          const TernServerConfig *cfg,
+                          const char             *password,
+                          TernCertificateInfo   **cert_out,
+                          GError                **error)
+{
+  mailimap *imap;
+  int r;
+
   tern_tls_stream_trace (stream, TERN_TRACE_IMAP);
+  /* Before the greeting: every byte from the server is bounded. */
+  tern_tls_stream_watch_imap (stream);
   imap = mailimap_new (0, NULL);
   if (imap == NULL)
     {

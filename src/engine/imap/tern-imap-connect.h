@@ -23,6 +23,14 @@ mailimap *tern_imap_connect (const TernServerConfig *cfg,
                              TernCertificateInfo   **cert_out,
                              GError                **error);
 
+/* The same on a stream already open (it is taken over, also on failure):
+ * for tests and fuzz targets that play the server from a socketpair. */
+mailimap *tern_imap_connect_stream (mailstream             *stream,
+                                    const TernServerConfig *cfg,
+                                    const char             *password,
+                                    TernCertificateInfo   **cert_out,
+                                    GError                **error);
+
 /* The one way to end a IMAP session; NULL is fine. With @logout it
  * says LOGOUT first, within a few seconds, unless the stream has already
  * failed, timed out or been cancelled; without, it only drops the

@@ -3,6 +3,7 @@
 
 #include "core/tern-error.h"
 #include "imap/tern-imap-error.h"
+#include "net/tern-tls-stream.h"
 
 void
 tern_imap_set_error (GError **error, mailimap *imap, int r, const char *what,
@@ -14,6 +15,10 @@ tern_imap_set_error (GError **error, mailimap *imap, int r, const char *what,
 
   if (must_reconnect != NULL && dead)
     *must_reconnect = TRUE;
+  /* The stream knows better: the server's BYE, a deadline, a size limit. */
+  if (dead && imap != NULL && imap->imap_stream != NULL &&
+      tern_tls_stream_get_failure (imap->imap_stream, error))
+    return;
 
   switch (r)
     {

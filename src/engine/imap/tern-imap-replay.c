@@ -323,7 +323,12 @@ mark_deleted_and_expunge (TernImapSync *self, GArray *uids, struct mailimap_set 
     return FALSE;
   if (*left == 0 || others)
     return TRUE;
-  if (!tern_imap_sync_ok (self, mailimap_expunge (self->imap), "deleting messages", error))
+  /* CLOSE removes the \Deleted messages as EXPUNGE does, but without an
+   * untagged EXPUNGE for each (RFC 3501 6.4.2): GNU Mailutils answers
+   * EXPUNGE with "* n EXPUNGED", which libetpan cannot parse. The folder is
+   * selected again by the next command that needs it. */
+  g_clear_pointer (&self->selected, g_free);
+  if (!tern_imap_sync_ok (self, mailimap_close (self->imap), "deleting messages", error))
     return FALSE;
   *left = 0;
   return TRUE;

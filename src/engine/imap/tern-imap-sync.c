@@ -8,6 +8,7 @@
 #include "imap/tern-imap-uid-set.h"
 #include "imap/tern-imap-fetch-result.h"
 #include "imap/tern-imap-mailbox.h"
+#include "imap/tern-imap-limits.h"
 #include "store/tern-message-import.h"
 #include "core/tern-pipeline.h"
 #include "net/tern-tls-stream.h"
@@ -138,6 +139,17 @@ create_trash (TernImapSync *self, const char *path, const char *delim, GError **
   int r = self->has_create_special_use ? mailimap_custom_command (self->imap, command)
                                        : mailimap_create (self->imap, path);
 
+  /* Cyrus 3.6 announces CREATE-SPECIAL-USE and then refuses the USE list
+   * ("Unexpected extra arguments to Create"): a plain CREATE still makes a
+   * Trash that its name identifies. */
+  if (self->has_create_special_use &&
+      !tern_imap_sync_ok (self, r, "creating the Trash folder", &refused) &&
+      !self->must_reconnect)
+    {
+      g_clear_error (&refused);
+      r = mailimap_create (self->imap, path);
+    }
+  g_clear_error (&refused);
   if (!tern_imap_sync_ok (self, r, "creating the Trash folder", &refused))
     {
       if (self->must_reconnect)
@@ -653,6 +665,8 @@ in_offline_scope (TernImapSync *self, const NewMessage *m)
 {
   guint days = self->account != NULL ? self->account->offline_days : 0;
 
+  if (tern_imap_message_too_large (m->size))
+    return FALSE;   /* headers only; see tern-imap-limits.h */
   if (days == 0)
     return TRUE;
   return m->internal_date >= g_get_real_time () / G_USEC_PER_SEC - (gint64) days * 86400;
@@ -695,8 +709,9 @@ fetch_new_messages (TernImapSync *self, TernFolder *folder, GArray *news,
 
       while (i + n < news->len && n < MAX_CHUNK_MESSAGES &&
              in_offline_scope (self, &g_array_index (news, NewMessage, i + n)) == full &&
-             (n == 0 || !full || bytes + g_array_index (news, NewMessage, i + n).size <= self->chunk_bytes))
-        bytes += g_array_index (news, NewMessage, i + n++).size;
+             (n == 0 || bytes + tern_imap_chunk_cost (g_array_index (news, NewMessage, i + n).size, full)
+                          <= self->chunk_bytes))
+        bytes += tern_imap_chunk_cost (g_array_index (news, NewMessage, i + n++).size, full);
       chunk = tern_imap_sync_check_cancel (cancellable, &fetch_error)
                 ? fetch_chunk (self, folder, first, n, full, &fetch_error) : NULL;
       /* A failed store stops the downloads too; its error wins below. */
@@ -1016,6 +1031,8 @@ tern_imap_sync_fetch_body (TernImapSync *self, gint64 message_id, GCancellable *
                    "This message is not on the server yet; it will be once queued changes are sent.");
       return FALSE;
     }
+  if (!tern_imap_check_download_size ((guint64) MAX (msg->size, 0), error))
+    return FALSE;
   folder = tern_store_get_folder (self->store, msg->folder_id, error);
   if (folder == NULL || !tern_imap_sync_check_cancel (cancellable, error) ||
       !tern_imap_sync_ensure_selected (self, folder->path, error))

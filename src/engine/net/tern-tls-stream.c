@@ -13,6 +13,7 @@
 #include "core/tern-error.h"
 #include "net/tern-protocol-trace.h"
 #include "net/tern-socket.h"
+#include "net/tern-stream-guard.h"
 
 /* Exported by libetpan 1.9.4 but missing from its installed headers. The
  * object is a pipe plus a sticky "cancelled" flag; libetpan polls its fd in
@@ -32,6 +33,11 @@ int mailstream_cancel_get_fd (struct mailstream_cancel *cancel);
 #define TERN_STREAM_BUFFER_SIZE 8192
 /* How long a LOGOUT or QUIT may take before the close goes ahead. */
 #define GOODBYE_TIMEOUT_SECONDS 5
+/* A whole reply may take this many per-read timeouts, plus one second for
+ * every MIN_REPLY_RATE bytes it brought: a server that trickles a byte now
+ * and then never trips the per-read timeout, but trips this. */
+#define REPLY_DEADLINE_TIMEOUTS 4
+#define MIN_REPLY_RATE (16 * 1024)
 
 typedef struct {
   int fd;
@@ -44,6 +50,11 @@ typedef struct {
   guint16 port;
   GError *failure;                          /* why the last I/O failed */
   gboolean no_wait;                         /* recv returns EAGAIN, no poll */
+  gboolean closed_by_server;                /* end of stream seen */
+  TernStreamGuard *guard;                   /* IMAP only: bounds what libetpan reads */
+  gboolean guard_tripped;                   /* it stopped the stream */
+  gint64 reply_start;                       /* monotonic: last command sent */
+  guint64 reply_bytes;                      /* received since then */
   TernProtocolTrace *trace;                 /* TERN_DEBUG; NULL when off */
 } TernStream;
 
@@ -67,6 +78,7 @@ stream_new (int fd, const TernServerConfig *cfg, GCancellable *cancellable)
   st->timeout_ms = timeout_ms_for (cfg->timeout_seconds);
   st->host = g_strdup (cfg->host);
   st->port = cfg->port;
+  st->reply_start = g_get_monotonic_time ();
   return st;
 }
 
@@ -83,6 +95,7 @@ stream_free (TernStream *st)
     mailstream_cancel_free (st->cancel);
   g_clear_object (&st->cancellable);
   g_clear_error (&st->failure);
+  g_free (st->guard);
   tern_protocol_trace_free (st->trace);
   g_free (st->host);
   g_free (st);
@@ -116,20 +129,56 @@ stream_cancelled (TernStream *st)
          g_cancellable_is_cancelled (st->cancellable);
 }
 
+/* Milliseconds the current reply may still take: see REPLY_DEADLINE_TIMEOUTS. */
+static gint64
+reply_ms_left (TernStream *st)
+{
+  gint64 allowed_ms = (gint64) st->timeout_ms * REPLY_DEADLINE_TIMEOUTS +
+                      (gint64) (st->reply_bytes / MIN_REPLY_RATE) * 1000;
+
+  return allowed_ms - (g_get_monotonic_time () - st->reply_start) / 1000;
+}
+
+static int
+reply_too_slow (TernStream *st)
+{
+  gint64 took_s = (g_get_monotonic_time () - st->reply_start) / G_USEC_PER_SEC;
+
+  stream_fail (st, TERN_ERROR_TIMED_OUT,
+               "The server %s answers too slowly (one reply took more than %d seconds), "
+               "so Tern closed the connection. Try again later.",
+               st->host, (int) MAX (took_s, 1));
+  return ETIMEDOUT;
+}
+
 /* Waits for the socket; on failure records why and returns the errno to
- * report (ETIMEDOUT, ECANCELED, EIO), else 0. */
+ * report (ETIMEDOUT, ECANCELED, EIO), else 0. A read also waits at most
+ * until the reply's deadline. */
 static int
 stream_wait (TernStream *st, short events)
 {
   int cancel_fd = st->cancel ? mailstream_cancel_get_fd (st->cancel) : -1;
+  int wait_ms = st->timeout_ms;
+  gboolean by_deadline = FALSE;
 
   if (stream_cancelled (st))
     goto cancelled;
-  switch (tern_socket_wait (st->fd, events, st->timeout_ms, cancel_fd, st->cancellable))
+  if (events & POLLIN)
+    {
+      gint64 left = reply_ms_left (st);
+
+      if (left <= 0)
+        return reply_too_slow (st);
+      by_deadline = left < wait_ms;
+      wait_ms = (int) MIN (left, (gint64) wait_ms);
+    }
+  switch (tern_socket_wait (st->fd, events, wait_ms, cancel_fd, st->cancellable))
     {
     case TERN_SOCKET_READY:
       return 0;
     case TERN_SOCKET_TIMED_OUT:
+      if (by_deadline)
+        return reply_too_slow (st);
       stream_fail (st, TERN_ERROR_TIMED_OUT,
                    "The server %s stopped answering (no reply within %d seconds).",
                    st->host, st->timeout_ms / 1000);
@@ -184,10 +233,21 @@ stream_recv (TernStream *st, void *buf, size_t len)
     }
 }
 
+/* A command went out: the answer gets a deadline of its own. */
+static void
+start_reply (TernStream *st)
+{
+  st->reply_start = g_get_monotonic_time ();
+  st->reply_bytes = 0;
+  if (st->guard)
+    tern_stream_guard_new_command (st->guard);
+}
+
 /* send() without SIGPIPE that waits at most the stream's timeout. */
 static ssize_t
 stream_send (TernStream *st, const void *buf, size_t len)
 {
+  start_reply (st);
   for (;;)
     {
       ssize_t n;
@@ -262,10 +322,62 @@ tls_pull_timeout (gnutls_transport_ptr_t ptr, unsigned int ms)
 
 /* ---- mailstream_low drivers ---- */
 
+/* The server ended the stream. libetpan 1.9.4's literal loop only stops on
+ * -1, so end of stream is reported as -1, never 0; the server's BYE, if it
+ * said one, is the reason the user reads. */
 static ssize_t
-plain_read (mailstream_low *low, void *buf, size_t count)
+server_closed (TernStream *st)
 {
-  return stream_recv (low->data, buf, count);
+  const char *bye = st->guard ? tern_stream_guard_bye (st->guard) : NULL;
+
+  st->closed_by_server = TRUE;
+  if (bye != NULL)
+    stream_fail (st, TERN_ERROR_CONNECTION_LOST, "The server %s closed the connection: %s",
+                 st->host, *bye ? bye : "(no reason given)");
+  errno = ECONNRESET;
+  return -1;
+}
+
+/* What every read of ours ends with: end of stream is -1, and the guard
+ * decides how much of the data libetpan may see. */
+static ssize_t
+finish_read (TernStream *st, const void *buf, ssize_t n)
+{
+  TernStreamGuardResult r;
+  gsize passed;
+
+  if (n == 0)
+    return server_closed (st);
+  if (n < 0)
+    return -1;
+  st->reply_bytes += (guint64) n;
+  if (st->guard == NULL ||
+      (r = tern_stream_guard_scan (st->guard, buf, (gsize) n, &passed)) == TERN_STREAM_GUARD_OK)
+    return n;
+  if (st->failure == NULL)
+    {
+      g_autofree char *why = tern_stream_guard_describe (st->guard, r, st->host);
+
+      gboolean malformed = r == TERN_STREAM_GUARD_NUMBER_TOO_LONG ||
+                           r == TERN_STREAM_GUARD_EMPTY_CAPABILITY;
+
+      stream_fail (st, malformed ? TERN_ERROR_PROTOCOL : TERN_ERROR_TOO_LARGE, "%s", why);
+    }
+  st->guard_tripped = TRUE;
+  errno = EMSGSIZE;
+  return passed > 0 ? (ssize_t) passed : -1;
+}
+
+/* Once the guard or the server ended the stream, nothing more is read. */
+static gboolean
+read_refused (TernStream *st)
+{
+  if (st->closed_by_server || st->guard_tripped)
+    {
+      errno = ECONNRESET;
+      return TRUE;
+    }
+  return FALSE;
 }
 
 static ssize_t
@@ -274,18 +386,22 @@ plain_write (mailstream_low *low, const void *buf, size_t count)
   return stream_send (low->data, buf, count);
 }
 
-static void
+/* A TLS error; a server that just hung up without close_notify (most do,
+ * after a BYE) closed the connection, which is no TLS failure. */
+static ssize_t
 record_tls_failure (TernStream *st, ssize_t r)
 {
+  if (r == GNUTLS_E_PREMATURE_TERMINATION && st->failure == NULL)
+    return server_closed (st);
   stream_fail (st, TERN_ERROR_CONNECTION_LOST,
                "The encrypted connection to %s failed: %s.", st->host,
                gnutls_strerror ((int) r));
+  return -1;
 }
 
 static ssize_t
-tls_read (mailstream_low *low, void *buf, size_t count)
+tls_read_some (TernStream *st, void *buf, size_t count)
 {
-  TernStream *st = low->data;
   size_t got = 0;
 
   for (;;)
@@ -298,8 +414,7 @@ tls_read (mailstream_low *low, void *buf, size_t count)
         {
           if (got > 0)
             return (ssize_t) got;
-          record_tls_failure (st, r);
-          return -1;
+          return record_tls_failure (st, r);
         }
       got += (size_t) r;
       /* Drain what GnuTLS already decrypted: poll() on the socket cannot
@@ -307,6 +422,18 @@ tls_read (mailstream_low *low, void *buf, size_t count)
       if (r == 0 || got == count || gnutls_record_check_pending (st->session) == 0)
         return (ssize_t) got;
     }
+}
+
+/* Both drivers' read: plain text or TLS, through finish_read(). */
+static ssize_t
+stream_read (mailstream_low *low, void *buf, size_t count)
+{
+  TernStream *st = low->data;
+
+  if (read_refused (st))
+    return -1;
+  return finish_read (st, buf, st->session ? tls_read_some (st, buf, count)
+                                           : stream_recv (st, buf, count));
 }
 
 static ssize_t
@@ -413,9 +540,9 @@ traced_out (TernStream *st, const void *buf, ssize_t r)
 }
 
 static ssize_t
-plain_read_traced (mailstream_low *low, void *buf, size_t count)
+stream_read_traced (mailstream_low *low, void *buf, size_t count)
 {
-  return traced_in (low->data, buf, plain_read (low, buf, count));
+  return traced_in (low->data, buf, stream_read (low, buf, count));
 }
 
 static ssize_t
@@ -425,19 +552,13 @@ plain_write_traced (mailstream_low *low, const void *buf, size_t count)
 }
 
 static ssize_t
-tls_read_traced (mailstream_low *low, void *buf, size_t count)
-{
-  return traced_in (low->data, buf, tls_read (low, buf, count));
-}
-
-static ssize_t
 tls_write_traced (mailstream_low *low, const void *buf, size_t count)
 {
   return traced_out (low->data, buf, tls_write (low, buf, count));
 }
 
 static mailstream_low_driver plain_driver = {
-  .mailstream_read = plain_read_traced,
+  .mailstream_read = stream_read_traced,
   .mailstream_write = plain_write_traced,
   .mailstream_close = stream_close,
   .mailstream_get_fd = stream_get_fd,
@@ -451,7 +572,7 @@ static mailstream_low_driver plain_driver = {
 };
 
 static mailstream_low_driver tls_driver = {
-  .mailstream_read = tls_read_traced,
+  .mailstream_read = stream_read_traced,
   .mailstream_write = tls_write_traced,
   .mailstream_close = stream_close,
   .mailstream_get_fd = stream_get_fd,
@@ -735,6 +856,10 @@ tern_tls_stream_starttls (mailstream             *stream,
   st->timeout_ms = plain->timeout_ms;
   st->host = g_strdup (plain->host);
   st->port = plain->port;
+  st->reply_start = g_get_monotonic_time ();
+  st->guard = g_steal_pointer (&plain->guard);
+  if (st->guard)
+    tern_stream_guard_init (st->guard);
   st->trace = g_steal_pointer (&plain->trace);
   plain->fd = -1;
   plain->cancel = NULL;
@@ -748,6 +873,7 @@ tern_tls_stream_starttls (mailstream             *stream,
       /* Give the cancel object back so the old driver keeps working. */
       plain->cancel = g_steal_pointer (&st->cancel);
       plain->cancellable = g_steal_pointer (&st->cancellable);
+      plain->guard = g_steal_pointer (&st->guard);
       plain->trace = g_steal_pointer (&st->trace);
       stream_free (st);
       return FALSE;
@@ -756,6 +882,24 @@ tern_tls_stream_starttls (mailstream             *stream,
   mailstream_set_low (stream, low);
   mailstream_low_free (old_low);
   return TRUE;
+}
+
+mailstream *
+tern_tls_stream_new_for_fd (int fd, const TernServerConfig *cfg)
+{
+  g_return_val_if_fail (fd >= 0 && cfg != NULL && cfg->host != NULL, NULL);
+  return stream_wrap (stream_new (fd, cfg, NULL), &plain_driver);
+}
+
+void
+tern_tls_stream_watch_imap (mailstream *stream)
+{
+  TernStream *st = stream_from (stream);
+
+  if (st == NULL || st->guard != NULL)
+    return;
+  st->guard = g_new (TernStreamGuard, 1);
+  tern_stream_guard_init (st->guard);
 }
 
 void
@@ -826,7 +970,7 @@ tern_tls_stream_propagate_failure (mailstream *stream,
 {
   if (!tern_tls_stream_get_failure (stream, error))
     g_set_error (error, TERN_ERROR, TERN_ERROR_CONNECTION_LOST,
-                 "The server %s closed the connection during %s.", host, during);
+                 "The connection to %s was closed by the server during %s.", host, during);
 }
 
 gboolean
@@ -857,9 +1001,12 @@ tls_has_app_data (mailstream *stream, TernStream *st)
   st->no_wait = FALSE;
   if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
     return FALSE;
+  start_reply (st);
+  if (r > 0)
+    r = finish_read (st, stream->read_buffer, r);
   if (r > 0)
     stream->read_buffer_len = (size_t) r;
-  else if (r < 0)
+  else if (r < 0 && !st->closed_by_server)
     record_tls_failure (st, r);
   /* Data, end of stream or an error: the caller's next read tells which. */
   return TRUE;
@@ -919,6 +1066,9 @@ tern_tls_stream_wait_idle (mailstream *stream, int max_idle_seconds)
       if (stream_cancelled (st))
         return MAILSTREAM_IDLE_CANCELLED;
       r = wait_idle_once (stream, st, (int) MIN (left_ms, G_MAXINT));
+      /* What arrives after a long wait is a new reply with its own deadline. */
+      if (r == MAILSTREAM_IDLE_HASDATA && st->session == NULL)
+        start_reply (st);
       if (r != MAILSTREAM_IDLE_HASDATA || st->session == NULL ||
           tls_has_app_data (stream, st))
         return r;

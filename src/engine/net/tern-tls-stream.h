@@ -7,7 +7,11 @@
  * handshake, before the protocol layer can send any credential.
  *
  * Every read and write waits with a per-stream deadline (not the process-wide
- * mailstream_network_delay) and wakes up when the stream is cancelled, either
+ * mailstream_network_delay); each reply as a whole also has one (four
+ * per-read timeouts plus a second per 16 KiB received), so a server that
+ * trickles bytes is dropped too. End of stream is a failed read (-1), never
+ * 0, which libetpan's literal loop needs. Waits wake up when the stream is
+ * cancelled, either
  * with mailstream_cancel() from any thread (permanent: reconnect afterwards)
  * or through the GCancellable set on the stream.
  *
@@ -44,6 +48,18 @@ gboolean tern_tls_stream_starttls (mailstream             *stream,
                                    const TernServerConfig *cfg,
                                    TernCertificateInfo   **cert_out,
                                    GError                **error);
+
+/* A plain-text stream over a connected socket the stream then owns (for
+ * tests and fuzz targets, which feed it from the other end of a
+ * socketpair). Uses cfg->host in messages and cfg->timeout_seconds. */
+mailstream *tern_tls_stream_new_for_fd (int fd, const TernServerConfig *cfg);
+
+/* Puts an IMAP guard on the stream (see net/tern-stream-guard.h): literals,
+ * lines and replies over their limits stop the stream with
+ * TERN_ERROR_TOO_LARGE before libetpan allocates them, and a `* BYE`
+ * before the server hangs up becomes the error's reason: "The server ...
+ * closed the connection: <its words>". Call it before mailimap_connect(). */
+void tern_tls_stream_watch_imap (mailstream *stream);
 
 /* Traces the conversation on @stream as @protocol when TERN_DEBUG or
  * G_MESSAGES_DEBUG asks for it (tern-protocol-trace.h); call right after

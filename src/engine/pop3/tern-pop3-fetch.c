@@ -16,6 +16,11 @@
 #define READ_BUFFER_SIZE (64 * 1024)
 #define MAX_UIDL_LENGTH 70          /* RFC 1939 */
 #define NO_UIDL_PREFIX "sha256:"    /* synthetic key when the server has no UIDL */
+/* Listings are bounded whatever the server claims: RFC 2449 caps a reply
+ * line at 512 bytes, and a million messages is more than any mailbox. */
+#define MAX_LISTING_LINE 512
+#define MAX_LISTED_MESSAGES 1000000
+#define MAX_CAPABILITIES 1000
 
 /* One message the server listed. */
 typedef struct {
@@ -50,6 +55,7 @@ struct _TernPop3Fetch {
   gboolean has_uidl;
   GArray *messages;          /* ServerMessage */
   GHashTable *known;         /* uidl -> TernPop3Uidl */
+  GHashTable *seen_uidls;    /* while reading UIDL: the UIDLs so far */
   TernPop3Progress progress;
   char *buf;                 /* READ_BUFFER_SIZE bytes */
   gsize start, end;
@@ -302,34 +308,48 @@ read_multiline (TernPop3Fetch *self, const char *during, GByteArray *out, gsize 
     }
 }
 
-/* Runs a multi-line command and returns its lines (CR LF cut), at most
- * max_lines. Sets *refused on -ERR. */
-static GPtrArray *
-multiline_command (TernPop3Fetch *self, const char *command, const char *during,
-                   gboolean *refused, GError **error)
+/* One line of a listing (CR LF and dot-stuffing removed, never empty). */
+typedef gboolean (*ListingLineFunc) (TernPop3Fetch *self, char *line, GError **error);
+
+/* Runs a multi-line command (CAPA, LIST, UIDL) and hands each line to
+ * @func as it arrives: nothing but the current line is held in memory, a
+ * line over MAX_LISTING_LINE bytes or more than @max_lines lines is a
+ * malformed reply. Sets *refused on -ERR. */
+static gboolean
+listing_command (TernPop3Fetch *self, const char *command, const char *during,
+                 guint max_lines, ListingLineFunc func, gboolean *refused, GError **error)
 {
-  g_autoptr(GByteArray) data = g_byte_array_new ();
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-  g_auto(GStrv) parts = NULL;
-  /* 10 million messages of 80 bytes per line: generous, still bounded. */
-  gsize max = (gsize) 800 * 1024 * 1024;
+  guint n = 0;
 
   if (!send_command (self, command, TRUE, error) ||
-      !read_status (self, during, NULL, refused, error) ||
-      !read_multiline (self, during, data, max, error))
-    return NULL;
-  g_byte_array_append (data, (const guint8 *) "", 1);
-  parts = g_strsplit ((const char *) data->data, "\n", -1);
-  for (char **p = parts; *p; p++)
+      !read_status (self, during, NULL, refused, error))
+    return FALSE;
+  for (;;)
     {
-      gsize n = strlen (*p);
+      const char *line;
+      gsize len;
+      gboolean complete;
+      g_autofree char *text = NULL;
 
-      if (n > 0 && (*p)[n - 1] == '\r')
-        (*p)[n - 1] = '\0';
-      if (**p != '\0')
-        g_ptr_array_add (lines, g_strdup (*p));
+      if (!read_line (self, during, &line, &len, &complete, error))
+        return FALSE;
+      if (!complete || len > MAX_LISTING_LINE)
+        return protocol_error (self, error, "a line longer than %d bytes during %s",
+                               MAX_LISTING_LINE, during);
+      while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+        len--;
+      if (len == 1 && line[0] == '.')
+        return TRUE;
+      if (line[0] == '.')
+        line++, len--;     /* dot-stuffing */
+      if (len == 0)
+        continue;
+      if (++n > max_lines)
+        return protocol_error (self, error, "more than %u lines during %s", max_lines, during);
+      text = g_strndup (line, len);
+      if (!func (self, text, error))
+        return FALSE;
     }
-  return g_steal_pointer (&lines);
 }
 
 /* ---- Validating the listing ------------------------------------------------ */
@@ -342,20 +362,25 @@ parse_number (const char *text, guint64 max, guint64 *out)
 }
 
 static gboolean
+capability_line (TernPop3Fetch *self, char *line, GError **error)
+{
+  if (g_ascii_strcasecmp (line, "PIPELINING") == 0)
+    self->pipelining = TRUE;
+  return TRUE;
+}
+
+static gboolean
 read_capabilities (TernPop3Fetch *self, GError **error)
 {
   gboolean refused;
   g_autoptr(GError) local = NULL;
-  g_autoptr(GPtrArray) lines = multiline_command (self, "CAPA\r\n", "CAPA", &refused, &local);
 
-  if (lines == NULL && !refused)
+  if (!listing_command (self, "CAPA\r\n", "CAPA", MAX_CAPABILITIES, capability_line,
+                        &refused, &local) && !refused)
     {
       g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
-  for (guint i = 0; lines && i < lines->len; i++)
-    if (g_ascii_strcasecmp (g_ptr_array_index (lines, i), "PIPELINING") == 0)
-      self->pipelining = TRUE;
   return TRUE;
 }
 
@@ -380,36 +405,36 @@ find_message (TernPop3Fetch *self, guint64 number)
   return NULL;
 }
 
+/* "n size", numbers strictly increasing (so find_message() can bisect). */
+static gboolean
+listing_line (TernPop3Fetch *self, char *line, GError **error)
+{
+  g_auto(GStrv) f = g_strsplit (line, " ", 3);
+  guint64 last = self->messages->len > 0
+      ? g_array_index (self->messages, ServerMessage, self->messages->len - 1).number : 0;
+  ServerMessage m = { 0 };
+  guint64 number, size;
+
+  if (g_strv_length (f) < 2 || !parse_number (f[0], G_MAXUINT, &number) ||
+      number == 0 || number <= last)
+    return protocol_error (self, error, "LIST line “%.40s”: bad message number", line);
+  if (!parse_number (f[1], G_MAXINT64, &size))
+    return protocol_error (self, error, "LIST line “%.40s”: bad size", line);
+  m.number = (guint) number;
+  m.size = size;
+  g_array_append_val (self->messages, m);
+  return TRUE;
+}
+
 static gboolean
 read_listing (TernPop3Fetch *self, GError **error)
 {
   gboolean refused;
-  g_autoptr(GPtrArray) lines = multiline_command (self, "LIST\r\n", "LIST", &refused, error);
-  guint64 last = 0;
 
-  if (lines == NULL)
-    return FALSE;
-  self->messages = g_array_sized_new (FALSE, TRUE, sizeof (ServerMessage), lines->len);
+  self->messages = g_array_new (FALSE, TRUE, sizeof (ServerMessage));
   g_array_set_clear_func (self->messages, server_message_clear);
-  for (guint i = 0; i < lines->len; i++)
-    {
-      g_auto(GStrv) f = g_strsplit (g_ptr_array_index (lines, i), " ", 3);
-      ServerMessage m = { 0 };
-      guint64 number, size;
-
-      if (g_strv_length (f) < 2 || !parse_number (f[0], G_MAXUINT, &number) ||
-          number == 0 || number <= last)
-        return protocol_error (self, error, "LIST line “%.40s”: bad message number",
-                               (char *) g_ptr_array_index (lines, i));
-      if (!parse_number (f[1], G_MAXINT64, &size))
-        return protocol_error (self, error, "LIST line “%.40s”: bad size",
-                               (char *) g_ptr_array_index (lines, i));
-      m.number = (guint) number;
-      m.size = size;
-      last = number;
-      g_array_append_val (self->messages, m);
-    }
-  return TRUE;
+  return listing_command (self, "LIST\r\n", "LIST", MAX_LISTED_MESSAGES, listing_line,
+                          &refused, error);
 }
 
 static gboolean
@@ -425,15 +450,34 @@ valid_uidl (const char *uidl)
   return TRUE;
 }
 
+/* "n uidl" for a listed message, each UIDL valid and unique. */
+static gboolean
+uidl_line (TernPop3Fetch *self, char *line, GError **error)
+{
+  g_auto(GStrv) f = g_strsplit (line, " ", 3);
+  guint64 number;
+  ServerMessage *m;
+
+  if (g_strv_length (f) != 2 || !parse_number (f[0], G_MAXUINT, &number) ||
+      (m = find_message (self, number)) == NULL || m->uidl != NULL ||
+      !valid_uidl (f[1]) || g_hash_table_contains (self->seen_uidls, f[1]))
+    return protocol_error (self, error, "UIDL line “%.40s”", line);
+  m->uidl = g_strdup (f[1]);
+  g_hash_table_add (self->seen_uidls, m->uidl);
+  return TRUE;
+}
+
 static gboolean
 read_uidls (TernPop3Fetch *self, GError **error)
 {
-  gboolean refused = FALSE;
+  gboolean refused = FALSE, ok;
   g_autoptr(GError) local = NULL;
-  g_autoptr(GPtrArray) lines = multiline_command (self, "UIDL\r\n", "UIDL", &refused, &local);
-  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
-  if (lines == NULL)
+  self->seen_uidls = g_hash_table_new (g_str_hash, g_str_equal);
+  ok = listing_command (self, "UIDL\r\n", "UIDL", self->messages->len, uidl_line,
+                        &refused, &local);
+  g_clear_pointer (&self->seen_uidls, g_hash_table_unref);
+  if (!ok)
     {
       if (!refused)
         {
@@ -444,20 +488,6 @@ read_uidls (TernPop3Fetch *self, GError **error)
       return TRUE;
     }
   self->has_uidl = TRUE;
-  for (guint i = 0; i < lines->len; i++)
-    {
-      g_auto(GStrv) f = g_strsplit (g_ptr_array_index (lines, i), " ", 3);
-      guint64 number;
-      ServerMessage *m;
-
-      if (g_strv_length (f) != 2 || !parse_number (f[0], G_MAXUINT, &number) ||
-          (m = find_message (self, number)) == NULL || m->uidl != NULL ||
-          !valid_uidl (f[1]) || g_hash_table_contains (seen, f[1]))
-        return protocol_error (self, error, "UIDL line “%.40s”",
-                               (char *) g_ptr_array_index (lines, i));
-      m->uidl = g_strdup (f[1]);
-      g_hash_table_add (seen, m->uidl);
-    }
   for (guint i = 0; i < self->messages->len; i++)
     if (g_array_index (self->messages, ServerMessage, i).uidl == NULL)
       return protocol_error (self, error, "message %u has no UIDL",

@@ -5,7 +5,7 @@
 #define SUMMARY_COLUMNS \
   "id, account_id, folder_id, uid, uidl, message_id, in_reply_to, refs, subject," \
   " from_name, from_addr, to_display, to_addrs, cc_display, cc_addrs, date," \
-  " internal_date, size, flags, keywords, has_attachments, preview, body_state"
+  " internal_date, size, flags, keywords, has_attachments, preview, body_state, thread_id"
 
 static TernMessageSummary *
 read_summary (TernStmt *stmt)
@@ -35,21 +35,22 @@ read_summary (TernStmt *stmt)
   s->has_attachments = sqlite3_column_int (stmt, 20) != 0;
   s->preview = tern_store_column_dup (stmt, 21);
   s->body_state = sqlite3_column_int (stmt, 22);
+  s->thread_id = sqlite3_column_int64 (stmt, 23);
   return s;
 }
 
 /* ---- sort keys --------------------------------------------------------- */
 
-/* The subject without reply/forward prefixes, case-folded, so a thread's
- * messages sort together. */
-static char *
-make_sort_subject (const char *subject)
+/* Past the leading reply/forward prefixes ("Re: Fwd: "), and the spaces
+ * around them. */
+static const char *
+skip_reply_prefixes (const char *subject, gboolean *had_prefix)
 {
   static const char *const prefixes[] = { "re:", "fwd:", "fw:", "aw:", "wg:", "sv:", "vs:" };
-  g_autofree char *valid = tern_store_make_utf8 (subject != NULL ? subject : "");
-  const char *p = valid;
+  const char *p = subject;
   gboolean stripped = TRUE;
 
+  *had_prefix = FALSE;
   while (stripped)
     {
       stripped = FALSE;
@@ -59,10 +60,30 @@ make_sort_subject (const char *subject)
         if (g_ascii_strncasecmp (p, prefixes[i], strlen (prefixes[i])) == 0)
           {
             p += strlen (prefixes[i]);
-            stripped = TRUE;
+            stripped = *had_prefix = TRUE;
           }
     }
-  return g_utf8_casefold (p, -1);
+  return p;
+}
+
+gboolean
+tern_store_subject_is_reply (const char *subject)
+{
+  gboolean had_prefix;
+
+  skip_reply_prefixes (subject != NULL ? subject : "", &had_prefix);
+  return had_prefix;
+}
+
+/* The subject without reply/forward prefixes, case-folded, so a thread's
+ * messages sort together. */
+char *
+tern_store_make_sort_subject (const char *subject)
+{
+  g_autofree char *valid = tern_store_make_utf8 (subject != NULL ? subject : "");
+  gboolean had_prefix;
+
+  return g_utf8_casefold (skip_reply_prefixes (valid, &had_prefix), -1);
 }
 
 static char *
@@ -106,7 +127,7 @@ bind_envelope (TernStmt *stmt, gint64 account_id, const TernMessageRecord *r)
   tern_store_bind_text_or_null (stmt, 6, r->in_reply_to);
   tern_store_bind_text_or_null (stmt, 7, r->references);
   tern_store_bind_text (stmt, 8, r->subject);
-  sqlite3_bind_text (stmt, 9, make_sort_subject (r->subject), -1, g_free);
+  sqlite3_bind_text (stmt, 9, tern_store_make_sort_subject (r->subject), -1, g_free);
   tern_store_bind_text (stmt, 10, r->from_name);
   tern_store_bind_text (stmt, 11, r->from_address);
   sqlite3_bind_text (stmt, 12, make_sort_sender (r->from_name, r->from_address), -1, g_free);
@@ -153,6 +174,15 @@ attachment_names (const TernAttachmentRecord *a, guint n)
   return join_nonempty (names, n);
 }
 
+/* The FTS rowid of a message: its date, then its id (sql/008), so that
+ * the index walks matches newest first. */
+static gint64
+search_key (gint64 date, gint64 id)
+{
+  return (CLAMP (date, 0, (G_GINT64_CONSTANT (1) << 35) - 1) << 28) |
+         (id & ((G_GINT64_CONSTANT (1) << 28) - 1));
+}
+
 /* The searchable text of a new message: its message_text row and, from the
  * same values, its FTS row (see sql/004: no trigger, so that a batch's
  * terms reach the index as one segment). */
@@ -160,8 +190,8 @@ static gboolean
 insert_text (TernStore *self, gint64 id, const TernMessageRecord *r, GError **error)
 {
   g_autoptr(TernStmt) text = tern_store_prepare (self,
-      "INSERT INTO message_text (id, subject, sender, recipients, body, attachments)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+      "INSERT INTO message_text (id, subject, sender, recipients, body, attachments, msg)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
   g_autoptr(TernStmt) fts = text == NULL ? NULL : tern_store_prepare (self,
       "INSERT INTO message_fts (rowid, subject, sender, recipients, body, attachments)"
       " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
@@ -177,7 +207,9 @@ insert_text (TernStore *self, gint64 id, const TernMessageRecord *r, GError **er
   for (guint i = 0; i < G_N_ELEMENTS (stmts); i++)
     {
       sqlite3_reset (stmts[i]);
-      sqlite3_bind_int64 (stmts[i], 1, id);
+      sqlite3_bind_int64 (stmts[i], 1, search_key (r->date, id));
+      if (stmts[i] == text)
+        sqlite3_bind_int64 (stmts[i], 7, id);
       tern_store_bind_text (stmts[i], 2, r->subject);
       sqlite3_bind_text (stmts[i], 3, sender, -1, SQLITE_STATIC);
       sqlite3_bind_text (stmts[i], 4, recipients, -1, SQLITE_STATIC);
@@ -252,7 +284,8 @@ insert_one (TernStore *self, gint64 account_id, const TernMessageRecord *r, gint
     return TRUE;
   *id = sqlite3_last_insert_rowid (self->db);
   return (r->raw == NULL || store_raw (self, *id, r->raw, error))
-         && insert_attachments (self, *id, r->attachments, r->n_attachments, error);
+         && insert_attachments (self, *id, r->attachments, r->n_attachments, error)
+         && tern_store_thread_message (self, account_id, *id, r, error);
 }
 
 gboolean
@@ -300,7 +333,7 @@ update_text (TernStore *self, gint64 id, const char *body_text,
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
       "UPDATE message_text SET body = ?2, attachments = coalesce (?3, attachments)"
-      " WHERE id = ?1", error);
+      " WHERE msg = ?1", error);
 
   if (stmt == NULL)
     return FALSE;

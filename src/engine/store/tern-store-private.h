@@ -49,6 +49,15 @@ char *tern_store_make_utf8 (const char *s);
 /* A copy of a text column (NULL for SQL NULL). */
 char *tern_store_column_dup (TernStmt *stmt, int col);
 
+/* The subject as the list sorts it: reply/forward prefixes off, case-folded. */
+char *tern_store_make_sort_subject (const char *subject);
+/* Whether the subject starts with a reply or forward prefix ("Re:", "AW:"). */
+gboolean tern_store_subject_is_reply (const char *subject);
+
+/* Puts a newly inserted message into its conversation (tern-store-threads.c). */
+gboolean tern_store_thread_message (TernStore *self, gint64 account_id, gint64 message_id,
+                                    const TernMessageRecord *record, GError **error);
+
 /* Error for a row that is not there. */
 gboolean tern_store_not_found (GError **error, const char *what, gint64 id);
 

@@ -179,3 +179,13 @@ tern_pending_op_kind_from_string (const char *str, TernPendingOpKind *out)
       }
   return FALSE;
 }
+
+void
+tern_thread_summary_free (TernThreadSummary *t)
+{
+  if (t == NULL)
+    return;
+  g_free (t->subject);
+  g_free (t->participants);
+  g_free (t);
+}

@@ -90,7 +90,21 @@ typedef struct {
   gboolean has_attachments;
   char *preview;
   TernBodyState body_state;
+  gint64 thread_id;          /* its conversation (tern_store_list_threads) */
 } TernMessageSummary;
+
+/* One conversation as a folder's list shows it. */
+typedef struct {
+  gint64 thread_id;
+  gint64 newest_id;          /* the newest of its messages in the folder */
+  gint64 newest_date;
+  char *subject;             /* of that message */
+  guint n_in_folder;         /* its messages in this folder */
+  guint n_messages;          /* in every folder of the account (a reply in Sent) */
+  guint n_unread;            /* in this folder */
+  gboolean flagged;          /* any flagged in this folder */
+  char *participants;        /* senders, newest first, each once, ", " between */
+} TernThreadSummary;
 
 /* A folder of an account. */
 typedef struct {
@@ -196,6 +210,7 @@ GType tern_pop3_uidl_get_type (void) G_GNUC_CONST;
 
 TernMessageSummary *tern_message_summary_copy (const TernMessageSummary *s);
 void tern_message_summary_free (TernMessageSummary *s);
+void tern_thread_summary_free (TernThreadSummary *t);
 TernFolder *tern_folder_copy (const TernFolder *f);
 void tern_folder_free (TernFolder *f);
 TernPendingOp *tern_pending_op_new (TernPendingOpKind kind, const char *folder_path);
@@ -210,6 +225,7 @@ const char *tern_pending_op_kind_to_string (TernPendingOpKind kind);
 gboolean tern_pending_op_kind_from_string (const char *str, TernPendingOpKind *out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernMessageSummary, tern_message_summary_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernThreadSummary, tern_thread_summary_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernFolder, tern_folder_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernPendingOp, tern_pending_op_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernOutboxItem, tern_outbox_item_free)

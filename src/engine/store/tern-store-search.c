@@ -135,12 +135,15 @@ GArray *
 tern_store_search (TernStore *self, gint64 account_id, gint64 folder_id, const char *query,
                    guint limit, GError **error)
 {
+  /* The FTS rowid is the date (sql/008): FTS5 hands the matches over newest
+   * first and the LIMIT stops it, however common the word. */
   static const char fts_sql[] =
-    "SELECT m.id FROM message_fts JOIN messages m ON m.id = message_fts.rowid"
+    "SELECT m.id FROM message_fts JOIN message_text t ON t.id = message_fts.rowid"
+    " JOIN messages m ON m.id = t.msg"
     " WHERE message_fts MATCH ?1 AND (?2 = 0 OR m.account_id = ?2)"
     " AND (?3 = 0 OR m.folder_id = ?3) AND (?4 = 0 OR m.has_attachments)"
     " AND (?5 = 0 OR (m.flags & 9) = 0) AND (?6 = 0 OR (m.flags & 1) != 0)"
-    " AND (?7 = 0 OR (m.flags & 4) != 0) ORDER BY m.date DESC, m.id DESC LIMIT ?8";
+    " AND (?7 = 0 OR (m.flags & 4) != 0) ORDER BY message_fts.rowid DESC LIMIT ?8";
   static const char filter_sql[] =
     "SELECT m.id FROM messages m WHERE ?1 IS NULL AND (?2 = 0 OR m.account_id = ?2)"
     " AND (?3 = 0 OR m.folder_id = ?3) AND (?4 = 0 OR m.has_attachments)"

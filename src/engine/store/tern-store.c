@@ -391,6 +391,9 @@ apply_migration (TernStore *self, const char *name, guint version, GError **erro
   return ok;
 }
 
+/* The migration that added conversations (sql/007-threads.sql). */
+#define THREADS_VERSION 7
+
 static gboolean
 migrate (TernStore *self, guint max_version, GError **error)
 {
@@ -411,6 +414,9 @@ migrate (TernStore *self, guint max_version, GError **error)
       if (version <= current || version > max_version)
         continue;
       if (!apply_migration (self, names[i], version, error))
+        return FALSE;
+      /* Mail stored before conversations existed is threaded once. */
+      if (version == THREADS_VERSION && !tern_store_rebuild_threads (self, 0, error))
         return FALSE;
     }
   return TRUE;

@@ -163,6 +163,19 @@ GPtrArray *tern_store_get_summaries (TernStore *store, const gint64 *ids, guint 
 /* Unread messages of an account (0: all accounts). */
 guint tern_store_count_unread (TernStore *store, gint64 account_id, GError **error);
 
+/* ---- Conversations ----------------------------------------------------- */
+
+/* Conversations with messages in the folder, newest first: @offset and
+ * @limit (0: all) page them (element type TernThreadSummary). */
+GPtrArray *tern_store_list_threads (TernStore *store, gint64 folder_id, guint offset,
+                                    guint limit, GError **error);
+/* The ids of a conversation's messages in every folder, oldest first
+ * (GArray of gint64). */
+GArray *tern_store_list_thread_messages (TernStore *store, gint64 thread_id, GError **error);
+/* Threads an account's mail (0: every account) from scratch, as after the
+ * upgrade that added conversations; new mail is threaded as it arrives. */
+gboolean tern_store_rebuild_threads (TernStore *store, gint64 account_id, GError **error);
+
 /* ---- Search ---------------------------------------------------------- */
 
 /* Message ids matching a user query, newest first, at most limit (0: no

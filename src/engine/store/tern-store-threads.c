@@ -1,0 +1,561 @@
+/* tern-store-threads.c: conversations.
+ *
+ * A conversation is the set of an account's messages linked by Message-ID,
+ * In-Reply-To and References: JWZ's threading without his tree, since Tern
+ * shows a conversation's messages by date and needs only the sets. Every id
+ * an account has seen, a message's own or one it refers to (a missing
+ * parent is JWZ's empty container), maps to a conversation in thread_ids.
+ * A new message joins every conversation its ids name, which merges them;
+ * the smallest thread id wins. Sets cannot loop, so a References loop or a
+ * message that refers to itself cannot hang it.
+ *
+ * Only a message with neither In-Reply-To nor References whose subject says
+ * it is a reply ("Re: …") falls back to the subject: it joins the newest
+ * conversation of the account with the same subject within 60 days.
+ */
+#include <string.h>
+
+#include "store/tern-store-private.h"
+
+/* A hostile References header must not make one insert cost thousands of
+ * queries: JWZ, too, only needs the nearest ancestors. */
+#define MAX_KEYS 64
+#define SUBJECT_WINDOW_SECONDS (60 * 24 * 3600)
+
+/* The ids a message links by: its own first, then In-Reply-To, then the
+ * References from the nearest ancestor back; unique, at most MAX_KEYS. */
+static GPtrArray *
+link_keys (const char *message_id, const char *in_reply_to, const char *references)
+{
+  GPtrArray *keys = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) refs = g_strsplit_set (references != NULL ? references : "", " \t\r\n", -1);
+  guint n = g_strv_length (refs);
+  const char *candidates[2] = { message_id, in_reply_to };
+
+  for (guint i = 0; i < G_N_ELEMENTS (candidates) + n && keys->len < MAX_KEYS; i++)
+    {
+      const char *k = i < 2 ? candidates[i] : refs[n - 1 - (i - 2)];
+      gboolean seen = FALSE;
+
+      if (k == NULL || *k == '\0')
+        continue;
+      for (guint j = 0; j < keys->len && !seen; j++)
+        seen = g_str_equal (g_ptr_array_index (keys, j), k);
+      if (!seen)
+        g_ptr_array_add (keys, tern_store_make_utf8 (k));
+    }
+  return keys;
+}
+
+static gboolean
+has_links (const char *in_reply_to, const char *references)
+{
+  return (in_reply_to != NULL && *in_reply_to != '\0') ||
+         (references != NULL && strspn (references, " \t\r\n") < strlen (references));
+}
+
+/* The newest conversation with the same subject, for a reply that names no
+ * parent; 0 if none. */
+static gint64
+thread_by_subject (TernStore *self, gint64 account_id, gint64 id, const char *subject,
+                   gint64 date, GError **error)
+{
+  g_autoptr(TernStmt) stmt = NULL;
+  g_autofree char *sort_subject = NULL;
+  int rc;
+
+  if (!tern_store_subject_is_reply (subject))
+    return 0;
+  sort_subject = tern_store_make_sort_subject (subject);
+  if (*sort_subject == '\0')
+    return 0;
+  stmt = tern_store_prepare (self,
+      "SELECT thread_id FROM messages WHERE account_id = ?1 AND sort_subject = ?2"
+      " AND id != ?3 AND thread_id != 0 AND date BETWEEN ?4 AND ?5"
+      " ORDER BY date DESC LIMIT 1", error);
+  if (stmt == NULL)
+    return -1;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  tern_store_bind_text (stmt, 2, sort_subject);
+  sqlite3_bind_int64 (stmt, 3, id);
+  sqlite3_bind_int64 (stmt, 4, date - SUBJECT_WINDOW_SECONDS);
+  sqlite3_bind_int64 (stmt, 5, date + SUBJECT_WINDOW_SECONDS);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return sqlite3_column_int64 (stmt, 0);
+  if (rc != SQLITE_DONE)
+    return tern_store_fail (self, rc, "Finding the conversation", error), -1;
+  return 0;
+}
+
+static gboolean
+lookup_threads (TernStore *self, gint64 account_id, GPtrArray *keys, GArray *found,
+                GError **error)
+{
+  for (guint i = 0; i < keys->len; i++)
+    {
+      g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+          "SELECT thread_id FROM thread_ids WHERE account_id = ?1 AND message_id = ?2", error);
+      int rc;
+
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, account_id);
+      tern_store_bind_text (stmt, 2, g_ptr_array_index (keys, i));
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          gint64 t = sqlite3_column_int64 (stmt, 0);
+          g_array_append_val (found, t);
+        }
+      else if (rc != SQLITE_DONE)
+        return tern_store_fail (self, rc, "Finding the conversation", error);
+    }
+  return TRUE;
+}
+
+/* Every message and id of conversation @from now belongs to @into. */
+static gboolean
+merge_thread (TernStore *self, gint64 from, gint64 into, GError **error)
+{
+  g_autoptr(TernStmt) ids = tern_store_prepare (self,
+      "UPDATE thread_ids SET thread_id = ?2 WHERE thread_id = ?1", error);
+  g_autoptr(TernStmt) msgs = NULL;
+
+  if (ids == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (ids, 1, from);
+  sqlite3_bind_int64 (ids, 2, into);
+  if (!tern_store_step_done (self, ids, "Joining conversations", error))
+    return FALSE;
+  msgs = tern_store_prepare (self, "UPDATE messages SET thread_id = ?2 WHERE thread_id = ?1",
+                             error);
+  if (msgs == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (msgs, 1, from);
+  sqlite3_bind_int64 (msgs, 2, into);
+  return tern_store_step_done (self, msgs, "Joining conversations", error);
+}
+
+static gboolean
+record_key (TernStore *self, gint64 account_id, const char *key, gint64 thread,
+            GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "INSERT INTO thread_ids (account_id, message_id, thread_id) VALUES (?1, ?2, ?3)"
+      " ON CONFLICT (account_id, message_id) DO UPDATE SET thread_id = excluded.thread_id",
+      error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  tern_store_bind_text (stmt, 2, key);
+  sqlite3_bind_int64 (stmt, 3, thread);
+  return tern_store_step_done (self, stmt, "Recording the conversation", error);
+}
+
+static gboolean
+record_keys (TernStore *self, gint64 account_id, GPtrArray *keys, gint64 thread,
+             GError **error)
+{
+  for (guint i = 0; i < keys->len; i++)
+    if (!record_key (self, account_id, g_ptr_array_index (keys, i), thread, error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+tern_store_thread_message (TernStore *self, gint64 account_id, gint64 id,
+                           const TernMessageRecord *r, GError **error)
+{
+  g_autoptr(GPtrArray) keys = link_keys (r->message_id, r->in_reply_to, r->references);
+  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(TernStmt) set = NULL;
+  gint64 thread = id;
+
+  if (!lookup_threads (self, account_id, keys, found, error))
+    return FALSE;
+  if (found->len == 0 && !has_links (r->in_reply_to, r->references))
+    {
+      gint64 t = thread_by_subject (self, account_id, id, r->subject, r->date, error);
+      if (t < 0)
+        return FALSE;
+      if (t > 0)
+        g_array_append_val (found, t);
+    }
+  for (guint i = 0; i < found->len; i++)
+    thread = MIN (thread, g_array_index (found, gint64, i));
+  for (guint i = 0; i < found->len; i++)
+    {
+      gint64 t = g_array_index (found, gint64, i);
+      if (t != thread && !merge_thread (self, t, thread, error))
+        return FALSE;
+    }
+  if (!record_keys (self, account_id, keys, thread, error))
+    return FALSE;
+  set = tern_store_prepare (self, "UPDATE messages SET thread_id = ?2 WHERE id = ?1", error);
+  if (set == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (set, 1, id);
+  sqlite3_bind_int64 (set, 2, thread);
+  return tern_store_step_done (self, set, "Recording the conversation", error);
+}
+
+/* ---- threading from scratch ---------------------------------------------- */
+
+/* Union-find over the link ids of an account's messages. */
+typedef struct {
+  GHashTable *index;   /* id string (owned by keys) -> node + 1 */
+  GArray *parent;      /* of guint */
+  GPtrArray *keys;     /* node -> id string, or NULL for a message without ids */
+} Forest;
+
+static guint
+forest_node (Forest *f, char *key)
+{
+  guint node = f->parent->len;
+
+  if (key != NULL)
+    {
+      gpointer hit = g_hash_table_lookup (f->index, key);
+      if (hit != NULL)
+        {
+          g_free (key);
+          return GPOINTER_TO_UINT (hit) - 1;
+        }
+      g_hash_table_insert (f->index, key, GUINT_TO_POINTER (node + 1));
+    }
+  g_array_append_val (f->parent, node);
+  g_ptr_array_add (f->keys, key);
+  return node;
+}
+
+static guint
+forest_find (Forest *f, guint node)
+{
+  guint *parent = (guint *) f->parent->data;
+
+  while (parent[node] != node)
+    {
+      parent[node] = parent[parent[node]];   /* path halving */
+      node = parent[node];
+    }
+  return node;
+}
+
+static void
+forest_union (Forest *f, guint a, guint b)
+{
+  guint ra = forest_find (f, a), rb = forest_find (f, b);
+
+  if (ra != rb)
+    g_array_index (f->parent, guint, MAX (ra, rb)) = MIN (ra, rb);
+}
+
+typedef struct {
+  gint64 id;
+  gint64 date;
+  gint64 old_thread;   /* as stored before this rebuild */
+  guint node;          /* the message's own node */
+  char *sort_subject;  /* set only for a reply that names no parent */
+} Row;
+
+static gboolean
+load_rows (TernStore *self, gint64 account_id, Forest *f, GArray *rows, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT id, message_id, in_reply_to, refs, subject, date, thread_id FROM messages"
+      " WHERE account_id = ?1 ORDER BY date, id", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *irt = (const char *) sqlite3_column_text (stmt, 2);
+      const char *refs = (const char *) sqlite3_column_text (stmt, 3);
+      const char *subject = (const char *) sqlite3_column_text (stmt, 4);
+      g_autoptr(GPtrArray) keys = link_keys ((const char *) sqlite3_column_text (stmt, 1),
+                                             irt, refs);
+      Row row = { .id = sqlite3_column_int64 (stmt, 0), .date = sqlite3_column_int64 (stmt, 5),
+                  .old_thread = sqlite3_column_int64 (stmt, 6) };
+
+      /* The message's own node: its first key (its Message-ID when it has
+       * one), or a node of its own. */
+      row.node = forest_node (f, keys->len > 0 ? g_strdup (g_ptr_array_index (keys, 0)) : NULL);
+      for (guint i = 1; i < keys->len; i++)
+        forest_union (f, row.node, forest_node (f, g_strdup (g_ptr_array_index (keys, i))));
+      if (!has_links (irt, refs) && tern_store_subject_is_reply (subject))
+        row.sort_subject = tern_store_make_sort_subject (subject);
+      g_array_append_val (rows, row);
+    }
+  return rc == SQLITE_DONE || tern_store_fail (self, rc, "Reading the messages", error);
+}
+
+/* Replies without parents join the newest earlier conversation with the
+ * same subject, as tern_store_thread_message() does when they arrive. */
+static void
+link_by_subject (Forest *f, GArray *rows)
+{
+  g_autoptr(GHashTable) latest = g_hash_table_new (g_str_hash, g_str_equal);   /* -> Row* */
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      Row *row = &g_array_index (rows, Row, i);
+      Row *prev;
+
+      if (row->sort_subject == NULL || *row->sort_subject == '\0')
+        continue;
+      prev = g_hash_table_lookup (latest, row->sort_subject);
+      if (prev != NULL && row->date - prev->date <= SUBJECT_WINDOW_SECONDS)
+        forest_union (f, row->node, prev->node);
+      g_hash_table_insert (latest, row->sort_subject, row);
+    }
+}
+
+static int
+compare_row_ids (gconstpointer a, gconstpointer b)
+{
+  const Row *x = a, *y = b;
+
+  return (x->id > y->id) - (x->id < y->id);
+}
+
+static gboolean
+write_threads (TernStore *self, gint64 account_id, Forest *f, GArray *rows, GError **error)
+{
+  /* A conversation's id is its smallest message id: per root node. */
+  g_autofree gint64 *thread_of_root = g_new0 (gint64, f->parent->len);
+  g_autoptr(TernStmt) clear = tern_store_prepare (self,
+      "DELETE FROM thread_ids WHERE account_id = ?1", error);
+
+  if (clear == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (clear, 1, account_id);
+  if (!tern_store_step_done (self, clear, "Threading the messages", error))
+    return FALSE;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      Row *row = &g_array_index (rows, Row, i);
+      guint root = forest_find (f, row->node);
+
+      if (thread_of_root[root] == 0 || thread_of_root[root] > row->id)
+        thread_of_root[root] = row->id;
+    }
+  /* In id order, the order of the table, and only the rows that change. */
+  g_array_sort (rows, compare_row_ids);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      Row *row = &g_array_index (rows, Row, i);
+      gint64 t = thread_of_root[forest_find (f, row->node)];
+      g_autoptr(TernStmt) set = NULL;
+
+      if (t == row->old_thread)
+        continue;
+      set = tern_store_prepare (self, "UPDATE messages SET thread_id = ?2 WHERE id = ?1", error);
+      if (set == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (set, 1, row->id);
+      sqlite3_bind_int64 (set, 2, t);
+      if (!tern_store_step_done (self, set, "Threading the messages", error))
+        return FALSE;
+    }
+  /* Every node belongs to some message's set, so its root has a thread. */
+  for (guint node = 0; node < f->keys->len; node++)
+    {
+      const char *key = g_ptr_array_index (f->keys, node);
+
+      if (key != NULL &&
+          !record_key (self, account_id, key, thread_of_root[forest_find (f, node)], error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The folder_threads rows of the account, all at once after a rebuild. */
+static gboolean
+recount_folder_threads (TernStore *self, gint64 account_id, GError **error)
+{
+  g_autoptr(TernStmt) clear = tern_store_prepare (self,
+      "DELETE FROM folder_threads WHERE folder_id IN"
+      " (SELECT id FROM folders WHERE account_id = ?1)", error);
+  g_autoptr(TernStmt) fill = NULL;
+
+  if (clear == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (clear, 1, account_id);
+  if (!tern_store_step_done (self, clear, "Counting the conversations", error))
+    return FALSE;
+  fill = tern_store_prepare (self,
+      "INSERT INTO folder_threads SELECT folder_id, thread_id, max(date), id, count(*),"
+      " sum((flags & 9) = 0), sum((flags & 4) != 0) FROM messages"
+      " WHERE account_id = ?1 AND thread_id != 0 GROUP BY folder_id, thread_id", error);
+  if (fill == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (fill, 1, account_id);
+  return tern_store_step_done (self, fill, "Counting the conversations", error);
+}
+
+static gboolean
+set_rebuilding (TernStore *self, gboolean on, GError **error)
+{
+  return tern_store_exec (self, on ? "UPDATE thread_state SET rebuilding = 1"
+                                   : "UPDATE thread_state SET rebuilding = 0", error);
+}
+
+static gboolean
+rebuild_account (TernStore *self, gint64 account_id, GError **error)
+{
+  Forest f = {
+    .index = g_hash_table_new (g_str_hash, g_str_equal),
+    .parent = g_array_new (FALSE, FALSE, sizeof (guint)),
+    .keys = g_ptr_array_new_with_free_func (g_free),
+  };
+  g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (Row));
+  gboolean ok = load_rows (self, account_id, &f, rows, error);
+
+  if (ok)
+    {
+      link_by_subject (&f, rows);
+      /* Row-by-row trigger work off while every message changes. */
+      ok = set_rebuilding (self, TRUE, error) &&
+           write_threads (self, account_id, &f, rows, error) &&
+           recount_folder_threads (self, account_id, error) &&
+           set_rebuilding (self, FALSE, error);
+    }
+  for (guint i = 0; i < rows->len; i++)
+    g_free (g_array_index (rows, Row, i).sort_subject);
+  g_hash_table_unref (f.index);
+  g_array_unref (f.parent);
+  g_ptr_array_unref (f.keys);
+  return ok;
+}
+
+gboolean
+tern_store_rebuild_threads (TernStore *self, gint64 account_id, GError **error)
+{
+  g_autoptr(GArray) accounts = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(TernStmt) list = NULL;
+  gboolean owned, ok = TRUE;
+  int rc;
+
+  if (account_id != 0)
+    g_array_append_val (accounts, account_id);
+  else
+    {
+      list = tern_store_prepare (self, "SELECT id FROM accounts ORDER BY id", error);
+      if (list == NULL)
+        return FALSE;
+      while ((rc = sqlite3_step (list)) == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (list, 0);
+          g_array_append_val (accounts, id);
+        }
+      if (rc != SQLITE_DONE)
+        return tern_store_fail (self, rc, "Listing the accounts", error);
+    }
+  if (!tern_store_tx_begin (self, &owned, error))
+    return FALSE;
+  for (guint i = 0; ok && i < accounts->len; i++)
+    ok = rebuild_account (self, g_array_index (accounts, gint64, i), error);
+  return tern_store_tx_end (self, owned, ok, error);
+}
+
+/* ---- listing ---------------------------------------------------------------- */
+
+/* The whole conversation's size and senders, newest first, each once. */
+static gboolean
+fill_participants (TernStore *self, TernThreadSummary *t, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT from_name, from_addr FROM messages WHERE thread_id = ?1 ORDER BY date DESC, id DESC",
+      error);
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, t->thread_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (stmt, 0);
+      const char *addr = (const char *) sqlite3_column_text (stmt, 1);
+      const char *who = name != NULL && *name ? name : addr;
+
+      t->n_messages++;
+      if (who == NULL || *who == '\0' || g_hash_table_contains (seen, addr ? addr : who))
+        continue;
+      g_hash_table_add (seen, g_strdup (addr ? addr : who));
+      if (names->len > 0)
+        g_string_append (names, ", ");
+      g_string_append (names, who);
+    }
+  t->participants = g_string_free (g_steal_pointer (&names), FALSE);
+  return rc == SQLITE_DONE || tern_store_fail (self, rc, "Reading the conversation", error);
+}
+
+GPtrArray *
+tern_store_list_threads (TernStore *self, gint64 folder_id, guint offset, guint limit,
+                         GError **error)
+{
+  /* folder_threads is kept by triggers (sql/007): the page comes straight
+   * from its index, whatever the size of the folder. */
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT t.thread_id, t.newest_date, t.newest_id, m.subject, t.n_messages, t.n_unread,"
+      " t.n_flagged > 0 FROM folder_threads t JOIN messages m ON m.id = t.newest_id"
+      " WHERE t.folder_id = ?1 ORDER BY t.newest_date DESC, t.thread_id DESC"
+      " LIMIT ?2 OFFSET ?3", error);
+  g_autoptr(GPtrArray) threads = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) tern_thread_summary_free);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
+  sqlite3_bind_int64 (stmt, 3, offset);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TernThreadSummary *t = g_new0 (TernThreadSummary, 1);
+
+      t->thread_id = sqlite3_column_int64 (stmt, 0);
+      t->newest_date = sqlite3_column_int64 (stmt, 1);
+      t->newest_id = sqlite3_column_int64 (stmt, 2);
+      t->subject = tern_store_column_dup (stmt, 3);
+      t->n_in_folder = (guint) sqlite3_column_int (stmt, 4);
+      t->n_unread = (guint) sqlite3_column_int (stmt, 5);
+      t->flagged = sqlite3_column_int (stmt, 6) != 0;
+      g_ptr_array_add (threads, t);
+    }
+  if (rc != SQLITE_DONE)
+    return tern_store_fail (self, rc, "Listing the conversations", error), NULL;
+  /* After the page is read: its statement must be reset before others run. */
+  g_clear_pointer (&stmt, tern_stmt_release);
+  for (guint i = 0; i < threads->len; i++)
+    if (!fill_participants (self, g_ptr_array_index (threads, i), error))
+      return NULL;
+  return g_steal_pointer (&threads);
+}
+
+GArray *
+tern_store_list_thread_messages (TernStore *self, gint64 thread_id, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT id FROM messages WHERE thread_id = ?1 ORDER BY date, id", error);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, thread_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    return tern_store_fail (self, rc, "Reading the conversation", error), NULL;
+  return g_steal_pointer (&ids);
+}
