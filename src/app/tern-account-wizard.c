@@ -45,6 +45,8 @@ struct _TernAccountWizard
   char *pin[N_SIDES];                /* fingerprints the user trusted */
   GtkWidget *cert_dialog;
   TernConnectionSide cert_side;
+  GtkWidget *host_dialog;            /* "your password will be sent to ..." */
+  GPtrArray *confirmed_hosts;        /* char*: foreign hosts the user accepted */
 
   TernSecurity last_security[N_SIDES];
   const char *last_incoming_service;
@@ -624,14 +626,118 @@ start_test (TernAccountWizard *self, TernConnectionSide side)
                               in ? on_incoming_tested : on_outgoing_tested, g_object_ref (self));
 }
 
+/* The host a side's test would send a password to, if discovery named it
+ * from a source that did not prove the domain and the user has not agreed
+ * yet (RFC 6186 section 6); NULL otherwise. */
+static char *
+unconfirmed_host (TernAccountWizard *self, TernConnectionSide side)
+{
+  g_autofree char *host = trimmed (side == TERN_CONNECTION_INCOMING ? self->incoming_host_entry
+                                                                    : self->outgoing_host_entry);
+  guint i;
+
+  if (side == TERN_CONNECTION_OUTGOING && outgoing_password (self) == NULL)
+    return NULL;   /* no login: no password goes there */
+  if (!tern_discovered_config_host_needs_confirmation (self->discovered, host))
+    return NULL;
+  for (i = 0; i < self->confirmed_hosts->len; i++)
+    if (g_ascii_strcasecmp (g_ptr_array_index (self->confirmed_hosts, i), host) == 0)
+      return NULL;
+  return g_steal_pointer (&host);
+}
+
 static void
-start_tests (TernAccountWizard *self)
+run_tests (TernAccountWizard *self)
 {
   g_cancellable_cancel (self->test_cancellable);
   g_clear_object (&self->test_cancellable);
   self->test_cancellable = g_cancellable_new ();
   start_test (self, TERN_CONNECTION_INCOMING);
   start_test (self, TERN_CONNECTION_OUTGOING);
+}
+
+static void
+on_host_response (TernAccountWizard *self, int response, GtkDialog *dialog)
+{
+  TernConnectionSide side;
+
+  self->host_dialog = NULL;
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  for (side = TERN_CONNECTION_INCOMING; side <= TERN_CONNECTION_OUTGOING; side++)
+    {
+      g_autofree char *host = unconfirmed_host (self, side);
+      g_autofree char *text = NULL;
+
+      if (host == NULL)
+        continue;
+      if (response == GTK_RESPONSE_ACCEPT)
+        {
+          g_ptr_array_add (self->confirmed_hosts, g_steal_pointer (&host));
+          continue;
+        }
+      self->test_field[side] = TERN_CONNECTION_FIELD_HOST;
+      text = g_strdup_printf (_("Not connected: Tern did not send your password to %s. Enter "
+                                "the server your provider names on its help pages."), host);
+      show_test_result (self, side, "failed", text, TRUE);
+    }
+  if (response == GTK_RESPONSE_ACCEPT)
+    run_tests (self);
+}
+
+/* Asks before the first login to a server outside the address's domain
+ * that discovery could not vouch for; TRUE when the question is showing
+ * (the tests start on its answer). */
+static gboolean
+ask_about_foreign_hosts (TernAccountWizard *self)
+{
+  g_autofree char *in = unconfirmed_host (self, TERN_CONNECTION_INCOMING);
+  g_autofree char *out = unconfirmed_host (self, TERN_CONNECTION_OUTGOING);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *question = NULL;
+  GtkWidget *dialog;
+
+  if (self->host_dialog != NULL)
+    return TRUE;
+  if (in == NULL && out == NULL)
+    return FALSE;
+  if (in != NULL)
+    {
+      question = tern_discovered_config_confirmation (self->discovered, in);
+      g_string_append (text, question);
+      g_clear_pointer (&question, g_free);
+    }
+  if (out != NULL && (in == NULL || g_ascii_strcasecmp (in, out) != 0))
+    {
+      question = tern_discovered_config_confirmation (self->discovered, out);
+      g_string_append_printf (text, "%s%s", text->len ? "\n\n" : "", question);
+    }
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_WARNING, GTK_BUTTONS_NONE, "%s",
+                                   _("Send your password to this server?"));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", text->str);
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("_Send Password"), GTK_RESPONSE_ACCEPT, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  for (TernConnectionSide side = TERN_CONNECTION_INCOMING; side <= TERN_CONNECTION_OUTGOING; side++)
+    {
+      self->test_running[side] = FALSE;
+      self->test_ok[side] = FALSE;
+      show_test_result (self, side, "busy", _("Waiting for your answer…"), FALSE);
+    }
+  self->host_dialog = dialog;
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_host_response), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_show (dialog);
+  return TRUE;
+}
+
+static void
+start_tests (TernAccountWizard *self)
+{
+  g_cancellable_cancel (self->test_cancellable);
+  if (ask_about_foreign_hosts (self))
+    return;
+  run_tests (self);
 }
 
 static void
@@ -1204,6 +1310,12 @@ tern_account_wizard_dispose (GObject *object)
   TernAccountWizard *self = TERN_ACCOUNT_WIZARD (object);
   guint i;
 
+  /* The passwords leave the entries now: GtkEntryBuffer overwrites text
+   * it deletes, so no copy waits in the widget for its finalization. */
+  if (self->password_entry != NULL)
+    gtk_entry_set_text (self->password_entry, "");
+  if (self->outgoing_password_entry != NULL)
+    gtk_entry_set_text (self->outgoing_password_entry, "");
   g_cancellable_cancel (self->discovery_cancellable);
   g_clear_object (&self->discovery_cancellable);
   g_cancellable_cancel (self->test_cancellable);
@@ -1214,6 +1326,8 @@ tern_account_wizard_dispose (GObject *object)
 
       gtk_widget_destroy (dialog);
     }
+  if (self->host_dialog != NULL)
+    gtk_widget_destroy (g_steal_pointer (&self->host_dialog));
   for (i = 0; i < N_SIDES; i++)
     g_clear_pointer (&self->pending_cert[i], tern_certificate_info_free);
   g_clear_object (&self->autoconfig);
@@ -1232,6 +1346,7 @@ tern_account_wizard_finalize (GObject *object)
   g_free (self->discovered_email);
   g_free (self->pin[0]);
   g_free (self->pin[1]);
+  g_ptr_array_unref (self->confirmed_hosts);
   G_OBJECT_CLASS (tern_account_wizard_parent_class)->finalize (object);
 }
 
@@ -1296,6 +1411,7 @@ tern_account_wizard_init (TernAccountWizard *self)
   guint i;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->confirmed_hosts = g_ptr_array_new_with_free_func (g_free);
   {
     GtkWidget *fields[] = {
       GTK_WIDGET (self->name_entry), GTK_WIDGET (self->email_entry),

@@ -12,6 +12,7 @@
 #include "core/tern-paths.h"
 #include "store/tern-store.h"
 #include "store/tern-store-executor.h"
+#include "tern-reader-attachment.h"
 #include "tern-window.h"
 #include "tern-composer-launcher.h"
 
@@ -209,6 +210,8 @@ tern_application_startup (GApplication *app)
   g_set_application_name (_("Tern"));
   gtk_window_set_default_icon_name (TERN_APP_ID);
   load_css ();
+  /* Attachments saved for opening in the last session have been read. */
+  tern_attachment_cache_clean_in_background (0);
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_entries, G_N_ELEMENTS (app_entries), app);
   set_accels (GTK_APPLICATION (app));
 }

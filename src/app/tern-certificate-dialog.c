@@ -2,6 +2,7 @@
 #include <glib/gi18n.h>
 
 #include "tern-certificate-dialog.h"
+#include "tern-resources.h"
 
 struct _TernCertificateDialog
 {
@@ -9,6 +10,7 @@ struct _TernCertificateDialog
 
   TernCertificateInfo *info;
   GtkLabel *intro_label;
+  GtkLabel *checks_label;
   GtkLabel *problems_label;
   GtkLabel *subject_label;
   GtkLabel *issuer_label;
@@ -33,9 +35,11 @@ tern_certificate_dialog_class_init (TernCertificateDialogClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   G_OBJECT_CLASS (klass)->finalize = tern_certificate_dialog_finalize;
+  (void) tern_get_resource ();   /* the template, even before any other class */
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ternmail/Tern/tern-certificate-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, intro_label);
+  gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, checks_label);
   gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, problems_label);
   gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, subject_label);
   gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, issuer_label);
@@ -59,9 +63,50 @@ format_date (GDateTime *date)
   return date != NULL ? g_date_time_format (date, "%x") : g_strdup (_("unknown"));
 }
 
+/* The host-name and date checks in plain words, passed or not: trusting
+ * a certificate pins its fingerprint for this host and port, it does not
+ * make these checks go away. */
+static char *
+describe_checks (const TernCertificateInfo *info)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *from = format_date (info->not_before);
+  g_autofree char *until = format_date (info->not_after);
+  TernCertificateProblems p = info->problems;
+
+  if (p & TERN_CERTIFICATE_PROBLEM_WRONG_HOST)
+    g_string_append_printf (text, _("✗ Host name: made for another server, not for %s."), info->host);
+  else
+    g_string_append_printf (text, _("✓ Host name: made for %s."), info->host);
+  g_string_append_c (text, '\n');
+  if (p & TERN_CERTIFICATE_PROBLEM_EXPIRED)
+    g_string_append_printf (text, _("✗ Dates: expired on %s."), until);
+  else if (p & TERN_CERTIFICATE_PROBLEM_NOT_YET_ACTIVE)
+    g_string_append_printf (text, _("✗ Dates: not valid before %s."), from);
+  else
+    g_string_append_printf (text, _("✓ Dates: valid today, until %s."), until);
+  g_string_append_c (text, '\n');
+  if (p & (TERN_CERTIFICATE_PROBLEM_UNTRUSTED | TERN_CERTIFICATE_PROBLEM_SELF_SIGNED))
+    g_string_append (text, _("✗ Issuer: not one this computer trusts."));
+  else
+    g_string_append (text, _("✓ Issuer: trusted by this computer."));
+  if (p & TERN_CERTIFICATE_PROBLEM_CHANGED)
+    g_string_append_printf (text, _("\n✗ Not the certificate you trusted before for %s, port %u."),
+                            info->host, info->port);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+const char *
+tern_certificate_dialog_get_checks (TernCertificateDialog *self)
+{
+  g_return_val_if_fail (TERN_IS_CERTIFICATE_DIALOG (self), NULL);
+  return gtk_label_get_text (self->checks_label);
+}
+
 static void
 fill (TernCertificateDialog *self)
 {
+  g_autofree char *checks = describe_checks (self->info);
   const TernCertificateInfo *info = self->info;
   g_autofree char *intro = NULL, *from = NULL, *until = NULL, *validity = NULL;
 
@@ -71,6 +116,7 @@ fill (TernCertificateDialog *self)
                              "example because your provider told you so, and its fingerprint "
                              "matches the one your provider published."), info->host);
   gtk_label_set_text (self->intro_label, intro);
+  gtk_label_set_text (self->checks_label, checks);
   gtk_label_set_text (self->problems_label, info->description ? info->description : "");
   gtk_label_set_text (self->subject_label, info->subject ? info->subject : "");
   gtk_label_set_text (self->issuer_label, info->issuer ? info->issuer : "");

@@ -20,5 +20,7 @@ G_DECLARE_FINAL_TYPE (TernCertificateDialog, tern_certificate_dialog, TERN, CERT
 TernCertificateDialog *tern_certificate_dialog_new (GtkWindow                 *parent,
                                                     const TernCertificateInfo *info);
 const TernCertificateInfo *tern_certificate_dialog_get_info (TernCertificateDialog *self);
+/* The "Checks" lines as shown: host name, dates, issuer, change. */
+const char *tern_certificate_dialog_get_checks (TernCertificateDialog *self);
 
 G_END_DECLS

@@ -1,16 +1,27 @@
 /* tern-reader-view.c: the reader.
  *
  * Safety model for HTML mail (WebKit2GTK 4.1):
+ *  - The web process runs in WebKit's bubblewrap sandbox; it needs no file
+ *    of ours (cid: parts come through a scheme handler in this process).
  *  - JavaScript is off (both the API switch and <script> markup), and so
- *    are storage, WebGL, media, plugins-era features and the inspector.
+ *    are storage, WebGL, media and autoplay, hyperlink auditing (<a ping>),
+ *    DNS prefetching, plugins-era features and the inspector.
  *  - The view never navigates: decide-policy allows only our own
- *    load_html() (about:blank); a clicked link opens in the user's browser
- *    and every other navigation (meta refresh, forms, frames) is ignored.
+ *    load_html() (about:blank); every other navigation (meta refresh,
+ *    forms, frames) is ignored. A link clicked with the mouse is taken
+ *    before WebKit sees the click (button events on the view) and opened
+ *    in the user's browser, so WebKit never starts the navigation and
+ *    never preconnects to the link's host. A link activated from the
+ *    keyboard still reaches decide-policy, where WebKit may already have
+ *    opened a connection to that host before we refuse; no request is sent.
  *  - Remote content is blocked twice over: a compiled WebKit content
  *    filter that blocks every load except cid:, data:, about: and blob:
  *    (it works in the network process, so no request leaves at all), and
  *    a Content-Security-Policy <meta> put in front of the mail's HTML as a
- *    second line should the filter be unavailable.
+ *    second line should the filter be unavailable. CSP does not govern
+ *    resource hints (<link rel=preconnect> opens a connection anyway), so
+ *    until remote content is allowed every <link> in the mail is renamed
+ *    into an inert element, whatever the filter's state.
  *  - cid: images are served by a "cid" URI scheme handler from the
  *    message's own parts.
  * The WebKitWebContext is shared by all readers (one per process, in a
@@ -20,6 +31,7 @@
 #include <glib/gi18n.h>
 #include <webkit2/webkit2.h>
 
+#include "tern-reader-attachment.h"
 #include "tern-reader-view.h"
 #include "tern-resources.h"
 
@@ -42,6 +54,8 @@ struct _TernReaderView
   GtkLabel *cc_label;
   GtkLabel *date_label;
   GtkInfoBar *remote_bar;
+  GtkLabel *remote_label;
+  GtkWidget *show_remote_button;
   GtkWidget *always_button;
   GtkStack *body_stack;
   GtkTextView *text_view;
@@ -56,6 +70,8 @@ struct _TernReaderView
   gboolean prefer_plain;
   gboolean remote_allowed;
   gboolean html_pending;     /* waiting for the content filter */
+  char *hovered_link;        /* the link under the pointer, from WebKit */
+  char *pressed_link;        /* where the primary button went down */
 };
 
 G_DEFINE_FINAL_TYPE (TernReaderView, tern_reader_view, GTK_TYPE_BIN)
@@ -64,6 +80,7 @@ enum {
   SIGNAL_ACTIVATE_LINK,
   SIGNAL_ALLOW_SENDER,
   SIGNAL_HTML_LOADED,
+  SIGNAL_OPEN_FILE,
   N_SIGNALS
 };
 
@@ -167,6 +184,9 @@ reader_shared (void)
     return shared;
   shared = g_new0 (ReaderShared, 1);
   shared->context = webkit_web_context_new_ephemeral ();
+  /* Before the first web process starts. No add_path_to_sandbox: the web
+   * process reads no file of ours. */
+  webkit_web_context_set_sandbox_enabled (shared->context, TRUE);
   webkit_web_context_set_cache_model (shared->context, WEBKIT_CACHE_MODEL_DOCUMENT_VIEWER);
   webkit_web_context_register_uri_scheme (shared->context, "cid", handle_cid_request,
                                           NULL, NULL);
@@ -180,18 +200,34 @@ reader_shared (void)
 
 /* ---- HTML ---- */
 
+/* A heuristic, only to decide whether to show the bar: blocking does not
+ * depend on it. Remote means http(s), ftp or scheme-relative; a <base>
+ * with a remote URL makes every relative reference remote. */
 static gboolean
 html_has_remote_content (const char *html)
 {
-  /* A heuristic, only to decide whether to show the bar: blocking does
-   * not depend on it. */
   static const char pattern[] =
-    "(?:\\b(?:src|srcset|background|poster|lowsrc|dynsrc|data)\\s*=\\s*[\"']?\\s*"
-    "|url\\(\\s*[\"']?\\s*|@import\\s+[\"']?\\s*|<link\\b[^>]*\\bhref\\s*=\\s*[\"']?\\s*)"
+    "(?:\\b(?:src|srcset|background|poster|lowsrc|dynsrc|data|xlink:href)\\s*=\\s*[\"']?\\s*"
+    "|\\bsrcset\\s*=\\s*[\"'][^\"']*,\\s*"
+    "|url\\(\\s*[\"']?\\s*|@import\\s+[\"']?\\s*"
+    "|<(?:link|base|image|feimage|use)\\b[^>]*\\bhref\\s*=\\s*[\"']?\\s*)"
     "(?:https?:|ftp:|//)";
   g_autoptr(GRegex) regex = g_regex_new (pattern, G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
 
   return regex != NULL && g_regex_match (regex, html, 0, NULL);
+}
+
+/* Renames every <link ...> into <x-tern-link ...>, an unknown element whose
+ * attributes do nothing: preconnect, dns-prefetch, prefetch, preload and
+ * stylesheets alike. Renaming (rather than deleting) cannot join the text
+ * around it into a new tag. */
+static char *
+html_without_links (const char *html)
+{
+  g_autoptr(GRegex) regex = g_regex_new ("<(link[\\s/>])", G_REGEX_CASELESS | G_REGEX_OPTIMIZE,
+                                         0, NULL);
+
+  return g_regex_replace (regex, html, -1, 0, "<x-tern-\\1", 0, NULL);
 }
 
 static char *
@@ -216,7 +252,8 @@ html_with_csp (const char *html, gboolean allow_remote)
       if (end != NULL)
         prefix = (gsize) (end + 1 - html);
     }
-  return g_strdup_printf ("%.*s<meta http-equiv=\"Content-Security-Policy\" content=\"%s\">%s",
+  return g_strdup_printf ("%.*s<meta http-equiv=\"Content-Security-Policy\" content=\"%s\">"
+                          "<meta http-equiv=\"x-dns-prefetch-control\" content=\"off\">%s",
                           (int) prefix, html, csp, html + prefix);
 }
 
@@ -239,10 +276,20 @@ load_html_body (TernReaderView *self)
       return;
     }
   self->html_pending = FALSE;
+  /* A link of the page before must not open from a click on this one. */
+  g_clear_pointer (&self->hovered_link, g_free);
+  g_clear_pointer (&self->pressed_link, g_free);
   webkit_user_content_manager_remove_all_filters (self->content_manager);
   if (!self->remote_allowed && shared->filter != NULL)
     webkit_user_content_manager_add_filter (self->content_manager, shared->filter);
   valid = g_utf8_make_valid (self->message->text_html, -1);
+  if (!self->remote_allowed)
+    {
+      char *inert = html_without_links (valid);
+
+      g_free (valid);
+      valid = inert;
+    }
   html = html_with_csp (valid, self->remote_allowed);
   webkit_web_view_load_html (self->web_view, html, NULL);
 }
@@ -341,10 +388,43 @@ on_web_process_terminated (WebKitWebView                     *web_view,
 }
 
 static void
+on_mouse_target (WebKitWebView *web_view, WebKitHitTestResult *hit, guint modifiers,
+                 TernReaderView *self)
+{
+  g_free (self->hovered_link);
+  self->hovered_link = webkit_hit_test_result_context_is_link (hit)
+                       ? g_strdup (webkit_hit_test_result_get_link_uri (hit)) : NULL;
+}
+
+/* Clicks on a link never reach WebKit: it would start a navigation (and
+ * preconnect to the link's host) before decide-policy could refuse it. The
+ * right button still gets the context menu. */
+static gboolean
+on_web_button (GtkWidget *widget, GdkEventButton *event, TernReaderView *self)
+{
+  if (self->hovered_link == NULL || event->button == GDK_BUTTON_SECONDARY)
+    return GDK_EVENT_PROPAGATE;
+  if (event->type == GDK_BUTTON_PRESS && event->button == GDK_BUTTON_PRIMARY)
+    {
+      g_free (self->pressed_link);
+      self->pressed_link = g_strdup (self->hovered_link);
+    }
+  else if (event->type == GDK_BUTTON_RELEASE && event->button == GDK_BUTTON_PRIMARY
+           && g_strcmp0 (self->pressed_link, self->hovered_link) == 0)
+    {
+      g_autofree char *uri = g_steal_pointer (&self->pressed_link);
+
+      open_link (self, uri);
+    }
+  return GDK_EVENT_STOP;
+}
+
+static void
 create_web_view (TernReaderView *self)
 {
   ReaderShared *shared = reader_shared ();
   g_autoptr(WebKitSettings) settings = NULL;
+  g_autoptr(WebKitWebsitePolicies) policies = NULL;
 
   settings = webkit_settings_new_with_settings (
     "enable-javascript", FALSE,
@@ -366,12 +446,22 @@ create_web_view (TernReaderView *self)
     "allow-universal-access-from-file-urls", FALSE,
     "enable-back-forward-navigation-gestures", FALSE,
     "enable-write-console-messages-to-stdout", FALSE,
+    "media-playback-requires-user-gesture", TRUE,
     NULL);
+  /* <a ping> and DNS prefetching of link hosts: WebKitGTK 2.50 dropped
+   * both switches (they warn and do nothing); older versions need them
+   * off. A ping needs a clicked navigation, which never reaches WebKit
+   * (on_web_button), and the page asks for no DNS prefetching. */
+  if (webkit_get_major_version () == 2 && webkit_get_minor_version () < 50)
+    g_object_set (settings, "enable-hyperlink-auditing", FALSE,
+                  "enable-dns-prefetching", FALSE, NULL);
+  policies = webkit_website_policies_new_with_policies ("autoplay", WEBKIT_AUTOPLAY_DENY, NULL);
   self->content_manager = webkit_user_content_manager_new ();
   self->web_view = g_object_new (WEBKIT_TYPE_WEB_VIEW,
                                  "web-context", shared->context,
                                  "user-content-manager", self->content_manager,
                                  "settings", settings,
+                                 "website-policies", policies,
                                  "visible", TRUE,
                                  NULL);
   atk_object_set_name (gtk_widget_get_accessible (GTK_WIDGET (self->web_view)),
@@ -379,6 +469,9 @@ create_web_view (TernReaderView *self)
   g_signal_connect (self->web_view, "decide-policy", G_CALLBACK (on_decide_policy), self);
   g_signal_connect (self->web_view, "context-menu", G_CALLBACK (on_context_menu), self);
   g_signal_connect (self->web_view, "load-changed", G_CALLBACK (on_load_changed), self);
+  g_signal_connect (self->web_view, "mouse-target-changed", G_CALLBACK (on_mouse_target), self);
+  g_signal_connect (self->web_view, "button-press-event", G_CALLBACK (on_web_button), self);
+  g_signal_connect (self->web_view, "button-release-event", G_CALLBACK (on_web_button), self);
   g_signal_connect (self->web_view, "web-process-terminated",
                     G_CALLBACK (on_web_process_terminated), self);
   gtk_stack_add_named (self->body_stack, GTK_WIDGET (self->web_view), "html");
@@ -545,20 +638,6 @@ on_text_motion (GtkWidget *widget, GdkEventMotion *event, TernReaderView *self)
 
 /* ---- attachments ---- */
 
-static char *
-safe_file_name (const char *name)
-{
-  g_autofree char *base = g_path_get_basename (name != NULL && *name ? name : "attachment");
-  char *p;
-
-  for (p = base; *p != '\0'; p++)
-    if (*p == '/' || *p == '\\' || (guchar) *p < 0x20)
-      *p = '_';
-  if (base[0] == '.' || base[0] == '\0')
-    return g_strconcat ("attachment", base, NULL);
-  return g_steal_pointer (&base);
-}
-
 static const TernReaderPart *
 find_part (TernReaderView *self, const char *part_id)
 {
@@ -657,9 +736,8 @@ on_save_response (GtkNativeDialog *dialog, int response, TernReaderView *self)
 }
 
 static void
-on_save_clicked (GtkButton *button, TernReaderView *self)
+save_part_as (TernReaderView *self, const char *part_id)
 {
-  const char *part_id = g_object_get_data (G_OBJECT (button), "tern-part-id");
   const TernReaderPart *part = find_part (self, part_id);
   GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
   GtkFileChooserNative *dialog;
@@ -667,7 +745,7 @@ on_save_clicked (GtkButton *button, TernReaderView *self)
 
   if (part == NULL)
     return;
-  name = safe_file_name (part->filename);
+  name = tern_attachment_safe_name (part->filename);
   dialog = gtk_file_chooser_native_new (_("Save Attachment"),
                                         GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
@@ -679,35 +757,47 @@ on_save_clicked (GtkButton *button, TernReaderView *self)
 }
 
 static void
-on_part_saved_for_open (GObject *source, GAsyncResult *result, gpointer data)
+on_save_clicked (GtkButton *button, TernReaderView *self)
 {
-  TernReaderView *self = TERN_READER_VIEW (source);
-  g_autofree char *uri = data;
-  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
-  g_autoptr(GError) error = NULL;
-
-  if (!tern_reader_view_save_part_finish (self, result, &error) ||
-      !gtk_show_uri_on_window (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
-                               uri, GDK_CURRENT_TIME, &error))
-    report_error (self, _("The attachment could not be opened"), error);
+  save_part_as (self, g_object_get_data (G_OBJECT (button), "tern-part-id"));
 }
 
 static void
-on_open_clicked (GtkButton *button, TernReaderView *self)
+on_part_saved_for_open (GObject *source, GAsyncResult *result, gpointer data)
 {
-  const char *part_id = g_object_get_data (G_OBJECT (button), "tern-part-id");
+  TernReaderView *self = TERN_READER_VIEW (source);
+  g_autoptr(GFile) file = data;
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  g_autoptr(GError) error = NULL;
+  gboolean handled = FALSE;
+
+  if (!tern_reader_view_save_part_finish (self, result, &error))
+    {
+      report_error (self, _("The attachment could not be opened"), error);
+      return;
+    }
+  g_signal_emit (self, signals[SIGNAL_OPEN_FILE], 0, file, &handled);
+  if (!handled)
+    tern_attachment_open (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL, file);
+  /* What was opened a day ago or more has been read by now. */
+  tern_attachment_cache_clean_in_background (24 * 60 * 60);
+}
+
+static void
+open_part (TernReaderView *self, const char *part_id)
+{
   const TernReaderPart *part = find_part (self, part_id);
   g_autofree char *parent = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *name = NULL;
-  g_autoptr(GFile) file = NULL;
+  GFile *file;
   g_autoptr(GError) error = NULL;
 
   if (part == NULL)
     return;
-  /* A private directory per opened file, so names never collide. */
-  parent = g_build_filename (g_get_user_cache_dir (), "tern", "attachments", NULL);
-  g_mkdir_with_parents (parent, 0700);
+  /* A private directory per opened file, so names never collide. The
+   * file itself is written 0600 (G_FILE_CREATE_PRIVATE). */
+  parent = tern_attachment_cache_dir ();
   dir = g_build_filename (parent, "XXXXXX", NULL);
   if (g_mkdtemp_full (dir, 0700) == NULL)
     {
@@ -715,10 +805,57 @@ on_open_clicked (GtkButton *button, TernReaderView *self)
       report_error (self, _("The attachment could not be opened"), error);
       return;
     }
-  name = safe_file_name (part->filename);
+  name = tern_attachment_safe_name (part->filename);
   file = g_file_new_build_filename (dir, name, NULL);
-  tern_reader_view_save_part_async (self, part_id, file, NULL, on_part_saved_for_open,
-                                    g_file_get_uri (file));
+  tern_reader_view_save_part_async (self, part_id, file, NULL, on_part_saved_for_open, file);
+}
+
+enum { RISK_SAVE = 1, RISK_OPEN = 2 };
+
+static void
+on_risk_response (GtkDialog *dialog, int response, TernReaderView *self)
+{
+  g_autofree char *part_id = g_strdup (g_object_get_data (G_OBJECT (dialog), "tern-part-id"));
+
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  if (response == RISK_SAVE)
+    save_part_as (self, part_id);
+  else if (response == RISK_OPEN)
+    open_part (self, part_id);
+}
+
+/* Before the desktop gets a file that could run or install something, or
+ * whose name says another type than the message does: say so, offer to
+ * save it instead. */
+static void
+on_open_clicked (GtkButton *button, TernReaderView *self)
+{
+  const char *part_id = g_object_get_data (G_OBJECT (button), "tern-part-id");
+  const TernReaderPart *part = find_part (self, part_id);
+  GtkWidget *toplevel = gtk_widget_get_toplevel (GTK_WIDGET (self));
+  g_autofree char *reason = NULL;
+  GtkWidget *dialog;
+
+  if (part == NULL)
+    return;
+  if (!tern_attachment_is_risky (part->filename, part->content_type, &reason))
+    {
+      open_part (self, part_id);
+      return;
+    }
+  dialog = gtk_message_dialog_new (GTK_IS_WINDOW (toplevel) ? GTK_WINDOW (toplevel) : NULL,
+                                   GTK_DIALOG_DESTROY_WITH_PARENT | GTK_DIALOG_MODAL,
+                                   GTK_MESSAGE_WARNING, GTK_BUTTONS_NONE, "%s",
+                                   _("Open this attachment?"));
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s %s", reason,
+                                            _("Save it instead, and open it only if you expected "
+                                              "it from this sender."));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("Open _Anyway"), RISK_OPEN,
+                          _("_Cancel"), GTK_RESPONSE_CANCEL, _("_Save…"), RISK_SAVE, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), RISK_SAVE);
+  g_object_set_data_full (G_OBJECT (dialog), "tern-part-id", g_strdup (part_id), g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_risk_response), self);
+  gtk_widget_show (dialog);
 }
 
 static GtkWidget *
@@ -756,7 +893,7 @@ fill_attachments (TernReaderView *self)
       if (part->is_inline)
         continue;
       any = TRUE;
-      name = safe_file_name (part->filename);
+      name = tern_attachment_safe_name (part->filename);
       size = g_format_size (part->size);
       text = part->size > 0 ? g_strdup_printf ("%s (%s)", name, size) : g_strdup (name);
       icon = g_content_type_get_symbolic_icon (part->content_type);
@@ -808,15 +945,71 @@ set_state (TernReaderView *self, const char *state)
   gtk_stack_set_visible_child_name (self->stack, state);
 }
 
+/* Invisible or direction-changing characters (Unicode Cf, controls), and
+ * with @no_space also white space: what makes text read as other text. */
+static gboolean
+has_hidden_chars (const char *text, gboolean no_space)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      GUnicodeType type = g_unichar_type (c);
+
+      if (type == G_UNICODE_FORMAT || type == G_UNICODE_CONTROL
+          || (no_space && g_unichar_isspace (c)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* "Always for this sender" trusts the From address, which anyone can
+ * write. Offer it only when what the user reads is that address and
+ * nothing that looks like another one: no "@" in the display name, no
+ * invisible or direction-changing characters in the address. */
+static gboolean
+sender_is_unambiguous (const char *from, const char *address)
+{
+  const char *angle;
+  g_autofree char *name = NULL;
+
+  if (address == NULL || *address == '\0' || !g_utf8_validate (address, -1, NULL)
+      || strchr (address, '@') == NULL || has_hidden_chars (address, TRUE))
+    return FALSE;
+  if (from == NULL || !g_utf8_validate (from, -1, NULL))
+    return FALSE;
+  angle = strrchr (from, '<');
+  name = angle != NULL ? g_strndup (from, angle - from) : g_strdup (from);
+  g_strstrip (name);
+  if (angle == NULL)
+    return g_ascii_strcasecmp (name, address) == 0;
+  /* "@" and its full-width form U+FF20 */
+  return strchr (name, '@') == NULL && strstr (name, "\xef\xbc\xa0") == NULL
+         && !has_hidden_chars (name, FALSE);
+}
+
 static void
 update_remote_bar (TernReaderView *self)
 {
   gboolean html = g_str_equal (tern_reader_view_get_body_kind (self), "html");
 
+  const char *address = self->message->sender_address;
+  gboolean clear = sender_is_unambiguous (self->message->from, address);
+
   gtk_widget_set_visible (GTK_WIDGET (self->remote_bar),
                           html && !self->remote_allowed &&
                           html_has_remote_content (self->message->text_html));
-  gtk_widget_set_visible (self->always_button, self->message->sender_address != NULL);
+  if (clear)
+    {
+      /* The exact address "Always for this sender" will trust. */
+      g_autofree char *text = g_strdup_printf (_("Remote content from %s was blocked to protect "
+                                                 "your privacy."), address);
+
+      gtk_label_set_text (self->remote_label, text);
+    }
+  else
+    gtk_label_set_text (self->remote_label,
+                        _("Remote content was blocked to protect your privacy."));
+  gtk_widget_set_visible (self->always_button, clear);
 }
 
 static void
@@ -947,6 +1140,15 @@ on_remote_response (GtkInfoBar *bar, int response, TernReaderView *self)
     tern_reader_view_allow_remote_content (self);
 }
 
+/* The bar's buttons live in its content area (see the .ui); they answer
+ * through the bar's response like action-area buttons would. */
+static void
+on_remote_button (GtkButton *button, TernReaderView *self)
+{
+  gtk_info_bar_response (self->remote_bar, GTK_WIDGET (button) == self->always_button
+                                           ? RESPONSE_ALWAYS_SENDER : RESPONSE_SHOW_REMOTE);
+}
+
 GtkTextView *
 tern_reader_view_get_text_view (TernReaderView *self)
 {
@@ -968,6 +1170,13 @@ tern_reader_view_get_remote_bar (TernReaderView *self)
   return self->remote_bar;
 }
 
+GtkWidget *
+tern_reader_view_get_always_button (TernReaderView *self)
+{
+  g_return_val_if_fail (TERN_IS_READER_VIEW (self), NULL);
+  return self->always_button;
+}
+
 GtkContainer *
 tern_reader_view_get_attachments_box (TernReaderView *self)
 {
@@ -987,6 +1196,8 @@ tern_reader_view_dispose (GObject *object)
   self->html_pending = FALSE;
   g_clear_pointer (&self->message, tern_reader_message_unref);
   g_clear_object (&self->content_manager);
+  g_clear_pointer (&self->hovered_link, g_free);
+  g_clear_pointer (&self->pressed_link, g_free);
   G_OBJECT_CLASS (tern_reader_view_parent_class)->dispose (object);
 }
 
@@ -1022,6 +1233,9 @@ tern_reader_view_class_init (TernReaderViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TernReaderView, cc_label);
   gtk_widget_class_bind_template_child (widget_class, TernReaderView, date_label);
   gtk_widget_class_bind_template_child (widget_class, TernReaderView, remote_bar);
+  gtk_widget_class_bind_template_child (widget_class, TernReaderView, remote_label);
+  gtk_widget_class_bind_template_child (widget_class, TernReaderView, show_remote_button);
+  gtk_widget_class_bind_template_child (widget_class, TernReaderView, always_button);
   gtk_widget_class_bind_template_child (widget_class, TernReaderView, body_stack);
   gtk_widget_class_bind_template_child (widget_class, TernReaderView, text_view);
   gtk_widget_class_bind_template_child (widget_class, TernReaderView, attachments_box);
@@ -1034,6 +1248,12 @@ tern_reader_view_class_init (TernReaderViewClass *klass)
   signals[SIGNAL_ALLOW_SENDER] =
     g_signal_new ("allow-sender", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  /* A file saved for opening, before Tern hands it to the desktop; a
+   * handler that returns TRUE opens it itself (tests). */
+  signals[SIGNAL_OPEN_FILE] =
+    g_signal_new ("open-file", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  g_signal_accumulator_true_handled, NULL, NULL,
+                  G_TYPE_BOOLEAN, 1, G_TYPE_FILE);
   signals[SIGNAL_HTML_LOADED] =
     g_signal_new ("html-loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 0);
@@ -1044,9 +1264,8 @@ tern_reader_view_init (TernReaderView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  gtk_info_bar_add_button (self->remote_bar, _("Show for this message"), RESPONSE_SHOW_REMOTE);
-  self->always_button = gtk_info_bar_add_button (self->remote_bar, _("Always for this sender"),
-                                                 RESPONSE_ALWAYS_SENDER);
+  g_signal_connect (self->show_remote_button, "clicked", G_CALLBACK (on_remote_button), self);
+  g_signal_connect (self->always_button, "clicked", G_CALLBACK (on_remote_button), self);
   g_signal_connect (self->remote_bar, "response", G_CALLBACK (on_remote_response), self);
   g_signal_connect (self->text_view, "button-release-event",
                     G_CALLBACK (on_text_button_release), self);

@@ -50,6 +50,9 @@ GtkTextView *tern_reader_view_get_text_view (TernReaderView *self);
  * created then, to keep WebKit out of memory for plain-text mail). */
 GtkWidget *tern_reader_view_get_web_view (TernReaderView *self);
 GtkInfoBar *tern_reader_view_get_remote_bar (TernReaderView *self);
+/* "Always for <address>" in the bar; hidden when the sender's address is
+ * not shown unambiguously. */
+GtkWidget *tern_reader_view_get_always_button (TernReaderView *self);
 GtkContainer *tern_reader_view_get_attachments_box (TernReaderView *self);
 
 /* Signals:

@@ -17,6 +17,7 @@
 #include "tern-resources.h"
 #include "tern-store-message-source.h"
 #include "tern-window-private.h"
+#include "tern-app-secrets.h"
 
 G_DEFINE_FINAL_TYPE (TernWindow, tern_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -867,6 +868,8 @@ tern_window_new_for_context (GtkApplication *app, TernMailContext *context)
       return self;
     }
   attach_context (self, context);
+  tern_app_secrets_add_warning_bar (GTK_WIDGET (self->error_bar),
+                                    tern_mail_context_get_data_dir (context));
   return self;
 }
 

@@ -7,7 +7,7 @@
 #include "tern-cli-context.h"
 
 #define ADD_USAGE \
-  "account add NAME --email A --protocol imap|pop3 --host H [--port P]\n" \
+  "account add NAME --email A (--protocol imap|pop3 --host H [--port P] | --discover [--trust-host H])\n" \
   "         [--security tls|starttls|none] [--user U] --password-stdin\n" \
   "         [--smtp-host H --smtp-port P --smtp-security S] [--smtp-user U] [--smtp-auth password|none]\n" \
   "         [--offline all|days:N] [--accept-cert SHA256] [--accept-smtp-cert SHA256]\n" \
@@ -17,8 +17,9 @@ typedef struct {
   char *email, *display_name, *protocol, *host, *security, *user;
   char *smtp_host, *smtp_security, *smtp_user, *smtp_auth, *offline;
   char *accept_cert, *accept_smtp_cert, *leave_on_server, *delete_here;
+  char **trust_hosts;
   int port, smtp_port, delete_after_days;
-  gboolean password_stdin;
+  gboolean password_stdin, discover;
 } AddOptions;
 
 static void
@@ -30,6 +31,7 @@ add_options_clear (AddOptions *o)
                        &o->leave_on_server, &o->delete_here };
   for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
     g_clear_pointer (strings[i], g_free);
+  g_clear_pointer (&o->trust_hosts, g_strfreev);
 }
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (AddOptions, add_options_clear)
 
@@ -104,9 +106,71 @@ read_password_stdin (GError **error)
   }
 }
 
+static void
+take_default (char **where, const char *value)
+{
+  if (*where == NULL)
+    *where = g_strdup (value);
+}
+
+/* --discover: what the lookup found fills every setting not given, and a
+ * password goes to a server it cannot vouch for only with --trust-host. */
+static gboolean
+fill_from_discovery (AddOptions *o, GError **error)
+{
+  g_autoptr(TernDiscoveredConfig) config = NULL;
+  const TernDiscoveredServer *in, *out = NULL;
+
+  if (o->email == NULL)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID, "--discover needs --email.");
+      return FALSE;
+    }
+  config = tern_cli_discover (o->email, error);
+  if (config == NULL)
+    return FALSE;
+  if (config->incoming->len == 0)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND,
+                   "No incoming mail server was found for %s: give --protocol and --host.",
+                   o->email);
+      return FALSE;
+    }
+  in = g_ptr_array_index (config->incoming, 0);
+  if (config->outgoing->len > 0)
+    out = g_ptr_array_index (config->outgoing, 0);
+  if (o->host == NULL)
+    {
+      take_default (&o->protocol, tern_protocol_to_string (in->protocol));
+      take_default (&o->host, in->host);
+      take_default (&o->security, tern_security_to_string (in->security));
+      if (o->port <= 0)
+        o->port = in->port;
+      if (!in->username_guessed)
+        take_default (&o->user, in->username);
+    }
+  if (o->smtp_host == NULL && out != NULL)
+    {
+      take_default (&o->smtp_host, out->host);
+      take_default (&o->smtp_security, tern_security_to_string (out->security));
+      if (o->smtp_port <= 0)
+        o->smtp_port = out->port;
+      if (out->auth == TERN_AUTH_NONE)
+        take_default (&o->smtp_auth, "none");
+    }
+  fprintf (stderr, "tern-cli: from %s: %s %s:%d%s%s\n", config->source_description,
+           o->protocol, o->host, o->port, o->smtp_host ? ", SMTP " : "",
+           o->smtp_host ? o->smtp_host : "");
+  return tern_cli_host_is_trusted (config, o->host, o->trust_hosts, error)
+         && (o->smtp_host == NULL || g_strcmp0 (o->smtp_auth, "none") == 0
+             || tern_cli_host_is_trusted (config, o->smtp_host, o->trust_hosts, error));
+}
+
 static gboolean
 fill_settings (const char *name, AddOptions *o, TernAccountSettings *s, GError **error)
 {
+  if (o->discover && !fill_from_discovery (o, error))
+    return FALSE;
   if (o->email == NULL || o->host == NULL || o->protocol == NULL)
     {
       g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
@@ -171,6 +235,9 @@ account_add (int argc, char **argv)
     { "leave-on-server", 0, 0, G_OPTION_ARG_STRING, &o.leave_on_server, "POP3: yes or no", "Y" },
     { "delete-after-days", 0, 0, G_OPTION_ARG_INT, &o.delete_after_days, "POP3: days, 0 = never", "N" },
     { "delete-when-deleted-here", 0, 0, G_OPTION_ARG_STRING, &o.delete_here, "POP3: yes or no", "Y" },
+    { "discover", 0, 0, G_OPTION_ARG_NONE, &o.discover, "Look up the servers from the address", NULL },
+    { "trust-host", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o.trust_hosts,
+      "Send the password to this server although it is outside the address's domain", "H" },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("NAME");
@@ -209,22 +276,16 @@ account_add (int argc, char **argv)
 }
 
 static void
-print_account (const TernAccountSettings *a, gboolean json, gboolean first)
+add_account_json (JsonBuilder *json, const TernAccountSettings *a)
 {
-  if (!json)
-    {
-      printf ("%s\t%s\t%s\t%s:%u\n", a->name, a->email, tern_protocol_to_string (a->protocol),
-              a->incoming_host, a->incoming_port);
-      return;
-    }
-  printf ("%s{\"name\": ", first ? "" : ",\n ");
-  tern_cli_json_string (stdout, a->name);
-  printf (", \"email\": ");
-  tern_cli_json_string (stdout, a->email);
-  printf (", \"protocol\": \"%s\", \"host\": ", tern_protocol_to_string (a->protocol));
-  tern_cli_json_string (stdout, a->incoming_host);
-  printf (", \"port\": %u, \"security\": \"%s\"}", a->incoming_port,
-          tern_security_to_string (a->incoming_security));
+  json_builder_begin_object (json);
+  tern_cli_json_string (json, "name", a->name);
+  tern_cli_json_string (json, "email", a->email);
+  tern_cli_json_string (json, "protocol", tern_protocol_to_string (a->protocol));
+  tern_cli_json_string (json, "host", a->incoming_host);
+  tern_cli_json_int (json, "port", a->incoming_port);
+  tern_cli_json_string (json, "security", tern_security_to_string (a->incoming_security));
+  json_builder_end_object (json);
 }
 
 static int
@@ -233,16 +294,26 @@ account_list (void)
   g_autoptr(GError) error = NULL;
   TernStore *store = tern_cli_store (&error);
   g_autoptr(GPtrArray) accounts = NULL;
-  gboolean json = tern_cli_get ()->json;
+  g_autoptr(JsonBuilder) json = NULL;
 
   if (store == NULL || (accounts = tern_store_list_accounts (store, &error)) == NULL)
     return tern_cli_fail (error, NULL);
-  if (json)
-    printf ("[");
+  if (!tern_cli_get ()->json)
+    {
+      for (guint i = 0; i < accounts->len; i++)
+        {
+          const TernAccountSettings *a = g_ptr_array_index (accounts, i);
+          printf ("%s\t%s\t%s\t%s:%u\n", a->name, a->email, tern_protocol_to_string (a->protocol),
+                  a->incoming_host, a->incoming_port);
+        }
+      return TERN_EXIT_OK;
+    }
+  json = json_builder_new ();
+  json_builder_begin_array (json);
   for (guint i = 0; i < accounts->len; i++)
-    print_account (g_ptr_array_index (accounts, i), json, i == 0);
-  if (json)
-    printf ("]\n");
+    add_account_json (json, g_ptr_array_index (accounts, i));
+  json_builder_end_array (json);
+  tern_cli_print_json (json_builder_get_root (json));
   return TERN_EXIT_OK;
 }
 
@@ -257,8 +328,26 @@ test_server (TernAccountSettings *a, gboolean outgoing, TernCertificateInfo **ce
          tern_account_test_login (a, outgoing, password, 0, NULL, cert, error);
 }
 
-/* One line per server, so a user sees at once whether incoming or outgoing
- * mail is the problem. */
+/* One line per server, each followed by what went wrong, so a user sees
+ * at once whether incoming or outgoing mail is the problem. Returns the
+ * exit code for that server. */
+static int
+report_test (const char *label, const char *host, guint port, gboolean ok,
+             const GError *error, const TernCertificateInfo *cert)
+{
+  int status = TERN_EXIT_OK;
+
+  if (host == NULL || *host == '\0')
+    printf ("%s: not set up\n", label);
+  else
+    printf ("%s %s:%u: %s\n", label, host, port, ok ? "OK" : "failed");
+  fflush (stdout);
+  if (!ok)
+    status = tern_cli_fail (error, cert);
+  fflush (stderr);
+  return status;
+}
+
 static int
 account_test (const char *name)
 {
@@ -268,26 +357,19 @@ account_test (const char *name)
   g_autoptr(TernCertificateInfo) cert = NULL;
   g_autoptr(TernCertificateInfo) smtp_cert = NULL;
   gboolean in_ok, out_ok;
+  int in_status, out_status;
 
   if (a == NULL)
     return tern_cli_fail (error, NULL);
   in_ok = test_server (a, FALSE, &cert, &error);
-  printf ("Incoming mail (%s) %s:%u: %s\n", a->protocol == TERN_PROTOCOL_IMAP ? "IMAP" : "POP3",
-          a->incoming_host, a->incoming_port, in_ok ? "OK" : "failed");
-  fflush (stdout);
+  in_status = report_test (a->protocol == TERN_PROTOCOL_IMAP ? "Incoming mail (IMAP)"
+                                                             : "Incoming mail (POP3)",
+                           a->incoming_host, a->incoming_port, in_ok, error, cert);
   out_ok = test_server (a, TRUE, &smtp_cert, &smtp_error);
-  printf ("Outgoing mail (SMTP) %s:%u: %s\n", a->smtp_host, a->smtp_port,
-          out_ok ? "OK" : "failed");
-  fflush (stdout);
-  if (!in_ok)
-    {
-      if (!out_ok)
-        tern_cli_fail (smtp_error, smtp_cert);
-      return tern_cli_fail (error, cert);
-    }
-  if (!out_ok)
-    return tern_cli_fail (smtp_error, smtp_cert);
-  return TERN_EXIT_OK;
+  out_status = report_test ("Outgoing mail (SMTP)", a->smtp_host, a->smtp_port, out_ok,
+                            smtp_error, smtp_cert);
+  /* Incoming first: it is what the account is for. */
+  return in_status != TERN_EXIT_OK ? in_status : out_status;
 }
 
 static int

@@ -45,7 +45,7 @@ folder_of (const char *account_name, const char *path, TernAccountSettings **acc
 
   if (a == NULL)
     return NULL;
-  folder = tern_store_get_folder_by_path (tern_cli_get ()->store, a->id, path, error);
+  folder = tern_cli_folder (a, path, error);
   if (folder != NULL && account_out != NULL)
     *account_out = g_steal_pointer (&a);
   return folder;

@@ -1,6 +1,8 @@
 /* tern-cli-context.c: shared state and error reporting of tern-cli. */
 #include "tern-cli-context.h"
 
+#include "imap/tern-imap-mailbox.h"
+
 static TernCli cli_state;
 
 TernCli *
@@ -108,22 +110,77 @@ tern_cli_parse_id (const char *text, gint64 *out)
 }
 
 void
-tern_cli_json_string (FILE *out, const char *s)
+tern_cli_print_json (JsonNode *root)
 {
-  fputc ('"', out);
-  for (const char *p = s ? s : ""; *p; p++)
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  g_autofree char *text = NULL;
+
+  json_generator_set_root (gen, root);
+  text = json_generator_to_data (gen, NULL);
+  json_node_unref (root);
+  puts (text);
+}
+
+void
+tern_cli_json_string (JsonBuilder *json, const char *name, const char *value)
+{
+  json_builder_set_member_name (json, name);
+  if (value != NULL)
+    json_builder_add_string_value (json, value);
+  else
+    json_builder_add_null_value (json);
+}
+
+void
+tern_cli_json_int (JsonBuilder *json, const char *name, gint64 value)
+{
+  json_builder_set_member_name (json, name);
+  json_builder_add_int_value (json, value);
+}
+
+char *
+tern_cli_folder_name (const TernAccountSettings *account, const TernFolder *folder)
+{
+  /* POP3 folders are local and named in UTF-8 already. */
+  if (account->protocol != TERN_PROTOCOL_IMAP)
+    return g_strdup (folder->path);
+  return tern_imap_mailbox_to_utf8 (folder->path);
+}
+
+TernFolder *
+tern_cli_folder (const TernAccountSettings *account, const char *name, GError **error)
+{
+  g_autoptr(GPtrArray) folders = tern_store_list_folders (tern_cli_get ()->store, account->id,
+                                                          error);
+  TernFolderRole role = tern_folder_role_from_string (name);
+  const TernFolder *by_name = NULL, *by_role = NULL;
+
+  if (folders == NULL)
+    return NULL;
+  for (guint i = 0; i < folders->len; i++)
     {
-      unsigned char c = (unsigned char) *p;
-      if (c == '"' || c == '\\')
-        fprintf (out, "\\%c", c);
-      else if (c == '\n')
-        fputs ("\\n", out);
-      else if (c == '\t')
-        fputs ("\\t", out);
-      else if (c < 0x20)
-        fprintf (out, "\\u%04x", c);
-      else
-        fputc (c, out);
+      const TernFolder *f = g_ptr_array_index (folders, i);
+      g_autofree char *shown = NULL;
+
+      if (g_str_equal (f->path, name))
+        return tern_folder_copy (f);
+      shown = tern_cli_folder_name (account, f);
+      if (by_name == NULL && g_str_equal (shown, name))
+        by_name = f;
+      if (by_role == NULL && role != TERN_FOLDER_ROLE_NONE && f->role == role)
+        by_role = f;
     }
-  fputc ('"', out);
+  if (by_name != NULL || by_role != NULL)
+    return tern_folder_copy (by_name != NULL ? by_name : by_role);
+  if (folders->len == 0)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND,
+                   "Account “%s” has no folders yet, so no folder “%s”: run tern-cli sync %s "
+                   "first.", account->name, name, account->name);
+      return NULL;
+    }
+  g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND,
+               "Account “%s” has no folder “%s” (tern-cli folders %s lists them).",
+               account->name, name, account->name);
+  return NULL;
 }

@@ -3,9 +3,11 @@
  * errors with exit codes that say what failed. */
 #pragma once
 
+#include <json-glib/json-glib.h>
 #include <stdio.h>
 
 #include "account/tern-account-sync.h"
+#include "autoconfig/tern-autoconfig.h"
 #include "core/tern-account-settings.h"
 #include "net/tern-certificate-info.h"
 #include "core/tern-error.h"
@@ -52,8 +54,22 @@ int tern_cli_usage (const char *usage);
 /* Parses "12" or "<12>"-free message ids as used by list/show. */
 gboolean tern_cli_parse_id (const char *text, gint64 *out);
 
-/* Prints a JSON string literal (with quotes) to @out. */
-void tern_cli_json_string (FILE *out, const char *s);
+/* Writes @root (consumed) as JSON to stdout, then a newline. */
+void tern_cli_print_json (JsonNode *root);
+/* One member of the object being built; a NULL string is JSON null. */
+void tern_cli_json_string (JsonBuilder *json, const char *name, const char *value);
+void tern_cli_json_int (JsonBuilder *json, const char *name, gint64 value);
+
+/* The account's folder called @name: its server path, the name tern-cli
+ * prints for it, or a role ("inbox", "sent", ...; so "INBOX" in any case,
+ * and the local "Inbox" of a POP3 account). NOT_FOUND names folder and
+ * account. Needs the store open (tern_cli_account does that). */
+TernFolder *tern_cli_folder (const TernAccountSettings *account, const char *name,
+                             GError **error);
+/* The name tern-cli prints for a folder: IMAP paths decoded from modified
+ * UTF-7 ("INBOX.&ANw-berweisungen" is "INBOX.Überweisungen"), as the
+ * window shows them. */
+char *tern_cli_folder_name (const TernAccountSettings *account, const TernFolder *folder);
 
 int tern_cli_account_main (int argc, char **argv);
 int tern_cli_sync_main (int argc, char **argv);
@@ -69,6 +85,15 @@ int tern_cli_send_main (int argc, char **argv);
 int tern_cli_outbox_main (int argc, char **argv);
 int tern_cli_export_main (int argc, char **argv);
 int tern_cli_import_main (int argc, char **argv);
+
+/* account add --discover (tern-cli-discover.c): runs discovery for @email;
+ * then FALSE (TERN_ERROR_CERTIFICATE, with the question in plain words) when
+ * @host needs the user's confirmation and @trust_hosts does not name it. */
+TernDiscoveredConfig *tern_cli_discover (const char *email, GError **error);
+gboolean tern_cli_host_is_trusted (const TernDiscoveredConfig *config,
+                                   const char *host,
+                                   char **trust_hosts,
+                                   GError **error);
 
 /* tern-cli-sync.c: the engine's account sync sequence for one command. */
 TernAccountSync *tern_cli_session (TernAccountSettings *account);

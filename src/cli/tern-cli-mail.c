@@ -17,7 +17,7 @@ tern_cli_folders_main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(TernAccountSettings) a = NULL;
   g_autoptr(GPtrArray) folders = NULL;
-  gboolean json = tern_cli_get ()->json;
+  g_autoptr(JsonBuilder) json = tern_cli_get ()->json ? json_builder_new () : NULL;
 
   if (argc != 2)
     return tern_cli_usage ("folders NAME");
@@ -25,24 +25,32 @@ tern_cli_folders_main (int argc, char **argv)
       (folders = tern_store_list_folders (tern_cli_get ()->store, a->id, &error)) == NULL)
     return tern_cli_fail (error, NULL);
   if (json)
-    printf ("[");
+    json_builder_begin_array (json);
   for (guint i = 0; i < folders->len; i++)
     {
       TernFolder *f = g_ptr_array_index (folders, i);
+      g_autofree char *name = tern_cli_folder_name (a, f);
+      const char *role = tern_folder_role_to_string (f->role);
 
       if (!json)
         {
-          printf ("%s\t%s\t%u unread\t%u total\n", f->path, tern_folder_role_to_string (f->role),
-                  f->unread_count, f->total_count);
+          printf ("%s\t%s\t%u unread\t%u total\n", name, role, f->unread_count, f->total_count);
           continue;
         }
-      printf ("%s{\"path\": ", i ? ",\n " : "");
-      tern_cli_json_string (stdout, f->path);
-      printf (", \"role\": \"%s\", \"unread\": %u, \"total\": %u}",
-              tern_folder_role_to_string (f->role), f->unread_count, f->total_count);
+      json_builder_begin_object (json);
+      tern_cli_json_string (json, "name", name);
+      /* The server's own name, for scripts that talk IMAP themselves. */
+      tern_cli_json_string (json, "path", f->path);
+      tern_cli_json_string (json, "role", role);
+      tern_cli_json_int (json, "unread", f->unread_count);
+      tern_cli_json_int (json, "total", f->total_count);
+      json_builder_end_object (json);
     }
   if (json)
-    printf ("]\n");
+    {
+      json_builder_end_array (json);
+      tern_cli_print_json (json_builder_get_root (json));
+    }
   return TERN_EXIT_OK;
 }
 
@@ -58,8 +66,44 @@ print_flags (guint flags, char out[5])
   out[4] = '\0';
 }
 
+/* The flags by name, the names `tern-cli flag` takes ("seen", "flagged"). */
 static void
-print_summary (const TernMessageSummary *m, gboolean json, gboolean first)
+add_flag_names (JsonBuilder *json, guint flags)
+{
+  static const struct { guint flag; const char *name; } names[] = {
+    { TERN_FLAG_SEEN, "seen" }, { TERN_FLAG_ANSWERED, "answered" },
+    { TERN_FLAG_FLAGGED, "flagged" }, { TERN_FLAG_DELETED, "deleted" },
+    { TERN_FLAG_DRAFT, "draft" }, { TERN_FLAG_FORWARDED, "forwarded" },
+    { TERN_FLAG_JUNK, "junk" },
+  };
+
+  json_builder_begin_array (json);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (flags & names[i].flag)
+      json_builder_add_string_value (json, names[i].name);
+  json_builder_end_array (json);
+}
+
+static void
+add_summary (JsonBuilder *json, const TernMessageSummary *m)
+{
+  json_builder_begin_object (json);
+  tern_cli_json_int (json, "id", m->id);
+  tern_cli_json_int (json, "uid", m->uid);
+  json_builder_set_member_name (json, "flags");
+  add_flag_names (json, m->flags);
+  tern_cli_json_int (json, "date", m->date);
+  tern_cli_json_string (json, "from", m->from_address);
+  tern_cli_json_string (json, "from_name", m->from_name);
+  tern_cli_json_string (json, "subject", m->subject);
+  tern_cli_json_string (json, "message_id", m->message_id);
+  json_builder_set_member_name (json, "has_attachments");
+  json_builder_add_boolean_value (json, m->has_attachments);
+  json_builder_end_object (json);
+}
+
+static void
+print_summary (const TernMessageSummary *m)
 {
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (m->date ? m->date : m->internal_date);
   g_autofree char *date = dt ? g_date_time_format (dt, "%F %R") : g_strdup ("?");
@@ -67,22 +111,8 @@ print_summary (const TernMessageSummary *m, gboolean json, gboolean first)
   char flags[5];
 
   print_flags (m->flags, flags);
-  if (!json)
-    {
-      printf ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s%s\n", m->id, flags, date, from ? from : "",
-              m->subject ? m->subject : "", m->has_attachments ? "\t[attachment]" : "");
-      return;
-    }
-  printf ("%s{\"id\": %" G_GINT64_FORMAT ", \"uid\": %u, \"flags\": %u, \"date\": %" G_GINT64_FORMAT
-          ", \"from\": ", first ? "" : ",\n ", m->id, m->uid, m->flags, m->date);
-  tern_cli_json_string (stdout, m->from_address);
-  printf (", \"from_name\": ");
-  tern_cli_json_string (stdout, m->from_name);
-  printf (", \"subject\": ");
-  tern_cli_json_string (stdout, m->subject);
-  printf (", \"message_id\": ");
-  tern_cli_json_string (stdout, m->message_id);
-  printf (", \"has_attachments\": %s}", m->has_attachments ? "true" : "false");
+  printf ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s%s\n", m->id, flags, date, from ? from : "",
+          m->subject ? m->subject : "", m->has_attachments ? "\t[attachment]" : "");
 }
 
 static int
@@ -91,16 +121,22 @@ print_summaries (GArray *ids, guint limit, GError **error)
   guint n = limit > 0 ? MIN (limit, ids->len) : ids->len;
   g_autoptr(GPtrArray) rows = tern_store_get_summaries (tern_cli_get ()->store,
                                                         (gint64 *) ids->data, n, error);
-  gboolean json = tern_cli_get ()->json;
+  g_autoptr(JsonBuilder) json = NULL;
 
   if (rows == NULL)
     return tern_cli_fail (*error, NULL);
-  if (json)
-    printf ("[");
+  if (!tern_cli_get ()->json)
+    {
+      for (guint i = 0; i < rows->len; i++)
+        print_summary (g_ptr_array_index (rows, i));
+      return TERN_EXIT_OK;
+    }
+  json = json_builder_new ();
+  json_builder_begin_array (json);
   for (guint i = 0; i < rows->len; i++)
-    print_summary (g_ptr_array_index (rows, i), json, i == 0);
-  if (json)
-    printf ("]\n");
+    add_summary (json, g_ptr_array_index (rows, i));
+  json_builder_end_array (json);
+  tern_cli_print_json (json_builder_get_root (json));
   return TERN_EXIT_OK;
 }
 
@@ -122,7 +158,7 @@ tern_cli_list_main (int argc, char **argv)
   if (!g_option_context_parse (ctx, &argc, &argv, NULL) || argc != 3 || limit < 0)
     return tern_cli_usage ("list NAME FOLDER [--limit N]");
   if ((a = tern_cli_account (argv[1], &error)) == NULL ||
-      (folder = tern_store_get_folder_by_path (tern_cli_get ()->store, a->id, argv[2], &error)) == NULL ||
+      (folder = tern_cli_folder (a, argv[2], &error)) == NULL ||
       (ids = tern_store_list_message_ids (tern_cli_get ()->store, folder->id, TERN_SORT_DATE,
                                           TRUE, &error)) == NULL)
     return tern_cli_fail (error, NULL);
@@ -269,7 +305,7 @@ tern_cli_move_main (int argc, char **argv)
     return tern_cli_usage ("move NAME MSGID FOLDER");
   if ((a = tern_cli_account (argv[1], &error)) == NULL ||
       (m = message_of_account (a, argv[2], &error)) == NULL ||
-      (dest = tern_store_get_folder_by_path (tern_cli_get ()->store, a->id, argv[3], &error)) == NULL ||
+      (dest = tern_cli_folder (a, argv[3], &error)) == NULL ||
       !tern_mail_move (tern_cli_get ()->store, &m->id, 1, dest->id, &error))
     return tern_cli_fail (error, NULL);
   return tern_cli_replay_now (a);
@@ -341,7 +377,7 @@ print_new_since (TernAccountSettings *a, gint64 folder_id, guint32 *max_uid)
       id = tern_store_find_by_uid (tern_cli_get ()->store, folder_id, u->uid, NULL);
       m = id ? tern_store_get_message (tern_cli_get ()->store, id, NULL) : NULL;
       if (m != NULL)
-        print_summary (m, FALSE, TRUE);
+        print_summary (m);
     }
   fflush (stdout);
   *max_uid = top;

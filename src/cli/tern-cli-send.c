@@ -111,6 +111,34 @@ state_name (TernOutboxState state)
   return "unknown";
 }
 
+static int
+print_outbox_json (GPtrArray *items)
+{
+  g_autoptr(JsonBuilder) json = json_builder_new ();
+
+  json_builder_begin_array (json);
+  for (guint i = 0; i < items->len; i++)
+    {
+      TernOutboxItem *it = g_ptr_array_index (items, i);
+
+      json_builder_begin_object (json);
+      tern_cli_json_int (json, "id", it->id);
+      tern_cli_json_string (json, "state", state_name (it->state));
+      tern_cli_json_int (json, "attempts", it->attempts);
+      tern_cli_json_int (json, "next_attempt", it->next_attempt);
+      json_builder_set_member_name (json, "recipients");
+      json_builder_begin_array (json);
+      for (char **r = it->recipients; r && *r; r++)
+        json_builder_add_string_value (json, *r);
+      json_builder_end_array (json);
+      tern_cli_json_string (json, "last_error", it->last_error);
+      json_builder_end_object (json);
+    }
+  json_builder_end_array (json);
+  tern_cli_print_json (json_builder_get_root (json));
+  return TERN_EXIT_OK;
+}
+
 int
 tern_cli_outbox_main (int argc, char **argv)
 {
@@ -133,35 +161,19 @@ tern_cli_outbox_main (int argc, char **argv)
       (items = tern_store_list_outbox (tern_cli_get ()->store, a->id, &error)) == NULL)
     return tern_cli_fail (error, NULL);
   if (json)
-    printf ("[");
+    return print_outbox_json (items);
   for (guint i = 0; i < items->len; i++)
     {
       TernOutboxItem *it = g_ptr_array_index (items, i);
       g_autofree char *rcpts = g_strjoinv (", ", it->recipients);
 
-      if (!json)
-        {
-          printf ("%" G_GINT64_FORMAT "\t%s\t%u attempt%s\t%s", it->id, state_name (it->state),
-                  it->attempts, it->attempts == 1 ? "" : "s", rcpts);
-          if (it->last_error)
-            printf ("\t%s", it->last_error);
-          printf ("\n");
-          continue;
-        }
-      printf ("%s{\"id\":%" G_GINT64_FORMAT ",\"state\":\"%s\",\"attempts\":%u,"
-              "\"next_attempt\":%" G_GINT64_FORMAT ",\"recipients\":", i ? "," : "", it->id,
-              state_name (it->state), it->attempts, it->next_attempt);
-      tern_cli_json_string (stdout, rcpts);
-      printf (",\"last_error\":");
+      printf ("%" G_GINT64_FORMAT "\t%s\t%u attempt%s\t%s", it->id, state_name (it->state),
+              it->attempts, it->attempts == 1 ? "" : "s", rcpts);
       if (it->last_error)
-        tern_cli_json_string (stdout, it->last_error);
-      else
-        printf ("null");
-      printf ("}");
+        printf ("\t%s", it->last_error);
+      printf ("\n");
     }
-  if (json)
-    printf ("]\n");
-  else if (items->len == 0)
+  if (items->len == 0)
     printf ("The outbox of %s is empty.\n", a->name);
   return TERN_EXIT_OK;
 }

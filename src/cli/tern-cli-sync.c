@@ -26,9 +26,10 @@ clear_progress (void)
     fprintf (stderr, "\r\033[K");
 }
 
-/* What the outbox did, and the exit code it makes. */
+/* What the outbox did, and the exit code it makes: anything not sent
+ * (failed, or queued again) is a failure the code names. */
 static int
-report_outbox (const TernAccountSyncResult *r)
+report_outbox (TernAccountSettings *a, const TernAccountSyncResult *r)
 {
   const TernOutboxResult *o = &r->outbox;
 
@@ -40,17 +41,15 @@ report_outbox (const TernAccountSyncResult *r)
   if (r->outbox_error == NULL)
     return TERN_EXIT_OK;
   if (o->failed > 0)
-    {
-      printf ("%u message%s could not be sent and stay%s in the outbox as failed.\n",
-              o->failed, o->failed == 1 ? "" : "s", o->failed == 1 ? "s" : "");
-      return tern_cli_fail (r->outbox_error, NULL);
-    }
+    printf ("%u message%s could not be sent and stay%s in the outbox as failed.\n",
+            o->failed, o->failed == 1 ? "" : "s", o->failed == 1 ? "s" : "");
   if (o->deferred > 0)
-    {
-      printf ("%u message%s stay%s queued; Tern will try again (%s).\n", o->deferred,
-              o->deferred == 1 ? "" : "s", o->deferred == 1 ? "s" : "", r->outbox_error->message);
-      return TERN_EXIT_OK;
-    }
+    printf ("%u message%s stay%s queued; Tern will try again.\n", o->deferred,
+            o->deferred == 1 ? "" : "s", o->deferred == 1 ? "s" : "");
+  fflush (stdout);
+  if (g_error_matches (r->outbox_error, TERN_ERROR, TERN_ERROR_CERTIFICATE))
+    fprintf (stderr, "tern-cli account test %s shows the certificate and how to trust it.\n",
+             a->name);
   return tern_cli_fail (r->outbox_error, NULL);
 }
 
@@ -63,7 +62,7 @@ tern_cli_process_outbox (TernAccountSettings *a)
   /* An explicit command is the user saying "now": skip the backoff. */
   tern_account_sync_set_ignore_outbox_backoff (session, TRUE);
   tern_account_sync_send_outbox (session, NULL, &r);
-  return report_outbox (&r);
+  return report_outbox (a, &r);
 }
 
 /* Queued changes the server has not taken, each with why (a held one waits
@@ -144,5 +143,5 @@ tern_cli_sync_main (int argc, char **argv)
       print_unsent_ops (a);
     }
   tern_account_sync_send_outbox (session, NULL, &r);
-  return report_outbox (&r);
+  return report_outbox (a, &r);
 }

@@ -65,7 +65,10 @@ print_help (FILE *out)
   fprintf (out,
            "\nExit codes: 0 ok, 1 failed, 2 usage, 3 authentication, 4 host not found,\n"
            "5 connection refused/timed out/lost, 6 certificate, 7 protocol (incl. no STARTTLS),\n"
-           "8 not found, 9 local store or disk, 10 rejected by the server.\n");
+           "8 not found, 9 local store or disk, 10 rejected by the server; send and sync\n"
+           "use them too when a message stays queued.\n"
+           "\nFOLDER is a folder's name as 'folders' prints it, its server path, or a role\n"
+           "(inbox, sent, drafts, trash, junk, archive).\n");
 }
 
 int

@@ -325,6 +325,26 @@ find_certificate_dialog (void)
   return NULL;
 }
 
+static GtkMessageDialog *
+find_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static char *
+message_dialog_text (GtkMessageDialog *dialog)
+{
+  g_autofree char *secondary = NULL;
+
+  g_object_get (dialog, "secondary-text", &secondary, NULL);
+  return g_steal_pointer (&secondary);
+}
+
 /* ---- One wizard run ----------------------------------------------------------- */
 
 typedef struct {
@@ -333,6 +353,7 @@ typedef struct {
   TernAccountWizard *wizard;
   gint64 added_id;
   gboolean destroyed;
+  GtkEntryBuffer *password_buffer;   /* a reference, to look at after the wizard */
 } Run;
 
 static void
@@ -358,6 +379,7 @@ run_start (Run *run, HttpServer *http)
   run->wizard = tern_account_wizard_new (NULL, run->executor);
   g_object_ref_sink (run->wizard);
   tern_account_wizard_set_autoconfig (run->wizard, ac);
+  run->password_buffer = g_object_ref (gtk_entry_get_buffer (GTK_ENTRY (find (run->wizard, "password_entry"))));
   g_signal_connect (run->wizard, "account-added", G_CALLBACK (on_added), run);
   g_signal_connect (run->wizard, "destroy", G_CALLBACK (on_destroyed), run);
   gtk_widget_show (GTK_WIDGET (run->wizard));
@@ -367,9 +389,12 @@ static void
 run_finish (Run *run)
 {
   g_autofree char *cmd = NULL;
+  g_autoptr(GtkEntryBuffer) password = g_steal_pointer (&run->password_buffer);
 
   if (!run->destroyed)
     gtk_widget_destroy (GTK_WIDGET (run->wizard));
+  /* Closed or finished, the wizard keeps no password in its entries. */
+  g_assert_cmpstr (gtk_entry_buffer_get_text (password), ==, "");
   /* Let cancelled threads report back before the wizard goes. */
   settle ();
   g_object_unref (run->wizard);
@@ -534,6 +559,20 @@ test_imap_with_discovery (void)
   g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "outgoing");
   screenshot (GTK_WIDGET (run.wizard), "6-outgoing");
   next (run.wizard);
+  /* The provider's XML came over plain http and names a host outside
+   * example.com: the wizard asks before any password goes there. */
+  {
+    GtkMessageDialog *ask = find_message_dialog ();
+    g_autofree char *text = NULL;
+
+    g_assert_nonnull (ask);
+    text = message_dialog_text (ask);
+    g_assert_cmpstr (text, ==, "Your password will be sent to localhost, which is not part of "
+                               "example.com. Only continue if your provider told you to use this server.");
+    g_assert_true (test_state_is (run.wizard, "incoming", "busy"));
+    screenshot (GTK_WIDGET (ask), "7-foreign-host");
+    gtk_dialog_response (GTK_DIALOG (ask), GTK_RESPONSE_ACCEPT);
+  }
   WAIT_UNTIL (test_finished (run.wizard, "incoming") && test_finished (run.wizard, "outgoing"));
   screenshot (GTK_WIDGET (run.wizard), "7-test-ok");
   gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find (run.wizard, "offline_recent_radio")), TRUE);
@@ -583,17 +622,11 @@ test_imap_with_discovery (void)
     /* "Remove…" asks first, saying what happens to the local mail. */
     {
       GtkListBox *list = GTK_LIST_BOX (find (dialog, "account_list"));
-      GtkMessageDialog *confirm = NULL;
+      GtkMessageDialog *confirm;
 
       gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 0));
       gtk_button_clicked (GTK_BUTTON (find (dialog, "remove_button")));
-      {
-        g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-        for (GList *l = toplevels; l != NULL; l = l->next)
-          if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-            confirm = l->data;
-      }
+      confirm = find_message_dialog ();
       g_assert_nonnull (confirm);
       screenshot (GTK_WIDGET (confirm), "9-remove-confirm");
       gtk_dialog_response (GTK_DIALOG (confirm), GTK_RESPONSE_ACCEPT);
@@ -610,6 +643,54 @@ test_imap_with_discovery (void)
     gtk_widget_destroy (GTK_WIDGET (dialog));
   }
 
+  run_finish (&run);
+  http_stop (&http);
+}
+
+/* Discovery over plain http names a server outside the address's domain;
+ * the user says no: nothing logs in, and the test page says why. */
+static void
+test_foreign_host_declined (void)
+{
+  TernTestServers *s = get_good_servers ();
+  HttpServer http = { 0 };
+  Run run = { 0 };
+  g_autofree char *xml = g_strdup_printf (
+    "<clientConfig version=\"1.1\"><emailProvider id=\"example.com\">"
+    "<domain>example.com</domain>"
+    "<incomingServer type=\"imap\"><hostname>localhost</hostname><port>%u</port>"
+    "<socketType>SSL</socketType><username>%%EMAILLOCALPART%%</username></incomingServer>"
+    "<outgoingServer type=\"smtp\"><hostname>localhost</hostname><port>%u</port>"
+    "<socketType>SSL</socketType><username>%%EMAILLOCALPART%%</username></outgoingServer>"
+    "</emailProvider></clientConfig>",
+    tern_test_servers_port (s, TERN_TEST_IMAPS), tern_test_servers_port (s, TERN_TEST_SMTPS));
+  GtkMessageDialog *ask;
+
+  http_start (&http, xml);
+  run_start (&run, &http);
+  fill_identity (&run, PASSWORD, NULL);
+  next (run.wizard);
+  next (run.wizard);
+  g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "outgoing");
+  next (run.wizard);
+  ask = find_message_dialog ();
+  g_assert_nonnull (ask);
+  gtk_dialog_response (GTK_DIALOG (ask), GTK_RESPONSE_CANCEL);
+  settle ();
+  g_assert_true (test_state_is (run.wizard, "incoming", "failed"));
+  g_assert_true (test_state_is (run.wizard, "outgoing", "failed"));
+  g_assert_nonnull (strstr (label_text (run.wizard, "incoming_test_label"),
+                            "did not send your password to localhost"));
+  g_assert_true (gtk_widget_get_visible (find (run.wizard, "incoming_fix_button")));
+  g_assert_false (gtk_widget_is_sensitive (find (run.wizard, "next_button")));
+  screenshot (GTK_WIDGET (run.wizard), "7-foreign-host-declined");
+  /* Test again: the question comes back; nothing went out meanwhile. */
+  gtk_button_clicked (GTK_BUTTON (find (run.wizard, "retest_button")));
+  ask = find_message_dialog ();
+  g_assert_nonnull (ask);
+  gtk_dialog_response (GTK_DIALOG (ask), GTK_RESPONSE_CANCEL);
+  settle ();
+  g_assert_true (test_state_is (run.wizard, "incoming", "failed"));
   run_finish (&run);
   http_stop (&http);
 }
@@ -792,6 +873,36 @@ test_no_starttls (void)
   run_finish (&run);
 }
 
+/* STARTTLS chosen on the implicit-TLS port: the engine's text saying which
+ * setting to change reaches the test page at once (it waited 60 s and said
+ * "stopped answering" before). */
+static void
+test_starttls_on_tls_port (void)
+{
+  TernTestServers *s = get_good_servers ();
+  Run run = { 0 };
+  const char *text;
+
+  if (!tern_test_servers_require_smtp (s))
+    return;
+  run_start (&run, NULL);
+  fill_identity (&run, PASSWORD, NULL);
+  fill_incoming (&run, "localhost", tern_test_servers_port (s, TERN_TEST_IMAPS), "starttls", NULL);
+  next (run.wizard);
+  fill_outgoing (&run, "localhost", tern_test_servers_port (s, TERN_TEST_SMTPS), "tls", NULL);
+  next (run.wizard);
+  g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "test");
+  WAIT_UNTIL (test_finished (run.wizard, "incoming") && test_finished (run.wizard, "outgoing"));
+  g_assert_true (test_state_is (run.wizard, "incoming", "failed"));
+  text = label_text (run.wizard, "incoming_test_label");
+  g_test_message ("incoming: %s", text);
+  g_assert_nonnull (strstr (text, "This port expects an encrypted connection from the start: "
+                                  "choose TLS"));
+  g_assert_null (strstr (text, "stopped answering"));
+  screenshot (GTK_WIDGET (run.wizard), "7-test-starttls-on-tls-port");
+  run_finish (&run);
+}
+
 static void
 test_untrusted_certificate (void)
 {
@@ -864,12 +975,14 @@ main (int argc, char *argv[])
                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }
   g_test_add_func ("/app/wizard/imap-with-discovery", test_imap_with_discovery);
+  g_test_add_func ("/app/wizard/foreign-host-declined", test_foreign_host_declined);
   g_test_add_func ("/app/wizard/pop3-manual", test_pop3_manual);
   g_test_add_func ("/app/wizard/wrong-password", test_wrong_password);
   g_test_add_func ("/app/wizard/password-not-stored", test_password_not_stored);
   g_test_add_func ("/app/wizard/host-not-found", test_host_not_found);
   g_test_add_func ("/app/wizard/connection-refused", test_connection_refused);
   g_test_add_func ("/app/wizard/no-starttls", test_no_starttls);
+  g_test_add_func ("/app/wizard/starttls-on-tls-port", test_starttls_on_tls_port);
   g_test_add_func ("/app/wizard/untrusted-certificate", test_untrusted_certificate);
   status = g_test_run ();
   g_clear_pointer (&good_servers, tern_test_servers_free);

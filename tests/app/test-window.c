@@ -563,6 +563,53 @@ test_folder_names (void)
   g_assert_cmpstr (c, ==, "Inbox");
 }
 
+static void
+find_named (GtkWidget *widget, gpointer data)
+{
+  GtkWidget **found = data;
+
+  if (*found == NULL && g_strcmp0 (gtk_widget_get_name (widget), "password_store_warning") == 0)
+    *found = widget;
+  else if (*found == NULL && GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), find_named, data);
+}
+
+static GtkWidget *
+password_warning (Fixture *f)
+{
+  GtkWidget *found = NULL;
+
+  gtk_container_forall (GTK_CONTAINER (f->window), find_named, &found);
+  return found;
+}
+
+/* TERN_PASSWORD_STORE=file is a choice the window shows, not a silent
+ * switch; with the keyring there is no such bar. */
+static void
+test_password_store_warning (Fixture *f, gconstpointer data)
+{
+  GtkWidget *bar;
+  g_autoptr(GList) children = NULL;
+  g_autofree char *expected = NULL;
+
+  fixture_open_window (f);
+  g_assert_null (password_warning (f));
+  gtk_widget_destroy (GTK_WIDGET (f->window));
+  tern_mail_context_shutdown (f->context);
+  g_clear_object (&f->context);
+
+  g_setenv ("TERN_PASSWORD_STORE", "file", TRUE);
+  fixture_open_window (f);
+  g_unsetenv ("TERN_PASSWORD_STORE");
+  bar = password_warning (f);
+  g_assert_nonnull (bar);
+  g_assert_true (gtk_widget_is_visible (bar));
+  children = gtk_container_get_children (GTK_CONTAINER (gtk_info_bar_get_content_area (GTK_INFO_BAR (bar))));
+  expected = g_build_filename (f->ts->data_dir, "passwords.ini", NULL);
+  g_assert_nonnull (strstr (gtk_label_get_text (children->data), expected));
+  tern_test_ui_save_screenshot (GTK_WIDGET (f->window), "window-password-file-warning.png");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -581,6 +628,7 @@ main (int argc, char *argv[])
   ADD ("/app/window/delete-without-trash", test_delete_without_trash);
   ADD ("/app/window/search", test_search);
   ADD ("/app/window/screenshots", test_screenshots);
+  ADD ("/app/window/password-store-warning", test_password_store_warning);
 #undef ADD
   g_test_add_func ("/app/window/folder-names", test_folder_names);
   return g_test_run ();

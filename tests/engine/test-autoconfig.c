@@ -873,6 +873,154 @@ test_srv (Fixture *f, gconstpointer data)
 }
 
 /* ------------------------------------------------------------------ */
+/* Tests: a password never goes to another domain unasked (RFC 6186 6)  */
+
+#define EVIL_QUESTION \
+  "Your password will be sent to mx.evil.net, which is not part of example.com. " \
+  "Only continue if your provider told you to use this server."
+
+static void
+test_trust_host_in_domain (Fixture *f, gconstpointer data)
+{
+  g_assert_true (tern_autoconfig_host_in_domain ("example.com", "example.com"));
+  g_assert_true (tern_autoconfig_host_in_domain ("IMAP.Example.com.", "example.com"));
+  g_assert_false (tern_autoconfig_host_in_domain ("evilexample.com", "example.com"));
+  g_assert_false (tern_autoconfig_host_in_domain ("example.com.evil.net", "example.com"));
+  g_assert_false (tern_autoconfig_host_in_domain ("com", "example.com"));
+  g_assert_false (tern_autoconfig_host_in_domain ("mx.evil.net", "example.com"));
+}
+
+static void
+test_trust_srv_foreign (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernDiscoveredConfig) config = NULL;
+  g_autofree char *question = NULL;
+
+  /* The café network blocked the HTTPS sources and answers SRV itself. */
+  stub_add_srv (f->resolver, "_imaps._tcp.example.com", 0, 1, 993, "mx.evil.net.");
+  stub_add_srv (f->resolver, "_submission._tcp.example.com", 0, 1, 587, "smtp.example.com.");
+  config = discover (f, EMAIL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (config->source, ==, TERN_AUTOCONFIG_SOURCE_SRV);
+  g_assert_false (config->source_proves_domain);
+  g_assert_true (config->needs_confirmation);
+  g_assert_true (server_at (config->incoming, 0)->needs_confirmation);
+  g_assert_false (server_at (config->outgoing, 0)->needs_confirmation);
+  g_assert_true (tern_discovered_config_host_needs_confirmation (config, "mx.evil.net"));
+  g_assert_true (tern_discovered_config_host_needs_confirmation (config, " MX.evil.net. "));
+  g_assert_false (tern_discovered_config_host_needs_confirmation (config, "smtp.example.com"));
+  /* A host the user typed is the user's choice. */
+  g_assert_false (tern_discovered_config_host_needs_confirmation (config, "imap.other.net"));
+  question = tern_discovered_config_confirmation (config, "mx.evil.net");
+  g_assert_cmpstr (question, ==, EVIL_QUESTION);
+}
+
+static void
+test_trust_srv_in_domain (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernDiscoveredConfig) config = NULL;
+
+  add_srv_complete (f);
+  config = discover (f, EMAIL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (config->source, ==, TERN_AUTOCONFIG_SOURCE_SRV);
+  g_assert_false (config->needs_confirmation);
+  g_assert_false (tern_discovered_config_host_needs_confirmation (config, "srv-imap.example.com"));
+}
+
+static void
+test_trust_http_autoconfig_foreign (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernDiscoveredConfig) config = NULL;
+
+  /* Plain http proves nothing: whoever runs the network could answer. */
+  http_route (&f->http, "/provider/example.com/mail/config-v1.1.xml", 200,
+              XML_FOR ("example.com", "mx.evil.net"));
+  config = discover (f, EMAIL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (config->source, ==, TERN_AUTOCONFIG_SOURCE_PROVIDER);
+  g_assert_false (config->source_proves_domain);
+  g_assert_true (config->needs_confirmation);
+  g_assert_true (tern_discovered_config_host_needs_confirmation (config, "mx.evil.net"));
+  g_assert_false (tern_discovered_config_host_needs_confirmation (config, "smtp.example.com"));
+}
+
+static void
+test_trust_probe_foreign (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernDiscoveredConfig) config = NULL;
+  FakeServer *imap = fake_start (FAKE_IMAP, NULL);
+  FakeServer *smtp = fake_start (FAKE_SMTP, NULL);
+
+  stub_add_host (f->resolver, "example.com.evil.net");
+  stub_add_host (f->resolver, "smtp.example.com");
+  tern_autoconfig_add_probe (f->ac, "imap", "{domain}.evil.net", imap->port, TERN_SECURITY_STARTTLS);
+  tern_autoconfig_add_probe (f->ac, "smtp", "smtp.{domain}", smtp->port, TERN_SECURITY_STARTTLS);
+  config = discover (f, EMAIL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (config->source, ==, TERN_AUTOCONFIG_SOURCE_PROBE);
+  g_assert_true (config->needs_confirmation);
+  g_assert_true (tern_discovered_config_host_needs_confirmation (config, "example.com.evil.net"));
+  g_assert_false (tern_discovered_config_host_needs_confirmation (config, "smtp.example.com"));
+  fake_stop (imap);
+  fake_stop (smtp);
+}
+
+static void
+test_trust_https_ispdb_foreign (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernDiscoveredConfig) config = NULL;
+  g_autoptr(GTlsDatabase) db = NULL;
+  g_autofree char *dir = NULL, *ca = NULL, *ispdb = NULL;
+  HttpFixture tls = { 0 };
+
+  dir = g_dir_make_tmp ("tern-autoconfig-XXXXXX", &error);
+  g_assert_no_error (error);
+  ca = g_build_filename (dir, "ca.pem", NULL);
+  g_assert_true (g_file_set_contents (ca, test_cert_pem, -1, NULL));
+  db = g_tls_file_database_new (ca, &error);
+  g_assert_no_error (error);
+  http_start (&tls, f->cert);
+  ispdb = g_strdup_printf ("https://localhost:%u/ispdb/{domain}", tls.port);
+  tern_autoconfig_set_urls (f->ac, NULL, NULL, ispdb);
+  tern_autoconfig_set_tls_database (f->ac, db);
+  /* A hosted domain: the ISP database, over https, vouches for it. */
+  http_route (&tls, "/ispdb/example.com", 200, XML_FOR ("example.com", "imap.mailhost.net"));
+  config = discover (f, EMAIL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (config->source, ==, TERN_AUTOCONFIG_SOURCE_ISPDB);
+  g_assert_true (config->source_proves_domain);
+  g_assert_false (config->needs_confirmation);
+  g_assert_false (tern_discovered_config_host_needs_confirmation (config, "imap.mailhost.net"));
+  g_clear_pointer (&config, tern_discovered_config_unref);
+
+  /* The same document through an http first hop redirected to https does
+   * not prove anything: the http answer could have come from anyone. */
+  {
+    Route *route;
+    g_autofree char *plain = g_strconcat (f->base, "/ispdb-plain/{domain}", NULL);
+
+    tern_autoconfig_set_urls (f->ac, NULL, NULL, plain);
+    route = http_route (&f->http, "/ispdb-plain/example.com", 0, NULL);
+    route->redirect = g_strdup_printf ("https://localhost:%u/ispdb/example.com", tls.port);
+    config = discover (f, EMAIL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (config->source, ==, TERN_AUTOCONFIG_SOURCE_ISPDB);
+    g_assert_false (config->source_proves_domain);
+    g_assert_true (tern_discovered_config_host_needs_confirmation (config, "imap.mailhost.net"));
+  }
+
+  http_stop (&tls);
+  g_unlink (ca);
+  g_rmdir (dir);
+}
+
+/* ------------------------------------------------------------------ */
 /* Tests: probing                                                       */
 
 static void
@@ -1137,6 +1285,12 @@ main (int argc, char **argv)
   ADD ("srv/priorities-and-dot", test_srv);
   ADD ("probe/greetings-and-starttls", test_probe);
   ADD ("probe/partial-pop3-only", test_partial_pop3_only);
+  ADD ("trust/host-in-domain", test_trust_host_in_domain);
+  ADD ("trust/srv-foreign", test_trust_srv_foreign);
+  ADD ("trust/srv-in-domain", test_trust_srv_in_domain);
+  ADD ("trust/http-autoconfig-foreign", test_trust_http_autoconfig_foreign);
+  ADD ("trust/probe-foreign", test_trust_probe_foreign);
+  ADD ("trust/https-ispdb-foreign", test_trust_https_ispdb_foreign);
   ADD ("nothing-found", test_nothing_found);
   ADD ("invalid-address", test_invalid_address);
   ADD ("cancel/during-fetch", test_cancel_during_fetch);

@@ -34,9 +34,14 @@
   { "CAPABILITY", CAPS }, \
   { "LOGIN", "{tag} OK logged in\r\n" }, \
   { "LOGOUT", "* BYE see you\r\n{tag} OK bye\r\n{close}" }
+/* With a Trash, so that the folder sync has no CREATE to send (issue 12 5). */
 #define INBOX_LIST \
-  { "LIST", "* LIST () \"/\" INBOX\r\n{tag} OK done\r\n" }, \
+  { "LIST", "* LIST () \"/\" INBOX\r\n* LIST (\\Trash) \"/\" Trash\r\n{tag} OK done\r\n" }, \
   { "LSUB", "* LSUB () \"/\" INBOX\r\n{tag} OK done\r\n" }
+/* A server without Trash: the folder sync creates one (issue 12 item 5). */
+#define TRASH_CREATED \
+  { "CREATE", "{tag} OK created\r\n" }, \
+  { "SUBSCRIBE", "{tag} OK subscribed\r\n" }
 #define SELECT_ONE \
   { "SELECT", "* 1 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 7] v\r\n* OK [UIDNEXT 2] n\r\n" \
               "{tag} OK [READ-WRITE] selected\r\n" }
@@ -165,9 +170,9 @@ static const HostileCase cases[] = {
                 "* LIST () \"/\" \"a/../../etc\"\r\n* LIST () \"/\" {5}\r\nx\"y\"z\r\n"
                 "* LIST () \"/\" \"Bad&-&AAA\"\r\n* LIST () \"/\" \"&Jjo-!\"\r\n"
                 "* LIST () NIL \"quoted \\\"name\\\"\"\r\n{tag} OK done\r\n" },
-      { "LSUB", "{tag} OK done\r\n" } }, ACT_LIST, -1, NULL },
-  { "list-long-name", GREETING, { LOGIN_STEPS, { "LIST", NULL }, { "LSUB", "{tag} OK done\r\n" } },
-    ACT_LIST, -1, NULL },
+      { "LSUB", "{tag} OK done\r\n" }, TRASH_CREATED }, ACT_LIST, -1, NULL },
+  { "list-long-name", GREETING, { LOGIN_STEPS, { "LIST", NULL }, { "LSUB", "{tag} OK done\r\n" },
+      TRASH_CREATED }, ACT_LIST, -1, NULL },
   { "list-unbalanced", GREETING, { LOGIN_STEPS,
       { "LIST", "* LIST (\\Noselect \"/\" INBOX\r\n{tag} OK done\r\n" } }, ACT_LIST,
     TERN_ERROR_PROTOCOL, NULL },

@@ -792,10 +792,109 @@ test_recover_salvages (Fixture *f, gconstpointer data)
   g_assert_cmpint (tern_store_query_int (f->store, "SELECT count(*) FROM messages", NULL), ==, 0);
 }
 
+/* Pins are per host and port: moving an account drops the pin it had,
+ * a pin accepted for the new server is kept. */
+static void
+test_pins_follow_host (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = tern_store_get_account (f->store, f->account, &error);
+  g_autoptr(TernAccountSettings) got = NULL;
+
+  g_assert_no_error (error);
+  g_free (a->incoming_cert_sha256);
+  a->incoming_cert_sha256 = g_strdup ("AA:AA");
+  g_free (a->smtp_cert_sha256);
+  a->smtp_cert_sha256 = g_strdup ("BB:BB");
+  g_assert_true (tern_store_update_account (f->store, a, &error));
+  /* Same servers: both pins stay. */
+  g_free (a->display_name);
+  a->display_name = g_strdup ("renamed");
+  g_assert_true (tern_store_update_account (f->store, a, &error));
+  got = tern_store_get_account (f->store, f->account, &error);
+  g_assert_cmpstr (got->incoming_cert_sha256, ==, "AA:AA");
+  g_assert_cmpstr (got->smtp_cert_sha256, ==, "BB:BB");
+  g_clear_pointer (&got, tern_account_settings_free);
+  /* Another incoming host, SMTP on another port: the old pins go. */
+  g_free (a->incoming_host);
+  a->incoming_host = g_strdup ("imap.elsewhere.example");
+  a->smtp_port += 1;
+  g_assert_true (tern_store_update_account (f->store, a, &error));
+  got = tern_store_get_account (f->store, f->account, &error);
+  g_assert_null (got->incoming_cert_sha256);
+  g_assert_null (got->smtp_cert_sha256);
+  g_clear_pointer (&got, tern_account_settings_free);
+  /* Moved again, with a certificate the user accepted for the new host. */
+  g_free (a->incoming_host);
+  a->incoming_host = g_strdup ("imap.third.example");
+  g_free (a->incoming_cert_sha256);
+  a->incoming_cert_sha256 = g_strdup ("CC:CC");
+  g_assert_true (tern_store_update_account (f->store, a, &error));
+  got = tern_store_get_account (f->store, f->account, &error);
+  g_assert_cmpstr (got->incoming_cert_sha256, ==, "CC:CC");
+}
+
+/* Where WAL cannot be had (here: SQLite's unix-dotfile VFS, which has no
+ * shared memory), the store says so and syncs every commit
+ * (synchronous=FULL) instead of counting the missing -wal file as synced. */
+static void
+test_no_wal_child (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) acct = store_test_account ("Work", TERN_PROTOCOL_IMAP);
+  g_autofree char *tmp = g_dir_make_tmp ("tern-store-XXXXXX", &error);
+  g_autofree char *dir = g_build_filename (tmp, "data", NULL);
+  g_autofree char *wal = g_build_filename (dir, "tern.db-wal", NULL);
+  g_autoptr(TernStore) store = NULL;
+  sqlite3_vfs *dotfile = sqlite3_vfs_find ("unix-dotfile");
+
+  g_assert_nonnull (dotfile);
+  g_assert_cmpint (sqlite3_vfs_register (dotfile, 1), ==, SQLITE_OK);
+  store = tern_store_open (dir, TERN_STORE_OPEN_WRITER, &error);
+  g_assert_no_error (error);
+  g_assert_false (store->wal);
+  g_assert_cmpint (tern_store_query_int (store, "PRAGMA synchronous", NULL), ==, 2);  /* FULL */
+  g_assert_true (tern_store_begin (store, &error));
+  g_assert_cmpint (tern_store_add_account (store, acct, &error), >, 0);
+  g_assert_true (tern_store_commit (store, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_no_wal (void)
+{
+  g_test_trap_subprocess ("/store/durability/no-wal/subprocess", 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stderr ("*cannot use write-ahead logging*");
+}
+
+/* With WAL, a durable commit whose -wal file has vanished fails instead of
+ * reporting a sync that did not happen. */
+static void
+test_wal_missing (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *wal = g_build_filename (f->dir, "tern.db-wal", NULL);
+  g_autofree char *moved = g_strconcat (wal, ".moved", NULL);
+
+  g_assert_true (f->store->wal);
+  g_assert_true (tern_store_begin (f->store, &error));
+  add_message (f, f->inbox, 7, 0, "x");
+  /* The file goes away under SQLite's feet (another program's unlink):
+   * SQLite still writes through its open descriptor. */
+  g_assert_cmpint (g_rename (wal, moved), ==, 0);
+  g_assert_false (tern_store_commit (f->store, TRUE, &error));
+  g_assert_error (error, TERN_ERROR, TERN_ERROR_STORE);
+  g_assert_cmpint (g_rename (moved, wal), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/store/durability/no-wal", test_no_wal);
+  g_test_add_func ("/store/durability/no-wal/subprocess", test_no_wal_child);
 #define ADD(path, fn) g_test_add ("/store/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("permissions", test_permissions);
   ADD ("migrate/empty", test_migrate_empty);
@@ -812,6 +911,8 @@ main (int argc, char *argv[])
   ADD ("utf8", test_utf8);
   ADD ("disk-full", test_disk_full);
   ADD ("batches", test_batches);
+  ADD ("durability/wal-missing", test_wal_missing);
+  ADD ("accounts/pins-follow-host", test_pins_follow_host);
   g_test_add_func ("/store/corrupt/garbage", test_corrupt_garbage);
   ADD ("corrupt/pages", test_corrupt_pages);
   ADD ("corrupt/salvage", test_recover_salvages);

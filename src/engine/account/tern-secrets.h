@@ -39,13 +39,14 @@ gboolean tern_secrets_backend_from_env (TernSecretsBackend *out, GError **error)
 gboolean tern_secrets_store (TernSecrets *self, const char *account, TernSecretKind kind,
                              const char *password, GError **error);
 
-/* Looks the password up in the file store (when it has one for the account)
- * and then the keyring. Returns NULL with TERN_ERROR_NOT_FOUND when neither
- * has it. Blocking. */
+/* Looks the password up in the chosen store only: the file store reads
+ * passwords.ini, the keyring store never does (it moves a file left by
+ * file mode into the keyring first, once). NULL with TERN_ERROR_NOT_FOUND
+ * when the store has none. Blocking. */
 char *tern_secrets_lookup (TernSecrets *self, const char *account, TernSecretKind kind,
                            GError **error);
 
-/* Forgets every password of the account, in both stores. */
+/* Forgets every password of the account in the chosen store. */
 gboolean tern_secrets_clear (TernSecrets *self, const char *account, GError **error);
 
 G_END_DECLS

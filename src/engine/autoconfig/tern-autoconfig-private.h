@@ -35,6 +35,9 @@ void tern_discovered_config_add_note (TernDiscoveredConfig *config,
 void tern_discovered_config_describe (TernDiscoveredConfig *config,
                                       const char *domain);
 gboolean tern_autoconfig_is_valid_hostname (const char *host);
+/* Marks the servers that need the user's confirmation, from
+ * source_proves_domain and each host; sets needs_confirmation. */
+void tern_discovered_config_mark_foreign_hosts (TernDiscoveredConfig *config);
 
 /* HTTP GET of at most TERN_AUTOCONFIG_MAX_XML bytes, following at most
  * TERN_AUTOCONFIG_MAX_REDIRECTS redirects, never from https to http. */

@@ -274,3 +274,99 @@ tern_autoconfig_split_address (const char *email,
     *domain = g_ascii_strdown (at + 1, -1);
   return TRUE;
 }
+
+gboolean
+tern_autoconfig_host_in_domain (const char *host, const char *domain)
+{
+  g_autofree char *h = NULL, *d = NULL;
+  gsize hl, dl;
+
+  if (host == NULL || domain == NULL || *domain == '\0')
+    return FALSE;
+  h = g_ascii_strdown (host, -1);
+  d = g_ascii_strdown (domain, -1);
+  hl = strlen (h);
+  dl = strlen (d);
+  if (hl > 0 && h[hl - 1] == '.')
+    h[--hl] = '\0';
+  if (dl > 0 && d[dl - 1] == '.')
+    d[--dl] = '\0';
+  if (dl == 0 || hl < dl)
+    return FALSE;
+  if (hl == dl)
+    return g_str_equal (h, d);
+  return h[hl - dl - 1] == '.' && g_str_equal (h + hl - dl, d);
+}
+
+static const char *
+email_domain (const TernDiscoveredConfig *config)
+{
+  const char *at = config->email ? strrchr (config->email, '@') : NULL;
+
+  return at ? at + 1 : "";
+}
+
+static void
+mark_list (TernDiscoveredConfig *config, GPtrArray *list)
+{
+  guint i;
+
+  for (i = 0; i < list->len; i++)
+    {
+      TernDiscoveredServer *server = g_ptr_array_index (list, i);
+
+      server->needs_confirmation = !config->source_proves_domain
+                                   && !tern_autoconfig_host_in_domain (server->host,
+                                                                       email_domain (config));
+      config->needs_confirmation |= server->needs_confirmation;
+    }
+}
+
+void
+tern_discovered_config_mark_foreign_hosts (TernDiscoveredConfig *config)
+{
+  config->needs_confirmation = FALSE;
+  mark_list (config, config->incoming);
+  mark_list (config, config->outgoing);
+}
+
+static gboolean
+list_needs_confirmation (GPtrArray *list, const char *host)
+{
+  guint i;
+
+  for (i = 0; i < list->len; i++)
+    {
+      const TernDiscoveredServer *server = g_ptr_array_index (list, i);
+
+      if (server->needs_confirmation && g_ascii_strcasecmp (server->host, host) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+gboolean
+tern_discovered_config_host_needs_confirmation (const TernDiscoveredConfig *config,
+                                                const char *host)
+{
+  g_autofree char *h = NULL;
+  gsize len;
+
+  if (config == NULL || host == NULL || !config->needs_confirmation)
+    return FALSE;
+  h = g_strstrip (g_strdup (host));
+  len = strlen (h);
+  if (len > 0 && h[len - 1] == '.')
+    h[len - 1] = '\0';
+  return list_needs_confirmation (config->incoming, h)
+         || list_needs_confirmation (config->outgoing, h);
+}
+
+char *
+tern_discovered_config_confirmation (const TernDiscoveredConfig *config, const char *host)
+{
+  /* RFC 6186 section 6: name the host and the domain, say what happens. */
+  return g_strdup_printf (_("Your password will be sent to %s, which is not part of %s. "
+                            "Only continue if your provider told you to use this server."),
+                          host, email_domain (config));
+}

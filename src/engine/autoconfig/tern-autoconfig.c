@@ -193,6 +193,7 @@ typedef struct {
   GTask *task;
   guint slot;
   TernDeadline *deadline;
+  gboolean https;   /* the first request was https (and so every hop) */
 } StepCall;
 
 static void
@@ -229,6 +230,8 @@ return_config (GTask *task, guint slot)
   TernDiscoveredConfig *config = tern_discovered_config_ref (d->configs[slot]);
   guint i;
 
+  /* Decided here, in one place, for whichever source won. */
+  tern_discovered_config_mark_foreign_hosts (config);
   /* What the more trusted sources said comes first in the notes. */
   for (i = 0; i < d->notes->len; i++)
     g_ptr_array_insert (config->notes, i, g_strdup (g_ptr_array_index (d->notes, i)));
@@ -342,7 +345,13 @@ on_xml (GObject *source, GAsyncResult *result, gpointer user_data)
                                                                    : TERN_AUTOCONFIG_SOURCE_PROVIDER,
                                           &error);
       if (config != NULL)
-        config->source_url = g_strdup (url);
+        {
+          config->source_url = g_strdup (url);
+          /* Redirects from https to http are refused, so a first request
+           * over https means the document came over https all the way.
+           * Plain http proves nothing: the network may have answered. */
+          config->source_proves_domain = call->https && g_str_has_prefix (url, "https://");
+        }
       else
         g_prefix_error (&error, "%s: ", url);
     }
@@ -374,6 +383,7 @@ start_xml (GTask *task, guint slot, const char *tmpl)
     }
   url = expand_url (tmpl, d->domain, d->email);
   call = step_call_new (task, slot);
+  call->https = g_str_has_prefix (url, "https://");
   call->deadline = tern_deadline_new (d->cancellable, d->self->http_timeout_ms);
   tern_autoconfig_http_get_async (d->session, url, call->deadline->cancellable, on_xml, call);
 }

@@ -10,6 +10,13 @@
  *   4. probing common host names (imap., mail., pop., smtp.) on the standard
  *      ports, reading only greetings and CAPABILITY/CAPA/EHLO.
  *
+ * Only the first two prove that the settings come from the address's
+ * domain, and only when fetched over HTTPS all the way (a café network can
+ * block them and answer the rest). A server from any other source whose
+ * host is outside the address's domain is marked needs_confirmation: the
+ * user must confirm, in plain words, before a password goes there (RFC 6186
+ * section 6).
+ *
  * Discovery never sends a password anywhere. Everything is asynchronous and
  * cancellable; every network endpoint (URLs, resolver, probe targets) can be
  * replaced so that tests run against loopback servers only.
@@ -49,6 +56,10 @@ typedef struct {
   char *username;         /* never NULL; the email address when not known */
   gboolean username_guessed; /* TRUE when the source did not say (SRV, probe) */
   TernAuthMethod auth;
+  /* TRUE when the host is outside the address's domain and the source did
+   * not prove the domain (SRV, probe, autoconfig over plain HTTP): ask the
+   * user before sending a password (tern_discovered_config_confirmation). */
+  gboolean needs_confirmation;
 } TernDiscoveredServer;
 
 /* The result of discovery. Reference counted; read the fields directly. */
@@ -67,6 +78,11 @@ typedef struct {
   /* char*: what each source said on the way ("autoconfig.example.com: not
    * found"), for a details expander and for debugging. */
   GPtrArray *notes;
+  /* TRUE when the source proved the domain: provider autoconfig or the ISP
+   * database, fetched over HTTPS from the first request on. */
+  gboolean source_proves_domain;
+  /* TRUE when any server above has needs_confirmation. */
+  gboolean needs_confirmation;
 
   /*< private >*/
   gint ref_count;
@@ -77,6 +93,22 @@ GType tern_discovered_config_get_type (void) G_GNUC_CONST;
 TernDiscoveredConfig *tern_discovered_config_ref (TernDiscoveredConfig *config);
 void tern_discovered_config_unref (TernDiscoveredConfig *config);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernDiscoveredConfig, tern_discovered_config_unref)
+
+/* TRUE when @host is the address's @domain or a name under it
+ * ("imap.example.org" for "example.org"; not "example.org.evil.net" nor
+ * "evilexample.org"). Case-insensitive; a trailing dot is ignored. */
+gboolean tern_autoconfig_host_in_domain (const char *host, const char *domain);
+
+/* TRUE when the settings name @host (as the user is about to use it) for a
+ * server that needs the user's confirmation before a password goes there. */
+gboolean tern_discovered_config_host_needs_confirmation (const TernDiscoveredConfig *config,
+                                                         const char *host);
+
+/* The question to ask before logging in to @host, in plain words:
+ * "Your password will be sent to mx.evil.net, which is not part of
+ * victim.org. Only continue if your provider told you to use this server." */
+char *tern_discovered_config_confirmation (const TernDiscoveredConfig *config,
+                                           const char *host);
 
 const char *tern_autoconfig_source_to_string (TernAutoconfigSource source);
 const char *tern_auth_method_to_string (TernAuthMethod auth);

@@ -2,14 +2,22 @@
 #include "imap/tern-imap-connect.h"
 
 #include "core/tern-error.h"
+#include "net/tern-server-reply.h"
 #include "net/tern-tls-stream.h"
+
+/* The greeting libetpan could not parse, still in its line buffer. */
+static const char *
+greeting_line (mailimap *imap)
+{
+  return imap->imap_stream_buffer != NULL ? imap->imap_stream_buffer->str : NULL;
+}
 
 /* Maps a libetpan IMAP error to a TERN_ERROR naming host and step. */
 static void
 imap_error (mailimap *imap, const TernServerConfig *cfg, int r,
             const char *during, GError **error)
 {
-  const char *said = imap->imap_response ? imap->imap_response : "";
+  g_autofree char *said = tern_server_reply_quote (imap->imap_response);
 
   switch (r)
     {
@@ -20,24 +28,27 @@ imap_error (mailimap *imap, const TernServerConfig *cfg, int r,
       /* Our stream may have cut the reply short on purpose (too large). */
       if (tern_tls_stream_get_failure (imap->imap_stream, error))
         break;
+      if (g_str_equal (during, "the greeting") &&
+          tern_server_reply_wrong_service (greeting_line (imap), "IMAP", cfg->host, cfg->port,
+                                           error))
+        break;
       g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
                    "The server %s sent a reply Tern cannot understand during %s.",
                    cfg->host, during);
       break;
     case MAILIMAP_ERROR_DONT_ACCEPT_CONNECTION:
       g_set_error (error, TERN_ERROR, TERN_ERROR_CONNECTION_REFUSED,
-                   "The server %s does not accept connections right now: %s",
-                   cfg->host, said);
+                   "The server %s does not accept connections right now%s", cfg->host, said);
       break;
     case MAILIMAP_ERROR_LOGIN:
     case MAILIMAP_ERROR_SASL:
       g_set_error (error, TERN_ERROR, TERN_ERROR_AUTH,
-                   "The server %s refused the user name or password for %s: %s",
+                   "The server %s refused the user name or password for %s%s",
                    cfg->host, cfg->user, said);
       break;
     default:
       g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
-                   "The server %s failed during %s (libetpan error %d): %s",
+                   "The server %s failed during %s (libetpan error %d)%s",
                    cfg->host, during, r, said);
     }
 }
@@ -155,6 +166,11 @@ tern_imap_connect_stream (mailstream             *stream,
   int r;
 
   tern_tls_stream_trace (stream, TERN_TRACE_IMAP);
+  if (!tern_tls_stream_expect_greeting (stream, cfg, error))
+    {
+      mailstream_close (stream);
+      return NULL;
+    }
   /* Before the greeting: every byte from the server is bounded. */
   tern_tls_stream_watch_imap (stream);
   imap = mailimap_new (0, NULL);

@@ -4,12 +4,14 @@
 #include "core/tern-error.h"
 #include "imap/tern-imap-error.h"
 #include "net/tern-tls-stream.h"
+#include "net/tern-server-reply.h"
 
 void
 tern_imap_set_error (GError **error, mailimap *imap, int r, const char *what,
                      gboolean *must_reconnect)
 {
-  const char *said = imap != NULL && imap->imap_response != NULL ? imap->imap_response : NULL;
+  g_autofree char *clean = tern_server_reply_clean (imap != NULL ? imap->imap_response : NULL);
+  const char *said = *clean != '\0' ? clean : NULL;
   gboolean dead = r == MAILIMAP_ERROR_STREAM || r == MAILIMAP_ERROR_PARSE ||
                   r == MAILIMAP_ERROR_FATAL;
 

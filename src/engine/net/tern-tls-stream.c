@@ -1,4 +1,6 @@
 /* tern-tls-stream.c: libetpan streams over our own TCP and GnuTLS. */
+#include "tern-config.h"
+
 #include "net/tern-tls-stream.h"
 
 #include <errno.h>
@@ -31,6 +33,11 @@ int mailstream_cancel_get_fd (struct mailstream_cancel *cancel);
   "-VERS-SSL3.0:-VERS-TLS1.0:-VERS-TLS1.1:-VERS-DTLS-ALL"
 
 #define TERN_STREAM_BUFFER_SIZE 8192
+/* A plain-text server greets at once; after this much silence Tern checks
+ * whether the port waits for TLS instead (tern_tls_stream_expect_greeting). */
+#define GREETING_GRACE_MS 2000
+/* How long that check may wait for the server's answer to a TLS hello. */
+#define TLS_PROBE_MAX_MS 5000
 /* How long a LOGOUT or QUIT may take before the close goes ahead. */
 #define GOODBYE_TIMEOUT_SECONDS 5
 /* A whole reply may take this many per-read timeouts, plus one second for
@@ -386,16 +393,31 @@ plain_write (mailstream_low *low, const void *buf, size_t count)
   return stream_send (low->data, buf, count);
 }
 
+/* GnuTLS's text for @r without its closing full stop, so that it can sit
+ * inside a sentence of ours. */
+static char *
+tls_reason (int r)
+{
+  char *text = g_strdup (gnutls_strerror (r));
+  gsize len = strlen (text);
+
+  while (len > 0 && (text[len - 1] == '.' || text[len - 1] == ' '))
+    text[--len] = '\0';
+  return text;
+}
+
 /* A TLS error; a server that just hung up without close_notify (most do,
  * after a BYE) closed the connection, which is no TLS failure. */
 static ssize_t
 record_tls_failure (TernStream *st, ssize_t r)
 {
+  g_autofree char *reason = NULL;
+
   if (r == GNUTLS_E_PREMATURE_TERMINATION && st->failure == NULL)
     return server_closed (st);
+  reason = tls_reason ((int) r);
   stream_fail (st, TERN_ERROR_CONNECTION_LOST,
-               "The encrypted connection to %s failed: %s.", st->host,
-               gnutls_strerror ((int) r));
+               "The encrypted connection to %s failed: %s.", st->host, reason);
   return -1;
 }
 
@@ -694,10 +716,23 @@ verify_peer (TernStream *st, const char *pin, TernCertificateInfo **cert_out, GE
 
 /* ---- TLS session ---- */
 
+/* An extra certificate authority is a test hook (the harness's throwaway
+ * CA): a release build never reads it, so no environment variable can add
+ * trust to a user's Tern. */
+static const char *
+extra_ca_file (void)
+{
+#if TERN_TEST_HOOKS
+  return g_getenv ("TERN_EXTRA_CA_FILE");
+#else
+  return NULL;
+#endif
+}
+
 static gboolean
 load_trust (TernStream *st, GError **error)
 {
-  const char *extra = g_getenv ("TERN_EXTRA_CA_FILE");
+  const char *extra = extra_ca_file ();
   int r;
 
   if (gnutls_certificate_allocate_credentials (&st->creds) < 0)
@@ -730,8 +765,9 @@ session_init (TernStream *st, GError **error)
                                                &err_pos, 0)) < 0 ||
       (r = gnutls_credentials_set (st->session, GNUTLS_CRD_CERTIFICATE, st->creds)) < 0)
     {
-      g_set_error (error, TERN_ERROR, TERN_ERROR_FAILED,
-                   "Cannot set up TLS: %s.", gnutls_strerror (r));
+      g_autofree char *reason = tls_reason (r);
+
+      g_set_error (error, TERN_ERROR, TERN_ERROR_FAILED, "Cannot set up TLS: %s.", reason);
       return FALSE;
     }
   /* SNI carries names only, never IP literals (RFC 6066). */
@@ -746,9 +782,61 @@ session_init (TernStream *st, GError **error)
   return TRUE;
 }
 
-static gboolean
-handshake (TernStream *st, const char *pin, TernCertificateInfo **cert_out, GError **error)
+/* The port of the same service with the other kind of security (993 for
+ * 143, 587 for 465, ...), 0 for a port that is no default. */
+static guint16
+sibling_port (guint16 port, gboolean port_is_tls)
 {
+  static const char *const services[] = { "imap", "pop3", "smtp" };
+  TernSecurity from = port_is_tls ? TERN_SECURITY_TLS : TERN_SECURITY_STARTTLS;
+  TernSecurity to = port_is_tls ? TERN_SECURITY_STARTTLS : TERN_SECURITY_TLS;
+
+  for (guint i = 0; i < G_N_ELEMENTS (services); i++)
+    if (tern_default_port (services[i], from) == port)
+      return tern_default_port (services[i], to);
+  if (!port_is_tls && port == 25)
+    return 465;
+  return 0;
+}
+
+/* The security chosen does not fit the port: @port_is_tls, STARTTLS or
+ * none on a port that waits for TLS at once; else TLS on a port where the
+ * server greets in plain text first. */
+static void
+set_wrong_security_error (GError **error, const char *host, guint16 port, gboolean port_is_tls)
+{
+  guint16 other = sibling_port (port, port_is_tls);
+  const char *kind = port_is_tls ? "STARTTLS" : "TLS";
+  const char *usual = port_is_tls ? "143 for IMAP, 110 for POP3, 587 for SMTP"
+                                  : "993 for IMAP, 995 for POP3, 465 for SMTP";
+  g_autofree char *where = other ? g_strdup_printf ("port %u for %s", other, kind)
+                           : g_strdup_printf ("the server's %s port (usually %s)", kind, usual);
+
+  if (port_is_tls)
+    g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
+                 "The server %s waits for an encrypted connection on port %u instead of "
+                 "greeting in plain text. This port expects an encrypted connection from the "
+                 "start: choose TLS, or %s.", host, port, where);
+  else
+    g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
+                 "The server %s answered in plain text on port %u. This port expects an "
+                 "unencrypted start: choose STARTTLS, or %s.", host, port, where);
+}
+
+/* GnuTLS's verdict when the first bytes were no TLS record at all. */
+static gboolean
+is_not_tls (int r)
+{
+  return r == GNUTLS_E_UNEXPECTED_PACKET || r == GNUTLS_E_UNEXPECTED_PACKET_LENGTH ||
+         r == GNUTLS_E_UNSUPPORTED_VERSION_PACKET;
+}
+
+/* @implicit: TLS from the first byte (security TLS), not after STARTTLS. */
+static gboolean
+handshake (TernStream *st, gboolean implicit, const char *pin,
+           TernCertificateInfo **cert_out, GError **error)
+{
+  g_autofree char *reason = NULL;
   int r;
 
   if (!session_init (st, error))
@@ -757,18 +845,24 @@ handshake (TernStream *st, const char *pin, TernCertificateInfo **cert_out, GErr
     r = gnutls_handshake (st->session);
   while (r < 0 && !gnutls_error_is_fatal (r));
 
-  if (r < 0)
+  if (r >= 0)
+    return verify_peer (st, pin, cert_out, error);
+  if (st->failure)
     {
-      if (st->failure)
-        g_propagate_error (error, g_error_copy (st->failure));
-      else
-        g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
-                     "Could not start an encrypted connection with %s on port %u: %s. "
-                     "Check that this port and security setting go together.",
-                     st->host, st->port, gnutls_strerror (r));
+      g_propagate_error (error, g_error_copy (st->failure));
       return FALSE;
     }
-  return verify_peer (st, pin, cert_out, error);
+  if (implicit && is_not_tls (r))
+    {
+      set_wrong_security_error (error, st->host, st->port, FALSE);
+      return FALSE;
+    }
+  reason = tls_reason (r);
+  g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
+               "Could not start an encrypted connection with %s on port %u: %s. "
+               "Check that this port and security setting go together.",
+               st->host, st->port, reason);
+  return FALSE;
 }
 
 static mailstream *
@@ -807,7 +901,7 @@ tern_tls_stream_open (const TernServerConfig *cfg,
   st = stream_new (fd, cfg, cancellable);
   if (cfg->security != TERN_SECURITY_TLS)
     s = stream_wrap (st, &plain_driver);
-  else if (handshake (st, cfg->pinned_sha256, cert_out, error))
+  else if (handshake (st, TRUE, cfg->pinned_sha256, cert_out, error))
     s = stream_wrap (st, &tls_driver);
   else
     {
@@ -865,7 +959,7 @@ tern_tls_stream_starttls (mailstream             *stream,
   plain->cancel = NULL;
   plain->cancellable = NULL;
 
-  if (!handshake (st, cfg->pinned_sha256, cert_out, error) ||
+  if (!handshake (st, FALSE, cfg->pinned_sha256, cert_out, error) ||
       (low = mailstream_low_new (st, &tls_driver)) == NULL)
     {
       if (error && *error == NULL)
@@ -900,6 +994,67 @@ tern_tls_stream_watch_imap (mailstream *stream)
     return;
   st->guard = g_new (TernStreamGuard, 1);
   tern_stream_guard_init (st->guard);
+}
+
+/* Whether a TLS server answers a TLS hello on a second connection to the
+ * port. Only a hello goes out on it, never a credential. */
+static gboolean
+port_speaks_tls (const TernServerConfig *cfg, GCancellable *cancellable, int budget_ms)
+{
+  TernServerConfig probe = *cfg;
+  TernStream *st;
+  gboolean tls;
+  int fd, r;
+
+  probe.timeout_seconds = (guint) MAX (1, budget_ms / 1000);
+  fd = tern_socket_connect (cfg->host, cfg->port, probe.timeout_seconds, cancellable, NULL);
+  if (fd < 0)
+    return FALSE;
+  st = stream_new (fd, &probe, cancellable);
+  st->timeout_ms = budget_ms;
+  if (!session_init (st, NULL))
+    {
+      stream_free (st);
+      return FALSE;
+    }
+  do
+    r = gnutls_handshake (st->session);
+  while (r < 0 && !gnutls_error_is_fatal (r));
+  /* A finished handshake or a TLS alert: the port speaks TLS. */
+  tls = r >= 0 || r == GNUTLS_E_FATAL_ALERT_RECEIVED;
+  stream_free (st);
+  return tls;
+}
+
+gboolean
+tern_tls_stream_expect_greeting (mailstream             *stream,
+                                 const TernServerConfig *cfg,
+                                 GError                **error)
+{
+  TernStream *st = stream_from (stream);
+  guchar head[2];
+
+  if (st == NULL || st->session != NULL || st->fd < 0 || stream->read_buffer_len > 0)
+    return TRUE;
+  switch (tern_socket_wait (st->fd, POLLIN, MIN (GREETING_GRACE_MS, st->timeout_ms / 2),
+                            mailstream_cancel_get_fd (st->cancel), st->cancellable))
+    {
+    case TERN_SOCKET_READY:
+      /* A TLS record (handshake or alert, version 3.x) where text belongs. */
+      if (recv (st->fd, head, sizeof head, MSG_PEEK) == sizeof head &&
+          (head[0] == 0x16 || head[0] == 0x15) && head[1] == 0x03)
+        break;
+      return TRUE;
+    case TERN_SOCKET_TIMED_OUT:
+      /* Silence: a slow server, or one that waits for our TLS hello. */
+      if (port_speaks_tls (cfg, st->cancellable, MIN (TLS_PROBE_MAX_MS, st->timeout_ms)))
+        break;
+      return TRUE;
+    default:
+      return TRUE;  /* the greeting's read reports the failure */
+    }
+  set_wrong_security_error (error, st->host, st->port, TRUE);
+  return FALSE;
 }
 
 void

@@ -1,7 +1,8 @@
 /* tern-tls-stream.h: libetpan streams over our own TCP and GnuTLS.
  *
  * libetpan's own TLS verifies nothing, so Tern connects the socket itself,
- * runs a GnuTLS client session (system trust plus $TERN_EXTRA_CA_FILE, SNI,
+ * runs a GnuTLS client session (system trust, plus $TERN_EXTRA_CA_FILE in
+ * builds configured with -Dtest_hooks=true; SNI,
  * host-name check, TLS 1.2 or later) and hands the result to libetpan as a
  * custom mailstream_low driver. The certificate is checked right after the
  * handshake, before the protocol layer can send any credential.
@@ -60,6 +61,17 @@ mailstream *tern_tls_stream_new_for_fd (int fd, const TernServerConfig *cfg);
  * before the server hangs up becomes the error's reason: "The server ...
  * closed the connection: <its words>". Call it before mailimap_connect(). */
 void tern_tls_stream_watch_imap (mailstream *stream);
+
+/* Call on a plain stream before reading the server's greeting. A port that
+ * waits for TLS from the first byte (security STARTTLS or none chosen on
+ * 993, 995 or 465) sends no greeting, so the read would only time out: when
+ * the first bytes are a TLS record, or nothing came within two seconds and a
+ * second connection to the port answers a TLS hello, this fails with
+ * TERN_ERROR_PROTOCOL saying to choose TLS or the STARTTLS port. Else TRUE,
+ * also when the wait failed (the greeting's read then says why). */
+gboolean tern_tls_stream_expect_greeting (mailstream             *stream,
+                                          const TernServerConfig *cfg,
+                                          GError                **error);
 
 /* Traces the conversation on @stream as @protocol when TERN_DEBUG or
  * G_MESSAGES_DEBUG asks for it (tern-protocol-trace.h); call right after

@@ -5,13 +5,36 @@
 #include <string.h>
 
 #include "core/tern-error.h"
+#include "net/tern-server-reply.h"
 #include "net/tern-tls-stream.h"
+
+/* A greeting without "+OK": a stream failure, a server that is busy
+ * ("-ERR ..."), or no POP3 server at all. libetpan keeps the line read. */
+static void
+greeting_error (mailpop3 *pop3, const TernServerConfig *cfg, GError **error)
+{
+  const char *line = pop3->pop3_stream_buffer ? pop3->pop3_stream_buffer->str : NULL;
+  g_autofree char *said = NULL;
+
+  if (tern_tls_stream_get_failure (pop3->pop3_stream, error))
+    return;
+  if (line == NULL || *line == '\0')
+    {
+      tern_tls_stream_propagate_failure (pop3->pop3_stream, cfg->host, "the greeting", error);
+      return;
+    }
+  if (tern_server_reply_wrong_service (line, "POP3", cfg->host, cfg->port, error))
+    return;
+  said = tern_server_reply_quote (pop3->pop3_response);
+  g_set_error (error, TERN_ERROR, TERN_ERROR_CONNECTION_REFUSED,
+               "The server %s does not accept connections right now%s", cfg->host, said);
+}
 
 static void
 pop3_error (mailpop3 *pop3, const TernServerConfig *cfg, int r,
             const char *during, GError **error)
 {
-  const char *said = pop3->pop3_response ? pop3->pop3_response : "";
+  g_autofree char *said = tern_server_reply_quote (pop3->pop3_response);
 
   switch (r)
     {
@@ -22,17 +45,15 @@ pop3_error (mailpop3 *pop3, const TernServerConfig *cfg, int r,
     case MAILPOP3_ERROR_BAD_PASSWORD:
     case MAILPOP3_ERROR_DENIED:
       g_set_error (error, TERN_ERROR, TERN_ERROR_AUTH,
-                   "The server %s refused the user name or password for %s: %s",
+                   "The server %s refused the user name or password for %s%s",
                    cfg->host, cfg->user, said);
       break;
     case MAILPOP3_ERROR_UNAUTHORIZED:
-      g_set_error (error, TERN_ERROR, TERN_ERROR_CONNECTION_REFUSED,
-                   "The server %s does not accept connections right now: %s",
-                   cfg->host, said);
+      greeting_error (pop3, cfg, error);
       break;
     default:
       g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
-                   "The server %s failed during %s (libetpan error %d): %s",
+                   "The server %s failed during %s (libetpan error %d)%s",
                    cfg->host, during, r, said);
     }
 }
@@ -116,6 +137,11 @@ tern_pop3_connect (const TernServerConfig *cfg,
   if (stream == NULL)
     return NULL;
   tern_tls_stream_trace (stream, TERN_TRACE_POP3);
+  if (!tern_tls_stream_expect_greeting (stream, cfg, error))
+    {
+      mailstream_close (stream);
+      return NULL;
+    }
   pop3 = mailpop3_new (0, NULL);
   if (pop3 == NULL)
     {

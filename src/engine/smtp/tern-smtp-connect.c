@@ -1,15 +1,26 @@
 /* tern-smtp-connect.c: an SMTP session, connected and (if needed) logged in. */
 #include "smtp/tern-smtp-connect.h"
 
+#include <string.h>
+
 #include "core/tern-error.h"
+#include "net/tern-server-reply.h"
 #include "net/tern-tls-stream.h"
 
 static void
 smtp_error (mailsmtp *smtp, const TernServerConfig *cfg, int r,
             const char *during, GError **error)
 {
-  const char *said = smtp->response ? smtp->response : "";
+  g_autofree char *said = tern_server_reply_quote (smtp->response);
+  gboolean greeting = g_str_equal (during, "the greeting");
 
+  /* libetpan closes the stream after a bad greeting but keeps the line:
+   * it tells whether another kind of server answered. */
+  if (greeting && r != MAILSMTP_NO_ERROR && smtp->line_buffer != NULL &&
+      *smtp->line_buffer->str != '\0' &&
+      tern_server_reply_wrong_service (smtp->line_buffer->str, "SMTP", cfg->host, cfg->port,
+                                       error))
+    return;
   switch (r)
     {
     case MAILSMTP_ERROR_STREAM:
@@ -20,22 +31,61 @@ smtp_error (mailsmtp *smtp, const TernServerConfig *cfg, int r,
     case MAILSMTP_ERROR_AUTH_TOO_WEAK:
       g_set_error (error, TERN_ERROR, TERN_ERROR_AUTH,
                    "The outgoing mail server %s refused the user name or password "
-                   "for %s: %s", cfg->host, cfg->user, said);
+                   "for %s%s", cfg->host, cfg->user, said);
       break;
     case MAILSMTP_ERROR_AUTH_ENCRYPTION_REQUIRED:
       g_set_error (error, TERN_ERROR, TERN_ERROR_ENCRYPTION_REQUIRED,
-                   "The outgoing mail server %s requires encryption to log in: %s",
+                   "The outgoing mail server %s requires encryption to log in%s",
                    cfg->host, said);
       break;
     case MAILSMTP_ERROR_SERVICE_NOT_AVAILABLE:
       g_set_error (error, TERN_ERROR, TERN_ERROR_CONNECTION_REFUSED,
-                   "The outgoing mail server %s is not available right now: %s",
+                   "The outgoing mail server %s is not available right now%s",
                    cfg->host, said);
       break;
     default:
       g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
-                   "The outgoing mail server %s failed during %s (libetpan error %d): %s",
+                   "The outgoing mail server %s failed during %s (libetpan error %d)%s",
                    cfg->host, during, r, said);
+    }
+}
+
+/* Exported by libetpan 1.9.4 (and upstream since) but missing from its
+ * installed headers: the pieces mailesmtp_ehlo() is made of. */
+int mailsmtp_send_command (mailsmtp *session, char *command);
+int mailsmtp_read_response (mailsmtp *session);
+int mailesmtp_parse_ehlo (mailsmtp *session);
+
+/* What EHLO and HELO name as this machine. libetpan sends gethostname(),
+ * which then appears in the Received header of every mail sent (a laptop
+ * called "janes-macbook"); its "with_ip" variant sends the LAN address and
+ * fails on IPv6. Like Thunderbird, Tern names the loopback address. */
+#define HELLO_ARGUMENT "[127.0.0.1]"
+
+/* mailesmtp_ehlo() and mailsmtp_helo() with our argument; same results. */
+static int
+say_hello (mailsmtp *smtp, gboolean extended)
+{
+  char command[] = "EHLO " HELLO_ARGUMENT "\r\n";
+  int r;
+
+  if (!extended)
+    memcpy (command, "HELO", 4);
+  if (mailsmtp_send_command (smtp, command) == -1)
+    return MAILSMTP_ERROR_STREAM;
+  r = mailsmtp_read_response (smtp);
+  switch (r)
+    {
+    case 250:
+      return extended ? mailesmtp_parse_ehlo (smtp) : MAILSMTP_NO_ERROR;
+    case 504:
+      return MAILSMTP_ERROR_NOT_IMPLEMENTED;
+    case 550:
+      return MAILSMTP_ERROR_ACTION_NOT_TAKEN;
+    case 0:
+      return MAILSMTP_ERROR_STREAM;
+    default:
+      return MAILSMTP_ERROR_UNEXPECTED_CODE;
     }
 }
 
@@ -43,11 +93,11 @@ smtp_error (mailsmtp *smtp, const TernServerConfig *cfg, int r,
 static gboolean
 greet (mailsmtp *smtp, const TernServerConfig *cfg, GError **error)
 {
-  int r = mailesmtp_ehlo (smtp);
+  int r = say_hello (smtp, TRUE);
 
   if (r == MAILSMTP_ERROR_NOT_IMPLEMENTED && cfg->security == TERN_SECURITY_NONE &&
       (cfg->user == NULL || *cfg->user == '\0'))
-    r = mailsmtp_helo (smtp);
+    r = say_hello (smtp, FALSE);
   if (r != MAILSMTP_NO_ERROR)
     {
       smtp_error (smtp, cfg, r, "EHLO", error);
@@ -124,10 +174,23 @@ tern_smtp_connect (const TernServerConfig *cfg,
   needs_login = cfg->user != NULL && *cfg->user != '\0';
   g_return_val_if_fail (!needs_login || password != NULL, NULL);
 
+  if (cfg->host == NULL || *cfg->host == '\0')
+    {
+      /* Not "the server name  could not be found": nothing was set up. */
+      g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND,
+                   "No outgoing mail server (SMTP) is set up for this account, so Tern "
+                   "cannot send mail. Add the outgoing server in the account settings.");
+      return NULL;
+    }
   stream = tern_tls_stream_open (cfg, cancellable, cert_out, error);
   if (stream == NULL)
     return NULL;
   tern_tls_stream_trace (stream, TERN_TRACE_SMTP);
+  if (!tern_tls_stream_expect_greeting (stream, cfg, error))
+    {
+      mailstream_close (stream);
+      return NULL;
+    }
   smtp = mailsmtp_new (0, NULL);
   if (smtp == NULL)
     {
@@ -135,6 +198,9 @@ tern_smtp_connect (const TernServerConfig *cfg,
       g_set_error (error, TERN_ERROR, TERN_ERROR_FAILED, "Out of memory.");
       return NULL;
     }
+  /* libetpan leaves this unset until a login, where it points it at the
+   * user name; tern_smtp_logged_in() only compares it with NULL. */
+  smtp->smtp_sasl.sasl_login = NULL;
   r = mailsmtp_connect (smtp, stream);  /* smtp owns the stream from here */
   if (r != MAILSMTP_NO_ERROR)
     {
@@ -172,4 +238,10 @@ gsize
 tern_smtp_size_limit (mailsmtp *smtp)
 {
   return (smtp->esmtp & MAILSMTP_ESMTP_SIZE) ? smtp->smtp_max_msg_size : 0;
+}
+
+gboolean
+tern_smtp_logged_in (mailsmtp *smtp)
+{
+  return smtp->smtp_sasl.sasl_login != NULL;
 }

@@ -20,6 +20,10 @@ mailsmtp *tern_smtp_connect (const TernServerConfig *cfg,
                              TernCertificateInfo   **cert_out,
                              GError                **error);
 
+/* Whether the session logged in (AUTH), as opposed to sending without a
+ * login. */
+gboolean tern_smtp_logged_in (mailsmtp *smtp);
+
 /* The largest message the server accepts (EHLO SIZE), 0 if it names none. */
 gsize tern_smtp_size_limit (mailsmtp *smtp);
 

@@ -4,14 +4,40 @@
 #include <string.h>
 
 #include "core/tern-error.h"
-#include "smtp/tern-smtp-connect.h"
+#include "net/tern-server-reply.h"
 #include "net/tern-tls-stream.h"
+#include "smtp/tern-smtp-connect.h"
 
-/* The server's last reply without its trailing line break. */
+/* The server's last reply as one line (a multi-line reply joined). */
 static char *
 said (mailsmtp *smtp)
 {
-  return g_strchomp (g_utf8_make_valid (smtp->response ? smtp->response : "", -1));
+  return tern_server_reply_clean (smtp->response);
+}
+
+/* Whether a refusal means "log in first": 530 or 5.7.0 (RFC 4954), words
+ * about authentication, or a 5.7.1 "access denied" from a server that
+ * offers AUTH to a session that did not log in (Postfix's submission port
+ * answers that way). */
+static gboolean
+wants_login (mailsmtp *smtp, int code, const char *words)
+{
+  g_autofree char *lower = g_ascii_strdown (words, -1);
+
+  if (tern_smtp_logged_in (smtp) || code < 500)
+    return FALSE;
+  if (code == 530 || g_str_has_prefix (words, "5.7.0") || strstr (lower, "authenticat") != NULL)
+    return TRUE;
+  return (smtp->auth & ~MAILSMTP_AUTH_CHECKED) != 0 && g_str_has_prefix (words, "5.7.1");
+}
+
+static void
+set_login_needed_error (GError **error, const char *host, int code, const char *words)
+{
+  g_set_error (error, TERN_ERROR, TERN_ERROR_AUTH,
+               "The outgoing mail server %s wants you to log in before it sends mail "
+               "(it answered: %d %s). Set up the user name and password for outgoing mail; "
+               "the message was not sent.", host, code, words);
 }
 
 /* After a stream failure the session is dead: close it so that
@@ -33,6 +59,8 @@ reply_error (mailsmtp *smtp, int r, const char *host, const char *during, GError
 
   if (r == MAILSMTP_ERROR_STREAM || code == 0)
     broken (smtp, host, during, error);
+  else if (wants_login (smtp, code, words))
+    set_login_needed_error (error, host, code, words);
   else if (code == 552 || r == MAILSMTP_ERROR_EXCEED_STORAGE_ALLOCATION)
     g_set_error (error, TERN_ERROR, TERN_ERROR_TOO_LARGE,
                  "The outgoing mail server %s refused the message as too large (%s): %d %s",
@@ -83,7 +111,9 @@ static gboolean
 add_recipients (mailsmtp *smtp, const char *host, const char *const *recipients, GError **error)
 {
   g_autoptr(GString) refused = g_string_new (NULL);
-  gboolean permanent = FALSE;
+  g_autofree char *login_reply = NULL;
+  gboolean permanent = FALSE, all_want_login = TRUE;
+  int login_code = 0;
 
   for (const char *const *rcpt = recipients; *rcpt; rcpt++)
     {
@@ -99,12 +129,25 @@ add_recipients (mailsmtp *smtp, const char *host, const char *const *recipients,
         }
       words = said (smtp);
       permanent |= smtp->response_code >= 500;
+      if (!wants_login (smtp, smtp->response_code, words))
+        all_want_login = FALSE;
+      else if (login_reply == NULL)
+        {
+          login_code = smtp->response_code;
+          login_reply = g_strdup (words);
+        }
       g_string_append_printf (refused, "%s%s (%d %s)", refused->len ? "; " : "", *rcpt,
                               smtp->response_code, words);
     }
   if (refused->len == 0)
     return TRUE;
   reset (smtp);
+  /* Not the addresses' fault: every refusal asked for a login. */
+  if (all_want_login)
+    {
+      set_login_needed_error (error, host, login_code, login_reply);
+      return FALSE;
+    }
   g_set_error (error, TERN_ERROR, permanent ? TERN_ERROR_REJECTED : TERN_ERROR_FAILED,
                "The outgoing mail server %s %s these recipients: %s. The message was not "
                "sent to anyone%s.", host, permanent ? "rejected" : "temporarily refused",

@@ -123,11 +123,19 @@ tern_store_update_account (TernStore *self, const TernAccountSettings *s, GError
 
   if (!tern_account_settings_validate (s, error))
     return FALSE;
+  /* A pin belongs to one host and port: moving the account to another
+   * drops the old pin, unless the caller brings a new one (accepted for the
+   * new host). The CASE reads the row's values from before the update. */
   stmt = tern_store_prepare (self,
       "UPDATE accounts SET name = ?2, display_name = ?3, email = ?4, protocol = ?5,"
-      " in_host = ?6, in_port = ?7, in_security = ?8, in_user = ?9, in_cert_sha256 = ?10,"
+      " in_host = ?6, in_port = ?7, in_security = ?8, in_user = ?9,"
+      " in_cert_sha256 = CASE WHEN (in_host IS NOT ?6 OR in_port IS NOT ?7)"
+      "   AND in_cert_sha256 IS ?10 THEN NULL ELSE ?10 END,"
       " smtp_host = ?11, smtp_port = ?12, smtp_security = ?13, smtp_user = ?14,"
-      " smtp_auth = ?15, smtp_cert_sha256 = ?16, pop3_leave_on_server = ?17,"
+      " smtp_auth = ?15,"
+      " smtp_cert_sha256 = CASE WHEN (smtp_host IS NOT ?11 OR smtp_port IS NOT ?12)"
+      "   AND smtp_cert_sha256 IS ?16 THEN NULL ELSE ?16 END,"
+      " pop3_leave_on_server = ?17,"
       " pop3_delete_after_days = ?18, pop3_delete_when_deleted_here = ?19,"
       " offline_days = ?20 WHERE id = ?1", error);
   if (stmt == NULL)

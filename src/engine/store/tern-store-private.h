@@ -13,6 +13,7 @@ struct _TernStore {
   sqlite3 *db;
   char *path;
   gboolean read_only;
+  gboolean wal;        /* journal_mode=WAL took; else synchronous=FULL */
   GHashTable *stmts;   /* SQL text -> prepared sqlite3_stmt, reused */
 };
 

@@ -291,6 +291,11 @@ sync_wal (TernStore *self, GError **error)
   g_autofree char *dir = g_path_get_dirname (self->path);
   const char *const files[] = { wal, dir };
 
+  /* Without WAL, synchronous=FULL synced the commit already. With WAL the
+   * -wal file exists while our connection is open: a missing one is an
+   * error, not a commit that needs no flushing. */
+  if (!self->wal)
+    return TRUE;
   for (guint i = 0; i < G_N_ELEMENTS (files); i++)
     {
       int fd = g_open (files[i], O_RDONLY | O_CLOEXEC, 0);
@@ -299,7 +304,7 @@ sync_wal (TernStore *self, GError **error)
 
       if (fd >= 0)
         close (fd);
-      if (rc != 0 && !(i == 0 && saved == ENOENT))
+      if (rc != 0)
         return g_set_error (error, TERN_ERROR, saved == ENOSPC ? TERN_ERROR_DISK_FULL
                             : TERN_ERROR_STORE, "Cannot flush %s to disk: %s", files[i],
                             g_strerror (saved)), FALSE;
@@ -459,13 +464,33 @@ prepare_data_dir (const char *data_dir, const char *path, GError **error)
   return TRUE;
 }
 
+/* Asks for WAL and records whether SQLite agreed: the pragma answers with
+ * the journal mode now in force, which is the old one if WAL failed. */
+static gboolean
+set_wal (TernStore *self, GError **error)
+{
+  static const char sql[] = "PRAGMA journal_mode = WAL";
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *mode = (const char *) sqlite3_column_text (stmt, 0);
+
+      self->wal = mode != NULL && g_ascii_strcasecmp (mode, "wal") == 0;
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_OK)
+    return tern_store_fail (self, rc, sql, error);
+  return TRUE;
+}
+
 /* Settings of every connection; reading the schema also detects a file
  * that is not a database at all. */
 static gboolean
 configure (TernStore *self, GError **error)
 {
-  g_autoptr(GError) local = NULL;
-
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
   if (!tern_store_exec (self, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000;"
@@ -475,10 +500,17 @@ configure (TernStore *self, GError **error)
     return FALSE;
   if (self->read_only)
     return TRUE;
-  /* journal_mode answers with a row, so it goes through query_int. */
-  tern_store_query_int (self, "PRAGMA journal_mode = WAL", &local);
-  if (local != NULL)
-    return g_propagate_error (error, g_steal_pointer (&local)), FALSE;
+  if (!set_wal (self, error))
+    return FALSE;
+  /* SQLite keeps the old journal mode when WAL cannot be had (a file
+   * system or VFS without shared memory). Then only synchronous=FULL makes
+   * a commit durable: the -wal file that sync_wal() flushes never exists. */
+  if (!self->wal)
+    {
+      g_message ("%s cannot use write-ahead logging; every commit is synced instead",
+                 self->path);
+      return tern_store_exec (self, "PRAGMA synchronous = FULL", error);
+    }
   /* A checkpoint fsyncs the WAL and the database: at SQLite's default of
    * every 1,000 pages (4 MB) a full sync of 60 MB of mail paid for dozens
    * of them. Every 8,192 pages (32 MB) keeps the WAL bounded all the same. */
