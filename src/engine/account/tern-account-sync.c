@@ -194,8 +194,12 @@ tern_account_sync_send_outbox (TernAccountSync *self, GCancellable *cancellable,
   if (self->account == NULL && !reload_account (self, &result->outbox_error))
     return;
   items = tern_store_list_outbox (self->store, self->account_id, &result->outbox_error);
-  if (items == NULL || items->len == 0 || self->account->smtp_host == NULL ||
-      *self->account->smtp_host == '\0')
+  if (items == NULL || items->len == 0)
+    return;
+  /* No outgoing server: the background sync waits quietly for one; a
+   * user's explicit "now" hears why nothing went out. */
+  if (!self->ignore_outbox_backoff &&
+      (self->account->smtp_host == NULL || *self->account->smtp_host == '\0'))
     return;
   outbox = tern_outbox_new (self->store, self->account, self->secrets);
   tern_outbox_set_ignore_backoff (outbox, self->ignore_outbox_backoff);

@@ -46,7 +46,8 @@ TernAccountSync *tern_account_sync_new (TernStore *store, gint64 account_id, Ter
 /* Progress of IMAP folders and of the POP3 download (folder "INBOX"). */
 void tern_account_sync_set_progress_func (TernAccountSync *self, TernSyncProgressFunc func,
                                           gpointer user_data);
-/* Send queued mail even before its retry time (a user's explicit "now"). */
+/* A user's explicit "now": send queued mail even before its retry time,
+ * and say why nothing went out when no outgoing server is set up. */
 void tern_account_sync_set_ignore_outbox_backoff (TernAccountSync *self, gboolean ignore);
 
 /* The settings as last read from the store (by connect); NULL before. */
