@@ -11,6 +11,9 @@
  *   tern-cli  `tern-cli sync` in a child (its ru_maxrss is the peak RSS)
  *   headers   the same sync with offline_days = 1 (headers only, nearly all)
  *   resync    a second tern_imap_sync_all on the synced store, no change
+ *   app       the app's first sync of the account, start to "idle" through
+ *             signals: a TernAccountWorker thread in process (the app before
+ *             issue 11) and a TernSyncClient with its tern-sync process (now)
  * Not a test: targets are printed next to the figures, never asserted. */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,6 +32,8 @@
 #include <gnutls/gnutls.h>
 
 #include "account/tern-account-connect.h"
+#include "account/tern-account-worker.h"
+#include "account/tern-sync-client.h"
 #include "imap/tern-imap-sync.h"
 #include "tern-test-messages.h"
 #include "tern-test-servers.h"
@@ -43,6 +48,7 @@ typedef struct {
   guint16 port;
   const char *ca_file;
   const char *cli;
+  const char *helper;         /* tern-sync */
   char *tmp;              /* scratch dir for data dirs and Maildirs */
   guint64 mailbox_bytes;  /* sum of the literal sizes seen by the raw fetch */
   guint n_messages;
@@ -441,6 +447,55 @@ run_tern (Bench *b, guint offline_days, double *resync)
   return t;
 }
 
+/* ---- the app's two ways: a worker thread (before issue 11), a sync process -- */
+
+static void
+on_app_state (GObject *worker, int state, gboolean *idle)
+{
+  if (state == TERN_WORKER_IDLE)
+    *idle = TRUE;
+}
+
+/* From starting the account's worker (thread) or sync process to its first
+ * "idle" (first full sync done), as the app sees it through signals. */
+static double
+run_app (Bench *b, gboolean process)
+{
+  Local l = { 0 };
+  gboolean idle = FALSE;
+  g_autoptr(GObject) worker = NULL;
+  double t0, t;
+
+  local_open (b, &l, 0);
+  t0 = now_s ();
+  if (process)
+    worker = G_OBJECT (tern_sync_client_new (b->helper, l.dir, l.account->id));
+  else
+    worker = G_OBJECT (tern_account_worker_new (l.dir, l.account->id, l.secrets));
+  g_signal_connect (worker, "state-changed", G_CALLBACK (on_app_state), &idle);
+  if (process)
+    tern_sync_client_start (TERN_SYNC_CLIENT (worker));
+  else
+    tern_account_worker_start (TERN_ACCOUNT_WORKER (worker));
+  while (!idle)
+    g_main_context_iteration (NULL, TRUE);
+  t = now_s () - t0;
+  if (process)
+    tern_sync_client_stop (TERN_SYNC_CLIENT (worker));
+  else
+    tern_account_worker_stop (TERN_ACCOUNT_WORKER (worker));
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  if (local_count (&l) != b->n_messages)
+    {
+      g_printerr ("bench-imap: the app's sync stored %u of %u messages\n", local_count (&l),
+                  b->n_messages);
+      exit (1);
+    }
+  local_close (&l);
+  return t;
+}
+
 /* ---- report ---------------------------------------------------------------- */
 
 static int
@@ -480,6 +535,7 @@ main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   guint repeats;
   GArray *t_raw, *t_mbsync, *t_tern, *t_cli, *t_headers, *t_resync, *cpu_cli;
+  GArray *t_thread, *t_process;
   long maxrss_kb = 0;
   double m_raw, m_mbsync, m_tern, m_resync, t0;
   g_autofree char *cmd = g_strjoinv (" ", argv);
@@ -487,6 +543,9 @@ main (int argc, char **argv)
   b.n_messages = argc > 1 ? (guint) atoi (argv[1]) : 10000;
   repeats = argc > 2 ? (guint) MAX (atoi (argv[2]), 1) : 3;
   b.cli = g_getenv ("TERN_CLI") != NULL ? g_getenv ("TERN_CLI") : TERN_CLI_PATH;
+  b.helper = g_getenv ("TERN_SYNC_HELPER") != NULL ? g_getenv ("TERN_SYNC_HELPER") : TERN_SYNC_PATH;
+  /* The sync process reads the password where local_open put it. */
+  g_setenv ("TERN_PASSWORD_STORE", "file", TRUE);
   signal (SIGPIPE, SIG_IGN);
 
   b.servers = tern_test_servers_start (&opts, &error);
@@ -513,6 +572,8 @@ main (int argc, char **argv)
   t_headers = g_array_new (FALSE, FALSE, sizeof (double));
   t_resync = g_array_new (FALSE, FALSE, sizeof (double));
   cpu_cli = g_array_new (FALSE, FALSE, sizeof (double));
+  t_thread = g_array_new (FALSE, FALSE, sizeof (double));
+  t_process = g_array_new (FALSE, FALSE, sizeof (double));
   /* Contenders interleave, so load changes on the machine hit them alike. */
   for (guint i = 0; i < repeats; i++)
     {
@@ -538,6 +599,12 @@ main (int argc, char **argv)
       sync ();
       t = run_tern (&b, 1, NULL);
       g_array_append_val (t_headers, t);
+      sync ();
+      t = run_app (&b, FALSE);
+      g_array_append_val (t_thread, t);
+      sync ();
+      t = run_app (&b, TRUE);
+      g_array_append_val (t_process, t);
       g_print ("round %u done\n", i + 1);
     }
 
@@ -551,6 +618,8 @@ main (int argc, char **argv)
   print_row (&b, "mbsync (isync 1.4)", t_mbsync, TRUE);
   print_row (&b, "Tern full sync (in process)", t_tern, TRUE);
   print_row (&b, "Tern full sync (tern-cli)", t_cli, TRUE);
+  print_row (&b, "app: worker thread (old)", t_thread, TRUE);
+  print_row (&b, "app: sync process (issue 11)", t_process, TRUE);
   print_row (&b, "Tern headers-only sync", t_headers, FALSE);
   print_row (&b, "Tern no-change re-sync", t_resync, FALSE);
   g_print ("\n  Tern / mbsync   %6.2f   (target <= 0.5)  %s\n", m_tern / m_mbsync,
@@ -561,6 +630,9 @@ main (int argc, char **argv)
            m_resync < 0.150 ? "met" : "MISSED");
   g_print ("  peak RSS (tern-cli sync) %ld MB (target < 100 MB) %s\n", maxrss_kb / 1024,
            maxrss_kb / 1024 < 100 ? "met" : "MISSED");
+  g_print ("  sync process / worker thread %5.3f   (target <= 1.05)  %s\n",
+           median (t_process) / median (t_thread),
+           median (t_process) / median (t_thread) <= 1.05 ? "met" : "MISSED");
   g_print ("  tern-cli sync CPU time (user+sys, all threads) %.2f s on %u processors\n",
            median (cpu_cli), g_get_num_processors ());
 
@@ -571,6 +643,8 @@ main (int argc, char **argv)
   g_array_unref (t_headers);
   g_array_unref (t_resync);
   g_array_unref (cpu_cli);
+  g_array_unref (t_thread);
+  g_array_unref (t_process);
   remove_tree (b.tmp);
   g_free (b.tmp);
   tern_test_servers_free (b.servers);

@@ -15,18 +15,16 @@ static void
 on_composer_destroyed (TernComposer *composer, TernApplication *app)
 {
   TernMailContext *context;
-  TernAccountWorker *worker;
 
   if (tern_composer_get_outbox_id (composer) <= 0)
     return;
   context = tern_application_get_mail_context (app);
-  worker = context ? tern_mail_context_get_worker (context, tern_composer_get_account_id (composer))
-                   : NULL;
-  if (worker != NULL)
-    tern_account_worker_push_changes (worker);
+  if (context == NULL)
+    return;
+  /* The account's sync process sends it now, not at its next sync. */
+  tern_mail_context_push_changes (context, tern_composer_get_account_id (composer));
   /* The windows' outbox counts. */
-  if (context != NULL)
-    tern_mail_context_outbox_changed (context, tern_composer_get_account_id (composer));
+  tern_mail_context_outbox_changed (context, tern_composer_get_account_id (composer));
 }
 
 static void

@@ -1,11 +1,14 @@
-/* tern-mail-context.c: the store, the workers and the action queue shared
- * by the windows (see the header for the threading rules). */
+/* tern-mail-context.c: the store, the accounts' sync processes and the
+ * action queue shared by the windows (see the header for the threading
+ * rules). */
 #include <glib/gi18n.h>
 
 #include "compose/tern-drafts.h"
 #include "core/tern-error.h"
 #include "account/tern-mail-actions.h"
 #include "account/tern-outbox.h"
+#include "account/tern-sync-client.h"
+#include "net/tern-certificate-info.h"
 #include "tern-app-secrets.h"
 #include "tern-mail-context.h"
 #include "store/tern-store-executor.h"
@@ -17,7 +20,8 @@ struct _TernMailContext
   char *data_dir;
   TernStore *store;            /* read-only, main thread */
   TernSecrets *secrets;
-  GHashTable *workers;         /* account id (gint64 *) -> TernAccountWorker */
+  char *sync_helper;           /* the tern-sync program */
+  GHashTable *workers;         /* account id (gint64 *) -> TernSyncClient */
   GHashTable *inbox_max_uid;   /* folder id (gint64 *) -> guint32 (as pointer) */
 
   /* User actions (and the composer's writes) run here, one at a time, on
@@ -39,6 +43,7 @@ enum {
   SIGNAL_NEW_MAIL,
   SIGNAL_ONLINE_CHANGED,
   SIGNAL_OUTBOX_CHANGED,
+  SIGNAL_CERTIFICATE_NEEDED,
   N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -62,7 +67,7 @@ action_free (Action *action)
   g_free (action);
 }
 
-/* ---- worker signals -> context signals ---- */
+/* ---- sync process signals -> context signals ---- */
 
 static void
 remember_inbox (TernMailContext *self, gint64 folder_id, guint32 max_uid)
@@ -106,9 +111,9 @@ check_new_mail (TernMailContext *self, gint64 account_id, gint64 folder_id)
 }
 
 static void
-on_worker_state (TernAccountWorker *worker, int state, TernMailContext *self)
+on_worker_state (TernSyncClient *worker, int state, TernMailContext *self)
 {
-  gint64 account_id = tern_account_worker_get_account_id (worker);
+  gint64 account_id = tern_sync_client_get_account_id (worker);
 
   g_signal_emit (self, signals[SIGNAL_ACCOUNT_STATE_CHANGED], 0, account_id, state);
   /* The worker runs the outbox at the end of each sync or push. */
@@ -117,26 +122,26 @@ on_worker_state (TernAccountWorker *worker, int state, TernMailContext *self)
 }
 
 static void
-on_worker_progress (TernAccountWorker *worker, const char *folder, guint done, guint total,
+on_worker_progress (TernSyncClient *worker, const char *folder, guint done, guint total,
                     TernMailContext *self)
 {
   g_signal_emit (self, signals[SIGNAL_PROGRESS], 0,
-                 tern_account_worker_get_account_id (worker), folder, done, total);
+                 tern_sync_client_get_account_id (worker), folder, done, total);
 }
 
 static void
-on_worker_folder_changed (TernAccountWorker *worker, gint64 folder_id, TernMailContext *self)
+on_worker_folder_changed (TernSyncClient *worker, gint64 folder_id, TernMailContext *self)
 {
-  gint64 account_id = tern_account_worker_get_account_id (worker);
+  gint64 account_id = tern_sync_client_get_account_id (worker);
 
   g_signal_emit (self, signals[SIGNAL_FOLDER_CHANGED], 0, account_id, folder_id);
   check_new_mail (self, account_id, folder_id);
 }
 
 static void
-on_worker_folders_changed (TernAccountWorker *worker, TernMailContext *self)
+on_worker_folders_changed (TernSyncClient *worker, TernMailContext *self)
 {
-  gint64 account_id = tern_account_worker_get_account_id (worker);
+  gint64 account_id = tern_sync_client_get_account_id (worker);
 
   g_signal_emit (self, signals[SIGNAL_FOLDERS_CHANGED], 0, account_id);
   /* Sent mail is filed in Sent and announced this way. */
@@ -144,17 +149,31 @@ on_worker_folders_changed (TernAccountWorker *worker, TernMailContext *self)
 }
 
 static void
-on_worker_body_fetched (TernAccountWorker *worker, gint64 message_id, GError *error,
+on_worker_body_fetched (TernSyncClient *worker, gint64 message_id, GError *error,
                         TernMailContext *self)
 {
   g_signal_emit (self, signals[SIGNAL_BODY_FETCHED], 0, message_id, error);
 }
 
 static void
-on_worker_error (TernAccountWorker *worker, GError *error, gboolean outgoing,
+on_worker_certificate (TernSyncClient *worker, TernCertificateInfo *info, gboolean outgoing,
+                       TernMailContext *self)
+{
+  g_signal_emit (self, signals[SIGNAL_CERTIFICATE_NEEDED], 0,
+                 tern_sync_client_get_account_id (worker), info, outgoing);
+}
+
+static void
+on_worker_outbox_changed (TernSyncClient *worker, TernMailContext *self)
+{
+  g_signal_emit (self, signals[SIGNAL_OUTBOX_CHANGED], 0, tern_sync_client_get_account_id (worker));
+}
+
+static void
+on_worker_error (TernSyncClient *worker, GError *error, gboolean outgoing,
                  TernMailContext *self)
 {
-  gint64 account_id = tern_account_worker_get_account_id (worker);
+  gint64 account_id = tern_sync_client_get_account_id (worker);
 
   if (outgoing)
     g_signal_emit (self, signals[SIGNAL_OUTBOX_CHANGED], 0, account_id);
@@ -174,7 +193,7 @@ set_online_internal (TernMailContext *self, gboolean online)
   self->online = online;
   g_hash_table_iter_init (&it, self->workers);
   while (g_hash_table_iter_next (&it, NULL, &worker))
-    tern_account_worker_network_changed (worker, online);
+    tern_sync_client_network_changed (worker, online);
   g_signal_emit (self, signals[SIGNAL_ONLINE_CHANGED], 0, online);
 }
 
@@ -271,7 +290,7 @@ action_done (GObject *source, GAsyncResult *result, gpointer user_data)
   TernMailContext *self = g_task_get_source_object (outer);
   Action *action = g_task_get_task_data (outer);
   g_autoptr(GError) error = NULL;
-  TernAccountWorker *worker;
+  TernSyncClient *worker;
 
   if (!tern_store_executor_run_finish (self->executor, result, &error))
     {
@@ -280,7 +299,7 @@ action_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   worker = tern_mail_context_get_worker (self, action->account_id);
   if (worker != NULL)
-    tern_account_worker_push_changes (worker);
+    tern_sync_client_push_changes (worker);
   if (is_outbox_action (action->kind))
     g_signal_emit (self, signals[SIGNAL_OUTBOX_CHANGED], 0, action->account_id);
   g_task_return_boolean (outer, TRUE);
@@ -365,6 +384,7 @@ tern_mail_context_new (const char *data_dir, GError **error)
     return NULL;
   self->secrets = tern_app_secrets_new (data_dir);
   self->executor = tern_store_executor_new (data_dir);
+  self->sync_helper = tern_sync_client_find_helper ();
   self->monitor = g_network_monitor_get_default ();
   self->online = g_network_monitor_get_network_available (self->monitor);
   g_signal_connect_object (self->monitor, "network-changed", G_CALLBACK (on_network_changed),
@@ -393,25 +413,29 @@ tern_mail_context_start_workers (TernMailContext *self)
   for (guint i = 0; accounts != NULL && i < accounts->len; i++)
     {
       TernAccountSettings *a = g_ptr_array_index (accounts, i);
-      TernAccountWorker *worker;
+      TernSyncClient *worker;
       gint64 *key;
 
       if (g_hash_table_contains (self->workers, &a->id))
         continue;
       record_inboxes (self, a->id);
-      worker = tern_account_worker_new (self->data_dir, a->id, self->secrets);
+      /* Each account syncs in a process of its own: a crash in protocol
+       * code costs that account's sync, not the window. */
+      worker = tern_sync_client_new (self->sync_helper, self->data_dir, a->id);
       g_signal_connect (worker, "state-changed", G_CALLBACK (on_worker_state), self);
       g_signal_connect (worker, "progress", G_CALLBACK (on_worker_progress), self);
       g_signal_connect (worker, "folder-changed", G_CALLBACK (on_worker_folder_changed), self);
       g_signal_connect (worker, "folders-changed", G_CALLBACK (on_worker_folders_changed), self);
       g_signal_connect (worker, "body-fetched", G_CALLBACK (on_worker_body_fetched), self);
       g_signal_connect (worker, "error", G_CALLBACK (on_worker_error), self);
+      g_signal_connect (worker, "outbox-changed", G_CALLBACK (on_worker_outbox_changed), self);
+      g_signal_connect (worker, "certificate-needed", G_CALLBACK (on_worker_certificate), self);
       key = g_new (gint64, 1);
       *key = a->id;
       g_hash_table_insert (self->workers, key, worker);
-      tern_account_worker_start (worker);
+      tern_sync_client_start (worker);
       if (!self->online)
-        tern_account_worker_network_changed (worker, FALSE);
+        tern_sync_client_network_changed (worker, FALSE);
     }
 }
 
@@ -426,7 +450,7 @@ tern_mail_context_shutdown (TernMailContext *self)
   while (g_hash_table_iter_next (&it, NULL, &worker))
     {
       g_signal_handlers_disconnect_by_data (worker, self);
-      tern_account_worker_stop (worker);
+      tern_sync_client_stop (worker);
     }
   g_hash_table_remove_all (self->workers);
   /* Queued actions are the user's: let them finish. */
@@ -454,6 +478,7 @@ tern_mail_context_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->secrets);
   g_clear_object (&self->executor);
+  g_free (self->sync_helper);
   g_free (self->data_dir);
   G_OBJECT_CLASS (tern_mail_context_parent_class)->finalize (object);
 }
@@ -490,6 +515,9 @@ tern_mail_context_class_init (TernMailContextClass *klass)
   signals[SIGNAL_ONLINE_CHANGED] =
     g_signal_new ("online-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
+  signals[SIGNAL_CERTIFICATE_NEEDED] =
+    g_signal_new ("certificate-needed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_INT64, TERN_TYPE_CERTIFICATE_INFO, G_TYPE_BOOLEAN);
   signals[SIGNAL_OUTBOX_CHANGED] =
     g_signal_new ("outbox-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_INT64);
@@ -515,7 +543,7 @@ tern_mail_context_get_store (TernMailContext *self)
   return self->store;
 }
 
-TernAccountWorker *
+TernSyncClient *
 tern_mail_context_get_worker (TernMailContext *self, gint64 account_id)
 {
   return g_hash_table_lookup (self->workers, &account_id);
@@ -524,9 +552,9 @@ tern_mail_context_get_worker (TernMailContext *self, gint64 account_id)
 TernWorkerState
 tern_mail_context_get_account_state (TernMailContext *self, gint64 account_id)
 {
-  TernAccountWorker *worker = tern_mail_context_get_worker (self, account_id);
+  TernSyncClient *worker = tern_mail_context_get_worker (self, account_id);
 
-  return worker != NULL ? tern_account_worker_get_state (worker) : TERN_WORKER_OFFLINE;
+  return worker != NULL ? tern_sync_client_get_state (worker) : TERN_WORKER_OFFLINE;
 }
 
 gboolean
@@ -550,26 +578,45 @@ tern_mail_context_sync_all (TernMailContext *self)
 
   g_hash_table_iter_init (&it, self->workers);
   while (g_hash_table_iter_next (&it, NULL, &worker))
-    tern_account_worker_sync (worker);
+    tern_sync_client_sync (worker);
+}
+
+void
+tern_mail_context_push_changes (TernMailContext *self, gint64 account_id)
+{
+  TernSyncClient *worker = tern_mail_context_get_worker (self, account_id);
+
+  if (worker != NULL)
+    tern_sync_client_push_changes (worker);
 }
 
 void
 tern_mail_context_fetch_body (TernMailContext *self, gint64 message_id)
 {
   g_autoptr(TernMessageSummary) s = tern_store_get_message (self->store, message_id, NULL);
-  TernAccountWorker *worker = s != NULL ? tern_mail_context_get_worker (self, s->account_id) : NULL;
+  TernSyncClient *worker = s != NULL ? tern_mail_context_get_worker (self, s->account_id) : NULL;
 
   if (worker != NULL)
-    tern_account_worker_fetch_body (worker, message_id);
+    tern_sync_client_fetch_body (worker, message_id);
+}
+
+void
+tern_mail_context_accept_certificate (TernMailContext *self, gint64 account_id, gboolean outgoing,
+                                      const char *sha256)
+{
+  TernSyncClient *worker = tern_mail_context_get_worker (self, account_id);
+
+  if (worker != NULL)
+    tern_sync_client_accept_certificate (worker, outgoing, sha256);
 }
 
 void
 tern_mail_context_retry (TernMailContext *self, gint64 account_id)
 {
-  TernAccountWorker *worker = tern_mail_context_get_worker (self, account_id);
+  TernSyncClient *worker = tern_mail_context_get_worker (self, account_id);
 
   if (worker != NULL)
-    tern_account_worker_retry (worker);
+    tern_sync_client_retry (worker);
 }
 
 TernStoreExecutor *

@@ -3,7 +3,8 @@
  *
  * - A read-only TernStore for the main thread (list pages, folders, the
  *   reader): fast reads from a WAL snapshot, never a write.
- * - One TernAccountWorker per account (network work); their signals are
+ * - One sync process per account (TernSyncClient: network work, the
+ *   writer of the account's synced rows, restarted when it dies); its signals are
  *   forwarded here with the account id, in the main context.
  * - User actions (tern_mail_* in tern-mail-actions.h) make a durable
  *   commit, so they run on an app-owned writer connection in one
@@ -19,6 +20,9 @@
  *   error (gint64 account_id, GError *error, gboolean outgoing)
  *   new-mail (gint64 account_id, gint64 message_id, guint n_new)
  *   online-changed (gboolean online)
+ *   certificate-needed (gint64 account_id, TernCertificateInfo *info, gboolean outgoing)
+ *       the account's server showed a certificate that needs the user's
+ *       decision; answer with tern_mail_context_accept_certificate()
  *   outbox-changed (gint64 account_id)   the outbox may have changed: after
  *       a worker's sync or push, an outgoing error, an outbox action, or
  *       tern_mail_context_outbox_changed()
@@ -27,7 +31,7 @@
 
 #include <gio/gio.h>
 
-#include "account/tern-account-worker.h"
+#include "account/tern-sync-client.h"
 #include "store/tern-store.h"
 #include "store/tern-store-executor.h"
 
@@ -52,7 +56,7 @@ void tern_mail_context_start_workers (TernMailContext *self);
 /* Stops every worker and waits for queued actions. */
 void tern_mail_context_shutdown (TernMailContext *self);
 /* NULL when the account has no running worker. */
-TernAccountWorker *tern_mail_context_get_worker (TernMailContext *self, gint64 account_id);
+TernSyncClient *tern_mail_context_get_worker (TernMailContext *self, gint64 account_id);
 /* Worker state of the account (OFFLINE when it has no worker). */
 TernWorkerState tern_mail_context_get_account_state (TernMailContext *self, gint64 account_id);
 
@@ -61,9 +65,16 @@ gboolean tern_mail_context_get_online (TernMailContext *self);
 void tern_mail_context_set_online (TernMailContext *self, gboolean online);
 
 void tern_mail_context_sync_all (TernMailContext *self);
+/* Pending operations or outbox items were added for the account: its
+ * sync process replays and sends them now. */
+void tern_mail_context_push_changes (TernMailContext *self, gint64 account_id);
 /* Asks the worker for the body of @message_id; body-fetched follows. */
 void tern_mail_context_fetch_body (TernMailContext *self, gint64 message_id);
 void tern_mail_context_retry (TernMailContext *self, gint64 account_id);
+/* The user trusts the certificate of a certificate-needed signal: the sync
+ * process pins @sha256 for the incoming (or @outgoing) server and syncs. */
+void tern_mail_context_accept_certificate (TernMailContext *self, gint64 account_id,
+                                           gboolean outgoing, const char *sha256);
 
 /* ---- user actions ---- */
 

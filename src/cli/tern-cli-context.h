@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <stdio.h>
 
+#include "account/tern-account-sync.h"
 #include "autoconfig/tern-autoconfig.h"
 #include "core/tern-account-settings.h"
 #include "net/tern-certificate-info.h"
@@ -101,10 +102,12 @@ gboolean tern_cli_host_is_trusted (const TernDiscoveredConfig *config,
                                    char **trust_hosts,
                                    GError **error);
 
-/* POP3 download then the outbox (tern-cli-send.c). */
-int tern_cli_pop3_sync (TernAccountSettings *account);
-/* Sends the account's queued mail now; @replay: for IMAP, replay the
- * queued APPENDs to Sent right away. */
-int tern_cli_process_outbox (TernAccountSettings *account, gboolean replay);
+/* tern-cli-sync.c: the engine's account sync sequence for one command. */
+TernAccountSync *tern_cli_session (TernAccountSettings *account);
+/* Sends the account's queued mail now (and, for IMAP, files the copies in
+ * Sent); prints what happened and returns the exit code. */
+int tern_cli_process_outbox (TernAccountSettings *account);
+/* IMAP: replays the queued changes now if the server can be reached. */
+int tern_cli_replay_now (TernAccountSettings *account);
 
 G_END_DECLS

@@ -1,117 +1,13 @@
-/* tern-cli-mail.c: sync, folders, list, show, search, flag, move, delete, idle. */
+/* tern-cli-mail.c: folders, list, show, search, flag, move, delete, idle
+ * (reading and changing mail; `sync` is in tern-cli-sync.c). */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "account/tern-account-connect.h"
 #include "tern-cli-context.h"
-#include "imap/tern-imap-sync.h"
 #include "account/tern-mail-actions.h"
 #include "mime/tern-mime-parse.h"
 #include "mime/tern-mime-render.h"
-
-/* ---- Connecting ------------------------------------------------------------ */
-
-static TernImapSync *
-connect_sync (TernAccountSettings *a, GError **error, TernCertificateInfo **cert)
-{
-  mailimap *imap = tern_account_connect_imap (a, tern_cli_secrets (), NULL, cert, error);
-
-  if (imap == NULL)
-    return NULL;
-  return tern_imap_sync_new (imap, tern_cli_get ()->store, a->id);
-}
-
-static void
-print_progress (const TernSyncProgress *p, gpointer user_data)
-{
-  if (p->total > 0 && isatty (fileno (stderr)))
-    fprintf (stderr, "\r%s: %u/%u  ", p->folder_path, p->done, p->total);
-}
-
-/* Sends queued changes now if the server can be reached; otherwise they wait
- * for the next sync, which is not a failure. */
-/* Queued changes the server has not taken, each with why (a held one waits
- * for the user); returns how many. */
-static guint
-print_unsent_ops (TernAccountSettings *a)
-{
-  g_autoptr(GPtrArray) ops = tern_store_list_ops (tern_cli_get ()->store, a->id, NULL);
-  guint n = 0;
-
-  for (guint i = 0; ops != NULL && i < ops->len; i++)
-    {
-      TernPendingOp *op = g_ptr_array_index (ops, i);
-
-      if (op->last_error == NULL)
-        continue;
-      printf ("%s: %s\n", op->held ? "Held, not sent" : "Not done on the server yet",
-              op->last_error);
-      n++;
-    }
-  return n;
-}
-
-static int
-replay_now (TernAccountSettings *a)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TernImapSync) sync = NULL;
-
-  if (a->protocol != TERN_PROTOCOL_IMAP)
-    return TERN_EXIT_OK;
-  sync = connect_sync (a, &error, NULL);
-  if (sync == NULL || !tern_imap_sync_replay (sync, NULL, &error))
-    {
-      printf ("Saved here; the server will be updated at the next sync (%s).\n", error->message);
-      return TERN_EXIT_OK;
-    }
-  if (print_unsent_ops (a) == 0)
-    printf ("Done.\n");
-  return TERN_EXIT_OK;
-}
-
-/* ---- sync -------------------------------------------------------------------- */
-
-int
-tern_cli_sync_main (int argc, char **argv)
-{
-  g_autofree char *folder = NULL;
-  GOptionEntry entries[] = {
-    { "folder", 0, 0, G_OPTION_ARG_STRING, &folder, "Sync only this folder", "F" },
-    { NULL }
-  };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("NAME");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TernAccountSettings) a = NULL;
-  g_autoptr(TernImapSync) sync = NULL;
-  g_autoptr(TernCertificateInfo) cert = NULL;
-  gboolean ok;
-
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, &argc, &argv, NULL) || argc != 2)
-    return tern_cli_usage ("sync NAME [--folder F]");
-  if ((a = tern_cli_account (argv[1], &error)) == NULL)
-    return tern_cli_fail (error, NULL);
-  if (a->protocol == TERN_PROTOCOL_POP3)
-    return tern_cli_pop3_sync (a);
-  if ((sync = connect_sync (a, &error, &cert)) == NULL)
-    return tern_cli_fail (error, cert);
-  tern_imap_sync_set_progress_func (sync, print_progress, NULL);
-  if (folder == NULL)
-    ok = tern_imap_sync_all (sync, NULL, &error);
-  else
-    ok = tern_imap_sync_folder_list (sync, NULL, &error) &&
-         tern_imap_sync_replay (sync, NULL, &error) &&
-         tern_imap_sync_folder (sync, folder, NULL, &error);
-  if (isatty (fileno (stderr)))
-    fprintf (stderr, "\r\033[K");
-  if (!ok)
-    return tern_cli_fail (error, NULL);
-  printf ("Synced %s.\n", a->name);
-  print_unsent_ops (a);
-  return tern_cli_process_outbox (a, TRUE);
-}
 
 /* ---- folders --------------------------------------------------------------- */
 
@@ -319,7 +215,7 @@ static GBytes *
 load_raw (TernAccountSettings *a, TernMessageSummary *m, GError **error)
 {
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(TernImapSync) sync = NULL;
+  g_autoptr(TernAccountSync) session = NULL;
   GBytes *raw = tern_store_get_raw (tern_cli_get ()->store, m->id, &local_error);
 
   if (raw != NULL)
@@ -331,8 +227,8 @@ load_raw (TernAccountSettings *a, TernMessageSummary *m, GError **error)
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  sync = connect_sync (a, error, NULL);
-  if (sync == NULL || !tern_imap_sync_fetch_body (sync, m->id, NULL, error))
+  session = tern_cli_session (a);
+  if (!tern_account_sync_fetch_body (session, m->id, NULL, error))
     return NULL;
   return tern_store_get_raw (tern_cli_get ()->store, m->id, error);
 }
@@ -399,7 +295,7 @@ tern_cli_flag_main (int argc, char **argv)
       (m = message_of_account (a, argv[2], &error)) == NULL ||
       !tern_mail_change_flags (tern_cli_get ()->store, &m->id, 1, set, clear, &error))
     return tern_cli_fail (error, NULL);
-  return replay_now (a);
+  return tern_cli_replay_now (a);
 }
 
 int
@@ -417,7 +313,7 @@ tern_cli_move_main (int argc, char **argv)
       (dest = tern_cli_folder (a, argv[3], &error)) == NULL ||
       !tern_mail_move (tern_cli_get ()->store, &m->id, 1, dest->id, &error))
     return tern_cli_fail (error, NULL);
-  return replay_now (a);
+  return tern_cli_replay_now (a);
 }
 
 int
@@ -453,7 +349,7 @@ tern_cli_delete_main (int argc, char **argv)
     }
   if (!ok)
     return tern_cli_fail (error, NULL);
-  return replay_now (a);
+  return tern_cli_replay_now (a);
 }
 
 /* ---- idle ------------------------------------------------------------------ */
@@ -498,7 +394,7 @@ tern_cli_idle_main (int argc, char **argv)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TernAccountSettings) a = NULL;
-  g_autoptr(TernImapSync) sync = NULL;
+  g_autoptr(TernAccountSync) session = NULL;
   g_autoptr(TernFolder) inbox = NULL;
   g_autoptr(TernCertificateInfo) cert = NULL;
   guint32 max_uid;
@@ -510,9 +406,14 @@ tern_cli_idle_main (int argc, char **argv)
   idle_cancel = g_cancellable_new ();
   signal (SIGINT, stop_idle);
   signal (SIGTERM, stop_idle);
-  if ((sync = connect_sync (a, &error, &cert)) == NULL ||
-      !tern_imap_sync_folder_list (sync, NULL, &error) ||
-      !tern_imap_sync_folder (sync, "INBOX", NULL, &error) ||
+  session = tern_cli_session (a);
+  if (a->protocol != TERN_PROTOCOL_IMAP)
+    {
+      g_set_error (&error, TERN_ERROR, TERN_ERROR_UNSUPPORTED,
+                   "Waiting for new mail needs an IMAP account; %s uses POP3.", a->name);
+      return tern_cli_fail (error, NULL);
+    }
+  if (!tern_account_sync_incoming (session, "INBOX", NULL, NULL, &cert, &error) ||
       (inbox = tern_store_get_folder_by_path (tern_cli_get ()->store, a->id, "INBOX", &error)) == NULL)
     return tern_cli_fail (error, cert);
   max_uid = tern_store_get_max_uid (tern_cli_get ()->store, inbox->id, NULL);
@@ -521,13 +422,13 @@ tern_cli_idle_main (int argc, char **argv)
   while (!g_cancellable_is_cancelled (idle_cancel))
     {
       /* RFC 2177: renew IDLE before 29 minutes. */
-      TernIdleResult r = tern_imap_sync_idle (sync, "INBOX", 25 * 60, idle_cancel, &error);
+      TernIdleResult r = tern_account_sync_idle (session, "INBOX", 25 * 60, idle_cancel, &error);
 
       if (r == TERN_IDLE_FAILED)
         return tern_cli_fail (error, NULL);
       if (r == TERN_IDLE_CHANGED)
         {
-          if (!tern_imap_sync_folder (sync, "INBOX", NULL, &error))
+          if (!tern_account_sync_folder (session, "INBOX", NULL, &error))
             return tern_cli_fail (error, NULL);
           print_new_since (a, inbox->id, &max_uid);
         }

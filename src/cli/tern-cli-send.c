@@ -1,101 +1,10 @@
-/* tern-cli-send.c: send, outbox, and the POP3 side of sync. */
+/* tern-cli-send.c: `send` (queue a message, then send the outbox now) and
+ * `outbox` (list what waits). */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "account/tern-account-connect.h"
 #include "tern-cli-context.h"
-#include "imap/tern-imap-sync.h"
 #include "account/tern-outbox.h"
-#include "pop3/tern-pop3-fetch.h"
-
-/* ---- outbox processing, shared by send and sync ---------------------------- */
-
-/* IMAP: the copies for Sent are queued APPENDs; replay them now if the
- * server can be reached, else the next sync does. */
-static void
-replay_imap (TernAccountSettings *a)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TernImapSync) sync = NULL;
-  mailimap *imap;
-
-  if (a->protocol != TERN_PROTOCOL_IMAP)
-    return;
-  imap = tern_account_connect_imap (a, tern_cli_secrets (), NULL, NULL, &error);
-  if (imap == NULL)
-    return;
-  sync = tern_imap_sync_new (imap, tern_cli_get ()->store, a->id);
-  if (!tern_imap_sync_replay (sync, NULL, &error))
-    g_printerr ("tern-cli: the copy in Sent waits for the next sync: %s\n", error->message);
-}
-
-int
-tern_cli_process_outbox (TernAccountSettings *a, gboolean replay)
-{
-  g_autoptr(TernOutbox) outbox = tern_outbox_new (tern_cli_get ()->store, a, tern_cli_secrets ());
-  g_autoptr(GError) error = NULL;
-  TernOutboxResult r;
-  gboolean ok;
-
-  /* An explicit command is the user saying "now": skip the backoff. */
-  tern_outbox_set_ignore_backoff (outbox, TRUE);
-  ok = tern_outbox_process (outbox, NULL, &r, &error);
-  if (r.sent > 0)
-    {
-      printf ("Sent %u message%s.\n", r.sent, r.sent == 1 ? "" : "s");
-      if (replay)
-        replay_imap (a);
-    }
-  if (ok)
-    return TERN_EXIT_OK;
-  if (r.failed > 0)
-    printf ("%u message%s could not be sent and stay%s in the outbox as failed.\n",
-            r.failed, r.failed == 1 ? "" : "s", r.failed == 1 ? "s" : "");
-  if (r.deferred > 0)
-    printf ("%u message%s stay%s queued; Tern will try again.\n", r.deferred,
-            r.deferred == 1 ? "" : "s", r.deferred == 1 ? "s" : "");
-  fflush (stdout);
-  /* Nothing was sent, or not everything: the exit code says why. */
-  if (g_error_matches (error, TERN_ERROR, TERN_ERROR_CERTIFICATE))
-    fprintf (stderr, "tern-cli account test %s shows the certificate and how to trust it.\n",
-             a->name);
-  return tern_cli_fail (error, NULL);
-}
-
-/* ---- sync for POP3 ---------------------------------------------------------- */
-
-static void
-print_progress (const TernPop3Progress *p, gpointer user_data)
-{
-  if (isatty (fileno (stderr)))
-    fprintf (stderr, "\rInbox: %u/%u  ", p->done, p->total);
-}
-
-int
-tern_cli_pop3_sync (TernAccountSettings *a)
-{
-  g_autoptr(GError) error = NULL;
-  g_autoptr(TernCertificateInfo) cert = NULL;
-  g_autoptr(TernPop3Fetch) fetch = NULL;
-  TernPop3FetchResult r;
-  mailpop3 *pop3;
-  gboolean ok;
-
-  pop3 = tern_account_connect_pop3 (a, tern_cli_secrets (), NULL, &cert, &error);
-  if (pop3 == NULL)
-    return tern_cli_fail (error, cert);
-  fetch = tern_pop3_fetch_new (tern_cli_get ()->store, a);
-  tern_pop3_fetch_set_progress_func (fetch, print_progress, NULL);
-  ok = tern_pop3_fetch_run (fetch, pop3, NULL, &r, &error);
-  if (isatty (fileno (stderr)))
-    fprintf (stderr, "\r\033[K");
-  printf ("Downloaded %u new message%s; %u deleted from the server.\n", r.downloaded,
-          r.downloaded == 1 ? "" : "s", r.deleted);
-  if (!ok)
-    return tern_cli_fail (error, NULL);
-  return tern_cli_process_outbox (a, FALSE);
-}
 
 /* ---- send ---------------------------------------------------------------------- */
 
@@ -185,7 +94,7 @@ tern_cli_send_main (int argc, char **argv)
   printf ("Queued <%s>.\n", message_id);
   if (queue_only)
     return TERN_EXIT_OK;
-  return tern_cli_process_outbox (a, TRUE);
+  return tern_cli_process_outbox (a);
 }
 
 /* ---- outbox ------------------------------------------------------------------- */

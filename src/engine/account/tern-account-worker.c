@@ -1,10 +1,8 @@
-/* tern-account-worker.c: the background thread of one account. */
-#include "account/tern-account-connect.h"
+/* tern-account-worker.c: the background thread of one account: a job queue
+ * in front of TernAccountSync, which holds the sync sequence itself. */
+#include "account/tern-account-sync.h"
 #include "account/tern-account-worker.h"
 #include "core/tern-error.h"
-#include "imap/tern-imap-sync.h"
-#include "account/tern-outbox.h"
-#include "pop3/tern-pop3-fetch.h"
 #include "store/tern-store.h"
 
 #define IDLE_SECONDS (25 * 60)        /* RFC 2177: renew before 29 minutes */
@@ -19,6 +17,7 @@ typedef enum {
   JOB_FETCH_BODY,
   JOB_PUSH,
   JOB_WAKE,        /* retry now (network back, user fixed settings) */
+  JOB_ACCEPT_CERTIFICATE,   /* pin path (a SHA-256), then sync */
   JOB_STOP,
 } JobKind;
 
@@ -26,6 +25,7 @@ typedef struct {
   JobKind kind;
   char *path;
   gint64 message_id;
+  gboolean outgoing;
 } Job;
 
 typedef enum {
@@ -36,6 +36,7 @@ typedef enum {
   EVENT_BODY_FETCHED,
   EVENT_ERROR,
   EVENT_CERTIFICATE,
+  EVENT_OUTBOX_CHANGED,
 } EventKind;
 
 typedef struct {
@@ -67,25 +68,14 @@ struct _TernAccountWorker
 
   /* Worker thread only. */
   TernStore *store;
-  TernAccountSettings *account;
-  TernImapSync *sync;
+  TernAccountSync *session;
   guint backoff;
   gint64 last_progress;
 };
 
 G_DEFINE_FINAL_TYPE (TernAccountWorker, tern_account_worker, G_TYPE_OBJECT)
 
-enum {
-  SIGNAL_STATE_CHANGED,
-  SIGNAL_PROGRESS,
-  SIGNAL_FOLDER_CHANGED,
-  SIGNAL_FOLDERS_CHANGED,
-  SIGNAL_BODY_FETCHED,
-  SIGNAL_ERROR,
-  SIGNAL_CERTIFICATE_NEEDED,
-  N_SIGNALS
-};
-static guint signals[N_SIGNALS];
+static guint signals[TERN_WORKER_N_SIGNALS];
 
 /* ---- Events to the main context --------------------------------------------- */
 
@@ -108,25 +98,28 @@ dispatch_event (gpointer data)
   switch (ev->kind)
     {
     case EVENT_STATE:
-      g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, ev->state);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_STATE_CHANGED], 0, ev->state);
       break;
     case EVENT_PROGRESS:
-      g_signal_emit (self, signals[SIGNAL_PROGRESS], 0, ev->folder, ev->done, ev->total);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_PROGRESS], 0, ev->folder, ev->done, ev->total);
       break;
     case EVENT_FOLDER_CHANGED:
-      g_signal_emit (self, signals[SIGNAL_FOLDER_CHANGED], 0, ev->id);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_FOLDER_CHANGED], 0, ev->id);
       break;
     case EVENT_FOLDERS_CHANGED:
-      g_signal_emit (self, signals[SIGNAL_FOLDERS_CHANGED], 0);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_FOLDERS_CHANGED], 0);
       break;
     case EVENT_BODY_FETCHED:
-      g_signal_emit (self, signals[SIGNAL_BODY_FETCHED], 0, ev->id, ev->error);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_BODY_FETCHED], 0, ev->id, ev->error);
       break;
     case EVENT_ERROR:
-      g_signal_emit (self, signals[SIGNAL_ERROR], 0, ev->error, ev->outgoing);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_ERROR], 0, ev->error, ev->outgoing);
       break;
     case EVENT_CERTIFICATE:
-      g_signal_emit (self, signals[SIGNAL_CERTIFICATE_NEEDED], 0, ev->cert, ev->outgoing);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_CERTIFICATE_NEEDED], 0, ev->cert, ev->outgoing);
+      break;
+    case EVENT_OUTBOX_CHANGED:
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_OUTBOX_CHANGED], 0);
       break;
     }
   return G_SOURCE_REMOVE;
@@ -229,31 +222,33 @@ interrupt_wait (TernAccountWorker *self)
 }
 
 static void
-push_job (TernAccountWorker *self, JobKind kind, const char *path, gint64 message_id)
+push_job_full (TernAccountWorker *self, JobKind kind, const char *path, gint64 message_id,
+               gboolean outgoing)
 {
   Job *job = g_new0 (Job, 1);
 
   job->kind = kind;
   job->path = g_strdup (path);
   job->message_id = message_id;
+  job->outgoing = outgoing;
   g_async_queue_push (self->jobs, job);
   interrupt_wait (self);
 }
 
-/* ---- Session (worker thread) -------------------------------------------------- */
-
 static void
-drop_session (TernAccountWorker *self)
+push_job (TernAccountWorker *self, JobKind kind, const char *path, gint64 message_id)
 {
-  g_clear_object (&self->sync);
+  push_job_full (self, kind, path, message_id, FALSE);
 }
 
+/* ---- Session (worker thread) -------------------------------------------------- */
+
 static gboolean
-reload_account (TernAccountWorker *self, GError **error)
+is_imap (TernAccountWorker *self)
 {
-  g_clear_pointer (&self->account, tern_account_settings_free);
-  self->account = tern_store_get_account (self->store, self->account_id, error);
-  return self->account != NULL;
+  const TernAccountSettings *a = tern_account_sync_get_account (self->session);
+
+  return a != NULL && a->protocol == TERN_PROTOCOL_IMAP;
 }
 
 /* Wrong password or an untrusted certificate: retrying cannot help until the
@@ -266,34 +261,6 @@ needs_user (const GError *error)
          g_error_matches (error, TERN_ERROR, TERN_ERROR_NO_STARTTLS) ||
          g_error_matches (error, TERN_ERROR, TERN_ERROR_ENCRYPTION_REQUIRED) ||
          g_error_matches (error, TERN_ERROR, TERN_ERROR_SECRETS);
-}
-
-static gboolean
-ensure_session (TernAccountWorker *self, GError **error)
-{
-  g_autoptr(TernCertificateInfo) cert = NULL;
-  mailimap *imap;
-
-  if (self->sync != NULL && !tern_imap_sync_must_reconnect (self->sync))
-    return TRUE;
-  drop_session (self);
-  if (!reload_account (self, error))
-    return FALSE;
-  /* POP3 keeps no session between downloads: each one connects anew. */
-  if (self->account->protocol != TERN_PROTOCOL_IMAP)
-    return TRUE;
-  set_state (self, TERN_WORKER_CONNECTING);
-  imap = tern_account_connect_imap (self->account, self->secrets, self->cancellable, &cert, error);
-  if (imap == NULL)
-    {
-      if (cert != NULL)
-        post_certificate (self, g_steal_pointer (&cert), FALSE);
-      return FALSE;
-    }
-  self->sync = tern_imap_sync_new (imap, self->store, self->account_id);
-  tern_imap_sync_set_progress_func (self->sync, on_sync_progress, self);
-  self->backoff = 0;
-  return TRUE;
 }
 
 static void
@@ -315,105 +282,100 @@ notify_folder (TernAccountWorker *self, const char *path)
     post_id (self, EVENT_FOLDER_CHANGED, f->id, NULL);
 }
 
-/* One POP3 download (and the deletions retention asks for). */
+/* The user trusted the certificate shown: pin it (this process is the
+ * account's writer), then connect again. */
 static gboolean
-run_pop3 (TernAccountWorker *self, GError **error)
+pin_certificate (TernAccountWorker *self, Job *job, GError **error)
 {
-  g_autoptr(TernCertificateInfo) cert = NULL;
-  g_autoptr(TernPop3Fetch) fetch = NULL;
-  g_autoptr(TernFolder) inbox = NULL;
-  mailpop3 *pop3;
+  g_autoptr(TernAccountSettings) a = tern_store_get_account (self->store, self->account_id, error);
+  char **pin;
 
-  set_state (self, TERN_WORKER_CONNECTING);
-  pop3 = tern_account_connect_pop3 (self->account, self->secrets, self->cancellable, &cert, error);
-  if (pop3 == NULL)
-    {
-      if (cert != NULL)
-        post_certificate (self, g_steal_pointer (&cert), FALSE);
-      return FALSE;
-    }
-  set_state (self, TERN_WORKER_SYNCING);
-  fetch = tern_pop3_fetch_new (self->store, self->account);
-  if (!tern_pop3_fetch_run (fetch, pop3, self->cancellable, NULL, error))
+  if (a == NULL)
     return FALSE;
-  inbox = tern_store_get_folder_by_role (self->store, self->account_id, TERN_FOLDER_ROLE_INBOX, NULL);
-  if (inbox != NULL)
-    post_id (self, EVENT_FOLDER_CHANGED, inbox->id, NULL);
-  return TRUE;
+  pin = job->outgoing ? &a->smtp_cert_sha256 : &a->incoming_cert_sha256;
+  g_free (*pin);
+  *pin = g_strdup (job->path);
+  tern_account_sync_drop_session (self->session);
+  return tern_store_update_account (self->store, a, error);
 }
 
-static gboolean
-run_imap (TernAccountWorker *self, Job *job, GError **error)
-{
-  gboolean ok;
-
-  set_state (self, TERN_WORKER_SYNCING);
-  switch (job->kind)
-    {
-    case JOB_SYNC:
-    case JOB_WAKE:
-      ok = tern_imap_sync_all (self->sync, self->cancellable, error);
-      notify_folders (self);
-      return ok;
-    case JOB_SYNC_FOLDER:
-      ok = tern_imap_sync_folder (self->sync, job->path, self->cancellable, error);
-      notify_folder (self, job->path);
-      return ok;
-    case JOB_PUSH:
-      ok = tern_imap_sync_replay (self->sync, self->cancellable, error);
-      notify_folders (self);
-      return ok;
-    case JOB_FETCH_BODY:
-      ok = tern_imap_sync_fetch_body (self->sync, job->message_id, self->cancellable, error);
-      post_id (self, EVENT_BODY_FETCHED, job->message_id, ok ? NULL : *error);
-      return ok;
-    case JOB_STOP:
-      break;
-    }
-  return TRUE;
-}
-
-/* Sends what is due in the outbox. Its failures are about outgoing mail and
- * never stop incoming sync: they are reported, and the outbox keeps its own
- * backoff per message. */
+/* Outbox failures are about outgoing mail and never stop incoming sync:
+ * they are reported, and the outbox keeps its own backoff per message. */
 static void
-run_outbox (TernAccountWorker *self)
+report_outbox (TernAccountWorker *self, const TernAccountSyncResult *result)
 {
-  g_autoptr(GPtrArray) items = tern_store_list_outbox (self->store, self->account_id, NULL);
-  g_autoptr(TernOutbox) outbox = NULL;
-  g_autoptr(GError) error = NULL;
-  TernOutboxResult result = { 0 };
+  const TernOutboxResult *o = &result->outbox;
 
-  if (items == NULL || items->len == 0 || self->account->smtp_host == NULL ||
-      *self->account->smtp_host == '\0')
-    return;
-  outbox = tern_outbox_new (self->store, self->account, self->secrets);
-  if (!tern_outbox_process (outbox, self->cancellable, &result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    post_error (self, error, TRUE);
-  if (result.sent > 0)
+  if (result->outbox_error != NULL)
+    post_error (self, result->outbox_error, TRUE);
+  if (o->sent > 0)
     notify_folders (self);
+  if (o->sent > 0 || o->failed > 0 || o->deferred > 0 || result->outbox_error != NULL)
+    post (event_new (self, EVENT_OUTBOX_CHANGED));
 }
 
 static gboolean
 run_job (TernAccountWorker *self, Job *job, GError **error)
 {
+  g_auto(TernAccountSyncResult) result = { 0 };
+  g_autoptr(TernCertificateInfo) cert = NULL;
   gboolean ok;
 
-  if (!ensure_session (self, error))
+  if (job->kind == JOB_ACCEPT_CERTIFICATE && !pin_certificate (self, job, error))
     return FALSE;
-  if (self->account->protocol == TERN_PROTOCOL_IMAP)
-    ok = run_imap (self, job, error);
-  else if (job->kind == JOB_FETCH_BODY)
+  if (!tern_account_sync_has_session (self->session))
+    set_state (self, TERN_WORKER_CONNECTING);
+  if (!tern_account_sync_connect (self->session, self->cancellable, &cert, error))
     {
-      /* POP3 mail is always downloaded whole: there is nothing to fetch. */
-      post_id (self, EVENT_BODY_FETCHED, job->message_id, NULL);
-      return TRUE;
+      if (cert != NULL)
+        post_certificate (self, g_steal_pointer (&cert), job->outgoing);
+      /* The reader waits for an answer either way. */
+      if (job->kind == JOB_FETCH_BODY)
+        post_id (self, EVENT_BODY_FETCHED, job->message_id, *error);
+      return FALSE;
     }
-  else
-    ok = run_pop3 (self, error);
-  if (ok && job->kind != JOB_FETCH_BODY && job->kind != JOB_SYNC_FOLDER)
-    run_outbox (self);
+  self->backoff = 0;
+  set_state (self, TERN_WORKER_SYNCING);
+  switch (job->kind)
+    {
+    case JOB_FETCH_BODY:
+      ok = tern_account_sync_fetch_body (self->session, job->message_id, self->cancellable, error);
+      post_id (self, EVENT_BODY_FETCHED, job->message_id, ok ? NULL : *error);
+      return ok;
+    case JOB_SYNC_FOLDER:
+      if (is_imap (self))
+        {
+          ok = tern_account_sync_folder (self->session, job->path, self->cancellable, error);
+          notify_folder (self, job->path);
+          return ok;
+        }
+      break;
+    case JOB_PUSH:
+      if (is_imap (self))
+        {
+          ok = tern_account_sync_replay (self->session, self->cancellable, NULL, error);
+          notify_folders (self);
+          if (ok)
+            {
+              tern_account_sync_send_outbox (self->session, self->cancellable, &result);
+              report_outbox (self, &result);
+            }
+          return ok;
+        }
+      break;
+    case JOB_SYNC:
+    case JOB_WAKE:
+    case JOB_ACCEPT_CERTIFICATE:
+    case JOB_STOP:
+      break;
+    }
+  /* A full sync; POP3 downloads for every kind of job. */
+  ok = tern_account_sync_run (self->session, NULL, self->cancellable, &result, &cert, error);
+  if (cert != NULL)
+    post_certificate (self, g_steal_pointer (&cert), FALSE);
+  notify_folders (self);
+  if (ok)
+    report_outbox (self, &result);
   return ok;
 }
 
@@ -439,11 +401,11 @@ idle_until_job (TernAccountWorker *self)
   if (g_async_queue_length (self->jobs) == 0)
     {
       set_state (self, TERN_WORKER_IDLE);
-      r = tern_imap_sync_idle (self->sync, "INBOX", IDLE_SECONDS, wait, &error);
+      r = tern_account_sync_idle (self->session, "INBOX", IDLE_SECONDS, wait, &error);
       if (r == TERN_IDLE_CHANGED)
         push_job (self, JOB_SYNC_FOLDER, "INBOX", 0);
       else if (r == TERN_IDLE_FAILED)
-        drop_session (self);
+        tern_account_sync_drop_session (self->session);
     }
   g_mutex_lock (&self->lock);
   g_clear_object (&self->wait_cancellable);
@@ -458,14 +420,13 @@ handle_failure (TernAccountWorker *self, Job *job, const GError *error)
   post_error (self, error, FALSE);
   if (needs_user (error))
     {
-      drop_session (self);
+      tern_account_sync_drop_session (self->session);
       set_state (self, TERN_WORKER_NEEDS_USER);
       return;
     }
-  if (self->sync == NULL || tern_imap_sync_must_reconnect (self->sync) ||
-      self->account->protocol != TERN_PROTOCOL_IMAP)
+  if (!tern_account_sync_has_session (self->session) || !is_imap (self))
     {
-      drop_session (self);
+      tern_account_sync_drop_session (self->session);
       set_state (self, TERN_WORKER_OFFLINE);
       self->backoff = CLAMP (self->backoff * 2, BACKOFF_MIN_SECONDS, BACKOFF_MAX_SECONDS);
     }
@@ -486,7 +447,7 @@ worker_loop (TernAccountWorker *self)
             job = g_async_queue_pop (self->jobs);
           else if (state == TERN_WORKER_OFFLINE)
             job = wait_for_job (self, self->backoff);
-          else if (self->sync != NULL)
+          else if (tern_account_sync_has_session (self->session))
             {
               idle_until_job (self);
               continue;
@@ -516,14 +477,16 @@ worker_thread (gpointer data)
   g_autoptr(GError) error = NULL;
 
   self->store = tern_store_open (self->data_dir, TERN_STORE_OPEN_WRITER, &error);
-  if (self->store == NULL || !reload_account (self, &error))
+  if (self->store == NULL)
     {
       post_error (self, error, FALSE);
       set_state (self, TERN_WORKER_STOPPED);
       return NULL;
     }
+  self->session = tern_account_sync_new (self->store, self->account_id, self->secrets);
+  tern_account_sync_set_progress_func (self->session, on_sync_progress, self);
   worker_loop (self);
-  drop_session (self);
+  g_clear_object (&self->session);
   g_clear_object (&self->store);
   set_state (self, TERN_WORKER_STOPPED);
   return NULL;
@@ -588,6 +551,14 @@ tern_account_worker_retry (TernAccountWorker *self)
   push_job (self, JOB_WAKE, NULL, 0);
 }
 
+void
+tern_account_worker_accept_certificate (TernAccountWorker *self, gboolean outgoing,
+                                        const char *sha256)
+{
+  g_return_if_fail (sha256 != NULL && *sha256 != '\0');
+  push_job_full (self, JOB_ACCEPT_CERTIFICATE, sha256, 0, outgoing);
+}
+
 gint64
 tern_account_worker_get_account_id (TernAccountWorker *self)
 {
@@ -608,11 +579,40 @@ tern_account_worker_finalize (GObject *object)
   g_async_queue_unref (self->jobs);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->secrets);
-  g_clear_pointer (&self->account, tern_account_settings_free);
   g_main_context_unref (self->context);
   g_mutex_clear (&self->lock);
   g_free (self->data_dir);
   G_OBJECT_CLASS (tern_account_worker_parent_class)->finalize (object);
+}
+
+/* The worker's signals, also on TernSyncClient (same surface). */
+void
+tern_account_worker_add_signals (GType type, guint ids[TERN_WORKER_N_SIGNALS])
+{
+  ids[TERN_WORKER_SIGNAL_STATE_CHANGED] =
+    g_signal_new ("state-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT);
+  ids[TERN_WORKER_SIGNAL_PROGRESS] =
+    g_signal_new ("progress", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT, G_TYPE_UINT);
+  ids[TERN_WORKER_SIGNAL_FOLDER_CHANGED] =
+    g_signal_new ("folder-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_INT64);
+  ids[TERN_WORKER_SIGNAL_FOLDERS_CHANGED] =
+    g_signal_new ("folders-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
+  ids[TERN_WORKER_SIGNAL_BODY_FETCHED] =
+    g_signal_new ("body-fetched", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_ERROR);
+  ids[TERN_WORKER_SIGNAL_ERROR] =
+    g_signal_new ("error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_ERROR, G_TYPE_BOOLEAN);
+  ids[TERN_WORKER_SIGNAL_CERTIFICATE_NEEDED] =
+    g_signal_new ("certificate-needed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, TERN_TYPE_CERTIFICATE_INFO, G_TYPE_BOOLEAN);
+  ids[TERN_WORKER_SIGNAL_OUTBOX_CHANGED] =
+    g_signal_new ("outbox-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 0);
 }
 
 static void
@@ -622,24 +622,7 @@ tern_account_worker_class_init (TernAccountWorkerClass *klass)
   GType type = G_TYPE_FROM_CLASS (klass);
 
   object_class->finalize = tern_account_worker_finalize;
-  signals[SIGNAL_STATE_CHANGED] = g_signal_new ("state-changed", type, G_SIGNAL_RUN_LAST, 0,
-                                                NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
-  signals[SIGNAL_PROGRESS] = g_signal_new ("progress", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                                           NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_UINT,
-                                           G_TYPE_UINT);
-  signals[SIGNAL_FOLDER_CHANGED] = g_signal_new ("folder-changed", type, G_SIGNAL_RUN_LAST, 0,
-                                                 NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
-  signals[SIGNAL_FOLDERS_CHANGED] = g_signal_new ("folders-changed", type, G_SIGNAL_RUN_LAST, 0,
-                                                  NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[SIGNAL_BODY_FETCHED] = g_signal_new ("body-fetched", type, G_SIGNAL_RUN_LAST, 0, NULL,
-                                               NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64,
-                                               G_TYPE_ERROR);
-  signals[SIGNAL_ERROR] = g_signal_new ("error", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                        G_TYPE_NONE, 2, G_TYPE_ERROR, G_TYPE_BOOLEAN);
-  signals[SIGNAL_CERTIFICATE_NEEDED] = g_signal_new ("certificate-needed", type,
-                                                     G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
-                                                     G_TYPE_NONE, 2,
-                                                     TERN_TYPE_CERTIFICATE_INFO, G_TYPE_BOOLEAN);
+  tern_account_worker_add_signals (type, signals);
 }
 
 static void

@@ -1,5 +1,8 @@
 /* tern-account-worker.h: one background thread per account.
  *
+ * It runs inside the account's sync process (src/sync, see
+ * tern-sync-client.h for the app's side); engine tests use it directly.
+ *
  * The GTK main loop never touches the network or blocks on the disk: it
  * queues jobs here (sync, fetch a body, send queued changes) and hears back
  * through signals, emitted in the main context that created the worker.
@@ -37,7 +40,24 @@ G_DECLARE_FINAL_TYPE (TernAccountWorker, tern_account_worker, TERN, ACCOUNT_WORK
  *   body-fetched (gint64 message_id, GError *error_or_NULL)
  *   error (GError *error, gboolean outgoing)  in plain words; outgoing = SMTP
  *   certificate-needed (TernCertificateInfo *info, gboolean outgoing)
+ *   outbox-changed ()                   the outbox sent or failed something
  */
+
+typedef enum {
+  TERN_WORKER_SIGNAL_STATE_CHANGED,
+  TERN_WORKER_SIGNAL_PROGRESS,
+  TERN_WORKER_SIGNAL_FOLDER_CHANGED,
+  TERN_WORKER_SIGNAL_FOLDERS_CHANGED,
+  TERN_WORKER_SIGNAL_BODY_FETCHED,
+  TERN_WORKER_SIGNAL_ERROR,
+  TERN_WORKER_SIGNAL_CERTIFICATE_NEEDED,
+  TERN_WORKER_SIGNAL_OUTBOX_CHANGED,
+  TERN_WORKER_N_SIGNALS
+} TernWorkerSignal;
+
+/* Creates the signals above on @type (a class with the worker's surface,
+ * such as TernSyncClient), their ids in @signals. */
+void tern_account_worker_add_signals (GType type, guint ids[TERN_WORKER_N_SIGNALS]);
 
 TernAccountWorker *tern_account_worker_new (const char *data_dir, gint64 account_id,
                                             TernSecrets *secrets);
@@ -58,5 +78,9 @@ void tern_account_worker_push_changes (TernAccountWorker *self);
 void tern_account_worker_network_changed (TernAccountWorker *self, gboolean available);
 /* The user fixed the password or pinned a certificate: try again. */
 void tern_account_worker_retry (TernAccountWorker *self);
+/* The user trusted the certificate of a certificate-needed signal: pins
+ * @sha256 for the incoming (or @outgoing) server in the store, then syncs. */
+void tern_account_worker_accept_certificate (TernAccountWorker *self, gboolean outgoing,
+                                             const char *sha256);
 
 G_END_DECLS
