@@ -3,9 +3,12 @@
 -- (id mod 2^28), and message_text.msg names the message: FTS5 walks the
 -- matches of a common word newest first and stops at the end of the page,
 -- instead of handing SQLite tens of thousands of rows to sort.
+-- msg is the table's key, so that new text is appended in arrival order
+-- (random keys in a table of bodies made every insert a page split); the
+-- date-ordered id, FTS5's rowid, is a small unique index beside it.
 CREATE TABLE message_text_by_date (
-  id INTEGER PRIMARY KEY,
-  msg INTEGER NOT NULL UNIQUE,
+  msg INTEGER PRIMARY KEY,
+  id INTEGER NOT NULL UNIQUE,
   subject TEXT NOT NULL DEFAULT '',
   sender TEXT NOT NULL DEFAULT '',
   recipients TEXT NOT NULL DEFAULT '',
