@@ -16,4 +16,6 @@ status=0
 tail -n 40 "$work/log"
 runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/log" | grep -o '[0-9]*$' || echo 0)
 echo "$(basename "$fuzzer"): $runs executions in $seconds s (status $status)"
+# libFuzzer exits 77 when it finds a bug, which meson would count as a skip.
+[[ $status -eq 77 ]] && status=1
 exit $status

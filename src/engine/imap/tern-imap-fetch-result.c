@@ -84,7 +84,9 @@ tern_imap_flag_list_new (guint flags)
 static gint64
 date_time_to_unix (const struct mailimap_date_time *dt)
 {
-  int zone = dt->dt_zone;  /* +HHMM as an integer */
+  /* +HHMM as an integer, as the server sent it: a hostile one can be any
+   * int, and out of the range of real zones it is taken as UTC. */
+  int zone = dt->dt_zone >= -2359 && dt->dt_zone <= 2359 ? dt->dt_zone : 0;
   int sign = zone < 0 ? -1 : 1;
   int minutes = sign * ((sign * zone) / 100 * 60 + (sign * zone) % 100);
   g_autoptr(GTimeZone) tz = g_time_zone_new_offset (minutes * 60);
