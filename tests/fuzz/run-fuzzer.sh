@@ -10,7 +10,10 @@ mkdir -p "$work/corpus"
 export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 status=0
-"$fuzzer" -max_total_time="$seconds" -max_len=65536 -timeout=30 -rss_limit_mb=2048 \
+# A fixed seed (TERN_FUZZ_SEED to change it) makes the CI run explore the
+# same inputs each time, so that what it finds can be reproduced.
+"$fuzzer" -seed="${TERN_FUZZ_SEED:-1}" -max_total_time="$seconds" -max_len=65536 -timeout=30 \
+  -rss_limit_mb=2048 \
   -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$work/" \
   "$work/corpus" "$seeds" >"$work/log" 2>&1 || status=$?
 tail -n 40 "$work/log"
