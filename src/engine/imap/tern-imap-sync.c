@@ -1201,11 +1201,18 @@ tern_imap_sync_new (mailimap *imap, TernStore *store, gint64 account_id)
   self->store = g_object_ref (store);
   self->account_id = account_id;
   self->account = tern_store_get_account (store, account_id, NULL);
-  self->has_condstore = mailimap_has_condstore (imap);
-  self->has_move = mailimap_has_extension (imap, "MOVE");
-  self->has_uidplus = mailimap_has_uidplus (imap);
-  self->has_idle = mailimap_has_idle (imap);
-  self->has_create_special_use = mailimap_has_extension (imap, "CREATE-SPECIAL-USE");
+  /* libetpan's capability checks walk the capability list without looking
+   * whether there is one, and a session fed hostile bytes may have none
+   * (found by fuzz-imap): then assume no extension at all. */
+  if (imap->imap_connection_info != NULL && imap->imap_connection_info->imap_capability != NULL &&
+      imap->imap_connection_info->imap_capability->cap_list != NULL)
+    {
+      self->has_condstore = mailimap_has_condstore (imap);
+      self->has_move = mailimap_has_extension (imap, "MOVE");
+      self->has_uidplus = mailimap_has_uidplus (imap);
+      self->has_idle = mailimap_has_idle (imap);
+      self->has_create_special_use = mailimap_has_extension (imap, "CREATE-SPECIAL-USE");
+    }
   /* Tests and benchmarks vary the chunk size to cut syncs at many points. */
   if (g_getenv ("TERN_SYNC_CHUNK_BYTES") != NULL)
     self->chunk_bytes = MAX (g_ascii_strtoull (g_getenv ("TERN_SYNC_CHUNK_BYTES"), NULL, 10), 1);
