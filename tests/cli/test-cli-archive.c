@@ -19,7 +19,6 @@ typedef struct {
   char *data_dir;
 } Fixture;
 
-
 static void
 setup (Fixture *fx, gconstpointer data)
 {

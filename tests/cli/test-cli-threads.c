@@ -12,7 +12,6 @@
 #define SEED 53
 #define N_MESSAGES 60
 
-
 /* How many conversations the generator made: its messages without a parent. */
 static guint
 expected_conversations (void)
