@@ -256,13 +256,17 @@ set_account_row (TernFolderSidebar *self, GtkTreeIter *iter, gint64 account_id)
   g_autofree char *markup = NULL;
   const char *text = state_text (state);
 
-  /* The state goes beside the name, not in the badge column: a column's
-   * cells share one width, and "Needs attention" would squeeze every
-   * folder name. */
+  g_autofree char *tooltip = NULL;
+
+  /* The state goes under the name, not beside it or in the badge column:
+   * a column's cells share one width, and "alice@example.com · Offline"
+   * would be cut off in a sidebar of usual width. */
   gtk_tree_model_get (GTK_TREE_MODEL (self->tree), iter, COL_NAME, &name, -1);
-  markup = *text != '\0' ? g_markup_printf_escaped ("<b>%s</b> <small>· %s</small>", name, text)
+  markup = *text != '\0' ? g_markup_printf_escaped ("<b>%s</b>\n<small>%s</small>", name, text)
                          : g_markup_printf_escaped ("<b>%s</b>", name);
-  gtk_tree_store_set (self->tree, iter, COL_ICON, state_icon (state), COL_MARKUP, markup, -1);
+  tooltip = *text != '\0' ? g_markup_printf_escaped ("%s — %s", name, text) : g_markup_escape_text (name, -1);
+  gtk_tree_store_set (self->tree, iter, COL_ICON, state_icon (state), COL_MARKUP, markup,
+                      COL_TOOLTIP, tooltip, -1);
 }
 
 void

@@ -129,9 +129,21 @@ test_wrong_password (gconstpointer data)
   start (f, (GtkApplication *) data, "not-the-password");
   g_assert_true (tern_test_wait_until (error_shown, f, TERN_TEST_WAIT_MS));
   text = tern_window_get_error_text (f->window);
-  g_assert_nonnull (strstr (text, "Incoming mail (IMAP)"));
+  g_assert_nonnull (strstr (text, "Incoming mail for "));
   g_assert_nonnull (strstr (text, "password"));
-  g_assert_nonnull (strstr (text, "Retry"));
+  {
+    /* The bar leads to the fix: a new password, for this account. */
+    TernErrorBar *bar = tern_error_bars_lookup (tern_window_get_error_bars (f->window), f->ts->account_id, FALSE);
+    GtkWidget *password = tern_error_bar_get_button (bar, TERN_ERROR_OFFER_PASSWORD);
+    g_autoptr(GVariant) target = NULL;
+
+    g_assert_true (gtk_widget_get_visible (password));
+    g_assert_true (gtk_widget_get_visible (tern_error_bar_get_button (bar, TERN_ERROR_OFFER_RETRY)));
+    g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (password)), ==, "app.enter-password");
+    target = g_variant_ref (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (password)));
+    g_assert_cmpint (g_variant_get_int64 (target), ==, f->ts->account_id);
+    g_assert_nonnull (strstr (gtk_button_get_label (GTK_BUTTON (password)), "New Password"));
+  }
   tern_test_ui_save_screenshot (GTK_WIDGET (f->window), "main-window-wrong-password.png");
   stop (f);
 }
