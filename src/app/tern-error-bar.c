@@ -120,7 +120,8 @@ tern_error_bar_init (TernErrorBar *self)
 TernErrorBar *
 tern_error_bar_new (gint64 account_id, gboolean outgoing)
 {
-  TernErrorBar *self = g_object_new (TERN_TYPE_ERROR_BAR, NULL);
+  /* A construct property: its default would undo a template's value. */
+  TernErrorBar *self = g_object_new (TERN_TYPE_ERROR_BAR, "show-close-button", TRUE, NULL);
 
   self->account_id = account_id;
   self->outgoing = outgoing;

@@ -90,7 +90,7 @@ tern_error_words_describe (const TernAccountSettings *account, const GError *err
   if (!tern_error_words_message_is_plain (error))
     {
       /* For whoever reads the log; the user gets the sentence above. */
-      g_warning ("%s: %s (%s %d)", title, error->message, g_quark_to_string (error->domain), error->code);
+      g_message ("%s: %s (%s %d)", title, error->message, g_quark_to_string (error->domain), error->code);
       return g_markup_printf_escaped ("<b>%s</b>\n%s", title, hint);
     }
   g_message ("%s: %s", title, error->message);

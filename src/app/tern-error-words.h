@@ -24,7 +24,7 @@ typedef enum {
 char *tern_error_words_title (const TernAccountSettings *account, gboolean outgoing);
 
 /* The bar's markup for @error of @account (NULL: unknown); *@offer says
- * which buttons fit. Text not meant for people is logged with g_warning. */
+ * which buttons fit. Text not meant for people goes only to the log (g_message). */
 char *tern_error_words_describe (const TernAccountSettings *account, const GError *error,
                                  gboolean outgoing, TernErrorOffer *offer);
 

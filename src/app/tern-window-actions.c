@@ -376,7 +376,7 @@ outbox_action_finished (GObject *source, GAsyncResult *result, gpointer user_dat
           g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n%s", what,
                                                              _("It is still in the Outbox. Try again; if it keeps failing, the log says why."));
           /* The store's own words are for the log, not the window. */
-          g_warning ("%s %s", what, error->message);
+          g_message ("%s %s", what, error->message);
           _tern_window_show_error (self, 0, markup);
         }
       else if (data->kind == TERN_ACTION_OUTBOX_EDIT)

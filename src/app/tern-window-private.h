@@ -19,6 +19,8 @@ struct _TernWindow
 
   /* template */
   GtkHeaderBar *header_bar;
+  GtkLabel *title_label;
+  GtkLabel *subtitle_label;
   GtkSearchEntry *search_entry;
   GtkImage *offline_icon;
   TernErrorBars *error_bars;

@@ -44,8 +44,10 @@ on_context_error (TernMailContext *context, gint64 account_id, GError *error, gb
                   TernWindow *self)
 {
   tern_error_bars_show_error (self->error_bars, _tern_window_get_store (self), account_id, error, outgoing);
-  /* A refused message can be corrected from the bar: the outbox says which. */
-  if (outgoing)
+  /* A refused message can be corrected from the bar: the outbox says
+   * which, and the server's reason for each. */
+  if (outgoing && (tern_error_bar_get_offer (tern_error_bars_lookup (self->error_bars, account_id, TRUE)) &
+                   TERN_ERROR_OFFER_EDIT))
     tern_error_bars_update_outbox (self->error_bars, _tern_window_get_store (self), account_id);
   update_list_placeholder (self);
 }
@@ -273,8 +275,6 @@ set_titles (TernWindow *self, const char *title, const char *subtitle)
   g_autofree char *own = g_strdup (title);   /* @title may be the header bar's */
   g_autofree char *window_title = NULL;
 
-  gtk_header_bar_set_title (self->header_bar, own);
-  gtk_header_bar_set_subtitle (self->header_bar, subtitle);
   if (own == NULL || g_strcmp0 (own, _("Tern")) == 0)
     window_title = g_strdup (_("Tern"));
   else if (subtitle == NULL || *subtitle == '\0')
@@ -282,6 +282,9 @@ set_titles (TernWindow *self, const char *title, const char *subtitle)
   else
     window_title = g_strdup_printf (_("%s — %s — Tern"), own, subtitle);
   gtk_window_set_title (GTK_WINDOW (self), window_title);
+  gtk_label_set_text (self->title_label, own != NULL ? own : _("Tern"));
+  gtk_label_set_text (self->subtitle_label, subtitle);
+  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), subtitle != NULL && *subtitle != '\0');
 }
 
 static void
@@ -333,7 +336,7 @@ open_folder (TernWindow *self, gint64 folder_id)
     {
       g_clear_object (&self->model);
       tern_message_list_set_model (self->message_list, NULL);
-      set_titles (self, gtk_header_bar_get_title (self->header_bar), NULL);
+      set_titles (self, gtk_label_get_text (self->title_label), NULL);
       update_list_placeholder (self);
       _tern_window_actions_update (self);
       return;
@@ -577,12 +580,34 @@ popup_context_menu (TernWindow *self, const GdkEvent *event)
 
 /* Shift+F10 or the Menu key: the menu opens under the row the keys are on
  * (the cursor row), not wherever the pointer happens to be. */
+/* The key press that asked for the menu; a keyboard event of our own when
+ * the signal came without one (an accessibility tool, a test). */
+static GdkEvent *
+menu_trigger (GtkTreeView *tree)
+{
+  GdkEvent *event = gtk_get_current_event ();
+  GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (GTK_WIDGET (tree)));
+
+  if (event != NULL)
+    return event;
+  event = gdk_event_new (GDK_KEY_PRESS);
+  event->key.window = g_object_ref (gtk_widget_get_window (GTK_WIDGET (tree)));
+  event->key.time = GDK_CURRENT_TIME;
+  gdk_event_set_device (event, gdk_seat_get_keyboard (seat));
+  return event;
+}
+
 static void
 popup_context_menu_at_cursor (TernWindow *self, GtkTreeView *tree)
 {
   g_autoptr(GtkTreePath) path = NULL;
+  g_autoptr(GdkEvent) trigger = NULL;
   GdkRectangle rect;
   int width = gtk_widget_get_allocated_width (GTK_WIDGET (tree));
+
+  if (!gtk_widget_get_realized (GTK_WIDGET (tree)))
+    return;
+  trigger = menu_trigger (tree);
 
   gtk_tree_view_get_cursor (tree, &path, NULL);
   if (path == NULL || gtk_tree_view_get_bin_window (tree) == NULL)
@@ -590,7 +615,7 @@ popup_context_menu_at_cursor (TernWindow *self, GtkTreeView *tree)
       /* No row: the menu's actions are all off; show it at the list's top. */
       GdkRectangle top = { 0, 0, width, 1 };
       gtk_menu_popup_at_rect (ensure_context_menu (self), gtk_widget_get_window (GTK_WIDGET (tree)), &top,
-                              GDK_GRAVITY_NORTH_WEST, GDK_GRAVITY_NORTH_WEST, NULL);
+                              GDK_GRAVITY_NORTH_WEST, GDK_GRAVITY_NORTH_WEST, trigger);
       return;
     }
   gtk_tree_view_scroll_to_cell (tree, path, NULL, FALSE, 0, 0);
@@ -598,7 +623,7 @@ popup_context_menu_at_cursor (TernWindow *self, GtkTreeView *tree)
   rect.x = 0;
   rect.width = MIN (width, 48);
   gtk_menu_popup_at_rect (ensure_context_menu (self), gtk_tree_view_get_bin_window (tree), &rect,
-                          GDK_GRAVITY_SOUTH_WEST, GDK_GRAVITY_NORTH_WEST, NULL);
+                          GDK_GRAVITY_SOUTH_WEST, GDK_GRAVITY_NORTH_WEST, trigger);
   gtk_menu_shell_select_first (GTK_MENU_SHELL (self->context_menu), FALSE);
 }
 
@@ -785,6 +810,8 @@ tern_window_class_init (TernWindowClass *klass)
                                                "/io/github/ternmail/Tern/tern-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, TernWindow, name)
   BIND (header_bar);
+  BIND (title_label);
+  BIND (subtitle_label);
   BIND (search_entry);
   BIND (offline_icon);
   BIND (error_bars);
@@ -848,6 +875,8 @@ attach_context (TernWindow *self, TernMailContext *context)
     for (guint i = 0; accounts != NULL && i < accounts->len; i++)
       {
         TernAccountSettings *a = g_ptr_array_index (accounts, i);
+        /* Mail the server refused before this window opened says so now. */
+        tern_error_bars_update_outbox (self->error_bars, _tern_window_get_store (self), a->id);
         if (tern_mail_context_get_worker (context, a->id) != NULL)
           tern_folder_sidebar_set_account_state (self->sidebar, a->id,
                                                  tern_mail_context_get_account_state (context, a->id));
