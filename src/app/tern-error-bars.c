@@ -49,6 +49,7 @@ tern_error_bars_show (TernErrorBars *self, gint64 account_id, gboolean outgoing,
   g_return_val_if_fail (TERN_IS_ERROR_BARS (self), NULL);
   bar = ensure_bar (self, account_id, outgoing);
   g_object_set_data (G_OBJECT (bar), "tern-from-outbox", NULL);
+  g_object_set_data (G_OBJECT (bar), "tern-tried-again", NULL);
   tern_error_bar_set_markup (bar, markup, offer);
   self->latest = bar;
   return bar;
@@ -122,6 +123,19 @@ tern_error_bars_update_outbox (TernErrorBars *self, TernStore *store, gint64 acc
   markup = tern_error_words_outbox (account, n_failed, n_waiting, reason, &offer);
   bar = tern_error_bars_show (self, account_id, TRUE, markup, offer);
   g_object_set_data (G_OBJECT (bar), "tern-from-outbox", GINT_TO_POINTER (1));
+}
+
+void
+tern_error_bars_account_state (TernErrorBars *self, gint64 account_id, TernWorkerState state)
+{
+  TernErrorBar *bar = tern_error_bars_lookup (self, account_id, FALSE);
+
+  if (bar == NULL || !gtk_widget_get_visible (GTK_WIDGET (bar)))
+    return;
+  if (state == TERN_WORKER_CONNECTING || state == TERN_WORKER_SYNCING)
+    g_object_set_data (G_OBJECT (bar), "tern-tried-again", GINT_TO_POINTER (1));
+  else if (state == TERN_WORKER_IDLE && g_object_get_data (G_OBJECT (bar), "tern-tried-again") != NULL)
+    gtk_widget_hide (GTK_WIDGET (bar));
 }
 
 TernErrorBar *

@@ -7,6 +7,7 @@
 
 #include <gtk/gtk.h>
 
+#include "account/tern-account-worker.h"
 #include "store/tern-store.h"
 #include "tern-error-bar.h"
 
@@ -33,6 +34,11 @@ TernErrorBar *tern_error_bars_show_error (TernErrorBars *self, TernStore *store,
  * refused (the server's reason), hidden once the outbox is empty. A
  * password or keyring error shown for the account stays until then. */
 void tern_error_bars_update_outbox (TernErrorBars *self, TernStore *store, gint64 account_id);
+/* The account's worker changed state: its incoming line goes once the
+ * account is up to date after a new try (connecting or syncing after the
+ * error). An IDLE that only follows the error (the worker waits on a
+ * session the server kept open) leaves the server's words shown. */
+void tern_error_bars_account_state (TernErrorBars *self, gint64 account_id, TernWorkerState state);
 /* How many lines show. */
 guint tern_error_bars_count_shown (TernErrorBars *self);
 

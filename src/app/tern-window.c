@@ -58,12 +58,10 @@ on_account_state (TernMailContext *context, gint64 account_id, int state, TernWi
   tern_folder_sidebar_set_account_state (self->sidebar, account_id, state);
   if (state == TERN_WORKER_IDLE || state == TERN_WORKER_OFFLINE || state == TERN_WORKER_NEEDS_USER)
     gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
-  /* Connected and up to date: the incoming line no longer stands. */
+  /* Up to date after a new try: the incoming line no longer stands. */
+  tern_error_bars_account_state (self->error_bars, account_id, state);
   if (state == TERN_WORKER_IDLE)
-    {
-      tern_error_bars_hide (self->error_bars, account_id, FALSE);
-      update_list_placeholder (self);
-    }
+    update_list_placeholder (self);
 }
 
 static void

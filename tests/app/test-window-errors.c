@@ -131,6 +131,7 @@ test_line_per_account (Fixture *f, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (tern_error_bar_get_button (bar (f, f->home_id, FALSE), TERN_ERROR_OFFER_PASSWORD)));
   screenshot (f, "main-window-errors-per-account");
 
+  g_signal_emit_by_name (f->context, "account-state-changed", f->ts->account_id, (int) TERN_WORKER_CONNECTING);
   g_signal_emit_by_name (f->context, "account-state-changed", f->ts->account_id, (int) TERN_WORKER_IDLE);
   g_assert_false (shown (bar (f, f->ts->account_id, FALSE)));
   g_assert_true (shown (bar (f, f->home_id, FALSE)));
@@ -241,7 +242,16 @@ test_server_words_not_empty (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (tern_window_get_error_text (f->window), "Internal mailbox synchronization failure"));
   g_assert_null (strstr (gtk_label_get_text (placeholder), "empty"));
   screenshot (f, "main-window-server-words");
+  /* The worker waits on the session the server kept open: that is no
+   * reason to take the server's words away. */
   g_signal_emit_by_name (f->context, "account-state-changed", f->ts->account_id, (int) TERN_WORKER_IDLE);
+  g_assert_nonnull (strstr (tern_window_get_error_text (f->window), "Internal mailbox synchronization failure"));
+  g_assert_true (shown (bar (f, f->ts->account_id, FALSE)));
+  g_assert_null (strstr (gtk_label_get_text (placeholder), "empty"));
+  /* A new sync that went through is. */
+  g_signal_emit_by_name (f->context, "account-state-changed", f->ts->account_id, (int) TERN_WORKER_SYNCING);
+  g_signal_emit_by_name (f->context, "account-state-changed", f->ts->account_id, (int) TERN_WORKER_IDLE);
+  g_assert_false (shown (bar (f, f->ts->account_id, FALSE)));
   g_assert_cmpstr (gtk_label_get_text (placeholder), ==, "This folder is empty");
 }
 
