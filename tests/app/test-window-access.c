@@ -31,12 +31,7 @@ static const char remote_msg[] =
 static void
 screenshot (Fixture *f, const char *name)
 {
-  const char *theme = g_getenv ("GTK_THEME");
-  const char *scale = g_getenv ("GDK_SCALE");
-  g_autofree char *file = g_strdup_printf ("%s%s%s.png", name,
-                                           theme != NULL && strstr (theme, "dark") ? "-dark" : "",
-                                           g_strcmp0 (scale, "2") == 0 ? "-hidpi" : "");
-  tern_test_ui_save_screenshot (GTK_WIDGET (f->window), file);
+  tern_test_save_screenshot_variant (GTK_WIDGET (f->window), name);
 }
 
 static void
