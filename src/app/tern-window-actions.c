@@ -338,7 +338,12 @@ activate_retry (GSimpleAction *a, GVariant *p, gpointer w)
       run_outbox_action (self, TERN_ACTION_OUTBOX_RETRY, (gint64 *) ids->data, ids->len);
     }
   else if (self->error_account_id != 0)
-    tern_mail_context_retry (self->context, self->error_account_id);
+    {
+      /* Retry is the user asking to see a refused certificate again. */
+      if (self->cert_prompt != NULL)
+        tern_certificate_prompt_allow_again (self->cert_prompt, self->error_account_id);
+      tern_mail_context_retry (self->context, self->error_account_id);
+    }
   else
     tern_mail_context_sync_all (self->context);
   _tern_window_hide_error (self);

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include "tern-certificate-prompt.h"
 #include "tern-store-message-source.h"
 #include "tern-window.h"
 
@@ -54,6 +55,7 @@ struct _TernWindow
   GtkWidget *confirm_dialog;   /* "Delete without sending?" */
   GtkWidget *context_menu;
   GPtrArray *pending;          /* GCancellable of running actions */
+  TernCertificatePrompt *cert_prompt;  /* certificate questions of background sync */
 };
 /* tern-window.c */
 TernStore *_tern_window_get_store (TernWindow *self);

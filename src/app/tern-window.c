@@ -47,7 +47,8 @@ describe_error (TernWindow *self, gint64 account_id, const GError *error, gboole
   if (g_error_matches (error, TERN_ERROR, TERN_ERROR_AUTH))
     hint = _("The server did not accept the user name or password. Check them in the account settings, then press Retry.");
   else if (g_error_matches (error, TERN_ERROR, TERN_ERROR_CERTIFICATE))
-    hint = _("The server’s certificate is not trusted. Check the server name in the account settings, then press Retry.");
+    hint = _("The server’s certificate is not trusted, so Tern sent no password and waits for your decision. "
+             "Press Retry to see the certificate again.");
   else if (g_error_matches (error, TERN_ERROR, TERN_ERROR_SECRETS))
     hint = _("Tern could not read the password from the keyring. Unlock the keyring, then press Retry.");
   else if (g_error_matches (error, TERN_ERROR, TERN_ERROR_DISK_FULL))
@@ -102,6 +103,15 @@ on_error_bar_response (GtkInfoBar *bar, int response, TernWindow *self)
 {
   if (response == GTK_RESPONSE_CLOSE)
     _tern_window_hide_error (self);
+}
+
+/* The user refused a certificate: the account stays paused, and says so. */
+static void
+on_certificate_rejected (TernCertificatePrompt *prompt, gint64 account_id, gboolean outgoing,
+                         const char *markup, TernWindow *self)
+{
+  _tern_window_show_error (self, account_id, markup);
+  self->error_outgoing = outgoing;
 }
 
 static void
@@ -740,6 +750,7 @@ tern_window_dispose (GObject *object)
       self->confirm_dialog = NULL;
     }
   g_clear_object (&self->model);
+  g_clear_object (&self->cert_prompt);
   G_OBJECT_CLASS (tern_window_parent_class)->dispose (object);
 }
 
@@ -836,6 +847,8 @@ attach_context (TernWindow *self, TernMailContext *context)
   g_signal_connect (context, "error", G_CALLBACK (on_context_error), self);
   g_signal_connect (context, "online-changed", G_CALLBACK (on_online_changed), self);
   g_signal_connect (context, "outbox-changed", G_CALLBACK (on_outbox_changed), self);
+  self->cert_prompt = tern_certificate_prompt_new (GTK_WINDOW (self), context);
+  g_signal_connect (self->cert_prompt, "rejected", G_CALLBACK (on_certificate_rejected), self);
   update_online (self);
   tern_folder_sidebar_reload (self->sidebar, _tern_window_get_store (self));
   {
@@ -939,6 +952,12 @@ gboolean
 tern_window_is_showing_outbox (TernWindow *self)
 {
   return g_str_equal (gtk_stack_get_visible_child_name (self->content_stack), "outbox");
+}
+
+GtkWidget *
+tern_window_get_certificate_dialog (TernWindow *self)
+{
+  return self->cert_prompt != NULL ? tern_certificate_prompt_get_dialog (self->cert_prompt) : NULL;
 }
 
 GtkWidget *

@@ -38,6 +38,8 @@ GtkWidget *tern_window_get_progress (TernWindow *self);
 TernOutboxView *tern_window_get_outbox_view (TernWindow *self);
 /* Whether the outbox, not a folder, fills the window. */
 gboolean tern_window_is_showing_outbox (TernWindow *self);
+/* The open certificate question of a background sync, or NULL. */
+GtkWidget *tern_window_get_certificate_dialog (TernWindow *self);
 /* The open "Delete without sending?" question, or NULL. */
 GtkWidget *tern_window_get_confirm_dialog (TernWindow *self);
 gint64 tern_window_get_shown_message (TernWindow *self);

@@ -101,6 +101,10 @@ char *tern_test_servers_maildir_path (TernTestServers *self,
  * Dovecot, so SMTP AUTH fails while IMAP is stopped. */
 gboolean tern_test_servers_stop_imap (TernTestServers *self, GError **error);
 gboolean tern_test_servers_start_imap (TernTestServers *self, GError **error);
+/* While IMAP is stopped: the certificate Dovecot presents once started again
+ * (a server whose certificate changed). Postfix keeps its own until restarted. */
+gboolean tern_test_servers_set_imap_cert (TernTestServers *self, TernTestCert cert,
+                                          GError **error);
 gboolean tern_test_servers_stop_smtp (TernTestServers *self, GError **error);
 gboolean tern_test_servers_start_smtp (TernTestServers *self, GError **error);
 
