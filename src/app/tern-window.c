@@ -40,7 +40,10 @@ describe_error (TernWindow *self, gint64 account_id, const GError *error, gboole
   g_autofree char *what = NULL;
   const char *hint;
 
-  if (outgoing)
+  if (g_error_matches (error, TERN_ERROR, TERN_ERROR_CERTIFICATE))
+    what = outgoing ? g_strdup_printf (_("Outgoing mail (SMTP) for “%s” is paused."), name)
+                    : g_strdup_printf (_("Incoming mail (%s) for “%s” is paused."), protocol, name);
+  else if (outgoing)
     what = g_strdup_printf (_("Outgoing mail (SMTP) for “%s” could not be sent."), name);
   else
     what = g_strdup_printf (_("Incoming mail (%s) for “%s” could not be checked."), protocol, name);
@@ -833,6 +836,19 @@ tern_window_init (TernWindow *self)
   _tern_window_actions_update (self);
 }
 
+/* Below the error bar, in the same box. */
+static void
+add_held_ops_bar (TernWindow *self, TernMailContext *context)
+{
+  GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (self->error_bar));
+  int position = 0;
+
+  self->held_bar = tern_held_ops_bar_new (context);
+  gtk_container_child_get (GTK_CONTAINER (box), GTK_WIDGET (self->error_bar), "position", &position, NULL);
+  gtk_box_pack_start (GTK_BOX (box), GTK_WIDGET (self->held_bar), FALSE, FALSE, 0);
+  gtk_box_reorder_child (GTK_BOX (box), GTK_WIDGET (self->held_bar), position + 1);
+}
+
 static void
 attach_context (TernWindow *self, TernMailContext *context)
 {
@@ -849,6 +865,7 @@ attach_context (TernWindow *self, TernMailContext *context)
   g_signal_connect (context, "outbox-changed", G_CALLBACK (on_outbox_changed), self);
   self->cert_prompt = tern_certificate_prompt_new (GTK_WINDOW (self), context);
   g_signal_connect (self->cert_prompt, "rejected", G_CALLBACK (on_certificate_rejected), self);
+  add_held_ops_bar (self, context);
   update_online (self);
   tern_folder_sidebar_reload (self->sidebar, _tern_window_get_store (self));
   {
@@ -952,6 +969,12 @@ gboolean
 tern_window_is_showing_outbox (TernWindow *self)
 {
   return g_str_equal (gtk_stack_get_visible_child_name (self->content_stack), "outbox");
+}
+
+TernHeldOpsBar *
+tern_window_get_held_ops_bar (TernWindow *self)
+{
+  return self->held_bar;
 }
 
 GtkWidget *

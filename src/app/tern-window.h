@@ -5,6 +5,7 @@
 
 #include "tern-application.h"
 #include "tern-folder-sidebar.h"
+#include "tern-held-ops-bar.h"
 #include "tern-mail-context.h"
 #include "tern-message-list.h"
 #include "tern-outbox-view.h"
@@ -38,6 +39,8 @@ GtkWidget *tern_window_get_progress (TernWindow *self);
 TernOutboxView *tern_window_get_outbox_view (TernWindow *self);
 /* Whether the outbox, not a folder, fills the window. */
 gboolean tern_window_is_showing_outbox (TernWindow *self);
+/* Queued changes held back for the user (hidden when there are none). */
+TernHeldOpsBar *tern_window_get_held_ops_bar (TernWindow *self);
 /* The open certificate question of a background sync, or NULL. */
 GtkWidget *tern_window_get_certificate_dialog (TernWindow *self);
 /* The open "Delete without sending?" question, or NULL. */
