@@ -91,6 +91,13 @@ gboolean tern_test_servers_seed_maildir (TernTestServers *self,
                                          const char      *mailbox,
                                          GPtrArray       *raw_messages,
                                          GError         **error);
+/* Writes one plain-text message of about @body_bytes (at least) into
+ * @mailbox, streamed to disk (never in memory), with @message_id (without
+ * <>). Its exact size and SHA-256 (hex) come back for comparison. */
+gboolean tern_test_servers_seed_large (TernTestServers *self, const char *user,
+                                       const char *mailbox, guint64 body_bytes,
+                                       const char *message_id, guint64 *size_out,
+                                       char **sha256_out, GError **error);
 /* The Maildir folder of @user's @mailbox (newly allocated; may not exist yet). */
 char *tern_test_servers_maildir_path (TernTestServers *self,
                                       const char      *user,
