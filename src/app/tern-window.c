@@ -12,6 +12,8 @@
 
 #include "tern-config.h"
 #include "core/tern-error.h"
+#include "imap/tern-imap-limits.h"
+#include "tern-large-message-view.h"
 #include "tern-outbox-view.h"
 #include "tern-reader-loader.h"
 #include "tern-resources.h"
@@ -231,6 +233,13 @@ show_message (TernWindow *self, gint64 id)
       return;
     }
   raw = tern_store_get_raw (_tern_window_get_store (self), id, &error);
+  if (raw == NULL && tern_imap_message_too_large ((guint64) MAX (summary->size, 0)))
+    {
+      /* Never downloaded into the store: offer it as a file. */
+      tern_reader_view_show_page (self->reader,
+                                  GTK_WIDGET (tern_large_message_view_new (self->context, id)));
+      return;
+    }
   if (raw == NULL)
     {
       TernWorkerState state = tern_mail_context_get_account_state (self->context, summary->account_id);
