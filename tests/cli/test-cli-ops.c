@@ -37,9 +37,8 @@ enqueue (TernStore *store, gint64 account_id, gboolean held)
 static void
 test_ops (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("tern-cli-ops-XXXXXX", NULL);
+  g_autofree char *dir = tern_test_cli_data_dir_new ("ops");
   g_autofree char *out = NULL, *err = NULL, *held_id = NULL, *queued_id = NULL;
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
   g_autoptr(GError) error = NULL;
   g_autoptr(TernAccountSettings) a = tern_account_settings_new ();
   TernStore *store = tern_store_open (dir, TERN_STORE_OPEN_WRITER, &error);
@@ -80,7 +79,7 @@ test_ops (void)
   g_assert_cmpint (tern_test_cli_run (dir, NULL, &out, &err, "ops", "Demo", NULL), ==, 0);
   g_assert_null (strstr (out, "held"));
   g_assert_nonnull (strstr (out, "\tqueued\tmove"));
-  g_assert_true (g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL));
+  tern_test_cli_data_dir_remove (dir);
 }
 
 int
