@@ -32,36 +32,6 @@ typedef struct {
   char *sha256;
 } Fixture;
 
-static guint64
-vm_hwm_kib (void)
-{
-  g_autofree char *status = NULL;
-  const char *p;
-
-  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
-  p = strstr (status, "VmHWM:");
-  return p != NULL ? g_ascii_strtoull (p + 6, NULL, 10) : 0;
-}
-
-static char *
-file_sha256 (const char *path, guint64 *size)
-{
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 buf[65536];
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  ssize_t n;
-
-  g_assert_cmpint (fd, >=, 0);
-  *size = 0;
-  while ((n = read (fd, buf, sizeof buf)) > 0)
-    {
-      g_checksum_update (sum, buf, n);
-      *size += (guint64) n;
-    }
-  close (fd);
-  return g_strdup (g_checksum_get_string (sum));
-}
-
 static void
 find_widget (GtkWidget *widget, gpointer data)
 {
@@ -184,7 +154,7 @@ test_download_large (gconstpointer data)
   tern_test_ui_save_screenshot (GTK_WIDGET (f->window), shot ("large-message-ready"));
 
   /* Download: progress, then the file, byte for byte. */
-  before = vm_hwm_kib ();
+  before = tern_test_peak_memory_kib ();
   tern_large_message_view_download_to (view, dest);
   bar = find (GTK_WIDGET (view), GTK_TYPE_PROGRESS_BAR);
   g_assert_true (gtk_widget_get_mapped (tern_large_message_view_get_button (view, "cancel")));
@@ -196,11 +166,11 @@ test_download_large (gconstpointer data)
   g_assert_nonnull (strstr (tern_large_message_view_get_status (view), path));
   g_assert_true (gtk_widget_get_mapped (tern_large_message_view_get_button (view, "open")));
   tern_test_ui_save_screenshot (GTK_WIDGET (f->window), shot ("large-message-done"));
-  sha = file_sha256 (path, &got);
+  sha = tern_test_file_sha256 (path, &got);
   g_assert_cmpuint (got, ==, f->size);
   g_assert_cmpstr (sha, ==, f->sha256);
   /* The window's process never held the message. */
-  g_assert_cmpuint (vm_hwm_kib () - before, <, 32 * 1024);
+  g_assert_cmpuint (tern_test_peak_memory_kib () - before, <, 32 * 1024);
 
   /* Cancel after the first piece: no file, no part file. */
   tern_large_message_view_download_to (view, dest2);

@@ -43,37 +43,6 @@ typedef struct {
 } Fixture;
 
 /* Peak resident memory of this process so far, in KiB. */
-static guint64
-vm_hwm_kib (void)
-{
-  g_autofree char *status = NULL;
-  const char *p;
-
-  g_assert_true (g_file_get_contents ("/proc/self/status", &status, NULL, NULL));
-  p = strstr (status, "VmHWM:");
-  g_assert_nonnull (p);
-  return g_ascii_strtoull (p + 6, NULL, 10);
-}
-
-static char *
-file_sha256 (const char *path, guint64 *size)
-{
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 buf[65536];
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
-  ssize_t n;
-
-  g_assert_cmpint (fd, >=, 0);
-  *size = 0;
-  while ((n = read (fd, buf, sizeof buf)) > 0)
-    {
-      g_checksum_update (sum, buf, n);
-      *size += (guint64) n;
-    }
-  close (fd);
-  return g_strdup (g_checksum_get_string (sum));
-}
-
 static void
 setup (Fixture *f, gconstpointer data)
 {
@@ -179,16 +148,16 @@ test_download (Fixture *f, gconstpointer data)
 
   fd = g_open (path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   g_assert_cmpint (fd, >=, 0);
-  before = vm_hwm_kib ();
+  before = tern_test_peak_memory_kib ();
   g_assert_true (tern_account_sync_download (session, id, fd, on_progress, &progress, NULL, NULL,
                                              &error));
   g_assert_no_error (error);
-  after = vm_hwm_kib ();
+  after = tern_test_peak_memory_kib ();
   close (fd);
   g_test_message ("VmHWM before %" G_GUINT64_FORMAT " KiB, after %" G_GUINT64_FORMAT
                   " KiB, message %" G_GUINT64_FORMAT " KiB", before, after, f->size / 1024);
   /* Byte for byte, in pieces, with progress up to the size. */
-  sha = file_sha256 (path, &got);
+  sha = tern_test_file_sha256 (path, &got);
   g_assert_cmpuint (got, ==, f->size);
   g_assert_cmpstr (sha, ==, f->sha256);
   g_assert_cmpuint (progress.last, ==, f->size);

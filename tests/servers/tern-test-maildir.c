@@ -201,3 +201,35 @@ tern_test_servers_seed_large (TernTestServers *self, const char *user, const cha
     *sha256_out = g_strdup (g_checksum_get_string (sum));
   return TRUE;
 }
+
+char *
+tern_test_file_sha256 (const char *path, guint64 *size)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 buf[65536];
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  ssize_t n;
+
+  *size = 0;
+  if (fd < 0)
+    return NULL;
+  while ((n = read (fd, buf, sizeof buf)) > 0)
+    {
+      g_checksum_update (sum, buf, n);
+      *size += (guint64) n;
+    }
+  close (fd);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+guint64
+tern_test_peak_memory_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *p;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (p = strstr (status, "VmHWM:")) == NULL)
+    return 0;
+  return g_ascii_strtoull (p + 6, NULL, 10);
+}

@@ -98,6 +98,11 @@ gboolean tern_test_servers_seed_large (TernTestServers *self, const char *user,
                                        const char *mailbox, guint64 body_bytes,
                                        const char *message_id, guint64 *size_out,
                                        char **sha256_out, GError **error);
+/* SHA-256 (hex) and size of a file, read in pieces; NULL if unreadable. */
+char *tern_test_file_sha256 (const char *path, guint64 *size);
+/* This process's peak resident memory so far (VmHWM in /proc/self/status),
+ * in KiB: what a test of bounded memory compares before and after. */
+guint64 tern_test_peak_memory_kib (void);
 /* The Maildir folder of @user's @mailbox (newly allocated; may not exist yet). */
 char *tern_test_servers_maildir_path (TernTestServers *self,
                                       const char      *user,

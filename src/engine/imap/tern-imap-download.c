@@ -84,28 +84,13 @@ tern_imap_sync_download (TernImapSync *self, gint64 message_id, int fd,
                          GCancellable *cancellable, GError **error)
 {
   g_autoptr(TernMessageSummary) msg = tern_store_get_message (self->store, message_id, error);
-  g_autoptr(TernFolder) folder = NULL;
   guint64 total, done = 0;
 
   if (msg == NULL)
     return FALSE;
-  if (msg->uid == 0)
-    {
-      g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND,
-                   "This message is not on the server yet; it will be once queued changes are sent.");
-      return FALSE;
-    }
   total = (guint64) MAX (msg->size, 0);
-  folder = tern_store_get_folder (self->store, msg->folder_id, error);
-  if (folder == NULL || !tern_imap_sync_ensure_selected (self, folder->path, error))
+  if (!tern_imap_sync_select_message (self, msg, error))
     return FALSE;
-  if (self->sel_uidvalidity != folder->uidvalidity)
-    {
-      g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND,
-                   "The server renumbered the folder “%s”; it must be synced again before "
-                   "this message can be downloaded.", folder->path);
-      return FALSE;
-    }
   for (;;)
     {
       gsize got = 0;
