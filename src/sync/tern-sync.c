@@ -72,7 +72,7 @@ main (int argc, char **argv)
   int channel_fd = -1;
   gint64 download_id = 0;
   int output_fd = -1;
-  gboolean sandbox_check = FALSE;
+  gboolean sandbox_check = FALSE, download;
   GOptionEntry entries[] = {
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Tern's data directory", "DIR" },
     { "account", 0, 0, G_OPTION_ARG_INT64, &account_id, "The account's id", "ID" },
@@ -99,28 +99,22 @@ main (int argc, char **argv)
     }
   if (sandbox_check)
     return check_sandbox (data_dir);
-  if (account_id > 0 && download_id > 0 && output_fd >= 0)
+  download = download_id > 0 && output_fd >= 0;
+  if (account_id <= 0 || (!download && channel_fd < 0))
     {
-      signal (SIGPIPE, SIG_IGN);
-      fcntl (output_fd, F_SETFD, FD_CLOEXEC);
-      g_debug ("Sandbox layers: %u", tern_sync_sandbox_apply (data_dir));
-      if (!tern_secrets_backend_from_env (&backend, &error))
-        g_warning ("%s Using the keyring.", error->message);
-      secrets = tern_secrets_new (data_dir, backend);
-      return tern_sync_download_main (data_dir, account_id, download_id, output_fd, secrets);
-    }
-  if (account_id <= 0 || channel_fd < 0)
-    {
-      g_printerr ("tern-sync: --account and --channel-fd are required (the app starts this)\n");
+      g_printerr ("tern-sync: --account and --channel-fd (or --download and --output-fd) are "
+                  "required (the app starts this)\n");
       return 2;
     }
   /* libetpan writes with plain send(). */
   signal (SIGPIPE, SIG_IGN);
-  fcntl (channel_fd, F_SETFD, FD_CLOEXEC);
+  fcntl (download ? output_fd : channel_fd, F_SETFD, FD_CLOEXEC);
   g_debug ("Sandbox layers: %u", tern_sync_sandbox_apply (data_dir));
   if (!tern_secrets_backend_from_env (&backend, &error))
     g_warning ("%s Using the keyring.", error->message);
   secrets = tern_secrets_new (data_dir, backend);
+  if (download)
+    return tern_sync_download_main (data_dir, account_id, download_id, output_fd, secrets);
   worker = tern_account_worker_new (data_dir, account_id, secrets);
   channel = tern_sync_channel_new (channel_fd, FALSE);
   loop = g_main_loop_new (NULL, FALSE);
