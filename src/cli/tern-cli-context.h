@@ -89,6 +89,7 @@ int tern_cli_delete_main (int argc, char **argv);
 int tern_cli_idle_main (int argc, char **argv);
 int tern_cli_send_main (int argc, char **argv);
 int tern_cli_outbox_main (int argc, char **argv);
+int tern_cli_ops_main (int argc, char **argv);
 int tern_cli_export_main (int argc, char **argv);
 int tern_cli_thread_main (int argc, char **argv);
 int tern_cli_import_main (int argc, char **argv);

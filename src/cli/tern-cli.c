@@ -37,6 +37,8 @@ static const TernCliCommand commands[] = {
   { "send", "NAME --to A [--cc A] [--bcc A] --subject S [--attach FILE]... < body",
     "Queue a message and send it now if the server can be reached", tern_cli_send_main },
   { "outbox", "NAME [--json]", "List queued and failed outgoing messages", tern_cli_outbox_main },
+  { "ops", "NAME [discard ID]",
+    "List changes waiting for the server; discard one Tern held back", tern_cli_ops_main },
   { "export", "NAME FOLDER --mbox FILE | --maildir DIR",
     "Save a folder on this computer as an mbox file or a Maildir", tern_cli_export_main },
   { "import", "NAME FOLDER PATH...",

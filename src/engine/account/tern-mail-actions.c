@@ -333,3 +333,101 @@ tern_mail_mark_folder_read (TernStore *store, gint64 folder_id, GError **error)
   return tern_mail_change_flags (store, (gint64 *) unread->data, unread->len,
                                  TERN_FLAG_SEEN, 0, error);
 }
+
+/* ---- Held operations ---- */
+
+typedef struct {
+  gint64 account_id;
+  gint64 op_id;
+} DiscardData;
+
+/* Whether the server's copy of @m is in the store, in @path with a UID. */
+static gboolean
+server_copy_stored (TernStore *store, gint64 account_id, const char *path,
+                    const TernMessageSummary *m)
+{
+  g_autoptr(TernFolder) folder = tern_store_get_folder_by_path (store, account_id, path, NULL);
+  g_autoptr(GArray) ids = NULL;
+
+  if (folder == NULL || m->message_id == NULL || *m->message_id == '\0')
+    return FALSE;
+  ids = tern_store_find_by_message_id (store, account_id, m->message_id, NULL);
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    {
+      g_autoptr(TernMessageSummary) s = tern_store_get_message (store, g_array_index (ids, gint64, i), NULL);
+
+      if (s != NULL && s->folder_id == folder->id && s->uid != 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+discard_body (TernStore *store, gpointer data, GError **error)
+{
+  DiscardData *d = data;
+  g_autoptr(GPtrArray) ops = tern_store_list_ops (store, d->account_id, error);
+  TernPendingOp *op = NULL;
+  g_autoptr(TernMessageSummary) local = NULL;
+
+  if (ops == NULL)
+    return FALSE;
+  for (guint i = 0; i < ops->len && op == NULL; i++)
+    if (((TernPendingOp *) g_ptr_array_index (ops, i))->id == d->op_id)
+      op = g_ptr_array_index (ops, i);
+  if (op == NULL)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND, "That change is no longer queued.");
+      return FALSE;
+    }
+  if (!op->held)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
+                   "That change is still waiting to be sent to the server; only a change Tern "
+                   "held back can be discarded.");
+      return FALSE;
+    }
+  /* A held move left a local copy, without a UID, in its destination. The
+   * server never moved the message: once its copy is back in the source
+   * folder the local one is a duplicate; until then it is the only copy
+   * here, and stays. A held delete or flag change needs nothing: the server
+   * still has the message as it was, and the next sync shows it. */
+  if (op->kind == TERN_PENDING_MOVE && op->local_message_id != 0)
+    local = tern_store_get_message (store, op->local_message_id, NULL);
+  if (local != NULL && local->uid == 0 &&
+      server_copy_stored (store, d->account_id, op->folder_path, local) &&
+      !tern_store_delete_messages (store, &local->id, 1, error))
+    return FALSE;
+  return tern_store_remove_op (store, op->id, error);
+}
+
+gboolean
+tern_mail_discard_held (TernStore *store, gint64 account_id, gint64 op_id, GError **error)
+{
+  DiscardData d = { account_id, op_id };
+
+  return in_transaction (store, discard_body, &d, error);
+}
+
+guint
+tern_mail_count_held (TernStore *store, gint64 account_id, const char **first_reason,
+                      GPtrArray **ops_out)
+{
+  g_autoptr(GPtrArray) ops = tern_store_list_ops (store, account_id, NULL);
+  guint n = 0;
+
+  if (first_reason != NULL)
+    *first_reason = NULL;
+  for (guint i = 0; ops != NULL && i < ops->len; i++)
+    {
+      TernPendingOp *op = g_ptr_array_index (ops, i);
+
+      if (!op->held)
+        continue;
+      if (n++ == 0 && first_reason != NULL)
+        *first_reason = g_intern_string (op->last_error);
+    }
+  if (ops_out != NULL)
+    *ops_out = g_steal_pointer (&ops);
+  return n;
+}

@@ -35,4 +35,17 @@ gboolean tern_mail_delete_permanently (TernStore *store, const gint64 *ids, guin
 /* Marks every message of a folder read. */
 gboolean tern_mail_mark_folder_read (TernStore *store, gint64 folder_id, GError **error);
 
+/* A queued change the replay held back for the user (the server renumbered
+ * its folder and its messages could not be found again for certain) is
+ * dropped, as the user asked. Nothing on the server changes, and no mail is
+ * lost: the server's message stays where the server has it, and a held
+ * move's local copy is removed only once the server's copy is stored in the
+ * source folder again. TERN_ERROR_INVALID for a change that is not held. */
+gboolean tern_mail_discard_held (TernStore *store, gint64 account_id, gint64 op_id,
+                                 GError **error);
+/* How many of the account's queued changes are held; the first one's reason
+ * (interned) and, if @ops_out, every queued change (TernPendingOp). */
+guint tern_mail_count_held (TernStore *store, gint64 account_id, const char **first_reason,
+                            GPtrArray **ops_out);
+
 G_END_DECLS

@@ -51,5 +51,9 @@ gboolean tern_imap_sync_ok (TernImapSync *self, int r, const char *what, GError 
 /* SELECTs @path unless it is selected already; self->sel_uidvalidity is its
  * UIDVALIDITY afterwards. */
 gboolean tern_imap_sync_ensure_selected (TernImapSync *self, const char *path, GError **error);
+/* SELECTs the folder of stored message @msg, checking that its UID still
+ * names it (it has one, and the folder's UIDVALIDITY is unchanged). */
+gboolean tern_imap_sync_select_message (TernImapSync *self, const TernMessageSummary *msg,
+                                        GError **error);
 
 G_END_DECLS
