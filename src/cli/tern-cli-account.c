@@ -177,7 +177,8 @@ fill_settings (const char *name, AddOptions *o, TernAccountSettings *s, GError *
                    "--email, --protocol and --host are required.");
       return FALSE;
     }
-  if (!tern_protocol_from_string (o->protocol, &s->protocol))
+  if (!tern_protocol_from_string (o->protocol, &s->protocol) ||
+      s->protocol == TERN_PROTOCOL_LOCAL)
     {
       g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
                    "--protocol must be imap or pop3, not “%s”.", o->protocol);
