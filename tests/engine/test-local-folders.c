@@ -223,6 +223,7 @@ test_create_rename_delete (Fixture *fx, gconstpointer data)
   g_clear_pointer (&moved, tern_folder_free);
   moved = tern_store_get_folder (fx->store, other->id, &error);
   g_assert_cmpstr (moved->path, ==, "Receipts2");
+  g_clear_pointer (&moved, tern_folder_free);
   g_assert_false (tern_local_folder_rename (fx->store, other->id, "Bills", &error));
   g_assert_error (error, TERN_ERROR, TERN_ERROR_EXISTS);
   g_clear_error (&error);
@@ -375,7 +376,8 @@ test_not_downloaded (Fixture *fx, gconstpointer data)
   g_assert_false (tern_mail_move (fx->store, &id, 1, kept->id, &error));
   g_assert_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND);
   /* Nothing happened: the message stays, no delete is queued. */
-  g_assert_nonnull (tern_store_get_message (fx->store, id, NULL));
+  g_clear_error (&error);
+  g_assert_cmpint (count (fx->store, "SELECT count(*) FROM messages"), ==, 1);
   g_assert_cmpuint (n_ops (fx, fx->imap_id), ==, 0);
 }
 
