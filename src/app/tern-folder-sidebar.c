@@ -15,6 +15,7 @@ enum {
   COL_MARKUP,       /* string: what is shown as the name */
   COL_IS_OUTBOX,    /* gboolean: the account's outbox (COL_ID is the account) */
   COL_TOOLTIP,      /* string or NULL */
+  COL_IS_LOCAL,     /* gboolean: "On this computer" or one of its folders */
   N_COLS
 };
 
@@ -24,6 +25,7 @@ struct _TernFolderSidebar
   GtkTreeView *tree_view;
   GtkTreeStore *tree;
   GHashTable *states;        /* account id -> TernWorkerState + 1 */
+  TernStore *store;          /* of the last reload: the quota lines read it */
   gboolean reloading;
 };
 
@@ -198,9 +200,10 @@ add_outbox (TernFolderSidebar *self, GtkTreeIter *account_iter, TernStore *store
  * outbox goes after Inbox, Drafts and Sent. */
 static void
 add_folders (TernFolderSidebar *self, GtkTreeIter *account_iter, GPtrArray *folders,
-             TernStore *store, gint64 account_id)
+             TernStore *store, gint64 account_id, gboolean is_local)
 {
-  gboolean outbox_added = FALSE;
+  /* Folders on this computer send nothing: they have no outbox. */
+  gboolean outbox_added = is_local;
 
   g_autoptr(GHashTable) by_path = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
@@ -232,6 +235,7 @@ add_folders (TernFolderSidebar *self, GtkTreeIter *account_iter, GPtrArray *fold
         }
       gtk_tree_store_append (self->tree, &iter, parent);
       set_folder_row (self, &iter, f);
+      gtk_tree_store_set (self->tree, &iter, COL_IS_LOCAL, is_local, -1);
       if (f->role == TERN_FOLDER_ROLE_NONE)
         g_hash_table_insert (by_path, f->path, g_memdup2 (&iter, sizeof iter));
     }
@@ -263,6 +267,30 @@ set_account_row (TernFolderSidebar *self, GtkTreeIter *iter, gint64 account_id)
   markup = *text != '\0' ? g_markup_printf_escaped ("<b>%s</b> <small>· %s</small>", name, text)
                          : g_markup_printf_escaped ("<b>%s</b>", name);
   gtk_tree_store_set (self->tree, iter, COL_ICON, state_icon (state), COL_MARKUP, markup, -1);
+  tern_folder_sidebar_quota_line (self->tree, iter, self->store, account_id, COL_MARKUP,
+                                  COL_ICON, COL_TOOLTIP);
+}
+
+/* "On this computer", below the accounts, even before its first folder:
+ * its row is where the user makes one (COL_ID 0 until then). */
+static void
+add_local (TernFolderSidebar *self, TernStore *store)
+{
+  g_autoptr(TernAccountSettings) local = tern_store_get_local_account (store, FALSE, NULL);
+  g_autoptr(GPtrArray) folders = local != NULL ? tern_store_list_folders (store, local->id, NULL)
+                                               : NULL;
+  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>", _("On this computer"));
+  gint64 id = local != NULL ? local->id : 0;
+  GtkTreeIter iter;
+
+  gtk_tree_store_append (self->tree, &iter, NULL);
+  gtk_tree_store_set (self->tree, &iter, COL_IS_ACCOUNT, TRUE, COL_ID, id, COL_ACCOUNT_ID, id,
+                      COL_NAME, _("On this computer"), COL_ICON, "computer-symbolic",
+                      COL_MARKUP, markup, COL_WEIGHT, PANGO_WEIGHT_BOLD, COL_IS_LOCAL, TRUE,
+                      COL_TOOLTIP, _("Mail kept only on this computer, in folders you make"),
+                      -1);
+  if (folders != NULL)
+    add_folders (self, &iter, folders, store, id, TRUE);
 }
 
 void
@@ -273,6 +301,7 @@ tern_folder_sidebar_reload (TernFolderSidebar *self, TernStore *store)
   gint64 selected_outbox = tern_folder_sidebar_get_selected_outbox (self);
 
   self->reloading = TRUE;
+  g_set_object (&self->store, store);
   gtk_tree_store_clear (self->tree);
   for (guint i = 0; accounts != NULL && i < accounts->len; i++)
     {
@@ -287,8 +316,9 @@ tern_folder_sidebar_reload (TernFolderSidebar *self, TernStore *store)
       set_account_row (self, &iter, a->id);
       if (folders == NULL)
         folders = g_ptr_array_new ();
-      add_folders (self, &iter, folders, store, a->id);
+      add_folders (self, &iter, folders, store, a->id, FALSE);
     }
+  add_local (self, store);
   gtk_tree_view_expand_all (self->tree_view);
   /* The same folder selected again is no change for the window: its list
    * and selection stay. */
@@ -450,6 +480,26 @@ tern_folder_sidebar_get_selected_folder (TernFolderSidebar *self)
   return selected_of_kind (self, ROW_FOLDER);
 }
 
+gboolean
+tern_folder_sidebar_row_at (TernFolderSidebar *self, int x, int y, gint64 *folder_id,
+                            gint64 *account_id, gboolean *is_local)
+{
+  g_autoptr(GtkTreePath) path = NULL;
+  GtkTreeIter iter;
+  gint64 id = 0, account = 0;
+  gboolean local = FALSE;
+
+  if (!gtk_tree_view_get_path_at_pos (self->tree_view, x, y, &path, NULL, NULL, NULL) ||
+      !gtk_tree_model_get_iter (GTK_TREE_MODEL (self->tree), &iter, path))
+    return FALSE;
+  gtk_tree_model_get (GTK_TREE_MODEL (self->tree), &iter, COL_ACCOUNT_ID, &account,
+                      COL_IS_LOCAL, &local, -1);
+  *folder_id = row_kind (GTK_TREE_MODEL (self->tree), &iter, &id) == ROW_FOLDER ? id : 0;
+  *account_id = account;
+  *is_local = local;
+  return TRUE;
+}
+
 GtkTreeView *
 tern_folder_sidebar_get_tree_view (TernFolderSidebar *self)
 {
@@ -570,6 +620,7 @@ tern_folder_sidebar_finalize (GObject *object)
   TernFolderSidebar *self = TERN_FOLDER_SIDEBAR (object);
 
   g_hash_table_unref (self->states);
+  g_clear_object (&self->store);
   g_clear_object (&self->tree);
   G_OBJECT_CLASS (tern_folder_sidebar_parent_class)->finalize (object);
 }
@@ -623,7 +674,7 @@ tern_folder_sidebar_init (TernFolderSidebar *self)
   self->states = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->tree = gtk_tree_store_new (N_COLS, G_TYPE_BOOLEAN, G_TYPE_INT64, G_TYPE_INT64,
                                    G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT,
-                                   G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING);
+                                   G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING, G_TYPE_BOOLEAN);
   self->tree_view = GTK_TREE_VIEW (gtk_tree_view_new_with_model (GTK_TREE_MODEL (self->tree)));
   gtk_tree_view_set_headers_visible (self->tree_view, FALSE);
   gtk_tree_view_set_tooltip_column (self->tree_view, COL_TOOLTIP);

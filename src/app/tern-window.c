@@ -17,6 +17,7 @@
 #include "tern-resources.h"
 #include "tern-store-message-source.h"
 #include "tern-window-private.h"
+#include "tern-folder-menu.h"
 #include "tern-app-secrets.h"
 
 G_DEFINE_FINAL_TYPE (TernWindow, tern_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -837,6 +838,7 @@ attach_context (TernWindow *self, TernMailContext *context)
   g_signal_connect (context, "online-changed", G_CALLBACK (on_online_changed), self);
   g_signal_connect (context, "outbox-changed", G_CALLBACK (on_outbox_changed), self);
   update_online (self);
+  tern_folder_menu_attach (self->sidebar, context, GTK_WINDOW (self));
   tern_folder_sidebar_reload (self->sidebar, _tern_window_get_store (self));
   {
     g_autoptr(GPtrArray) accounts = tern_store_list_accounts (_tern_window_get_store (self), NULL);

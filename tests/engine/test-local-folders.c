@@ -456,7 +456,7 @@ test_quota (Fixture *fx, gconstpointer data)
   g_assert_true (tern_store_get_quota (fx->store, fx->imap_id, &q, &error));
   g_assert_no_error (error);
   text = tern_quota_to_text (&q);
-  g_assert_cmpstr (text, ==, "1.2\u00a0GB of 2.0\u00a0GB used");
+  g_assert_cmpstr (text, ==, "1.2\u00a0GB of 2\u00a0GB used");
   g_assert_false (tern_quota_is_nearly_full (&q));
   q.used_kib = (q.limit_kib * 9 + 9) / 10;   /* 90%, rounded up */
   g_assert_true (tern_quota_is_nearly_full (&q));

@@ -1,6 +1,8 @@
 /* tern-store-quota.c: the server's storage quota per account. */
 #include "store/tern-store-private.h"
 
+#include <string.h>
+
 gboolean
 tern_store_set_quota (TernStore *self, gint64 account_id, gboolean has_quota, const char *root,
                       guint64 used_kib, guint64 limit_kib, GError **error)
@@ -53,11 +55,24 @@ tern_store_get_quota (TernStore *self, gint64 account_id, TernQuota *out, GError
                               "The server does not say how much room the mailbox has."), FALSE;
 }
 
+/* g_format_size() without a ".0" that says nothing ("2 GB", not "2.0 GB"):
+ * the sidebar is narrow. */
+static char *
+format_size (guint64 bytes)
+{
+  char *text = g_format_size (bytes);
+  char *zero = strstr (text, ".0\u00a0");
+
+  if (zero != NULL)
+    memmove (zero, zero + 2, strlen (zero + 2) + 1);
+  return text;
+}
+
 char *
 tern_quota_to_text (const TernQuota *q)
 {
-  g_autofree char *used = g_format_size (q->used_kib * 1024);
-  g_autofree char *limit = g_format_size (q->limit_kib * 1024);
+  g_autofree char *used = format_size (q->used_kib * 1024);
+  g_autofree char *limit = format_size (q->limit_kib * 1024);
 
   return g_strdup_printf ("%s of %s used", used, limit);
 }
