@@ -1,6 +1,6 @@
 /* bench-mbox-2g: a mbox over 2 GB streamed through import (issue 16).
  *
- *   ./_build/bench/bench/bench-mbox-2g [MB=2100] [KB per message=512]
+ *   ./_build/bench/bench/bench-mbox-2g [MB=2300] [KB per message=512]
  *
  * Writes an mbox of MB megabytes (messages of KB kilobytes: a short text
  * part and a base64 attachment, each with its own Message-ID), then
@@ -107,7 +107,7 @@ progress (const TernArchiveProgress *p, gpointer user_data)
 int
 main (int argc, char *argv[])
 {
-  guint64 mb = argc > 1 ? g_ascii_strtoull (argv[1], NULL, 10) : 2100;
+  guint64 mb = argc > 1 ? g_ascii_strtoull (argv[1], NULL, 10) : 2300;
   gsize kb = argc > 2 ? g_ascii_strtoull (argv[2], NULL, 10) : 512;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("bench-mbox-2g-XXXXXX", &error);

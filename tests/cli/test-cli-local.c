@@ -25,11 +25,8 @@ setup (Fixture *fx, gconstpointer data)
   TernTestServersOptions opts = { .no_smtp = TRUE, .quota_storage_kib = 2048 };
   g_autofree char *port = NULL;
 
-  fx->servers = tern_test_servers_start (&opts, &error);
-  g_assert_no_error (error);
-  g_assert_true (tern_test_servers_add_user (fx->servers, "lena", "pw-lena", &error));
-  g_setenv ("TERN_EXTRA_CA_FILE", tern_test_servers_ca_file (fx->servers), TRUE);
-  fx->data_dir = g_dir_make_tmp ("tern-cli-local-XXXXXX", NULL);
+  fx->servers = tern_test_cli_servers_start (&opts, "lena", "pw-lena");
+  fx->data_dir = tern_test_cli_data_dir_new ("local");
   port = g_strdup_printf ("%u", tern_test_servers_port (fx->servers, TERN_TEST_IMAPS));
   g_assert_true (tern_test_messages_seed (fx->servers, "lena", "INBOX", 0, N, SEED, &error));
   g_assert_cmpint (tern_test_cli_run (fx->data_dir, "pw-lena\n", NULL, NULL, "account", "add",
@@ -43,9 +40,7 @@ setup (Fixture *fx, gconstpointer data)
 static void
 teardown (Fixture *fx, gconstpointer data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", fx->data_dir);
-
-  g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+  tern_test_cli_data_dir_remove (fx->data_dir);
   g_free (fx->data_dir);
   g_clear_pointer (&fx->servers, tern_test_servers_free);
 }
