@@ -786,6 +786,13 @@ on_button_press (GtkWidget *tree_view, GdkEventButton *event, TernFolderMenu *se
   return TRUE;
 }
 
+/* An mbox or .eml file dropped on a folder from Files: imported into it. */
+static void
+on_files_dropped (TernFolderSidebar *sidebar, gint64 folder_id, GStrv paths, TernFolderMenu *self)
+{
+  tern_folder_menu_import (self, folder_id, (const char *const *) paths);
+}
+
 static void
 tern_folder_menu_finalize (GObject *object)
 {
@@ -828,6 +835,37 @@ tern_folder_menu_attach (TernFolderSidebar *sidebar, TernMailContext *context, G
   gtk_widget_insert_action_group (GTK_WIDGET (sidebar), "folder", G_ACTION_GROUP (self->actions));
   g_signal_connect_object (tern_folder_sidebar_get_tree_view (sidebar), "button-press-event",
                            G_CALLBACK (on_button_press), self, 0);
+  g_signal_connect_object (sidebar, "files-dropped", G_CALLBACK (on_files_dropped), self, 0);
   g_object_set_data_full (G_OBJECT (sidebar), "tern-folder-menu", self, g_object_unref);
   return self;
+}
+
+/* ---- the message list's "Move to" ------------------------------------------------ */
+
+gboolean
+tern_folder_menu_is_local_account (TernStore *store, gint64 account_id)
+{
+  g_autoptr(TernAccountSettings) local = tern_store_get_local_account (store, FALSE, NULL);
+
+  return local != NULL && local->id == account_id;
+}
+
+void
+tern_folder_menu_add_local_targets (GMenu *menu, TernStore *store, gint64 account_id)
+{
+  g_autoptr(TernAccountSettings) local = tern_store_get_local_account (store, FALSE, NULL);
+  g_autoptr(GPtrArray) folders = NULL;
+
+  if (local == NULL || local->id == account_id ||
+      (folders = tern_store_list_folders (store, local->id, NULL)) == NULL)
+    return;
+  for (guint i = 0; i < folders->len; i++)
+    {
+      TernFolder *f = g_ptr_array_index (folders, i);
+      g_autofree char *label = g_strdup_printf (_("On this computer › %s"), f->path);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.move-to", g_variant_new_int64 (f->id));
+      g_menu_append_item (menu, item);
+    }
 }

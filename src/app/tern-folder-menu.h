@@ -1,6 +1,7 @@
 /* tern-folder-menu.h: the sidebar's context menu of a folder.
  *
- * Right-click (or the menu key) on a folder: "Archive to this computer…",
+ * Files dropped on a folder from another program are imported into it.
+ * Right-click on a folder: "Archive to this computer…",
  * "Export…" (mbox or Maildir) and "Import…"; on "On this computer" and its
  * folders also "New Folder…", "Rename…" and "Delete". The long work runs off
  * the main loop (export on a thread with its own read-only store; import
@@ -42,5 +43,11 @@ TernTransferDialog *tern_folder_menu_archive (TernFolderMenu *self, gint64 folde
 void tern_folder_menu_create_local (TernFolderMenu *self, const char *path);
 void tern_folder_menu_rename_local (TernFolderMenu *self, gint64 folder_id, const char *path);
 void tern_folder_menu_delete_local (TernFolderMenu *self, gint64 folder_id);
+
+/* The "Move to" menu: appends the folders on this computer ("On this
+ * computer › Receipts") as win.move-to targets, unless @account_id is
+ * the local account itself. */
+void tern_folder_menu_add_local_targets (GMenu *menu, TernStore *store, gint64 account_id);
+gboolean tern_folder_menu_is_local_account (TernStore *store, gint64 account_id);
 
 G_END_DECLS

@@ -12,7 +12,7 @@ tern_folder_sidebar_quota_line (GtkTreeStore *tree, GtkTreeIter *iter, TernStore
   g_autofree char *text = NULL;
   g_autofree char *line = NULL;
   g_autofree char *escaped = NULL;
-  TernQuota q;
+  TernQuota q = { 0 };
   gboolean full;
 
   if (store == NULL || !tern_store_get_quota (store, account_id, &q, NULL))

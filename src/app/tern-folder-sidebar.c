@@ -29,7 +29,8 @@ struct _TernFolderSidebar
   gboolean reloading;
 };
 
-enum { SIGNAL_FOLDER_SELECTED, SIGNAL_MESSAGES_DROPPED, SIGNAL_OUTBOX_SELECTED, N_SIGNALS };
+enum { SIGNAL_FOLDER_SELECTED, SIGNAL_MESSAGES_DROPPED, SIGNAL_OUTBOX_SELECTED,
+       SIGNAL_FILES_DROPPED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TernFolderSidebar, tern_folder_sidebar, GTK_TYPE_BIN)
@@ -560,10 +561,13 @@ on_drag_motion (GtkWidget *widget, GdkDragContext *context, int x, int y, guint 
                 TernFolderSidebar *self)
 {
   gboolean ok = folder_at (self, x, y) != 0;
+  /* Files from another program are imported (copied); messages move. */
+  gboolean files = gtk_drag_dest_find_target (widget, context, NULL) ==
+                   gdk_atom_intern_static_string ("text/uri-list");
 
   if (!ok)
     gtk_tree_view_set_drag_dest_row (self->tree_view, NULL, 0);
-  gdk_drag_status (context, ok ? GDK_ACTION_MOVE : 0, time);
+  gdk_drag_status (context, ok ? (files ? GDK_ACTION_COPY : GDK_ACTION_MOVE) : 0, time);
   return TRUE;
 }
 
@@ -594,7 +598,25 @@ on_drag_data_received (GtkWidget *widget, GdkDragContext *context, int x, int y,
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_auto(GStrv) parts = NULL;
 
+  g_auto(GStrv) uris = gtk_selection_data_get_uris (data);
+
   gtk_tree_view_set_drag_dest_row (self->tree_view, NULL, 0);
+  if (folder_id != 0 && uris != NULL)
+    {
+      g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+      for (guint i = 0; uris[i] != NULL; i++)
+        {
+          char *path = g_filename_from_uri (uris[i], NULL, NULL);
+          if (path != NULL)
+            g_ptr_array_add (paths, path);
+        }
+      g_ptr_array_add (paths, NULL);
+      if (paths->len > 1)
+        g_signal_emit (self, signals[SIGNAL_FILES_DROPPED], 0, folder_id, paths->pdata);
+      gtk_drag_finish (context, paths->len > 1, FALSE, time);
+      return;
+    }
   if (folder_id == 0 || text == NULL || gtk_selection_data_get_length (data) <= 0)
     {
       gtk_drag_finish (context, FALSE, FALSE, time);
@@ -636,6 +658,9 @@ tern_folder_sidebar_class_init (TernFolderSidebarClass *klass)
   signals[SIGNAL_MESSAGES_DROPPED] =
     g_signal_new ("messages-dropped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_ARRAY);
+  signals[SIGNAL_FILES_DROPPED] =
+    g_signal_new ("files-dropped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRV);
   signals[SIGNAL_OUTBOX_SELECTED] =
     g_signal_new ("outbox-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
@@ -667,6 +692,7 @@ tern_folder_sidebar_init (TernFolderSidebar *self)
 {
   static const GtkTargetEntry targets[] = {
     { (char *) TERN_MESSAGE_IDS_TARGET, GTK_TARGET_SAME_APP, 0 },
+    { (char *) "text/uri-list", GTK_TARGET_OTHER_APP, 1 },
   };
   GtkWidget *scroller = gtk_scrolled_window_new (NULL, NULL);
   GtkTreeSelection *selection;
@@ -686,7 +712,7 @@ tern_folder_sidebar_init (TernFolderSidebar *self)
   g_signal_connect (selection, "changed", G_CALLBACK (on_selection_changed), self);
 
   gtk_drag_dest_set (GTK_WIDGET (self->tree_view), 0, targets, G_N_ELEMENTS (targets),
-                     GDK_ACTION_MOVE);
+                     GDK_ACTION_MOVE | GDK_ACTION_COPY);
   g_signal_connect (self->tree_view, "drag-motion", G_CALLBACK (on_drag_motion), self);
   g_signal_connect (self->tree_view, "drag-leave", G_CALLBACK (on_drag_leave), self);
   g_signal_connect (self->tree_view, "drag-drop", G_CALLBACK (on_drag_drop), self);

@@ -11,6 +11,8 @@
  *   folder-selected (gint64 folder_id)        0 when nothing is selected
  *   messages-dropped (gint64 folder_id, GArray *ids)
  *   outbox-selected (gint64 account_id)
+ *   files-dropped (gint64 folder_id, GStrv paths)   files from another program
+ *                                                   (an mbox, .eml) to import
  *
  * Below the accounts, "On this computer" holds the local folders (no
  * outbox). Under an account's name, the server's quota ("1.2 GB of 2 GB

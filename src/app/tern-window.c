@@ -334,6 +334,8 @@ rebuild_move_menu (TernWindow *self, gint64 account_id)
       g_menu_item_set_action_and_target_value (item, "win.move-to", g_variant_new_int64 (f->id));
       g_menu_append_item (self->move_section, item);
     }
+  tern_folder_menu_add_local_targets (self->move_section, _tern_window_get_store (self),
+                                      account_id);
 }
 
 static void
@@ -484,7 +486,9 @@ static void
 on_folders_changed (TernMailContext *context, gint64 account_id, TernWindow *self)
 {
   tern_folder_sidebar_reload (self->sidebar, _tern_window_get_store (self));
-  if (account_id == self->move_account_id)
+  /* The move menu lists the folders on this computer too. */
+  if (account_id == self->move_account_id || tern_folder_menu_is_local_account (
+          _tern_window_get_store (self), account_id))
     {
       self->move_account_id = 0;
       if (self->folder_id != 0)

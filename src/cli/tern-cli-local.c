@@ -160,7 +160,7 @@ tern_cli_quota_main (int argc, char **argv)
   g_autoptr(GError) error = NULL;
   g_autoptr(TernAccountSettings) a = NULL;
   g_autofree char *text = NULL;
-  TernQuota q;
+  TernQuota q = { 0 };
 
   if (argc != 2)
     return tern_cli_usage ("quota NAME");

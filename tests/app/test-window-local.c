@@ -168,7 +168,9 @@ test_menu (Fixture *f, gconstpointer data)
   TernFolderMenu *menu;
   g_autoptr(GMenuModel) model = NULL;
   g_autoptr(GMenuModel) local = NULL;
+  g_autoptr(GMenu) targets = g_menu_new ();
   g_autofree char *label = NULL;
+  g_autofree char *target = NULL;
 
   open_window (f, 1200, 760);
   menu = folder_menu (f);
@@ -183,6 +185,12 @@ test_menu (Fixture *f, gconstpointer data)
   tern_folder_menu_set_target (menu, f->old_mail_id, TRUE);
   local = tern_folder_menu_build (menu);
   g_assert_cmpint (g_menu_model_get_n_items (local), ==, 2);
+  /* "Move to" offers the folders on this computer to a server account's mail. */
+  tern_folder_menu_add_local_targets (targets, f->ts->writer, f->ts->account_id);
+  g_assert_cmpint (g_menu_model_get_n_items (G_MENU_MODEL (targets)), ==, 3);
+  g_assert_true (g_menu_model_get_item_attribute (G_MENU_MODEL (targets), 0, "label", "s",
+                                                  &target));
+  g_assert_cmpstr (target, ==, "On this computer › Old mail");
 
   tern_folder_menu_create_local (menu, "Letters");
   TERN_TEST_WAIT_UNTIL (sidebar_row (f, "Letters", NULL, NULL), TERN_TEST_WAIT_MS);
@@ -193,6 +201,14 @@ test_menu (Fixture *f, gconstpointer data)
   tern_folder_menu_delete_local (menu, f->old_mail_id);
   TERN_TEST_WAIT_UNTIL (!sidebar_row (f, "Older mail", NULL, NULL), TERN_TEST_WAIT_MS);
   g_assert_false (sidebar_row (f, "Older mail", NULL, NULL));
+}
+
+static guint
+dropped_count (Fixture *f, gint64 folder_id)
+{
+  g_autoptr(TernFolder) folder = tern_store_get_folder (f->ts->writer, folder_id, NULL);
+
+  return folder != NULL ? folder->total_count : 0;
 }
 
 static void
@@ -234,6 +250,18 @@ test_export_import_archive (Fixture *f, gconstpointer data)
   keep = GTK_WIDGET (dialog);
   tern_test_ui_save_screenshot (keep, "local-import-done.png");
   gtk_widget_destroy (keep);
+
+  /* An mbox dropped on a folder from Files is imported into it. */
+  {
+    g_autoptr(TernFolder) dropped = tern_local_folder_create (f->ts->writer, "Dropped", &error);
+    guint n = 0;
+
+    g_assert_no_error (error);
+    g_signal_emit_by_name (tern_window_get_sidebar (f->window), "files-dropped", dropped->id,
+                           paths);
+    TERN_TEST_WAIT_UNTIL ((n = dropped_count (f, dropped->id)) == 35, TERN_TEST_WAIT_MS);
+    g_assert_cmpuint (n, ==, 35);
+  }
 
   /* Archive to this computer, the server's copies kept. */
   dialog = tern_folder_menu_archive (menu, f->ts->inbox_id, "Archive/Demo/Inbox", 0, FALSE);

@@ -157,6 +157,11 @@ test_quota (Fixture *fx, gconstpointer data)
   g_assert_cmpint (tern_test_cli_run (fx->data_dir, NULL, &out, NULL, "quota", "Lab", NULL),
                    ==, 0);
   g_assert_nonnull (strstr (out, "\u00a0kB of 2.1\u00a0MB used ("));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (tern_test_cli_run (fx->data_dir, NULL, &out, NULL, "account", "show", "Lab",
+                                      NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Quota:\t"));
+  g_assert_nonnull (strstr (out, "\u00a0MB used"));
   g_assert_cmpint (tern_test_cli_run (fx->data_dir, NULL, NULL, &err, "quota", "local", NULL),
                    ==, 8);
   g_assert_nonnull (strstr (err, "does not say how much room"));
