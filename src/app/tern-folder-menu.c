@@ -1,5 +1,7 @@
 /* tern-folder-menu.c: the sidebar's context menu of a folder (see the header). */
 #include <glib/gi18n.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "account/tern-local-archive.h"
 #include "account/tern-local-folders.h"
@@ -491,6 +493,9 @@ tern_folder_menu_delete_local (TernFolderMenu *self, gint64 folder_id)
 
 /* ---- what the user picks: dialogs and file choosers ------------------------------ */
 
+/* Every question is answered in its "response" handler: no nested main
+ * loop (gtk_dialog_run), the window keeps drawing and syncing meanwhile. */
+
 static TernFolder *
 target_folder (TernFolderMenu *self)
 {
@@ -499,57 +504,89 @@ target_folder (TernFolderMenu *self)
          : NULL;
 }
 
-/* Asks for a folder name; @done gets it (or nothing on Cancel). */
-static void
-ask_name (TernFolderMenu *self, const char *title, const char *initial,
-          void (*done) (TernFolderMenu *self, const char *name))
+static GtkWidget *
+question (TernFolderMenu *self, GtkMessageType type, const char *text, const char *detail)
 {
   GtkWidget *dialog = gtk_message_dialog_new (self->window, GTK_DIALOG_MODAL |
-                                              GTK_DIALOG_DESTROY_WITH_PARENT,
-                                              GTK_MESSAGE_QUESTION, GTK_BUTTONS_OK_CANCEL, "%s",
-                                              title);
-  GtkWidget *entry = gtk_entry_new ();
-  int response;
+                                              GTK_DIALOG_DESTROY_WITH_PARENT, type,
+                                              GTK_BUTTONS_NONE, "%s", text);
 
-  gtk_entry_set_text (GTK_ENTRY (entry), initial != NULL ? initial : "");
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
+  if (detail != NULL)
+    gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s", detail);
+  return dialog;
+}
+
+/* A folder name asked for: for a new folder (parent @folder_id, 0 at the
+ * top) or a new name of folder @folder_id. */
+typedef struct {
+  TernFolderMenu *menu;
+  GtkEntry *entry;
+  gint64 folder_id;
+  gboolean rename;
+} NameQuestion;
+
+static void
+name_question_free (gpointer data)
+{
+  NameQuestion *q = data;
+
+  g_object_unref (q->menu);
+  g_free (q);
+}
+
+static void
+on_name_response (GtkDialog *dialog, int response, NameQuestion *q)
+{
+  const char *name = gtk_entry_get_text (q->entry);
+  g_autoptr(TernFolder) f = q->folder_id != 0
+      ? tern_store_get_folder (tern_mail_context_get_store (q->menu->context), q->folder_id, NULL)
+      : NULL;
+  const char *slash = f != NULL ? strrchr (f->path, '/') : NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_OK && *name != '\0')
+    {
+      if (!q->rename)
+        path = f != NULL ? g_strconcat (f->path, "/", name, NULL) : g_strdup (name);
+      else
+        path = slash != NULL ? g_strdup_printf ("%.*s/%s", (int) (slash - f->path), f->path, name)
+                             : g_strdup (name);
+      if (q->rename && f != NULL)
+        tern_folder_menu_rename_local (q->menu, f->id, path);
+      else if (!q->rename)
+        tern_folder_menu_create_local (q->menu, path);
+    }
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+static void
+ask_name (TernFolderMenu *self, const char *title, const char *initial, gboolean rename)
+{
+  GtkWidget *dialog = question (self, GTK_MESSAGE_QUESTION, title, NULL);
+  GtkWidget *entry = gtk_entry_new ();
+  NameQuestion *q = g_new0 (NameQuestion, 1);
+
+  q->menu = g_object_ref (self);
+  q->entry = GTK_ENTRY (entry);
+  q->folder_id = self->folder_id;
+  q->rename = rename;
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          rename ? _("_Rename") : _("C_reate"), GTK_RESPONSE_OK, NULL);
+  gtk_entry_set_text (q->entry, initial != NULL ? initial : "");
+  gtk_entry_set_activates_default (q->entry, TRUE);
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_OK);
   gtk_container_add (GTK_CONTAINER (gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (dialog))),
                      entry);
   gtk_widget_show (entry);
-  response = gtk_dialog_run (GTK_DIALOG (dialog));
-  if (response == GTK_RESPONSE_OK && *gtk_entry_get_text (GTK_ENTRY (entry)) != '\0')
-    done (self, gtk_entry_get_text (GTK_ENTRY (entry)));
-  gtk_widget_destroy (dialog);
-}
-
-static void
-create_named (TernFolderMenu *self, const char *name)
-{
-  g_autoptr(TernFolder) parent = target_folder (self);
-  g_autofree char *path = parent != NULL ? g_strconcat (parent->path, "/", name, NULL)
-                                         : g_strdup (name);
-
-  tern_folder_menu_create_local (self, path);
-}
-
-static void
-rename_named (TernFolderMenu *self, const char *name)
-{
-  g_autoptr(TernFolder) f = target_folder (self);
-  const char *slash = f != NULL ? strrchr (f->path, '/') : NULL;
-  g_autofree char *path = slash != NULL ? g_strdup_printf ("%.*s/%s", (int) (slash - f->path),
-                                                           f->path, name)
-                                        : g_strdup (name);
-
-  if (f != NULL)
-    tern_folder_menu_rename_local (self, f->id, path);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_name_response), q,
+                         (GClosureNotify) (void (*) (void)) name_question_free, 0);
+  gtk_widget_show (dialog);
 }
 
 static void
 activate_new (GSimpleAction *a, GVariant *p, gpointer data)
 {
-  ask_name (data, _("New folder on this computer"), "", create_named);
+  ask_name (data, _("New folder on this computer"), "", FALSE);
 }
 
 static void
@@ -560,7 +597,53 @@ activate_rename (GSimpleAction *a, GVariant *p, gpointer data)
   g_autofree char *name = f != NULL ? tern_folder_display_name (f) : NULL;
 
   if (f != NULL)
-    ask_name (self, _("Rename the folder"), name, rename_named);
+    ask_name (self, _("Rename the folder"), name, TRUE);
+}
+
+typedef struct {
+  TernFolderMenu *menu;
+  gint64 folder_id;
+  gint64 before;
+  gboolean remove;
+  char *dest;
+  GtkComboBox *age;
+  GtkToggleButton *remove_button;
+} Question;
+
+static Question *
+question_new (TernFolderMenu *self)
+{
+  Question *q = g_new0 (Question, 1);
+
+  q->menu = g_object_ref (self);
+  q->folder_id = self->folder_id;
+  return q;
+}
+
+static void
+question_free (gpointer data)
+{
+  Question *q = data;
+
+  g_object_unref (q->menu);
+  g_free (q->dest);
+  g_free (q);
+}
+
+static void
+connect_response (GtkWidget *dialog, GCallback callback, Question *q)
+{
+  g_signal_connect_data (dialog, "response", callback, q,
+                         (GClosureNotify) (void (*) (void)) question_free, 0);
+  gtk_widget_show (dialog);
+}
+
+static void
+on_delete_response (GtkDialog *dialog, int response, Question *q)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    tern_folder_menu_delete_local (q->menu, q->folder_id);
+  gtk_widget_destroy (GTK_WIDGET (dialog));
 }
 
 static void
@@ -569,21 +652,31 @@ activate_delete (GSimpleAction *a, GVariant *p, gpointer data)
   TernFolderMenu *self = data;
   g_autoptr(TernFolder) f = target_folder (self);
   g_autofree char *name = f != NULL ? tern_folder_display_name (f) : NULL;
+  g_autofree char *text = NULL;
   GtkWidget *dialog;
 
   if (f == NULL)
     return;
   /* This mail is nowhere else: say so before it is gone. */
-  dialog = gtk_message_dialog_new (self->window, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_WARNING, GTK_BUTTONS_NONE,
-                                   _("Delete “%s” and its %u messages?"), name, f->total_count);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
+  text = g_strdup_printf (_("Delete “%s” and its %u messages?"), name, f->total_count);
+  dialog = question (self, GTK_MESSAGE_WARNING, text,
       _("They are only on this computer, with the folders inside it. This cannot be undone."));
   gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
                           _("_Delete"), GTK_RESPONSE_ACCEPT, NULL);
-  if (gtk_dialog_run (GTK_DIALOG (dialog)) == GTK_RESPONSE_ACCEPT)
-    tern_folder_menu_delete_local (self, f->id);
-  gtk_widget_destroy (dialog);
+  connect_response (dialog, G_CALLBACK (on_delete_response), question_new (self));
+}
+
+static void
+on_export_response (GtkNativeDialog *chooser, int response, Question *q)
+{
+  const char *format = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "format");
+  g_autofree char *path = gtk_file_chooser_get_filename (GTK_FILE_CHOOSER (chooser));
+
+  if (response == GTK_RESPONSE_ACCEPT && path != NULL)
+    tern_folder_menu_export (q->menu, q->folder_id, g_strcmp0 (format, "maildir") == 0
+                             ? TERN_ARCHIVE_MAILDIR : TERN_ARCHIVE_MBOX, path);
+  question_free (q);
+  g_object_unref (chooser);
 }
 
 static void
@@ -593,8 +686,7 @@ activate_export (GSimpleAction *a, GVariant *p, gpointer data)
   g_autoptr(TernFolder) f = target_folder (self);
   g_autofree char *name = f != NULL ? tern_folder_display_name (f) : NULL;
   g_autofree char *file_name = NULL;
-  g_autoptr(GtkFileChooserNative) chooser = NULL;
-  const char *format;
+  GtkFileChooserNative *chooser;
 
   if (f == NULL)
     return;
@@ -608,66 +700,116 @@ activate_export (GSimpleAction *a, GVariant *p, gpointer data)
   gtk_file_chooser_set_do_overwrite_confirmation (GTK_FILE_CHOOSER (chooser), TRUE);
   file_name = g_strconcat (name, ".mbox", NULL);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file_name);
-  if (gtk_native_dialog_run (GTK_NATIVE_DIALOG (chooser)) != GTK_RESPONSE_ACCEPT)
-    return;
-  format = gtk_file_chooser_get_choice (GTK_FILE_CHOOSER (chooser), "format");
-  {
-    g_autofree char *path = gtk_file_chooser_get_filename (GTK_FILE_CHOOSER (chooser));
-    tern_folder_menu_export (self, f->id, g_strcmp0 (format, "maildir") == 0
-                             ? TERN_ARCHIVE_MAILDIR : TERN_ARCHIVE_MBOX, path);
-  }
+  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response), question_new (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+on_import_response (GtkNativeDialog *chooser, int response, Question *q)
+{
+  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+  GSList *files = response == GTK_RESPONSE_ACCEPT
+                  ? gtk_file_chooser_get_filenames (GTK_FILE_CHOOSER (chooser)) : NULL;
+
+  for (GSList *l = files; l != NULL; l = l->next)
+    g_ptr_array_add (paths, l->data);
+  g_slist_free (files);
+  g_ptr_array_add (paths, NULL);
+  if (paths->len > 1)
+    tern_folder_menu_import (q->menu, q->folder_id, (const char *const *) paths->pdata);
+  question_free (q);
+  g_object_unref (chooser);
 }
 
 static void
 activate_import (GSimpleAction *a, GVariant *p, gpointer data)
 {
   TernFolderMenu *self = data;
-  g_autoptr(GtkFileChooserNative) chooser = NULL;
-  g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
-  GSList *files;
+  GtkFileChooserNative *chooser;
 
   if (self->folder_id == 0)
     return;
   chooser = gtk_file_chooser_native_new (_("Import mail into the folder"), self->window,
                                          GTK_FILE_CHOOSER_ACTION_OPEN, _("_Import"), NULL);
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
-  if (gtk_native_dialog_run (GTK_NATIVE_DIALOG (chooser)) != GTK_RESPONSE_ACCEPT)
-    return;
-  files = gtk_file_chooser_get_filenames (GTK_FILE_CHOOSER (chooser));
-  for (GSList *l = files; l != NULL; l = l->next)
-    g_ptr_array_add (paths, l->data);
-  g_slist_free (files);
-  g_ptr_array_add (paths, NULL);
-  tern_folder_menu_import (self, self->folder_id, (const char *const *) paths->pdata);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_import_response), question_new (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
-/* "Archive to this computer…": what, how old, and whether the server keeps
- * a copy; then the count and size before anything happens. */
+/* "Archive to this computer…": how old, and whether the server keeps a
+ * copy; then the count and size before anything happens. */
+static void
+on_archive_confirm (GtkDialog *dialog, int response, Question *q)
+{
+  if (response == GTK_RESPONSE_OK)
+    tern_folder_menu_archive (q->menu, q->folder_id, q->dest, q->before, q->remove);
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
+static void
+on_archive_choice (GtkDialog *dialog, int response, Question *q)
+{
+  TernStore *store = tern_mail_context_get_store (q->menu->context);
+  int months = atoi (gtk_combo_box_get_active_id (q->age));
+  TernLocalArchiveResult count;
+  g_autofree char *size = NULL;
+  g_autofree char *text = NULL;
+  GtkWidget *confirm;
+  Question *next;
+
+  q->remove = gtk_widget_get_visible (GTK_WIDGET (q->remove_button)) &&
+              gtk_toggle_button_get_active (q->remove_button);
+  /* Destroying the dialog frees @q: that comes last. */
+  if (response != GTK_RESPONSE_ACCEPT)
+    {
+      gtk_widget_destroy (GTK_WIDGET (dialog));
+      return;
+    }
+  q->before = months > 0 ? g_get_real_time () / G_USEC_PER_SEC - (gint64) months * 30 * 86400
+                         : 0;
+  if (!tern_local_archive_count (store, q->folder_id, q->before, &count, NULL))
+    {
+      gtk_widget_destroy (GTK_WIDGET (dialog));
+      return;
+    }
+  size = g_format_size (count.bytes);
+  text = g_strdup_printf (ngettext ("Archive %u message (%s)?", "Archive %u messages (%s)?",
+                                    count.total), count.total, size);
+  confirm = question (q->menu, GTK_MESSAGE_QUESTION, text, q->remove
+      ? _("Each batch is saved on this computer before it is deleted on the server.") : NULL);
+  gtk_dialog_add_buttons (GTK_DIALOG (confirm), _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("_Archive"), GTK_RESPONSE_OK, NULL);
+  gtk_dialog_set_response_sensitive (GTK_DIALOG (confirm), GTK_RESPONSE_OK, count.total > 0);
+  next = question_new (q->menu);
+  next->folder_id = q->folder_id;
+  next->before = q->before;
+  next->remove = q->remove;
+  next->dest = g_strdup (q->dest);
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  connect_response (confirm, G_CALLBACK (on_archive_confirm), next);
+}
+
 static void
 activate_archive (GSimpleAction *a, GVariant *p, gpointer data)
 {
   TernFolderMenu *self = data;
-  TernStore *store = tern_mail_context_get_store (self->context);
   g_autoptr(TernFolder) f = target_folder (self);
   g_autoptr(TernAccountSettings) account = NULL;
-  g_autofree char *name = NULL;
-  g_autofree char *dest = NULL;
-  g_autofree char *size = NULL;
+  g_autofree char *name = NULL, *text = NULL, *detail = NULL;
   GtkWidget *dialog, *age, *remove, *area;
-  TernLocalArchiveResult count;
-  gint64 before = 0;
-  int months;
+  Question *q;
 
-  if (f == NULL || (account = tern_store_get_account (store, f->account_id, NULL)) == NULL)
+  if (f == NULL ||
+      (account = tern_store_get_account (tern_mail_context_get_store (self->context),
+                                         f->account_id, NULL)) == NULL)
     return;
   name = tern_folder_display_name (f);
-  dest = g_strdup_printf ("Archive/%s/%s", account->name, name);
-  dialog = gtk_message_dialog_new (self->window, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   _("Archive “%s” to this computer"), name);
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
-      _("The messages are copied into “%s” under On this computer, where they stay "
-        "whatever happens to the account."), dest);
+  q = question_new (self);
+  q->dest = g_strdup_printf ("Archive/%s/%s", account->name, name);
+  text = g_strdup_printf (_("Archive “%s” to this computer"), name);
+  detail = g_strdup_printf (_("The messages are copied into “%s” under On this computer, where "
+                              "they stay whatever happens to the account."), q->dest);
+  dialog = question (self, GTK_MESSAGE_QUESTION, text, detail);
   area = gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (dialog));
   age = gtk_combo_box_text_new ();
   gtk_combo_box_text_append (GTK_COMBO_BOX_TEXT (age), "0", _("All messages"));
@@ -678,39 +820,16 @@ activate_archive (GSimpleAction *a, GVariant *p, gpointer data)
   gtk_combo_box_set_active_id (GTK_COMBO_BOX (age), "12");
   remove = gtk_check_button_new_with_mnemonic (_("_Delete them on the server once they are "
                                                  "safe on this computer"));
-  gtk_widget_set_visible (remove, account->protocol == TERN_PROTOCOL_IMAP);
   gtk_container_add (GTK_CONTAINER (area), age);
   gtk_container_add (GTK_CONTAINER (area), remove);
   gtk_widget_show (age);
+  /* POP3 mail is on this computer already; only IMAP can free server room. */
+  gtk_widget_set_visible (remove, account->protocol == TERN_PROTOCOL_IMAP);
+  q->age = GTK_COMBO_BOX (age);
+  q->remove_button = GTK_TOGGLE_BUTTON (remove);
   gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
-                          _("_Archive"), GTK_RESPONSE_ACCEPT, NULL);
-  if (gtk_dialog_run (GTK_DIALOG (dialog)) != GTK_RESPONSE_ACCEPT)
-    {
-      gtk_widget_destroy (dialog);
-      return;
-    }
-  months = atoi (gtk_combo_box_get_active_id (GTK_COMBO_BOX (age)));
-  if (months > 0)
-    before = g_get_real_time () / G_USEC_PER_SEC - (gint64) months * 30 * 24 * 3600;
-  gboolean remove_after = account->protocol == TERN_PROTOCOL_IMAP &&
-                          gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (remove));
-  gtk_widget_destroy (dialog);
-  /* The count and size, so the user knows what is about to move. */
-  if (tern_local_archive_count (store, f->id, before, &count, NULL) && count.total > 0)
-    {
-      size = g_format_size (count.bytes);
-      dialog = gtk_message_dialog_new (self->window, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                       GTK_MESSAGE_QUESTION, GTK_BUTTONS_OK_CANCEL,
-                                       ngettext ("Archive %u message (%s)?",
-                                                 "Archive %u messages (%s)?", count.total),
-                                       count.total, size);
-      if (remove_after)
-        gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
-            _("Each batch is saved on this computer before it is deleted on the server."));
-      if (gtk_dialog_run (GTK_DIALOG (dialog)) == GTK_RESPONSE_OK)
-        tern_folder_menu_archive (self, f->id, dest, before, remove_after);
-      gtk_widget_destroy (dialog);
-    }
+                          _("_Continue"), GTK_RESPONSE_ACCEPT, NULL);
+  connect_response (dialog, G_CALLBACK (on_archive_choice), q);
 }
 
 /* ---- the menu ------------------------------------------------------------------------ */

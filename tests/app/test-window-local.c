@@ -277,6 +277,81 @@ test_export_import_archive (Fixture *f, gconstpointer data)
   g_rmdir (dir);
 }
 
+/* The open message dialog, if any (the questions are not modal loops). */
+static GtkDialog *
+open_question (void)
+{
+  g_autoptr(GList) all = gtk_window_list_toplevels ();
+
+  for (GList *l = all; l != NULL; l = l->next)
+    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static TernTransferDialog *
+open_transfer (void)
+{
+  g_autoptr(GList) all = gtk_window_list_toplevels ();
+
+  for (GList *l = all; l != NULL; l = l->next)
+    if (TERN_IS_TRANSFER_DIALOG (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* The menu's "Archive to This Computer…": a question, the count, then the
+ * work; each answered by a response while the main loop runs. */
+static void
+test_archive_dialogs (Fixture *f, gconstpointer data)
+{
+  TernFolderMenu *menu;
+  GActionGroup *group;
+  GtkDialog *dialog;
+  TernTransferDialog *transfer;
+  g_autofree char *text = NULL;
+
+  open_window (f, 1200, 760);
+  menu = folder_menu (f);
+  tern_folder_menu_set_target (menu, f->ts->inbox_id, FALSE);
+  group = gtk_widget_get_action_group (GTK_WIDGET (tern_window_get_sidebar (f->window)), "folder");
+  g_action_group_activate_action (group, "archive", NULL);
+  TERN_TEST_WAIT_UNTIL ((dialog = open_question ()) != NULL, TERN_TEST_WAIT_MS);
+  g_assert_nonnull (dialog);
+  tern_test_ui_save_screenshot (GTK_WIDGET (dialog), "local-archive-question.png");
+  gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
+  /* "Older than a year" is the default; the count comes before anything
+   * happens. Cancelled, then again for all of it. */
+  TERN_TEST_WAIT_UNTIL ((dialog = open_question ()) != NULL, TERN_TEST_WAIT_MS);
+  g_object_get (dialog, "text", &text, NULL);
+  g_assert_true (g_str_has_prefix (text, "Archive "));
+  gtk_dialog_response (dialog, GTK_RESPONSE_CANCEL);
+  g_action_group_activate_action (group, "archive", NULL);
+  TERN_TEST_WAIT_UNTIL ((dialog = open_question ()) != NULL, TERN_TEST_WAIT_MS);
+  {
+    g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (
+        gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (dialog))));
+    for (GList *l = children; l != NULL; l = l->next)
+      if (GTK_IS_COMBO_BOX (l->data))
+        gtk_combo_box_set_active_id (l->data, "0");
+  }
+  gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
+  TERN_TEST_WAIT_UNTIL ((dialog = open_question ()) != NULL, TERN_TEST_WAIT_MS);
+  g_clear_pointer (&text, g_free);
+  g_object_get (dialog, "text", &text, NULL);
+  g_assert_true (g_str_has_prefix (text, "Archive 35 messages ("));
+  tern_test_ui_save_screenshot (GTK_WIDGET (dialog), "local-archive-confirm.png");
+  gtk_dialog_response (dialog, GTK_RESPONSE_OK);
+  TERN_TEST_WAIT_UNTIL ((transfer = open_transfer ()) != NULL &&
+                        tern_transfer_dialog_is_finished (transfer), TERN_TEST_WAIT_MS);
+  g_assert_nonnull (transfer);
+  g_assert_nonnull (strstr (tern_transfer_dialog_get_text (transfer), "Archived 35 of 35"));
+  tern_test_ui_save_screenshot (GTK_WIDGET (transfer), "local-archive-done.png");
+  gtk_widget_destroy (GTK_WIDGET (transfer));
+  TERN_TEST_WAIT_UNTIL (sidebar_row (f, "Demo", NULL, NULL), TERN_TEST_WAIT_MS);
+  g_assert_true (sidebar_row (f, "Demo", NULL, NULL));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -291,6 +366,7 @@ main (int argc, char *argv[])
   ADD ("/app/window-local/sidebar", test_sidebar);
   ADD ("/app/window-local/menu", test_menu);
   ADD ("/app/window-local/export-import-archive", test_export_import_archive);
+  ADD ("/app/window-local/archive-dialogs", test_archive_dialogs);
 #undef ADD
   return g_test_run ();
 }
