@@ -48,25 +48,12 @@ for_each_page (TernStore *store, gint64 folder_id, gint64 before,
   return TRUE;
 }
 
-static gboolean
-count_page (GPtrArray *rows, gpointer data, GError **error)
-{
-  TernLocalArchiveResult *out = data;
-
-  for (guint i = 0; i < rows->len; i++)
-    {
-      out->total++;
-      out->bytes += (guint64) ((TernMessageSummary *) g_ptr_array_index (rows, i))->size;
-    }
-  return TRUE;
-}
-
 gboolean
 tern_local_archive_count (TernStore *store, gint64 folder_id, gint64 before,
                           TernLocalArchiveResult *out, GError **error)
 {
   *out = (TernLocalArchiveResult) { 0 };
-  return for_each_page (store, folder_id, before, count_page, out, NULL, error);
+  return tern_store_count_older (store, folder_id, before, &out->total, &out->bytes, error);
 }
 
 typedef struct {

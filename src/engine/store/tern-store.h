@@ -173,6 +173,10 @@ GArray *tern_store_list_message_ids (TernStore *store, gint64 folder_id, TernSor
  * unknown ids (deleted meanwhile) are left out. */
 GPtrArray *tern_store_get_summaries (TernStore *store, const gint64 *ids, guint n_ids,
                                      GError **error);
+/* How many messages of the folder are older than @before (Unix time, by
+ * Date: else arrival; 0: all) and their size: one indexed query. */
+gboolean tern_store_count_older (TernStore *store, gint64 folder_id, gint64 before,
+                                 guint *n_messages, guint64 *bytes, GError **error);
 /* Unread messages of an account (0: all accounts). */
 guint tern_store_count_unread (TernStore *store, gint64 account_id, GError **error);
 
