@@ -20,6 +20,7 @@
 #include "tern-resources.h"
 #include "tern-store-message-source.h"
 #include "tern-window-private.h"
+#include "tern-folder-menu.h"
 #include "tern-app-secrets.h"
 
 G_DEFINE_FINAL_TYPE (TernWindow, tern_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -337,6 +338,8 @@ rebuild_move_menu (TernWindow *self, gint64 account_id)
       g_menu_item_set_action_and_target_value (item, "win.move-to", g_variant_new_int64 (f->id));
       g_menu_append_item (self->move_section, item);
     }
+  tern_folder_menu_add_local_targets (self->move_section, _tern_window_get_store (self),
+                                      account_id);
 }
 
 static void
@@ -478,7 +481,9 @@ static void
 on_folders_changed (TernMailContext *context, gint64 account_id, TernWindow *self)
 {
   tern_folder_sidebar_reload (self->sidebar, _tern_window_get_store (self));
-  if (account_id == self->move_account_id)
+  /* The move menu lists the folders on this computer too. */
+  if (account_id == self->move_account_id || tern_folder_menu_is_local_account (
+          _tern_window_get_store (self), account_id))
     {
       self->move_account_id = 0;
       if (self->folder_id != 0)
@@ -901,6 +906,7 @@ attach_context (TernWindow *self, TernMailContext *context)
   g_signal_connect (self->cert_prompt, "rejected", G_CALLBACK (on_certificate_rejected), self);
   add_held_ops_bar (self, context);
   update_online (self);
+  tern_folder_menu_attach (self->sidebar, context, GTK_WINDOW (self));
   tern_folder_sidebar_reload (self->sidebar, _tern_window_get_store (self));
   {
     g_autoptr(GPtrArray) accounts = tern_store_list_accounts (_tern_window_get_store (self), NULL);

@@ -48,6 +48,9 @@ typedef struct {
   /* No Sent, Drafts, Trash, Junk or Archive made by the server, as on Cyrus,
    * Courier and Mailutils by default. */
   gboolean no_special_folders;
+  /* Dovecot's quota plugin with this STORAGE limit per user in KiB (IMAP
+   * QUOTA, GETQUOTAROOT); 0: no quota. */
+  guint64 quota_storage_kib;
 } TernTestServersOptions;
 
 typedef struct _TernTestServers TernTestServers;

@@ -4,6 +4,7 @@
 #include "account/tern-account-connect.h"
 #include "core/tern-error.h"
 #include "account/tern-account-sync.h"
+#include "core/tern-error.h"
 #include "pop3/tern-pop3-fetch.h"
 
 struct _TernAccountSync
@@ -56,6 +57,9 @@ tern_account_sync_connect (TernAccountSync *self, GCancellable *cancellable,
   /* The user may have changed the settings since the last session. */
   if (!reload_account (self, error))
     return FALSE;
+  if (self->account->protocol == TERN_PROTOCOL_LOCAL)
+    return g_set_error_literal (error, TERN_ERROR, TERN_ERROR_INVALID,
+                                "Folders on this computer have no server to sync with."), FALSE;
   /* POP3 keeps no session between downloads: each one connects anew. */
   if (self->account->protocol != TERN_PROTOCOL_IMAP)
     return TRUE;

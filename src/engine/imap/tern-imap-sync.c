@@ -993,6 +993,7 @@ tern_imap_sync_all (TernImapSync *self, GCancellable *cancellable, GError **erro
       if (!tern_imap_sync_folder (self, f->path, cancellable, error))
         return FALSE;
     }
+  tern_imap_sync_read_quota (self);
   return TRUE;
 }
 
@@ -1218,6 +1219,7 @@ tern_imap_sync_new (mailimap *imap, TernStore *store, gint64 account_id)
       self->has_uidplus = mailimap_has_uidplus (imap);
       self->has_idle = mailimap_has_idle (imap);
       self->has_create_special_use = mailimap_has_extension (imap, "CREATE-SPECIAL-USE");
+      self->has_quota = mailimap_has_quota (imap);
     }
   /* Tests and benchmarks vary the chunk size to cut syncs at many points. */
   if (g_getenv ("TERN_SYNC_CHUNK_BYTES") != NULL)
