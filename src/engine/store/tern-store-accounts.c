@@ -414,3 +414,35 @@ tern_store_delete_folder (TernStore *self, gint64 folder_id, GError **error)
 {
   return delete_row (self, "DELETE FROM folders WHERE id = ?", "folder", folder_id, error);
 }
+
+gboolean
+tern_store_rename_folder (TernStore *self, gint64 account_id, const char *old_path,
+                          const char *new_path, GError **error)
+{
+  /* Children are "old<delim>rest": their delimiter is the folder's own. */
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "UPDATE folders SET path = ?3 || substr (path, length (?2) + 1)"
+      " WHERE account_id = ?1 AND (path = ?2 OR (delimiter <> '' AND"
+      " substr (path, 1, length (?2) + length (delimiter)) = ?2 || delimiter))", error);
+  g_autoptr(TernFolder) taken = NULL;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  if ((taken = tern_store_get_folder_by_path (self, account_id, new_path, NULL)) != NULL)
+    return g_set_error (error, TERN_ERROR, TERN_ERROR_EXISTS,
+                        "There is a folder called “%s” already.", new_path), FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  tern_store_bind_text (stmt, 2, old_path);
+  tern_store_bind_text (stmt, 3, new_path);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+    return g_set_error (error, TERN_ERROR, TERN_ERROR_EXISTS,
+                        "There is a folder called “%s” already.", new_path), FALSE;
+  if (rc != SQLITE_DONE)
+    return tern_store_fail (self, rc, "Renaming the folder", error);
+  if (sqlite3_changes (self->db) == 0)
+    return g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND,
+                        "There is no folder called “%s”.", old_path), FALSE;
+  return TRUE;
+}

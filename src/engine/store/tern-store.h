@@ -104,6 +104,11 @@ TernFolder *tern_store_get_folder_by_role (TernStore *store, gint64 account_id,
 GPtrArray *tern_store_list_folders (TernStore *store, gint64 account_id, GError **error);
 /* Deletes the folder and its messages. */
 gboolean tern_store_delete_folder (TernStore *store, gint64 folder_id, GError **error);
+/* Renames the account's folder @old_path, and the folders below it (path,
+ * delimiter, rest), to @new_path; ids, messages and counts stay. EXISTS if
+ * @new_path is taken. */
+gboolean tern_store_rename_folder (TernStore *store, gint64 account_id, const char *old_path,
+                                   const char *new_path, GError **error);
 
 /* ---- Messages -------------------------------------------------------- */
 
