@@ -17,12 +17,19 @@ stop_shared (void)
 TernTestServers *
 tern_test_shared_servers (gboolean with_smtp)
 {
-  g_autoptr(GError) error = NULL;
   TernTestServersOptions opts = { .no_smtp = !with_smtp };
+
+  return tern_test_shared_servers_with (&opts);
+}
+
+TernTestServers *
+tern_test_shared_servers_with (const TernTestServersOptions *opts)
+{
+  g_autoptr(GError) error = NULL;
 
   if (shared != NULL)
     return shared;
-  shared = tern_test_servers_start (&opts, &error);
+  shared = tern_test_servers_start (opts, &error);
   g_assert_no_error (error);
   g_setenv ("TERN_EXTRA_CA_FILE", tern_test_servers_ca_file (shared), TRUE);
   atexit (stop_shared);
@@ -146,8 +153,14 @@ add_id (GHashTable *ids, char *id)
 GHashTable *
 tern_test_server_message_ids (TernTestServers *servers, const char *user)
 {
+  return tern_test_server_mailbox_ids (servers, user, "INBOX");
+}
+
+GHashTable *
+tern_test_server_mailbox_ids (TernTestServers *servers, const char *user, const char *mailbox)
+{
   GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *maildir = tern_test_servers_maildir_path (servers, user, "INBOX");
+  g_autofree char *maildir = tern_test_servers_maildir_path (servers, user, mailbox);
   const char *subs[] = { "new", "cur" };
 
   for (guint i = 0; i < G_N_ELEMENTS (subs); i++)

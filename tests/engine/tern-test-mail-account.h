@@ -21,6 +21,8 @@ typedef struct {
 /* Starts the harness once per process (SMTP when @with_smtp) and points the
  * TLS layer at its CA. */
 TernTestServers *tern_test_shared_servers (gboolean with_smtp);
+/* The same with other options (the first call of either starts them). */
+TernTestServers *tern_test_shared_servers_with (const TernTestServersOptions *opts);
 
 /* A fresh user on the servers and an account for it in a fresh store. */
 TernTestAccount *tern_test_account_new (TernTestServers *servers, TernProtocol protocol);
@@ -33,6 +35,9 @@ void tern_test_account_save (TernTestAccount *t);
 /* Message-IDs of the messages in @user's server INBOX (Maildir files), and
  * in the account's local folder of @role, as multisets (id -> count). */
 GHashTable *tern_test_server_message_ids (TernTestServers *servers, const char *user);
+/* The same for another of @user's server folders (by IMAP path). */
+GHashTable *tern_test_server_mailbox_ids (TernTestServers *servers, const char *user,
+                                          const char *mailbox);
 GHashTable *tern_test_local_message_ids (TernStore *store, gint64 account_id, TernFolderRole role);
 guint tern_test_count_total (GHashTable *ids);
 

@@ -34,6 +34,20 @@ server_lists (TernImapSync *self, const char *path, gboolean *listed, GError **e
   return TRUE;
 }
 
+/* Servers drop the connection when the selected folder is renamed or
+ * deleted ("Selected mailbox was deleted, have to disconnect"): select the
+ * inbox first when @path (or a folder below it) is selected. */
+static gboolean
+leave_folder (TernImapSync *self, const char *path, GError **error)
+{
+  gsize len = strlen (path);
+
+  if (self->selected == NULL || strncmp (self->selected, path, len) != 0 ||
+      (self->selected[len] != '\0' && g_ascii_isalnum (self->selected[len])))
+    return TRUE;
+  return tern_imap_sync_ensure_selected (self, "INBOX", error);
+}
+
 /* The command failed without breaking the connection: done after all if the
  * server is in the end state already (an earlier replay was cut off). */
 static TernImapReplayResult
@@ -73,9 +87,8 @@ replay_rename (TernImapSync *self, const TernPendingOp *op, GError **error)
   g_autoptr(GError) refused = NULL;
   TernImapReplayResult result = TERN_IMAP_REPLAY_DONE;
 
-  /* A folder is never renamed while selected: its messages' UIDs would be
-   * read under a name that is gone. */
-  g_clear_pointer (&self->selected, g_free);
+  if (!leave_folder (self, op->folder_path, error))
+    return TERN_IMAP_REPLAY_FAILED;
   if (!tern_imap_sync_ok (self, mailimap_rename (self->imap, op->folder_path, op->dest_path),
                           "renaming a folder", &refused))
     {
@@ -148,7 +161,8 @@ replay_delete (TernImapSync *self, const TernPendingOp *op, GError **error)
                  op->folder_path, count);
       return TERN_IMAP_REPLAY_DONE;
     }
-  g_clear_pointer (&self->selected, g_free);
+  if (!leave_folder (self, op->folder_path, error))
+    return TERN_IMAP_REPLAY_FAILED;
   if (!tern_imap_sync_ok (self, mailimap_delete (self->imap, op->folder_path),
                           "deleting a folder", &refused))
     {
