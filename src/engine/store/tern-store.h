@@ -186,7 +186,9 @@ gboolean tern_store_rebuild_threads (TernStore *store, gint64 account_id, GError
 /* Message ids matching a user query, newest first, at most limit (0: no
  * limit). account_id / folder_id of 0 mean all. Query syntax: words
  * (prefix match), "quoted phrases", from:, to:, subject:, has:attachment,
- * is:unread, is:read, is:flagged. Any input is valid: nothing the user
+ * is:unread, is:read, is:flagged, in:ROLE (in:trash, in:sent, ...) or in:all;
+ * without in: a search of every folder (folder_id 0) leaves Trash and Junk
+ * out. Any input is valid: nothing the user
  * types reaches FTS5 unescaped. An empty query matches nothing. */
 GArray *tern_store_search (TernStore *store, gint64 account_id, gint64 folder_id,
                            const char *query, guint limit, GError **error);
