@@ -65,6 +65,27 @@ done_if (TernImapSync *self, const char *must_exist, const char *must_not_exist,
   return TERN_IMAP_REPLAY_FAILED;
 }
 
+static gboolean server_status (TernImapSync *self, const char *path, int att, guint *count,
+                               GError **error);
+
+/* The new folder's UIDVALIDITY, so that messages moved into it before its
+ * first sync take their UIDs from COPYUID (and can be moved on again). */
+static gboolean
+record_uidvalidity (TernImapSync *self, const char *path, GError **error)
+{
+  g_autoptr(TernFolder) folder =
+    tern_store_get_folder_by_path (self->store, self->account_id, path, NULL);
+  guint uidvalidity;
+
+  if (folder == NULL || folder->uidvalidity != 0)
+    return TRUE;
+  if (!server_status (self, path, MAILIMAP_STATUS_ATT_UIDVALIDITY, &uidvalidity, error))
+    return FALSE;
+  if (uidvalidity == 0 || uidvalidity == G_MAXUINT)
+    return TRUE;
+  return tern_store_update_folder_state (self->store, folder->id, uidvalidity, 0, 0, NULL, error);
+}
+
 static TernImapReplayResult
 replay_create (TernImapSync *self, const TernPendingOp *op, GError **error)
 {
@@ -78,7 +99,8 @@ replay_create (TernImapSync *self, const TernPendingOp *op, GError **error)
       return done_if (self, op->folder_path, NULL, &refused, error);
     }
   mailimap_subscribe (self->imap, op->folder_path);
-  return TERN_IMAP_REPLAY_DONE;
+  return record_uidvalidity (self, op->folder_path, error) ? TERN_IMAP_REPLAY_DONE
+                                                          : TERN_IMAP_REPLAY_FAILED;
 }
 
 static TernImapReplayResult
@@ -104,9 +126,9 @@ replay_rename (TernImapSync *self, const TernPendingOp *op, GError **error)
   return result;
 }
 
-/* How many messages @path holds on the server; G_MAXUINT if it is gone. */
+/* STATUS @att of @path on the server; G_MAXUINT if the folder is gone. */
 static gboolean
-server_count (TernImapSync *self, const char *path, guint *count, GError **error)
+server_status (TernImapSync *self, const char *path, int att, guint *count, GError **error)
 {
   struct mailimap_status_att_list *atts = mailimap_status_att_list_new_empty ();
   struct mailimap_mailbox_data_status *status = NULL;
@@ -114,7 +136,7 @@ server_count (TernImapSync *self, const char *path, guint *count, GError **error
   int r;
 
   *count = G_MAXUINT;
-  mailimap_status_att_list_add (atts, MAILIMAP_STATUS_ATT_MESSAGES);
+  mailimap_status_att_list_add (atts, att);
   r = mailimap_status (self->imap, path, atts, &status);
   mailimap_status_att_list_free (atts);
   if (!tern_imap_sync_ok (self, r, "reading a folder's size", &refused))
@@ -134,7 +156,7 @@ server_count (TernImapSync *self, const char *path, guint *count, GError **error
        it != NULL; it = clist_next (it))
     {
       struct mailimap_status_info *info = clist_content (it);
-      if (info->st_att == MAILIMAP_STATUS_ATT_MESSAGES)
+      if (info->st_att == att)
         *count = info->st_value;
     }
   mailimap_mailbox_data_status_free (status);
@@ -149,7 +171,7 @@ replay_delete (TernImapSync *self, const TernPendingOp *op, GError **error)
   g_autoptr(GError) refused = NULL;
   guint count;
 
-  if (!server_count (self, op->folder_path, &count, error))
+  if (!server_status (self, op->folder_path, MAILIMAP_STATUS_ATT_MESSAGES, &count, error))
     return TERN_IMAP_REPLAY_FAILED;
   if (count == G_MAXUINT)
     return TERN_IMAP_REPLAY_DONE;   /* gone already */
