@@ -1,8 +1,8 @@
 /* tern-store-message-source.c: TernMessageSource over TernStore. */
 #include <glib/gi18n.h>
 
-#include "account/tern-folder-actions.h"
 #include "mime/tern-mime-parse.h"
+#include "tern-folder-sidebar.h"
 #include "tern-store-message-source.h"
 
 struct _TernStoreMessageSource

@@ -230,7 +230,7 @@ test_create_rename_delete (void)
   g_assert_cmpint (id, >, 0);
   f = tern_store_get_folder (t->store, id, NULL);
   g_assert_cmpstr (f->path, ==, "Projekte K&APY-ln");
-  name = tern_folder_display_name (f);
+  name = tern_folder_leaf_name (f);
   g_assert_cmpstr (name, ==, "Projekte Köln");
   g_assert_cmpuint (n_ops (t), ==, 1);
   /* Taken names and names with the delimiter are refused. */

@@ -7,7 +7,7 @@
 #include "account/tern-mail-actions.h"
 
 char *
-tern_folder_display_name (const TernFolder *folder)
+tern_folder_leaf_name (const TernFolder *folder)
 {
   const char *leaf = folder->path;
   const char *sep = folder->delimiter != NULL && *folder->delimiter != '\0'
@@ -206,7 +206,7 @@ empty_to_trash (TernStore *store, const TernFolder *folder, GError **error)
   g_autoptr(GArray) ids = tern_store_list_message_ids (store, folder->id, TERN_SORT_DATE, FALSE,
                                                        error);
   g_autoptr(TernFolder) trash = NULL;
-  g_autofree char *name = tern_folder_display_name (folder);
+  g_autofree char *name = tern_folder_leaf_name (folder);
 
   if (ids == NULL)
     return FALSE;
@@ -232,7 +232,7 @@ tern_folder_delete (TernStore *store, gint64 folder_id, GError **error)
 
   if (folder == NULL || (account = folder_account (store, folder, error)) == NULL)
     return FALSE;
-  name = tern_folder_display_name (folder);
+  name = tern_folder_leaf_name (folder);
   if (folder->role != TERN_FOLDER_ROLE_NONE)
     return g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
                         "“%s” is one of the account's own folders and stays.", name), FALSE;

@@ -31,7 +31,8 @@ gboolean tern_folder_rename (TernStore *store, gint64 folder_id, const char *new
  * that holds mail is not deleted (NEEDS_CONFIRMATION: move the mail first). */
 gboolean tern_folder_delete (TernStore *store, gint64 folder_id, GError **error);
 
-/* The folder's name as the user sees it: its last path element, decoded. */
-char *tern_folder_display_name (const TernFolder *folder);
+/* The folder's last path element, decoded from modified UTF-7 (the app
+ * names special folders by role: tern_folder_display_name()). */
+char *tern_folder_leaf_name (const TernFolder *folder);
 
 G_END_DECLS
