@@ -12,6 +12,7 @@
 #include "account/tern-account-sync.h"
 #include "account/tern-folder-actions.h"
 #include "account/tern-mail-actions.h"
+#include "account/tern-mail-undo.h"
 #include "account/tern-outbox.h"
 #include "core/tern-error.h"
 #include "imap/tern-imap-sync.h"
@@ -344,6 +345,61 @@ test_pop3_local_folders (void)
   g_assert_cmpuint (n_ops (t), ==, 0);
 }
 
+/* Undo before the server heard of the move cancels the queued MOVE (the
+ * message has its UID back, nothing goes out); Undo after it queues the
+ * move back. Delete to Trash is undone the same way. */
+static void
+test_undo (void)
+{
+  g_autoptr(TernTestAccount) t = tern_test_account_new (servers (), TERN_PROTOCOL_IMAP);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernFolder) inbox = NULL, x = NULL;
+  g_autoptr(GArray) ids = NULL;
+  gint64 m1, m2, from[2];
+
+  seed_inbox (t, 2);
+  sync_all (t);
+  g_assert_true (tern_folder_create (t->store, t->account->id, 0, "X", &error) > 0);
+  sync_all (t);
+  inbox = by_path (t, "INBOX");
+  x = by_path (t, "X");
+  ids = tern_store_list_message_ids (t->store, inbox->id, TERN_SORT_DATE, FALSE, NULL);
+  m1 = g_array_index (ids, gint64, 0);
+  m2 = g_array_index (ids, gint64, 1);
+  from[0] = from[1] = inbox->id;
+
+  /* Not sent yet: cancelled. */
+  g_assert_true (tern_mail_move (t->store, &m1, 1, x->id, &error));
+  g_assert_cmpuint (n_ops (t), ==, 1);
+  g_assert_true (tern_mail_undo_move (t->store, &m1, from, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_ops (t), ==, 0);
+  {
+    g_autoptr(TernMessageSummary) m = tern_store_get_message (t->store, m1, NULL);
+    g_assert_cmpint (m->folder_id, ==, inbox->id);
+    g_assert_cmpuint (m->uid, !=, 0);
+  }
+  /* Sent already: moved back. */
+  g_assert_true (tern_mail_move (t->store, &m2, 1, x->id, &error));
+  sync_all (t);
+  g_assert_cmpuint (raw_exists (t, "X"), ==, 1);
+  g_assert_true (tern_mail_undo_move (t->store, &m2, from, 1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_ops (t), ==, 1);
+  /* Delete goes to Trash; Undo brings both back. */
+  g_assert_true (tern_mail_delete (t->store, &m1, 1, &error));
+  g_assert_true (tern_mail_undo_move (t->store, &m1, from, 1, &error));
+  g_assert_no_error (error);
+  sync_all (t);
+  g_assert_cmpuint (n_ops (t), ==, 0);
+  g_assert_cmpuint (raw_exists (t, "INBOX"), ==, 2);
+  g_assert_cmpuint (raw_exists (t, "X"), ==, 0);
+  g_assert_cmpuint (raw_exists (t, "Trash"), ==, 0);
+  g_assert_cmpuint (local_count (t, "INBOX"), ==, 2);
+  g_assert_cmpuint (local_count (t, "X"), ==, 0);
+  g_assert_cmpuint (local_count (t, "Trash"), ==, 0);
+}
+
 /* ---- SIGKILL while folder changes are replayed ---------------------------------- */
 
 /* A fingerprint of the server's folders (their Maildir directories) and of
@@ -463,6 +519,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/imap-folders/create-rename-delete", test_create_rename_delete);
   g_test_add_func ("/imap-folders/folder-list-keeps-queue", test_folder_list_keeps_queue);
   g_test_add_func ("/imap-folders/pop3-local", test_pop3_local_folders);
+  g_test_add_func ("/imap-folders/undo", test_undo);
   g_test_add_func ("/imap-folders/sigkill-during-folder-replay", test_sigkill_during_folder_replay);
   return g_test_run ();
 }
