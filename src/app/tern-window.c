@@ -319,6 +319,7 @@ _tern_window_rebuild_move_menu (TernWindow *self, gint64 account_id)
 {
   g_autoptr(GPtrArray) folders = NULL;
   g_autoptr(GMenuItem) add = NULL;
+  g_autoptr(GMenu) last = NULL;
 
   if (account_id == self->move_account_id)
     return;
@@ -339,10 +340,13 @@ _tern_window_rebuild_move_menu (TernWindow *self, gint64 account_id)
       g_menu_item_set_action_and_target_value (item, "win.move-to", g_variant_new_int64 (f->id));
       g_menu_append_item (self->move_section, item);
     }
+  /* Below a separator: makes a folder, then moves there. */
   add = g_menu_item_new (_("_New Folder…"), NULL);
   g_menu_item_set_action_and_target_value (add, "win.move-to-new-folder",
                                            g_variant_new_int64 (account_id));
-  g_menu_append_item (self->move_section, add);
+  last = g_menu_new ();
+  g_menu_append_item (last, add);
+  g_menu_append_section (self->move_section, NULL, G_MENU_MODEL (last));
 }
 
 static void

@@ -6,17 +6,16 @@
 #include "account/tern-mail-actions.h"
 #include "account/tern-mail-undo.h"
 
-/* The queued MOVE of @m into its current folder that has not reached the
- * server (no part of it went out), or NULL. */
+/* The queued MOVE of @m into its current folder, or NULL. */
 static TernPendingOp *
-unsent_move (GPtrArray *ops, const TernMessageSummary *m, const TernFolder *here)
+queued_move (GPtrArray *ops, const TernMessageSummary *m, const TernFolder *here)
 {
   for (guint i = 0; ops != NULL && i < ops->len; i++)
     {
       TernPendingOp *op = g_ptr_array_index (ops, i);
 
-      if (op->kind == TERN_PENDING_MOVE && op->local_message_id == m->id && op->stage == 0 &&
-          !op->held && g_strcmp0 (op->dest_path, here->path) == 0)
+      if (op->kind == TERN_PENDING_MOVE && op->local_message_id == m->id &&
+          g_strcmp0 (op->dest_path, here->path) == 0)
         return op;
     }
   return NULL;
@@ -54,7 +53,14 @@ cancel_unsent (TernStore *store, const gint64 *ids, const gint64 *from_ids, guin
           (from = tern_store_get_folder (store, from_ids[i], error)) == NULL ||
           (ops = tern_store_list_ops (store, m->account_id, error)) == NULL)
         return FALSE;
-      op = m->uid == 0 ? unsent_move (ops, m, here) : NULL;
+      op = m->uid == 0 ? queued_move (ops, m, here) : NULL;
+      /* The worker is sending it this very moment (the replay claims an op
+       * in this same lock before it goes out): neither cancelling nor a
+       * move back of a message without its new UID would be right. */
+      if (op != NULL && (op->stage != 0 || op->held))
+        return g_set_error_literal (error, TERN_ERROR, TERN_ERROR_FAILED,
+                                    "The server is taking this change right now. Move the "
+                                    "message back in a moment instead."), FALSE;
       if (op == NULL)
         {
           gint64 pair[2] = { m->id, from->id };

@@ -445,6 +445,18 @@ replay_move_or_copy (TernImapSync *self, TernPendingOp *op, GArray *uids,
 {
   gboolean copied = FALSE;
 
+  /* Before a MOVE goes out the op says so: from then on Undo (which cancels
+   * only what has not started, tern-mail-undo.c) leaves it alone. */
+  if (op->kind == TERN_PENDING_MOVE && self->has_move && op->stage == 0)
+    {
+      gboolean claimed;
+
+      if (!tern_store_claim_op (self->store, op->id, 2, &claimed, error))
+        return REPLAY_FAILED;
+      if (!claimed)
+        return REPLAY_KEPT;   /* taken back by Undo meanwhile */
+      op->stage = 2;
+    }
   if (op->kind == TERN_PENDING_COPY || self->has_move)
     return copy_or_move (self, op, set, op->kind == TERN_PENDING_MOVE, error)
              ? REPLAY_DONE : REPLAY_FAILED;

@@ -162,7 +162,8 @@ typedef struct {
                               * "uid size internal-date message-id" lines */
   gboolean held;             /* not replayed: it could not be done safely;
                               * last_error says why, for the user */
-  guint stage;               /* how far a replay got (1: a COPY may have gone out) */
+  guint stage;               /* how far a replay got (1: a COPY may have gone out;
+                              * 2: a MOVE may have gone out) */
 } TernPendingOp;
 
 typedef enum {

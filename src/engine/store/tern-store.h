@@ -208,6 +208,11 @@ gboolean tern_store_record_op_failure (TernStore *store, gint64 op_id, const cha
 /* Saves what replay learnt about an operation: its kind, UIDVALIDITY, UIDs
  * and idents (its messages found again after a renumbering, or the part
  * left to do), stage, held, attempts and last_error (for the user). */
+/* Marks a queued operation whose stage is 0 as started (@stage), so that
+ * Undo no longer cancels it; *claimed is FALSE if it is gone (Undo took it
+ * back) or started already. */
+gboolean tern_store_claim_op (TernStore *store, gint64 op_id, guint stage, gboolean *claimed,
+                              GError **error);
 gboolean tern_store_update_op (TernStore *store, const TernPendingOp *op, GError **error);
 
 /* ---- Outbox ---------------------------------------------------------- */
