@@ -133,18 +133,7 @@ back_in_inbox (gpointer data)
 static guint
 server_files (Fixture *f, const char *mailbox)
 {
-  g_autofree char *root = tern_test_servers_maildir_path (f->servers, "demo", mailbox);
-  const char *subdirs[] = { "cur", "new" };
-  guint n = 0;
-
-  for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
-    {
-      g_autofree char *dir = g_build_filename (root, subdirs[i], NULL);
-      g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-      while (d != NULL && g_dir_read_name (d) != NULL)
-        n++;
-    }
-  return n;
+  return tern_test_servers_count_files (f->servers, "demo", mailbox);
 }
 
 static void

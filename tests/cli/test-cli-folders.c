@@ -33,16 +33,12 @@ cli (Fixture *fx, char **out, char **err, ...)
 static void
 setup (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
   TernTestServersOptions opts = { .no_special_folders = TRUE };
   g_autofree char *imap = NULL, *smtp = NULL;
   int status;
 
-  fx->servers = tern_test_servers_start (&opts, &error);
-  g_assert_no_error (error);
-  g_assert_true (tern_test_servers_add_user (fx->servers, "carol", "pw-carol", &error));
-  g_setenv ("TERN_EXTRA_CA_FILE", tern_test_servers_ca_file (fx->servers), TRUE);
-  fx->data_dir = g_dir_make_tmp ("tern-cli-XXXXXX", NULL);
+  fx->servers = tern_test_cli_servers_start (&opts, "carol", "pw-carol");
+  fx->data_dir = tern_test_cli_data_dir_new ("folders");
   imap = g_strdup_printf ("%u", tern_test_servers_port (fx->servers, TERN_TEST_IMAPS));
   smtp = g_strdup_printf ("%u", tern_test_servers_port (fx->servers, TERN_TEST_SMTPS));
   status = tern_test_cli_run (fx->data_dir, "pw-carol\n", NULL, NULL, "account", "add", "Work",
@@ -56,9 +52,7 @@ setup (Fixture *fx, gconstpointer data)
 static void
 teardown (Fixture *fx, gconstpointer data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", fx->data_dir);
-
-  g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+  tern_test_cli_data_dir_remove (fx->data_dir);
   g_free (fx->data_dir);
   g_clear_pointer (&fx->servers, tern_test_servers_free);
 }
@@ -67,19 +61,7 @@ teardown (Fixture *fx, gconstpointer data)
 static guint
 server_files (Fixture *fx, const char *mailbox)
 {
-  g_autofree char *root = tern_test_servers_maildir_path (fx->servers, "carol", mailbox);
-  static const char *const subdirs[] = { "cur", "new" };
-  guint n = 0;
-
-  for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
-    {
-      g_autofree char *dir = g_build_filename (root, subdirs[i], NULL);
-      g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-
-      while (d != NULL && g_dir_read_name (d) != NULL)
-        n++;
-    }
-  return n;
+  return tern_test_servers_count_files (fx->servers, "carol", mailbox);
 }
 
 static gboolean

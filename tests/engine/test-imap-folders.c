@@ -17,6 +17,7 @@
 #include "core/tern-error.h"
 #include "imap/tern-imap-sync.h"
 #include "tern-test-mail-account.h"
+#include "tern-test-mail-check.h"
 #include "tern-test-messages.h"
 
 #define SEED 1818
@@ -38,14 +39,7 @@ servers (void)
 static void
 sync_all (TernTestAccount *t)
 {
-  g_autoptr(GError) error = NULL;
-  mailimap *imap = tern_account_connect_imap (t->account, t->secrets, NULL, NULL, &error);
-  g_autoptr(TernImapSync) sync = NULL;
-
-  g_assert_no_error (error);
-  sync = tern_imap_sync_new (imap, t->store, t->account->id);
-  tern_imap_sync_all (sync, NULL, &error);
-  g_assert_no_error (error);
+  tern_test_imap_sync_all (t->store, t->secrets, t->account);
 }
 
 /* The server's selectable folders, sorted, as one "A|B|C" string. */
@@ -88,8 +82,7 @@ raw_exists (TernTestAccount *t, const char *mailbox)
   guint n;
 
   g_assert_no_error (error);
-  g_assert_cmpint (mailimap_select (imap, mailbox), ==, MAILIMAP_NO_ERROR);
-  n = imap->imap_selection_info->sel_exists;
+  n = tern_test_raw_exists (imap, mailbox);
   tern_imap_close (imap, TRUE);
   return n;
 }
@@ -113,12 +106,7 @@ by_path (TernTestAccount *t, const char *path)
 static guint
 local_count (TernTestAccount *t, const char *path)
 {
-  g_autoptr(TernFolder) f = by_path (t, path);
-  g_autoptr(GArray) ids = NULL;
-
-  g_assert_nonnull (f);
-  ids = tern_store_list_message_ids (t->store, f->id, TERN_SORT_DATE, FALSE, NULL);
-  return ids->len;
+  return tern_test_local_count (t->store, t->account, path);
 }
 
 static void
