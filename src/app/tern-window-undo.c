@@ -62,14 +62,17 @@ _tern_window_undo_prepare (TernWindow *self, TernActionKind kind, const gint64 *
   if (offer->ids->len == 0)
     return _tern_undo_offer_free (offer), NULL;
   if (kind == TERN_ACTION_DELETE)
-    offer->message = g_strdup_printf (g_dngettext (NULL, "Message moved to Trash",
-                                                   "%u messages moved to Trash",
-                                                   offer->ids->len), offer->ids->len);
+    offer->message = offer->ids->len == 1
+                     ? g_strdup (_("Message moved to Trash"))
+                     : g_strdup_printf (g_dngettext (NULL, "%u message moved to Trash",
+                                                     "%u messages moved to Trash",
+                                                     offer->ids->len), offer->ids->len);
   else
     {
       dest = tern_store_get_folder (store, dest_folder_id, NULL);
       dest_name = dest != NULL ? tern_folder_display_name (dest) : g_strdup ("");
-      offer->message = g_strdup_printf (g_dngettext (NULL, "Message moved to “%2$s”",
+      /* Both forms name both values: glibc refuses "%2$s" without "%1$". */
+      offer->message = g_strdup_printf (g_dngettext (NULL, "%1$u message moved to “%2$s”",
                                                      "%1$u messages moved to “%2$s”",
                                                      offer->ids->len), offer->ids->len,
                                         dest_name);
