@@ -2,6 +2,7 @@
  *
  * Every row has the same height (two lines of the widget's font), which is
  * what the tree view's fixed-height mode assumes. */
+#include "core/tern-types.h"
 #include "tern-message-cell-renderer.h"
 
 #define ROW_PADDING 6     /* above and below, in pixels */
@@ -21,6 +22,8 @@ struct _TernMessageCellRenderer
   gboolean unread;
   gboolean flagged;
   gboolean has_attachment;
+  char *folder;           /* search results: the message's folder */
+  guint flags;            /* TernFlags: \\Answered and $Forwarded show a mark */
 };
 
 G_DEFINE_FINAL_TYPE (TernMessageCellRenderer, tern_message_cell_renderer,
@@ -35,6 +38,8 @@ enum {
   PROP_UNREAD,
   PROP_FLAGGED,
   PROP_HAS_ATTACHMENT,
+  PROP_FOLDER,
+  PROP_FLAGS,
   N_PROPS
 };
 
@@ -159,7 +164,9 @@ render (GtkCellRenderer      *cell,
   int width = cell_area->width - UNREAD_GUTTER - GAP;
   int top = cell_area->y + ROW_PADDING;
   int bottom = top + line + LINE_SPACING;
-  int date_width = 0, icons_width = 0;
+  int date_width = 0, icons_width = 0, mark_width;
+  g_autofree char *date_text = NULL;
+  const char *mark;
   g_autoptr(PangoLayout) date = NULL;
   g_autoptr(PangoLayout) sender = NULL;
   g_autoptr(PangoLayout) subject = NULL;
@@ -185,13 +192,24 @@ render (GtkCellRenderer      *cell,
       cairo_restore (cr);
     }
 
-  /* Top line: the date keeps its natural width on the right. */
-  date = make_layout (widget, self->date, -1, FALSE, PANGO_SCALE_SMALL);
+  /* Top line: the date (after the folder, in search results) keeps its
+   * natural width on the right, a replied/forwarded mark before it. */
+  date_text = self->folder != NULL ? g_strdup_printf ("%s · %s", self->folder,
+                                                      self->date != NULL ? self->date : "")
+                                   : g_strdup (self->date);
+  date = make_layout (widget, date_text, -1, FALSE, PANGO_SCALE_SMALL);
   pango_layout_set_width (date, -1);
   pango_layout_get_pixel_size (date, &date_width, NULL);
-  sender = make_layout (widget, self->sender, width - date_width - GAP, self->unread, 1.0);
-  draw_layout (cr, sender, &color, rtl ? x + date_width + GAP : x, top);
+  mark = (self->flags & TERN_FLAG_FORWARDED) ? "mail-forward-symbolic"
+         : (self->flags & TERN_FLAG_ANSWERED) ? "mail-replied-symbolic" : NULL;
+  mark_width = mark != NULL ? ICON_SIZE + 4 : 0;
+  sender = make_layout (widget, self->sender, width - date_width - mark_width - GAP,
+                        self->unread, 1.0);
+  draw_layout (cr, sender, &color, rtl ? x + date_width + mark_width + GAP : x, top);
   draw_layout (cr, date, &dim, rtl ? x : x + width - date_width, top + 1);
+  if (mark != NULL)
+    draw_icon (widget, context, cr, mark,
+               rtl ? x + date_width + 4 : x + width - date_width - mark_width, top);
 
   /* Bottom line: subject, then the preview dimmed; icons on the right. */
   icons_width = (self->flagged ? ICON_SIZE + 4 : 0) + (self->has_attachment ? ICON_SIZE + 4 : 0);
@@ -241,6 +259,8 @@ tern_message_cell_renderer_get_property (GObject    *object,
     case PROP_UNREAD: g_value_set_boolean (value, self->unread); break;
     case PROP_FLAGGED: g_value_set_boolean (value, self->flagged); break;
     case PROP_HAS_ATTACHMENT: g_value_set_boolean (value, self->has_attachment); break;
+    case PROP_FOLDER: g_value_set_string (value, self->folder); break;
+    case PROP_FLAGS: g_value_set_uint (value, self->flags); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -262,6 +282,8 @@ tern_message_cell_renderer_set_property (GObject      *object,
     case PROP_UNREAD: self->unread = g_value_get_boolean (value); break;
     case PROP_FLAGGED: self->flagged = g_value_get_boolean (value); break;
     case PROP_HAS_ATTACHMENT: self->has_attachment = g_value_get_boolean (value); break;
+    case PROP_FOLDER: g_free (self->folder); self->folder = g_value_dup_string (value); break;
+    case PROP_FLAGS: self->flags = g_value_get_uint (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -275,6 +297,7 @@ tern_message_cell_renderer_finalize (GObject *object)
   g_free (self->subject);
   g_free (self->preview);
   g_free (self->date);
+  g_free (self->folder);
   G_OBJECT_CLASS (tern_message_cell_renderer_parent_class)->finalize (object);
 }
 
@@ -300,6 +323,8 @@ tern_message_cell_renderer_class_init (TernMessageCellRendererClass *klass)
   properties[PROP_UNREAD] = g_param_spec_boolean ("unread", NULL, NULL, FALSE, rw);
   properties[PROP_FLAGGED] = g_param_spec_boolean ("flagged", NULL, NULL, FALSE, rw);
   properties[PROP_HAS_ATTACHMENT] = g_param_spec_boolean ("has-attachment", NULL, NULL, FALSE, rw);
+  properties[PROP_FOLDER] = g_param_spec_string ("folder", NULL, NULL, NULL, rw);
+  properties[PROP_FLAGS] = g_param_spec_uint ("flags", NULL, NULL, 0, G_MAXUINT, 0, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

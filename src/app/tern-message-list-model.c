@@ -241,6 +241,7 @@ model_get_column_type (GtkTreeModel *model, int column)
     case TERN_MESSAGE_LIST_COLUMN_SUBJECT:
     case TERN_MESSAGE_LIST_COLUMN_DATE:
     case TERN_MESSAGE_LIST_COLUMN_PREVIEW:
+    case TERN_MESSAGE_LIST_COLUMN_FOLDER:
       return G_TYPE_STRING;
     case TERN_MESSAGE_LIST_COLUMN_UNREAD:
     case TERN_MESSAGE_LIST_COLUMN_FLAGGED:
@@ -348,6 +349,9 @@ model_get_value (GtkTreeModel *model, GtkTreeIter *iter, int column, GValue *val
       break;
     case TERN_MESSAGE_LIST_COLUMN_FLAGS:
       g_value_set_uint (value, row->flags);
+      break;
+    case TERN_MESSAGE_LIST_COLUMN_FOLDER:
+      g_value_set_string (value, row->folder);
       break;
     case TERN_MESSAGE_LIST_COLUMN_ID:
     case TERN_MESSAGE_LIST_N_COLUMNS:

@@ -9,6 +9,7 @@
  */
 #include <glib/gi18n.h>
 
+#include "core/tern-types.h"
 #include "tern-message-cell-renderer.h"
 #include "tern-message-list.h"
 #include "tern-resources.h"
@@ -42,8 +43,9 @@ cell_data (GtkTreeViewColumn *column,
            gpointer           user_data)
 {
   g_autofree char *sender = NULL, *subject = NULL, *preview = NULL, *date = NULL;
-  g_autofree char *summary = NULL;
+  g_autofree char *summary = NULL, *folder = NULL, *where = NULL;
   gboolean unread, flagged, attachment;
+  guint flags;
 
   gtk_tree_model_get (model, iter,
                       TERN_MESSAGE_LIST_COLUMN_SENDER, &sender,
@@ -53,15 +55,21 @@ cell_data (GtkTreeViewColumn *column,
                       TERN_MESSAGE_LIST_COLUMN_UNREAD, &unread,
                       TERN_MESSAGE_LIST_COLUMN_FLAGGED, &flagged,
                       TERN_MESSAGE_LIST_COLUMN_HAS_ATTACHMENT, &attachment,
+                      TERN_MESSAGE_LIST_COLUMN_FLAGS, &flags,
+                      TERN_MESSAGE_LIST_COLUMN_FOLDER, &folder,
                       -1);
+  /* TRANSLATORS: a search result's folder, for the screen reader. */
+  where = folder != NULL ? g_strdup_printf (_(", in %s"), folder) : g_strdup ("");
   /* What a screen reader says for the row. */
-  summary = g_strdup_printf ("%s%s%s%s, %s, %s",
+  summary = g_strdup_printf ("%s%s%s%s%s, %s, %s%s",
                              unread ? _("Unread, ") : "",
                              flagged ? _("Flagged, ") : "",
                              attachment ? _("With attachment, ") : "",
+                             (flags & TERN_FLAG_FORWARDED) ? _("Forwarded, ")
+                             : (flags & TERN_FLAG_ANSWERED) ? _("Replied, ") : "",
                              sender != NULL ? sender : "",
                              subject != NULL ? subject : "",
-                             date != NULL ? date : "");
+                             date != NULL ? date : "", where);
   g_object_set (cell,
                 "text", summary,
                 "sender", sender,
@@ -71,6 +79,8 @@ cell_data (GtkTreeViewColumn *column,
                 "unread", unread,
                 "flagged", flagged,
                 "has-attachment", attachment,
+                "flags", flags,
+                "folder", folder,
                 NULL);
 }
 

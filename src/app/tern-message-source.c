@@ -24,6 +24,7 @@ tern_message_row_copy (const TernMessageRow *row)
   copy->from_address = g_strdup (row->from_address);
   copy->subject = g_strdup (row->subject);
   copy->preview = g_strdup (row->preview);
+  copy->folder = g_strdup (row->folder);
   return copy;
 }
 
@@ -36,6 +37,7 @@ tern_message_row_free (TernMessageRow *row)
   g_free (row->from_address);
   g_free (row->subject);
   g_free (row->preview);
+  g_free (row->folder);
   g_free (row);
 }
 

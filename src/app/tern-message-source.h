@@ -21,13 +21,14 @@ typedef enum {
  * the raw message. Strings are UTF-8 (already RFC 2047 decoded). */
 typedef struct {
   gint64 id;
-  char *from_name;      /* may be NULL or empty */
+  char *from_name;      /* may be NULL or empty; in Sent and Drafts: "To: <recipients>" */
   char *from_address;
   char *subject;
   gint64 date;          /* Unix time, UTC */
   guint flags;          /* TernFlags bits */
   gboolean has_attachments;
   char *preview;        /* first words of the body; may be NULL */
+  char *folder;         /* the folder's name, shown in search results; else NULL */
 } TernMessageRow;
 
 #define TERN_TYPE_MESSAGE_ROW (tern_message_row_get_type ())

@@ -80,6 +80,7 @@ typedef struct {
   GCancellable *cancellable;
   guint select_index;   /* a move or delete selects the row now there */
   gboolean reselect;
+  TernUndoOffer *undo;  /* what Undo takes back, once it succeeded */
 } ActionData;
 
 static void
@@ -101,6 +102,8 @@ action_finished (GObject *source, GAsyncResult *result, gpointer user_data)
                                                              error->message);
           _tern_window_show_error (self, 0, markup);
         }
+      else if (data->undo != NULL)
+        _tern_window_undo_offer (self, data->undo);
       _tern_window_refresh_list (self);
       if (data->reselect && self->model != NULL)
         {
@@ -117,6 +120,7 @@ action_finished (GObject *source, GAsyncResult *result, gpointer user_data)
       tern_folder_sidebar_reload (self->sidebar, _tern_window_get_store (self));
     }
   g_object_unref (data->cancellable);
+  _tern_undo_offer_free (data->undo);
   g_free (data);
 }
 
@@ -139,6 +143,7 @@ run_action (TernWindow *self, TernActionKind kind, const gint64 *ids, guint n, g
           data->select_index = (guint) gtk_tree_path_get_indices (path)[0];
         }
     }
+  data->undo = _tern_window_undo_prepare (self, kind, ids, n, folder_id);
   g_ptr_array_add (self->pending, g_object_ref (data->cancellable));
   tern_mail_context_run_action (self->context, kind, ids, n, set, clear, folder_id,
                                 data->cancellable, action_finished, data);

@@ -11,6 +11,7 @@
 #include "tern-error-bars.h"
 #include "tern-held-ops-bar.h"
 #include "tern-store-message-source.h"
+#include "tern-undo-bar.h"
 #include "tern-window.h"
 
 G_BEGIN_DECLS
@@ -56,6 +57,7 @@ struct _TernWindow
   GPtrArray *pending;          /* GCancellable of running actions */
   TernCertificatePrompt *cert_prompt;  /* certificate questions of background sync */
   TernHeldOpsBar *held_bar;    /* queued changes held back, under the error bar */
+  TernUndoBar *undo_bar;       /* tern-window-undo.c */
 };
 /* tern-window.c */
 TernStore *_tern_window_get_store (TernWindow *self);
@@ -85,5 +87,23 @@ void _tern_window_actions_set_flags (TernWindow *self, const gint64 *ids, guint 
                                      guint clear);
 /* Moves @ids to folder @dest (a drop on the sidebar, Move to, Archive). */
 void _tern_window_actions_move (TernWindow *self, GArray *ids, gint64 dest);
+
+/* tern-window-undo.c: Undo after a move or a delete to Trash. */
+typedef struct _TernUndoOffer TernUndoOffer;
+void _tern_window_undo_init (TernWindow *self);
+/* What Undo would take back of the action, read before it runs; NULL if
+ * nothing (not a move or delete; a delete from Trash). */
+TernUndoOffer *_tern_window_undo_prepare (TernWindow *self, TernActionKind kind,
+                                          const gint64 *ids, guint n, gint64 dest_folder_id);
+/* Shows the offer once the action succeeded. */
+void _tern_window_undo_offer (TernWindow *self, TernUndoOffer *offer);
+void _tern_undo_offer_free (TernUndoOffer *offer);
+
+/* tern-window-folders.c: New Folder…, Rename…, Delete… of the sidebar's
+ * context menu, and the Move popover's "New Folder…". */
+void _tern_window_folders_init (TernWindow *self);
+/* The Move popover for the listed folder: every other folder of @account_id,
+ * then New Folder…. */
+void _tern_window_rebuild_move_menu (TernWindow *self, gint64 account_id);
 
 G_END_DECLS

@@ -319,10 +319,12 @@ set_model (TernWindow *self, TernMessageSource *source, gint64 folder_id)
   _tern_window_actions_update (self);
 }
 
-static void
-rebuild_move_menu (TernWindow *self, gint64 account_id)
+void
+_tern_window_rebuild_move_menu (TernWindow *self, gint64 account_id)
 {
   g_autoptr(GPtrArray) folders = NULL;
+  g_autoptr(GMenuItem) add = NULL;
+  g_autoptr(GMenu) last = NULL;
 
   if (account_id == self->move_account_id)
     return;
@@ -332,14 +334,26 @@ rebuild_move_menu (TernWindow *self, gint64 account_id)
   for (guint i = 0; folders != NULL && i < folders->len; i++)
     {
       TernFolder *f = g_ptr_array_index (folders, i);
-      g_autofree char *name = tern_folder_display_name (f);
-      g_autoptr(GMenuItem) item = g_menu_item_new (name, NULL);
+      g_autofree char *name = NULL;
+      g_autoptr(GMenuItem) item = NULL;
 
+      /* Moving to where the messages are does nothing. */
+      if (f->id == self->folder_id)
+        continue;
+      name = tern_folder_display_name (f);
+      item = g_menu_item_new (name, NULL);
       g_menu_item_set_action_and_target_value (item, "win.move-to", g_variant_new_int64 (f->id));
       g_menu_append_item (self->move_section, item);
     }
   tern_folder_menu_add_local_targets (self->move_section, _tern_window_get_store (self),
                                       account_id);
+  /* Below a separator: makes a folder, then moves there. */
+  add = g_menu_item_new (_("_New Folder…"), NULL);
+  g_menu_item_set_action_and_target_value (add, "win.move-to-new-folder",
+                                           g_variant_new_int64 (account_id));
+  last = g_menu_new ();
+  g_menu_append_item (last, add);
+  g_menu_append_section (self->move_section, NULL, G_MENU_MODEL (last));
 }
 
 static void
@@ -364,7 +378,7 @@ open_folder (TernWindow *self, gint64 folder_id)
   name = tern_folder_display_name (folder);
   set_titles (self, name, account != NULL ? account->name : NULL);
   self->move_account_id = 0;
-  rebuild_move_menu (self, folder->account_id);
+  _tern_window_rebuild_move_menu (self, folder->account_id);
 }
 
 static void clear_search (TernWindow *self);
@@ -490,7 +504,7 @@ on_folders_changed (TernMailContext *context, gint64 account_id, TernWindow *sel
         {
           g_autoptr(TernFolder) f = tern_store_get_folder (_tern_window_get_store (self), self->folder_id, NULL);
           if (f != NULL)
-            rebuild_move_menu (self, f->account_id);
+            _tern_window_rebuild_move_menu (self, f->account_id);
         }
     }
   if (tern_folder_sidebar_get_selected_folder (self->sidebar) == 0 && self->folder_id == 0 &&
@@ -861,6 +875,8 @@ tern_window_init (TernWindow *self)
   self->settings = g_settings_new (TERN_APP_ID);
   self->pending = g_ptr_array_new_with_free_func (g_object_unref);
   _tern_window_actions_init (self);
+  _tern_window_undo_init (self);
+  _tern_window_folders_init (self);
   restore_window_state (self);
   setup_list (self);
   g_signal_connect (self->sidebar, "folder-selected", G_CALLBACK (on_folder_selected), self);

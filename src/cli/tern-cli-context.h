@@ -73,15 +73,17 @@ TernFolder *tern_cli_folder (const TernAccountSettings *account, const char *nam
  * window shows them. */
 char *tern_cli_folder_name (const TernAccountSettings *account, const TernFolder *folder);
 
-/* Prints the messages @ids (at most @limit, 0: all) as list does, or as
- * JSON with --json. */
-int tern_cli_print_summaries (GArray *ids, guint limit, GError **error);
+/* Prints the messages @ids (at most @limit, 0: all) as list does (with a
+ * column naming each one's folder when @with_folder), or as JSON with
+ * --json (always with "folder"). */
+int tern_cli_print_summaries (GArray *ids, guint limit, gboolean with_folder, GError **error);
 /* The folder's conversations, newest first (tern-cli-threads.c). */
 int tern_cli_print_threads (const TernFolder *folder, guint limit);
 
 int tern_cli_account_main (int argc, char **argv);
 int tern_cli_sync_main (int argc, char **argv);
 int tern_cli_folders_main (int argc, char **argv);
+int tern_cli_folder_main (int argc, char **argv);
 int tern_cli_list_main (int argc, char **argv);
 int tern_cli_show_main (int argc, char **argv);
 int tern_cli_search_main (int argc, char **argv);

@@ -84,11 +84,34 @@ add_flag_names (JsonBuilder *json, guint flags)
   json_builder_end_array (json);
 }
 
+/* The folder names of the rows' folders, by folder id (tern-cli's names). */
+static GHashTable *
+folder_names (GPtrArray *rows)
+{
+  GHashTable *names = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      TernMessageSummary *m = g_ptr_array_index (rows, i);
+      g_autoptr(TernFolder) f = NULL;
+      g_autoptr(TernAccountSettings) a = NULL;
+
+      if (g_hash_table_contains (names, &m->folder_id) ||
+          (f = tern_store_get_folder (tern_cli_get ()->store, m->folder_id, NULL)) == NULL ||
+          (a = tern_store_get_account (tern_cli_get ()->store, f->account_id, NULL)) == NULL)
+        continue;
+      g_hash_table_insert (names, g_memdup2 (&m->folder_id, sizeof m->folder_id),
+                           tern_cli_folder_name (a, f));
+    }
+  return names;
+}
+
 static void
-add_summary (JsonBuilder *json, const TernMessageSummary *m)
+add_summary (JsonBuilder *json, const TernMessageSummary *m, const char *folder)
 {
   json_builder_begin_object (json);
   tern_cli_json_int (json, "id", m->id);
+  tern_cli_json_string (json, "folder", folder);
   tern_cli_json_int (json, "uid", m->uid);
   json_builder_set_member_name (json, "flags");
   add_flag_names (json, m->flags);
@@ -103,7 +126,7 @@ add_summary (JsonBuilder *json, const TernMessageSummary *m)
 }
 
 static void
-print_summary (const TernMessageSummary *m)
+print_summary (const TernMessageSummary *m, const char *folder)
 {
   g_autoptr(GDateTime) dt = g_date_time_new_from_unix_local (m->date ? m->date : m->internal_date);
   g_autofree char *date = dt ? g_date_time_format (dt, "%F %R") : g_strdup ("?");
@@ -111,30 +134,39 @@ print_summary (const TernMessageSummary *m)
   char flags[5];
 
   print_flags (m->flags, flags);
-  printf ("%" G_GINT64_FORMAT "\t%s\t%s\t%s\t%s%s\n", m->id, flags, date, from ? from : "",
+  printf ("%" G_GINT64_FORMAT "\t%s\t%s\t%s%s%s\t%s%s\n", m->id, flags, date,
+          folder != NULL ? folder : "", folder != NULL ? "\t" : "", from ? from : "",
           m->subject ? m->subject : "", m->has_attachments ? "\t[attachment]" : "");
 }
 
 int
-tern_cli_print_summaries (GArray *ids, guint limit, GError **error)
+tern_cli_print_summaries (GArray *ids, guint limit, gboolean with_folder, GError **error)
 {
   guint n = limit > 0 ? MIN (limit, ids->len) : ids->len;
   g_autoptr(GPtrArray) rows = tern_store_get_summaries (tern_cli_get ()->store,
                                                         (gint64 *) ids->data, n, error);
   g_autoptr(JsonBuilder) json = NULL;
+  g_autoptr(GHashTable) folders = NULL;
 
   if (rows == NULL)
     return tern_cli_fail (*error, NULL);
+  folders = folder_names (rows);
   if (!tern_cli_get ()->json)
     {
       for (guint i = 0; i < rows->len; i++)
-        print_summary (g_ptr_array_index (rows, i));
+        {
+          TernMessageSummary *m = g_ptr_array_index (rows, i);
+          print_summary (m, with_folder ? g_hash_table_lookup (folders, &m->folder_id) : NULL);
+        }
       return TERN_EXIT_OK;
     }
   json = json_builder_new ();
   json_builder_begin_array (json);
   for (guint i = 0; i < rows->len; i++)
-    add_summary (json, g_ptr_array_index (rows, i));
+    {
+      TernMessageSummary *m = g_ptr_array_index (rows, i);
+      add_summary (json, m, g_hash_table_lookup (folders, &m->folder_id));
+    }
   json_builder_end_array (json);
   tern_cli_print_json (json_builder_get_root (json));
   return TERN_EXIT_OK;
@@ -167,7 +199,7 @@ tern_cli_list_main (int argc, char **argv)
   if ((ids = tern_store_list_message_ids (tern_cli_get ()->store, folder->id, TERN_SORT_DATE,
                                           TRUE, &error)) == NULL)
     return tern_cli_fail (error, NULL);
-  return tern_cli_print_summaries (ids, (guint) limit, &error);
+  return tern_cli_print_summaries (ids, (guint) limit, FALSE, &error);
 }
 
 int
@@ -179,10 +211,11 @@ tern_cli_search_main (int argc, char **argv)
 
   if (argc != 3)
     return tern_cli_usage ("search NAME QUERY");
+  /* Trash and Junk are left out unless the query says in:trash, in:all. */
   if ((a = tern_cli_account (argv[1], &error)) == NULL ||
       (ids = tern_store_search (tern_cli_get ()->store, a->id, 0, argv[2], 200, &error)) == NULL)
     return tern_cli_fail (error, NULL);
-  return tern_cli_print_summaries (ids, 0, &error);
+  return tern_cli_print_summaries (ids, 0, TRUE, &error);
 }
 
 /* ---- show ------------------------------------------------------------------ */
@@ -400,7 +433,7 @@ print_new_since (TernAccountSettings *a, gint64 folder_id, guint32 *max_uid)
       id = tern_store_find_by_uid (tern_cli_get ()->store, folder_id, u->uid, NULL);
       m = id ? tern_store_get_message (tern_cli_get ()->store, id, NULL) : NULL;
       if (m != NULL)
-        print_summary (m);
+        print_summary (m, NULL);
     }
   fflush (stdout);
   *max_uid = top;

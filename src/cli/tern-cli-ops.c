@@ -21,6 +21,9 @@ kind_name (TernPendingOpKind kind)
     case TERN_PENDING_DELETE: return "delete";
     case TERN_PENDING_EXPUNGE: return "expunge";
     case TERN_PENDING_APPEND: return "save";
+    case TERN_PENDING_CREATE_FOLDER: return "create folder";
+    case TERN_PENDING_RENAME_FOLDER: return "rename folder";
+    case TERN_PENDING_DELETE_FOLDER: return "delete folder";
     }
   return "change";
 }

@@ -80,5 +80,5 @@ tern_cli_thread_main (int argc, char **argv)
   if ((ids = tern_store_list_thread_messages (tern_cli_get ()->store, m->thread_id,
                                               &error)) == NULL)
     return tern_cli_fail (error, NULL);
-  return tern_cli_print_summaries (ids, 0, &error);
+  return tern_cli_print_summaries (ids, 0, FALSE, &error);
 }

@@ -153,8 +153,14 @@ add_id (GHashTable *ids, char *id)
 GHashTable *
 tern_test_server_message_ids (TernTestServers *servers, const char *user)
 {
+  return tern_test_server_mailbox_ids (servers, user, "INBOX");
+}
+
+GHashTable *
+tern_test_server_mailbox_ids (TernTestServers *servers, const char *user, const char *mailbox)
+{
   GHashTable *ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autofree char *maildir = tern_test_servers_maildir_path (servers, user, "INBOX");
+  g_autofree char *maildir = tern_test_servers_maildir_path (servers, user, mailbox);
   const char *subs[] = { "new", "cur" };
 
   for (guint i = 0; i < G_N_ELEMENTS (subs); i++)

@@ -35,6 +35,9 @@ void tern_test_account_save (TernTestAccount *t);
 /* Message-IDs of the messages in @user's server INBOX (Maildir files), and
  * in the account's local folder of @role, as multisets (id -> count). */
 GHashTable *tern_test_server_message_ids (TernTestServers *servers, const char *user);
+/* The same for another of @user's server folders (by IMAP path). */
+GHashTable *tern_test_server_mailbox_ids (TernTestServers *servers, const char *user,
+                                          const char *mailbox);
 GHashTable *tern_test_local_message_ids (TernStore *store, gint64 account_id, TernFolderRole role);
 guint tern_test_count_total (GHashTable *ids);
 

@@ -34,14 +34,18 @@
   { "CAPABILITY", CAPS }, \
   { "LOGIN", "{tag} OK logged in\r\n" }, \
   { "LOGOUT", "* BYE see you\r\n{tag} OK bye\r\n{close}" }
-/* With a Trash, so that the folder sync has no CREATE to send (issue 12 5). */
+/* With Trash, Sent and Drafts, so that the folder sync has no CREATE to
+ * send (issue 12 5, issue 18). */
 #define INBOX_LIST \
-  { "LIST", "* LIST () \"/\" INBOX\r\n* LIST (\\Trash) \"/\" Trash\r\n{tag} OK done\r\n" }, \
+  { "LIST", "* LIST () \"/\" INBOX\r\n* LIST (\\Trash) \"/\" Trash\r\n" \
+            "* LIST (\\Sent) \"/\" Sent\r\n* LIST (\\Drafts) \"/\" Drafts\r\n{tag} OK done\r\n" }, \
   { "LSUB", "* LSUB () \"/\" INBOX\r\n{tag} OK done\r\n" }
-/* A server without Trash: the folder sync creates one (issue 12 item 5). */
-#define TRASH_CREATED \
+/* A server without special folders: the folder sync creates Sent, Drafts
+ * and Trash (issue 12 item 5, issue 18). */
+#define ONE_CREATED \
   { "CREATE", "{tag} OK created\r\n" }, \
   { "SUBSCRIBE", "{tag} OK subscribed\r\n" }
+#define TRASH_CREATED ONE_CREATED, ONE_CREATED, ONE_CREATED
 #define SELECT_ONE \
   { "SELECT", "* 1 EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 7] v\r\n* OK [UIDNEXT 2] n\r\n" \
               "{tag} OK [READ-WRITE] selected\r\n" }

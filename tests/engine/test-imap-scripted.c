@@ -89,7 +89,9 @@ list_reply (const guint *uids, guint n)
 
 #define CAPS "* CAPABILITY IMAP4rev1 LITERAL+ UIDPLUS\r\n{tag} OK done\r\n"
 #define LIST "* LIST (\\HasNoChildren) \"/\" INBOX\r\n" \
-             "* LIST (\\HasNoChildren \\Trash) \"/\" Trash\r\n{tag} OK done\r\n"
+             "* LIST (\\HasNoChildren \\Trash) \"/\" Trash\r\n" \
+             "* LIST (\\HasNoChildren \\Sent) \"/\" Sent\r\n" \
+             "* LIST (\\HasNoChildren \\Drafts) \"/\" Drafts\r\n{tag} OK done\r\n"
 #define SELECT "* 3 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n* OK [UIDNEXT 4] ok\r\n" \
                "{tag} OK [READ-WRITE] selected\r\n"
 

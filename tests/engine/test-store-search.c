@@ -132,6 +132,31 @@ test_operators (Fixture *f, gconstpointer data)
   g_assert_cmpuint (found (f, 0, "nothinglikethis"), ==, 0);
 }
 
+/* Searching every folder leaves Trash and Junk out unless the query says
+ * in:trash, in:junk or in:all; a search inside a folder is that folder. */
+static void
+test_trash_left_out (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (tern_store_upsert_folder (f->store, f->account, "Other", "/",
+                                             TERN_FOLDER_ROLE_TRASH, TRUE, &error), ==, f->other);
+  g_assert_cmpuint (found (f, 0, "budget"), ==, B (0) | B (2));
+  g_assert_cmpuint (found (f, 0, "budget in:trash"), ==, B (5));
+  g_assert_cmpuint (found (f, 0, "budget IN:ALL"), ==, B (0) | B (2) | B (5));
+  g_assert_cmpuint (found (f, 0, "in:anywhere budget"), ==, B (0) | B (2) | B (5));
+  g_assert_cmpuint (found (f, 0, "in:trash"), ==, B (4) | B (5));
+  g_assert_cmpuint (found (f, 0, "in:inbox is:flagged"), ==, B (2) | B (3));
+  g_assert_cmpuint (found (f, 0, "budget in:junk"), ==, 0);
+  g_assert_cmpuint (found (f, f->other, "budget"), ==, B (5));
+  /* Not a place: an ordinary word. */
+  g_assert_cmpuint (found (f, 0, "in:nowhere"), ==, 0);
+  g_assert_cmpuint (tern_store_upsert_folder (f->store, f->account, "Other", "/",
+                                             TERN_FOLDER_ROLE_JUNK, TRUE, &error), ==, f->other);
+  g_assert_cmpuint (found (f, 0, "budget"), ==, B (0) | B (2));
+  g_assert_cmpuint (found (f, 0, "budget in:junk"), ==, B (5));
+}
+
 /* FTS5 operators and syntax typed by a user are only words. */
 static void
 test_hostile (Fixture *f, gconstpointer data)
@@ -300,6 +325,8 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/store-search/operators", Fixture, NULL, fixture_setup, test_operators,
+              fixture_teardown);
+  g_test_add ("/store-search/trash-left-out", Fixture, NULL, fixture_setup, test_trash_left_out,
               fixture_teardown);
   g_test_add ("/store-search/hostile", Fixture, NULL, fixture_setup, test_hostile,
               fixture_teardown);

@@ -408,6 +408,24 @@ tern_test_servers_maildir_path (TernTestServers *self, const char *user, const c
   return g_build_filename (home, "Maildir", sub, NULL);
 }
 
+guint
+tern_test_servers_count_files (TernTestServers *self, const char *user, const char *mailbox)
+{
+  g_autofree char *root = tern_test_servers_maildir_path (self, user, mailbox);
+  static const char *const subdirs[] = { "cur", "new" };
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (subdirs); i++)
+    {
+      g_autofree char *dir = g_build_filename (root, subdirs[i], NULL);
+      g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+
+      while (d != NULL && g_dir_read_name (d) != NULL)
+        n++;
+    }
+  return n;
+}
+
 gboolean
 tern_test_servers_stop_imap (TernTestServers *self, GError **error)
 {

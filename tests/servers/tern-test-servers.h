@@ -110,6 +110,10 @@ guint64 tern_test_peak_memory_kib (void);
 char *tern_test_servers_maildir_path (TernTestServers *self,
                                       const char      *user,
                                       const char      *mailbox);
+/* How many message files @user's @mailbox holds (its Maildir's cur and new),
+ * read without opening them. */
+guint tern_test_servers_count_files (TernTestServers *self, const char *user,
+                                     const char *mailbox);
 
 /* Stop Dovecot / Postfix and start them again on the same ports with the same
  * data (for offline and reconnect tests). Postfix authenticates through

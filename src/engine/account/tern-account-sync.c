@@ -206,6 +206,26 @@ tern_account_sync_idle (TernAccountSync *self, const char *path, guint timeout_s
 
 /* ---- outgoing ---------------------------------------------------------------- */
 
+/* An IMAP account that has not synced yet knows no Sent folder: read the
+ * folder list now (which creates Sent where the server has none), so that
+ * the copy of what goes out is kept. Offline, the mail still goes out. */
+static void
+find_sent_folder (TernAccountSync *self, GCancellable *cancellable)
+{
+  g_autoptr(TernFolder) sent = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!is_imap (self))
+    return;
+  sent = tern_store_get_folder_by_role (self->store, self->account_id, TERN_FOLDER_ROLE_SENT,
+                                        NULL);
+  if (sent != NULL)
+    return;
+  if (!tern_account_sync_connect (self, cancellable, NULL, &error) ||
+      !tern_imap_sync_folder_list (self->imap, cancellable, &error))
+    g_message ("no Sent folder found for “%s”: %s", self->account->name, error->message);
+}
+
 void
 tern_account_sync_send_outbox (TernAccountSync *self, GCancellable *cancellable,
                                TernAccountSyncResult *result)
@@ -224,6 +244,7 @@ tern_account_sync_send_outbox (TernAccountSync *self, GCancellable *cancellable,
   if (!self->ignore_outbox_backoff &&
       (self->account->smtp_host == NULL || *self->account->smtp_host == '\0'))
     return;
+  find_sent_folder (self, cancellable);
   outbox = tern_outbox_new (self->store, self->account, self->secrets);
   tern_outbox_set_ignore_backoff (outbox, self->ignore_outbox_backoff);
   if (!tern_outbox_process (outbox, cancellable, &result->outbox, &error) &&

@@ -69,8 +69,12 @@ gboolean
 tern_local_folder_rename (TernStore *store, gint64 folder_id, const char *new_path,
                           GError **error)
 {
-  return check_local (store, folder_id, error) && check_path (new_path, error) &&
-         tern_store_rename_folder (store, folder_id, new_path, error);
+  g_autoptr(TernFolder) f = NULL;
+
+  if (!check_local (store, folder_id, error) || !check_path (new_path, error) ||
+      (f = tern_store_get_folder (store, folder_id, error)) == NULL)
+    return FALSE;
+  return tern_store_rename_folder (store, f->account_id, f->path, new_path, error);
 }
 
 gboolean

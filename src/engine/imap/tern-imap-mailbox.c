@@ -178,3 +178,57 @@ malformed:
   g_string_free (out, TRUE);
   return g_utf8_make_valid (mailbox, -1);
 }
+
+/* Appends one run of non-ASCII characters as "&<modified base64 of UTF-16BE>-". */
+static void
+encode_mutf7_run (const char *run, gsize len, GString *out)
+{
+  static const char alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+,";
+  gsize n = 0;
+  g_autofree guchar *utf16 = (guchar *) g_convert (run, len, "UTF-16BE", "UTF-8", NULL, &n,
+                                                   NULL);
+  guint32 bits = 0;
+  int nbits = 0;
+
+  g_string_append_c (out, '&');
+  for (gsize i = 0; utf16 != NULL && i < n; i++)
+    {
+      bits = (bits << 8) | utf16[i];
+      nbits += 8;
+      while (nbits >= 6)
+        {
+          g_string_append_c (out, alphabet[(bits >> (nbits - 6)) & 0x3f]);
+          nbits -= 6;
+        }
+    }
+  if (nbits > 0)
+    g_string_append_c (out, alphabet[(bits << (6 - nbits)) & 0x3f]);
+  g_string_append_c (out, '-');
+}
+
+char *
+tern_imap_mailbox_from_utf8 (const char *utf8)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = utf8;
+
+  while (*p != '\0')
+    {
+      const char *start = p;
+
+      if ((guchar) *p >= 0x20 && (guchar) *p < 0x7f)
+        {
+          if (*p == '&')
+            g_string_append (out, "&-");
+          else
+            g_string_append_c (out, *p);
+          p++;
+          continue;
+        }
+      while (*p != '\0' && !((guchar) *p >= 0x20 && (guchar) *p < 0x7f))
+        p = g_utf8_next_char (p);
+      encode_mutf7_run (start, p - start, out);
+    }
+  return g_string_free (out, FALSE);
+}

@@ -22,4 +22,8 @@ gboolean tern_imap_list_is_selectable (struct mailimap_mailbox_list *mb);
  * display; the server path itself is kept as the server sent it. */
 char *tern_imap_mailbox_to_utf8 (const char *mailbox);
 
+/* Encodes a UTF-8 folder name in modified UTF-7, for a folder Tern creates
+ * or renames on the server. */
+char *tern_imap_mailbox_from_utf8 (const char *utf8);
+
 G_END_DECLS

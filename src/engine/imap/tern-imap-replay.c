@@ -18,12 +18,10 @@
 #include "imap/tern-imap-fetch-result.h"
 #include "imap/tern-imap-uid-set.h"
 
-/* What an operation came to. */
-typedef enum {
-  REPLAY_DONE,               /* confirmed by the server: remove the row */
-  REPLAY_KEPT,               /* saved back (held, or with a part left to do) */
-  REPLAY_FAILED,             /* see error */
-} ReplayResult;
+typedef TernImapReplayResult ReplayResult;
+#define REPLAY_DONE TERN_IMAP_REPLAY_DONE
+#define REPLAY_KEPT TERN_IMAP_REPLAY_KEPT
+#define REPLAY_FAILED TERN_IMAP_REPLAY_FAILED
 
 /* One line of pending_ops.idents. */
 typedef struct {
@@ -447,6 +445,18 @@ replay_move_or_copy (TernImapSync *self, TernPendingOp *op, GArray *uids,
 {
   gboolean copied = FALSE;
 
+  /* Before a MOVE goes out the op says so: from then on Undo (which cancels
+   * only what has not started, tern-mail-undo.c) leaves it alone. */
+  if (op->kind == TERN_PENDING_MOVE && self->has_move && op->stage == 0)
+    {
+      gboolean claimed;
+
+      if (!tern_store_claim_op (self->store, op->id, 2, &claimed, error))
+        return REPLAY_FAILED;
+      if (!claimed)
+        return REPLAY_KEPT;   /* taken back by Undo meanwhile */
+      op->stage = 2;
+    }
   if (op->kind == TERN_PENDING_COPY || self->has_move)
     return copy_or_move (self, op, set, op->kind == TERN_PENDING_MOVE, error)
              ? REPLAY_DONE : REPLAY_FAILED;
@@ -503,6 +513,8 @@ replay_op (TernImapSync *self, TernPendingOp *op, GError **error)
 
   if (op->kind == TERN_PENDING_APPEND)
     return replay_append (self, op, error);
+  if (tern_imap_is_folder_op (op))
+    return tern_imap_replay_folder_op (self, op, error);
   if (!op_uids (op, &uids, error) ||
       !tern_imap_sync_ensure_selected (self, op->folder_path, error))
     return REPLAY_FAILED;
@@ -530,6 +542,9 @@ replay_op (TernImapSync *self, TernPendingOp *op, GError **error)
       result = replay_delete (self, op, uids, set, error);
       break;
     case TERN_PENDING_APPEND:
+    case TERN_PENDING_CREATE_FOLDER:
+    case TERN_PENDING_RENAME_FOLDER:
+    case TERN_PENDING_DELETE_FOLDER:
       g_assert_not_reached ();
     }
   mailimap_set_free (set);

@@ -5,6 +5,7 @@
 
 #include "imap/tern-imap-sync.h"
 #include "core/tern-account-settings.h"
+#include "imap/tern-imap-mailbox.h"
 
 G_BEGIN_DECLS
 
@@ -60,5 +61,38 @@ gboolean tern_imap_sync_select_message (TernImapSync *self, const TernMessageSum
 /* Reads the inbox's storage quota into the store (tern-imap-quota.c);
  * failures are logged, never fatal. */
 void tern_imap_sync_read_quota (TernImapSync *self);
+
+/* What a queued operation came to (tern-imap-replay.c). */
+typedef enum {
+  TERN_IMAP_REPLAY_DONE,     /* confirmed by the server: remove the row */
+  TERN_IMAP_REPLAY_KEPT,     /* saved back (held, or with a part left to do) */
+  TERN_IMAP_REPLAY_FAILED,   /* see error */
+} TernImapReplayResult;
+
+/* Queued folder changes (tern-imap-folder-ops.c). */
+gboolean tern_imap_is_folder_op (const TernPendingOp *op);
+TernImapReplayResult tern_imap_replay_folder_op (TernImapSync *self, const TernPendingOp *op,
+                                                 GError **error);
+
+/* Folders the queue changed here but not yet on the server: the folder list
+ * must neither drop the ones made or renamed here (local_only), nor bring
+ * back the ones deleted or renamed away here (gone_here). Folders below
+ * them count too. */
+typedef struct {
+  GHashTable *local_only;
+  GHashTable *gone_here;
+} TernImapQueuedFolders;
+
+TernImapQueuedFolders *tern_imap_queued_folders_new (TernImapSync *self, GError **error);
+gboolean tern_imap_queued_folders_keeps (TernImapQueuedFolders *q, const char *path,
+                                         const char *delim);
+gboolean tern_imap_queued_folders_hides (TernImapQueuedFolders *q, const char *path,
+                                         const char *delim);
+void tern_imap_queued_folders_free (TernImapQueuedFolders *q);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernImapQueuedFolders, tern_imap_queued_folders_free)
+
+/* Creates Sent, Drafts and Trash on the server where the account has none
+ * (tern-imap-special-folders.c); an error only when the connection failed. */
+gboolean tern_imap_sync_ensure_special_folders (TernImapSync *self, GError **error);
 
 G_END_DECLS

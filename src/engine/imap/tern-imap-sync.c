@@ -89,7 +89,7 @@ list_subscribed (TernImapSync *self)
 
 static gboolean
 store_folder_list (TernImapSync *self, clist *list, GHashTable *subscribed,
-                   GHashTable *seen, GError **error)
+                   TernImapQueuedFolders *queued, GHashTable *seen, GError **error)
 {
   for (clistiter *it = clist_begin (list); it; it = clist_next (it))
     {
@@ -99,6 +99,9 @@ store_folder_list (TernImapSync *self, clist *list, GHashTable *subscribed,
       gboolean is_inbox = role == TERN_FOLDER_ROLE_INBOX;
 
       if (!tern_imap_list_is_selectable (mb))
+        continue;
+      /* Deleted or renamed here, not yet on the server. */
+      if (tern_imap_queued_folders_hides (queued, mb->mb_name, delim))
         continue;
       if (tern_store_upsert_folder (self->store, self->account_id, mb->mb_name, delim, role,
                                     is_inbox || g_hash_table_size (subscribed) == 0 ||
@@ -111,7 +114,8 @@ store_folder_list (TernImapSync *self, clist *list, GHashTable *subscribed,
 }
 
 static gboolean
-delete_vanished_folders (TernImapSync *self, GHashTable *seen, GError **error)
+delete_vanished_folders (TernImapSync *self, GHashTable *seen, TernImapQueuedFolders *queued,
+                         GError **error)
 {
   g_autoptr(GPtrArray) folders = tern_store_list_folders (self->store, self->account_id, error);
 
@@ -121,6 +125,9 @@ delete_vanished_folders (TernImapSync *self, GHashTable *seen, GError **error)
     {
       TernFolder *f = g_ptr_array_index (folders, i);
 
+      /* Made or renamed here: the server hears of it at the replay. */
+      if (tern_imap_queued_folders_keeps (queued, f->path, f->delimiter))
+        continue;
       if (!g_hash_table_contains (seen, f->path) &&
           !tern_store_delete_folder (self->store, f->id, error))
         return FALSE;
@@ -128,78 +135,12 @@ delete_vanished_folders (TernImapSync *self, GHashTable *seen, GError **error)
   return TRUE;
 }
 
-/* Creates @path as the Trash (special-use \\Trash where the server takes
- * CREATE-SPECIAL-USE). FALSE if the server refused; an error only when the
- * connection failed. */
-static gboolean
-create_trash (TernImapSync *self, const char *path, const char *delim, GError **error)
-{
-  g_autoptr(GError) refused = NULL;
-  g_autofree char *command = g_strdup_printf ("CREATE \"%s\" (USE (\\Trash))", path);
-  int r = self->has_create_special_use ? mailimap_custom_command (self->imap, command)
-                                       : mailimap_create (self->imap, path);
-
-  /* Cyrus 3.6 announces CREATE-SPECIAL-USE and then refuses the USE list
-   * ("Unexpected extra arguments to Create"): a plain CREATE still makes a
-   * Trash that its name identifies. */
-  if (self->has_create_special_use &&
-      !tern_imap_sync_ok (self, r, "creating the Trash folder", &refused) &&
-      !self->must_reconnect)
-    {
-      g_clear_error (&refused);
-      r = mailimap_create (self->imap, path);
-    }
-  g_clear_error (&refused);
-  if (!tern_imap_sync_ok (self, r, "creating the Trash folder", &refused))
-    {
-      if (self->must_reconnect)
-        g_propagate_error (error, g_steal_pointer (&refused));
-      else
-        g_message ("the server refused to create %s: %s", path, refused->message);
-      return FALSE;
-    }
-  mailimap_subscribe (self->imap, path);
-  g_message ("created the Trash folder %s on the server", path);
-  return tern_store_upsert_folder (self->store, self->account_id, path, delim,
-                                   TERN_FOLDER_ROLE_TRASH, TRUE, error) != 0;
-}
-
-/* Cyrus, Courier and Mailutils make no Trash: without one, a delete would
- * destroy mail. Like Thunderbird, make one ("Trash", else "INBOX.Trash" for
- * servers whose folders live below INBOX). Where the server refuses, a
- * delete asks the user first. */
-static gboolean
-ensure_trash (TernImapSync *self, GError **error)
-{
-  g_autoptr(TernFolder) trash =
-    tern_store_get_folder_by_role (self->store, self->account_id, TERN_FOLDER_ROLE_TRASH, NULL);
-  g_autoptr(TernFolder) inbox = NULL;
-  g_autofree char *below_inbox = NULL;
-  g_autoptr(GError) local_error = NULL;
-  const char *delim;
-
-  if (trash != NULL)
-    return TRUE;
-  inbox = tern_store_get_folder_by_role (self->store, self->account_id, TERN_FOLDER_ROLE_INBOX,
-                                         NULL);
-  delim = inbox != NULL ? inbox->delimiter : "/";
-  if (!create_trash (self, "Trash", delim, &local_error) && local_error == NULL &&
-      inbox != NULL && *delim != '\0')
-    {
-      below_inbox = g_strconcat (inbox->path, delim, "Trash", NULL);
-      create_trash (self, below_inbox, delim, &local_error);
-    }
-  if (local_error == NULL)
-    return TRUE;
-  g_propagate_error (error, g_steal_pointer (&local_error));
-  return FALSE;
-}
-
 gboolean
 tern_imap_sync_folder_list (TernImapSync *self, GCancellable *cancellable, GError **error)
 {
   clist *list = NULL;
   g_autoptr(GHashTable) subscribed = NULL;
+  g_autoptr(TernImapQueuedFolders) queued = NULL;
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gboolean ok;
 
@@ -207,16 +148,19 @@ tern_imap_sync_folder_list (TernImapSync *self, GCancellable *cancellable, GErro
       !tern_imap_sync_ok (self, mailimap_list (self->imap, "", "*", &list), "listing folders", error))
     return FALSE;
   subscribed = list_subscribed (self);
+  /* Read inside the transaction: a folder made here meanwhile is kept. */
   ok = tern_store_begin (self->store, error) &&
-       store_folder_list (self, list, subscribed, seen, error) &&
+       (queued = tern_imap_queued_folders_new (self, error)) != NULL &&
+       store_folder_list (self, list, subscribed, queued, seen, error) &&
        /* An empty LIST is a broken server, not a request to wipe the cache. */
-       (g_hash_table_size (seen) == 0 || delete_vanished_folders (self, seen, error)) &&
+       (g_hash_table_size (seen) == 0 || delete_vanished_folders (self, seen, queued, error)) &&
        tern_store_commit (self->store, FALSE, error);
   if (!ok)
     tern_store_rollback (self->store);
   mailimap_list_result_free (list);
   /* After an empty LIST (a broken server) nothing is known to be missing. */
-  return ok && (g_hash_table_size (seen) == 0 || ensure_trash (self, error));
+  return ok && (g_hash_table_size (seen) == 0 ||
+                tern_imap_sync_ensure_special_folders (self, error));
 }
 
 /* ---- Selecting -------------------------------------------------------- */
@@ -976,12 +920,13 @@ gboolean
 tern_imap_sync_all (TernImapSync *self, GCancellable *cancellable, GError **error)
 {
   g_autoptr(GPtrArray) folders = NULL;
+  g_autoptr(TernImapQueuedFolders) queued = NULL;
 
   if (!tern_imap_sync_folder_list (self, cancellable, error) ||
       !tern_imap_sync_replay (self, cancellable, error))
     return FALSE;
   folders = tern_store_list_folders (self->store, self->account_id, error);
-  if (folders == NULL)
+  if (folders == NULL || (queued = tern_imap_queued_folders_new (self, error)) == NULL)
     return FALSE;
   g_ptr_array_sort (folders, inbox_first);
   self->progress.n_folders = folders->len;
@@ -990,6 +935,9 @@ tern_imap_sync_all (TernImapSync *self, GCancellable *cancellable, GError **erro
       TernFolder *f = g_ptr_array_index (folders, i);
 
       self->progress.folder_index = i + 1;
+      /* Made here, and the server has not taken it yet: nothing to read. */
+      if (tern_imap_queued_folders_keeps (queued, f->path, f->delimiter))
+        continue;
       if (!tern_imap_sync_folder (self, f->path, cancellable, error))
         return FALSE;
     }

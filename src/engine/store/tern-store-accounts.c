@@ -440,48 +440,50 @@ tern_store_list_folders (TernStore *self, gint64 account_id, GError **error)
 }
 
 gboolean
-tern_store_rename_folder (TernStore *self, gint64 folder_id, const char *new_path,
-                          GError **error)
-{
-  g_autoptr(TernFolder) f = NULL;
-  g_autoptr(TernStmt) stmt = NULL;
-  g_autofree char *old_prefix = NULL;
-  gboolean owned, ok;
-  int rc;
-
-  if (new_path == NULL || *new_path == '\0')
-    return g_set_error_literal (error, TERN_ERROR, TERN_ERROR_INVALID,
-                                "A folder needs a name."), FALSE;
-  if ((f = tern_store_get_folder (self, folder_id, error)) == NULL)
-    return FALSE;
-  old_prefix = g_strconcat (f->path, f->delimiter, NULL);
-  if (g_str_has_prefix (new_path, old_prefix))
-    return g_set_error_literal (error, TERN_ERROR, TERN_ERROR_INVALID,
-                                "A folder cannot be moved into itself."), FALSE;
-  /* The folder and every folder below it: "A" and "A/x" become "B", "B/x". */
-  stmt = tern_store_prepare (self,
-      "UPDATE folders SET path = ?3 || substr(path, length(?2) + 1)"
-      " WHERE account_id = ?1 AND (path = ?2 OR substr(path, 1, length(?4)) = ?4)", error);
-  if (stmt == NULL || !tern_store_tx_begin (self, &owned, error))
-    return FALSE;
-  sqlite3_bind_int64 (stmt, 1, f->account_id);
-  tern_store_bind_text (stmt, 2, f->path);
-  tern_store_bind_text (stmt, 3, new_path);
-  tern_store_bind_text (stmt, 4, old_prefix);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_CONSTRAINT_UNIQUE)
-    {
-      g_set_error (error, TERN_ERROR, TERN_ERROR_EXISTS,
-                   "A folder named “%s” already exists.", new_path);
-      ok = FALSE;
-    }
-  else
-    ok = rc == SQLITE_DONE || tern_store_fail (self, rc, "Renaming the folder", error);
-  return tern_store_tx_end (self, owned, ok, error);
-}
-
-gboolean
 tern_store_delete_folder (TernStore *self, gint64 folder_id, GError **error)
 {
   return delete_row (self, "DELETE FROM folders WHERE id = ?", "folder", folder_id, error);
+}
+
+gboolean
+tern_store_rename_folder (TernStore *self, gint64 account_id, const char *old_path,
+                          const char *new_path, GError **error)
+{
+  /* Children are "old<delim>rest": their delimiter is the folder's own. */
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "UPDATE folders SET path = ?3 || substr (path, length (?2) + 1)"
+      " WHERE account_id = ?1 AND (path = ?2 OR (delimiter <> '' AND"
+      " substr (path, 1, length (?2) + length (delimiter)) = ?2 || delimiter))", error);
+  g_autoptr(TernFolder) taken = NULL;
+  int rc;
+
+  g_autofree char *old_prefix = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  if (new_path == NULL || *new_path == '\0')
+    return g_set_error_literal (error, TERN_ERROR, TERN_ERROR_INVALID,
+                                "A folder needs a name."), FALSE;
+  if ((taken = tern_store_get_folder_by_path (self, account_id, old_path, NULL)) != NULL &&
+      *taken->delimiter != '\0' &&
+      g_str_has_prefix (new_path, (old_prefix = g_strconcat (old_path, taken->delimiter, NULL))))
+    return g_set_error_literal (error, TERN_ERROR, TERN_ERROR_INVALID,
+                                "A folder cannot be moved into itself."), FALSE;
+  g_clear_pointer (&taken, tern_folder_free);
+  if ((taken = tern_store_get_folder_by_path (self, account_id, new_path, NULL)) != NULL)
+    return g_set_error (error, TERN_ERROR, TERN_ERROR_EXISTS,
+                        "There is a folder called “%s” already.", new_path), FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  tern_store_bind_text (stmt, 2, old_path);
+  tern_store_bind_text (stmt, 3, new_path);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_CONSTRAINT_UNIQUE || rc == SQLITE_CONSTRAINT_PRIMARYKEY)
+    return g_set_error (error, TERN_ERROR, TERN_ERROR_EXISTS,
+                        "There is a folder called “%s” already.", new_path), FALSE;
+  if (rc != SQLITE_DONE)
+    return tern_store_fail (self, rc, "Renaming the folder", error);
+  if (sqlite3_changes (self->db) == 0)
+    return g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND,
+                        "There is no folder called “%s”.", old_path), FALSE;
+  return TRUE;
 }

@@ -133,6 +133,24 @@ tern_store_record_op_failure (TernStore *self, gint64 op_id, const char *message
 }
 
 gboolean
+tern_store_claim_op (TernStore *self, gint64 op_id, guint stage, gboolean *claimed,
+                     GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "UPDATE pending_ops SET stage = ?2 WHERE id = ?1 AND stage = 0", error);
+
+  *claimed = FALSE;
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, op_id);
+  sqlite3_bind_int (stmt, 2, (int) stage);
+  if (!tern_store_step_done (self, stmt, "Claiming the queued operation", error))
+    return FALSE;
+  *claimed = sqlite3_changes (self->db) == 1;
+  return TRUE;
+}
+
+gboolean
 tern_store_update_op (TernStore *self, const TernPendingOp *op, GError **error)
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,

@@ -159,6 +159,7 @@ tern_pop3_uidl_free (TernPop3Uidl *u)
 
 static const char *const op_names[] = {
   "set-flags", "clear-flags", "move", "copy", "delete", "expunge", "append",
+  "create-folder", "rename-folder", "delete-folder",
 };
 
 const char *

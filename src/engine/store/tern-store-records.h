@@ -137,6 +137,9 @@ typedef enum {
   TERN_PENDING_DELETE,       /* mark \Deleted (IMAP) or DELE (POP3, by uidl) */
   TERN_PENDING_EXPUNGE,      /* UID EXPUNGE of uids, or all \Deleted if none */
   TERN_PENDING_APPEND,       /* data appended to folder_path with flags */
+  TERN_PENDING_CREATE_FOLDER,  /* CREATE folder_path */
+  TERN_PENDING_RENAME_FOLDER,  /* RENAME folder_path to dest_path */
+  TERN_PENDING_DELETE_FOLDER,  /* DELETE folder_path, only once it is empty */
 } TernPendingOpKind;
 
 /* One queued user action, replayed to the server in id order. */
@@ -159,7 +162,8 @@ typedef struct {
                               * "uid size internal-date message-id" lines */
   gboolean held;             /* not replayed: it could not be done safely;
                               * last_error says why, for the user */
-  guint stage;               /* how far a replay got (1: a COPY may have gone out) */
+  guint stage;               /* how far a replay got (1: a COPY may have gone out;
+                              * 2: a MOVE may have gone out) */
 } TernPendingOp;
 
 typedef enum {

@@ -11,6 +11,7 @@ typedef struct {
   gboolean unread;
   gboolean read;
   gboolean flagged;
+  char *in;                  /* "in:" a folder role, "all", or NULL (not Trash or Junk) */
 } Query;
 
 /* Whether the unicode61 tokenizer finds a token in s: an empty phrase is
@@ -83,6 +84,14 @@ is_filter (Query *q, const char *token)
   return FALSE;
 }
 
+/* in:trash, in:junk, in:sent, ... (the folder roles), in:all or in:anywhere. */
+static gboolean
+is_place (const char *word)
+{
+  return g_ascii_strcasecmp (word, "all") == 0 || g_ascii_strcasecmp (word, "anywhere") == 0 ||
+         (tern_folder_role_from_string (word) != TERN_FOLDER_ROLE_NONE);
+}
+
 static void
 add_token (Query *q, const char *token)
 {
@@ -94,6 +103,12 @@ add_token (Query *q, const char *token)
 
   if (is_filter (q, token))
     return;
+  if (g_ascii_strncasecmp (token, "in:", 3) == 0 && is_place (token + 3))
+    {
+      g_free (q->in);
+      q->in = g_ascii_strdown (token + 3, -1);
+      return;
+    }
   for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
     if (g_ascii_strncasecmp (token, fields[i].prefix, strlen (fields[i].prefix)) == 0)
       {
@@ -131,6 +146,14 @@ parse_query (Query *q, const char *text)
     }
 }
 
+/* Where to look (?9): a search of all folders leaves Trash and Junk out,
+ * as people expect, unless it says in:trash, in:junk or in:all. */
+#define PLACE_SQL \
+  "(CASE WHEN ?9 IS NULL THEN ?3 <> 0 OR m.folder_id NOT IN" \
+  " (SELECT id FROM folders WHERE role IN ('trash', 'junk'))" \
+  " WHEN ?9 IN ('all', 'anywhere') THEN 1" \
+  " ELSE m.folder_id IN (SELECT id FROM folders WHERE role = ?9) END)"
+
 GArray *
 tern_store_search (TernStore *self, gint64 account_id, gint64 folder_id, const char *query,
                    guint limit, GError **error)
@@ -143,22 +166,26 @@ tern_store_search (TernStore *self, gint64 account_id, gint64 folder_id, const c
     " WHERE message_fts MATCH ?1 AND (?2 = 0 OR m.account_id = ?2)"
     " AND (?3 = 0 OR m.folder_id = ?3) AND (?4 = 0 OR m.has_attachments)"
     " AND (?5 = 0 OR (m.flags & 9) = 0) AND (?6 = 0 OR (m.flags & 1) != 0)"
-    " AND (?7 = 0 OR (m.flags & 4) != 0) ORDER BY message_fts.rowid DESC LIMIT ?8";
+    " AND (?7 = 0 OR (m.flags & 4) != 0) AND " PLACE_SQL
+    " ORDER BY message_fts.rowid DESC LIMIT ?8";
   static const char filter_sql[] =
     "SELECT m.id FROM messages m WHERE ?1 IS NULL AND (?2 = 0 OR m.account_id = ?2)"
     " AND (?3 = 0 OR m.folder_id = ?3) AND (?4 = 0 OR m.has_attachments)"
     " AND (?5 = 0 OR (m.flags & 9) = 0) AND (?6 = 0 OR (m.flags & 1) != 0)"
-    " AND (?7 = 0 OR (m.flags & 4) != 0) ORDER BY m.date DESC, m.id DESC LIMIT ?8";
+    " AND (?7 = 0 OR (m.flags & 4) != 0) AND " PLACE_SQL
+    " ORDER BY m.date DESC, m.id DESC LIMIT ?8";
   g_autofree char *text = tern_store_make_utf8 (query != NULL ? query : "");
   g_autoptr(GString) match = g_string_new (NULL);
   Query q = { .match = match };
   g_autoptr(TernStmt) stmt = NULL;
   g_autoptr(GArray) ids = NULL;
+  g_autofree char *in = NULL;
   int rc;
 
   parse_query (&q, text);
-  if (match->len == 0 && !q.has_attachment && !q.unread && !q.read && !q.flagged)
+  if (match->len == 0 && !q.has_attachment && !q.unread && !q.read && !q.flagged && q.in == NULL)
     return g_array_new (FALSE, FALSE, sizeof (gint64));
+  in = g_steal_pointer (&q.in);
   stmt = tern_store_prepare (self, match->len > 0 ? fts_sql : filter_sql, error);
   if (stmt == NULL)
     return NULL;
@@ -171,6 +198,7 @@ tern_store_search (TernStore *self, gint64 account_id, gint64 folder_id, const c
   sqlite3_bind_int (stmt, 6, q.read);
   sqlite3_bind_int (stmt, 7, q.flagged);
   sqlite3_bind_int64 (stmt, 8, limit > 0 ? (gint64) limit : -1);
+  tern_store_bind_text_or_null (stmt, 9, in);
   ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {

@@ -111,12 +111,14 @@ TernFolder *tern_store_get_folder_by_role (TernStore *store, gint64 account_id,
                                            TernFolderRole role, GError **error);
 /* Folders of an account by path (element type TernFolder). */
 GPtrArray *tern_store_list_folders (TernStore *store, gint64 account_id, GError **error);
-/* Renames the folder and the folders below it (same delimiter) in the
- * store only: TERN_ERROR_EXISTS if the new path is taken. */
-gboolean tern_store_rename_folder (TernStore *store, gint64 folder_id, const char *new_path,
-                                   GError **error);
 /* Deletes the folder and its messages. */
 gboolean tern_store_delete_folder (TernStore *store, gint64 folder_id, GError **error);
+/* Renames the account's folder @old_path, and the folders below it (path,
+ * delimiter, rest), to @new_path, in the store only; ids, messages and
+ * counts stay. EXISTS if @new_path is taken, INVALID for a folder moved
+ * into itself. */
+gboolean tern_store_rename_folder (TernStore *store, gint64 account_id, const char *old_path,
+                                   const char *new_path, GError **error);
 
 /* ---- Messages -------------------------------------------------------- */
 
@@ -198,7 +200,9 @@ gboolean tern_store_rebuild_threads (TernStore *store, gint64 account_id, GError
 /* Message ids matching a user query, newest first, at most limit (0: no
  * limit). account_id / folder_id of 0 mean all. Query syntax: words
  * (prefix match), "quoted phrases", from:, to:, subject:, has:attachment,
- * is:unread, is:read, is:flagged. Any input is valid: nothing the user
+ * is:unread, is:read, is:flagged, in:ROLE (in:trash, in:sent, ...) or in:all;
+ * without in: a search of every folder (folder_id 0) leaves Trash and Junk
+ * out. Any input is valid: nothing the user
  * types reaches FTS5 unescaped. An empty query matches nothing. */
 GArray *tern_store_search (TernStore *store, gint64 account_id, gint64 folder_id,
                            const char *query, guint limit, GError **error);
@@ -218,6 +222,11 @@ gboolean tern_store_record_op_failure (TernStore *store, gint64 op_id, const cha
 /* Saves what replay learnt about an operation: its kind, UIDVALIDITY, UIDs
  * and idents (its messages found again after a renumbering, or the part
  * left to do), stage, held, attempts and last_error (for the user). */
+/* Marks a queued operation whose stage is 0 as started (@stage), so that
+ * Undo no longer cancels it; *claimed is FALSE if it is gone (Undo took it
+ * back) or started already. */
+gboolean tern_store_claim_op (TernStore *store, gint64 op_id, guint stage, gboolean *claimed,
+                              GError **error);
 gboolean tern_store_update_op (TernStore *store, const TernPendingOp *op, GError **error);
 
 /* ---- Outbox ---------------------------------------------------------- */
