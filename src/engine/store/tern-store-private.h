@@ -23,6 +23,9 @@ typedef sqlite3_stmt TernStmt;
 void tern_stmt_release (TernStmt *stmt);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernStmt, tern_stmt_release)
 
+/* The FTS rowid is (date / TERN_STORE_SEARCH_DAY) << 28 | id (sql/011). */
+#define TERN_STORE_SEARCH_DAY 86400
+
 /* The cached prepared statement for sql (a string literal). */
 TernStmt *tern_store_prepare (TernStore *self, const char *sql, GError **error);
 /* Sets error from the connection's last SQLite error (rc), naming what
