@@ -21,6 +21,7 @@ struct _TernMessageCellRenderer
   gboolean unread;
   gboolean flagged;
   gboolean has_attachment;
+  guint count;            /* messages of a conversation row; 0 or 1: none shown */
 };
 
 G_DEFINE_FINAL_TYPE (TernMessageCellRenderer, tern_message_cell_renderer,
@@ -35,6 +36,7 @@ enum {
   PROP_UNREAD,
   PROP_FLAGGED,
   PROP_HAS_ATTACHMENT,
+  PROP_COUNT,
   N_PROPS
 };
 
@@ -163,7 +165,9 @@ render (GtkCellRenderer      *cell,
   g_autoptr(PangoLayout) date = NULL;
   g_autoptr(PangoLayout) sender = NULL;
   g_autoptr(PangoLayout) subject = NULL;
+  g_autoptr(PangoLayout) count = NULL;
   g_autofree char *second = NULL;
+  int count_width = 0;
   GdkRGBA color, dim;
 
   gtk_style_context_save (context);
@@ -189,8 +193,20 @@ render (GtkCellRenderer      *cell,
   date = make_layout (widget, self->date, -1, FALSE, PANGO_SCALE_SMALL);
   pango_layout_set_width (date, -1);
   pango_layout_get_pixel_size (date, &date_width, NULL);
-  sender = make_layout (widget, self->sender, width - date_width - GAP, self->unread, 1.0);
-  draw_layout (cr, sender, &color, rtl ? x + date_width + GAP : x, top);
+  /* A conversation's size sits between the participants and the date. */
+  if (self->count > 1)
+    {
+      g_autofree char *n = g_strdup_printf ("%u", self->count);
+      count = make_layout (widget, n, -1, TRUE, PANGO_SCALE_SMALL);
+      pango_layout_set_width (count, -1);
+      pango_layout_get_pixel_size (count, &count_width, NULL);
+      draw_layout (cr, count, &dim,
+                   rtl ? x + date_width + GAP : x + width - date_width - GAP - count_width, top + 1);
+      count_width += GAP;
+    }
+  sender = make_layout (widget, self->sender, width - date_width - GAP - count_width,
+                        self->unread, 1.0);
+  draw_layout (cr, sender, &color, rtl ? x + date_width + GAP + count_width : x, top);
   draw_layout (cr, date, &dim, rtl ? x : x + width - date_width, top + 1);
 
   /* Bottom line: subject, then the preview dimmed; icons on the right. */
@@ -241,6 +257,7 @@ tern_message_cell_renderer_get_property (GObject    *object,
     case PROP_UNREAD: g_value_set_boolean (value, self->unread); break;
     case PROP_FLAGGED: g_value_set_boolean (value, self->flagged); break;
     case PROP_HAS_ATTACHMENT: g_value_set_boolean (value, self->has_attachment); break;
+    case PROP_COUNT: g_value_set_uint (value, self->count); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -262,6 +279,7 @@ tern_message_cell_renderer_set_property (GObject      *object,
     case PROP_UNREAD: self->unread = g_value_get_boolean (value); break;
     case PROP_FLAGGED: self->flagged = g_value_get_boolean (value); break;
     case PROP_HAS_ATTACHMENT: self->has_attachment = g_value_get_boolean (value); break;
+    case PROP_COUNT: self->count = g_value_get_uint (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -300,6 +318,7 @@ tern_message_cell_renderer_class_init (TernMessageCellRendererClass *klass)
   properties[PROP_UNREAD] = g_param_spec_boolean ("unread", NULL, NULL, FALSE, rw);
   properties[PROP_FLAGGED] = g_param_spec_boolean ("flagged", NULL, NULL, FALSE, rw);
   properties[PROP_HAS_ATTACHMENT] = g_param_spec_boolean ("has-attachment", NULL, NULL, FALSE, rw);
+  properties[PROP_COUNT] = g_param_spec_uint ("count", NULL, NULL, 0, G_MAXUINT, 0, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

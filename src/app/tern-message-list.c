@@ -41,8 +41,9 @@ cell_data (GtkTreeViewColumn *column,
            gpointer           user_data)
 {
   g_autofree char *sender = NULL, *subject = NULL, *preview = NULL, *date = NULL;
-  g_autofree char *summary = NULL;
+  g_autofree char *summary = NULL, *conversation = NULL;
   gboolean unread, flagged, attachment;
+  guint count;
 
   gtk_tree_model_get (model, iter,
                       TERN_MESSAGE_LIST_COLUMN_SENDER, &sender,
@@ -52,9 +53,15 @@ cell_data (GtkTreeViewColumn *column,
                       TERN_MESSAGE_LIST_COLUMN_UNREAD, &unread,
                       TERN_MESSAGE_LIST_COLUMN_FLAGGED, &flagged,
                       TERN_MESSAGE_LIST_COLUMN_HAS_ATTACHMENT, &attachment,
+                      TERN_MESSAGE_LIST_COLUMN_COUNT, &count,
                       -1);
+  conversation = count > 1 ? g_strdup_printf (ngettext ("Conversation of %u message, ",
+                                                       "Conversation of %u messages, ", count),
+                                             count)
+                           : g_strdup ("");
   /* What a screen reader says for the row. */
-  summary = g_strdup_printf ("%s%s%s%s, %s, %s",
+  summary = g_strdup_printf ("%s%s%s%s%s, %s, %s",
+                             conversation,
                              unread ? _("Unread, ") : "",
                              flagged ? _("Flagged, ") : "",
                              attachment ? _("With attachment, ") : "",
@@ -70,6 +77,7 @@ cell_data (GtkTreeViewColumn *column,
                 "unread", unread,
                 "flagged", flagged,
                 "has-attachment", attachment,
+                "count", count,
                 NULL);
 }
 
