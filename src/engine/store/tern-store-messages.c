@@ -598,8 +598,8 @@ tern_store_find_by_uid (TernStore *self, gint64 folder_id, guint32 uid, GError *
   return id;
 }
 
-static GArray *
-collect_ids (TernStore *self, TernStmt *stmt, const char *what, GError **error)
+GArray *
+tern_store_collect_ids (TernStore *self, TernStmt *stmt, const char *what, GError **error)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   int rc;
@@ -625,7 +625,7 @@ tern_store_find_by_message_id (TernStore *self, gint64 account_id, const char *m
     return NULL;
   sqlite3_bind_int64 (stmt, 1, account_id);
   tern_store_bind_text (stmt, 2, message_id);
-  return collect_ids (self, stmt, "Finding the message", error);
+  return tern_store_collect_ids (self, stmt, "Finding the message", error);
 }
 
 TernMessageSummary *
@@ -694,7 +694,7 @@ tern_store_list_message_ids (TernStore *self, gint64 folder_id, TernSortOrder so
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, folder_id);
-  return collect_ids (self, stmt, "Listing messages", error);
+  return tern_store_collect_ids (self, stmt, "Listing messages", error);
 }
 
 GPtrArray *
@@ -702,11 +702,21 @@ tern_store_get_summaries (TernStore *self, const gint64 *ids, guint n_ids, GErro
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
       "SELECT " SUMMARY_COLUMNS " FROM messages WHERE id = ?", error);
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_full (n_ids,
-                                                    (GDestroyNotify) tern_message_summary_free);
 
   if (stmt == NULL)
     return NULL;
+  return tern_store_rows_by_id (self, stmt, ids, n_ids, (TernStoreReadRow) read_summary,
+                                (GDestroyNotify) tern_message_summary_free, "Reading messages",
+                                error);
+}
+
+GPtrArray *
+tern_store_rows_by_id (TernStore *self, TernStmt *stmt, const gint64 *ids, guint n_ids,
+                       TernStoreReadRow read_row, GDestroyNotify free_row, const char *what,
+                       GError **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_full (n_ids, free_row);
+
   for (guint i = 0; i < n_ids; i++)
     {
       int rc;
@@ -715,9 +725,9 @@ tern_store_get_summaries (TernStore *self, const gint64 *ids, guint n_ids, GErro
       sqlite3_bind_int64 (stmt, 1, ids[i]);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
-        g_ptr_array_add (rows, read_summary (stmt));
+        g_ptr_array_add (rows, read_row (stmt));
       else if (rc != SQLITE_DONE)
-        return tern_store_fail (self, rc, "Reading messages", error), NULL;
+        return tern_store_fail (self, rc, what, error), NULL;
     }
   return g_steal_pointer (&rows);
 }

@@ -559,20 +559,11 @@ tern_store_list_thread_heads (TernStore *self, gint64 folder_id, GError **error)
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
       "SELECT newest_id FROM folder_threads WHERE folder_id = ?1"
       " ORDER BY newest_date DESC, thread_id DESC", error);
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, folder_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    return tern_store_fail (self, rc, "Listing the conversations", error), NULL;
-  return g_steal_pointer (&ids);
+  return tern_store_collect_ids (self, stmt, "Listing the conversations", error);
 }
 
 GPtrArray *
@@ -585,25 +576,16 @@ tern_store_get_thread_summaries (TernStore *self, const gint64 *head_ids, guint 
       THREAD_COLUMNS " FROM messages m JOIN folder_threads t"
       " ON t.folder_id = m.folder_id AND t.thread_id = m.thread_id"
       " WHERE m.id = ?1 AND t.newest_id = m.id", error);
-  g_autoptr(GPtrArray) threads = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) tern_thread_summary_free);
+  g_autoptr(GPtrArray) threads = NULL;
 
   if (stmt == NULL)
     return NULL;
-  for (guint i = 0; i < n_ids; i++)
-    {
-      int rc;
-
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, head_ids[i]);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        g_ptr_array_add (threads, read_thread (stmt));
-      else if (rc != SQLITE_DONE)
-        return tern_store_fail (self, rc, "Listing the conversations", error), NULL;
-    }
+  threads = tern_store_rows_by_id (self, stmt, head_ids, n_ids, (TernStoreReadRow) read_thread,
+                                   (GDestroyNotify) tern_thread_summary_free,
+                                   "Listing the conversations", error);
   g_clear_pointer (&stmt, tern_stmt_release);
-  return fill_all_participants (self, threads, error) ? g_steal_pointer (&threads) : NULL;
+  return threads != NULL && fill_all_participants (self, threads, error)
+         ? g_steal_pointer (&threads) : NULL;
 }
 
 GArray *
@@ -611,18 +593,9 @@ tern_store_list_thread_messages (TernStore *self, gint64 thread_id, GError **err
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
       "SELECT id FROM messages WHERE thread_id = ?1 ORDER BY date, id", error);
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, thread_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    return tern_store_fail (self, rc, "Reading the conversation", error), NULL;
-  return g_steal_pointer (&ids);
+  return tern_store_collect_ids (self, stmt, "Reading the conversation", error);
 }
