@@ -24,6 +24,7 @@ struct _TernMessageCellRenderer
   gboolean has_attachment;
   char *folder;           /* search results: the message's folder */
   guint flags;            /* TernFlags: \\Answered and $Forwarded show a mark */
+  guint count;            /* messages of a conversation row; 0 or 1: none shown */
 };
 
 G_DEFINE_FINAL_TYPE (TernMessageCellRenderer, tern_message_cell_renderer,
@@ -40,6 +41,7 @@ enum {
   PROP_HAS_ATTACHMENT,
   PROP_FOLDER,
   PROP_FLAGS,
+  PROP_COUNT,
   N_PROPS
 };
 
@@ -170,7 +172,9 @@ render (GtkCellRenderer      *cell,
   g_autoptr(PangoLayout) date = NULL;
   g_autoptr(PangoLayout) sender = NULL;
   g_autoptr(PangoLayout) subject = NULL;
+  g_autoptr(PangoLayout) count = NULL;
   g_autofree char *second = NULL;
+  int count_width = 0;
   GdkRGBA color, dim;
 
   gtk_style_context_save (context);
@@ -203,9 +207,22 @@ render (GtkCellRenderer      *cell,
   mark = (self->flags & TERN_FLAG_FORWARDED) ? "mail-forward-symbolic"
          : (self->flags & TERN_FLAG_ANSWERED) ? "mail-replied-symbolic" : NULL;
   mark_width = mark != NULL ? ICON_SIZE + 4 : 0;
-  sender = make_layout (widget, self->sender, width - date_width - mark_width - GAP,
+  /* A conversation's size sits between the participants and the date (and
+   * its replied/forwarded mark). */
+  if (self->count > 1)
+    {
+      g_autofree char *n = g_strdup_printf ("%u", self->count);
+      count = make_layout (widget, n, -1, TRUE, PANGO_SCALE_SMALL);
+      pango_layout_set_width (count, -1);
+      pango_layout_get_pixel_size (count, &count_width, NULL);
+      draw_layout (cr, count, &dim,
+                   rtl ? x + date_width + mark_width + GAP
+                       : x + width - date_width - mark_width - GAP - count_width, top + 1);
+      count_width += GAP;
+    }
+  sender = make_layout (widget, self->sender, width - date_width - mark_width - GAP - count_width,
                         self->unread, 1.0);
-  draw_layout (cr, sender, &color, rtl ? x + date_width + mark_width + GAP : x, top);
+  draw_layout (cr, sender, &color, rtl ? x + date_width + mark_width + GAP + count_width : x, top);
   draw_layout (cr, date, &dim, rtl ? x : x + width - date_width, top + 1);
   if (mark != NULL)
     draw_icon (widget, context, cr, mark,
@@ -261,6 +278,7 @@ tern_message_cell_renderer_get_property (GObject    *object,
     case PROP_HAS_ATTACHMENT: g_value_set_boolean (value, self->has_attachment); break;
     case PROP_FOLDER: g_value_set_string (value, self->folder); break;
     case PROP_FLAGS: g_value_set_uint (value, self->flags); break;
+    case PROP_COUNT: g_value_set_uint (value, self->count); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -284,6 +302,7 @@ tern_message_cell_renderer_set_property (GObject      *object,
     case PROP_HAS_ATTACHMENT: self->has_attachment = g_value_get_boolean (value); break;
     case PROP_FOLDER: g_free (self->folder); self->folder = g_value_dup_string (value); break;
     case PROP_FLAGS: self->flags = g_value_get_uint (value); break;
+    case PROP_COUNT: self->count = g_value_get_uint (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -325,6 +344,7 @@ tern_message_cell_renderer_class_init (TernMessageCellRendererClass *klass)
   properties[PROP_HAS_ATTACHMENT] = g_param_spec_boolean ("has-attachment", NULL, NULL, FALSE, rw);
   properties[PROP_FOLDER] = g_param_spec_string ("folder", NULL, NULL, NULL, rw);
   properties[PROP_FLAGS] = g_param_spec_uint ("flags", NULL, NULL, 0, G_MAXUINT, 0, rw);
+  properties[PROP_COUNT] = g_param_spec_uint ("count", NULL, NULL, 0, G_MAXUINT, 0, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

@@ -248,6 +248,7 @@ model_get_column_type (GtkTreeModel *model, int column)
     case TERN_MESSAGE_LIST_COLUMN_HAS_ATTACHMENT:
       return G_TYPE_BOOLEAN;
     case TERN_MESSAGE_LIST_COLUMN_FLAGS:
+    case TERN_MESSAGE_LIST_COLUMN_COUNT:
       return G_TYPE_UINT;
     case TERN_MESSAGE_LIST_N_COLUMNS:
     default:
@@ -352,6 +353,9 @@ model_get_value (GtkTreeModel *model, GtkTreeIter *iter, int column, GValue *val
       break;
     case TERN_MESSAGE_LIST_COLUMN_FOLDER:
       g_value_set_string (value, row->folder);
+      break;
+    case TERN_MESSAGE_LIST_COLUMN_COUNT:
+      g_value_set_uint (value, row->n_messages);
       break;
     case TERN_MESSAGE_LIST_COLUMN_ID:
     case TERN_MESSAGE_LIST_N_COLUMNS:

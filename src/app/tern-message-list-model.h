@@ -22,6 +22,7 @@ typedef enum {
   TERN_MESSAGE_LIST_COLUMN_PREVIEW,         /* string */
   TERN_MESSAGE_LIST_COLUMN_FLAGS,           /* guint, TernFlags bits */
   TERN_MESSAGE_LIST_COLUMN_FOLDER,          /* string: folder name in search results, else NULL */
+  TERN_MESSAGE_LIST_COLUMN_COUNT,           /* guint, messages of a conversation row */
   TERN_MESSAGE_LIST_N_COLUMNS
 } TernMessageListColumn;
 

@@ -43,9 +43,9 @@ cell_data (GtkTreeViewColumn *column,
            gpointer           user_data)
 {
   g_autofree char *sender = NULL, *subject = NULL, *preview = NULL, *date = NULL;
-  g_autofree char *summary = NULL, *folder = NULL, *where = NULL;
+  g_autofree char *summary = NULL, *folder = NULL, *where = NULL, *conversation = NULL;
   gboolean unread, flagged, attachment;
-  guint flags;
+  guint flags, count;
 
   gtk_tree_model_get (model, iter,
                       TERN_MESSAGE_LIST_COLUMN_SENDER, &sender,
@@ -57,11 +57,17 @@ cell_data (GtkTreeViewColumn *column,
                       TERN_MESSAGE_LIST_COLUMN_HAS_ATTACHMENT, &attachment,
                       TERN_MESSAGE_LIST_COLUMN_FLAGS, &flags,
                       TERN_MESSAGE_LIST_COLUMN_FOLDER, &folder,
+                      TERN_MESSAGE_LIST_COLUMN_COUNT, &count,
                       -1);
   /* TRANSLATORS: a search result's folder, for the screen reader. */
   where = folder != NULL ? g_strdup_printf (_(", in %s"), folder) : g_strdup ("");
+  conversation = count > 1 ? g_strdup_printf (ngettext ("Conversation of %u message, ",
+                                                       "Conversation of %u messages, ", count),
+                                             count)
+                           : g_strdup ("");
   /* What a screen reader says for the row. */
-  summary = g_strdup_printf ("%s%s%s%s%s, %s, %s%s",
+  summary = g_strdup_printf ("%s%s%s%s%s%s, %s, %s%s",
+                             conversation,
                              unread ? _("Unread, ") : "",
                              flagged ? _("Flagged, ") : "",
                              attachment ? _("With attachment, ") : "",
@@ -81,6 +87,7 @@ cell_data (GtkTreeViewColumn *column,
                 "has-attachment", attachment,
                 "flags", flags,
                 "folder", folder,
+                "count", count,
                 NULL);
 }
 

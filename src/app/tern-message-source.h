@@ -29,6 +29,8 @@ typedef struct {
   gboolean has_attachments;
   char *preview;        /* first words of the body; may be NULL */
   char *folder;         /* the folder's name, shown in search results; else NULL */
+  gint64 thread_id;     /* a conversation row's conversation; else 0 */
+  guint n_messages;     /* a conversation row's size; else 0 */
 } TernMessageRow;
 
 #define TERN_TYPE_MESSAGE_ROW (tern_message_row_get_type ())

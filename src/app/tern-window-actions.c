@@ -29,7 +29,7 @@ enable (TernWindow *self, const char *name, gboolean enabled)
 void
 _tern_window_actions_update (TernWindow *self)
 {
-  g_autoptr(GArray) ids = _tern_window_get_selected_ids (self);
+  g_autoptr(GArray) ids = _tern_window_get_selected_rows (self);
   gboolean any = ids->len > 0, one = ids->len == 1;
 
   enable (self, "reply", one);
@@ -480,8 +480,12 @@ activate_error_edit (GSimpleAction *a, GVariant *p, gpointer w)
 static void
 compose (TernWindow *self, TernComposerLaunchKind kind)
 {
-  g_autoptr(GArray) ids = _tern_window_get_selected_ids (self);
+  g_autoptr(GArray) ids = _tern_window_get_selected_rows (self);
   gint64 id = kind != TERN_COMPOSER_LAUNCH_NEW && ids->len == 1 ? g_array_index (ids, gint64, 0) : 0;
+
+  /* In a conversation, the reply goes to the message open in the reader. */
+  if (id != 0 && self->conversations && self->shown_id != 0)
+    id = self->shown_id;
 
   if (kind != TERN_COMPOSER_LAUNCH_NEW && id == 0)
     return;

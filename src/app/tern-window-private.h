@@ -8,10 +8,12 @@
 #pragma once
 
 #include "tern-certificate-prompt.h"
+#include "tern-conversation-view.h"
 #include "tern-error-bars.h"
 #include "tern-held-ops-bar.h"
 #include "tern-store-message-source.h"
 #include "tern-undo-bar.h"
+#include "tern-thread-message-source.h"
 #include "tern-window.h"
 
 G_BEGIN_DECLS
@@ -40,12 +42,15 @@ struct _TernWindow
   TernFolderSidebar *sidebar;
   TernMessageList *message_list;
   TernReaderView *reader;
+  TernConversationView *conversation;
   GMenu *move_section;
 
   TernMailContext *context;
   GSettings *settings;
   TernStoreMessageSource *folder_source;
   TernStoreMessageSource *search_source;
+  TernThreadMessageSource *thread_source;
+  gboolean conversations;      /* the list shows conversations */
   TernMessageListModel *model;
   gint64 folder_id;            /* listed folder; 0 while searching */
   gint64 move_account_id;      /* account the move menu lists */
@@ -61,8 +66,15 @@ struct _TernWindow
 };
 /* tern-window.c */
 TernStore *_tern_window_get_store (TernWindow *self);
-/* The ids selected in the message list. */
+/* The ids selected in the message list; for conversations, all the
+ * messages of the selected ones in the folder (heads first). */
 GArray *_tern_window_get_selected_ids (TernWindow *self);
+/* The rows selected (for conversations, the head of each). */
+GArray *_tern_window_get_selected_rows (TernWindow *self);
+/* Shows message @id in the reader. */
+void _tern_window_show_message (TernWindow *self, gint64 id);
+/* Lists the open folder again from scratch (conversations switched). */
+void _tern_window_reopen_folder (TernWindow *self);
 /* Shows @markup in the window's own error line (not one account's). */
 void _tern_window_show_error (TernWindow *self, gint64 account_id, const char *markup);
 /* The oldest message of the account the server refused, or 0. */
@@ -105,5 +117,16 @@ void _tern_window_folders_init (TernWindow *self);
 /* The Move popover for the listed folder: every other folder of @account_id,
  * then New Folder…. */
 void _tern_window_rebuild_move_menu (TernWindow *self, gint64 account_id);
+/* tern-window-conversations.c */
+/* Adds win.conversations and follows the conversation reader. */
+void _tern_window_conversations_init (TernWindow *self);
+/* The source that lists @folder (NULL: a search) as the folder's
+ * preference says, and sets self->conversations and the action. */
+TernMessageSource *_tern_window_conversations_source (TernWindow *self, const TernFolder *folder);
+/* The message to show for the selected row @id: for a conversation, lists
+ * it above the reader and answers the message it opens on. */
+gint64 _tern_window_conversations_open (TernWindow *self, gint64 id);
+/* Hides the conversation reader's list. */
+void _tern_window_conversations_close (TernWindow *self);
 
 G_END_DECLS

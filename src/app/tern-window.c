@@ -113,9 +113,22 @@ on_online_changed (TernMailContext *context, gboolean online, TernWindow *self)
 /* ---- the selection ---- */
 
 GArray *
-_tern_window_get_selected_ids (TernWindow *self)
+_tern_window_get_selected_rows (TernWindow *self)
 {
   return tern_message_list_get_selected_ids (self->message_list);
+}
+
+GArray *
+_tern_window_get_selected_ids (TernWindow *self)
+{
+  g_autoptr(GArray) rows = _tern_window_get_selected_rows (self);
+  GArray *all;
+
+  if (!self->conversations)
+    return g_steal_pointer (&rows);
+  all = tern_thread_message_source_expand (self->thread_source, (const gint64 *) rows->data,
+                                           rows->len, NULL);
+  return all != NULL ? all : g_steal_pointer (&rows);
 }
 
 /* ---- the reader ---- */
@@ -216,6 +229,12 @@ show_message (TernWindow *self, gint64 id)
                                                     mark_read_timeout, self);
 }
 
+void
+_tern_window_show_message (TernWindow *self, gint64 id)
+{
+  show_message (self, id);
+}
+
 static void
 on_body_fetched (TernMailContext *context, gint64 message_id, GError *error, TernWindow *self)
 {
@@ -236,11 +255,12 @@ on_list_selection_changed (TernMessageList *list, GArray *ids, TernWindow *self)
   _tern_window_actions_update (self);
   if (ids->len == 1)
     {
-      gint64 id = g_array_index (ids, gint64, 0);
+      gint64 id = _tern_window_conversations_open (self, g_array_index (ids, gint64, 0));
       if (id != self->shown_id)
         show_message (self, id);
       return;
     }
+  _tern_window_conversations_close (self);
   _tern_window_cancel_mark_read (self);
   self->shown_id = 0;
   self->waiting_body_id = 0;
@@ -356,6 +376,15 @@ _tern_window_rebuild_move_menu (TernWindow *self, gint64 account_id)
   g_menu_append_section (self->move_section, NULL, G_MENU_MODEL (last));
 }
 
+static void open_folder (TernWindow *self, gint64 folder_id);
+
+void
+_tern_window_reopen_folder (TernWindow *self)
+{
+  if (self->folder_id != 0)
+    open_folder (self, self->folder_id);
+}
+
 static void
 open_folder (TernWindow *self, gint64 folder_id)
 {
@@ -373,7 +402,7 @@ open_folder (TernWindow *self, gint64 folder_id)
       _tern_window_actions_update (self);
       return;
     }
-  set_model (self, TERN_MESSAGE_SOURCE (self->folder_source), folder_id);
+  set_model (self, _tern_window_conversations_source (self, folder), folder_id);
   account = tern_store_get_account (_tern_window_get_store (self), folder->account_id, NULL);
   name = tern_folder_display_name (folder);
   set_titles (self, name, account != NULL ? account->name : NULL);
@@ -546,6 +575,7 @@ tern_window_search (TernWindow *self, const char *query)
     }
   tern_store_message_source_set_search (self->search_source, text);
   self->folder_id = 0;
+  _tern_window_conversations_source (self, NULL);
   set_model (self, TERN_MESSAGE_SOURCE (self->search_source), 0);
   {
     guint n = tern_message_list_model_get_n_rows (self->model);
@@ -819,6 +849,7 @@ tern_window_finalize (GObject *object)
 
   g_clear_object (&self->folder_source);
   g_clear_object (&self->search_source);
+  g_clear_object (&self->thread_source);
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
@@ -839,6 +870,7 @@ tern_window_class_init (TernWindowClass *klass)
   g_type_ensure (TERN_TYPE_FOLDER_SIDEBAR);
   g_type_ensure (TERN_TYPE_MESSAGE_LIST);
   g_type_ensure (TERN_TYPE_READER_VIEW);
+  g_type_ensure (TERN_TYPE_CONVERSATION_VIEW);
   g_type_ensure (TERN_TYPE_OUTBOX_VIEW);
   g_type_ensure (TERN_TYPE_ERROR_BARS);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -863,6 +895,7 @@ tern_window_class_init (TernWindowClass *klass)
   BIND (sidebar);
   BIND (message_list);
   BIND (reader);
+  BIND (conversation);
   BIND (move_section);
 #undef BIND
   gtk_widget_class_bind_template_child_full (widget_class, "move_button", FALSE, 0);
@@ -877,6 +910,7 @@ tern_window_init (TernWindow *self)
   _tern_window_actions_init (self);
   _tern_window_undo_init (self);
   _tern_window_folders_init (self);
+  _tern_window_conversations_init (self);
   restore_window_state (self);
   setup_list (self);
   g_signal_connect (self->sidebar, "folder-selected", G_CALLBACK (on_folder_selected), self);
@@ -910,6 +944,7 @@ attach_context (TernWindow *self, TernMailContext *context)
   self->context = g_object_ref (context);
   self->folder_source = tern_store_message_source_new (_tern_window_get_store (self));
   self->search_source = tern_store_message_source_new (_tern_window_get_store (self));
+  self->thread_source = tern_thread_message_source_new (_tern_window_get_store (self));
   g_signal_connect (context, "account-state-changed", G_CALLBACK (on_account_state), self);
   g_signal_connect (context, "progress", G_CALLBACK (on_progress), self);
   g_signal_connect (context, "folder-changed", G_CALLBACK (on_folder_changed), self);
@@ -996,6 +1031,12 @@ TernMessageList *
 tern_window_get_message_list (TernWindow *self)
 {
   return self->message_list;
+}
+
+TernConversationView *
+tern_window_get_conversation_view (TernWindow *self)
+{
+  return self->conversation;
 }
 
 TernReaderView *

@@ -10,6 +10,7 @@
 #include "tern-mail-context.h"
 #include "tern-message-list.h"
 #include "tern-outbox-view.h"
+#include "tern-conversation-view.h"
 #include "tern-reader-view.h"
 
 G_BEGIN_DECLS
@@ -34,6 +35,8 @@ void tern_window_search (TernWindow *self, const char *query);
 TernFolderSidebar *tern_window_get_sidebar (TernWindow *self);
 TernMessageList *tern_window_get_message_list (TernWindow *self);
 TernReaderView *tern_window_get_reader (TernWindow *self);
+/* The conversation reader's list above the reader (hidden for single messages). */
+TernConversationView *tern_window_get_conversation_view (TernWindow *self);
 GtkInfoBar *tern_window_get_error_bar (TernWindow *self);
 const char *tern_window_get_error_text (TernWindow *self);
 /* Every error line (one per account and direction). */

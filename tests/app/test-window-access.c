@@ -8,6 +8,7 @@
  * -hidpi when run with GTK_THEME=Adwaita:dark or GDK_SCALE=2. */
 #include <gtk/gtk.h>
 
+#include "tern-conversation-prefs.h"
 #include "core/tern-error.h"
 #include "tern-mail-context.h"
 #include "tern-test-app-util.h"
@@ -69,6 +70,8 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_settings_reset (settings, "reader-position");
   f->ts = tern_test_store_new (1);
   f->app = g_object_ref ((GtkApplication *) data);
+  /* Rows of single messages (test-window-conversations has conversations). */
+  tern_conversation_prefs_set (settings, f->ts->inbox_id, FALSE);
 }
 
 static void

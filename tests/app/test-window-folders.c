@@ -14,6 +14,7 @@
 #include "tern-test-messages.h"
 #include "tern-test-servers.h"
 #include "tern-undo-bar.h"
+#include "tern-conversation-prefs.h"
 #include "tern-window.h"
 
 #define PASSWORD "demo-password"
@@ -53,6 +54,13 @@ start (Fixture *f, GtkApplication *app)
   g_assert_no_error (error);
   tern_mail_context_set_online (f->context, TRUE);
   tern_mail_context_start_workers (f->context);
+  {
+    /* About single messages: an inbox lists conversations by default
+     * (test-window-conversations). */
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.ternmail.Tern");
+
+    tern_conversation_prefs_set (settings, f->ts->inbox_id, FALSE);
+  }
   f->window = tern_window_new_for_context (app, f->context);
   gtk_window_resize (GTK_WINDOW (f->window), 1100, 700);
   gtk_widget_show (GTK_WIDGET (f->window));

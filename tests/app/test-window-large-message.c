@@ -17,6 +17,7 @@
 #include "tern-test-app-util.h"
 #include "tern-test-messages.h"
 #include "tern-test-servers.h"
+#include "tern-conversation-prefs.h"
 #include "tern-window.h"
 
 #define PASSWORD "large-pw"
@@ -93,6 +94,13 @@ start (Fixture *f, GtkApplication *app)
   g_assert_no_error (error);
   tern_mail_context_set_online (f->context, TRUE);
   tern_mail_context_start_workers (f->context);
+  {
+    /* About single messages: an inbox lists conversations by default
+     * (test-window-conversations). */
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.ternmail.Tern");
+
+    tern_conversation_prefs_set (settings, f->ts->inbox_id, FALSE);
+  }
   f->window = tern_window_new_for_context (app, f->context);
   gtk_window_set_default_size (GTK_WINDOW (f->window), 1100, 640);
   gtk_widget_show (GTK_WIDGET (f->window));

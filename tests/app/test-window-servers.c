@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 
 #include "core/tern-error.h"
+#include "tern-conversation-prefs.h"
 #include "tern-mail-context.h"
 #include "account/tern-secrets.h"
 #include "tern-test-app-util.h"
@@ -42,6 +43,12 @@ start_prepared (Fixture *f, GtkApplication *app, const char *password, Prepare p
   g_setenv ("TERN_PASSWORD_STORE", "file", TRUE);
 
   f->ts = tern_test_store_new (tern_test_servers_port (f->servers, TERN_TEST_IMAPS));
+  {
+    /* Single messages: these tests count and flag the inbox's messages
+     * (test-window-conversations has the conversations). */
+    g_autoptr(GSettings) settings = g_settings_new ("io.github.ternmail.Tern");
+    tern_conversation_prefs_set (settings, f->ts->inbox_id, FALSE);
+  }
   account = tern_store_get_account (f->ts->writer, f->ts->account_id, &error);
   g_free (account->incoming_host);
   account->incoming_host = g_strdup (tern_test_servers_host (f->servers));

@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 
 #include "core/tern-error.h"
+#include "tern-conversation-prefs.h"
 #include "tern-folder-sidebar.h"
 #include "tern-mail-context.h"
 #include "tern-test-app-util.h"
@@ -49,6 +50,9 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_settings_reset (settings, "window-height");
   f->ts = tern_test_store_new (1);
   f->app = g_object_ref ((GtkApplication *) data);
+  /* These tests are about single messages (test-window-conversations has
+   * the conversations an inbox lists by default). */
+  tern_conversation_prefs_set (settings, f->ts->inbox_id, FALSE);
 }
 
 static void

@@ -615,6 +615,92 @@ test_connection_cut_mid_fetch (Fixture *fx, gconstpointer data)
   assert_exactly_once (fx, "INBOX", 0, 80);
 }
 
+/* The UIDs the store holds for INBOX, read by a reader while tern-cli
+ * writes; NULL before the folder exists. */
+static GArray *
+stored_inbox_uids (Fixture *fx)
+{
+  g_autoptr(TernStore) reader = tern_store_open (fx->data_dir, 0, NULL);
+  g_autoptr(TernFolder) inbox = NULL;
+
+  if (reader == NULL)
+    return NULL;
+  inbox = tern_store_get_folder_by_path (reader, fx->account->id, "INBOX", NULL);
+  return inbox != NULL ? tern_store_list_uids (reader, inbox->id, NULL) : NULL;
+}
+
+static gint
+compare_uid_flags (gconstpointer a, gconstpointer b)
+{
+  guint32 x = ((const TernUidFlags *) a)->uid, y = ((const TernUidFlags *) b)->uid;
+  return x < y ? -1 : x > y;
+}
+
+/* The first sync of a big folder stores the newest mail first: killed part
+ * way, the store holds exactly the highest UIDs and the resume point has
+ * not moved, so mail filed meanwhile and everything older still arrives,
+ * each message once. */
+static void
+test_sigkill_newest_first (Fixture *fx, gconstpointer data)
+{
+  const char *cli = g_getenv ("TERN_CLI");
+  const char *argv[] = { cli, "--data-dir", NULL, "--password-store=file", "sync", "Test", NULL };
+  const guint n = 400;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) p = NULL;
+  g_autoptr(GArray) uids = NULL;
+  g_autoptr(TernFolder) inbox = NULL;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  if (cli == NULL)
+    {
+      g_test_skip ("TERN_CLI is not set");
+      return;
+    }
+  argv[2] = fx->data_dir;
+  g_clear_object (&fx->store);   /* tern-cli is the writer now */
+  seed (fx, "INBOX", 0, n);
+  g_setenv ("TERN_SYNC_CHUNK_BYTES", "20000", TRUE);
+  p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  g_assert_no_error (error);
+  /* Killed once some chunks are committed, long before the end. */
+  while (g_get_monotonic_time () < deadline)
+    {
+      g_clear_pointer (&uids, g_array_unref);
+      uids = stored_inbox_uids (fx);
+      if (uids != NULL && uids->len >= 20)
+        break;
+      g_usleep (2000);
+    }
+  g_subprocess_send_signal (p, SIGKILL);
+  g_subprocess_wait (p, NULL, NULL);
+  g_unsetenv ("TERN_SYNC_CHUNK_BYTES");
+  g_assert_true (g_subprocess_get_if_signaled (p));
+
+  g_clear_pointer (&uids, g_array_unref);
+  uids = stored_inbox_uids (fx);
+  g_assert_nonnull (uids);
+  g_test_message ("killed with %u of %u stored", uids->len, n);
+  g_assert_cmpuint (uids->len, >=, 20);
+  g_assert_cmpuint (uids->len, <, n);
+  /* The newest ones: UIDs n - len + 1 to n, nothing older. */
+  g_array_sort (uids, compare_uid_flags);
+  for (guint i = 0; i < uids->len; i++)
+    g_assert_cmpuint (g_array_index (uids, TernUidFlags, i).uid, ==, n - uids->len + 1 + i);
+
+  fx->store = tern_store_open (fx->data_dir, TERN_STORE_OPEN_WRITER | TERN_STORE_OPEN_CHECK, &error);
+  g_assert_no_error (error);
+  inbox = folder (fx, "INBOX");
+  g_assert_cmpuint (inbox->uidnext, <=, 1);   /* the resume point has not moved */
+  /* Somebody files more mail, then the sync runs to its end. */
+  seed (fx, "INBOX", n, 30);
+  sync_all (fx);
+  assert_exactly_once (fx, "INBOX", 0, n + 30);
+  g_clear_pointer (&inbox, tern_folder_free);
+  inbox = folder (fx, "INBOX");
+  g_assert_cmpuint (inbox->uidnext, ==, n + 31);
+}
+
 /* Each round the server gains new mail and a tern-cli sync of it is killed
  * at a random moment (often mid-chunk, mid-transaction); at the end one
  * clean sync must leave every message exactly once and the store intact. */
@@ -1126,6 +1212,7 @@ main (int argc, char *argv[])
   ADD ("idle", test_idle_new_mail);
   ADD ("connection-cut", test_connection_cut_mid_fetch);
   ADD ("sigkill", test_sigkill_during_sync);
+  ADD ("sigkill-newest-first", test_sigkill_newest_first);
   ADD ("renumbered-queue", test_renumbered_queue);
   ADD ("discard-held", test_discard_held);
 #undef ADD

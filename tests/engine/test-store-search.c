@@ -320,6 +320,135 @@ test_paging (void)
   store_test_rmdir (dir);
 }
 
+/* ---- newest first, across and within days (sql/011) -------------------- */
+
+typedef struct {
+  gint64 id, date;
+} Dated;
+
+static int
+compare_newest (gconstpointer pa, gconstpointer pb)
+{
+  const Dated *a = pa, *b = pb;
+
+  if (a->date != b->date)
+    return a->date > b->date ? -1 : 1;
+  return (a->id < b->id) - (a->id > b->id);
+}
+
+/* Every limit gives exactly the first rows of the whole order by date,
+ * whatever order the mail arrived in and however many share a day. */
+static void
+check_newest_first (TernStore *store, const Dated *expected, guint n)
+{
+  static const guint limits[] = { 1, 2, 7, 50, 149, 0 };
+
+  for (guint l = 0; l < G_N_ELEMENTS (limits); l++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GArray) hits = tern_store_search (store, 0, 0, "common", limits[l], &error);
+      guint want = limits[l] > 0 ? MIN (limits[l], n) : n;
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (hits->len, ==, want);
+      for (guint i = 0; i < want; i++)
+        g_assert_cmpint (g_array_index (hits, gint64, i), ==, expected[i].id);
+    }
+}
+
+static void
+test_newest_first_by_day (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tern-newest-XXXXXX", &error);
+  g_autoptr(TernStore) store = tern_store_open (dir, 0, &error);
+  g_autoptr(TernAccountSettings) acct = store_test_account ("Work", TERN_PROTOCOL_IMAP);
+  g_autoptr(GPtrArray) keep = g_ptr_array_new_with_free_func
+      ((GDestroyNotify) store_test_message_free);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  const guint n = 300;
+  g_autofree TernMessageRecord *records = g_new0 (TernMessageRecord, n);
+  g_autofree Dated *expected = g_new0 (Dated, n);
+  g_autoptr(GArray) ids = NULL;
+  gint64 folder;
+
+  tern_store_add_account (store, acct, &error);
+  folder = tern_store_upsert_folder (store, acct->id, "INBOX", "/", TERN_FOLDER_ROLE_INBOX,
+                                     TRUE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      /* Random arrival order over five days, many on the same day and
+       * some in the same second; a few undated or before 1970. */
+      gint64 date = 1700000000 + g_rand_int_range (rand, 0, 5) * 86400
+                    + g_rand_int_range (rand, 0, 40) * 1800;
+      StoreTestMessage *m;
+
+      if (i % 37 == 0)
+        date = (i % 2) ? 0 : -86400 * 3;
+      m = store_test_message (folder, i + 1, "common subject", "sam", date, "common words");
+      g_ptr_array_add (keep, m);
+      records[i] = m->record;
+    }
+  g_assert_true (tern_store_insert_messages (store, records, n, &ids, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    expected[i] = (Dated) { g_array_index (ids, gint64, i),
+                           records[i].date > 0 ? records[i].date : records[i].internal_date };
+  qsort (expected, n, sizeof (Dated), compare_newest);
+  check_newest_first (store, expected, n);
+  g_clear_object (&store);
+  store_test_rmdir (dir);
+}
+
+/* A store written by version 8 (the FTS rowid was the date in seconds)
+ * is rekeyed by day, and searches as before. */
+static void
+test_upgrade_rekeys_by_day (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tern-rekey-XXXXXX", &error);
+  g_autoptr(TernStore) store = tern_store_open_at_version (dir, 0, 8, &error);
+  Dated expected[40];
+
+  g_assert_no_error (error);
+  tern_store_exec_for_test (store,
+      "INSERT INTO accounts (id, name, protocol) VALUES (1, 'Old', 'imap');"
+      "INSERT INTO folders (id, account_id, path, uidvalidity) VALUES (1, 1, 'INBOX', 77);",
+      &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      gint64 id = i + 1, date = 1700000000 + (gint64) ((i * 7919) % 40) * 7200;
+      g_autofree char *sql = g_strdup_printf (
+          "INSERT INTO messages (id, account_id, folder_id, uid, subject, date, internal_date)"
+          " VALUES (%" G_GINT64_FORMAT ", 1, 1, %u, 'common', %" G_GINT64_FORMAT ", 0);"
+          "INSERT INTO message_text (id, msg, subject, body) VALUES (%" G_GINT64_FORMAT
+          ", %" G_GINT64_FORMAT ", 'common', 'common');"
+          "INSERT INTO message_fts (rowid, subject, body) VALUES (%" G_GINT64_FORMAT
+          ", 'common', 'common');", id, i + 1, date, (date << 28) | id, id, (date << 28) | id);
+
+      tern_store_exec_for_test (store, sql, &error);
+      g_assert_no_error (error);
+      expected[i] = (Dated) { id, date };
+    }
+  g_clear_object (&store);
+
+  store = tern_store_open (dir, TERN_STORE_OPEN_WRITER, &error);
+  g_assert_no_error (error);
+  g_assert_true (tern_store_check_integrity (store, &error));
+  g_assert_cmpint (tern_store_query_int (store,
+      "SELECT count(*) FROM message_text t JOIN messages m ON m.id = t.msg"
+      " WHERE t.id = ((m.date / 86400) << 28) | m.id", NULL), ==, G_N_ELEMENTS (expected));
+  tern_store_exec_for_test (store,
+      "INSERT INTO message_fts (message_fts, rank) VALUES ('integrity-check', 1)", &error);
+  g_assert_no_error (error);
+  qsort (expected, G_N_ELEMENTS (expected), sizeof (Dated), compare_newest);
+  check_newest_first (store, expected, G_N_ELEMENTS (expected));
+  g_clear_object (&store);
+  store_test_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -333,5 +462,7 @@ main (int argc, char *argv[])
   g_test_add ("/store-search/limit-order", Fixture, NULL, fixture_setup, test_limit_and_order,
               fixture_teardown);
   g_test_add_func ("/store-search/paging", test_paging);
+  g_test_add_func ("/store-search/newest-first-by-day", test_newest_first_by_day);
+  g_test_add_func ("/store-search/upgrade-rekeys-by-day", test_upgrade_rekeys_by_day);
   return g_test_run ();
 }

@@ -411,11 +411,10 @@ chunk_records (TernImapSync *self, Chunk *chunk, GError **error)
   return g_steal_pointer (&records);
 }
 
-/* The resume point after @chunk: past its last UID, unless the server
- * listed a UID it did not deliver (then that UID is fetched again next
- * time, and no later chunk moves past it either). */
-static guint32
-chunk_resume_point (TernImapSync *self, Chunk *chunk)
+/* Counts the UIDs of @chunk the server listed but did not deliver: they
+ * keep the resume point where it was, so the next sync fetches them. */
+static void
+count_undelivered (TernImapSync *self, Chunk *chunk)
 {
   g_autoptr(GHashTable) delivered = g_hash_table_new (g_direct_hash, g_direct_equal);
 
@@ -429,10 +428,9 @@ chunk_resume_point (TernImapSync *self, Chunk *chunk)
       if (g_hash_table_contains (delivered, GUINT_TO_POINTER (uid)))
         continue;
       self->n_undelivered++;
-      if (self->gap_uid == 0)
+      if (self->gap_uid == 0 || uid < self->gap_uid)
         self->gap_uid = uid;
     }
-  return self->gap_uid != 0 ? self->gap_uid : chunk->last_uid + 1;
 }
 
 static gboolean
@@ -449,28 +447,26 @@ apply_chunk_flags (TernImapSync *self, Chunk *chunk, GError **error)
   return TRUE;
 }
 
-/* Stores one fetched chunk and the folder's resume point in one transaction. */
+/* Stores one fetched chunk in one durable transaction. The folder's
+ * resume point (UIDNEXT) stays where it was: chunks come newest first, so
+ * it moves only once every message below it is stored (see
+ * tern_imap_sync_folder). After a kill, the sync lists the same UIDs again
+ * and leaves out those stored. */
 static gboolean
 store_chunk (TernImapSync *self, Chunk *chunk, GError **error)
 {
-  TernFolder *folder = chunk->folder;
   g_autoptr(GArray) records = NULL;
-  guint32 next_uid = chunk_resume_point (self, chunk);
   gboolean ok;
 
+  count_undelivered (self, chunk);
   ok = tern_store_begin (self->store, error) &&
        (records = chunk_records (self, chunk, error)) != NULL &&
        tern_store_insert_messages (self->store, (TernMessageRecord *) records->data,
                                    records->len, NULL, error) &&
        apply_chunk_flags (self, chunk, error) &&
-       tern_store_update_folder_state (self->store, folder->id, folder->uidvalidity,
-                                       MAX (folder->uidnext, next_uid),
-                                       folder->highestmodseq, folder->sync_state, error) &&
        tern_store_commit (self->store, FALSE, error);
   if (!ok)
     tern_store_rollback (self->store);
-  else
-    folder->uidnext = MAX (folder->uidnext, next_uid);
   return ok;
 }
 
@@ -555,10 +551,9 @@ parse_fetched_chunk (gpointer item, gpointer user_data, GError **error)
   return FALSE;
 }
 
-/* Store stage: commits a parsed chunk with the folder's resume point. The
- * only thread that touches the store while new messages download; the sync
- * thread leaves the store alone until both stages are finished. Chunks
- * arrive in UID order, so resume points only move forward. */
+/* Store stage: commits a parsed chunk. The only thread that touches the
+ * store while new messages download; the sync thread leaves the store
+ * alone until both stages are finished. */
 static gboolean
 store_parsed_chunk (gpointer item, gpointer user_data, GError **error)
 {
@@ -616,10 +611,12 @@ in_offline_scope (TernImapSync *self, const NewMessage *m)
   return m->internal_date >= g_get_real_time () / G_USEC_PER_SEC - (gint64) days * 86400;
 }
 
-/* Fetches the new messages in chunks of at most chunk_bytes (or
- * MAX_CHUNK_MESSAGES), whole bodies for those in the offline scope and
- * headers for the rest. Chunks never mix the two, and go in UID order so the
- * resume point only moves forward. Three stages overlap: chunk N+2
+/* Fetches the new messages (@news, in UID order) in chunks of at most
+ * chunk_bytes (or MAX_CHUNK_MESSAGES), whole bodies for those in the
+ * offline scope and headers for the rest. Chunks never mix the two, and go
+ * newest first (highest UIDs), so that the first sync of a big folder
+ * shows its newest mail in seconds; each chunk is a run of UIDs in
+ * order. Three stages overlap: chunk N+2
  * downloads here (libetpan stays on this thread) while chunk N+1 is parsed
  * and chunk N is stored, each stage on its own thread; a stage hands on
  * only when the next is free, so at most three chunks are in memory. */
@@ -631,7 +628,7 @@ fetch_new_messages (TernImapSync *self, TernFolder *folder, GArray *news,
   g_autoptr(GError) fetch_error = NULL;
   g_autoptr(GError) parse_error = NULL;
   gboolean fetched = TRUE, stored;
-  guint i = 0;
+  guint end = news->len, done = 0;
 
   memset (&self->stats, 0, sizeof self->stats);
   self->progress.total = news->len;
@@ -643,25 +640,31 @@ fetch_new_messages (TernImapSync *self, TernFolder *folder, GArray *news,
                                    (GDestroyNotify) chunk_free);
   parse_stage = tern_pipeline_new ("tern-sync-parse", 1, parse_fetched_chunk, store_stage,
                                    (GDestroyNotify) chunk_free);
-  while (fetched && i < news->len)
+  while (fetched && end > 0)
     {
-      const NewMessage *first = &g_array_index (news, NewMessage, i);
-      gboolean full = in_offline_scope (self, first);
+      gboolean full = in_offline_scope (self, &g_array_index (news, NewMessage, end - 1));
       gsize bytes = 0;
       guint n = 0;
       Chunk *chunk;
 
-      while (i + n < news->len && n < MAX_CHUNK_MESSAGES &&
-             in_offline_scope (self, &g_array_index (news, NewMessage, i + n)) == full &&
-             (n == 0 || bytes + tern_imap_chunk_cost (g_array_index (news, NewMessage, i + n).size, full)
+      /* The chunk is news[end - n, end): grown downwards. */
+      while (n < end && n < MAX_CHUNK_MESSAGES &&
+             in_offline_scope (self, &g_array_index (news, NewMessage, end - n - 1)) == full &&
+             (n == 0 || bytes + tern_imap_chunk_cost (g_array_index (news, NewMessage, end - n - 1).size, full)
                           <= self->chunk_bytes))
-        bytes += tern_imap_chunk_cost (g_array_index (news, NewMessage, i + n++).size, full);
+        {
+          bytes += tern_imap_chunk_cost (g_array_index (news, NewMessage, end - n - 1).size, full);
+          n++;
+        }
       chunk = tern_imap_sync_check_cancel (cancellable, &fetch_error)
-                ? fetch_chunk (self, folder, first, n, full, &fetch_error) : NULL;
+                ? fetch_chunk (self, folder, &g_array_index (news, NewMessage, end - n), n, full,
+                               &fetch_error)
+                : NULL;
       /* A failed store stops the downloads too; its error wins below. */
       fetched = chunk != NULL && tern_pipeline_push (parse_stage, chunk);
-      i += n;
-      self->progress.done = i;
+      end -= n;
+      done += n;
+      self->progress.done = done;
       report_progress (self);
     }
   /* Every chunk downloaded whole is stored even when a later one failed. */
@@ -872,8 +875,10 @@ tern_imap_sync_folder (TernImapSync *self, const char *path, GCancellable *cance
 
   /* The resume point is the stored UIDNEXT alone, not the largest local UID:
    * a message moved here by us already has its (high) UID in this folder
-   * while lower UIDs filed by somebody else are still to be fetched. What we
-   * hold already is not fetched again. */
+   * while lower UIDs filed by somebody else are still to be fetched. It
+   * moves only when every new message is stored (they come newest first),
+   * so a sync killed half way lists the same UIDs again; what we hold
+   * already is not fetched again. */
   from_uid = MAX (folder->uidnext, 1);
   local_uids = tern_store_list_uids (self->store, folder->id, error);
   if (local_uids == NULL)
@@ -889,9 +894,13 @@ tern_imap_sync_folder (TernImapSync *self, const char *path, GCancellable *cance
   if (!fetch_new_messages (self, folder, news, cancellable, error))
     return FALSE;
   if (self->gap_uid != 0)
-    g_message ("%s: the server listed %u message(s) it did not deliver, from UID %u on; "
-               "they are fetched again at the next sync", folder->path, self->n_undelivered,
-               self->gap_uid);
+    {
+      /* Every listed UID below the lowest undelivered one is stored now. */
+      folder->uidnext = MAX (folder->uidnext, self->gap_uid);
+      g_message ("%s: the server listed %u message(s) it did not deliver, the lowest UID %u; "
+                 "they are fetched again at the next sync", folder->path, self->n_undelivered,
+                 self->gap_uid);
+    }
   else
     /* A folder whose new messages were all expunged meanwhile still moves on. */
     folder->uidnext = MAX (folder->uidnext, info.uidnext);

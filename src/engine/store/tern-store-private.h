@@ -23,6 +23,19 @@ typedef sqlite3_stmt TernStmt;
 void tern_stmt_release (TernStmt *stmt);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernStmt, tern_stmt_release)
 
+/* The FTS rowid is (date / TERN_STORE_SEARCH_DAY) << 28 | id (sql/011). */
+#define TERN_STORE_SEARCH_DAY 86400
+
+/* The first column of every row of @stmt (GArray of gint64). */
+GArray *tern_store_collect_ids (TernStore *self, TernStmt *stmt, const char *what,
+                                GError **error);
+/* One row per id of @ids that @stmt (with ?1 the id) finds, read by @read_row
+ * in that order; ids without a row are left out. */
+typedef gpointer (*TernStoreReadRow) (TernStmt *stmt);
+GPtrArray *tern_store_rows_by_id (TernStore *self, TernStmt *stmt, const gint64 *ids,
+                                  guint n_ids, TernStoreReadRow read_row,
+                                  GDestroyNotify free_row, const char *what, GError **error);
+
 /* The cached prepared statement for sql (a string literal). */
 TernStmt *tern_store_prepare (TernStore *self, const char *sql, GError **error);
 /* Sets error from the connection's last SQLite error (rc), naming what

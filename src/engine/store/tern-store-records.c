@@ -188,5 +188,6 @@ tern_thread_summary_free (TernThreadSummary *t)
     return;
   g_free (t->subject);
   g_free (t->participants);
+  g_free (t->preview);
   g_free (t);
 }

@@ -104,6 +104,7 @@ typedef struct {
   guint n_unread;            /* in this folder */
   gboolean flagged;          /* any flagged in this folder */
   char *participants;        /* senders, newest first, each once, ", " between */
+  char *preview;             /* of the newest message in the folder; may be NULL */
 } TernThreadSummary;
 
 /* A folder of an account. */

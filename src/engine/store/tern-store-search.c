@@ -154,20 +154,68 @@ parse_query (Query *q, const char *text)
   " WHEN ?9 IN ('all', 'anywhere') THEN 1" \
   " ELSE m.folder_id IN (SELECT id FROM folders WHERE role = ?9) END)"
 
+typedef struct {
+  gint64 id;
+  gint64 date;
+} Hit;
+
+static gint
+compare_hits_newest_first (gconstpointer a, gconstpointer b)
+{
+  const Hit *x = a, *y = b;
+
+  if (x->date != y->date)
+    return x->date > y->date ? -1 : 1;
+  return x->id > y->id ? -1 : (x->id < y->id);
+}
+
+/* Steps the FTS query, whose rows come newest day first (sql/011), until
+ * the day after the one that fills the page, and puts them in date order. */
+static GArray *
+collect_newest (TernStore *self, TernStmt *stmt, guint limit, GError **error)
+{
+  g_autoptr(GArray) hits = g_array_new (FALSE, FALSE, sizeof (Hit));
+  GArray *ids;
+  gint64 last_day = G_MAXINT64;
+  int rc;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Hit hit = { sqlite3_column_int64 (stmt, 0), sqlite3_column_int64 (stmt, 1) };
+      gint64 day = sqlite3_column_int64 (stmt, 2);
+
+      if (limit > 0 && hits->len >= limit && day < last_day)
+        break;
+      last_day = day;
+      g_array_append_val (hits, hit);
+    }
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    return tern_store_fail (self, rc, "Searching", error), NULL;
+  g_array_sort (hits, compare_hits_newest_first);
+  if (limit > 0 && hits->len > limit)
+    g_array_set_size (hits, limit);
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), hits->len);
+  for (guint i = 0; i < hits->len; i++)
+    g_array_append_val (ids, g_array_index (hits, Hit, i).id);
+  return ids;
+}
+
 GArray *
 tern_store_search (TernStore *self, gint64 account_id, gint64 folder_id, const char *query,
                    guint limit, GError **error)
 {
-  /* The FTS rowid is the date (sql/008): FTS5 hands the matches over newest
-   * first and the LIMIT stops it, however common the word. */
+  /* The FTS rowid starts with the day (sql/011): FTS5 hands the matches
+   * over newest day first and collect_newest() stops after the page,
+   * however common the word. */
   static const char fts_sql[] =
-    "SELECT m.id FROM message_fts JOIN message_text t ON t.id = message_fts.rowid"
+    "SELECT m.id, m.date, message_fts.rowid >> 28 FROM message_fts"
+    " JOIN message_text t ON t.id = message_fts.rowid"
     " JOIN messages m ON m.id = t.msg"
     " WHERE message_fts MATCH ?1 AND (?2 = 0 OR m.account_id = ?2)"
     " AND (?3 = 0 OR m.folder_id = ?3) AND (?4 = 0 OR m.has_attachments)"
     " AND (?5 = 0 OR (m.flags & 9) = 0) AND (?6 = 0 OR (m.flags & 1) != 0)"
     " AND (?7 = 0 OR (m.flags & 4) != 0) AND " PLACE_SQL
-    " ORDER BY message_fts.rowid DESC LIMIT ?8";
+    " ORDER BY message_fts.rowid DESC";
   static const char filter_sql[] =
     "SELECT m.id FROM messages m WHERE ?1 IS NULL AND (?2 = 0 OR m.account_id = ?2)"
     " AND (?3 = 0 OR m.folder_id = ?3) AND (?4 = 0 OR m.has_attachments)"
@@ -197,8 +245,10 @@ tern_store_search (TernStore *self, gint64 account_id, gint64 folder_id, const c
   sqlite3_bind_int (stmt, 5, q.unread);
   sqlite3_bind_int (stmt, 6, q.read);
   sqlite3_bind_int (stmt, 7, q.flagged);
-  sqlite3_bind_int64 (stmt, 8, limit > 0 ? (gint64) limit : -1);
   tern_store_bind_text_or_null (stmt, 9, in);
+  if (match->len > 0)
+    return collect_newest (self, stmt, limit, error);
+  sqlite3_bind_int64 (stmt, 8, limit > 0 ? (gint64) limit : -1);
   ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {

@@ -496,6 +496,35 @@ fill_participants (TernStore *self, TernThreadSummary *t, GError **error)
   return rc == SQLITE_DONE || tern_store_fail (self, rc, "Reading the conversation", error);
 }
 
+#define THREAD_COLUMNS \
+  "SELECT t.thread_id, t.newest_date, t.newest_id, m.subject, t.n_messages, t.n_unread," \
+  " t.n_flagged > 0, m.preview"
+
+static TernThreadSummary *
+read_thread (TernStmt *stmt)
+{
+  TernThreadSummary *t = g_new0 (TernThreadSummary, 1);
+
+  t->thread_id = sqlite3_column_int64 (stmt, 0);
+  t->newest_date = sqlite3_column_int64 (stmt, 1);
+  t->newest_id = sqlite3_column_int64 (stmt, 2);
+  t->subject = tern_store_column_dup (stmt, 3);
+  t->n_in_folder = (guint) sqlite3_column_int (stmt, 4);
+  t->n_unread = (guint) sqlite3_column_int (stmt, 5);
+  t->flagged = sqlite3_column_int (stmt, 6) != 0;
+  t->preview = tern_store_column_dup (stmt, 7);
+  return t;
+}
+
+static gboolean
+fill_all_participants (TernStore *self, GPtrArray *threads, GError **error)
+{
+  for (guint i = 0; i < threads->len; i++)
+    if (!fill_participants (self, g_ptr_array_index (threads, i), error))
+      return FALSE;
+  return TRUE;
+}
+
 GPtrArray *
 tern_store_list_threads (TernStore *self, gint64 folder_id, guint offset, guint limit,
                          GError **error)
@@ -503,8 +532,7 @@ tern_store_list_threads (TernStore *self, gint64 folder_id, guint offset, guint 
   /* folder_threads is kept by triggers (sql/007): the page comes straight
    * from its index, whatever the size of the folder. */
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
-      "SELECT t.thread_id, t.newest_date, t.newest_id, m.subject, t.n_messages, t.n_unread,"
-      " t.n_flagged > 0 FROM folder_threads t JOIN messages m ON m.id = t.newest_id"
+      THREAD_COLUMNS " FROM folder_threads t JOIN messages m ON m.id = t.newest_id"
       " WHERE t.folder_id = ?1 ORDER BY t.newest_date DESC, t.thread_id DESC"
       " LIMIT ?2 OFFSET ?3", error);
   g_autoptr(GPtrArray) threads = g_ptr_array_new_with_free_func (
@@ -517,26 +545,47 @@ tern_store_list_threads (TernStore *self, gint64 folder_id, guint offset, guint 
   sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
   sqlite3_bind_int64 (stmt, 3, offset);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      TernThreadSummary *t = g_new0 (TernThreadSummary, 1);
-
-      t->thread_id = sqlite3_column_int64 (stmt, 0);
-      t->newest_date = sqlite3_column_int64 (stmt, 1);
-      t->newest_id = sqlite3_column_int64 (stmt, 2);
-      t->subject = tern_store_column_dup (stmt, 3);
-      t->n_in_folder = (guint) sqlite3_column_int (stmt, 4);
-      t->n_unread = (guint) sqlite3_column_int (stmt, 5);
-      t->flagged = sqlite3_column_int (stmt, 6) != 0;
-      g_ptr_array_add (threads, t);
-    }
+    g_ptr_array_add (threads, read_thread (stmt));
   if (rc != SQLITE_DONE)
     return tern_store_fail (self, rc, "Listing the conversations", error), NULL;
   /* After the page is read: its statement must be reset before others run. */
   g_clear_pointer (&stmt, tern_stmt_release);
-  for (guint i = 0; i < threads->len; i++)
-    if (!fill_participants (self, g_ptr_array_index (threads, i), error))
-      return NULL;
-  return g_steal_pointer (&threads);
+  return fill_all_participants (self, threads, error) ? g_steal_pointer (&threads) : NULL;
+}
+
+GArray *
+tern_store_list_thread_heads (TernStore *self, gint64 folder_id, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT newest_id FROM folder_threads WHERE folder_id = ?1"
+      " ORDER BY newest_date DESC, thread_id DESC", error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  return tern_store_collect_ids (self, stmt, "Listing the conversations", error);
+}
+
+GPtrArray *
+tern_store_get_thread_summaries (TernStore *self, const gint64 *head_ids, guint n_ids,
+                                 GError **error)
+{
+  /* A head is the newest message of its conversation in its folder; one
+   * that is no longer (a newer reply came, or it moved) is left out. */
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      THREAD_COLUMNS " FROM messages m JOIN folder_threads t"
+      " ON t.folder_id = m.folder_id AND t.thread_id = m.thread_id"
+      " WHERE m.id = ?1 AND t.newest_id = m.id", error);
+  g_autoptr(GPtrArray) threads = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  threads = tern_store_rows_by_id (self, stmt, head_ids, n_ids, (TernStoreReadRow) read_thread,
+                                   (GDestroyNotify) tern_thread_summary_free,
+                                   "Listing the conversations", error);
+  g_clear_pointer (&stmt, tern_stmt_release);
+  return threads != NULL && fill_all_participants (self, threads, error)
+         ? g_steal_pointer (&threads) : NULL;
 }
 
 GArray *
@@ -544,18 +593,9 @@ tern_store_list_thread_messages (TernStore *self, gint64 thread_id, GError **err
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
       "SELECT id FROM messages WHERE thread_id = ?1 ORDER BY date, id", error);
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  int rc;
 
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, thread_id);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    return tern_store_fail (self, rc, "Reading the conversation", error), NULL;
-  return g_steal_pointer (&ids);
+  return tern_store_collect_ids (self, stmt, "Reading the conversation", error);
 }

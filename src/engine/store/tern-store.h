@@ -188,6 +188,13 @@ guint tern_store_count_unread (TernStore *store, gint64 account_id, GError **err
  * @limit (0: all) page them (element type TernThreadSummary). */
 GPtrArray *tern_store_list_threads (TernStore *store, gint64 folder_id, guint offset,
                                     guint limit, GError **error);
+/* The threaded list's row ids: the newest message of each conversation in
+ * the folder, newest first (GArray of gint64). */
+GArray *tern_store_list_thread_heads (TernStore *store, gint64 folder_id, GError **error);
+/* The conversations headed by @head_ids (see above), in that order, with
+ * their participants; an id that heads nothing any more is left out. */
+GPtrArray *tern_store_get_thread_summaries (TernStore *store, const gint64 *head_ids,
+                                            guint n_ids, GError **error);
 /* The ids of a conversation's messages in every folder, oldest first
  * (GArray of gint64). */
 GArray *tern_store_list_thread_messages (TernStore *store, gint64 thread_id, GError **error);

@@ -1,0 +1,272 @@
+/* The main window's conversations over a store built with the store API:
+ * the inbox lists one row per conversation (newest first, its size, its
+ * participants, unread while any message is), the conversation reader
+ * lists every message of the thread (a reply in Sent too) oldest first and
+ * opens the oldest unread one, a row of it opens another message, actions
+ * act on the whole conversation, and View ▸ Conversations switches the
+ * folder to single messages and is remembered. Screenshots: normal,
+ * narrow and dark. */
+#include <gtk/gtk.h>
+
+#include "tern-conversation-prefs.h"
+#include "tern-mail-context.h"
+#include "tern-test-app-util.h"
+#include "tern-window.h"
+
+#define DAY 86400
+#define BASE "Mon, 13 Nov 2023 10:00:00 +0000"
+
+typedef struct {
+  TernTestStore *ts;
+  TernMailContext *context;
+  GtkApplication *app;
+  TernWindow *window;
+  gint64 root, reply, sent_reply, last, single_old, single_new;
+} Fixture;
+
+static char *
+mail (const char *from, const char *subject, const char *date, const char *id,
+      const char *parent, const char *refs, const char *body)
+{
+  GString *s = g_string_new (NULL);
+
+  g_string_append_printf (s, "From: %s\r\nTo: Me <me@example.org>\r\nSubject: %s\r\n"
+                          "Date: %s\r\nMessage-ID: <%s>\r\n", from, subject, date, id);
+  if (parent != NULL)
+    g_string_append_printf (s, "In-Reply-To: <%s>\r\n", parent);
+  if (refs != NULL)
+    g_string_append_printf (s, "References: %s\r\n", refs);
+  g_string_append_printf (s, "Content-Type: text/plain; charset=utf-8\r\n\r\n%s\r\n", body);
+  return g_string_free (s, FALSE);
+}
+
+static gint64
+add (Fixture *f, gint64 folder, guint32 uid, char *raw, guint flags)
+{
+  g_autofree char *owned = raw;
+
+  return tern_test_store_add_raw (f->ts, folder, uid, owned, flags);
+}
+
+static void
+add_mailbox (Fixture *f)
+{
+  f->single_old = add (f, f->ts->inbox_id, 1,
+      mail ("Grace Hopper <grace@example.org>", "Compiler notes", "Sat, 11 Nov 2023 09:00:00 +0000",
+            "notes@example.org", NULL, NULL, "The notes from the compiler meeting."), TERN_FLAG_SEEN);
+  f->root = add (f, f->ts->inbox_id, 2,
+      mail ("Ada Lovelace <ada@example.org>", "Picnic on Saturday", "Sun, 12 Nov 2023 09:00:00 +0000",
+            "picnic@example.org", NULL, NULL, "Shall we meet at the lake at noon?"), TERN_FLAG_SEEN);
+  f->reply = add (f, f->ts->inbox_id, 3,
+      mail ("Alan Turing <alan@example.org>", "Re: Picnic on Saturday", BASE, "alan@example.org",
+            "picnic@example.org", "<picnic@example.org>", "Yes, I will bring the bread."), 0);
+  f->sent_reply = add (f, f->ts->sent_id, 1,
+      mail ("Me <me@example.org>", "Re: Picnic on Saturday", "Mon, 13 Nov 2023 11:00:00 +0000",
+            "me@example.org", "alan@example.org", "<picnic@example.org> <alan@example.org>",
+            "I bring the lemonade."), TERN_FLAG_SEEN);
+  f->last = add (f, f->ts->inbox_id, 4,
+      mail ("Ada Lovelace <ada@example.org>", "Re: Picnic on Saturday",
+            "Mon, 13 Nov 2023 12:00:00 +0000", "ada2@example.org", "me@example.org",
+            "<picnic@example.org> <alan@example.org> <me@example.org>",
+            "Wonderful, see you all there."), 0);
+  f->single_new = add (f, f->ts->inbox_id, 5,
+      mail ("Linus <linus@example.org>", "Kernel release", "Tue, 14 Nov 2023 08:00:00 +0000",
+            "kernel@example.org", NULL, NULL, "The new release is out."), TERN_FLAG_SEEN);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.ternmail.Tern");
+
+  g_settings_reset (settings, "conversation-folders");
+  g_settings_set_uint (settings, "mark-read-delay", 3600);
+  f->ts = tern_test_store_new (1);
+  f->app = g_object_ref ((GtkApplication *) data);
+  add_mailbox (f);
+}
+
+static void
+open_window (Fixture *f, int width)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->context = tern_mail_context_new (f->ts->data_dir, &error);
+  g_assert_no_error (error);
+  f->window = tern_window_new_for_context (f->app, f->context);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), width, 700);
+  gtk_widget_show (GTK_WIDGET (f->window));
+  g_signal_emit_by_name (f->context, "account-state-changed", f->ts->account_id,
+                         (int) TERN_WORKER_IDLE);
+  tern_test_ui_wait_for_draw (GTK_WIDGET (f->window));
+}
+
+static void
+close_window (Fixture *f)
+{
+  if (f->window != NULL)
+    gtk_widget_destroy (GTK_WIDGET (f->window));
+  f->window = NULL;
+  if (f->context != NULL)
+    tern_mail_context_shutdown (f->context);
+  g_clear_object (&f->context);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.ternmail.Tern");
+
+  close_window (f);
+  g_clear_object (&f->app);
+  tern_test_store_free (f->ts);
+  g_settings_reset (settings, "conversation-folders");
+  g_settings_reset (settings, "mark-read-delay");
+}
+
+static TernMessageListModel *
+model (Fixture *f)
+{
+  return tern_message_list_get_model (tern_window_get_message_list (f->window));
+}
+
+static gboolean
+conversations_on (Fixture *f)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (f->window),
+                                                               "conversations");
+  return g_variant_get_boolean (state);
+}
+
+static const TernMessageRow *
+row (Fixture *f, guint index)
+{
+  const TernMessageRow *r = tern_message_list_model_peek_row (model (f), index);
+
+  g_assert_nonnull (r);
+  return r;
+}
+
+static void
+test_list_and_reader (Fixture *f, gconstpointer data)
+{
+  TernConversationView *view;
+  TernMessageList *list;
+
+  open_window (f, 1200);
+  list = tern_window_get_message_list (f->window);
+  view = tern_window_get_conversation_view (f->window);
+  /* The inbox lists conversations by default: three, newest first. */
+  g_assert_true (conversations_on (f));
+  g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 3);
+  g_assert_cmpint (row (f, 0)->id, ==, f->single_new);
+  g_assert_cmpint (row (f, 1)->id, ==, f->last);       /* the head: its newest in the inbox */
+  g_assert_cmpint (row (f, 2)->id, ==, f->single_old);
+  g_assert_cmpuint (row (f, 1)->n_messages, ==, 4);    /* the reply in Sent counts */
+  g_assert_cmpstr (row (f, 1)->from_name, ==, "Ada Lovelace, Me, Alan Turing");
+  g_assert_false (row (f, 1)->flags & TERN_FLAG_SEEN);  /* two of it unread */
+  g_assert_true (row (f, 0)->flags & TERN_FLAG_SEEN);
+  g_assert_cmpstr (row (f, 1)->preview, ==, "Wonderful, see you all there.");
+
+  /* Opening it lists all four oldest first and opens the oldest unread. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (view)));
+  g_assert_true (tern_message_list_select_id (list, f->last));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (view)));
+  g_assert_cmpuint (tern_conversation_view_get_n_messages (view), ==, 4);
+  g_assert_true (tern_conversation_view_contains (view, f->sent_reply));
+  g_assert_cmpint (tern_conversation_view_get_expanded (view), ==, f->reply);
+  g_assert_cmpint (tern_window_get_shown_message (f->window), ==, f->reply);
+  tern_test_ui_save_screenshot (GTK_WIDGET (f->window), "conversation-reader.png");
+
+  /* Another message of it, as a click on its row does. */
+  g_signal_emit_by_name (view, "message-activated", f->sent_reply);
+  g_assert_cmpint (tern_window_get_shown_message (f->window), ==, f->sent_reply);
+
+  /* A single message is a conversation of one; the list stays. */
+  g_assert_true (tern_message_list_select_id (list, f->single_new));
+  g_assert_cmpuint (tern_conversation_view_get_n_messages (view), ==, 1);
+  g_assert_cmpint (tern_window_get_shown_message (f->window), ==, f->single_new);
+}
+
+static gboolean
+all_read (gpointer data)
+{
+  Fixture *f = data;
+
+  return tern_store_count_unread (f->ts->writer, f->ts->account_id, NULL) == 0;
+}
+
+/* Mark read on a conversation row marks every message of it in the folder. */
+static void
+test_actions_on_conversation (Fixture *f, gconstpointer data)
+{
+  open_window (f, 1200);
+  g_assert_cmpuint (tern_store_count_unread (f->ts->writer, f->ts->account_id, NULL), ==, 2);
+  g_assert_true (tern_message_list_select_id (tern_window_get_message_list (f->window), f->last));
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "mark-read", NULL);
+  g_assert_true (tern_test_wait_until (all_read, f, TERN_TEST_WAIT_MS));
+  /* Reply stays per message: it is enabled for the one conversation. */
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (f->window), "reply"));
+}
+
+static void
+test_switch_remembered (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.ternmail.Tern");
+  g_autoptr(TernFolder) inbox = NULL;
+
+  open_window (f, 1200);
+  g_assert_true (conversations_on (f));
+  g_action_group_change_action_state (G_ACTION_GROUP (f->window), "conversations",
+                                      g_variant_new_boolean (FALSE));
+  g_assert_false (conversations_on (f));
+  g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 5);
+  g_assert_cmpuint (row (f, 0)->n_messages, ==, 0);
+  g_assert_true (tern_message_list_select_id (tern_window_get_message_list (f->window), f->reply));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (tern_window_get_conversation_view (f->window))));
+  inbox = tern_store_get_folder (f->ts->writer, f->ts->inbox_id, NULL);
+  g_assert_false (tern_conversation_prefs_get (settings, inbox));
+
+  /* Remembered: a new window lists the inbox as single messages. */
+  close_window (f);
+  open_window (f, 1200);
+  g_assert_false (conversations_on (f));
+  g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 5);
+  g_action_group_change_action_state (G_ACTION_GROUP (f->window), "conversations",
+                                      g_variant_new_boolean (TRUE));
+  g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 3);
+  g_assert_true (tern_conversation_prefs_get (settings, inbox));
+}
+
+static void
+test_screenshots (Fixture *f, gconstpointer data)
+{
+  open_window (f, 760);
+  g_assert_true (tern_message_list_select_id (tern_window_get_message_list (f->window), f->last));
+  tern_test_ui_save_screenshot (GTK_WIDGET (f->window), "conversation-reader-narrow.png");
+  close_window (f);
+  open_window (f, 1200);
+  g_assert_true (tern_message_list_select_id (tern_window_get_message_list (f->window), f->last));
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", TRUE, NULL);
+  tern_test_ui_save_screenshot (GTK_WIDGET (f->window), "conversation-reader-dark.png");
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", FALSE, NULL);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GtkApplication) app = NULL;
+  g_autoptr(GError) error = NULL;
+
+  gtk_test_init (&argc, &argv, NULL);
+  app = gtk_application_new ("io.github.ternmail.TernTest", G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+#define ADD(path, fn) g_test_add (path, Fixture, app, fixture_setup, fn, fixture_teardown)
+  ADD ("/app/conversations/list-and-reader", test_list_and_reader);
+  ADD ("/app/conversations/actions", test_actions_on_conversation);
+  ADD ("/app/conversations/switch-remembered", test_switch_remembered);
+  ADD ("/app/conversations/screenshots", test_screenshots);
+#undef ADD
+  return g_test_run ();
+}
