@@ -45,6 +45,7 @@ show_discovery (TernAccountWizard *self, TernDiscoveredConfig *config)
   g_autoptr(GString) text = g_string_new (NULL);
   guint i;
 
+  gtk_label_set_text (self->discovery_title, _("Your provider's settings"));
   gtk_label_set_text (self->discovery_status, _("Found the settings."));
   for (i = 0; i < config->incoming->len; i++)
     {
@@ -71,6 +72,9 @@ discovery_stopped (TernAccountWizard *self)
   gtk_widget_hide (GTK_WIDGET (self->discovery_spinner));
   gtk_widget_hide (GTK_WIDGET (self->discovery_cancel));
   tern_wizard_update_buttons (self);
+  /* Stop had the focus while it ran: Next is what comes now. */
+  if (g_strcmp0 (tern_wizard_current_page (self), "discovery") == 0)
+    gtk_widget_grab_focus (GTK_WIDGET (self->next_button));
 }
 
 static void
@@ -93,6 +97,7 @@ on_discovered (GObject *source, GAsyncResult *result, gpointer user_data)
       g_autofree char *domain = strchr (self->discovered_email, '@')
                                 ? g_strdup (strchr (self->discovered_email, '@') + 1) : NULL;
 
+      gtk_label_set_text (self->discovery_title, _("No settings found"));
       gtk_label_set_text (self->discovery_status, _("Nothing found."));
       if (g_error_matches (error, TERN_ERROR, TERN_ERROR_NOT_FOUND))
         {
@@ -113,6 +118,7 @@ tern_wizard_on_discovery_cancel (TernAccountWizard *self)
   g_cancellable_cancel (self->discovery_cancellable);
   g_clear_object (&self->discovery_cancellable);
   g_clear_pointer (&self->discovered_email, g_free);   /* look again next time */
+  gtk_label_set_text (self->discovery_title, _("Search stopped"));
   gtk_label_set_text (self->discovery_status, _("Search stopped."));
   gtk_label_set_text (self->discovery_result,
                       _("Enter the settings from your provider's help pages on the next pages."));
@@ -136,6 +142,7 @@ tern_wizard_start_discovery (TernAccountWizard *self)
   self->discovery_cancellable = g_cancellable_new ();
   self->discovery_running = TRUE;
   status = g_strdup_printf (_("Looking up the settings for %s…"), strchr (email, '@') + 1);
+  gtk_label_set_text (self->discovery_title, _("Looking up your provider's settings"));
   gtk_label_set_text (self->discovery_status, status);
   gtk_label_set_text (self->discovery_result, "");
   gtk_widget_show (GTK_WIDGET (self->discovery_spinner));

@@ -96,7 +96,8 @@ tern_wizard_collect_settings (TernAccountWizard *self)
   s->smtp_user = g_strcmp0 (auth, "other") == 0 ? tern_wizard_trimmed (self->outgoing_user_entry) : g_strdup ("");
   tern_wizard_set_str (&s->smtp_cert_sha256, self->pin[TERN_CONNECTION_OUTGOING]);
   s->pop3_leave_on_server = gtk_toggle_button_get_active (self->retention_keep_check);
-  s->pop3_delete_after_days = (guint) gtk_spin_button_get_value_as_int (self->retention_days_spin);
+  s->pop3_delete_after_days = gtk_toggle_button_get_active (self->retention_never_radio)
+                              ? 0 : (guint) gtk_spin_button_get_value_as_int (self->retention_days_spin);
   s->pop3_delete_when_deleted_here = gtk_toggle_button_get_active (self->retention_delete_here_check);
   s->offline_days = gtk_toggle_button_get_active (self->offline_recent_radio)
                     ? (guint) gtk_spin_button_get_value_as_int (self->offline_days_spin) : 0;
@@ -165,13 +166,16 @@ void
 tern_wizard_on_retention_changed (TernAccountWizard *self)
 {
   gboolean keep = gtk_toggle_button_get_active (self->retention_keep_check);
-  guint days = (guint) gtk_spin_button_get_value_as_int (self->retention_days_spin);
+  gboolean never = gtk_toggle_button_get_active (self->retention_never_radio);
+  guint days = never ? 0 : (guint) gtk_spin_button_get_value_as_int (self->retention_days_spin);
   gboolean delete_here = gtk_toggle_button_get_active (self->retention_delete_here_check);
   g_autofree char *text = NULL;
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->retention_days_spin), keep);
   gtk_widget_set_sensitive (self->retention_days_label, keep);
-  gtk_widget_set_sensitive (self->retention_days_unit, keep);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->retention_never_radio), keep);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->retention_after_radio), keep);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->retention_days_spin), keep && !never);
+  gtk_widget_set_sensitive (self->retention_days_unit, keep && !never);
   gtk_widget_set_sensitive (GTK_WIDGET (self->retention_delete_here_check), keep);
   if (!keep)
     text = g_strdup (_("Your other devices (phone, web mail) will not see new mail once Tern has "

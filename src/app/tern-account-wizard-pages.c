@@ -84,6 +84,54 @@ next_page_after (TernAccountWizard *self, const char *page)
   return NULL;
 }
 
+/* The field a page starts in: the first one, or the chosen option. */
+static GtkWidget *
+first_field (TernAccountWizard *self, const char *page)
+{
+  if (g_str_equal (page, "identity"))
+    return GTK_WIDGET (self->name_entry);
+  if (g_str_equal (page, "discovery"))
+    return GTK_WIDGET (self->discovery_running ? self->discovery_cancel : self->next_button);
+  if (g_str_equal (page, "protocol"))
+    return GTK_WIDGET (tern_wizard_is_pop3 (self) ? self->protocol_pop3_radio : self->protocol_imap_radio);
+  if (g_str_equal (page, "incoming"))
+    return GTK_WIDGET (self->incoming_host_entry);
+  if (g_str_equal (page, "retention"))
+    return GTK_WIDGET (self->retention_keep_check);
+  if (g_str_equal (page, "outgoing"))
+    return GTK_WIDGET (self->outgoing_host_entry);
+  if (g_str_equal (page, "finish"))
+    return GTK_WIDGET (self->account_name_entry);
+  return GTK_WIDGET (self->next_button);   /* the test: Next once it worked */
+}
+
+/* Moves the focus to the shown page's first field. */
+static void
+focus_page (TernAccountWizard *self)
+{
+  GtkWidget *field = first_field (self, tern_wizard_current_page (self));
+
+  if (gtk_widget_is_sensitive (field) && gtk_widget_get_visible (field))
+    gtk_widget_grab_focus (field);
+}
+
+/* No sending server from the lookup: the receiving server's host is the
+ * best guess, on the submission port that fits its security. */
+static void
+guess_outgoing (TernAccountWizard *self)
+{
+  g_autofree char *out_host = tern_wizard_trimmed (self->outgoing_host_entry);
+  g_autofree char *in_host = tern_wizard_trimmed (self->incoming_host_entry);
+  TernSecurity security = tern_wizard_security_of (self->incoming_security_combo) == TERN_SECURITY_TLS
+                          ? TERN_SECURITY_TLS : TERN_SECURITY_STARTTLS;
+
+  if (self->editing != NULL || *out_host != '\0' || *in_host == '\0')
+    return;
+  gtk_entry_set_text (self->outgoing_host_entry, in_host);
+  tern_wizard_set_security (self->outgoing_security_combo, security);
+  gtk_spin_button_set_value (self->outgoing_port_spin, tern_default_port ("smtp", security));
+}
+
 void
 tern_wizard_enter_page (TernAccountWizard *self, const char *page)
 {
@@ -107,6 +155,8 @@ tern_wizard_enter_page (TernAccountWizard *self, const char *page)
     }
   else if (g_str_equal (page, "retention"))
     tern_wizard_on_retention_changed (self);
+  else if (g_str_equal (page, "outgoing"))
+    guess_outgoing (self);
   else if (g_str_equal (page, "test"))
     tern_wizard_start_tests (self);
   else if (g_str_equal (page, "finish"))
@@ -129,6 +179,7 @@ tern_wizard_enter_page (TernAccountWizard *self, const char *page)
                               "your inbox. You can read mail while it works."));
     }
   tern_wizard_update_buttons (self);
+  focus_page (self);
 }
 
 void
@@ -172,6 +223,7 @@ tern_wizard_on_back (TernAccountWizard *self)
   tern_wizard_leave_page (self, tern_wizard_current_page (self));
   gtk_stack_set_visible_child_name (self->stack, page);
   tern_wizard_update_buttons (self);
+  focus_page (self);
 }
 
 /* Goes back to @page (which must be in the history) and marks @field. */
@@ -190,6 +242,16 @@ tern_wizard_go_back_to (TernAccountWizard *self, const char *page, GtkWidget *fi
 void
 tern_wizard_on_field_changed (GtkWidget *field, TernAccountWizard *self)
 {
+  GtkWidget *login[] = { GTK_WIDGET (self->incoming_user_entry), GTK_WIDGET (self->incoming_password_entry),
+                         GTK_WIDGET (self->password_entry), GTK_WIDGET (self->outgoing_user_entry),
+                         GTK_WIDGET (self->outgoing_password_entry) };
+
   gtk_style_context_remove_class (gtk_widget_get_style_context (field), "error");
+  /* A failed login marks the user name and the password: a change to
+   * either is the fix. */
+  for (guint i = 0; i < G_N_ELEMENTS (login); i++)
+    if (field == login[i])
+      for (guint j = 0; j < G_N_ELEMENTS (login); j++)
+        gtk_style_context_remove_class (gtk_widget_get_style_context (login[j]), "error");
   tern_wizard_update_buttons (self);
 }

@@ -60,12 +60,16 @@ struct _TernAccountWizard
   GtkEntry *name_entry;
   GtkEntry *email_entry;
   GtkEntry *password_entry;
+  GtkEntry *incoming_password_entry;  /* shares password_entry's buffer */
   GtkSpinner *discovery_spinner;
+  GtkLabel *discovery_title;
   GtkLabel *discovery_status;
   GtkLabel *discovery_result;
   GtkButton *discovery_cancel;
   GtkToggleButton *protocol_imap_radio;
   GtkToggleButton *protocol_pop3_radio;
+  GtkLabel *protocol_imap_explanation;
+  GtkLabel *protocol_pop3_explanation;
   GtkLabel *incoming_intro;
   GtkEntry *incoming_host_entry;
   GtkSpinButton *incoming_port_spin;
@@ -73,6 +77,8 @@ struct _TernAccountWizard
   GtkEntry *incoming_user_entry;
   GtkToggleButton *incoming_plain_check;
   GtkToggleButton *retention_keep_check;
+  GtkToggleButton *retention_never_radio;
+  GtkToggleButton *retention_after_radio;
   GtkSpinButton *retention_days_spin;
   GtkWidget *retention_days_label;
   GtkWidget *retention_days_unit;

@@ -93,7 +93,20 @@ finish_save (TernAccountWizard *self, const GError *error, gint64 id)
         text = g_strdup_printf (_("You already have an account called “%s”. Choose another name."),
                                 name);
       else
-        text = g_strdup_printf (_("The account could not be saved: %s"), error->message);
+        {
+          /* The store's and keyring's own text (SQL, D-Bus) goes to the log only. */
+          g_message ("Saving account “%s” failed: %s", name, error->message);
+          text = g_strdup (g_error_matches (error, TERN_ERROR, TERN_ERROR_SECRETS)
+                           ? _("The account could not be saved: the password could not be kept in "
+                               "this computer's password keyring. Check that the keyring is "
+                               "unlocked, then try again.")
+                           : g_error_matches (error, TERN_ERROR, TERN_ERROR_DISK_FULL)
+                           ? _("The account could not be saved: the disk is full. Free some "
+                               "space, then try again.")
+                           : _("The account could not be saved: Tern could not write to its data "
+                               "folder. Check that the disk is not full or read-only, then try "
+                               "again. The details are in the log."));
+        }
       gtk_label_set_text (self->finish_error, text);
       gtk_style_context_add_class (gtk_widget_get_style_context (GTK_WIDGET (self->account_name_entry)),
                                    "error");
@@ -261,7 +274,10 @@ tern_wizard_fill_from_settings (TernAccountWizard *self, const TernAccountSettin
   gtk_toggle_button_set_active (self->incoming_plain_check, s->incoming_security == TERN_SECURITY_NONE);
   tern_wizard_set_str (&self->pin[TERN_CONNECTION_INCOMING], s->incoming_cert_sha256);
   gtk_toggle_button_set_active (self->retention_keep_check, s->pop3_leave_on_server);
-  gtk_spin_button_set_value (self->retention_days_spin, s->pop3_delete_after_days);
+  gtk_toggle_button_set_active (s->pop3_delete_after_days == 0 ? self->retention_never_radio
+                                                                : self->retention_after_radio, TRUE);
+  if (s->pop3_delete_after_days > 0)
+    gtk_spin_button_set_value (self->retention_days_spin, s->pop3_delete_after_days);
   gtk_toggle_button_set_active (self->retention_delete_here_check, s->pop3_delete_when_deleted_here);
   tern_wizard_set_security (self->outgoing_security_combo, s->smtp_security);
   gtk_entry_set_text (self->outgoing_host_entry, s->smtp_host ? s->smtp_host : "");

@@ -8,6 +8,7 @@
 #include "tern-account-wizard-private.h"
 #include "tern-certificate-dialog.h"
 #include "core/tern-error.h"
+#include "store/tern-store-executor.h"
 
 static void show_next_certificate (TernAccountWizard *self);
 
@@ -44,6 +45,102 @@ show_test_result (TernAccountWizard *self, TernConnectionSide side, const char *
   tern_wizard_update_buttons (self);
 }
 
+/* ---- A certificate another account already trusts --------------------- */
+
+/* The user trusted this certificate for this host:port when adding another
+ * account (a second account on the same server): that answer stands. */
+typedef struct {
+  TernAccountWizard *wizard;   /* a reference */
+  TernConnectionSide side;
+  char *host;
+  guint16 port;
+  char *sha256;
+  char *text;                  /* what the page says if the user must decide */
+  gboolean known;
+} PinCheck;
+
+static void
+pin_check_free (PinCheck *check)
+{
+  g_object_unref (check->wizard);
+  g_free (check->host);
+  g_free (check->sha256);
+  g_free (check->text);
+  g_free (check);
+}
+
+static gboolean
+pin_matches (const char *host, guint16 port, const char *pin, const PinCheck *check)
+{
+  return host != NULL && g_ascii_strcasecmp (host, check->host) == 0 && port == check->port
+         && pin != NULL && tern_certificate_fingerprint_equal (pin, check->sha256);
+}
+
+static gboolean
+find_pin_job (TernStore *store, gpointer user_data, GError **error)
+{
+  PinCheck *check = user_data;
+  g_autoptr(GPtrArray) accounts = tern_store_list_accounts (store, error);
+
+  for (guint i = 0; accounts != NULL && i < accounts->len && !check->known; i++)
+    {
+      const TernAccountSettings *a = g_ptr_array_index (accounts, i);
+
+      check->known = pin_matches (a->incoming_host, a->incoming_port, a->incoming_cert_sha256, check)
+                     || pin_matches (a->smtp_host, a->smtp_port, a->smtp_cert_sha256, check);
+    }
+  return accounts != NULL;
+}
+
+static void start_test (TernAccountWizard *self, TernConnectionSide side);
+
+static void
+on_pin_checked (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PinCheck *check = user_data;
+  TernAccountWizard *self = check->wizard;
+  TernCertificateInfo *pending = self->pending_cert[check->side];
+  gboolean ok = tern_store_executor_run_finish (self->executor, result, NULL);
+
+  /* A new test since (or the page left) replaced what was checked. */
+  if (pending == NULL || !tern_certificate_fingerprint_equal (pending->sha256, check->sha256)
+      || self->test_cancellable == NULL || g_cancellable_is_cancelled (self->test_cancellable))
+    {
+      pin_check_free (check);
+      return;
+    }
+  if (ok && check->known)
+    {
+      g_clear_pointer (&self->pending_cert[check->side], tern_certificate_info_free);
+      tern_wizard_set_str (&self->pin[check->side], check->sha256);
+      start_test (self, check->side);
+    }
+  else
+    {
+      self->test_running[check->side] = FALSE;
+      show_test_result (self, check->side, "failed", check->text, FALSE);
+      show_next_certificate (self);
+    }
+  pin_check_free (check);
+}
+
+static void
+check_known_pin (TernAccountWizard *self, TernConnectionSide side, const TernAccountSettings *settings,
+                 char *text)
+{
+  PinCheck *check = g_new0 (PinCheck, 1);
+  gboolean in = side == TERN_CONNECTION_INCOMING;
+
+  check->wizard = g_object_ref (self);
+  check->side = side;
+  check->host = g_strdup (in ? settings->incoming_host : settings->smtp_host);
+  check->port = in ? settings->incoming_port : settings->smtp_port;
+  check->sha256 = g_strdup (self->pending_cert[side]->sha256);
+  check->text = text;
+  tern_store_executor_run_async (self->executor, find_pin_job, check, NULL, NULL,
+                                 on_pin_checked, check);
+}
+
 static void
 test_done (TernAccountWizard *self, TernConnectionSide side, GAsyncResult *result)
 {
@@ -75,8 +172,8 @@ test_done (TernAccountWizard *self, TernConnectionSide side, GAsyncResult *resul
     {
       g_clear_pointer (&self->pending_cert[side], tern_certificate_info_free);
       self->pending_cert[side] = cert;
-      show_test_result (self, side, "failed", text, FALSE);
-      show_next_certificate (self);
+      self->test_running[side] = TRUE;   /* still busy until the check says */
+      check_known_pin (self, side, settings, g_steal_pointer (&text));
       return;
     }
   tern_certificate_info_free (cert);
@@ -307,12 +404,20 @@ fix_side (TernAccountWizard *self, TernConnectionSide side)
       break;
     case TERN_CONNECTION_FIELD_USER:
     case TERN_CONNECTION_FIELD_PASSWORD:
+      /* Either may be wrong (often the user name: the address instead of
+       * "alice"): both are side by side on the server's page. */
       if (!in && own_login)
-        field = GTK_WIDGET (self->outgoing_password_entry);
+        {
+          gtk_style_context_add_class (gtk_widget_get_style_context (GTK_WIDGET (self->outgoing_user_entry)),
+                                       "error");
+          field = GTK_WIDGET (self->outgoing_password_entry);
+        }
       else
         {
-          page = "identity";
-          field = GTK_WIDGET (self->password_entry);
+          page = "incoming";
+          gtk_style_context_add_class (gtk_widget_get_style_context (GTK_WIDGET (self->incoming_user_entry)),
+                                       "error");
+          field = GTK_WIDGET (self->incoming_password_entry);
         }
       break;
     }

@@ -23,6 +23,28 @@ tern_wizard_emit_saved (TernAccountWizard *self, gint64 id)
   g_signal_emit (self, signals[self->editing ? SIGNAL_ACCOUNT_CHANGED : SIGNAL_ACCOUNT_ADDED], 0, id);
 }
 
+/* Enter means Next in every field, not only in the password. */
+static void
+entries_activate_default (GtkWidget *widget, gpointer user_data)
+{
+  if (GTK_IS_ENTRY (widget))
+    gtk_entry_set_activates_default (GTK_ENTRY (widget), TRUE);
+  else if (GTK_IS_CONTAINER (widget))
+    gtk_container_foreach (GTK_CONTAINER (widget), entries_activate_default, NULL);
+}
+
+/* The text under a choice is its description for screen readers. */
+static void
+describe_with (GtkWidget *widget, GtkLabel *label)
+{
+  AtkObject *accessible = gtk_widget_get_accessible (widget);
+  AtkObject *description = gtk_widget_get_accessible (GTK_WIDGET (label));
+
+  atk_object_set_description (accessible, gtk_label_get_text (label));
+  atk_object_add_relationship (accessible, ATK_RELATION_DESCRIBED_BY, description);
+  atk_object_add_relationship (description, ATK_RELATION_DESCRIPTION_FOR, accessible);
+}
+
 /* ---- GObject ------------------------------------------------------------------ */
 
 static void
@@ -99,12 +121,14 @@ tern_account_wizard_class_init (TernAccountWizardClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ternmail/Tern/tern-account-wizard.ui");
   BIND (stack); BIND (back_button); BIND (next_button);
-  BIND (name_entry); BIND (email_entry); BIND (password_entry);
-  BIND (discovery_spinner); BIND (discovery_status); BIND (discovery_result); BIND (discovery_cancel);
+  BIND (name_entry); BIND (email_entry); BIND (password_entry); BIND (incoming_password_entry);
+  BIND (discovery_spinner); BIND (discovery_title); BIND (discovery_status); BIND (discovery_result); BIND (discovery_cancel);
   BIND (protocol_imap_radio); BIND (protocol_pop3_radio);
+  BIND (protocol_imap_explanation); BIND (protocol_pop3_explanation);
   BIND (incoming_intro); BIND (incoming_host_entry); BIND (incoming_port_spin);
   BIND (incoming_security_combo); BIND (incoming_user_entry); BIND (incoming_plain_check);
-  BIND (retention_keep_check); BIND (retention_days_spin); BIND (retention_days_label);
+  BIND (retention_keep_check); BIND (retention_never_radio); BIND (retention_after_radio);
+  BIND (retention_days_spin); BIND (retention_days_label);
   BIND (retention_days_unit); BIND (retention_delete_here_check); BIND (retention_effect);
   BIND (outgoing_host_entry); BIND (outgoing_port_spin); BIND (outgoing_security_combo);
   BIND (outgoing_auth_combo); BIND (outgoing_user_label); BIND (outgoing_user_entry);
@@ -135,11 +159,18 @@ tern_account_wizard_init (TernAccountWizard *self)
   guint i;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The incoming page shows the first page's password again, beside the
+   * user name: one buffer, so a fix on either page is the same text. */
+  gtk_entry_set_buffer (self->incoming_password_entry, gtk_entry_get_buffer (self->password_entry));
+  entries_activate_default (GTK_WIDGET (self->stack), NULL);
+  describe_with (GTK_WIDGET (self->protocol_imap_radio), self->protocol_imap_explanation);
+  describe_with (GTK_WIDGET (self->protocol_pop3_radio), self->protocol_pop3_explanation);
   self->confirmed_hosts = g_ptr_array_new_with_free_func (g_free);
   {
     GtkWidget *fields[] = {
       GTK_WIDGET (self->name_entry), GTK_WIDGET (self->email_entry),
-      GTK_WIDGET (self->password_entry), GTK_WIDGET (self->incoming_host_entry),
+      GTK_WIDGET (self->password_entry), GTK_WIDGET (self->incoming_password_entry),
+      GTK_WIDGET (self->incoming_host_entry),
       GTK_WIDGET (self->incoming_user_entry), GTK_WIDGET (self->outgoing_host_entry),
       GTK_WIDGET (self->outgoing_user_entry), GTK_WIDGET (self->outgoing_password_entry),
       GTK_WIDGET (self->incoming_port_spin), GTK_WIDGET (self->outgoing_port_spin),
@@ -162,6 +193,7 @@ tern_account_wizard_init (TernAccountWizard *self)
   gtk_window_set_default (GTK_WINDOW (self), GTK_WIDGET (self->next_button));
   gtk_stack_set_visible_child_name (self->stack, "identity");
   tern_wizard_update_buttons (self);
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_entry));
 }
 
 TernAccountWizard *

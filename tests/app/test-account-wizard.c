@@ -269,6 +269,14 @@ set_combo (gpointer root, const char *name, const char *id)
   g_assert_true (gtk_combo_box_set_active_id (GTK_COMBO_BOX (find (root, name)), id));
 }
 
+/* The window's focus widget (whether or not the window manager made the
+ * window active: Xvfb has none). */
+static gboolean
+is_focus (gpointer root, const char *name)
+{
+  return gtk_window_get_focus (GTK_WINDOW (root)) == find (root, name);
+}
+
 static void
 next (TernAccountWizard *wizard)
 {
@@ -727,9 +735,21 @@ test_pop3_manual (void)
   fill_incoming (&run, "localhost", tern_test_servers_port (s, TERN_TEST_POP3S), "tls", NULL);
   next (run.wizard);
   g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "retention");
+  g_assert_true (is_focus (run.wizard, "retention_keep_check"));
   screenshot (GTK_WIDGET (run.wizard), "5-retention");
+  /* "Never" is a choice of its own, not a 0 in the days field. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find (run.wizard, "retention_never_radio")), TRUE);
+  g_assert_false (gtk_widget_is_sensitive (find (run.wizard, "retention_days_spin")));
+  g_assert_nonnull (strstr (label_text (run.wizard, "retention_effect"), "until you delete it here"));
+  screenshot (GTK_WIDGET (run.wizard), "5-retention-never");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find (run.wizard, "retention_after_radio")), TRUE);
   set_port (run.wizard, "retention_days_spin", 30);
   next (run.wizard);
+  /* Nothing found for sending: the receiving host on the submission port. */
+  g_assert_true (is_focus (run.wizard, "outgoing_host_entry"));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find (run.wizard, "outgoing_host_entry"))), ==, "localhost");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find (run.wizard, "outgoing_port_spin"))),
+                   ==, 465);
   fill_outgoing (&run, "localhost", tern_test_servers_port (s, TERN_TEST_SUBMISSION), "starttls", NULL);
   set_combo (run.wizard, "outgoing_auth_combo", "other");
   screenshot (GTK_WIDGET (run.wizard), "6-outgoing-other-login");
@@ -760,10 +780,20 @@ test_wrong_password (void)
   fill_identity (&run, "not-the-password", NULL);
   fill_incoming (&run, "localhost", tern_test_servers_port (s, TERN_TEST_IMAPS), "tls", NULL);
   expect_incoming_failure (&run, "did not accept the user name or the password", "7-test-wrong-password");
-  /* "Change…" goes back to the password. */
+  /* "Change…" goes to the server's page, where the user name is beside
+   * the password (issue 18: the user name was two pages away). */
   gtk_button_clicked (GTK_BUTTON (find (run.wizard, "incoming_fix_button")));
-  g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "identity");
-  g_assert_true (gtk_widget_has_focus (find (run.wizard, "password_entry")));
+  g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "incoming");
+  g_assert_true (is_focus (run.wizard, "incoming_password_entry"));
+  g_assert_true (gtk_widget_get_visible (find (run.wizard, "incoming_user_entry")));
+  screenshot (GTK_WIDGET (run.wizard), "4-incoming-login-failed");
+  /* The fix on this page is the first page's password too. */
+  set_text (run.wizard, "incoming_password_entry", PASSWORD);
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find (run.wizard, "password_entry"))), ==, PASSWORD);
+  next (run.wizard);
+  next (run.wizard);
+  WAIT_UNTIL (test_finished (run.wizard, "incoming") && test_finished (run.wizard, "outgoing"));
+  g_assert_true (test_state_is (run.wizard, "incoming", "ok"));
   run_finish (&run);
 }
 
@@ -900,6 +930,16 @@ test_starttls_on_tls_port (void)
                                   "choose TLS"));
   g_assert_null (strstr (text, "stopped answering"));
   screenshot (GTK_WIDGET (run.wizard), "7-test-starttls-on-tls-port");
+  /* Its own error code: "Change…" leads to the security setting. */
+  g_assert_true (gtk_widget_get_visible (find (run.wizard, "incoming_fix_button")));
+  gtk_button_clicked (GTK_BUTTON (find (run.wizard, "incoming_fix_button")));
+  g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "incoming");
+  {
+    GtkWidget *combo = find (run.wizard, "incoming_security_combo");
+    GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (run.wizard));
+
+    g_assert_true (focus == combo || gtk_widget_is_ancestor (focus, combo));
+  }
   run_finish (&run);
 }
 
