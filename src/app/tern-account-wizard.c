@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "tern-account-wizard-private.h"
+#include "tern-a11y.h"
 #include "tern-resources.h"
 
 enum { SIGNAL_ACCOUNT_ADDED, SIGNAL_ACCOUNT_CHANGED, N_SIGNALS };
@@ -31,18 +32,6 @@ entries_activate_default (GtkWidget *widget, gpointer user_data)
     gtk_entry_set_activates_default (GTK_ENTRY (widget), TRUE);
   else if (GTK_IS_CONTAINER (widget))
     gtk_container_foreach (GTK_CONTAINER (widget), entries_activate_default, NULL);
-}
-
-/* The text under a choice is its description for screen readers. */
-static void
-describe_with (GtkWidget *widget, GtkLabel *label)
-{
-  AtkObject *accessible = gtk_widget_get_accessible (widget);
-  AtkObject *description = gtk_widget_get_accessible (GTK_WIDGET (label));
-
-  atk_object_set_description (accessible, gtk_label_get_text (label));
-  atk_object_add_relationship (accessible, ATK_RELATION_DESCRIBED_BY, description);
-  atk_object_add_relationship (description, ATK_RELATION_DESCRIPTION_FOR, accessible);
 }
 
 /* ---- GObject ------------------------------------------------------------------ */
@@ -163,8 +152,9 @@ tern_account_wizard_init (TernAccountWizard *self)
    * user name: one buffer, so a fix on either page is the same text. */
   gtk_entry_set_buffer (self->incoming_password_entry, gtk_entry_get_buffer (self->password_entry));
   entries_activate_default (GTK_WIDGET (self->stack), NULL);
-  describe_with (GTK_WIDGET (self->protocol_imap_radio), self->protocol_imap_explanation);
-  describe_with (GTK_WIDGET (self->protocol_pop3_radio), self->protocol_pop3_explanation);
+  tern_a11y_name_from_labels (GTK_WIDGET (self));
+  tern_a11y_describe_with (GTK_WIDGET (self->protocol_imap_radio), self->protocol_imap_explanation);
+  tern_a11y_describe_with (GTK_WIDGET (self->protocol_pop3_radio), self->protocol_pop3_explanation);
   self->confirmed_hosts = g_ptr_array_new_with_free_func (g_free);
   {
     GtkWidget *fields[] = {
