@@ -8,6 +8,7 @@
 #include "tern-config.h"
 #include "tern-account-wizard.h"
 #include "tern-accounts-dialog.h"
+#include "tern-password-dialog.h"
 #include "tern-application.h"
 #include "core/tern-paths.h"
 #include "store/tern-store.h"
@@ -150,6 +151,38 @@ accounts_activated (GSimpleAction *action, GVariant *parameter, gpointer user_da
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* A new password works and is kept: sync the account again now. */
+static void
+on_password_saved (TernApplication *self, gint64 account_id)
+{
+  if (self->mail_context != NULL)
+    tern_mail_context_retry (self->mail_context, account_id);
+}
+
+/* app.enter-password(x account id): "Enter new password…" for an account
+ * whose server refused its password (the error bar offers it). */
+static void
+enter_password_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TernApplication *self = TERN_APPLICATION (user_data);
+  gint64 account_id = g_variant_get_int64 (parameter);
+  g_autoptr(GError) error = NULL;
+  TernStore *store = tern_application_get_store (self, &error);
+  g_autoptr(TernAccountSettings) account = store != NULL
+                                           ? tern_store_get_account (store, account_id, &error) : NULL;
+  TernPasswordDialog *dialog;
+
+  if (account == NULL)
+    {
+      g_message ("No account %" G_GINT64_FORMAT " for a new password: %s", account_id,
+                 error != NULL ? error->message : "");
+      return;
+    }
+  dialog = tern_password_dialog_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                     account, tern_application_get_data_dir (self));
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_password_saved), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
 
 /* First start: no account yet, so the wizard comes up by itself (not in
  * demo mode, and not when TERN_NO_WIZARD=1, for tests). The store is read
@@ -201,6 +234,7 @@ static const GActionEntry app_entries[] = {
   { "open-message", activate_open_message, "x", NULL, NULL },
   { "quit", activate_quit, NULL, NULL, NULL },
   { "accounts", accounts_activated, NULL, NULL, NULL },
+  { "enter-password", enter_password_activated, "x", NULL, NULL },
 };
 
 static void

@@ -11,6 +11,7 @@
 #include "tern-accounts-dialog.h"
 #include "tern-app-secrets.h"
 #include "tern-certificate-dialog.h"
+#include "tern-password-dialog.h"
 #include "store/tern-store.h"
 #include "tern-test-loop.h"
 #include "tern-test-servers.h"
@@ -848,6 +849,69 @@ test_password_not_stored (void)
 }
 
 static void
+on_dialog_destroyed (GtkWidget *widget, gboolean *destroyed)
+{
+  *destroyed = TRUE;
+}
+
+static void
+on_password_saved (TernPasswordDialog *dialog, gint64 id, gint64 *saved)
+{
+  *saved = id;
+}
+
+/* "Enter new password…": a wrong one is refused by the server and kept
+ * nowhere; the right one is tested, kept, and the dialog closes. */
+static void
+test_password_dialog (void)
+{
+  TernTestServers *s = get_good_servers ();
+  g_autoptr(TernAccountSettings) account = tern_account_settings_new ();
+  g_autofree char *data_dir = g_dir_make_tmp ("tern-password-XXXXXX", NULL);
+  g_autofree char *cmd = NULL;
+  TernPasswordDialog *dialog;
+  gint64 saved = 0;
+  gboolean destroyed = FALSE;
+  GtkLabel *status;
+
+  account->id = 7;
+  account->name = g_strdup (EMAIL);
+  account->protocol = TERN_PROTOCOL_IMAP;
+  account->incoming_host = g_strdup ("localhost");
+  account->incoming_port = tern_test_servers_port (s, TERN_TEST_IMAPS);
+  account->incoming_security = TERN_SECURITY_TLS;
+  account->incoming_user = g_strdup ("alice");
+  dialog = tern_password_dialog_new (NULL, account, data_dir);
+  g_signal_connect (dialog, "saved", G_CALLBACK (on_password_saved), &saved);
+  g_signal_connect (dialog, "destroy", G_CALLBACK (on_dialog_destroyed), &destroyed);
+  gtk_widget_show (GTK_WIDGET (dialog));
+  status = GTK_LABEL (find (dialog, "status_label"));
+  g_assert_false (gtk_widget_is_sensitive (find (dialog, "save_button")));
+
+  set_text (dialog, "password_entry", "not-the-password");
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  WAIT_UNTIL (strstr (gtk_label_get_text (status), "did not accept") != NULL);
+  screenshot (GTK_WIDGET (dialog), "password-dialog-refused");
+  {
+    g_autoptr(TernSecrets) secrets = tern_app_secrets_new (data_dir);
+
+    g_assert_null (tern_secrets_lookup (secrets, EMAIL, TERN_SECRET_INCOMING, NULL));
+  }
+  set_text (dialog, "password_entry", PASSWORD);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  WAIT_UNTIL (destroyed);
+  g_assert_cmpint (saved, ==, 7);
+  {
+    g_autoptr(TernSecrets) secrets = tern_app_secrets_new (data_dir);
+    g_autofree char *password = tern_secrets_lookup (secrets, EMAIL, TERN_SECRET_INCOMING, NULL);
+
+    g_assert_cmpstr (password, ==, PASSWORD);
+  }
+  cmd = g_strdup_printf ("rm -rf '%s'", data_dir);
+  g_assert_cmpint (system (cmd), ==, 0);
+}
+
+static void
 test_host_not_found (void)
 {
   Run run = { 0 };
@@ -1019,6 +1083,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/wizard/pop3-manual", test_pop3_manual);
   g_test_add_func ("/app/wizard/wrong-password", test_wrong_password);
   g_test_add_func ("/app/wizard/password-not-stored", test_password_not_stored);
+  g_test_add_func ("/app/wizard/password-dialog", test_password_dialog);
   g_test_add_func ("/app/wizard/host-not-found", test_host_not_found);
   g_test_add_func ("/app/wizard/connection-refused", test_connection_refused);
   g_test_add_func ("/app/wizard/no-starttls", test_no_starttls);

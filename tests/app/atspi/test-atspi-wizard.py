@@ -97,29 +97,25 @@ def finish(s, wizard):
 
 
 def main_window(s):
-    return s.window(contains="Tern")
+    """The main window: the frame that is not the wizard."""
+    def look():
+        for w in T.children(s.app()):
+            if w is not None and T.role_name(w) == "frame" and T.name_of(w) != "Add Mail Account":
+                return w
+        return None
+    return T.wait_for("the main window", look)
 
 
 def sidebar_inbox(s):
-    """The Inbox under the account in the sidebar (no F5 pressed)."""
-    window = main_window(s)
-    for table in T.find_all(window, "tree table"):
-        if T.find(table, "table cell", contains=EMAIL) and T.find(table, "table cell", contains="Inbox"):
-            return table
-    return None
+    """The new account with its Inbox in the sidebar (no F5 pressed)."""
+    folders = T.find(main_window(s), "tree table", "Folders")
+    return (folders is not None and T.find(folders, "table cell", contains=EMAIL)
+            and T.find(folders, "table cell", contains="Inbox"))
 
 
 def message_rows(s):
-    window = main_window(s)
-    best = 0
-    for table in T.find_all(window, "tree table"):
-        if T.find(table, "table cell", contains="Inbox"):
-            continue   # the sidebar
-        try:
-            best = max(best, table.queryTable().nRows)
-        except NotImplementedError:
-            pass
-    return best
+    messages = T.find(main_window(s), "table", "Messages")
+    return messages.queryTable().nRows if messages is not None else -1
 
 
 def assert_inbox_full(s):
