@@ -202,7 +202,7 @@ def test_wrong_user_name():
             # Sending logs in with the same user name: it fails too.
             return (T.find(wizard, "icon", "Receiving failed") and T.find(wizard, "icon", "Sending failed")
                     and T.find(wizard, "label", contains="did not accept the user name or the password")
-                    and T.find(s.app(), "dialog") is None)
+                    and T.find(s.app(), "push button", "Trust this certificate") is None)
         try:
             T.wait_for("the login to fail", failed)
         finally:
