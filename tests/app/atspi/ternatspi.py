@@ -419,6 +419,24 @@ class Tap:
                 self.failed += 1
                 print("not ok %d %s" % (self.n, name), flush=True)
 
+    def run_isolated(self, name, script):
+        """Runs `script name` in a process of its own: pyatspi stays on the
+        AT-SPI bus it first met, so each Session needs a fresh process."""
+        self.n += 1
+        r = subprocess.run([sys.executable, script, name], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        skip = None
+        for line in r.stdout.splitlines():
+            if line.startswith("ok ") and "# SKIP" in line:
+                skip = line.split("# SKIP", 1)[1].strip()
+            if not line.startswith(("ok ", "not ok ", "1..")):
+                print(line if line.startswith("#") else "# " + line)
+        if r.returncode == 0:
+            print("ok %d %s%s" % (self.n, name, " # SKIP " + skip if skip else ""), flush=True)
+        else:
+            self.failed += 1
+            print("not ok %d %s" % (self.n, name), flush=True)
+
     def done(self):
         print("1..%d" % self.n, flush=True)
         sys.exit(1 if self.failed else 0)

@@ -220,9 +220,12 @@ def test_wrong_user_name():
 
 
 if __name__ == "__main__":
+    TESTS = {"imap": test_imap, "pop3": test_pop3, "wrong-user-name": test_wrong_user_name}
     tap = T.Tap()
-    only = sys.argv[1:]
-    for name, func in [("imap", test_imap), ("pop3", test_pop3), ("wrong-user-name", test_wrong_user_name)]:
-        if not only or name in only:
-            tap.run(name, func)
+    if len(sys.argv) > 1:
+        for name in sys.argv[1:]:
+            tap.run(name, TESTS[name])
+    else:
+        for name in TESTS:
+            tap.run_isolated(name, os.path.abspath(__file__))
     tap.done()
