@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "tern-account-wizard.h"
+#include "tern-key-shortcuts.h"
 #include "tern-accounts-dialog.h"
 #include "tern-a11y.h"
 #include "tern-app-secrets.h"
@@ -332,6 +333,7 @@ static void
 tern_accounts_dialog_init (TernAccountsDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  tern_keys_close_on_escape (GTK_WINDOW (self));
 }
 
 TernAccountsDialog *

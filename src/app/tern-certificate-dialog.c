@@ -9,13 +9,17 @@ struct _TernCertificateDialog
   GtkDialog parent_instance;
 
   TernCertificateInfo *info;
+  GtkLabel *title_label;
   GtkLabel *intro_label;
   GtkLabel *checks_label;
   GtkLabel *problems_label;
   GtkLabel *subject_label;
   GtkLabel *issuer_label;
   GtkLabel *validity_label;
+  GtkLabel *fingerprint_title_label;
   GtkLabel *fingerprint_label;
+  GtkLabel *previous_title_label;
+  GtkLabel *previous_label;
 };
 
 G_DEFINE_FINAL_TYPE (TernCertificateDialog, tern_certificate_dialog, GTK_TYPE_DIALOG)
@@ -38,13 +42,17 @@ tern_certificate_dialog_class_init (TernCertificateDialogClass *klass)
   (void) tern_get_resource ();   /* the template, even before any other class */
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ternmail/Tern/tern-certificate-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, title_label);
   gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, intro_label);
   gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, checks_label);
   gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, problems_label);
   gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, subject_label);
   gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, issuer_label);
   gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, validity_label);
+  gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, fingerprint_title_label);
   gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, fingerprint_label);
+  gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, previous_title_label);
+  gtk_widget_class_bind_template_child (widget_class, TernCertificateDialog, previous_label);
 }
 
 static void
@@ -148,4 +156,40 @@ tern_certificate_dialog_get_info (TernCertificateDialog *self)
 {
   g_return_val_if_fail (TERN_IS_CERTIFICATE_DIALOG (self), NULL);
   return self->info;
+}
+
+void
+tern_certificate_dialog_set_previous (TernCertificateDialog *self, const char *account_name,
+                                      const char *sha256)
+{
+  const TernCertificateInfo *info;
+  g_autofree char *intro = NULL;
+
+  g_return_if_fail (TERN_IS_CERTIFICATE_DIALOG (self));
+  if (sha256 == NULL || *sha256 == '\0')
+    return;
+  info = self->info;
+  gtk_window_set_title (GTK_WINDOW (self), _("Changed Certificate"));
+  gtk_label_set_text (self->title_label, _("This server's certificate has changed"));
+  /* A changed certificate is normal after a provider renews it, and is also
+   * what an attacker in the middle would show: the user compares. */
+  intro = g_strdup_printf (_("%s, port %u, now shows a different certificate from the one you "
+                             "trusted for “%s”. Mail for this account is paused, and your "
+                             "password has not been sent. Trust the new certificate only if "
+                             "your provider told you it changed and its fingerprint matches "
+                             "the one your provider published."),
+                           info->host, info->port, account_name ? account_name : info->host);
+  gtk_label_set_text (self->intro_label, intro);
+  gtk_label_set_text (self->fingerprint_title_label, _("New fingerprint (SHA-256)"));
+  gtk_label_set_text (self->previous_label, sha256);
+  gtk_widget_show (GTK_WIDGET (self->previous_title_label));
+  gtk_widget_show (GTK_WIDGET (self->previous_label));
+}
+
+const char *
+tern_certificate_dialog_get_previous (TernCertificateDialog *self)
+{
+  g_return_val_if_fail (TERN_IS_CERTIFICATE_DIALOG (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->previous_label))
+         ? gtk_label_get_text (self->previous_label) : NULL;
 }

@@ -23,4 +23,12 @@ const TernCertificateInfo *tern_certificate_dialog_get_info (TernCertificateDial
 /* The "Checks" lines as shown: host name, dates, issuer, change. */
 const char *tern_certificate_dialog_get_checks (TernCertificateDialog *self);
 
+/* For a certificate that differs from the pinned one: shows the fingerprint
+ * trusted before beside the new one, and says that mail of @account_name is
+ * paused until the user decides. */
+void tern_certificate_dialog_set_previous (TernCertificateDialog *self, const char *account_name,
+                                           const char *sha256);
+/* The fingerprint trusted before as shown, or NULL. */
+const char *tern_certificate_dialog_get_previous (TernCertificateDialog *self);
+
 G_END_DECLS

@@ -20,6 +20,7 @@
 #include "compose/tern-address-book.h"
 #include "compose/tern-compose-check.h"
 #include "tern-composer.h"
+#include "tern-key-shortcuts.h"
 #include "compose/tern-mailto.h"
 #include "tern-resources.h"
 #include "store/tern-store-executor.h"
@@ -1251,6 +1252,10 @@ tern_composer_init (TernComposer *self)
   gtk_drag_dest_set (GTK_WIDGET (self), GTK_DEST_DEFAULT_ALL, targets, G_N_ELEMENTS (targets),
                      GDK_ACTION_COPY);
   g_signal_connect (self, "drag-data-received", G_CALLBACK (on_drag_data_received), self);
+  /* The Send tooltip promises Ctrl+Enter; Escape closes, saving the draft. */
+  tern_keys_bind_ctrl_enter (GTK_WINDOW (self), "composer", "send");
+  tern_keys_close_on_escape (GTK_WINDOW (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->to_entry));
 #ifdef HAVE_GSPELL
   {
     GspellTextView *spell = gspell_text_view_get_from_gtk_text_view (self->body_view);
@@ -1266,6 +1271,17 @@ tern_composer_new (GtkApplication *app, TernStore *store, TernStoreExecutor *exe
   g_return_val_if_fail (TERN_IS_STORE_EXECUTOR (executor), NULL);
   return g_object_new (TERN_TYPE_COMPOSER, "application", app, "store", store,
                        "store-executor", executor, NULL);
+}
+
+static void
+focus_body_start (TernComposer *self)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->body_view);
+  GtkTextIter start;
+
+  gtk_text_buffer_get_start_iter (buffer, &start);
+  gtk_text_buffer_place_cursor (buffer, &start);
+  gtk_widget_grab_focus (GTK_WIDGET (self->body_view));
 }
 
 TernComposer *
@@ -1289,6 +1305,9 @@ tern_composer_new_from_message (GtkApplication *app, TernStore *store, TernStore
   self = tern_composer_new (app, store, executor);
   self->origin = origin;
   fill_fields (self, msg);
+  /* A reply has its recipients: the user starts writing, above the quote. */
+  if (mode == TERN_COMPOSE_REPLY || mode == TERN_COMPOSE_REPLY_ALL)
+    focus_body_start (self);
   return self;
 }
 

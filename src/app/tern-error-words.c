@@ -57,7 +57,8 @@ hint_for (const GError *error, gboolean outgoing, TernErrorOffer *offer)
                "enter the new one; otherwise check the user name in the account settings.");
     }
   if (g_error_matches (error, TERN_ERROR, TERN_ERROR_CERTIFICATE))
-    return _("The server’s certificate is not trusted. Check the server name in the account settings, then press Retry.");
+    return _("The server’s certificate is not trusted, so Tern sent no password and waits for your "
+             "decision. Press Retry to see the certificate again.");
   if (g_error_matches (error, TERN_ERROR, TERN_ERROR_SECRETS))
     return _("Tern could not read the password from the keyring. Unlock the keyring, then press Retry.");
   if (g_error_matches (error, TERN_ERROR, TERN_ERROR_DISK_FULL))

@@ -15,6 +15,7 @@ enum {
   COL_MARKUP,       /* string: what is shown as the name */
   COL_IS_OUTBOX,    /* gboolean: the account's outbox (COL_ID is the account) */
   COL_TOOLTIP,      /* string or NULL */
+  COL_IS_LOCAL,     /* gboolean: "On this computer" or one of its folders */
   N_COLS
 };
 
@@ -24,10 +25,12 @@ struct _TernFolderSidebar
   GtkTreeView *tree_view;
   GtkTreeStore *tree;
   GHashTable *states;        /* account id -> TernWorkerState + 1 */
+  TernStore *store;          /* of the last reload: the quota lines read it */
   gboolean reloading;
 };
 
-enum { SIGNAL_FOLDER_SELECTED, SIGNAL_MESSAGES_DROPPED, SIGNAL_OUTBOX_SELECTED, N_SIGNALS };
+enum { SIGNAL_FOLDER_SELECTED, SIGNAL_MESSAGES_DROPPED, SIGNAL_OUTBOX_SELECTED,
+       SIGNAL_FILES_DROPPED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (TernFolderSidebar, tern_folder_sidebar, GTK_TYPE_BIN)
@@ -198,9 +201,10 @@ add_outbox (TernFolderSidebar *self, GtkTreeIter *account_iter, TernStore *store
  * outbox goes after Inbox, Drafts and Sent. */
 static void
 add_folders (TernFolderSidebar *self, GtkTreeIter *account_iter, GPtrArray *folders,
-             TernStore *store, gint64 account_id)
+             TernStore *store, gint64 account_id, gboolean is_local)
 {
-  gboolean outbox_added = FALSE;
+  /* Folders on this computer send nothing: they have no outbox. */
+  gboolean outbox_added = is_local;
 
   g_autoptr(GHashTable) by_path = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
@@ -232,6 +236,7 @@ add_folders (TernFolderSidebar *self, GtkTreeIter *account_iter, GPtrArray *fold
         }
       gtk_tree_store_append (self->tree, &iter, parent);
       set_folder_row (self, &iter, f);
+      gtk_tree_store_set (self->tree, &iter, COL_IS_LOCAL, is_local, -1);
       if (f->role == TERN_FOLDER_ROLE_NONE)
         g_hash_table_insert (by_path, f->path, g_memdup2 (&iter, sizeof iter));
     }
@@ -267,6 +272,30 @@ set_account_row (TernFolderSidebar *self, GtkTreeIter *iter, gint64 account_id)
   tooltip = *text != '\0' ? g_markup_printf_escaped ("%s — %s", name, text) : g_markup_escape_text (name, -1);
   gtk_tree_store_set (self->tree, iter, COL_ICON, state_icon (state), COL_MARKUP, markup,
                       COL_TOOLTIP, tooltip, -1);
+  tern_folder_sidebar_quota_line (self->tree, iter, self->store, account_id, COL_MARKUP,
+                                  COL_ICON, COL_TOOLTIP);
+}
+
+/* "On this computer", below the accounts, even before its first folder:
+ * its row is where the user makes one (COL_ID 0 until then). */
+static void
+add_local (TernFolderSidebar *self, TernStore *store)
+{
+  g_autoptr(TernAccountSettings) local = tern_store_get_local_account (store, FALSE, NULL);
+  g_autoptr(GPtrArray) folders = local != NULL ? tern_store_list_folders (store, local->id, NULL)
+                                               : NULL;
+  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>", _("On this computer"));
+  gint64 id = local != NULL ? local->id : 0;
+  GtkTreeIter iter;
+
+  gtk_tree_store_append (self->tree, &iter, NULL);
+  gtk_tree_store_set (self->tree, &iter, COL_IS_ACCOUNT, TRUE, COL_ID, id, COL_ACCOUNT_ID, id,
+                      COL_NAME, _("On this computer"), COL_ICON, "computer-symbolic",
+                      COL_MARKUP, markup, COL_WEIGHT, PANGO_WEIGHT_BOLD, COL_IS_LOCAL, TRUE,
+                      COL_TOOLTIP, _("Mail kept only on this computer, in folders you make"),
+                      -1);
+  if (folders != NULL)
+    add_folders (self, &iter, folders, store, id, TRUE);
 }
 
 void
@@ -277,6 +306,7 @@ tern_folder_sidebar_reload (TernFolderSidebar *self, TernStore *store)
   gint64 selected_outbox = tern_folder_sidebar_get_selected_outbox (self);
 
   self->reloading = TRUE;
+  g_set_object (&self->store, store);
   gtk_tree_store_clear (self->tree);
   for (guint i = 0; accounts != NULL && i < accounts->len; i++)
     {
@@ -291,8 +321,9 @@ tern_folder_sidebar_reload (TernFolderSidebar *self, TernStore *store)
       set_account_row (self, &iter, a->id);
       if (folders == NULL)
         folders = g_ptr_array_new ();
-      add_folders (self, &iter, folders, store, a->id);
+      add_folders (self, &iter, folders, store, a->id, FALSE);
     }
+  add_local (self, store);
   gtk_tree_view_expand_all (self->tree_view);
   /* The same folder selected again is no change for the window: its list
    * and selection stay. */
@@ -454,6 +485,26 @@ tern_folder_sidebar_get_selected_folder (TernFolderSidebar *self)
   return selected_of_kind (self, ROW_FOLDER);
 }
 
+gboolean
+tern_folder_sidebar_row_at (TernFolderSidebar *self, int x, int y, gint64 *folder_id,
+                            gint64 *account_id, gboolean *is_local)
+{
+  g_autoptr(GtkTreePath) path = NULL;
+  GtkTreeIter iter;
+  gint64 id = 0, account = 0;
+  gboolean local = FALSE;
+
+  if (!gtk_tree_view_get_path_at_pos (self->tree_view, x, y, &path, NULL, NULL, NULL) ||
+      !gtk_tree_model_get_iter (GTK_TREE_MODEL (self->tree), &iter, path))
+    return FALSE;
+  gtk_tree_model_get (GTK_TREE_MODEL (self->tree), &iter, COL_ACCOUNT_ID, &account,
+                      COL_IS_LOCAL, &local, -1);
+  *folder_id = row_kind (GTK_TREE_MODEL (self->tree), &iter, &id) == ROW_FOLDER ? id : 0;
+  *account_id = account;
+  *is_local = local;
+  return TRUE;
+}
+
 GtkTreeView *
 tern_folder_sidebar_get_tree_view (TernFolderSidebar *self)
 {
@@ -514,10 +565,13 @@ on_drag_motion (GtkWidget *widget, GdkDragContext *context, int x, int y, guint 
                 TernFolderSidebar *self)
 {
   gboolean ok = folder_at (self, x, y) != 0;
+  /* Files from another program are imported (copied); messages move. */
+  gboolean files = gtk_drag_dest_find_target (widget, context, NULL) ==
+                   gdk_atom_intern_static_string ("text/uri-list");
 
   if (!ok)
     gtk_tree_view_set_drag_dest_row (self->tree_view, NULL, 0);
-  gdk_drag_status (context, ok ? GDK_ACTION_MOVE : 0, time);
+  gdk_drag_status (context, ok ? (files ? GDK_ACTION_COPY : GDK_ACTION_MOVE) : 0, time);
   return TRUE;
 }
 
@@ -548,7 +602,25 @@ on_drag_data_received (GtkWidget *widget, GdkDragContext *context, int x, int y,
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_auto(GStrv) parts = NULL;
 
+  g_auto(GStrv) uris = gtk_selection_data_get_uris (data);
+
   gtk_tree_view_set_drag_dest_row (self->tree_view, NULL, 0);
+  if (folder_id != 0 && uris != NULL)
+    {
+      g_autoptr(GPtrArray) paths = g_ptr_array_new_with_free_func (g_free);
+
+      for (guint i = 0; uris[i] != NULL; i++)
+        {
+          char *path = g_filename_from_uri (uris[i], NULL, NULL);
+          if (path != NULL)
+            g_ptr_array_add (paths, path);
+        }
+      g_ptr_array_add (paths, NULL);
+      if (paths->len > 1)
+        g_signal_emit (self, signals[SIGNAL_FILES_DROPPED], 0, folder_id, paths->pdata);
+      gtk_drag_finish (context, paths->len > 1, FALSE, time);
+      return;
+    }
   if (folder_id == 0 || text == NULL || gtk_selection_data_get_length (data) <= 0)
     {
       gtk_drag_finish (context, FALSE, FALSE, time);
@@ -574,6 +646,7 @@ tern_folder_sidebar_finalize (GObject *object)
   TernFolderSidebar *self = TERN_FOLDER_SIDEBAR (object);
 
   g_hash_table_unref (self->states);
+  g_clear_object (&self->store);
   g_clear_object (&self->tree);
   G_OBJECT_CLASS (tern_folder_sidebar_parent_class)->finalize (object);
 }
@@ -589,6 +662,9 @@ tern_folder_sidebar_class_init (TernFolderSidebarClass *klass)
   signals[SIGNAL_MESSAGES_DROPPED] =
     g_signal_new ("messages-dropped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_ARRAY);
+  signals[SIGNAL_FILES_DROPPED] =
+    g_signal_new ("files-dropped", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRV);
   signals[SIGNAL_OUTBOX_SELECTED] =
     g_signal_new ("outbox-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
@@ -635,6 +711,7 @@ tern_folder_sidebar_init (TernFolderSidebar *self)
 {
   static const GtkTargetEntry targets[] = {
     { (char *) TERN_MESSAGE_IDS_TARGET, GTK_TARGET_SAME_APP, 0 },
+    { (char *) "text/uri-list", GTK_TARGET_OTHER_APP, 1 },
   };
   GtkWidget *scroller = gtk_scrolled_window_new (NULL, NULL);
   GtkTreeSelection *selection;
@@ -642,7 +719,7 @@ tern_folder_sidebar_init (TernFolderSidebar *self)
   self->states = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->tree = gtk_tree_store_new (N_COLS, G_TYPE_BOOLEAN, G_TYPE_INT64, G_TYPE_INT64,
                                    G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT,
-                                   G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING);
+                                   G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING, G_TYPE_BOOLEAN);
   self->tree_view = GTK_TREE_VIEW (gtk_tree_view_new_with_model (GTK_TREE_MODEL (self->tree)));
   gtk_tree_view_set_headers_visible (self->tree_view, FALSE);
   gtk_tree_view_set_tooltip_column (self->tree_view, COL_TOOLTIP);
@@ -654,7 +731,7 @@ tern_folder_sidebar_init (TernFolderSidebar *self)
   g_signal_connect (selection, "changed", G_CALLBACK (on_selection_changed), self);
 
   gtk_drag_dest_set (GTK_WIDGET (self->tree_view), 0, targets, G_N_ELEMENTS (targets),
-                     GDK_ACTION_MOVE);
+                     GDK_ACTION_MOVE | GDK_ACTION_COPY);
   g_signal_connect (self->tree_view, "drag-motion", G_CALLBACK (on_drag_motion), self);
   g_signal_connect (self->tree_view, "drag-leave", G_CALLBACK (on_drag_leave), self);
   g_signal_connect (self->tree_view, "drag-drop", G_CALLBACK (on_drag_drop), self);

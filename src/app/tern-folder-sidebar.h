@@ -11,6 +11,12 @@
  *   folder-selected (gint64 folder_id)        0 when nothing is selected
  *   messages-dropped (gint64 folder_id, GArray *ids)
  *   outbox-selected (gint64 account_id)
+ *   files-dropped (gint64 folder_id, GStrv paths)   files from another program
+ *                                                   (an mbox, .eml) to import
+ *
+ * Below the accounts, "On this computer" holds the local folders (no
+ * outbox). Under an account's name, the server's quota ("1.2 GB of 2 GB
+ * used", tern-folder-quota.c), with a warning icon and words at 90%.
  *
  * Each account has an "Outbox" row (after Inbox, Drafts and Sent) with the
  * number of messages waiting to be sent, and a warning icon (the words in
@@ -56,9 +62,20 @@ gint64 tern_folder_sidebar_get_selected_outbox (TernFolderSidebar *self);
 gboolean tern_folder_sidebar_select_folder (TernFolderSidebar *self, gint64 folder_id);
 gint64 tern_folder_sidebar_get_selected_folder (TernFolderSidebar *self);
 GtkTreeView *tern_folder_sidebar_get_tree_view (TernFolderSidebar *self);
+/* The row at bin-window coordinates @x, @y: a folder (*folder_id, else 0),
+ * its account (0: "On this computer" before its first folder), and whether
+ * it is on this computer. FALSE where there is no row. */
+gboolean tern_folder_sidebar_row_at (TernFolderSidebar *self, int x, int y, gint64 *folder_id,
+                                     gint64 *account_id, gboolean *is_local);
 
 /* The label shown for a folder ("Inbox", "Sent", or the last path part). */
 char *tern_folder_display_name (const TernFolder *folder);
 const char *tern_folder_icon_name (TernFolderRole role);
+
+/* tern-folder-quota.c: appends the quota line of @account_id to the
+ * account row's markup in @tree (and at 90% the warning icon and tooltip). */
+void tern_folder_sidebar_quota_line (GtkTreeStore *tree, GtkTreeIter *iter, TernStore *store,
+                                     gint64 account_id, int markup_col, int icon_col,
+                                     int tooltip_col);
 
 G_END_DECLS

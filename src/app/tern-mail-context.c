@@ -57,6 +57,7 @@ typedef struct {
   guint clear_flags;
   gint64 folder_id;
   gint64 account_id;           /* found by the executor thread */
+  gint64 source_account_id;    /* MOVE to another account: the messages' own */
   gint64 result_id;            /* OUTBOX_EDIT: the new draft */
 } Action;
 
@@ -250,6 +251,13 @@ run_action (TernStore *store, Action *action, GError **error)
     case TERN_ACTION_CHANGE_FLAGS:
       return tern_mail_change_flags (store, ids, n, action->set_flags, action->clear_flags, error);
     case TERN_ACTION_MOVE:
+      {
+        /* Into another account ("On this computer"): the source account's
+         * worker has a delete to send too. */
+        g_autoptr(TernMessageSummary) s = n > 0 ? tern_store_get_message (store, ids[0], NULL)
+                                                : NULL;
+        action->source_account_id = s != NULL ? s->account_id : 0;
+      }
       return tern_mail_move (store, ids, n, action->folder_id, error);
     case TERN_ACTION_DELETE:
       return tern_mail_delete (store, ids, n, error);
@@ -300,6 +308,11 @@ action_done (GObject *source, GAsyncResult *result, gpointer user_data)
   worker = tern_mail_context_get_worker (self, action->account_id);
   if (worker != NULL)
     tern_sync_client_push_changes (worker);
+  if (action->source_account_id != 0 && action->source_account_id != action->account_id)
+    {
+      tern_mail_context_push_changes (self, action->source_account_id);
+      g_signal_emit (self, signals[SIGNAL_FOLDERS_CHANGED], 0, action->account_id);
+    }
   if (is_outbox_action (action->kind))
     g_signal_emit (self, signals[SIGNAL_OUTBOX_CHANGED], 0, action->account_id);
   g_task_return_boolean (outer, TRUE);

@@ -1086,6 +1086,20 @@ tern_reader_view_show_offline (TernReaderView *self)
 }
 
 void
+tern_reader_view_show_page (TernReaderView *self, GtkWidget *page)
+{
+  GtkWidget *old;
+
+  g_return_if_fail (TERN_IS_READER_VIEW (self));
+  old = gtk_stack_get_child_by_name (self->stack, "page");
+  if (old != NULL)
+    gtk_widget_destroy (old);
+  gtk_widget_show (page);
+  gtk_stack_add_named (self->stack, page, "page");
+  set_state (self, "page");
+}
+
+void
 tern_reader_view_clear (TernReaderView *self)
 {
   g_return_if_fail (TERN_IS_READER_VIEW (self));

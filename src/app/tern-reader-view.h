@@ -18,6 +18,9 @@ void tern_reader_view_show_message (TernReaderView    *self,
 void tern_reader_view_show_loading (TernReaderView *self);   /* body being fetched */
 void tern_reader_view_show_offline (TernReaderView *self);   /* not cached, offline */
 void tern_reader_view_clear (TernReaderView *self);          /* nothing selected */
+/* Shows @page (the caller's widget, e.g. TernLargeMessageView) in place of a
+ * message, as state "page"; the previous page is destroyed. */
+void tern_reader_view_show_page (TernReaderView *self, GtkWidget *page);
 /* "empty", "loading", "offline" or "message". */
 const char *tern_reader_view_get_state (TernReaderView *self);
 /* "plain" or "html": which body is shown. */

@@ -344,7 +344,12 @@ activate_retry (GSimpleAction *a, GVariant *p, gpointer w)
       run_outbox_action (self, TERN_ACTION_OUTBOX_RETRY, (gint64 *) ids->data, ids->len);
     }
   else if (account_id != 0)
-    tern_mail_context_retry (self->context, account_id);
+    {
+      /* Retry is also the user asking to see a refused certificate again. */
+      if (self->cert_prompt != NULL)
+        tern_certificate_prompt_allow_again (self->cert_prompt, account_id);
+      tern_mail_context_retry (self->context, account_id);
+    }
   else
     tern_mail_context_sync_all (self->context);
   tern_error_bars_hide (self->error_bars, account_id, outgoing);

@@ -7,7 +7,9 @@
  */
 #pragma once
 
+#include "tern-certificate-prompt.h"
 #include "tern-error-bars.h"
+#include "tern-held-ops-bar.h"
 #include "tern-store-message-source.h"
 #include "tern-window.h"
 
@@ -52,6 +54,8 @@ struct _TernWindow
   GtkWidget *confirm_dialog;   /* "Delete without sending?" */
   GtkWidget *context_menu;
   GPtrArray *pending;          /* GCancellable of running actions */
+  TernCertificatePrompt *cert_prompt;  /* certificate questions of background sync */
+  TernHeldOpsBar *held_bar;    /* queued changes held back, under the error bar */
 };
 /* tern-window.c */
 TernStore *_tern_window_get_store (TernWindow *self);

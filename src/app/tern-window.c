@@ -13,11 +13,14 @@
 #include "tern-config.h"
 #include "core/tern-error.h"
 #include "tern-error-bars.h"
+#include "imap/tern-imap-limits.h"
+#include "tern-large-message-view.h"
 #include "tern-outbox-view.h"
 #include "tern-reader-loader.h"
 #include "tern-resources.h"
 #include "tern-store-message-source.h"
 #include "tern-window-private.h"
+#include "tern-folder-menu.h"
 #include "tern-app-secrets.h"
 
 G_DEFINE_FINAL_TYPE (TernWindow, tern_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -50,6 +53,14 @@ on_context_error (TernMailContext *context, gint64 account_id, GError *error, gb
                    TERN_ERROR_OFFER_EDIT))
     tern_error_bars_update_outbox (self->error_bars, _tern_window_get_store (self), account_id);
   update_list_placeholder (self);
+}
+
+/* The user refused a certificate: the account stays paused, and says so. */
+static void
+on_certificate_rejected (TernCertificatePrompt *prompt, gint64 account_id, gboolean outgoing,
+                         const char *markup, TernWindow *self)
+{
+  tern_error_bars_show (self->error_bars, account_id, outgoing, markup, TERN_ERROR_OFFER_RETRY);
 }
 
 static void
@@ -168,6 +179,13 @@ show_message (TernWindow *self, gint64 id)
       return;
     }
   raw = tern_store_get_raw (_tern_window_get_store (self), id, &error);
+  if (raw == NULL && tern_imap_message_too_large ((guint64) MAX (summary->size, 0)))
+    {
+      /* Never downloaded into the store: offer it as a file. */
+      tern_reader_view_show_page (self->reader,
+                                  GTK_WIDGET (tern_large_message_view_new (self->context, id)));
+      return;
+    }
   if (raw == NULL)
     {
       TernWorkerState state = tern_mail_context_get_account_state (self->context, summary->account_id);
@@ -320,6 +338,8 @@ rebuild_move_menu (TernWindow *self, gint64 account_id)
       g_menu_item_set_action_and_target_value (item, "win.move-to", g_variant_new_int64 (f->id));
       g_menu_append_item (self->move_section, item);
     }
+  tern_folder_menu_add_local_targets (self->move_section, _tern_window_get_store (self),
+                                      account_id);
 }
 
 static void
@@ -461,7 +481,9 @@ static void
 on_folders_changed (TernMailContext *context, gint64 account_id, TernWindow *self)
 {
   tern_folder_sidebar_reload (self->sidebar, _tern_window_get_store (self));
-  if (account_id == self->move_account_id)
+  /* The move menu lists the folders on this computer too. */
+  if (account_id == self->move_account_id || tern_folder_menu_is_local_account (
+          _tern_window_get_store (self), account_id))
     {
       self->move_account_id = 0;
       if (self->folder_id != 0)
@@ -772,6 +794,7 @@ tern_window_dispose (GObject *object)
       self->confirm_dialog = NULL;
     }
   g_clear_object (&self->model);
+  g_clear_object (&self->cert_prompt);
   G_OBJECT_CLASS (tern_window_parent_class)->dispose (object);
 }
 
@@ -852,6 +875,19 @@ tern_window_init (TernWindow *self)
   _tern_window_actions_update (self);
 }
 
+/* Below the error lines, in the same box. */
+static void
+add_held_ops_bar (TernWindow *self, TernMailContext *context)
+{
+  GtkWidget *box = gtk_widget_get_parent (GTK_WIDGET (self->error_bars));
+  int position = 0;
+
+  self->held_bar = tern_held_ops_bar_new (context);
+  gtk_container_child_get (GTK_CONTAINER (box), GTK_WIDGET (self->error_bars), "position", &position, NULL);
+  gtk_box_pack_start (GTK_BOX (box), GTK_WIDGET (self->held_bar), FALSE, FALSE, 0);
+  gtk_box_reorder_child (GTK_BOX (box), GTK_WIDGET (self->held_bar), position + 1);
+}
+
 static void
 attach_context (TernWindow *self, TernMailContext *context)
 {
@@ -866,7 +902,11 @@ attach_context (TernWindow *self, TernMailContext *context)
   g_signal_connect (context, "error", G_CALLBACK (on_context_error), self);
   g_signal_connect (context, "online-changed", G_CALLBACK (on_online_changed), self);
   g_signal_connect (context, "outbox-changed", G_CALLBACK (on_outbox_changed), self);
+  self->cert_prompt = tern_certificate_prompt_new (GTK_WINDOW (self), context);
+  g_signal_connect (self->cert_prompt, "rejected", G_CALLBACK (on_certificate_rejected), self);
+  add_held_ops_bar (self, context);
   update_online (self);
+  tern_folder_menu_attach (self->sidebar, context, GTK_WINDOW (self));
   tern_folder_sidebar_reload (self->sidebar, _tern_window_get_store (self));
   {
     g_autoptr(GPtrArray) accounts = tern_store_list_accounts (_tern_window_get_store (self), NULL);
@@ -976,6 +1016,18 @@ gboolean
 tern_window_is_showing_outbox (TernWindow *self)
 {
   return g_str_equal (gtk_stack_get_visible_child_name (self->content_stack), "outbox");
+}
+
+TernHeldOpsBar *
+tern_window_get_held_ops_bar (TernWindow *self)
+{
+  return self->held_bar;
+}
+
+GtkWidget *
+tern_window_get_certificate_dialog (TernWindow *self)
+{
+  return self->cert_prompt != NULL ? tern_certificate_prompt_get_dialog (self->cert_prompt) : NULL;
 }
 
 GtkWidget *

@@ -6,6 +6,7 @@
 #include "tern-application.h"
 #include "tern-error-bars.h"
 #include "tern-folder-sidebar.h"
+#include "tern-held-ops-bar.h"
 #include "tern-mail-context.h"
 #include "tern-message-list.h"
 #include "tern-outbox-view.h"
@@ -41,6 +42,10 @@ GtkWidget *tern_window_get_progress (TernWindow *self);
 TernOutboxView *tern_window_get_outbox_view (TernWindow *self);
 /* Whether the outbox, not a folder, fills the window. */
 gboolean tern_window_is_showing_outbox (TernWindow *self);
+/* Queued changes held back for the user (hidden when there are none). */
+TernHeldOpsBar *tern_window_get_held_ops_bar (TernWindow *self);
+/* The open certificate question of a background sync, or NULL. */
+GtkWidget *tern_window_get_certificate_dialog (TernWindow *self);
 /* The open "Delete without sending?" question, or NULL. */
 GtkWidget *tern_window_get_confirm_dialog (TernWindow *self);
 gint64 tern_window_get_shown_message (TernWindow *self);

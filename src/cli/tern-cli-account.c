@@ -177,7 +177,8 @@ fill_settings (const char *name, AddOptions *o, TernAccountSettings *s, GError *
                    "--email, --protocol and --host are required.");
       return FALSE;
     }
-  if (!tern_protocol_from_string (o->protocol, &s->protocol))
+  if (!tern_protocol_from_string (o->protocol, &s->protocol) ||
+      s->protocol == TERN_PROTOCOL_LOCAL)
     {
       g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
                    "--protocol must be imap or pop3, not “%s”.", o->protocol);
@@ -278,6 +279,8 @@ account_add (int argc, char **argv)
 static void
 add_account_json (JsonBuilder *json, const TernAccountSettings *a)
 {
+  TernQuota q = { 0 };
+
   json_builder_begin_object (json);
   tern_cli_json_string (json, "name", a->name);
   tern_cli_json_string (json, "email", a->email);
@@ -285,6 +288,11 @@ add_account_json (JsonBuilder *json, const TernAccountSettings *a)
   tern_cli_json_string (json, "host", a->incoming_host);
   tern_cli_json_int (json, "port", a->incoming_port);
   tern_cli_json_string (json, "security", tern_security_to_string (a->incoming_security));
+  if (tern_store_get_quota (tern_cli_get ()->store, a->id, &q, NULL))
+    {
+      tern_cli_json_int (json, "quota_used_kib", (gint64) q.used_kib);
+      tern_cli_json_int (json, "quota_limit_kib", (gint64) q.limit_kib);
+    }
   json_builder_end_object (json);
 }
 
@@ -314,6 +322,37 @@ account_list (void)
     add_account_json (json, g_ptr_array_index (accounts, i));
   json_builder_end_array (json);
   tern_cli_print_json (json_builder_get_root (json));
+  return TERN_EXIT_OK;
+}
+
+/* One account's settings, and what its server said about the quota. */
+static int
+account_show (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = tern_cli_account (name, &error);
+  g_autofree char *quota = NULL;
+  TernQuota q = { 0 };
+
+  if (a == NULL)
+    return tern_cli_fail (error, NULL);
+  if (tern_store_get_quota (tern_cli_get ()->store, a->id, &q, NULL))
+    quota = tern_quota_to_text (&q);
+  if (tern_cli_get ()->json)
+    {
+      g_autoptr(JsonBuilder) json = json_builder_new ();
+
+      add_account_json (json, a);
+      tern_cli_print_json (json_builder_get_root (json));
+      return TERN_EXIT_OK;
+    }
+  printf ("Name:\t%s\nEmail:\t%s\nIncoming:\t%s %s:%u (%s)\nOutgoing:\tsmtp %s:%u (%s)\n"
+          "Quota:\t%s\n", a->name, a->email, tern_protocol_to_string (a->protocol),
+          a->incoming_host, a->incoming_port, tern_security_to_string (a->incoming_security),
+          a->smtp_host, a->smtp_port, tern_security_to_string (a->smtp_security),
+          quota != NULL ? quota : "not offered by the server");
+  if (quota != NULL && tern_quota_is_nearly_full (&q))
+    printf ("%s\n", TERN_QUOTA_WARNING);
   return TERN_EXIT_OK;
 }
 
@@ -388,7 +427,7 @@ account_remove (const char *name)
 int
 tern_cli_account_main (int argc, char **argv)
 {
-  const char *usage = "account add|list|test|remove [NAME]";
+  const char *usage = "account add|list|show|test|remove [NAME]";
 
   if (argc < 2)
     return tern_cli_usage (usage);
@@ -396,6 +435,8 @@ tern_cli_account_main (int argc, char **argv)
     return account_add (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "list") && argc == 2)
     return account_list ();
+  if (g_str_equal (argv[1], "show") && argc == 3)
+    return account_show (argv[2]);
   if (g_str_equal (argv[1], "test") && argc == 3)
     return account_test (argv[2]);
   if (g_str_equal (argv[1], "remove") && argc == 3)

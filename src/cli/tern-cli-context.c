@@ -36,9 +36,19 @@ tern_cli_account (const char *name, GError **error)
 {
   TernStore *store = tern_cli_store (error);
 
+  g_autoptr(GError) local = NULL;
+  TernAccountSettings *a;
+
   if (store == NULL)
     return NULL;
-  return tern_store_get_account_by_name (store, name, error);
+  a = tern_store_get_account_by_name (store, name, &local);
+  /* "local" names the folders on this computer, unless an account has it. */
+  if (a == NULL && g_error_matches (local, TERN_ERROR, TERN_ERROR_NOT_FOUND) &&
+      g_ascii_strcasecmp (name, TERN_CLI_LOCAL) == 0)
+    return tern_store_get_local_account (store, TRUE, error);
+  if (a == NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
+  return a;
 }
 
 static int
@@ -173,6 +183,13 @@ tern_cli_folder (const TernAccountSettings *account, const char *name, GError **
     }
   if (by_name != NULL || by_role != NULL)
     return tern_folder_copy (by_name != NULL ? by_name : by_role);
+  if (account->protocol == TERN_PROTOCOL_LOCAL)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND,
+                   "There is no folder “%s” on this computer (tern-cli local create “%s” "
+                   "makes one).", name, name);
+      return NULL;
+    }
   if (folders->len == 0)
     {
       g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND,

@@ -44,7 +44,9 @@ TernCli *tern_cli_get (void);
 
 TernStore *tern_cli_store (GError **error);
 TernSecrets *tern_cli_secrets (void);
+/* The account called @name; "local" is "On this computer" (made on first use). */
 TernAccountSettings *tern_cli_account (const char *name, GError **error);
+#define TERN_CLI_LOCAL "local"
 
 /* Prints "tern-cli: <message>" (and certificate details when given) and
  * returns the exit code for the error. */
@@ -89,9 +91,13 @@ int tern_cli_delete_main (int argc, char **argv);
 int tern_cli_idle_main (int argc, char **argv);
 int tern_cli_send_main (int argc, char **argv);
 int tern_cli_outbox_main (int argc, char **argv);
+int tern_cli_ops_main (int argc, char **argv);
 int tern_cli_export_main (int argc, char **argv);
 int tern_cli_thread_main (int argc, char **argv);
 int tern_cli_import_main (int argc, char **argv);
+int tern_cli_local_main (int argc, char **argv);
+int tern_cli_archive_main (int argc, char **argv);
+int tern_cli_quota_main (int argc, char **argv);
 
 /* account add --discover (tern-cli-discover.c): runs discovery for @email;
  * then FALSE (TERN_ERROR_CERTIFICATE, with the question in plain words) when

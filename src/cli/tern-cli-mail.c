@@ -301,19 +301,37 @@ tern_cli_flag_main (int argc, char **argv)
 int
 tern_cli_move_main (int argc, char **argv)
 {
+  g_autofree char *to = NULL;
+  GOptionEntry entries[] = {
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to,
+      "The folder is in this account (local: on this computer)", "ACCOUNT" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("NAME MSGID FOLDER");
   g_autoptr(GError) error = NULL;
   g_autoptr(TernAccountSettings) a = NULL;
+  g_autoptr(TernAccountSettings) dest_account = NULL;
   g_autoptr(TernMessageSummary) m = NULL;
   g_autoptr(TernFolder) dest = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  int rc;
 
-  if (argc != 4)
-    return tern_cli_usage ("move NAME MSGID FOLDER");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, NULL) || argc != 4)
+    return tern_cli_usage ("move NAME MSGID FOLDER [--to ACCOUNT]");
   if ((a = tern_cli_account (argv[1], &error)) == NULL ||
       (m = message_of_account (a, argv[2], &error)) == NULL ||
-      (dest = tern_cli_folder (a, argv[3], &error)) == NULL ||
-      !tern_mail_move (tern_cli_get ()->store, &m->id, 1, dest->id, &error))
+      (dest_account = to != NULL ? tern_cli_account (to, &error)
+                                 : tern_account_settings_copy (a)) == NULL ||
+      (dest = tern_cli_folder (dest_account, argv[3], &error)) == NULL)
     return tern_cli_fail (error, NULL);
-  return tern_cli_replay_now (a);
+  /* Another account gets a copy of the bytes: download them first. */
+  if (dest_account->id != a->id && (raw = load_raw (a, m, &error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  if (!tern_mail_move (tern_cli_get ()->store, &m->id, 1, dest->id, &error))
+    return tern_cli_fail (error, NULL);
+  rc = tern_cli_replay_now (dest_account);
+  return dest_account->id != a->id ? MAX (rc, tern_cli_replay_now (a)) : rc;
 }
 
 int

@@ -17,7 +17,7 @@ typedef struct {
 } TernCliCommand;
 
 static const TernCliCommand commands[] = {
-  { "account", "add|list|test|remove [NAME] [OPTIONS]",
+  { "account", "add|list|show|test|remove [NAME] [OPTIONS]",
     "Manage accounts (tern-cli account add --help lists the settings)", tern_cli_account_main },
   { "sync", "NAME [--folder F]", "Download new mail and send queued changes", tern_cli_sync_main },
   { "folders", "NAME", "List an account's folders with unread counts", tern_cli_folders_main },
@@ -29,7 +29,9 @@ static const TernCliCommand commands[] = {
   { "search", "NAME QUERY", "Search (from: to: subject: has:attachment is:unread \"phrases\")",
     tern_cli_search_main },
   { "flag", "NAME MSGID +seen|-seen|+flagged|-flagged", "Change flags", tern_cli_flag_main },
-  { "move", "NAME MSGID FOLDER", "Move a message to another folder", tern_cli_move_main },
+  { "move", "NAME MSGID FOLDER [--to ACCOUNT]",
+    "Move a message to another folder (--to local: a folder on this computer)",
+    tern_cli_move_main },
   { "delete", "NAME MSGID [--permanently]",
     "Move a message to Trash (delete it from Trash; without a Trash only with --permanently)",
     tern_cli_delete_main },
@@ -37,10 +39,18 @@ static const TernCliCommand commands[] = {
   { "send", "NAME --to A [--cc A] [--bcc A] --subject S [--attach FILE]... < body",
     "Queue a message and send it now if the server can be reached", tern_cli_send_main },
   { "outbox", "NAME [--json]", "List queued and failed outgoing messages", tern_cli_outbox_main },
+  { "ops", "NAME [discard ID]",
+    "List changes waiting for the server; discard one Tern held back", tern_cli_ops_main },
   { "export", "NAME FOLDER --mbox FILE | --maildir DIR",
     "Save a folder on this computer as an mbox file or a Maildir", tern_cli_export_main },
   { "import", "NAME FOLDER PATH...",
     "Import mbox files, Maildirs, .eml files or a Thunderbird Mail folder", tern_cli_import_main },
+  { "local", "folders | create PATH | rename PATH NEW | delete PATH",
+    "Folders on this computer (the account \"local\" in other commands)", tern_cli_local_main },
+  { "archive", "NAME FOLDER --to LOCALFOLDER [--older-than DAYS] [--remove] [--dry-run]",
+    "Archive a folder's mail to a folder on this computer (--remove: delete it on the server)",
+    tern_cli_archive_main },
+  { "quota", "NAME", "How much of the mailbox's room on the server is used", tern_cli_quota_main },
   { NULL, NULL, NULL, NULL },
 };
 

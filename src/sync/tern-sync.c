@@ -8,7 +8,9 @@
  * account's rows in the store (SQLite WAL, shared with the app's readers).
  * It exits when the app says Stop or goes away.
  *
- * --check-sandbox applies the sandbox and prints what it allows, for tests.
+ * --download ID --output-fd N writes one large message to a file instead
+ * (tern-sync-download.h). --check-sandbox applies the sandbox and prints
+ * what it allows, for tests.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include "account/tern-sync-service.h"
+#include "tern-sync-download.h"
 #include "tern-sync-sandbox.h"
 
 static void
@@ -67,11 +70,15 @@ main (int argc, char **argv)
   g_autofree char *data_dir = NULL;
   gint64 account_id = 0;
   int channel_fd = -1;
-  gboolean sandbox_check = FALSE;
+  gint64 download_id = 0;
+  int output_fd = -1;
+  gboolean sandbox_check = FALSE, download;
   GOptionEntry entries[] = {
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, &data_dir, "Tern's data directory", "DIR" },
     { "account", 0, 0, G_OPTION_ARG_INT64, &account_id, "The account's id", "ID" },
     { "channel-fd", 0, 0, G_OPTION_ARG_INT, &channel_fd, "The app's socket", "FD" },
+    { "download", 0, 0, G_OPTION_ARG_INT64, &download_id, "Write this message to --output-fd", "ID" },
+    { "output-fd", 0, 0, G_OPTION_ARG_INT, &output_fd, "A file open for writing", "FD" },
     { "check-sandbox", 0, 0, G_OPTION_ARG_NONE, &sandbox_check, "Print what the sandbox allows", NULL },
     { NULL }
   };
@@ -92,18 +99,22 @@ main (int argc, char **argv)
     }
   if (sandbox_check)
     return check_sandbox (data_dir);
-  if (account_id <= 0 || channel_fd < 0)
+  download = download_id > 0 && output_fd >= 0;
+  if (account_id <= 0 || (!download && channel_fd < 0))
     {
-      g_printerr ("tern-sync: --account and --channel-fd are required (the app starts this)\n");
+      g_printerr ("tern-sync: --account and --channel-fd (or --download and --output-fd) are "
+                  "required (the app starts this)\n");
       return 2;
     }
   /* libetpan writes with plain send(). */
   signal (SIGPIPE, SIG_IGN);
-  fcntl (channel_fd, F_SETFD, FD_CLOEXEC);
+  fcntl (download ? output_fd : channel_fd, F_SETFD, FD_CLOEXEC);
   g_debug ("Sandbox layers: %u", tern_sync_sandbox_apply (data_dir));
   if (!tern_secrets_backend_from_env (&backend, &error))
     g_warning ("%s Using the keyring.", error->message);
   secrets = tern_secrets_new (data_dir, backend);
+  if (download)
+    return tern_sync_download_main (data_dir, account_id, download_id, output_fd, secrets);
   worker = tern_account_worker_new (data_dir, account_id, secrets);
   channel = tern_sync_channel_new (channel_fd, FALSE);
   loop = g_main_loop_new (NULL, FALSE);

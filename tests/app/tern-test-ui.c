@@ -61,3 +61,35 @@ tern_test_ui_wait_for_draw (GtkWidget *widget)
   tern_test_ui_wait_mapped (widget, 0);
   tern_test_drain (1000);
 }
+
+void
+tern_test_ui_send_key (GtkWidget *widget, guint keyval, GdkModifierType state)
+{
+  GdkKeymap *keymap = gdk_keymap_get_for_display (gtk_widget_get_display (widget));
+  g_autofree GdkKeymapKey *keys = NULL;
+  GdkEventType types[] = { GDK_KEY_PRESS, GDK_KEY_RELEASE };
+  int n_keys = 0;
+
+  gdk_keymap_get_entries_for_keyval (keymap, keyval, &keys, &n_keys);
+  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
+    {
+      GdkEvent *event = gdk_event_new (types[i]);
+      event->key.window = g_object_ref (gtk_widget_get_window (gtk_widget_get_toplevel (widget)));
+      event->key.send_event = TRUE;
+      event->key.time = GDK_CURRENT_TIME;
+      event->key.keyval = keyval;
+      event->key.state = state;
+      event->key.hardware_keycode = n_keys > 0 ? (guint16) keys[0].keycode : 0;
+      gdk_event_set_device (event, gdk_seat_get_keyboard (
+        gdk_display_get_default_seat (gtk_widget_get_display (widget))));
+      gtk_main_do_event (event);
+      gdk_event_free (event);
+    }
+}
+
+void
+tern_test_ui_type (GtkWidget *widget, const char *text)
+{
+  for (const char *p = text; *p != '\0'; p++)
+    tern_test_ui_send_key (widget, gdk_unicode_to_keyval ((guint32) (guchar) *p), 0);
+}

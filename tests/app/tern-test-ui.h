@@ -18,4 +18,11 @@ void tern_test_ui_wait_mapped (GtkWidget *widget, guint settle_ms);
 /* Waits until @widget is mapped, then lets pending redraws happen. */
 void tern_test_ui_wait_for_draw (GtkWidget *widget);
 
+/* A key press and release through GTK's own dispatch, to @widget's toplevel
+ * (which hands it to its focus widget): under Xvfb without a window manager
+ * the window never gets X focus, so XTest keys would go nowhere. */
+void tern_test_ui_send_key (GtkWidget *widget, guint keyval, GdkModifierType state);
+/* Types @text (ASCII) key by key with tern_test_ui_send_key(). */
+void tern_test_ui_type (GtkWidget *widget, const char *text);
+
 G_END_DECLS

@@ -419,33 +419,6 @@ test_format_date (void)
 
 /* ---- the widget ---- */
 
-/* Key events through GTK's own dispatch: under Xvfb without a window
- * manager the window never gets X focus, so XTest keys would go nowhere. */
-static void
-send_key (GtkWidget *widget, guint keyval, GdkModifierType state)
-{
-  GdkKeymap *keymap = gdk_keymap_get_for_display (gtk_widget_get_display (widget));
-  g_autofree GdkKeymapKey *keys = NULL;
-  GdkEventType types[] = { GDK_KEY_PRESS, GDK_KEY_RELEASE };
-  int n_keys = 0;
-
-  gdk_keymap_get_entries_for_keyval (keymap, keyval, &keys, &n_keys);
-  for (guint i = 0; i < G_N_ELEMENTS (types); i++)
-    {
-      GdkEvent *event = gdk_event_new (types[i]);
-      event->key.window = g_object_ref (gtk_widget_get_window (gtk_widget_get_toplevel (widget)));
-      event->key.send_event = TRUE;
-      event->key.time = GDK_CURRENT_TIME;
-      event->key.keyval = keyval;
-      event->key.state = state;
-      event->key.hardware_keycode = n_keys > 0 ? (guint16) keys[0].keycode : 0;
-      gdk_event_set_device (event, gdk_seat_get_keyboard (
-        gdk_display_get_default_seat (gtk_widget_get_display (widget))));
-      gtk_main_do_event (event);
-      gdk_event_free (event);
-    }
-}
-
 static void
 on_selection (TernMessageList *list, GArray *ids, GArray **out)
 {
@@ -498,15 +471,15 @@ test_widget (Fixture *f, gconstpointer data)
   TERN_TEST_WAIT_UNTIL (gtk_window_is_active (GTK_WINDOW (window)), 5000);
   g_assert_true (gtk_window_is_active (GTK_WINDOW (window)));
   gtk_widget_grab_focus (GTK_WIDGET (tree_view));
-  send_key (GTK_WIDGET (tree_view), GDK_KEY_Down, 0);
+  tern_test_ui_send_key (GTK_WIDGET (tree_view), GDK_KEY_Down, 0);
   g_assert_cmpint (g_array_index (selected, gint64, 0), ==, N_MESSAGES - 3);
   /* Shift+Down extends the selection. */
-  send_key (GTK_WIDGET (tree_view), GDK_KEY_Down, GDK_SHIFT_MASK);
+  tern_test_ui_send_key (GTK_WIDGET (tree_view), GDK_KEY_Down, GDK_SHIFT_MASK);
   now = tern_message_list_get_selected_ids (TERN_MESSAGE_LIST (list));
   g_assert_cmpuint (now->len, ==, 2);
   g_assert_cmpint (g_array_index (now, gint64, 1), ==, N_MESSAGES - 4);
   /* Enter activates the cursor row. */
-  send_key (GTK_WIDGET (tree_view), GDK_KEY_Return, 0);
+  tern_test_ui_send_key (GTK_WIDGET (tree_view), GDK_KEY_Return, 0);
   g_assert_cmpint (activated, ==, N_MESSAGES - 4);
 
   /* A flag change redraws in place. */

@@ -17,12 +17,19 @@ stop_shared (void)
 TernTestServers *
 tern_test_shared_servers (gboolean with_smtp)
 {
-  g_autoptr(GError) error = NULL;
   TernTestServersOptions opts = { .no_smtp = !with_smtp };
+
+  return tern_test_shared_servers_with (&opts);
+}
+
+TernTestServers *
+tern_test_shared_servers_with (const TernTestServersOptions *opts)
+{
+  g_autoptr(GError) error = NULL;
 
   if (shared != NULL)
     return shared;
-  shared = tern_test_servers_start (&opts, &error);
+  shared = tern_test_servers_start (opts, &error);
   g_assert_no_error (error);
   g_setenv ("TERN_EXTRA_CA_FILE", tern_test_servers_ca_file (shared), TRUE);
   atexit (stop_shared);

@@ -21,6 +21,8 @@ typedef struct {
 /* Starts the harness once per process (SMTP when @with_smtp) and points the
  * TLS layer at its CA. */
 TernTestServers *tern_test_shared_servers (gboolean with_smtp);
+/* The same with other options (the first call's options win). */
+TernTestServers *tern_test_shared_servers_with (const TernTestServersOptions *opts);
 
 /* A fresh user on the servers and an account for it in a fresh store. */
 TernTestAccount *tern_test_account_new (TernTestServers *servers, TernProtocol protocol);

@@ -735,6 +735,139 @@ test_renumbered_queue (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (((TernPendingOp *) g_ptr_array_index (ops, 0))->attempts, ==, 1);
 }
 
+/* Files in @mailbox on the server whose Message-ID is @mid. */
+static guint
+server_copies (Fixture *fx, const char *mailbox, const char *mid)
+{
+  g_autoptr(GPtrArray) paths = list_files (fx, mailbox);
+  guint n = 0;
+
+  for (guint i = 0; i < paths->len; i++)
+    {
+      g_autofree char *m = file_message_id (g_ptr_array_index (paths, i));
+      n += g_strcmp0 (m, mid) == 0;
+    }
+  return n;
+}
+
+/* Local messages of @path with Message-ID @mid, and how many have no UID. */
+static guint
+local_copies (Fixture *fx, const char *path, const char *mid, guint *without_uid)
+{
+  g_autoptr(TernFolder) f = folder (fx, path);
+  g_autoptr(GArray) ids = tern_store_find_by_message_id (fx->store, fx->account->id, mid, NULL);
+  guint n = 0;
+
+  *without_uid = 0;
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    {
+      g_autoptr(TernMessageSummary) m = tern_store_get_message (fx->store, g_array_index (ids, gint64, i), NULL);
+
+      if (m != NULL && m->folder_id == f->id)
+        {
+          n++;
+          *without_uid += m->uid == 0;
+        }
+    }
+  return n;
+}
+
+/* Offline, two messages are moved to Archive; meanwhile the server rebuilds
+ * the inbox's UID list, one of them gets an identical twin (so nobody can
+ * tell which one was meant) and the other disappears. Both moves are held.
+ * Discarding them changes nothing on the server and loses nothing: the
+ * twin's local copy in Archive goes, as the server's copies are back in the
+ * inbox; the vanished one's local copy, the only copy left, stays. A change
+ * that is not held cannot be discarded. */
+static void
+test_discard_held (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TernMessageSummary) twin = NULL, gone = NULL;
+  g_autoptr(TernFolder) archive = NULL;
+  g_autoptr(GPtrArray) ops = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *twin_path = NULL, *copy_path = NULL;
+  g_autoptr(GFile) from = NULL, to = NULL;
+  guint no_uid = 0;
+  gint64 flag_id;
+
+  seed (fx, "INBOX", 0, 20);
+  sync_all (fx);
+  archive = folder (fx, "Archive");
+  twin = message_by_uid (fx, "INBOX", 5);
+  gone = message_by_uid (fx, "INBOX", 6);
+  {
+    g_autoptr(GHashTable) files = server_files (fx, "INBOX");
+    twin_path = g_strdup (g_hash_table_lookup (files, twin->message_id));
+  }
+  g_assert_true (tern_test_servers_stop_imap (fx->servers, &error));
+  g_assert_true (tern_mail_move (fx->store, &twin->id, 1, archive->id, &error));
+  g_assert_true (tern_mail_move (fx->store, &gone->id, 1, archive->id, &error));
+  g_assert_no_error (error);
+  renumber_mailbox (fx, "INBOX", gone->message_id);
+  /* The twin: the same bytes and date, under another file name. */
+  {
+    g_autofree char *dir = g_path_get_dirname (twin_path);
+    copy_path = g_build_filename (dir, "twin.eml:2,", NULL);
+  }
+  from = g_file_new_for_path (twin_path);
+  to = g_file_new_for_path (copy_path);
+  g_assert_true (g_file_copy (from, to, G_FILE_COPY_ALL_METADATA, NULL, NULL, NULL, &error));
+  g_assert_true (tern_test_servers_start_imap (fx->servers, &error));
+  g_assert_no_error (error);
+
+  sync_all (fx);
+  ops = tern_store_list_ops (fx->store, fx->account->id, NULL);
+  g_assert_cmpuint (ops->len, ==, 2);
+  for (guint i = 0; i < ops->len; i++)
+    {
+      TernPendingOp *op = g_ptr_array_index (ops, i);
+      g_assert_cmpint (op->kind, ==, TERN_PENDING_MOVE);
+      g_assert_true (op->held);
+    }
+  g_assert_cmpuint (tern_mail_count_held (fx->store, fx->account->id, NULL, NULL), ==, 2);
+  g_assert_cmpuint (local_copies (fx, "INBOX", twin->message_id, &no_uid), ==, 2);
+  g_assert_cmpuint (local_copies (fx, "Archive", twin->message_id, &no_uid), ==, 1);
+  g_assert_cmpuint (no_uid, ==, 1);
+
+  /* A change still to be sent is not the user's to discard. */
+  {
+    g_autoptr(TernMessageSummary) first = message_by_uid (fx, "INBOX", 1);
+    flag_id = first->id;
+  }
+  g_assert_true (tern_mail_change_flags (fx->store, &flag_id, 1, TERN_FLAG_FLAGGED, 0, &error));
+  g_clear_pointer (&ops, g_ptr_array_unref);
+  ops = tern_store_list_ops (fx->store, fx->account->id, NULL);
+  g_assert_cmpuint (ops->len, ==, 3);
+  g_assert_false (tern_mail_discard_held (fx->store, fx->account->id,
+                                          ((TernPendingOp *) g_ptr_array_index (ops, 2))->id, &error));
+  g_assert_error (error, TERN_ERROR, TERN_ERROR_INVALID);
+  g_clear_error (&error);
+
+  for (guint i = 0; i < 2; i++)
+    g_assert_true (tern_mail_discard_held (fx->store, fx->account->id,
+                                           ((TernPendingOp *) g_ptr_array_index (ops, i))->id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (tern_mail_count_held (fx->store, fx->account->id, NULL, NULL), ==, 0);
+  /* The twin: no local duplicate left in Archive, both server copies in the inbox. */
+  g_assert_cmpuint (local_copies (fx, "Archive", twin->message_id, &no_uid), ==, 0);
+  g_assert_cmpuint (local_copies (fx, "INBOX", twin->message_id, &no_uid), ==, 2);
+  /* The vanished one: its local copy is all there is, and it stays. */
+  g_assert_cmpuint (local_copies (fx, "Archive", gone->message_id, &no_uid), ==, 1);
+
+  /* The server still has what it had: nothing moved. */
+  sync_all (fx);
+  g_assert_cmpuint (server_copies (fx, "INBOX", twin->message_id), ==, 2);
+  g_assert_cmpuint (server_copies (fx, "Archive", twin->message_id), ==, 0);
+  g_assert_cmpuint (server_copies (fx, "INBOX", gone->message_id), ==, 0);
+  g_clear_pointer (&ops, g_ptr_array_unref);
+  ops = list_files (fx, "Archive");
+  g_assert_cmpuint (ops->len, ==, 0);
+  g_clear_pointer (&ops, g_ptr_array_unref);
+  ops = tern_store_list_ops (fx->store, fx->account->id, NULL);
+  g_assert_cmpuint (ops->len, ==, 0);
+}
+
 /* What GNU Mailutils imap4d announces: no UIDPLUS (no COPYUID, no UID
  * EXPUNGE), no MOVE, no CONDSTORE. */
 #define MAILUTILS_CAPABILITY "IMAP4rev1 LITERAL+ ID IDLE NAMESPACE UNSELECT CHILDREN SPECIAL-USE"
@@ -994,6 +1127,7 @@ main (int argc, char *argv[])
   ADD ("connection-cut", test_connection_cut_mid_fetch);
   ADD ("sigkill", test_sigkill_during_sync);
   ADD ("renumbered-queue", test_renumbered_queue);
+  ADD ("discard-held", test_discard_held);
 #undef ADD
   g_test_add ("/imap-sync/no-uidplus", Fixture, NULL, setup_no_uidplus, test_no_uidplus, teardown);
   g_test_add ("/imap-sync/sigkill-during-replay", Fixture, NULL, setup_no_uidplus,

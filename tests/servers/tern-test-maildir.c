@@ -150,3 +150,86 @@ tern_test_servers_seed_maildir (TernTestServers *self, const char *user, const c
       return FALSE;
   return TRUE;
 }
+
+gboolean
+tern_test_servers_seed_large (TernTestServers *self, const char *user, const char *mailbox,
+                              guint64 body_bytes, const char *message_id, guint64 *size_out,
+                              char **sha256_out, GError **error)
+{
+  g_autofree char *folder = tern_test_servers_maildir_path (self, user, mailbox);
+  g_autofree char *tmp = NULL, *cur = NULL, *name = NULL;
+  g_autofree char *header = g_strdup_printf (
+    "From: Big Sender <big@example.org>\r\nTo: %s@localhost\r\nSubject: A very large message\r\n"
+    "Date: Tue, 01 Dec 2026 10:00:00 +0000\r\nMessage-ID: <%s>\r\nMIME-Version: 1.0\r\n"
+    "Content-Type: text/plain; charset=us-ascii\r\n\r\n", user, message_id);
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  char line[80];
+  guint64 written = 0;
+  int fd;
+  gboolean ok;
+
+  if (!ensure_maildir (self, user, folder, error))
+    return FALSE;
+  tmp = g_strdup_printf ("%s/tmp/large.M%uP%d.tern", folder, self->seq++, (int) getpid ());
+  fd = open (tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return io_error (error, "cannot create", tmp);
+  ok = write_all (fd, (const guint8 *) header, strlen (header));
+  g_checksum_update (sum, (const guint8 *) header, -1);
+  written = strlen (header);
+  /* One numbered 78-byte line at a time: never the message in memory. */
+  for (guint64 i = 0; ok && written < body_bytes; i++)
+    {
+      int n = g_snprintf (line, sizeof line, "%012" G_GUINT64_FORMAT " %s\r\n", i,
+                          "the quick brown fox jumps over the lazy dog, again and again.");
+      ok = write_all (fd, (const guint8 *) line, (gsize) n);
+      g_checksum_update (sum, (const guint8 *) line, n);
+      written += (guint64) n;
+    }
+  if (ok && self->is_root)
+    ok = fchown (fd, self->mail_uid, self->mail_gid) == 0;
+  if (close (fd) < 0 || !ok)
+    return io_error (error, "cannot write", tmp);
+  name = g_strdup_printf ("large.M%uP%d.tern,S=%" G_GUINT64_FORMAT ":2,", self->seq++, (int) getpid (),
+                          written);
+  cur = g_build_filename (folder, "cur", name, NULL);
+  if (rename (tmp, cur) < 0)
+    return io_error (error, "cannot rename", tmp);
+  if (size_out != NULL)
+    *size_out = written;
+  if (sha256_out != NULL)
+    *sha256_out = g_strdup (g_checksum_get_string (sum));
+  return TRUE;
+}
+
+char *
+tern_test_file_sha256 (const char *path, guint64 *size)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 buf[65536];
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  ssize_t n;
+
+  *size = 0;
+  if (fd < 0)
+    return NULL;
+  while ((n = read (fd, buf, sizeof buf)) > 0)
+    {
+      g_checksum_update (sum, buf, n);
+      *size += (guint64) n;
+    }
+  close (fd);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+guint64
+tern_test_peak_memory_kib (void)
+{
+  g_autofree char *status = NULL;
+  const char *p;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) ||
+      (p = strstr (status, "VmHWM:")) == NULL)
+    return 0;
+  return g_ascii_strtoull (p + 6, NULL, 10);
+}

@@ -139,6 +139,15 @@ tern_test_write_dovecot_conf (TernTestServers *self, GError **error)
   if (self->opts.imap_capability != NULL)
     g_string_append_printf (c, "protocol imap {\n  imap_capability = %s\n}\n",
                             self->opts.imap_capability);
+  if (self->opts.quota_storage_kib > 0)
+    /* The count backend reads sizes from Dovecot's index, so mail seeded
+     * straight into the Maildir counts too (it needs virtual sizes). */
+    g_string_append_printf (c,
+      "mail_plugins = $mail_plugins quota\n"
+      "protocol imap {\n  mail_plugins = $mail_plugins imap_quota\n}\n"
+      "plugin {\n  quota = count:User quota\n  quota_vsizes = yes\n"
+      "  quota_rule = *:storage=%" G_GUINT64_FORMAT "K\n}\n",
+      self->opts.quota_storage_kib);
   dovecot_namespace (self, c);
   dovecot_listeners (self, c);
   return g_file_set_contents (path, c->str, (gssize) c->len, error);

@@ -429,6 +429,15 @@ tern_test_servers_start_imap (TernTestServers *self, GError **error)
 }
 
 gboolean
+tern_test_servers_set_imap_cert (TernTestServers *self, TernTestCert cert, GError **error)
+{
+  g_return_val_if_fail (self->dovecot == NULL, FALSE);
+  self->opts.cert = cert;
+  return tern_test_certs_get (cert, &self->cert_file, &self->key_file, error) &&
+         tern_test_write_dovecot_conf (self, error);
+}
+
+gboolean
 tern_test_servers_stop_smtp (TernTestServers *self, GError **error)
 {
   tern_test_process_stop (self->postfix);

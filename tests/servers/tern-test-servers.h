@@ -48,6 +48,9 @@ typedef struct {
   /* No Sent, Drafts, Trash, Junk or Archive made by the server, as on Cyrus,
    * Courier and Mailutils by default. */
   gboolean no_special_folders;
+  /* Dovecot's quota plugin with this STORAGE limit per user in KiB (IMAP
+   * QUOTA, GETQUOTAROOT); 0: no quota. */
+  guint64 quota_storage_kib;
 } TernTestServersOptions;
 
 typedef struct _TernTestServers TernTestServers;
@@ -91,6 +94,18 @@ gboolean tern_test_servers_seed_maildir (TernTestServers *self,
                                          const char      *mailbox,
                                          GPtrArray       *raw_messages,
                                          GError         **error);
+/* Writes one plain-text message of about @body_bytes (at least) into
+ * @mailbox, streamed to disk (never in memory), with @message_id (without
+ * <>). Its exact size and SHA-256 (hex) come back for comparison. */
+gboolean tern_test_servers_seed_large (TernTestServers *self, const char *user,
+                                       const char *mailbox, guint64 body_bytes,
+                                       const char *message_id, guint64 *size_out,
+                                       char **sha256_out, GError **error);
+/* SHA-256 (hex) and size of a file, read in pieces; NULL if unreadable. */
+char *tern_test_file_sha256 (const char *path, guint64 *size);
+/* This process's peak resident memory so far (VmHWM in /proc/self/status),
+ * in KiB: what a test of bounded memory compares before and after. */
+guint64 tern_test_peak_memory_kib (void);
 /* The Maildir folder of @user's @mailbox (newly allocated; may not exist yet). */
 char *tern_test_servers_maildir_path (TernTestServers *self,
                                       const char      *user,
@@ -101,6 +116,10 @@ char *tern_test_servers_maildir_path (TernTestServers *self,
  * Dovecot, so SMTP AUTH fails while IMAP is stopped. */
 gboolean tern_test_servers_stop_imap (TernTestServers *self, GError **error);
 gboolean tern_test_servers_start_imap (TernTestServers *self, GError **error);
+/* While IMAP is stopped: the certificate Dovecot presents once started again
+ * (a server whose certificate changed). Postfix keeps its own until restarted. */
+gboolean tern_test_servers_set_imap_cert (TernTestServers *self, TernTestCert cert,
+                                          GError **error);
 gboolean tern_test_servers_stop_smtp (TernTestServers *self, GError **error);
 gboolean tern_test_servers_start_smtp (TernTestServers *self, GError **error);
 

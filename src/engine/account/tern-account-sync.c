@@ -2,7 +2,9 @@
 #include <string.h>
 
 #include "account/tern-account-connect.h"
+#include "core/tern-error.h"
 #include "account/tern-account-sync.h"
+#include "core/tern-error.h"
 #include "pop3/tern-pop3-fetch.h"
 
 struct _TernAccountSync
@@ -55,6 +57,9 @@ tern_account_sync_connect (TernAccountSync *self, GCancellable *cancellable,
   /* The user may have changed the settings since the last session. */
   if (!reload_account (self, error))
     return FALSE;
+  if (self->account->protocol == TERN_PROTOCOL_LOCAL)
+    return g_set_error_literal (error, TERN_ERROR, TERN_ERROR_INVALID,
+                                "Folders on this computer have no server to sync with."), FALSE;
   /* POP3 keeps no session between downloads: each one connects anew. */
   if (self->account->protocol != TERN_PROTOCOL_IMAP)
     return TRUE;
@@ -171,6 +176,24 @@ tern_account_sync_fetch_body (TernAccountSync *self, gint64 message_id,
   /* POP3 mail is always downloaded whole: there is nothing to fetch. */
   return !is_imap (self) ||
          tern_imap_sync_fetch_body (self->imap, message_id, cancellable, error);
+}
+
+gboolean
+tern_account_sync_download (TernAccountSync *self, gint64 message_id, int fd,
+                            TernDownloadProgressFunc progress, gpointer progress_data,
+                            GCancellable *cancellable, TernCertificateInfo **cert_out,
+                            GError **error)
+{
+  if (!tern_account_sync_connect (self, cancellable, cert_out, error))
+    return FALSE;
+  if (!is_imap (self))
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_UNSUPPORTED,
+                   "POP3 downloads every message whole: there is nothing to download again.");
+      return FALSE;
+    }
+  return tern_imap_sync_download (self->imap, message_id, fd, progress, progress_data,
+                                  cancellable, error);
 }
 
 TernIdleResult

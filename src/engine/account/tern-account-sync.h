@@ -20,6 +20,7 @@
 #include "account/tern-outbox.h"
 #include "account/tern-secrets.h"
 #include "core/tern-account-settings.h"
+#include "imap/tern-imap-download.h"
 #include "imap/tern-imap-sync.h"
 #include "net/tern-certificate-info.h"
 #include "store/tern-store.h"
@@ -84,6 +85,12 @@ void tern_account_sync_send_outbox (TernAccountSync *self, GCancellable *cancell
 /* IMAP: downloads one body outside the offline scope; POP3 mail is whole. */
 gboolean tern_account_sync_fetch_body (TernAccountSync *self, gint64 message_id,
                                        GCancellable *cancellable, GError **error);
+/* Streams a message to @fd in pieces (tern-imap-download.h), for one over
+ * the download limit: IMAP only. */
+gboolean tern_account_sync_download (TernAccountSync *self, gint64 message_id, int fd,
+                                     TernDownloadProgressFunc progress, gpointer progress_data,
+                                     GCancellable *cancellable, TernCertificateInfo **cert_out,
+                                     GError **error);
 /* IMAP: waits in IDLE on @path on the open session (see tern_imap_sync_idle). */
 TernIdleResult tern_account_sync_idle (TernAccountSync *self, const char *path,
                                        guint timeout_seconds, GCancellable *cancellable,

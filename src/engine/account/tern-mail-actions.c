@@ -1,6 +1,7 @@
 /* tern-mail-actions.c: user actions -> store + pending operations. */
 #include "core/tern-error.h"
 #include "imap/tern-imap-uid-set.h"
+#include "store/tern-message-import.h"
 #include "account/tern-mail-actions.h"
 
 /* The messages of one action, with what they share. */
@@ -130,6 +131,8 @@ typedef struct {
   Selection sel;
   guint set, clear;
   gint64 dest_folder_id;
+  gboolean keep_source;   /* transfer: copy, not move */
+  gboolean filed;         /* the mail stays on this computer: no POP3 DELE mark */
 } ActionData;
 
 static void
@@ -191,12 +194,7 @@ move_body (TernStore *store, gpointer data, GError **error)
 
   if (dest == NULL)
     return FALSE;
-  if (dest->account_id != a->sel.account->id)
-    {
-      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
-                   "Messages can only be moved within their account.");
-      return FALSE;
-    }
+  g_assert (dest->account_id == a->sel.account->id);
   for (guint i = 0; i < a->sel.msgs->len; i++)
     {
       TernMessageSummary *m = g_ptr_array_index (a->sel.msgs, i);
@@ -224,9 +222,12 @@ tern_mail_move (TernStore *store, const gint64 *ids, guint n_ids, gint64 dest_fo
                 GError **error)
 {
   g_auto(ActionData) a = { .dest_folder_id = dest_folder_id };
+  g_autoptr(TernFolder) dest = tern_store_get_folder (store, dest_folder_id, error);
 
-  if (!load_selection (store, ids, n_ids, &a.sel, error))
+  if (dest == NULL || !load_selection (store, ids, n_ids, &a.sel, error))
     return FALSE;
+  if (dest->account_id != a.sel.account->id)
+    return tern_mail_transfer (store, ids, n_ids, dest_folder_id, FALSE, error);
   return in_transaction (store, move_body, &a, error);
 }
 
@@ -242,7 +243,7 @@ delete_for_good_body (TernStore *store, gpointer data, GError **error)
       TernMessageSummary *m = g_ptr_array_index (a->sel.msgs, i);
 
       g_array_append_val (ids, m->id);
-      if (account->protocol == TERN_PROTOCOL_POP3 && m->uidl != NULL &&
+      if (account->protocol == TERN_PROTOCOL_POP3 && m->uidl != NULL && !a->filed &&
           account->pop3_leave_on_server && account->pop3_delete_when_deleted_here &&
           !tern_store_mark_uidl (store, account->id, m->uidl, TERN_POP3_MARK_DELETE, error))
         return FALSE;
@@ -332,4 +333,192 @@ tern_mail_mark_folder_read (TernStore *store, gint64 folder_id, GError **error)
     return TRUE;
   return tern_mail_change_flags (store, (gint64 *) unread->data, unread->len,
                                  TERN_FLAG_SEEN, 0, error);
+}
+
+/* ---- Held operations ---- */
+
+typedef struct {
+  gint64 account_id;
+  gint64 op_id;
+} DiscardData;
+
+/* Whether the server's copy of @m is in the store, in @path with a UID. */
+static gboolean
+server_copy_stored (TernStore *store, gint64 account_id, const char *path,
+                    const TernMessageSummary *m)
+{
+  g_autoptr(TernFolder) folder = tern_store_get_folder_by_path (store, account_id, path, NULL);
+  g_autoptr(GArray) ids = NULL;
+
+  if (folder == NULL || m->message_id == NULL || *m->message_id == '\0')
+    return FALSE;
+  ids = tern_store_find_by_message_id (store, account_id, m->message_id, NULL);
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    {
+      g_autoptr(TernMessageSummary) s = tern_store_get_message (store, g_array_index (ids, gint64, i), NULL);
+
+      if (s != NULL && s->folder_id == folder->id && s->uid != 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+discard_body (TernStore *store, gpointer data, GError **error)
+{
+  DiscardData *d = data;
+  g_autoptr(GPtrArray) ops = tern_store_list_ops (store, d->account_id, error);
+  TernPendingOp *op = NULL;
+  g_autoptr(TernMessageSummary) local = NULL;
+
+  if (ops == NULL)
+    return FALSE;
+  for (guint i = 0; i < ops->len && op == NULL; i++)
+    if (((TernPendingOp *) g_ptr_array_index (ops, i))->id == d->op_id)
+      op = g_ptr_array_index (ops, i);
+  if (op == NULL)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND, "That change is no longer queued.");
+      return FALSE;
+    }
+  if (!op->held)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
+                   "That change is still waiting to be sent to the server; only a change Tern "
+                   "held back can be discarded.");
+      return FALSE;
+    }
+  /* A held move left a local copy, without a UID, in its destination. The
+   * server never moved the message: once its copy is back in the source
+   * folder the local one is a duplicate; until then it is the only copy
+   * here, and stays. A held delete or flag change needs nothing: the server
+   * still has the message as it was, and the next sync shows it. */
+  if (op->kind == TERN_PENDING_MOVE && op->local_message_id != 0)
+    local = tern_store_get_message (store, op->local_message_id, NULL);
+  if (local != NULL && local->uid == 0 &&
+      server_copy_stored (store, d->account_id, op->folder_path, local) &&
+      !tern_store_delete_messages (store, &local->id, 1, error))
+    return FALSE;
+  return tern_store_remove_op (store, op->id, error);
+}
+
+gboolean
+tern_mail_discard_held (TernStore *store, gint64 account_id, gint64 op_id, GError **error)
+{
+  DiscardData d = { account_id, op_id };
+
+  return in_transaction (store, discard_body, &d, error);
+}
+
+guint
+tern_mail_count_held (TernStore *store, gint64 account_id, const char **first_reason,
+                      GPtrArray **ops_out)
+{
+  g_autoptr(GPtrArray) ops = tern_store_list_ops (store, account_id, NULL);
+  guint n = 0;
+
+  if (first_reason != NULL)
+    *first_reason = NULL;
+  for (guint i = 0; ops != NULL && i < ops->len; i++)
+    {
+      TernPendingOp *op = g_ptr_array_index (ops, i);
+
+      if (!op->held)
+        continue;
+      if (n++ == 0 && first_reason != NULL)
+        *first_reason = g_intern_string (op->last_error);
+    }
+  if (ops_out != NULL)
+    *ops_out = g_steal_pointer (&ops);
+  return n;
+}
+
+/* ---- between accounts --------------------------------------------------- */
+
+gboolean
+tern_mail_add_record (TernStore *store, const TernFolder *dest,
+                      const TernAccountSettings *dest_account, TernMessageRecord *record,
+                      GBytes *raw, GError **error)
+{
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(TernPendingOp) op = NULL;
+
+  record->folder_id = dest->id;
+  record->uid = 0;
+  record->uidl = NULL;
+  record->raw = raw;
+  record->body_state = TERN_BODY_STATE_FULL;
+  record->size = (gint64) g_bytes_get_size (raw);
+  if (!tern_store_insert_messages (store, record, 1, &ids, error))
+    return FALSE;
+  if (dest_account->protocol != TERN_PROTOCOL_IMAP)
+    return TRUE;
+  op = tern_pending_op_new (TERN_PENDING_APPEND, dest->path);
+  op->account_id = dest_account->id;
+  op->flags = record->flags;
+  op->data = g_bytes_ref (raw);
+  op->local_message_id = g_array_index (ids, gint64, 0);
+  return tern_store_enqueue_op (store, op, error) != 0;
+}
+
+/* A copy of @m in @dest: its exact bytes, flags, keywords and dates. */
+static gboolean
+copy_message (TernStore *store, const TernMessageSummary *m, const TernFolder *dest,
+              const TernAccountSettings *dest_account, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GBytes) raw = tern_store_get_raw (store, m->id, &local);
+  g_autoptr(TernImportedMessage) msg = NULL;
+
+  if (raw == NULL)
+    {
+      if (g_error_matches (local, TERN_ERROR, TERN_ERROR_NOT_FOUND))
+        return g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND,
+                            "“%s” is not downloaded to this computer yet, so it cannot be "
+                            "copied. Open it once (or sync) while online, then try again.",
+                            m->subject != NULL && *m->subject ? m->subject : "A message"),
+               FALSE;
+      return g_propagate_error (error, g_steal_pointer (&local)), FALSE;
+    }
+  msg = tern_imported_message_new (raw, FALSE, NULL);
+  if (msg == NULL)
+    msg = tern_imported_message_new_unparseable (raw);
+  tern_imported_message_set_keywords (msg, m->keywords);
+  /* The same identity as the original, so duplicates are recognised. */
+  if (msg->record.message_id == NULL)
+    msg->record.message_id = m->message_id;
+  msg->record.flags = m->flags & ~(guint) TERN_FLAG_DELETED;
+  msg->record.date = m->date;
+  msg->record.internal_date = m->internal_date;
+  return tern_mail_add_record (store, dest, dest_account, &msg->record, raw, error);
+}
+
+static gboolean
+transfer_body (TernStore *store, gpointer data, GError **error)
+{
+  ActionData *a = data;
+  g_autoptr(TernFolder) dest = tern_store_get_folder (store, a->dest_folder_id, error);
+  g_autoptr(TernAccountSettings) dest_account = NULL;
+
+  if (dest == NULL ||
+      (dest_account = tern_store_get_account (store, dest->account_id, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < a->sel.msgs->len; i++)
+    if (!copy_message (store, g_ptr_array_index (a->sel.msgs, i), dest, dest_account, error))
+      return FALSE;
+  /* Same transaction: the copy and the queued server delete are durable
+   * together, before the worker can send the delete. */
+  a->filed = TRUE;
+  return a->keep_source || delete_for_good_body (store, a, error);
+}
+
+gboolean
+tern_mail_transfer (TernStore *store, const gint64 *ids, guint n_ids, gint64 dest_folder_id,
+                    gboolean keep_source, GError **error)
+{
+  g_auto(ActionData) a = { .dest_folder_id = dest_folder_id, .keep_source = keep_source };
+
+  if (!load_selection (store, ids, n_ids, &a.sel, error))
+    return FALSE;
+  return in_transaction (store, transfer_body, &a, error);
 }

@@ -11,6 +11,7 @@
 #include "archive/tern-archive-private.h"
 #include "archive/tern-maildir.h"
 #include "archive/tern-mbox.h"
+#include "account/tern-mail-actions.h"
 #include "core/tern-error.h"
 #include "store/tern-message-import.h"
 
@@ -210,28 +211,12 @@ commit_batch (Import *im, GError **error)
   return TRUE;
 }
 
-static gboolean
-queue_append (Import *im, gint64 local_id, GBytes *raw, guint flags, GError **error)
-{
-  g_autoptr(TernPendingOp) op = NULL;
-
-  if (im->account->protocol != TERN_PROTOCOL_IMAP)
-    return TRUE;
-  op = tern_pending_op_new (TERN_PENDING_APPEND, im->folder->path);
-  op->account_id = im->account->id;
-  op->flags = flags;
-  op->data = g_bytes_ref (raw);
-  op->local_message_id = local_id;
-  return tern_store_enqueue_op (im->store, op, error) != 0;
-}
-
 /* Stores one message read from a file. FALSE only on a store error. */
 static gboolean
 import_one (Import *im, GBytes *raw, guint flags, gint64 file_date, GError **error)
 {
   g_autoptr(GError) local = NULL;
   g_autoptr(TernImportedMessage) msg = tern_imported_message_new (raw, FALSE, &local);
-  g_autoptr(GArray) ids = NULL;
   TernMessageRecord *rec;
 
   if (msg == NULL)
@@ -242,15 +227,11 @@ import_one (Import *im, GBytes *raw, guint flags, gint64 file_date, GError **err
     {
       if (im->in_batch == 0 && !tern_store_begin (im->store, error))
         return FALSE;
-      rec->folder_id = im->folder->id;
-      rec->uid = 0;
       rec->flags = flags;
       rec->internal_date = file_date > 0 ? file_date : g_get_real_time () / G_USEC_PER_SEC;
       if (rec->date == 0)
         rec->date = rec->internal_date;
-      rec->body_state = TERN_BODY_STATE_FULL;
-      if (!tern_store_insert_messages (im->store, rec, 1, &ids, error) ||
-          !queue_append (im, g_array_index (ids, gint64, 0), raw, flags, error))
+      if (!tern_mail_add_record (im->store, im->folder, im->account, rec, raw, error))
         {
           /* The open batch is gone with the rollback; so is its count. */
           tern_store_rollback (im->store);

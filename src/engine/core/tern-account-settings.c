@@ -60,7 +60,7 @@ tern_account_settings_validate (const TernAccountSettings *s, GError **error)
   if (s->name == NULL || *s->name == '\0')
     return g_set_error_literal (error, TERN_ERROR, TERN_ERROR_INVALID,
                                 "The account needs a name"), FALSE;
-  if ((guint) s->protocol > TERN_PROTOCOL_POP3)
+  if ((guint) s->protocol > TERN_PROTOCOL_LOCAL)
     return g_set_error_literal (error, TERN_ERROR, TERN_ERROR_INVALID,
                                 "Unknown incoming mail protocol"), FALSE;
   if ((guint) s->incoming_security > TERN_SECURITY_NONE

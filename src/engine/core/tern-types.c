@@ -2,7 +2,7 @@
 #include "core/tern-types.h"
 
 static const char *const security_names[] = { "tls", "starttls", "none" };
-static const char *const protocol_names[] = { "imap", "pop3" };
+static const char *const protocol_names[] = { "imap", "pop3", "local" };
 static const char *const role_names[] = {
   "none", "inbox", "sent", "drafts", "trash", "junk", "archive", "outbox",
 };

@@ -16,6 +16,7 @@ typedef enum {
 typedef enum {
   TERN_PROTOCOL_IMAP,
   TERN_PROTOCOL_POP3,
+  TERN_PROTOCOL_LOCAL,     /* "On this computer": folders with no server */
 } TernProtocol;
 
 /* Special-use roles of folders (RFC 6154), plus the inbox. */

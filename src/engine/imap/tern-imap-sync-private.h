@@ -27,6 +27,7 @@ struct _TernImapSync
   gboolean has_uidplus;
   gboolean has_idle;
   gboolean has_create_special_use;
+  gboolean has_quota;
 
   /* Of the folder whose new messages are being fetched: the first UID the
    * server listed but did not deliver (the resume point stops there), how
@@ -51,5 +52,13 @@ gboolean tern_imap_sync_ok (TernImapSync *self, int r, const char *what, GError 
 /* SELECTs @path unless it is selected already; self->sel_uidvalidity is its
  * UIDVALIDITY afterwards. */
 gboolean tern_imap_sync_ensure_selected (TernImapSync *self, const char *path, GError **error);
+/* SELECTs the folder of stored message @msg, checking that its UID still
+ * names it (it has one, and the folder's UIDVALIDITY is unchanged). */
+gboolean tern_imap_sync_select_message (TernImapSync *self, const TernMessageSummary *msg,
+                                        GError **error);
+
+/* Reads the inbox's storage quota into the store (tern-imap-quota.c);
+ * failures are logged, never fatal. */
+void tern_imap_sync_read_quota (TernImapSync *self);
 
 G_END_DECLS

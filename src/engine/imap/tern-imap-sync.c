@@ -993,6 +993,7 @@ tern_imap_sync_all (TernImapSync *self, GCancellable *cancellable, GError **erro
       if (!tern_imap_sync_folder (self, f->path, cancellable, error))
         return FALSE;
     }
+  tern_imap_sync_read_quota (self);
   return TRUE;
 }
 
@@ -1012,30 +1013,18 @@ store_fetched_body (TernImapSync *self, gint64 message_id, const TernImapFetched
 }
 
 gboolean
-tern_imap_sync_fetch_body (TernImapSync *self, gint64 message_id, GCancellable *cancellable,
-                           GError **error)
+tern_imap_sync_select_message (TernImapSync *self, const TernMessageSummary *msg, GError **error)
 {
-  g_autoptr(TernMessageSummary) msg = tern_store_get_message (self->store, message_id, error);
   g_autoptr(TernFolder) folder = NULL;
-  struct mailimap_set *set;
-  struct mailimap_fetch_type *ft;
-  clist *result = NULL;
-  gboolean ok = FALSE;
-  int r;
 
-  if (msg == NULL)
-    return FALSE;
   if (msg->uid == 0)
     {
       g_set_error (error, TERN_ERROR, TERN_ERROR_NOT_FOUND,
                    "This message is not on the server yet; it will be once queued changes are sent.");
       return FALSE;
     }
-  if (!tern_imap_check_download_size ((guint64) MAX (msg->size, 0), error))
-    return FALSE;
   folder = tern_store_get_folder (self->store, msg->folder_id, error);
-  if (folder == NULL || !tern_imap_sync_check_cancel (cancellable, error) ||
-      !tern_imap_sync_ensure_selected (self, folder->path, error))
+  if (folder == NULL || !tern_imap_sync_ensure_selected (self, folder->path, error))
     return FALSE;
   if (self->sel_uidvalidity != folder->uidvalidity)
     {
@@ -1045,6 +1034,24 @@ tern_imap_sync_fetch_body (TernImapSync *self, gint64 message_id, GCancellable *
                    "this message can be downloaded.", folder->path);
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+tern_imap_sync_fetch_body (TernImapSync *self, gint64 message_id, GCancellable *cancellable,
+                           GError **error)
+{
+  g_autoptr(TernMessageSummary) msg = tern_store_get_message (self->store, message_id, error);
+  struct mailimap_set *set;
+  struct mailimap_fetch_type *ft;
+  clist *result = NULL;
+  gboolean ok = FALSE;
+  int r;
+
+  if (msg == NULL || !tern_imap_check_download_size ((guint64) MAX (msg->size, 0), error) ||
+      !tern_imap_sync_check_cancel (cancellable, error) ||
+      !tern_imap_sync_select_message (self, msg, error))
+    return FALSE;
   set = mailimap_set_new_single (msg->uid);
   ft = fetch_type_new (TRUE, FALSE, FALSE);
   mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_body_peek_section (mailimap_section_new (NULL)));
@@ -1212,6 +1219,7 @@ tern_imap_sync_new (mailimap *imap, TernStore *store, gint64 account_id)
       self->has_uidplus = mailimap_has_uidplus (imap);
       self->has_idle = mailimap_has_idle (imap);
       self->has_create_special_use = mailimap_has_extension (imap, "CREATE-SPECIAL-USE");
+      self->has_quota = mailimap_has_quota (imap);
     }
   /* Tests and benchmarks vary the chunk size to cut syncs at many points. */
   if (g_getenv ("TERN_SYNC_CHUNK_BYTES") != NULL)

@@ -225,7 +225,7 @@ GPtrArray *
 tern_store_list_accounts (TernStore *self, GError **error)
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
-      "SELECT " ACCOUNT_COLUMNS " FROM accounts ORDER BY id", error);
+      "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE protocol != 'local' ORDER BY id", error);
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func
       ((GDestroyNotify) tern_account_settings_free);
   int rc;
@@ -237,6 +237,36 @@ tern_store_list_accounts (TernStore *self, GError **error)
   if (rc != SQLITE_DONE)
     return tern_store_fail (self, rc, "Listing accounts", error), NULL;
   return g_steal_pointer (&list);
+}
+
+TernAccountSettings *
+tern_store_get_local_account (TernStore *self, gboolean create, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT " ACCOUNT_COLUMNS " FROM accounts WHERE protocol = 'local'", error);
+  g_autoptr(GError) local = NULL;
+  g_autoptr(TernAccountSettings) s = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  s = get_account (self, stmt, &local);
+  g_clear_pointer (&stmt, tern_stmt_release);
+  if (s != NULL || local != NULL || !create)
+    {
+      if (s == NULL && local == NULL)
+        g_set_error_literal (&local, TERN_ERROR, TERN_ERROR_NOT_FOUND,
+                             "There are no folders on this computer yet.");
+      if (local != NULL)
+        g_propagate_error (error, g_steal_pointer (&local));
+      return g_steal_pointer (&s);
+    }
+  s = tern_account_settings_new ();
+  s->name = g_strdup (TERN_LOCAL_ACCOUNT_NAME);
+  s->protocol = TERN_PROTOCOL_LOCAL;
+  s->incoming_port = s->smtp_port = 0;
+  if (tern_store_add_account (self, s, error) == 0)
+    return NULL;
+  return g_steal_pointer (&s);
 }
 
 /* ---- folders ----------------------------------------------------------- */
@@ -407,6 +437,47 @@ tern_store_list_folders (TernStore *self, gint64 account_id, GError **error)
   if (rc != SQLITE_DONE)
     return tern_store_fail (self, rc, "Listing folders", error), NULL;
   return g_steal_pointer (&list);
+}
+
+gboolean
+tern_store_rename_folder (TernStore *self, gint64 folder_id, const char *new_path,
+                          GError **error)
+{
+  g_autoptr(TernFolder) f = NULL;
+  g_autoptr(TernStmt) stmt = NULL;
+  g_autofree char *old_prefix = NULL;
+  gboolean owned, ok;
+  int rc;
+
+  if (new_path == NULL || *new_path == '\0')
+    return g_set_error_literal (error, TERN_ERROR, TERN_ERROR_INVALID,
+                                "A folder needs a name."), FALSE;
+  if ((f = tern_store_get_folder (self, folder_id, error)) == NULL)
+    return FALSE;
+  old_prefix = g_strconcat (f->path, f->delimiter, NULL);
+  if (g_str_has_prefix (new_path, old_prefix))
+    return g_set_error_literal (error, TERN_ERROR, TERN_ERROR_INVALID,
+                                "A folder cannot be moved into itself."), FALSE;
+  /* The folder and every folder below it: "A" and "A/x" become "B", "B/x". */
+  stmt = tern_store_prepare (self,
+      "UPDATE folders SET path = ?3 || substr(path, length(?2) + 1)"
+      " WHERE account_id = ?1 AND (path = ?2 OR substr(path, 1, length(?4)) = ?4)", error);
+  if (stmt == NULL || !tern_store_tx_begin (self, &owned, error))
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, f->account_id);
+  tern_store_bind_text (stmt, 2, f->path);
+  tern_store_bind_text (stmt, 3, new_path);
+  tern_store_bind_text (stmt, 4, old_prefix);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_CONSTRAINT_UNIQUE)
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_EXISTS,
+                   "A folder named “%s” already exists.", new_path);
+      ok = FALSE;
+    }
+  else
+    ok = rc == SQLITE_DONE || tern_store_fail (self, rc, "Renaming the folder", error);
+  return tern_store_tx_end (self, owned, ok, error);
 }
 
 gboolean

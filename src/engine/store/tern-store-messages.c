@@ -689,3 +689,25 @@ tern_store_count_unread (TernStore *self, gint64 account_id, GError **error)
   query_id (self, stmt, &n, error);
   return (guint) n;
 }
+
+gboolean
+tern_store_count_older (TernStore *self, gint64 folder_id, gint64 before, guint *n_messages,
+                        guint64 *bytes, GError **error)
+{
+  /* The same date the list sorts by: Date:, else the server's arrival. */
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT count(*), coalesce (sum (size), 0) FROM messages WHERE folder_id = ?1"
+      " AND (?2 <= 0 OR (CASE WHEN date > 0 THEN date ELSE internal_date END) < ?2)", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_int64 (stmt, 2, before);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return tern_store_fail (self, rc, "Counting messages", error);
+  *n_messages = (guint) sqlite3_column_int64 (stmt, 0);
+  *bytes = (guint64) sqlite3_column_int64 (stmt, 1);
+  return TRUE;
+}

@@ -371,6 +371,28 @@ tern_store_schema_version (void)
   return n > 0 ? (guint) atoi (names[n - 1]) : 0;
 }
 
+/* The migration that rebuilds the accounts table (sql/009-local-folders-quota.sql). */
+#define REBUILD_VERSION 9
+
+/* After a table rebuild every reference must still hold. */
+static gboolean
+check_foreign_keys (TernStore *self, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self, "PRAGMA foreign_key_check", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return g_set_error (error, TERN_ERROR, TERN_ERROR_CORRUPT,
+                        "a row of %s names a missing row of %s",
+                        sqlite3_column_text (stmt, 0), sqlite3_column_text (stmt, 2)), FALSE;
+  if (rc != SQLITE_DONE)
+    return tern_store_fail (self, rc, "Checking the database", error);
+  return TRUE;
+}
+
 static gboolean
 apply_migration (TernStore *self, const char *name, guint version, GError **error)
 {
@@ -385,6 +407,7 @@ apply_migration (TernStore *self, const char *name, guint version, GError **erro
     return FALSE;
   /* Resource data is NUL-terminated. */
   ok = tern_store_exec (self, g_bytes_get_data (sql, NULL), error)
+       && (version != REBUILD_VERSION || check_foreign_keys (self, error))
        && tern_store_exec (self, set_version, error)
        && tern_store_exec (self, "COMMIT", error);
   if (!ok)
@@ -415,10 +438,21 @@ migrate (TernStore *self, guint max_version, GError **error)
   for (guint i = 0; names[i] != NULL; i++)
     {
       guint version = (guint) atoi (names[i]);
+      gboolean ok;
 
       if (version <= current || version > max_version)
         continue;
-      if (!apply_migration (self, names[i], version, error))
+      /* A table rebuild drops the old table: with foreign keys on, that
+       * would cascade into every folder and message. The pragma is a no-op
+       * inside a transaction, so it goes around the migration's. */
+      if (version == REBUILD_VERSION &&
+          !tern_store_exec (self, "PRAGMA foreign_keys = OFF", error))
+        return FALSE;
+      ok = apply_migration (self, names[i], version, error);
+      if (version == REBUILD_VERSION &&
+          !tern_store_exec (self, "PRAGMA foreign_keys = ON", ok ? error : NULL))
+        return FALSE;
+      if (!ok)
         return FALSE;
       /* Mail stored before conversations existed is threaded once. */
       if (version == THREADS_VERSION && !tern_store_rebuild_threads (self, 0, error))

@@ -75,8 +75,17 @@ gboolean tern_store_update_account (TernStore *store, const TernAccountSettings 
 gboolean tern_store_remove_account (TernStore *store, gint64 account_id, GError **error);
 TernAccountSettings *tern_store_get_account (TernStore *store, gint64 account_id, GError **error);
 TernAccountSettings *tern_store_get_account_by_name (TernStore *store, const char *name, GError **error);
-/* All accounts, by id (element type TernAccountSettings). */
+/* All accounts with a server, by id (element type TernAccountSettings):
+ * "On this computer" is not among them. */
 GPtrArray *tern_store_list_accounts (TernStore *store, GError **error);
+
+/* The name of the pseudo-account that holds the folders "On this computer". */
+#define TERN_LOCAL_ACCOUNT_NAME "On this computer"
+/* "On this computer" (protocol TERN_PROTOCOL_LOCAL): folders the user
+ * makes, with no server behind them. Without @create and before the first
+ * such folder, TERN_ERROR_NOT_FOUND. */
+TernAccountSettings *tern_store_get_local_account (TernStore *store, gboolean create,
+                                                   GError **error);
 
 /* ---- Folders --------------------------------------------------------- */
 
@@ -102,6 +111,10 @@ TernFolder *tern_store_get_folder_by_role (TernStore *store, gint64 account_id,
                                            TernFolderRole role, GError **error);
 /* Folders of an account by path (element type TernFolder). */
 GPtrArray *tern_store_list_folders (TernStore *store, gint64 account_id, GError **error);
+/* Renames the folder and the folders below it (same delimiter) in the
+ * store only: TERN_ERROR_EXISTS if the new path is taken. */
+gboolean tern_store_rename_folder (TernStore *store, gint64 folder_id, const char *new_path,
+                                   GError **error);
 /* Deletes the folder and its messages. */
 gboolean tern_store_delete_folder (TernStore *store, gint64 folder_id, GError **error);
 
@@ -160,6 +173,10 @@ GArray *tern_store_list_message_ids (TernStore *store, gint64 folder_id, TernSor
  * unknown ids (deleted meanwhile) are left out. */
 GPtrArray *tern_store_get_summaries (TernStore *store, const gint64 *ids, guint n_ids,
                                      GError **error);
+/* How many messages of the folder are older than @before (Unix time, by
+ * Date: else arrival; 0: all) and their size: one indexed query. */
+gboolean tern_store_count_older (TernStore *store, gint64 folder_id, gint64 before,
+                                 guint *n_messages, guint64 *bytes, GError **error);
 /* Unread messages of an account (0: all accounts). */
 guint tern_store_count_unread (TernStore *store, gint64 account_id, GError **error);
 
@@ -224,6 +241,32 @@ gboolean tern_store_record_outbox_attempt (TernStore *store, gint64 item_id,
                                            gint64 next_attempt, GError **error);
 /* Removes a message once the server accepted it. */
 gboolean tern_store_remove_outbox (TernStore *store, gint64 item_id, GError **error);
+
+/* ---- Server quota (tern-store-quota.c) ------------------------------ */
+
+/* What the server said about the storage quota of the account's INBOX
+ * (RFC 9208 STORAGE, in KiB). */
+typedef struct {
+  guint64 used_kib;
+  guint64 limit_kib;
+  gint64 checked_at;         /* Unix time */
+} TernQuota;
+
+/* Records the quota; a server that offers none clears it (has_quota FALSE). */
+gboolean tern_store_set_quota (TernStore *store, gint64 account_id, gboolean has_quota,
+                               const char *root, guint64 used_kib, guint64 limit_kib,
+                               GError **error);
+/* FALSE with TERN_ERROR_NOT_FOUND when the server offered no quota. */
+gboolean tern_store_get_quota (TernStore *store, gint64 account_id, TernQuota *out,
+                               GError **error);
+
+/* "1.2 GB of 2 GB used". */
+char *tern_quota_to_text (const TernQuota *quota);
+/* 90% or more of the limit is used: time to warn the user. */
+gboolean tern_quota_is_nearly_full (const TernQuota *quota);
+#define TERN_QUOTA_WARNING \
+  "Your mailbox on the server is almost full. New mail may bounce. " \
+  "Archive old mail to this computer to make room."
 
 /* ---- POP3 UIDLs ------------------------------------------------------ */
 

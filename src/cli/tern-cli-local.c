@@ -1,0 +1,188 @@
+/* tern-cli-local.c: folders on this computer (tern-cli local), archiving a
+ * folder to them (tern-cli archive), and the server quota (tern-cli quota). */
+#include <unistd.h>
+
+#include "account/tern-local-archive.h"
+#include "account/tern-local-folders.h"
+#include "tern-cli-context.h"
+
+#define LOCAL_USAGE "local folders | create PATH | rename PATH NEW | delete PATH"
+#define ARCHIVE_USAGE \
+  "archive NAME FOLDER --to LOCALFOLDER [--older-than DAYS] [--remove] [--dry-run]"
+
+static TernFolder *
+local_folder (const char *path, GError **error)
+{
+  g_autoptr(TernAccountSettings) local = tern_cli_account (TERN_CLI_LOCAL, error);
+
+  return local != NULL ? tern_cli_folder (local, path, error) : NULL;
+}
+
+int
+tern_cli_local_main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernFolder) f = NULL;
+  const char *verb = argc > 1 ? argv[1] : "";
+  gboolean ok;
+
+  if (g_str_equal (verb, "folders") && argc == 2)
+    {
+      char *args[] = { argv[0], (char *) TERN_CLI_LOCAL, NULL };
+      return tern_cli_folders_main (2, args);
+    }
+  if (tern_cli_store (&error) == NULL)
+    return tern_cli_fail (error, NULL);
+  if (g_str_equal (verb, "create") && argc == 3)
+    ok = (f = tern_local_folder_create (tern_cli_get ()->store, argv[2], &error)) != NULL;
+  else if (g_str_equal (verb, "rename") && argc == 4)
+    ok = (f = local_folder (argv[2], &error)) != NULL &&
+         tern_local_folder_rename (tern_cli_get ()->store, f->id, argv[3], &error);
+  else if (g_str_equal (verb, "delete") && argc == 3)
+    ok = (f = local_folder (argv[2], &error)) != NULL &&
+         tern_local_folder_delete (tern_cli_get ()->store, f->id, &error);
+  else
+    return tern_cli_usage (LOCAL_USAGE);
+  if (!ok)
+    return tern_cli_fail (error, NULL);
+  printf ("Done.\n");
+  return TERN_EXIT_OK;
+}
+
+/* ---- archive --------------------------------------------------------------- */
+
+static void
+print_progress (const TernLocalArchiveResult *r, gpointer user_data)
+{
+  if (isatty (STDERR_FILENO))
+    fprintf (stderr, "\rArchived %u messages…", r->archived);
+}
+
+/* Bodies outside the offline scope are downloaded first, so that the
+ * archive holds every message, not only those this computer had. */
+static int
+download_missing (TernAccountSettings *a, const TernFolder *folder, gint64 before)
+{
+  TernStore *store = tern_cli_get ()->store;
+  g_autoptr(GArray) ids = tern_store_list_message_ids (store, folder->id, TERN_SORT_DATE,
+                                                       FALSE, NULL);
+  g_autoptr(TernAccountSync) session = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (a->protocol != TERN_PROTOCOL_IMAP || ids == NULL)
+    return TERN_EXIT_OK;
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(TernMessageSummary) m =
+          tern_store_get_message (store, g_array_index (ids, gint64, i), NULL);
+
+      if (m == NULL || m->body_state == TERN_BODY_STATE_FULL ||
+          (before > 0 && (m->date > 0 ? m->date : m->internal_date) >= before))
+        continue;
+      if (session == NULL)
+        session = tern_cli_session (a);
+      if (!tern_account_sync_fetch_body (session, m->id, NULL, &error))
+        {
+          /* Offline: archive what is here and say what was left. */
+          fprintf (stderr, "tern-cli: %s\n", error->message);
+          return TERN_EXIT_OK;
+        }
+    }
+  return TERN_EXIT_OK;
+}
+
+int
+tern_cli_archive_main (int argc, char **argv)
+{
+  g_autofree char *to = NULL;
+  gint older_than = 0;
+  gboolean remove = FALSE, dry_run = FALSE;
+  GOptionEntry entries[] = {
+    { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Folder on this computer (created if missing)",
+      "LOCALFOLDER" },
+    { "older-than", 0, 0, G_OPTION_ARG_INT, &older_than,
+      "Only messages older than DAYS days", "DAYS" },
+    { "remove", 0, 0, G_OPTION_ARG_NONE, &remove,
+      "Delete them on the server once they are safe here", NULL },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, "Only count them", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("NAME FOLDER");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = NULL;
+  g_autoptr(TernFolder) folder = NULL;
+  g_autoptr(TernFolder) dest = NULL;
+  g_autofree char *size = NULL;
+  TernLocalArchiveResult r = { 0 };
+  gint64 before = 0;
+  gboolean ok;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, NULL) || argc != 3 || to == NULL ||
+      older_than < 0)
+    return tern_cli_usage (ARCHIVE_USAGE);
+  if (older_than > 0)
+    before = g_get_real_time () / G_USEC_PER_SEC - (gint64) older_than * 24 * 3600;
+  if ((a = tern_cli_account (argv[1], &error)) == NULL ||
+      (folder = tern_cli_folder (a, argv[2], &error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  if (dry_run)
+    {
+      if (!tern_local_archive_count (tern_cli_get ()->store, folder->id, before, &r, &error))
+        return tern_cli_fail (error, NULL);
+      size = g_format_size (r.bytes);
+      printf ("%u messages (%s) would be archived.\n", r.total, size);
+      return TERN_EXIT_OK;
+    }
+  dest = local_folder (to, NULL);
+  if (dest == NULL && (dest = tern_local_folder_create (tern_cli_get ()->store, to, &error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  download_missing (a, folder, before);
+  ok = tern_local_archive (tern_cli_get ()->store, folder->id, dest->id, before, remove,
+                           print_progress, NULL, NULL, &r, &error);
+  if (isatty (STDERR_FILENO))
+    fprintf (stderr, "\n");
+  size = g_format_size (r.bytes);
+  printf ("Archived %u of %u messages (%s) to “%s” on this computer; %u were there already, "
+          "%u not downloaded.\n", r.archived, r.total, size, dest->path, r.already_there,
+          r.not_downloaded);
+  if (!ok)
+    return tern_cli_fail (error, NULL);
+  /* The server deletes go out now, after the copies are on disk. */
+  return remove ? tern_cli_replay_now (a) : TERN_EXIT_OK;
+}
+
+/* ---- quota ------------------------------------------------------------------ */
+
+int
+tern_cli_quota_main (int argc, char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = NULL;
+  g_autofree char *text = NULL;
+  TernQuota q = { 0 };
+
+  if (argc != 2)
+    return tern_cli_usage ("quota NAME");
+  if ((a = tern_cli_account (argv[1], &error)) == NULL ||
+      !tern_store_get_quota (tern_cli_get ()->store, a->id, &q, &error))
+    return tern_cli_fail (error, NULL);
+  text = tern_quota_to_text (&q);
+  if (tern_cli_get ()->json)
+    {
+      g_autoptr(JsonBuilder) json = json_builder_new ();
+
+      json_builder_begin_object (json);
+      tern_cli_json_int (json, "used_kib", (gint64) q.used_kib);
+      tern_cli_json_int (json, "limit_kib", (gint64) q.limit_kib);
+      tern_cli_json_int (json, "checked_at", q.checked_at);
+      tern_cli_json_string (json, "text", text);
+      json_builder_end_object (json);
+      tern_cli_print_json (json_builder_get_root (json));
+      return TERN_EXIT_OK;
+    }
+  printf ("%s (%u%%)\n", text, (guint) (q.used_kib * 100 / MAX (q.limit_kib, 1)));
+  if (tern_quota_is_nearly_full (&q))
+    printf ("%s\n", TERN_QUOTA_WARNING);
+  return TERN_EXIT_OK;
+}

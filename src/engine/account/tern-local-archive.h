@@ -1,0 +1,49 @@
+/* tern-local-archive.h: "Archive to this computer…".
+ *
+ * Copies a folder's mail (all of it, or what is older than a date) into a
+ * folder "On this computer", in batches of 200, each batch one durable
+ * transaction. With @remove the batch's originals are deleted in that same
+ * transaction, which queues their server delete (a pending op the worker
+ * replays only afterwards): mail is on this computer's disk before the
+ * server is asked to delete it. Cancelling stops between batches; running
+ * it again carries on, skipping messages already in the local folder (same
+ * Message-ID and size).
+ *
+ * Blocking: call from a worker thread or the CLI.
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "store/tern-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  guint total;            /* messages that qualify */
+  guint64 bytes;          /* their size */
+  guint archived;         /* copied (and moved, with remove) so far */
+  guint already_there;    /* skipped: already in the local folder */
+  guint not_downloaded;   /* skipped: only their headers are on this computer */
+} TernLocalArchiveResult;
+
+typedef void (*TernLocalArchiveProgress) (const TernLocalArchiveResult *sofar,
+                                          gpointer                      user_data);
+
+/* How many messages of @folder_id are older than @before (Unix time; 0:
+ * every message) and their size: what the user confirms. */
+gboolean tern_local_archive_count (TernStore *store, gint64 folder_id, gint64 before,
+                                   TernLocalArchiveResult *out, GError **error);
+
+gboolean tern_local_archive (TernStore                *store,
+                             gint64                    folder_id,
+                             gint64                    dest_folder_id,
+                             gint64                    before,
+                             gboolean                  remove,
+                             TernLocalArchiveProgress  progress,
+                             gpointer                  user_data,
+                             GCancellable             *cancellable,
+                             TernLocalArchiveResult   *result,
+                             GError                  **error);
+
+G_END_DECLS
