@@ -10,6 +10,7 @@
 #include "tern-account-wizard.h"
 #include "tern-key-shortcuts.h"
 #include "tern-accounts-dialog.h"
+#include "tern-a11y.h"
 #include "tern-app-secrets.h"
 #include "core/tern-error.h"
 #include "store/tern-store-executor.h"
@@ -78,6 +79,12 @@ make_row (const TernAccountSettings *account)
   gtk_container_add (GTK_CONTAINER (row), box);
   g_object_set_data_full (G_OBJECT (row), SETTINGS_KEY, tern_account_settings_copy (account),
                           (GDestroyNotify) tern_account_settings_free);
+  /* A screen reader says the account, not "list item". */
+  {
+    g_autofree char *name = g_strdup_printf ("%s, %s", account->name, detail);
+
+    tern_a11y_set_name (row, name);
+  }
   gtk_widget_show_all (row);
   return row;
 }

@@ -8,6 +8,7 @@
 #include "tern-config.h"
 #include "tern-account-wizard.h"
 #include "tern-accounts-dialog.h"
+#include "tern-password-dialog.h"
 #include "tern-application.h"
 #include "core/tern-paths.h"
 #include "store/tern-store.h"
@@ -150,35 +151,37 @@ accounts_activated (GSimpleAction *action, GVariant *parameter, gpointer user_da
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* The account's settings were saved: its worker tries again at once. */
+/* A new password works and is kept: sync the account again now. */
 static void
-on_password_entered (TernApplication *self, gint64 id)
+on_password_saved (TernApplication *self, gint64 account_id)
 {
   if (self->mail_context != NULL)
-    tern_mail_context_retry (self->mail_context, id);
+    tern_mail_context_retry (self->mail_context, account_id);
 }
 
-/* An error line's "Enter new password…" (x account id). A stub until the
- * small password dialog lands: the account's settings in the wizard, whose
- * password page tests and saves. */
+/* app.enter-password(x account id): "Enter new password…" for an account
+ * whose server refused its password (the error bar offers it). */
 static void
-activate_enter_password (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+enter_password_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   TernApplication *self = TERN_APPLICATION (user_data);
-  g_autoptr(TernAccountSettings) account = NULL;
-  TernAccountWizard *wizard;
+  gint64 account_id = g_variant_get_int64 (parameter);
+  g_autoptr(GError) error = NULL;
+  TernStore *store = tern_application_get_store (self, &error);
+  g_autoptr(TernAccountSettings) account = store != NULL
+                                           ? tern_store_get_account (store, account_id, &error) : NULL;
+  TernPasswordDialog *dialog;
 
-  if (self->mail_context == NULL)
-    return;
-  account = tern_store_get_account (tern_mail_context_get_store (self->mail_context),
-                                    g_variant_get_int64 (parameter), NULL);
   if (account == NULL)
-    return;
-  wizard = tern_account_wizard_new_for_account (gtk_application_get_active_window (GTK_APPLICATION (self)),
-                                                tern_application_get_store_executor (self), account);
-  g_signal_connect_object (wizard, "account-changed", G_CALLBACK (on_password_entered), self,
-                           G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (wizard));
+    {
+      g_message ("No account %" G_GINT64_FORMAT " for a new password: %s", account_id,
+                 error != NULL ? error->message : "");
+      return;
+    }
+  dialog = tern_password_dialog_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                     account, tern_application_get_data_dir (self));
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_password_saved), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 /* First start: no account yet, so the wizard comes up by itself (not in
@@ -231,7 +234,7 @@ static const GActionEntry app_entries[] = {
   { "open-message", activate_open_message, "x", NULL, NULL },
   { "quit", activate_quit, NULL, NULL, NULL },
   { "accounts", accounts_activated, NULL, NULL, NULL },
-  { "enter-password", activate_enter_password, "x", NULL, NULL },
+  { "enter-password", enter_password_activated, "x", NULL, NULL },
 };
 
 static void

@@ -125,6 +125,11 @@ tern_connection_error_describe (const TernAccountSettings *settings,
         text = g_strdup_printf (_("The server %s only accepts encrypted connections. Choose an "
                                   "encrypted security setting."), host);
         break;
+      case TERN_ERROR_WRONG_SECURITY:
+        /* The engine's words name the setting and the usual port. */
+        field = TERN_CONNECTION_FIELD_SECURITY;
+        text = g_strdup (error->message);
+        break;
       case TERN_ERROR_CERTIFICATE:
         field = TERN_CONNECTION_FIELD_SECURITY;
         text = g_strdup_printf (_("The identity of %s could not be confirmed: its certificate is "

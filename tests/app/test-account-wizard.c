@@ -11,6 +11,7 @@
 #include "tern-accounts-dialog.h"
 #include "tern-app-secrets.h"
 #include "tern-certificate-dialog.h"
+#include "tern-password-dialog.h"
 #include "store/tern-store.h"
 #include "tern-test-loop.h"
 #include "tern-test-servers.h"
@@ -267,6 +268,14 @@ static void
 set_combo (gpointer root, const char *name, const char *id)
 {
   g_assert_true (gtk_combo_box_set_active_id (GTK_COMBO_BOX (find (root, name)), id));
+}
+
+/* The window's focus widget (whether or not the window manager made the
+ * window active: Xvfb has none). */
+static gboolean
+is_focus (gpointer root, const char *name)
+{
+  return gtk_window_get_focus (GTK_WINDOW (root)) == find (root, name);
 }
 
 static void
@@ -727,9 +736,21 @@ test_pop3_manual (void)
   fill_incoming (&run, "localhost", tern_test_servers_port (s, TERN_TEST_POP3S), "tls", NULL);
   next (run.wizard);
   g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "retention");
+  g_assert_true (is_focus (run.wizard, "retention_keep_check"));
   screenshot (GTK_WIDGET (run.wizard), "5-retention");
+  /* "Never" is a choice of its own, not a 0 in the days field. */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find (run.wizard, "retention_never_radio")), TRUE);
+  g_assert_false (gtk_widget_is_sensitive (find (run.wizard, "retention_days_spin")));
+  g_assert_nonnull (strstr (label_text (run.wizard, "retention_effect"), "until you delete it here"));
+  screenshot (GTK_WIDGET (run.wizard), "5-retention-never");
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find (run.wizard, "retention_after_radio")), TRUE);
   set_port (run.wizard, "retention_days_spin", 30);
   next (run.wizard);
+  /* Nothing found for sending: the receiving host on the submission port. */
+  g_assert_true (is_focus (run.wizard, "outgoing_host_entry"));
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find (run.wizard, "outgoing_host_entry"))), ==, "localhost");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find (run.wizard, "outgoing_port_spin"))),
+                   ==, 465);
   fill_outgoing (&run, "localhost", tern_test_servers_port (s, TERN_TEST_SUBMISSION), "starttls", NULL);
   set_combo (run.wizard, "outgoing_auth_combo", "other");
   screenshot (GTK_WIDGET (run.wizard), "6-outgoing-other-login");
@@ -760,10 +781,20 @@ test_wrong_password (void)
   fill_identity (&run, "not-the-password", NULL);
   fill_incoming (&run, "localhost", tern_test_servers_port (s, TERN_TEST_IMAPS), "tls", NULL);
   expect_incoming_failure (&run, "did not accept the user name or the password", "7-test-wrong-password");
-  /* "Change…" goes back to the password. */
+  /* "Change…" goes to the server's page, where the user name is beside
+   * the password (issue 18: the user name was two pages away). */
   gtk_button_clicked (GTK_BUTTON (find (run.wizard, "incoming_fix_button")));
-  g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "identity");
-  g_assert_true (gtk_widget_has_focus (find (run.wizard, "password_entry")));
+  g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "incoming");
+  g_assert_true (is_focus (run.wizard, "incoming_password_entry"));
+  g_assert_true (gtk_widget_get_visible (find (run.wizard, "incoming_user_entry")));
+  screenshot (GTK_WIDGET (run.wizard), "4-incoming-login-failed");
+  /* The fix on this page is the first page's password too. */
+  set_text (run.wizard, "incoming_password_entry", PASSWORD);
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find (run.wizard, "password_entry"))), ==, PASSWORD);
+  next (run.wizard);
+  next (run.wizard);
+  WAIT_UNTIL (test_finished (run.wizard, "incoming") && test_finished (run.wizard, "outgoing"));
+  g_assert_true (test_state_is (run.wizard, "incoming", "ok"));
   run_finish (&run);
 }
 
@@ -815,6 +846,69 @@ test_password_not_stored (void)
   g_assert_cmpint (run.added_id, >, 0);
   assert_password_stored (&run, EMAIL);
   run_finish (&run);
+}
+
+static void
+on_dialog_destroyed (GtkWidget *widget, gboolean *destroyed)
+{
+  *destroyed = TRUE;
+}
+
+static void
+on_password_saved (TernPasswordDialog *dialog, gint64 id, gint64 *saved)
+{
+  *saved = id;
+}
+
+/* "Enter new password…": a wrong one is refused by the server and kept
+ * nowhere; the right one is tested, kept, and the dialog closes. */
+static void
+test_password_dialog (void)
+{
+  TernTestServers *s = get_good_servers ();
+  g_autoptr(TernAccountSettings) account = tern_account_settings_new ();
+  g_autofree char *data_dir = g_dir_make_tmp ("tern-password-XXXXXX", NULL);
+  g_autofree char *cmd = NULL;
+  TernPasswordDialog *dialog;
+  gint64 saved = 0;
+  gboolean destroyed = FALSE;
+  GtkLabel *status;
+
+  account->id = 7;
+  account->name = g_strdup (EMAIL);
+  account->protocol = TERN_PROTOCOL_IMAP;
+  account->incoming_host = g_strdup ("localhost");
+  account->incoming_port = tern_test_servers_port (s, TERN_TEST_IMAPS);
+  account->incoming_security = TERN_SECURITY_TLS;
+  account->incoming_user = g_strdup ("alice");
+  dialog = tern_password_dialog_new (NULL, account, data_dir);
+  g_signal_connect (dialog, "saved", G_CALLBACK (on_password_saved), &saved);
+  g_signal_connect (dialog, "destroy", G_CALLBACK (on_dialog_destroyed), &destroyed);
+  gtk_widget_show (GTK_WIDGET (dialog));
+  status = GTK_LABEL (find (dialog, "status_label"));
+  g_assert_false (gtk_widget_is_sensitive (find (dialog, "save_button")));
+
+  set_text (dialog, "password_entry", "not-the-password");
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  WAIT_UNTIL (strstr (gtk_label_get_text (status), "did not accept") != NULL);
+  screenshot (GTK_WIDGET (dialog), "password-dialog-refused");
+  {
+    g_autoptr(TernSecrets) secrets = tern_app_secrets_new (data_dir);
+
+    g_assert_null (tern_secrets_lookup (secrets, EMAIL, TERN_SECRET_INCOMING, NULL));
+  }
+  set_text (dialog, "password_entry", PASSWORD);
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  WAIT_UNTIL (destroyed);
+  g_assert_cmpint (saved, ==, 7);
+  {
+    g_autoptr(TernSecrets) secrets = tern_app_secrets_new (data_dir);
+    g_autofree char *password = tern_secrets_lookup (secrets, EMAIL, TERN_SECRET_INCOMING, NULL);
+
+    g_assert_cmpstr (password, ==, PASSWORD);
+  }
+  cmd = g_strdup_printf ("rm -rf '%s'", data_dir);
+  g_assert_cmpint (system (cmd), ==, 0);
 }
 
 static void
@@ -900,6 +994,16 @@ test_starttls_on_tls_port (void)
                                   "choose TLS"));
   g_assert_null (strstr (text, "stopped answering"));
   screenshot (GTK_WIDGET (run.wizard), "7-test-starttls-on-tls-port");
+  /* Its own error code: "Change…" leads to the security setting. */
+  g_assert_true (gtk_widget_get_visible (find (run.wizard, "incoming_fix_button")));
+  gtk_button_clicked (GTK_BUTTON (find (run.wizard, "incoming_fix_button")));
+  g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "incoming");
+  {
+    GtkWidget *combo = find (run.wizard, "incoming_security_combo");
+    GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (run.wizard));
+
+    g_assert_true (focus == combo || gtk_widget_is_ancestor (focus, combo));
+  }
   run_finish (&run);
 }
 
@@ -979,6 +1083,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/app/wizard/pop3-manual", test_pop3_manual);
   g_test_add_func ("/app/wizard/wrong-password", test_wrong_password);
   g_test_add_func ("/app/wizard/password-not-stored", test_password_not_stored);
+  g_test_add_func ("/app/wizard/password-dialog", test_password_dialog);
   g_test_add_func ("/app/wizard/host-not-found", test_host_not_found);
   g_test_add_func ("/app/wizard/connection-refused", test_connection_refused);
   g_test_add_func ("/app/wizard/no-starttls", test_no_starttls);

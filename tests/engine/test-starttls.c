@@ -216,7 +216,7 @@ test_imap_tls_record_greeting (void)
   g_autoptr(GPtrArray) lines = NULL;
 
   g_assert_null (tern_imap_connect (&cfg, "secret", NULL, NULL, &error));
-  g_assert_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL);
+  g_assert_error (error, TERN_ERROR, TERN_ERROR_WRONG_SECURITY);
   g_assert_nonnull (strstr (error->message, "This port expects an encrypted connection from the "
                                             "start: choose TLS"));
   lines = tern_fake_server_finish (server);

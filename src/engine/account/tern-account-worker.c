@@ -280,6 +280,7 @@ needs_user (const GError *error)
          g_error_matches (error, TERN_ERROR, TERN_ERROR_CERTIFICATE) ||
          g_error_matches (error, TERN_ERROR, TERN_ERROR_NO_STARTTLS) ||
          g_error_matches (error, TERN_ERROR, TERN_ERROR_ENCRYPTION_REQUIRED) ||
+         g_error_matches (error, TERN_ERROR, TERN_ERROR_WRONG_SECURITY) ||
          g_error_matches (error, TERN_ERROR, TERN_ERROR_SECRETS);
 }
 

@@ -30,6 +30,7 @@ tern_error_code_name (TernError code)
     [TERN_ERROR_SECRETS] = "secrets",
     [TERN_ERROR_MIME] = "mime",
     [TERN_ERROR_NEEDS_CONFIRMATION] = "needs-confirmation",
+    [TERN_ERROR_WRONG_SECURITY] = "wrong-security",
   };
 
   if ((guint) code < G_N_ELEMENTS (names) && names[code] != NULL)

@@ -798,12 +798,12 @@ set_wrong_security_error (GError **error, const char *host, guint16 port, gboole
                            : g_strdup_printf ("the server's %s port (usually %s)", kind, usual);
 
   if (port_is_tls)
-    g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
+    g_set_error (error, TERN_ERROR, TERN_ERROR_WRONG_SECURITY,
                  "The server %s waits for an encrypted connection on port %u instead of "
                  "greeting in plain text. This port expects an encrypted connection from the "
                  "start: choose TLS, or %s.", host, port, where);
   else
-    g_set_error (error, TERN_ERROR, TERN_ERROR_PROTOCOL,
+    g_set_error (error, TERN_ERROR, TERN_ERROR_WRONG_SECURITY,
                  "The server %s answered in plain text on port %u. This port expects an "
                  "unencrypted start: choose STARTTLS, or %s.", host, port, where);
 }
