@@ -36,6 +36,7 @@ typedef enum {
   TERN_ERROR_SECRETS,              /* no password store available */
   TERN_ERROR_MIME,                 /* message could not be parsed or built */
   TERN_ERROR_NEEDS_CONFIRMATION,   /* the action destroys mail: ask the user first */
+  TERN_ERROR_SIGN_IN_AGAIN,        /* OAuth2 token expired or revoked: sign in again */
 } TernError;
 
 GQuark tern_error_quark (void);
