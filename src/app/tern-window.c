@@ -46,6 +46,8 @@ describe_error (TernWindow *self, gint64 account_id, const GError *error, gboole
     what = g_strdup_printf (_("Incoming mail (%s) for “%s” could not be checked."), protocol, name);
   if (g_error_matches (error, TERN_ERROR, TERN_ERROR_AUTH))
     hint = _("The server did not accept the user name or password. Check them in the account settings, then press Retry.");
+  else if (g_error_matches (error, TERN_ERROR, TERN_ERROR_SIGN_IN_AGAIN))
+    hint = _("Your sign-in has expired or was revoked, so Tern paused this account. Sign in again in the account settings.");
   else if (g_error_matches (error, TERN_ERROR, TERN_ERROR_CERTIFICATE))
     hint = _("The server’s certificate is not trusted. Check the server name in the account settings, then press Retry.");
   else if (g_error_matches (error, TERN_ERROR, TERN_ERROR_SECRETS))
