@@ -48,6 +48,11 @@ typedef struct {
   /* No Sent, Drafts, Trash, Junk or Archive made by the server, as on Cyrus,
    * Courier and Mailutils by default. */
   gboolean no_special_folders;
+  /* OAuth2 (issue 17): Dovecot also offers XOAUTH2 and OAUTHBEARER, checked
+   * by its passdb oauth2 against this RFC 7662 introspection endpoint
+   * (introspection_mode = post; see tern-test-oauth.h). Postfix submission
+   * authenticates through Dovecot, so it offers them too. NULL: passwords only. */
+  const char *oauth2_introspection_url;
 } TernTestServersOptions;
 
 typedef struct _TernTestServers TernTestServers;

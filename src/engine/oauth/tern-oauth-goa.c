@@ -41,6 +41,25 @@ security_of (gboolean use_ssl, gboolean use_tls)
   return use_ssl ? TERN_SECURITY_TLS : use_tls ? TERN_SECURITY_STARTTLS : TERN_SECURITY_NONE;
 }
 
+/* GOA's host properties may carry a port ("imap.example.org:993"). */
+static void
+split_host (const char *value, const char *service, TernSecurity security,
+            char **host, guint16 *port)
+{
+  const char *colon = value != NULL ? strrchr (value, ':') : NULL;
+  guint64 n = 0;
+
+  if (colon != NULL && strchr (value, ':') == colon &&
+      g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &n, NULL))
+    {
+      *host = g_strndup (value, (gsize) (colon - value));
+      *port = (guint16) n;
+      return;
+    }
+  *host = g_strdup (value);
+  *port = tern_default_port (service, security);
+}
+
 GPtrArray *
 tern_oauth_goa_list_mail_accounts (GCancellable *cancellable, GError **error)
 {
@@ -69,17 +88,19 @@ tern_oauth_goa_list_mail_accounts (GCancellable *cancellable, GError **error)
       a->email = g_strdup (goa_mail_get_email_address (mail));
       if (goa_mail_get_imap_supported (mail))
         {
-          a->imap_host = g_strdup (goa_mail_get_imap_host (mail));
           a->imap_user = g_strdup (goa_mail_get_imap_user_name (mail));
           a->imap_security = security_of (goa_mail_get_imap_use_ssl (mail),
                                           goa_mail_get_imap_use_tls (mail));
+          split_host (goa_mail_get_imap_host (mail), "imap", a->imap_security,
+                      &a->imap_host, &a->imap_port);
         }
       if (goa_mail_get_smtp_supported (mail))
         {
-          a->smtp_host = g_strdup (goa_mail_get_smtp_host (mail));
           a->smtp_user = g_strdup (goa_mail_get_smtp_user_name (mail));
           a->smtp_security = security_of (goa_mail_get_smtp_use_ssl (mail),
                                           goa_mail_get_smtp_use_tls (mail));
+          split_host (goa_mail_get_smtp_host (mail), "smtp", a->smtp_security,
+                      &a->smtp_host, &a->smtp_port);
         }
       g_ptr_array_add (out, a);
     }

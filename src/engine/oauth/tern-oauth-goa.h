@@ -20,9 +20,11 @@ typedef struct {
   char *provider_name;  /* "Google" */
   char *email;
   char *imap_host;      /* may be NULL when GOA does not offer IMAP */
+  guint16 imap_port;    /* from "host:port", else the default for the security */
   char *imap_user;
   TernSecurity imap_security;
   char *smtp_host;
+  guint16 smtp_port;
   char *smtp_user;
   TernSecurity smtp_security;
 } TernOAuthGoaAccount;
