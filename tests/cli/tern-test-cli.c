@@ -50,3 +50,35 @@ tern_test_cli_run (const char *data_dir, const char *stdin_text, char **out, cha
   va_end (ap);
   return status;
 }
+
+TernTestServers *
+tern_test_cli_servers_start (const TernTestServersOptions *opts, const char *user,
+                             const char *password)
+{
+  g_autoptr(GError) error = NULL;
+  TernTestServers *servers = tern_test_servers_start (opts, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (tern_test_servers_add_user (servers, user, password, &error));
+  g_setenv ("TERN_EXTRA_CA_FILE", tern_test_servers_ca_file (servers), TRUE);
+  return servers;
+}
+
+char *
+tern_test_cli_data_dir_new (const char *name)
+{
+  g_autofree char *tmpl = g_strdup_printf ("tern-cli-%s-XXXXXX", name);
+  g_autoptr(GError) error = NULL;
+  char *dir = g_dir_make_tmp (tmpl, &error);
+
+  g_assert_no_error (error);
+  return dir;
+}
+
+void
+tern_test_cli_data_dir_remove (const char *dir)
+{
+  const char *argv[] = { "rm", "-rf", dir, NULL };
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
+}

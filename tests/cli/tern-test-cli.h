@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "tern-test-servers.h"
+
 G_BEGIN_DECLS
 
 /* Runs tern-cli --data-dir @data_dir --password-store=file with the
@@ -14,5 +16,13 @@ int tern_test_cli_runv (const char *data_dir, gboolean no_ca, const char *stdin_
                         char **out, char **err, va_list args);
 int tern_test_cli_run (const char *data_dir, const char *stdin_text, char **out, char **err,
                        ...) G_GNUC_NULL_TERMINATED;
+
+/* The harness's servers (@opts may be NULL) with one user, trusted by the
+ * tern-cli children (TERN_EXTRA_CA_FILE). */
+TernTestServers *tern_test_cli_servers_start (const TernTestServersOptions *opts, const char *user,
+                                              const char *password);
+/* A fresh data directory for tern-cli, and its removal with all it holds. */
+char *tern_test_cli_data_dir_new (const char *name);
+void tern_test_cli_data_dir_remove (const char *dir);
 
 G_END_DECLS

@@ -22,21 +22,14 @@ typedef struct {
 static void
 setup (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fx->servers = tern_test_servers_start (NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (tern_test_servers_add_user (fx->servers, "dora", "pw-dora", &error));
-  g_setenv ("TERN_EXTRA_CA_FILE", tern_test_servers_ca_file (fx->servers), TRUE);
-  fx->data_dir = g_dir_make_tmp ("tern-cli-archive-XXXXXX", NULL);
+  fx->servers = tern_test_cli_servers_start (NULL, "dora", "pw-dora");
+  fx->data_dir = tern_test_cli_data_dir_new ("archive");
 }
 
 static void
 teardown (Fixture *fx, gconstpointer data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", fx->data_dir);
-
-  g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+  tern_test_cli_data_dir_remove (fx->data_dir);
   g_free (fx->data_dir);
   g_clear_pointer (&fx->servers, tern_test_servers_free);
 }

@@ -102,21 +102,14 @@ outbox_states (Fixture *fx, const char *account)
 static void
 setup (Fixture *fx, gconstpointer data)
 {
-  g_autoptr(GError) error = NULL;
-
-  fx->servers = tern_test_servers_start (NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (tern_test_servers_add_user (fx->servers, "carol", "pw-carol", &error));
-  g_setenv ("TERN_EXTRA_CA_FILE", tern_test_servers_ca_file (fx->servers), TRUE);
-  fx->data_dir = g_dir_make_tmp ("tern-cli-XXXXXX", NULL);
+  fx->servers = tern_test_cli_servers_start (NULL, "carol", "pw-carol");
+  fx->data_dir = tern_test_cli_data_dir_new ("mail");
 }
 
 static void
 teardown (Fixture *fx, gconstpointer data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", fx->data_dir);
-
-  g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+  tern_test_cli_data_dir_remove (fx->data_dir);
   g_free (fx->data_dir);
   g_clear_pointer (&fx->servers, tern_test_servers_free);
 }
@@ -489,11 +482,8 @@ test_certificate_pinning (void)
   g_autofree char *pin_opt = NULL;
   const char *at;
 
-  fx.servers = tern_test_servers_start (&opts, &error);
-  g_assert_no_error (error);
-  g_assert_true (tern_test_servers_add_user (fx.servers, "carol", "pw-carol", &error));
-  g_setenv ("TERN_EXTRA_CA_FILE", tern_test_servers_ca_file (fx.servers), TRUE);
-  fx.data_dir = g_dir_make_tmp ("tern-cli-XXXXXX", NULL);
+  fx.servers = tern_test_cli_servers_start (&opts, "carol", "pw-carol");
+  fx.data_dir = tern_test_cli_data_dir_new ("mail");
 
   g_assert_cmpint (add_account (&fx, "Self", "pw-carol", tern_test_servers_port (fx.servers, TERN_TEST_IMAPS),
                                 "tls", "--offline=all"), ==, 0);

@@ -32,17 +32,14 @@ static void
 test_threads (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TernTestServers) servers = tern_test_servers_start (NULL, &error);
-  g_autofree char *dir = g_dir_make_tmp ("tern-cli-threads-XXXXXX", NULL);
-  g_autofree char *port = NULL, *json_text = NULL, *listing = NULL, *cmd = NULL;
+  g_autoptr(TernTestServers) servers = tern_test_cli_servers_start (NULL, "erin", "pw-erin");
+  g_autofree char *dir = tern_test_cli_data_dir_new ("threads");
+  g_autofree char *port = NULL, *json_text = NULL, *listing = NULL;
   g_autofree char *biggest_id = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonArray *threads;
   gint64 total = 0, biggest = 0;
 
-  g_assert_no_error (error);
-  g_assert_true (tern_test_servers_add_user (servers, "erin", "pw-erin", &error));
-  g_setenv ("TERN_EXTRA_CA_FILE", tern_test_servers_ca_file (servers), TRUE);
   g_assert_true (tern_test_messages_seed (servers, "erin", "INBOX", 0, N_MESSAGES, SEED, &error));
   port = g_strdup_printf ("%u", tern_test_servers_port (servers, TERN_TEST_IMAPS));
   g_assert_cmpint (tern_test_cli_run (dir, "pw-erin\n", NULL, NULL, "account", "add", "Home", "--email",
@@ -82,8 +79,7 @@ test_threads (void)
   g_assert_cmpuint (g_strv_length (g_strsplit (listing, "\n", -1)) - 1, ==, (guint) biggest);
   g_assert_cmpint (tern_test_cli_run (dir, NULL, NULL, NULL, "thread", "Home", "999999", NULL), ==, 8);
 
-  cmd = g_strdup_printf ("rm -rf '%s'", dir);
-  g_spawn_command_line_sync (cmd, NULL, NULL, NULL, NULL);
+  tern_test_cli_data_dir_remove (dir);
 }
 
 int

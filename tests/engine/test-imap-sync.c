@@ -14,6 +14,7 @@
 #include "imap/tern-imap-sync.h"
 #include "imap/tern-imap-fetch-result.h"
 #include "account/tern-mail-actions.h"
+#include "tern-test-mail-check.h"
 #include "tern-test-messages.h"
 #include "tern-test-proxy.h"
 #include "tern-test-servers.h"
@@ -117,71 +118,31 @@ raw_close (mailimap *imap)
 static TernImapSync *
 new_sync (Fixture *fx)
 {
-  return tern_imap_sync_new (raw_connect (fx), fx->store, fx->account->id);
+  return tern_test_imap_sync_new (fx->store, fx->secrets, fx->account);
 }
 
 static void
 sync_all (Fixture *fx)
 {
-  g_autoptr(TernImapSync) sync = new_sync (fx);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (tern_imap_sync_all (sync, NULL, &error));
-  g_assert_no_error (error);
+  tern_test_imap_sync_all (fx->store, fx->secrets, fx->account);
 }
 
 static TernFolder *
 folder (Fixture *fx, const char *path)
 {
-  g_autoptr(GError) error = NULL;
-  TernFolder *f = tern_store_get_folder_by_path (fx->store, fx->account->id, path, &error);
-
-  g_assert_no_error (error);
-  return f;
+  return tern_test_folder (fx->store, fx->account, path);
 }
 
 static guint
 local_count (Fixture *fx, const char *path)
 {
-  g_autoptr(TernFolder) f = folder (fx, path);
-  g_autoptr(GArray) ids = tern_store_list_message_ids (fx->store, f->id, TERN_SORT_DATE, FALSE, NULL);
-
-  /* The incremental counter and the rows must agree. */
-  g_assert_cmpuint (ids->len, ==, f->total_count);
-  return ids->len;
-}
-
-static guint
-raw_exists (mailimap *imap, const char *mailbox)
-{
-  g_assert_cmpint (mailimap_select (imap, mailbox), ==, MAILIMAP_NO_ERROR);
-  return imap->imap_selection_info->sel_exists;
+  return tern_test_local_count (fx->store, fx->account, path);
 }
 
 static void
 raw_append (mailimap *imap, const char *mailbox, guint index)
 {
-  g_autoptr(GBytes) msg = tern_test_message_generate (index, SEED);
-  gsize len;
-  const char *data = g_bytes_get_data (msg, &len);
-
-  g_assert_cmpint (mailimap_append (imap, mailbox, NULL, NULL, data, len), ==, MAILIMAP_NO_ERROR);
-}
-
-static void
-raw_store (mailimap *imap, const char *mailbox, guint32 uid, struct mailimap_flag *flag, gboolean add)
-{
-  struct mailimap_flag_list *list = mailimap_flag_list_new_empty ();
-  struct mailimap_store_att_flags *att;
-  struct mailimap_set *set = mailimap_set_new_single (uid);
-
-  mailimap_flag_list_add (list, flag);
-  att = add ? mailimap_store_att_flags_new_add_flags_silent (list)
-            : mailimap_store_att_flags_new_remove_flags_silent (list);
-  g_assert_cmpint (mailimap_select (imap, mailbox), ==, MAILIMAP_NO_ERROR);
-  g_assert_cmpint (mailimap_uid_store (imap, set, att), ==, MAILIMAP_NO_ERROR);
-  mailimap_store_att_flags_free (att);
-  mailimap_set_free (set);
+  tern_test_raw_append (imap, mailbox, index, SEED);
 }
 
 static void
@@ -189,46 +150,15 @@ raw_expunge (mailimap *imap, const char *mailbox, guint32 uid)
 {
   struct mailimap_set *set = mailimap_set_new_single (uid);
 
-  raw_store (imap, mailbox, uid, mailimap_flag_new_deleted (), TRUE);
+  tern_test_raw_store (imap, mailbox, uid, mailimap_flag_new_deleted (), TRUE);
   g_assert_cmpint (mailimap_uid_expunge (imap, set), ==, MAILIMAP_NO_ERROR);
   mailimap_set_free (set);
-}
-
-/* Flags of @uid on the server, as TernFlags. */
-static guint
-raw_flags (mailimap *imap, const char *mailbox, guint32 uid)
-{
-  struct mailimap_set *set = mailimap_set_new_single (uid);
-  struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty ();
-  clist *result = NULL;
-  guint flags = 0;
-
-  mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_uid ());
-  mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_flags ());
-  g_assert_cmpint (mailimap_select (imap, mailbox), ==, MAILIMAP_NO_ERROR);
-  g_assert_cmpint (mailimap_uid_fetch (imap, set, ft, &result), ==, MAILIMAP_NO_ERROR);
-  for (clistiter *it = clist_begin (result); it; it = clist_next (it))
-    {
-      TernImapFetched f;
-      tern_imap_fetched_parse (clist_content (it), &f);
-      if (f.uid == uid)
-        flags = f.flags;
-      tern_imap_fetched_clear (&f);
-    }
-  mailimap_fetch_list_free (result);
-  mailimap_fetch_type_free (ft);
-  mailimap_set_free (set);
-  return flags;
 }
 
 static TernMessageSummary *
 message_by_uid (Fixture *fx, const char *path, guint32 uid)
 {
-  g_autoptr(TernFolder) f = folder (fx, path);
-  gint64 id = tern_store_find_by_uid (fx->store, f->id, uid, NULL);
-
-  g_assert_cmpint (id, >, 0);
-  return tern_store_get_message (fx->store, id, NULL);
+  return tern_test_message_by_uid (fx->store, fx->account, path, uid);
 }
 
 /* Every generated Message-ID from @first to @first + @n - 1 is stored
@@ -236,15 +166,7 @@ message_by_uid (Fixture *fx, const char *path, guint32 uid)
 static void
 assert_each_once (Fixture *fx, guint first, guint n)
 {
-  for (guint i = first; i < first + n; i++)
-    {
-      g_autofree char *mid = tern_test_message_id (i, SEED);
-      g_autoptr(GArray) ids = tern_store_find_by_message_id (fx->store, fx->account->id, mid, NULL);
-
-      g_assert_nonnull (ids);
-      if (ids->len != 1)
-        g_error ("message %u (%s) is stored %u times", i, mid, ids->len);
-    }
+  tern_test_assert_each_once (fx->store, fx->account, first, n, SEED);
 }
 
 /* ... and @path holds those and nothing else. */
@@ -254,7 +176,6 @@ assert_exactly_once (Fixture *fx, const char *path, guint first, guint n)
   assert_each_once (fx, first, n);
   g_assert_cmpuint (local_count (fx, path), ==, n);
 }
-
 
 /* ---- The server's files ------------------------------------------------------ */
 
@@ -405,8 +326,8 @@ test_incremental_sync (Fixture *fx, gconstpointer data)
   other = raw_connect (fx);
   raw_append (other, "INBOX", 100);
   raw_append (other, "INBOX", 101);
-  raw_store (other, "INBOX", 3, mailimap_flag_new_flagged (), TRUE);
-  raw_store (other, "INBOX", 4, mailimap_flag_new_seen (), TRUE);
+  tern_test_raw_store (other, "INBOX", 3, mailimap_flag_new_flagged (), TRUE);
+  tern_test_raw_store (other, "INBOX", 4, mailimap_flag_new_seen (), TRUE);
   raw_expunge (other, "INBOX", 5);
   raw_close (other);
 
@@ -420,7 +341,7 @@ test_incremental_sync (Fixture *fx, gconstpointer data)
 
   /* And a flag taken away elsewhere goes away here. */
   other = raw_connect (fx);
-  raw_store (other, "INBOX", 3, mailimap_flag_new_flagged (), FALSE);
+  tern_test_raw_store (other, "INBOX", 3, mailimap_flag_new_flagged (), FALSE);
   raw_close (other);
   sync_all (fx);
   g_clear_pointer (&flagged, tern_message_summary_free);
@@ -464,10 +385,10 @@ test_local_changes_reach_server (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (ops->len, ==, 0);
 
   other = raw_connect (fx);
-  g_assert_cmpuint (raw_flags (other, "INBOX", 1), ==, TERN_FLAG_SEEN | TERN_FLAG_FLAGGED);
-  g_assert_cmpuint (raw_exists (other, "INBOX"), ==, 8);
-  g_assert_cmpuint (raw_exists (other, "Archive"), ==, 3);
-  g_assert_cmpuint (raw_exists (other, "Trash"), ==, 1);
+  g_assert_cmpuint (tern_test_raw_flags (other, "INBOX", 1), ==, TERN_FLAG_SEEN | TERN_FLAG_FLAGGED);
+  g_assert_cmpuint (tern_test_raw_exists (other, "INBOX"), ==, 8);
+  g_assert_cmpuint (tern_test_raw_exists (other, "Archive"), ==, 3);
+  g_assert_cmpuint (tern_test_raw_exists (other, "Trash"), ==, 1);
   raw_close (other);
 
   /* The moved message was given its new UID, not fetched again, and the
@@ -512,7 +433,7 @@ test_offline_replay (Fixture *fx, gconstpointer data)
   ops = tern_store_list_ops (fx->store, fx->account->id, NULL);
   g_assert_cmpuint (ops->len, ==, 0);
   other = raw_connect (fx);
-  g_assert_true (raw_flags (other, "INBOX", 2) & TERN_FLAG_FLAGGED);
+  g_assert_true (tern_test_raw_flags (other, "INBOX", 2) & TERN_FLAG_FLAGGED);
   raw_close (other);
   /* And the sync did not undo the local flag. */
   g_clear_pointer (&m, tern_message_summary_free);
@@ -745,7 +666,6 @@ test_sigkill_during_sync (Fixture *fx, gconstpointer data)
   assert_exactly_once (fx, "INBOX", 0, rounds * per_round);
 }
 
-
 /* Offline, the user deletes one message and flags another; meanwhile the
  * server rebuilds the folder's UID list (every old UID now names another
  * message) and the flagged one disappears. The delete must reach the right
@@ -814,7 +734,6 @@ test_renumbered_queue (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (ops->len, ==, 1);
   g_assert_cmpuint (((TernPendingOp *) g_ptr_array_index (ops, 0))->attempts, ==, 1);
 }
-
 
 /* What GNU Mailutils imap4d announces: no UIDPLUS (no COPYUID, no UID
  * EXPUNGE), no MOVE, no CONDSTORE. */
@@ -889,7 +808,7 @@ test_no_uidplus (Fixture *fx, gconstpointer data)
   /* Another client marked a message \Deleted: a plain EXPUNGE would take it
    * too, so ours stays marked, and the queued op says so. */
   other = raw_connect (fx);
-  raw_store (other, "INBOX", 5, mailimap_flag_new_deleted (), TRUE);
+  tern_test_raw_store (other, "INBOX", 5, mailimap_flag_new_deleted (), TRUE);
   m6 = message_by_uid (fx, "INBOX", 6);
   g_assert_true (tern_mail_move (fx->store, &m6->id, 1, archive->id, &error));
   sync_all (fx);
@@ -905,7 +824,7 @@ test_no_uidplus (Fixture *fx, gconstpointer data)
 
   /* Once the other message is gone, ours goes at the next sync, and was
    * never copied twice. */
-  raw_store (other, "INBOX", 5, mailimap_flag_new_deleted (), TRUE);
+  tern_test_raw_store (other, "INBOX", 5, mailimap_flag_new_deleted (), TRUE);
   g_assert_cmpint (mailimap_expunge (other), ==, MAILIMAP_NO_ERROR);
   raw_close (other);
   /* That took ours as well (it was marked): the op finds nothing left. */
@@ -920,7 +839,6 @@ test_no_uidplus (Fixture *fx, gconstpointer data)
   assert_each_once (fx, 3, 1);
   assert_each_once (fx, 5, 5);
 }
-
 
 static void
 setup_no_special_folders (Fixture *fx, gconstpointer data)
@@ -946,7 +864,7 @@ test_no_trash (Fixture *fx, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpstr (trash->path, ==, "Trash");
   other = raw_connect (fx);
-  g_assert_cmpuint (raw_exists (other, "Trash"), ==, 0);
+  g_assert_cmpuint (tern_test_raw_exists (other, "Trash"), ==, 0);
   raw_close (other);
   m1 = message_by_uid (fx, "INBOX", 1);
   g_assert_true (tern_mail_delete (fx->store, &m1->id, 1, &error));
@@ -972,7 +890,6 @@ test_no_trash (Fixture *fx, gconstpointer data)
   assert_no_ops (fx);
   g_assert_cmpuint (server_count (fx, "INBOX"), ==, 3);
 }
-
 
 /* Waits until @mailbox on the server holds more than @than messages or @p
  * exited; returns whether it did hold more. */

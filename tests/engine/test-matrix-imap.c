@@ -12,61 +12,28 @@
 #include "account/tern-mail-actions.h"
 #include "imap/tern-imap-fetch-result.h"
 #include "imap/tern-imap-sync.h"
+#include "tern-test-mail-check.h"
 #include "tern-test-matrix-account.h"
 #include "tern-test-messages.h"
 
 typedef void (*CheckFunc) (TernMatrixAccount *t);
 
-static TernImapSync *
-new_sync (TernMatrixAccount *t)
-{
-  g_autoptr(GError) error = NULL;
-  mailimap *imap = tern_account_connect_imap (t->account, t->secrets, NULL, NULL, &error);
-
-  g_assert_no_error (error);
-  return tern_imap_sync_new (imap, t->store, t->account->id);
-}
-
 static void
 sync_all (TernMatrixAccount *t)
 {
-  g_autoptr(TernImapSync) sync = new_sync (t);
-  g_autoptr(GError) error = NULL;
-
-  if (!tern_imap_sync_all (sync, NULL, &error))
-    g_error ("sync failed: %s", error->message);
-  g_assert_no_error (error);
-}
-
-static TernFolder *
-folder (TernMatrixAccount *t, const char *path)
-{
-  g_autoptr(GError) error = NULL;
-  TernFolder *f = tern_store_get_folder_by_path (t->store, t->account->id, path, &error);
-
-  g_assert_no_error (error);
-  g_assert_nonnull (f);
-  return f;
+  tern_test_imap_sync_all (t->store, t->secrets, t->account);
 }
 
 static guint
 local_count (TernMatrixAccount *t, const char *path)
 {
-  g_autoptr(TernFolder) f = folder (t, path);
-  g_autoptr(GArray) ids = tern_store_list_message_ids (t->store, f->id, TERN_SORT_DATE, FALSE, NULL);
-
-  g_assert_cmpuint (ids->len, ==, f->total_count);
-  return ids->len;
+  return tern_test_local_count (t->store, t->account, path);
 }
 
 static TernMessageSummary *
 message_by_uid (TernMatrixAccount *t, const char *path, guint32 uid)
 {
-  g_autoptr(TernFolder) f = folder (t, path);
-  gint64 id = tern_store_find_by_uid (t->store, f->id, uid, NULL);
-
-  g_assert_cmpint (id, >, 0);
-  return tern_store_get_message (t->store, id, NULL);
+  return tern_test_message_by_uid (t->store, t->account, path, uid);
 }
 
 /* Generated messages @first .. @first + @n - 1 are each stored exactly once
@@ -74,16 +41,7 @@ message_by_uid (TernMatrixAccount *t, const char *path, guint32 uid)
 static void
 assert_each_once (TernMatrixAccount *t, guint first, guint n)
 {
-  for (guint i = first; i < first + n; i++)
-    {
-      g_autofree char *mid = tern_test_message_id (i, TERN_MATRIX_SEED);
-      g_autoptr(GArray) ids = tern_store_find_by_message_id (t->store, t->account->id, mid, NULL);
-
-      g_assert_nonnull (ids);
-      if (ids->len != 1)
-        g_error ("%s: message %u (%s) is stored %u times", tern_test_mail_server_name (t->server),
-                 i, mid, ids->len);
-    }
+  tern_test_assert_each_once (t->store, t->account, first, n, TERN_MATRIX_SEED);
 }
 
 static void
@@ -92,23 +50,6 @@ assert_no_pending_ops (TernMatrixAccount *t)
   g_autoptr(GPtrArray) ops = tern_store_list_ops (t->store, t->account->id, NULL);
 
   g_assert_cmpuint (ops->len, ==, 0);
-}
-
-static void
-raw_store (mailimap *imap, const char *mailbox, guint32 uid, struct mailimap_flag *flag,
-           gboolean add)
-{
-  struct mailimap_flag_list *list = mailimap_flag_list_new_empty ();
-  struct mailimap_store_att_flags *att;
-  struct mailimap_set *set = mailimap_set_new_single (uid);
-
-  mailimap_flag_list_add (list, flag);
-  att = add ? mailimap_store_att_flags_new_add_flags_silent (list)
-            : mailimap_store_att_flags_new_remove_flags_silent (list);
-  g_assert_cmpint (mailimap_select (imap, mailbox), ==, MAILIMAP_NO_ERROR);
-  g_assert_cmpint (mailimap_uid_store (imap, set, att), ==, MAILIMAP_NO_ERROR);
-  mailimap_store_att_flags_free (att);
-  mailimap_set_free (set);
 }
 
 /* Expunge with plain EXPUNGE: not every server has UIDPLUS. Only @uid is
@@ -120,39 +61,13 @@ raw_expunge (TernMatrixAccount *t, mailimap *imap, const char *mailbox, guint32 
 {
   int r;
 
-  raw_store (imap, mailbox, uid, mailimap_flag_new_deleted (), TRUE);
+  tern_test_raw_store (imap, mailbox, uid, mailimap_flag_new_deleted (), TRUE);
   r = mailimap_expunge (imap);
   if (r == MAILIMAP_ERROR_PARSE &&
       tern_test_mail_server_kind (t->server) == TERN_TEST_SERVER_MAILUTILS)
     g_test_message ("GNU Mailutils answered EXPUNGE with an untagged EXPUNGED");
   else
     g_assert_cmpint (r, ==, MAILIMAP_NO_ERROR);
-}
-
-static guint
-raw_flags (mailimap *imap, const char *mailbox, guint32 uid)
-{
-  struct mailimap_set *set = mailimap_set_new_single (uid);
-  struct mailimap_fetch_type *ft = mailimap_fetch_type_new_fetch_att_list_empty ();
-  clist *result = NULL;
-  guint flags = 0;
-
-  mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_uid ());
-  mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_flags ());
-  g_assert_cmpint (mailimap_select (imap, mailbox), ==, MAILIMAP_NO_ERROR);
-  g_assert_cmpint (mailimap_uid_fetch (imap, set, ft, &result), ==, MAILIMAP_NO_ERROR);
-  for (clistiter *it = clist_begin (result); it; it = clist_next (it))
-    {
-      TernImapFetched f;
-      tern_imap_fetched_parse (clist_content (it), &f);
-      if (f.uid == uid)
-        flags = f.flags;
-      tern_imap_fetched_clear (&f);
-    }
-  mailimap_fetch_list_free (result);
-  mailimap_fetch_type_free (ft);
-  mailimap_set_free (set);
-  return flags;
 }
 
 /* ---- checks ------------------------------------------------------------------ */
@@ -195,8 +110,8 @@ check_incremental (TernMatrixAccount *t)
   tern_matrix_seed (t, "INBOX", 0, 10);
   sync_all (t);
   other = tern_matrix_imap (t);
-  raw_store (other, "INBOX", 3, mailimap_flag_new_flagged (), TRUE);
-  raw_store (other, "INBOX", 4, mailimap_flag_new_seen (), TRUE);
+  tern_test_raw_store (other, "INBOX", 3, mailimap_flag_new_flagged (), TRUE);
+  tern_test_raw_store (other, "INBOX", 4, mailimap_flag_new_seen (), TRUE);
   raw_expunge (t, other, "INBOX", 5);
   tern_matrix_imap_close (other);
 
@@ -206,13 +121,13 @@ check_incremental (TernMatrixAccount *t)
   g_assert_true (flagged->flags & TERN_FLAG_FLAGGED);
   seen = message_by_uid (t, "INBOX", 4);
   g_assert_true (seen->flags & TERN_FLAG_SEEN);
-  inbox = folder (t, "INBOX");
+  inbox = tern_test_folder (t->store, t->account, "INBOX");
   g_assert_cmpint (tern_store_find_by_uid (t->store, inbox->id, 5, NULL), ==, 0);
   g_assert_cmpuint (inbox->unread_count, ==, 8);
 
   /* A flag taken away elsewhere goes away here. */
   other = tern_matrix_imap (t);
-  raw_store (other, "INBOX", 3, mailimap_flag_new_flagged (), FALSE);
+  tern_test_raw_store (other, "INBOX", 3, mailimap_flag_new_flagged (), FALSE);
   tern_matrix_imap_close (other);
   sync_all (t);
   g_clear_pointer (&flagged, tern_message_summary_free);
@@ -264,8 +179,8 @@ check_flags_to_server (TernMatrixAccount *t)
   sync_all (t);
   assert_no_pending_ops (t);
   other = tern_matrix_imap (t);
-  g_assert_cmpuint (raw_flags (other, "INBOX", 1), ==, TERN_FLAG_SEEN | TERN_FLAG_FLAGGED);
-  g_assert_cmpuint (raw_flags (other, "INBOX", 2) & TERN_FLAG_SEEN, ==, 0);
+  g_assert_cmpuint (tern_test_raw_flags (other, "INBOX", 1), ==, TERN_FLAG_SEEN | TERN_FLAG_FLAGGED);
+  g_assert_cmpuint (tern_test_raw_flags (other, "INBOX", 2) & TERN_FLAG_SEEN, ==, 0);
   tern_matrix_imap_close (other);
 }
 
@@ -284,7 +199,7 @@ check_move (TernMatrixAccount *t)
   tern_matrix_seed (t, "INBOX", 0, 6);
   sync_all (t);
   m = message_by_uid (t, "INBOX", 2);
-  dest = folder (t, archive);
+  dest = tern_test_folder (t->store, t->account, archive);
   g_assert_true (tern_mail_move (t->store, &m->id, 1, dest->id, &error));
   g_assert_no_error (error);
   sync_all (t);
@@ -358,7 +273,7 @@ idle_thread (gpointer data)
 static void
 check_idle (TernMatrixAccount *t)
 {
-  g_autoptr(TernImapSync) sync = new_sync (t);
+  g_autoptr(TernImapSync) sync = tern_test_imap_sync_new (t->store, t->secrets, t->account);
   g_autoptr(GError) error = NULL;
   IdleData d = { sync, TERN_IDLE_FAILED, NULL };
   GThread *thread;

@@ -15,6 +15,7 @@
 #include "mime/tern-mime-compose.h"
 #include "mime/tern-mime-parse.h"
 #include "mime/tern-mime-render.h"
+#include "tern-test-mail-check.h"
 #include "tern-test-matrix-account.h"
 
 #define SUBJECT "Grüße aus Köln — 東京 ✓ Ελληνικά"
@@ -43,46 +44,13 @@ attachment_bytes (void)
 static TernOutboxResult
 process (TernMatrixAccount *t, gboolean expect_ok)
 {
-  g_autoptr(TernOutbox) outbox = tern_outbox_new (t->store, t->account, t->secrets);
-  g_autoptr(GError) error = NULL;
-  TernOutboxResult r;
-  gboolean ok = tern_outbox_process (outbox, NULL, &r, &error);
-
-  if (expect_ok)
-    g_assert_no_error (error);
-  g_assert_true (ok == expect_ok);
-  return r;
+  return tern_test_outbox_process (t->store, t->secrets, t->account, 0, expect_ok);
 }
 
-/* Syncs @t's IMAP account until the message is in its Inbox (delivery is
- * asynchronous); its raw bytes. */
 static GBytes *
 wait_for_delivery (TernMatrixAccount *t, const char *message_id)
 {
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(TernImapSync) sync = NULL;
-      g_autoptr(GArray) ids = NULL;
-      mailimap *imap = tern_account_connect_imap (t->account, t->secrets, NULL, NULL, &error);
-
-      g_assert_no_error (error);
-      sync = tern_imap_sync_new (imap, t->store, t->account->id);
-      g_assert_true (tern_imap_sync_all (sync, NULL, &error));
-      g_assert_no_error (error);
-      ids = tern_store_find_by_message_id (t->store, t->account->id, message_id, &error);
-      g_assert_no_error (error);
-      if (ids->len > 0)
-        {
-          g_assert_cmpuint (ids->len, ==, 1);   /* delivered once */
-          return tern_store_get_raw (t->store, g_array_index (ids, gint64, 0), NULL);
-        }
-      g_usleep (200 * 1000);   /* polling a server with a deadline, not a timing assumption */
-    }
-  g_error ("%s: message %s did not arrive for %s within 60 s",
-           tern_test_mail_server_name (t->server), message_id, t->user);
+  return tern_test_wait_for_delivery (t->store, t->secrets, t->account, message_id);
 }
 
 static void

@@ -12,6 +12,7 @@
 #include "account/tern-outbox.h"
 #include "smtp/tern-smtp-send.h"
 #include "tern-test-mail-account.h"
+#include "tern-test-mail-check.h"
 
 #define SUBJECT "Grüße aus Köln — 東京 ✓"
 #define ATTACHMENT_NAME "Übersicht März.txt"
@@ -35,55 +36,13 @@ make_message (TernTestAccount *t, const char *to, gboolean attach)
 static TernOutboxResult
 process (TernTestAccount *t, gint64 now, gboolean expect_ok)
 {
-  g_autoptr(TernOutbox) outbox = tern_outbox_new (t->store, t->account, t->secrets);
-  g_autoptr(GError) error = NULL;
-  TernOutboxResult r;
-  gboolean ok;
-
-  tern_outbox_set_now (outbox, now);
-  ok = tern_outbox_process (outbox, NULL, &r, &error);
-  if (expect_ok)
-    g_assert_no_error (error);
-  else
-    g_test_message ("process: %s", error ? error->message : "(no error)");
-  g_assert_true (ok == expect_ok);
-  return r;
+  return tern_test_outbox_process (t->store, t->secrets, t->account, now, expect_ok);
 }
 
-/* Syncs the IMAP account until a message with @message_id is in its Inbox
- * (Postfix delivers asynchronously); returns its raw bytes. */
 static GBytes *
 wait_for_delivery (TernTestAccount *t, const char *message_id)
 {
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(TernImapSync) sync = NULL;
-      g_autoptr(GArray) ids = NULL;
-      mailimap *imap = tern_account_connect_imap (t->account, t->secrets, NULL, NULL, &error);
-
-      g_assert_no_error (error);
-      sync = tern_imap_sync_new (imap, t->store, t->account->id);
-      g_assert_true (tern_imap_sync_all (sync, NULL, &error));
-      g_assert_no_error (error);
-      ids = tern_store_find_by_message_id (t->store, t->account->id, message_id, &error);
-      g_assert_no_error (error);
-      for (guint i = 0; i < ids->len; i++)
-        {
-          g_autoptr(TernMessageSummary) m = tern_store_get_message (t->store,
-                                                                    g_array_index (ids, gint64, i), NULL);
-          g_autoptr(TernFolder) f = tern_store_get_folder (t->store, m->folder_id, NULL);
-          if (f->role == TERN_FOLDER_ROLE_INBOX)
-            {
-              g_assert_cmpuint (ids->len, <=, 2);   /* Inbox, and maybe Sent */
-              return tern_store_get_raw (t->store, m->id, NULL);
-            }
-        }
-      g_usleep (200 * 1000);   /* polling a server with a deadline, not a timing assumption */
-    }
-  g_assert_not_reached ();
+  return tern_test_wait_for_delivery (t->store, t->secrets, t->account, message_id);
 }
 
 static guint

@@ -65,8 +65,7 @@ typedef struct {
   TernProtocolTrace *trace;                 /* TERN_DEBUG; NULL when off */
 } TernStream;
 
-static mailstream_low_driver plain_driver;
-static mailstream_low_driver tls_driver;
+static mailstream_low_driver stream_driver;
 
 static int
 timeout_ms_for (guint seconds)
@@ -446,7 +445,7 @@ tls_read_some (TernStream *st, void *buf, size_t count)
     }
 }
 
-/* Both drivers' read: plain text or TLS, through finish_read(). */
+/* The one read: plain text or TLS, through finish_read(). */
 static ssize_t
 stream_read (mailstream_low *low, void *buf, size_t count)
 {
@@ -567,35 +566,21 @@ stream_read_traced (mailstream_low *low, void *buf, size_t count)
   return traced_in (low->data, buf, stream_read (low, buf, count));
 }
 
+/* The one write: plain text, or TLS once a session is set up. */
 static ssize_t
-plain_write_traced (mailstream_low *low, const void *buf, size_t count)
+stream_write_traced (mailstream_low *low, const void *buf, size_t count)
 {
-  return traced_out (low->data, buf, plain_write (low, buf, count));
+  TernStream *st = low->data;
+
+  return traced_out (st, buf, st->session ? tls_write (low, buf, count)
+                                          : plain_write (low, buf, count));
 }
 
-static ssize_t
-tls_write_traced (mailstream_low *low, const void *buf, size_t count)
-{
-  return traced_out (low->data, buf, tls_write (low, buf, count));
-}
-
-static mailstream_low_driver plain_driver = {
+/* One driver for plain text and TLS: read and write look at the stream's
+ * GnuTLS session, so STARTTLS only swaps the stream under it. */
+static mailstream_low_driver stream_driver = {
   .mailstream_read = stream_read_traced,
-  .mailstream_write = plain_write_traced,
-  .mailstream_close = stream_close,
-  .mailstream_get_fd = stream_get_fd,
-  .mailstream_free = stream_low_free,
-  .mailstream_cancel = stream_cancel,
-  .mailstream_get_cancel = stream_get_cancel,
-  .mailstream_get_certificate_chain = NULL,
-  .mailstream_setup_idle = stream_setup_idle,
-  .mailstream_unsetup_idle = stream_unsetup_idle,
-  .mailstream_interrupt_idle = stream_interrupt_idle,
-};
-
-static mailstream_low_driver tls_driver = {
-  .mailstream_read = stream_read_traced,
-  .mailstream_write = tls_write_traced,
+  .mailstream_write = stream_write_traced,
   .mailstream_close = stream_close,
   .mailstream_get_fd = stream_get_fd,
   .mailstream_free = stream_low_free,
@@ -612,7 +597,7 @@ stream_from (mailstream *stream)
 {
   mailstream_low *low = stream ? mailstream_get_low (stream) : NULL;
 
-  if (low && (low->driver == &plain_driver || low->driver == &tls_driver))
+  if (low && low->driver == &stream_driver)
     return low->data;
   return NULL;
 }
@@ -866,9 +851,9 @@ handshake (TernStream *st, gboolean implicit, const char *pin,
 }
 
 static mailstream *
-stream_wrap (TernStream *st, mailstream_low_driver *driver)
+stream_wrap (TernStream *st)
 {
-  mailstream_low *low = mailstream_low_new (st, driver);
+  mailstream_low *low = mailstream_low_new (st, &stream_driver);
   mailstream *s = low ? mailstream_new (low, TERN_STREAM_BUFFER_SIZE) : NULL;
 
   if (s == NULL)
@@ -899,10 +884,8 @@ tern_tls_stream_open (const TernServerConfig *cfg,
   if (fd < 0)
     return NULL;
   st = stream_new (fd, cfg, cancellable);
-  if (cfg->security != TERN_SECURITY_TLS)
-    s = stream_wrap (st, &plain_driver);
-  else if (handshake (st, TRUE, cfg->pinned_sha256, cert_out, error))
-    s = stream_wrap (st, &tls_driver);
+  if (cfg->security != TERN_SECURITY_TLS || handshake (st, TRUE, cfg->pinned_sha256, cert_out, error))
+    s = stream_wrap (st);
   else
     {
       stream_free (st);
@@ -924,7 +907,7 @@ tern_tls_stream_starttls (mailstream             *stream,
   TernStream *st;
   mailstream_low *low;
 
-  if (plain == NULL || old_low->driver != &plain_driver)
+  if (plain == NULL || plain->session != NULL)
     {
       g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID,
                    "STARTTLS needs a plain-text Tern stream.");
@@ -960,7 +943,7 @@ tern_tls_stream_starttls (mailstream             *stream,
   plain->cancellable = NULL;
 
   if (!handshake (st, FALSE, cfg->pinned_sha256, cert_out, error) ||
-      (low = mailstream_low_new (st, &tls_driver)) == NULL)
+      (low = mailstream_low_new (st, &stream_driver)) == NULL)
     {
       if (error && *error == NULL)
         g_set_error (error, TERN_ERROR, TERN_ERROR_FAILED, "Out of memory.");
@@ -982,7 +965,7 @@ mailstream *
 tern_tls_stream_new_for_fd (int fd, const TernServerConfig *cfg)
 {
   g_return_val_if_fail (fd >= 0 && cfg != NULL && cfg->host != NULL, NULL);
-  return stream_wrap (stream_new (fd, cfg, NULL), &plain_driver);
+  return stream_wrap (stream_new (fd, cfg, NULL));
 }
 
 void
