@@ -22,7 +22,6 @@
 #include "tern-test-cli.h"
 #include "tern-test-messages.h"
 #include "tern-test-oauth.h"
-#include "tern-test-process.h"
 #include "tern-test-servers.h"
 
 #define USER "alice@localhost"
@@ -377,17 +376,17 @@ main (int argc, char *argv[])
 
   signal (SIGPIPE, SIG_IGN);
   g_test_init (&argc, &argv, NULL);
+  /* The engine runs in this process too: its debug log must not go into
+   * the TAP output on stdout. */
+  g_log_writer_default_set_use_stderr (TRUE);
   fx.oauth = tern_test_oauth_start (&error);
   g_assert_no_error (error);
   opts.oauth2_introspection_url = tern_test_oauth_introspection_url (fx.oauth);
-  fx.servers = tern_test_servers_start (&opts, &error);
-  g_assert_no_error (error);
-  g_assert_true (tern_test_servers_add_user (fx.servers, USER, "unused-password", &error));
-  g_setenv ("TERN_EXTRA_CA_FILE", tern_test_servers_ca_file (fx.servers), TRUE);
+  fx.servers = tern_test_cli_servers_start (&opts, USER, "unused-password");
   g_setenv ("TERN_TEST_OAUTH2_PROVIDERS", tern_test_oauth_providers_file (fx.oauth), TRUE);
   g_setenv ("TERN_DEBUG", "all", TRUE);
   g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
-  fx.data_dir = g_dir_make_tmp ("tern-cli-oauth-XXXXXX", NULL);
+  fx.data_dir = tern_test_cli_data_dir_new ("oauth");
   fx.logs = g_string_new (NULL);
   fx.argvs = g_ptr_array_new_with_free_func (g_free);
 
@@ -401,7 +400,7 @@ main (int argc, char *argv[])
 
   tern_test_servers_free (fx.servers);
   tern_test_oauth_free (fx.oauth);
-  tern_test_dir_remove (fx.data_dir);
+  tern_test_cli_data_dir_remove (fx.data_dir);
   g_free (fx.data_dir);
   g_string_free (fx.logs, TRUE);
   g_ptr_array_unref (fx.argvs);

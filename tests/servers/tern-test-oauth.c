@@ -31,7 +31,7 @@ wait_for_port (TernTestOAuth *self, const char *port_file, GError **error)
           self->port = (guint16) g_ascii_strtoull (text, NULL, 10);
           return self->port != 0;
         }
-      if (g_subprocess_get_if_exited (self->server))
+      if (g_subprocess_get_identifier (self->server) == NULL)  /* it exited */
         break;
       g_usleep (20 * 1000);
     }

@@ -103,7 +103,11 @@ challenge_status (const char *challenge)
     if (status == NULL || !JSON_NODE_HOLDS_VALUE (status) ||
         json_node_get_value_type (status) != G_TYPE_STRING)
       return NULL;
-    return g_utf8_make_valid (json_node_get_string (status), 64);
+    const char *text = json_node_get_string (status);
+
+    if (strlen (text) > 64)
+      return NULL;
+    return g_utf8_make_valid (text, -1);
   }
 }
 
