@@ -74,8 +74,17 @@ tern_test_oauth_start (GError **error)
   if (self->dir == NULL)
     return NULL;
   port_file = g_build_filename (self->dir, "port", NULL);
-  self->server = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, error, python,
-                                   TERN_TEST_OAUTH_SERVER, port_file, NULL);
+  {
+    /* Its output goes to a file: a server left behind by a crashed test
+     * must not hold the test's stdout open. */
+    g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+    g_autofree char *log = g_build_filename (self->dir, "server.log", NULL);
+
+    g_subprocess_launcher_set_stdout_file_path (l, log);
+    g_subprocess_launcher_set_stderr_file_path (l, log);
+    self->server = g_subprocess_launcher_spawn (l, error, python, TERN_TEST_OAUTH_SERVER,
+                                                port_file, NULL);
+  }
   if (self->server == NULL || !wait_for_port (self, port_file, error))
     return NULL;
   self->url = g_strdup_printf ("http://127.0.0.1:%u", self->port);
