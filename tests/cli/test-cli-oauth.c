@@ -10,8 +10,9 @@
  * expiring mid-session (the server refuses the cached one: refreshed once)
  * and a token near its expiry refreshed before use; POP3 and SMTP sign-in;
  * a revoked refresh token gives "sign in again" (exit code 11) until
- * `account sign-in`; and no token in tern-cli's logs, the protocol trace,
- * SQLite or argv. */
+ * `account sign-in`; discovery's <authentication>OAuth2</authentication>
+ * making an account OAuth2; and no token in tern-cli's logs, the protocol
+ * trace, SQLite or argv. */
 #include <gio/gio.h>
 #include <signal.h>
 #include <string.h>
@@ -315,6 +316,42 @@ test_revoked (void)
   g_assert_cmpint (cli (NULL, NULL, NULL, "sync", ACCOUNT, NULL), ==, 0);
 }
 
+/* Discovery: settings that list <authentication>OAuth2</authentication>
+ * for a provider Tern knows make the account an OAuth2 one. */
+static void
+test_discover_marks_oauth2 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStore) store = NULL;
+  g_autoptr(TernAccountSettings) account = NULL;
+  g_autofree char *what = g_strdup_printf ("autoconfig?imap=%u&smtp=%u",
+      tern_test_servers_port (fx.servers, TERN_TEST_IMAPS),
+      tern_test_servers_port (fx.servers, TERN_TEST_SUBMISSION));
+  g_autofree char *url = g_strdup_printf ("%s/autoconfig", tern_test_oauth_url (fx.oauth));
+  g_autofree char *refresh = NULL;
+  g_autofree char *refresh_line = NULL;
+
+  if (!tern_test_servers_require_smtp (fx.servers))
+    return;
+  g_free (tern_test_oauth_control (fx.oauth, what, &error));
+  g_assert_no_error (error);
+  refresh = tern_test_oauth_control (fx.oauth, "mint?user=" USER, &error);
+  g_assert_no_error (error);
+  refresh_line = g_strdup_printf ("%s\n", refresh);
+  g_setenv ("TERN_TEST_AUTOCONFIG_URL", url, TRUE);
+  g_assert_cmpint (cli (refresh_line, NULL, NULL, "account", "add", "Found", "--email", USER,
+                        "--discover", "--oauth2-token-stdin", NULL), ==, 0);
+  g_unsetenv ("TERN_TEST_AUTOCONFIG_URL");
+  g_assert_cmpint (cli (NULL, NULL, NULL, "account", "test", "Found", NULL), ==, 0);
+
+  store = tern_store_open (fx.data_dir, 0, &error);
+  g_assert_no_error (error);
+  account = tern_store_get_account_by_name (store, "Found", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (account->sign_in, ==, TERN_SIGN_IN_OAUTH2);
+  g_assert_cmpstr (account->oauth2_provider, ==, TERN_TEST_OAUTH_PROVIDER);
+}
+
 static void
 assert_no_token_in (const char *what, const char *text, char **tokens)
 {
@@ -395,6 +432,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/oauth/expires-mid-session", test_expires_mid_session);
   g_test_add_func ("/cli/oauth/refresh-before-expiry", test_refresh_before_expiry);
   g_test_add_func ("/cli/oauth/revoked-sign-in-again", test_revoked);
+  g_test_add_func ("/cli/oauth/discover-marks-oauth2", test_discover_marks_oauth2);
   g_test_add_func ("/cli/oauth/no-token-leaks", test_no_token_leaks);
   status = g_test_run ();
 

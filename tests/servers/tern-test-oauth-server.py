@@ -2,6 +2,7 @@
 """The test harness's OAuth2 authorization server (issue 17), on loopback only.
 
 Plays the provider's side for Tern's OAuth2 tests, with no internet:
+  GET  /autoconfig  config-v1.1 XML asking for OAuth2 (after control/autoconfig)
   GET  /authorize   authorization endpoint: checks the PKCE request and
                     redirects at once to the client's loopback redirect_uri
                     with a code and the client's state (no login page: the
@@ -26,6 +27,25 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlparse
 
 CLIENT_ID = "tern-test-client"
+AUTOCONFIG = """<?xml version="1.0"?>
+<clientConfig version="1.1">
+  <emailProvider id="localhost">
+    <domain>localhost</domain>
+    <incomingServer type="imap">
+      <hostname>localhost</hostname><port>%s</port><socketType>SSL</socketType>
+      <username>%%EMAILADDRESS%%</username>
+      <authentication>OAuth2</authentication>
+      <authentication>password-cleartext</authentication>
+    </incomingServer>
+    <outgoingServer type="smtp">
+      <hostname>localhost</hostname><port>%s</port><socketType>STARTTLS</socketType>
+      <username>%%EMAILADDRESS%%</username>
+      <authentication>OAuth2</authentication>
+      <authentication>password-cleartext</authentication>
+    </outgoingServer>
+  </emailProvider>
+</clientConfig>
+"""
 
 lock = threading.Lock()
 codes = {}      # code -> dict(user, redirect_uri, challenge)
@@ -74,6 +94,8 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         url = urlparse(self.path)
         q = {k: v[0] for k, v in parse_qs(url.query).items()}
+        if url.path == "/autoconfig" and "autoconfig" in config:
+            return self.reply(200, config["autoconfig"], "application/xml")
         if url.path != "/authorize":
             return self.reply(404, "not found", "text/plain")
         redirect = q.get("redirect_uri", "")
@@ -132,6 +154,9 @@ class Handler(BaseHTTPRequestHandler):
                     r["revoked"] = True
                 for a in access.values():
                     a["active"] = False
+            elif what == "autoconfig":
+                # ISPDB-style settings that ask for OAuth2, as Gmail's do.
+                config["autoconfig"] = AUTOCONFIG % (q["imap"], q["smtp"])
             elif what == "expires-in":
                 config["expires_in"] = int(q.get("seconds", "3600"))
             elif what == "stats":

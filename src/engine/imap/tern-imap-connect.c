@@ -191,13 +191,9 @@ log_in_oauth (mailimap *imap, const TernServerConfig *cfg, const char *token, GE
   int r;
 
   if (!tern_sasl_oauth_choose (mailimap_has_authentication (imap, "OAUTHBEARER"),
-                               mailimap_has_authentication (imap, "XOAUTH2"), &mech))
-    {
-      g_set_error (error, TERN_ERROR, TERN_ERROR_UNSUPPORTED,
-                   "The incoming mail server %s does not offer OAuth2 sign-in "
-                   "(OAUTHBEARER or XOAUTH2).", cfg->host);
-      return FALSE;
-    }
+                               mailimap_has_authentication (imap, "XOAUTH2"), cfg->host, FALSE,
+                               &mech, error))
+    return FALSE;
   r = authenticate_oauth (imap, cfg, mech, token, &challenge);
   if (r == MAILIMAP_ERROR_LOGIN)
     {

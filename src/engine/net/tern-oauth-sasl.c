@@ -8,14 +8,20 @@
 #include "core/tern-error.h"
 
 gboolean
-tern_sasl_oauth_choose (gboolean offers_oauthbearer, gboolean offers_xoauth2, TernSaslOAuth *out)
+tern_sasl_oauth_choose (gboolean offers_oauthbearer, gboolean offers_xoauth2,
+                        const char *host, gboolean outgoing, TernSaslOAuth *out, GError **error)
 {
   if (offers_oauthbearer)
     *out = TERN_SASL_OAUTHBEARER;
   else if (offers_xoauth2)
     *out = TERN_SASL_XOAUTH2;
   else
-    return FALSE;
+    {
+      g_set_error (error, TERN_ERROR, TERN_ERROR_UNSUPPORTED,
+                   "The %s server %s does not offer OAuth2 sign-in (OAUTHBEARER or XOAUTH2).",
+                   outgoing ? "outgoing mail" : "incoming mail", host);
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -117,7 +123,9 @@ status_words (const char *status)
 {
   if (status == NULL)
     return "the sign-in has expired or was revoked";
-  if (g_str_equal (status, "invalid_token") || g_str_equal (status, "401"))
+  /* Gmail answers an expired or revoked token with "400" or "401". */
+  if (g_str_equal (status, "invalid_token") || g_str_equal (status, "401") ||
+      g_str_equal (status, "400"))
     return "the sign-in has expired or was revoked";
   if (g_str_equal (status, "insufficient_scope") || g_str_equal (status, "403"))
     return "Tern was not allowed access to mail when you signed in";

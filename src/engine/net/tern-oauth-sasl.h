@@ -19,10 +19,11 @@ typedef enum {
   TERN_SASL_XOAUTH2,
 } TernSaslOAuth;
 
-/* The mechanism to use from what the server offers (each callback answers
- * whether a SASL mechanism name is offered); FALSE when it offers neither. */
+/* The mechanism to use from what the server @host offers; FALSE with
+ * TERN_ERROR_UNSUPPORTED when it offers neither. @outgoing: the SMTP server. */
 gboolean tern_sasl_oauth_choose (gboolean offers_oauthbearer, gboolean offers_xoauth2,
-                                 TernSaslOAuth *out);
+                                 const char *host, gboolean outgoing, TernSaslOAuth *out,
+                                 GError **error);
 const char *tern_sasl_oauth_name (TernSaslOAuth mech);
 
 /* The client's first (and only) message, base64-encoded. Wipe and free it. */

@@ -175,13 +175,8 @@ log_in_oauth (mailpop3 *pop3, const TernServerConfig *cfg, const char *token,
   const char *line;
 
   if (!tern_sasl_oauth_choose (has_cap (caps, "SASL OAUTHBEARER"), has_cap (caps, "SASL XOAUTH2"),
-                               &mech))
-    {
-      g_set_error (error, TERN_ERROR, TERN_ERROR_UNSUPPORTED,
-                   "The incoming mail server %s does not offer OAuth2 sign-in "
-                   "(OAUTHBEARER or XOAUTH2).", cfg->host);
-      return FALSE;
-    }
+                               cfg->host, FALSE, &mech, error))
+    return FALSE;
   line = authenticate_oauth (pop3, cfg, mech, token, &challenge);
   if (line == NULL)
     {

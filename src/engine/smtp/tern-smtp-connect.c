@@ -210,13 +210,8 @@ log_in_oauth (mailsmtp *smtp, const TernServerConfig *cfg, const char *token, GE
   int code;
 
   if (!tern_sasl_oauth_choose (offers_mechanism (smtp, "OAUTHBEARER"),
-                               offers_mechanism (smtp, "XOAUTH2"), &mech))
-    {
-      g_set_error (error, TERN_ERROR, TERN_ERROR_UNSUPPORTED,
-                   "The outgoing mail server %s does not offer OAuth2 sign-in "
-                   "(OAUTHBEARER or XOAUTH2).", cfg->host);
-      return FALSE;
-    }
+                               offers_mechanism (smtp, "XOAUTH2"), cfg->host, TRUE, &mech, error))
+    return FALSE;
   code = authenticate_oauth (smtp, cfg, mech, token, &challenge);
   if (code == 235)
     {
