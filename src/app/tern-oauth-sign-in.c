@@ -5,6 +5,7 @@
 
 #include "oauth/tern-oauth-flow.h"
 #include "oauth/tern-oauth-provider.h"
+#include "tern-resources.h"
 
 struct _TernOAuthSignIn
 {
@@ -43,6 +44,7 @@ void
 tern_oauth_sign_in_show_error (TernOAuthSignIn *self, const char *text)
 {
   set_status (self, text, TRUE);
+  gtk_widget_show (GTK_WIDGET (self->sign_in_button));
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), TRUE);
 }
 
@@ -78,6 +80,7 @@ tern_oauth_sign_in_set_provider (TernOAuthSignIn *self, const char *provider_id,
                          self->provider_name);
   gtk_button_set_label (self->sign_in_button, button);
   gtk_label_set_text (self->why_label, why);
+  gtk_widget_show (GTK_WIDGET (self->sign_in_button));
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), TRUE);
   set_status (self, NULL, FALSE);
 }
@@ -111,6 +114,8 @@ on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
                                              self->email != NULL ? self->email : "");
     set_status (self, text, FALSE);
   }
+  /* Done: the button would only start over. */
+  gtk_widget_hide (GTK_WIDGET (self->sign_in_button));
   g_signal_emit (self, signals[SIGNAL_SIGNED_IN], 0);
 }
 
@@ -133,7 +138,7 @@ on_sign_in_clicked (TernOAuthSignIn *self)
     }
   self->cancellable = g_cancellable_new ();
   gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), FALSE);
-  set_status (self, _("Waiting for you to sign in in your browser…"), FALSE);
+  set_status (self, _("Waiting for the sign-in in your browser…"), FALSE);
   tern_oauth_flow_wait_async (self->flow, self->cancellable, on_signed_in, g_object_ref (self));
   g_signal_emit (self, signals[SIGNAL_OPEN_BROWSER], 0,
                  tern_oauth_flow_get_authorization_url (self->flow), &handled);
@@ -184,6 +189,7 @@ tern_oauth_sign_in_class_init (TernOAuthSignInClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  (void) tern_get_resource ();   /* the template, even before any other class */
   object_class->dispose = tern_oauth_sign_in_dispose;
   object_class->finalize = tern_oauth_sign_in_finalize;
   signals[SIGNAL_OPEN_BROWSER] =

@@ -78,6 +78,8 @@ test_sign_in (void)
   gtk_button_clicked (find_button (sign_in));
   g_assert_nonnull (seen.uri);
   g_assert_true (g_str_has_prefix (seen.uri, tern_test_oauth_url (oauth)));
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (find_button (sign_in))));
+  tern_test_ui_wait_for_draw (window);
   tern_test_ui_save_screenshot (window, "oauth-sign-in-waiting.png");
   g_assert_cmpuint (tern_test_http_get (seen.uri, &redirect, &error), ==, 302);
   g_assert_cmpuint (tern_test_http_get (redirect, NULL, &error), ==, 200);
@@ -87,6 +89,7 @@ test_sign_in (void)
   tokens = tern_oauth_sign_in_get_tokens (TERN_OAUTH_SIGN_IN (sign_in));
   g_assert_nonnull (tokens);
   g_assert_nonnull (tokens->refresh_token);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (find_button (sign_in))));
   tern_test_ui_save_screenshot (window, "oauth-sign-in-done.png");
 
   gtk_widget_destroy (window);

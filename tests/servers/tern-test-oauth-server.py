@@ -31,6 +31,7 @@ AUTOCONFIG = """<?xml version="1.0"?>
 <clientConfig version="1.1">
   <emailProvider id="localhost">
     <domain>localhost</domain>
+    <domain>oauth.test</domain>
     <incomingServer type="imap">
       <hostname>localhost</hostname><port>%s</port><socketType>SSL</socketType>
       <username>%%EMAILADDRESS%%</username>

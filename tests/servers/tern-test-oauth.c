@@ -51,7 +51,7 @@ write_providers (TernTestOAuth *self, GError **error)
       "revoke_url=%1$s/revoke\n"
       "scopes=mail offline_access\n"
       "client_id=" TERN_TEST_OAUTH_CLIENT_ID "\n"
-      "domains=localhost;\n", self->url);
+      "domains=localhost;oauth.test;\n", self->url);
 
   self->providers_file = g_build_filename (self->dir, "providers.ini", NULL);
   return g_file_set_contents (self->providers_file, ini, -1, error);

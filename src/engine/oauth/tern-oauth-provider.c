@@ -7,6 +7,7 @@
 
 #include "core/tern-error.h"
 #include "tern-config.h"
+#include "tern-oauth-resources.h"
 
 #define PROVIDERS_RESOURCE "/io/github/ternmail/Tern/oauth/providers.ini"
 #define SETTINGS_SCHEMA TERN_APP_ID
@@ -14,7 +15,10 @@
 static GKeyFile *
 load_shipped (void)
 {
-  g_autoptr(GBytes) bytes = g_resources_lookup_data (PROVIDERS_RESOURCE, 0, NULL);
+  /* From the resource itself: a static link may leave out the object that
+   * would register it globally. */
+  g_autoptr(GBytes) bytes = g_resource_lookup_data (tern_oauth_get_resource (),
+                                                    PROVIDERS_RESOURCE, 0, NULL);
   GKeyFile *kf = g_key_file_new ();
 
   /* Compiled in and tested: a failure here is a build bug. */
