@@ -150,6 +150,36 @@ accounts_activated (GSimpleAction *action, GVariant *parameter, gpointer user_da
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* The account's settings were saved: its worker tries again at once. */
+static void
+on_password_entered (TernApplication *self, gint64 id)
+{
+  if (self->mail_context != NULL)
+    tern_mail_context_retry (self->mail_context, id);
+}
+
+/* An error line's "Enter new password…" (x account id). A stub until the
+ * small password dialog lands: the account's settings in the wizard, whose
+ * password page tests and saves. */
+static void
+activate_enter_password (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TernApplication *self = TERN_APPLICATION (user_data);
+  g_autoptr(TernAccountSettings) account = NULL;
+  TernAccountWizard *wizard;
+
+  if (self->mail_context == NULL)
+    return;
+  account = tern_store_get_account (tern_mail_context_get_store (self->mail_context),
+                                    g_variant_get_int64 (parameter), NULL);
+  if (account == NULL)
+    return;
+  wizard = tern_account_wizard_new_for_account (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                                tern_application_get_store_executor (self), account);
+  g_signal_connect_object (wizard, "account-changed", G_CALLBACK (on_password_entered), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (wizard));
+}
 
 /* First start: no account yet, so the wizard comes up by itself (not in
  * demo mode, and not when TERN_NO_WIZARD=1, for tests). The store is read
@@ -201,6 +231,7 @@ static const GActionEntry app_entries[] = {
   { "open-message", activate_open_message, "x", NULL, NULL },
   { "quit", activate_quit, NULL, NULL, NULL },
   { "accounts", accounts_activated, NULL, NULL, NULL },
+  { "enter-password", activate_enter_password, "x", NULL, NULL },
 };
 
 static void

@@ -256,13 +256,17 @@ set_account_row (TernFolderSidebar *self, GtkTreeIter *iter, gint64 account_id)
   g_autofree char *markup = NULL;
   const char *text = state_text (state);
 
-  /* The state goes beside the name, not in the badge column: a column's
-   * cells share one width, and "Needs attention" would squeeze every
-   * folder name. */
+  g_autofree char *tooltip = NULL;
+
+  /* The state goes under the name, not beside it or in the badge column:
+   * a column's cells share one width, and "alice@example.com · Offline"
+   * would be cut off in a sidebar of usual width. */
   gtk_tree_model_get (GTK_TREE_MODEL (self->tree), iter, COL_NAME, &name, -1);
-  markup = *text != '\0' ? g_markup_printf_escaped ("<b>%s</b> <small>· %s</small>", name, text)
+  markup = *text != '\0' ? g_markup_printf_escaped ("<b>%s</b>\n<small>%s</small>", name, text)
                          : g_markup_printf_escaped ("<b>%s</b>", name);
-  gtk_tree_store_set (self->tree, iter, COL_ICON, state_icon (state), COL_MARKUP, markup, -1);
+  tooltip = *text != '\0' ? g_markup_printf_escaped ("%s — %s", name, text) : g_markup_escape_text (name, -1);
+  gtk_tree_store_set (self->tree, iter, COL_ICON, state_icon (state), COL_MARKUP, markup,
+                      COL_TOOLTIP, tooltip, -1);
 }
 
 void
@@ -590,6 +594,20 @@ tern_folder_sidebar_class_init (TernFolderSidebarClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
+/* Folder names may be cut short (their tooltip has them whole); account
+ * names are not: the sidebar is never narrower than the longest of them. */
+static void
+name_cell_data (GtkTreeViewColumn *column, GtkCellRenderer *cell, GtkTreeModel *model,
+                GtkTreeIter *iter, gpointer data)
+{
+  gboolean is_account = FALSE;
+
+  gtk_tree_model_get (model, iter, COL_IS_ACCOUNT, &is_account, -1);
+  /* Both: a renderer with width-chars asks only for that many characters. */
+  g_object_set (cell, "ellipsize", is_account ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END,
+                "width-chars", is_account ? -1 : 8, NULL);
+}
+
 static void
 add_columns (TernFolderSidebar *self)
 {
@@ -607,6 +625,7 @@ add_columns (TernFolderSidebar *self)
   gtk_tree_view_column_add_attribute (column, name, "markup", COL_MARKUP);
   gtk_tree_view_column_add_attribute (column, name, "weight", COL_WEIGHT);
   gtk_tree_view_column_add_attribute (column, badge, "text", COL_BADGE);
+  gtk_tree_view_column_set_cell_data_func (column, name, name_cell_data, NULL, NULL);
   gtk_tree_view_column_set_expand (column, TRUE);
   gtk_tree_view_append_column (self->tree_view, column);
 }

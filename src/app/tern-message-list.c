@@ -21,6 +21,7 @@ struct _TernMessageList
   GtkTreeView *tree_view;
   GtkTreeSelection *selection;
   GtkCellRenderer *renderer;
+  TernMessageListModel *model;   /* weak: the tree view holds it */
 };
 
 G_DEFINE_FINAL_TYPE (TernMessageList, tern_message_list, GTK_TYPE_BIN)
@@ -118,12 +119,52 @@ on_row_activated (GtkTreeView       *tree_view,
                  tern_message_list_model_get_id (TERN_MESSAGE_LIST_MODEL (model), &iter));
 }
 
+/* New mail goes to the top. A tree view keeps its first visible row in
+ * place when rows are inserted above it, so a list at the top would hide
+ * the new message above the view until a scroll: keep such a list at the
+ * top instead. A list scrolled down stays where the user put it. */
+static void
+on_row_inserted (GtkTreeModel *model, GtkTreePath *path, GtkTreeIter *iter, TernMessageList *self)
+{
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (self->scroller);
+  g_autoptr(GtkTreePath) top = NULL;
+
+  if (gtk_tree_path_get_indices (path)[0] != 0 ||
+      gtk_adjustment_get_value (adj) > gtk_adjustment_get_lower (adj))
+    return;
+  top = gtk_tree_path_new_first ();
+  gtk_tree_view_scroll_to_cell (self->tree_view, top, NULL, TRUE, 0.0, 0.0);
+}
+
+static void
+forget_model (gpointer data, GObject *where_the_model_was)
+{
+  TERN_MESSAGE_LIST (data)->model = NULL;
+}
+
+static void
+follow_model (TernMessageList *self, TernMessageListModel *model)
+{
+  if (self->model != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->model, on_row_inserted, self);
+      g_object_weak_unref (G_OBJECT (self->model), forget_model, self);
+    }
+  self->model = model;
+  if (model != NULL)
+    {
+      g_signal_connect (model, "row-inserted", G_CALLBACK (on_row_inserted), self);
+      g_object_weak_ref (G_OBJECT (model), forget_model, self);
+    }
+}
+
 void
 tern_message_list_set_model (TernMessageList *self, TernMessageListModel *model)
 {
   g_return_if_fail (TERN_IS_MESSAGE_LIST (self));
   g_return_if_fail (model == NULL || TERN_IS_MESSAGE_LIST_MODEL (model));
   gtk_tree_view_set_model (self->tree_view, GTK_TREE_MODEL (model));
+  follow_model (self, model);
 }
 
 TernMessageListModel *
@@ -156,10 +197,18 @@ tern_message_list_get_tree_view (TernMessageList *self)
 }
 
 static void
+tern_message_list_dispose (GObject *object)
+{
+  follow_model (TERN_MESSAGE_LIST (object), NULL);
+  G_OBJECT_CLASS (tern_message_list_parent_class)->dispose (object);
+}
+
+static void
 tern_message_list_class_init (TernMessageListClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->dispose = tern_message_list_dispose;
   (void) tern_get_resource ();
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ternmail/Tern/tern-message-list.ui");

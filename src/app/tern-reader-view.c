@@ -998,17 +998,24 @@ update_remote_bar (TernReaderView *self)
   gtk_widget_set_visible (GTK_WIDGET (self->remote_bar),
                           html && !self->remote_allowed &&
                           html_has_remote_content (self->message->text_html));
+  /* One short line beside the choices (a narrow reader has room for no
+   * more); the whole sentence, with the exact address "Always for this
+   * sender" will trust, is the tooltip and what a screen reader hears. */
+  gtk_label_set_text (self->remote_label, _("Remote content blocked"));
   if (clear)
     {
-      /* The exact address "Always for this sender" will trust. */
       g_autofree char *text = g_strdup_printf (_("Remote content from %s was blocked to protect "
                                                  "your privacy."), address);
+      g_autofree char *always = g_strdup_printf (_("Always show remote content from %s"), address);
 
-      gtk_label_set_text (self->remote_label, text);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->remote_label), text);
+      gtk_widget_set_tooltip_text (self->always_button, always);
     }
   else
-    gtk_label_set_text (self->remote_label,
-                        _("Remote content was blocked to protect your privacy."));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->remote_label),
+                                 _("Remote content was blocked to protect your privacy."));
+  atk_object_set_description (gtk_widget_get_accessible (GTK_WIDGET (self->remote_label)),
+                              gtk_widget_get_tooltip_text (GTK_WIDGET (self->remote_label)));
   gtk_widget_set_visible (self->always_button, clear);
 }
 

@@ -29,7 +29,7 @@ void tern_reader_view_set_prefer_plain (TernReaderView *self,
 
 /* Remote content: blocked unless the message says the sender is allowed. */
 gboolean tern_reader_view_get_remote_content_blocked (TernReaderView *self);
-/* What "Show for this message" does. */
+/* What "Show" (this message) does. */
 void tern_reader_view_allow_remote_content (TernReaderView *self);
 
 /* Writes an attachment's bytes to @file (what the Save and Open buttons

@@ -317,17 +317,23 @@ activate_sync (GSimpleAction *a, GVariant *p, gpointer w)
   tern_mail_context_sync_all (TERN_WINDOW (w)->context);
 }
 
+/* An error line's Retry: its account and direction, (xb). */
 static void
 activate_retry (GSimpleAction *a, GVariant *p, gpointer w)
 {
   TernWindow *self = w;
-  gint64 failed = self->error_outgoing ? _tern_window_first_failed_item (self, self->error_account_id) : 0;
+  gint64 account_id = 0;
+  gboolean outgoing = FALSE;
+  gint64 failed;
 
+  if (p != NULL)
+    g_variant_get (p, "(xb)", &account_id, &outgoing);
+  failed = outgoing ? _tern_window_first_failed_item (self, account_id) : 0;
   /* A refused message waits for the user: Retry queues it again (and the
    * worker is told to push); any other error is the worker's to retry. */
   if (failed != 0)
     {
-      g_autoptr(GPtrArray) items = tern_store_list_outbox (_tern_window_get_store (self), self->error_account_id, NULL);
+      g_autoptr(GPtrArray) items = tern_store_list_outbox (_tern_window_get_store (self), account_id, NULL);
       g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
       for (guint i = 0; items != NULL && i < items->len; i++)
         {
@@ -337,11 +343,11 @@ activate_retry (GSimpleAction *a, GVariant *p, gpointer w)
         }
       run_outbox_action (self, TERN_ACTION_OUTBOX_RETRY, (gint64 *) ids->data, ids->len);
     }
-  else if (self->error_account_id != 0)
-    tern_mail_context_retry (self->context, self->error_account_id);
+  else if (account_id != 0)
+    tern_mail_context_retry (self->context, account_id);
   else
     tern_mail_context_sync_all (self->context);
-  _tern_window_hide_error (self);
+  tern_error_bars_hide (self->error_bars, account_id, outgoing);
 }
 
 /* ---- outbox actions: on the writer thread like the others ---- */
@@ -367,16 +373,16 @@ outbox_action_finished (GObject *source, GAsyncResult *result, gpointer user_dat
           const char *what = data->kind == TERN_ACTION_OUTBOX_EDIT ? _("The message could not be opened for editing.")
                              : data->kind == TERN_ACTION_OUTBOX_DELETE ? _("The message could not be deleted.")
                              : _("The message could not be queued again.");
-          g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n%s", what, error->message);
+          g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n%s", what,
+                                                             _("It is still in the Outbox. Try again; if it keeps failing, the log says why."));
+          /* The store's own words are for the log, not the window. */
+          g_message ("%s %s", what, error->message);
           _tern_window_show_error (self, 0, markup);
         }
       else if (data->kind == TERN_ACTION_OUTBOX_EDIT)
-        {
-          /* The draft is in the store now: edit it like any draft. */
-          if (self->error_outgoing)
-            _tern_window_hide_error (self);
-          tern_composer_launcher_edit_draft (GTK_WINDOW (self), id);
-        }
+        /* The draft is in the store now: edit it like any draft (the
+         * outbox-changed that follows updates the error line). */
+        tern_composer_launcher_edit_draft (GTK_WINDOW (self), id);
     }
   g_free (data);
 }
@@ -455,7 +461,7 @@ static void
 activate_error_edit (GSimpleAction *a, GVariant *p, gpointer w)
 {
   TernWindow *self = w;
-  gint64 id = self->error_outgoing ? _tern_window_first_failed_item (self, self->error_account_id) : 0;
+  gint64 id = p != NULL ? _tern_window_first_failed_item (self, g_variant_get_int64 (p)) : 0;
 
   if (id != 0)
     run_outbox_action (self, TERN_ACTION_OUTBOX_EDIT, &id, 1);
@@ -558,8 +564,8 @@ static const GActionEntry win_entries[] = {
   { "move-menu", activate_move_menu, NULL, NULL, NULL },
   { "mark-all-read", activate_mark_all_read, NULL, NULL, NULL },
   { "sync", activate_sync, NULL, NULL, NULL },
-  { "retry", activate_retry, NULL, NULL, NULL },
-  { "error-edit", activate_error_edit, NULL, NULL, NULL },
+  { "retry", activate_retry, "(xb)", NULL, NULL },
+  { "error-edit", activate_error_edit, "x", NULL, NULL },
   { "outbox-retry", activate_outbox_retry, NULL, NULL, NULL },
   { "outbox-edit", activate_outbox_edit, NULL, NULL, NULL },
   { "outbox-delete", activate_outbox_delete, NULL, NULL, NULL },

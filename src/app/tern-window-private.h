@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include "tern-error-bars.h"
 #include "tern-store-message-source.h"
 #include "tern-window.h"
 
@@ -18,10 +19,11 @@ struct _TernWindow
 
   /* template */
   GtkHeaderBar *header_bar;
+  GtkLabel *title_label;
+  GtkLabel *subtitle_label;
   GtkSearchEntry *search_entry;
   GtkImage *offline_icon;
-  GtkInfoBar *error_bar;
-  GtkLabel *error_label;
+  TernErrorBars *error_bars;
   GtkInfoBar *offline_bar;
   GtkRevealer *progress_revealer;
   GtkLabel *progress_label;
@@ -30,7 +32,6 @@ struct _TernWindow
   GtkPaned *inner_paned;
   GtkStack *content_stack;
   TernOutboxView *outbox_view;
-  GtkWidget *edit_button;
   GtkStack *list_stack;
   GtkLabel *list_placeholder;
   TernFolderSidebar *sidebar;
@@ -48,9 +49,6 @@ struct _TernWindow
   gint64 shown_id;             /* message in the reader */
   gint64 waiting_body_id;      /* body asked of the worker */
   guint mark_read_source;
-  gint64 error_account_id;
-  gboolean error_outgoing;
-  char *error_text;
   GtkWidget *confirm_dialog;   /* "Delete without sending?" */
   GtkWidget *context_menu;
   GPtrArray *pending;          /* GCancellable of running actions */
@@ -59,9 +57,8 @@ struct _TernWindow
 TernStore *_tern_window_get_store (TernWindow *self);
 /* The ids selected in the message list. */
 GArray *_tern_window_get_selected_ids (TernWindow *self);
-/* Shows @markup in the error bar (@account_id 0: not about an account). */
+/* Shows @markup in the window's own error line (not one account's). */
 void _tern_window_show_error (TernWindow *self, gint64 account_id, const char *markup);
-void _tern_window_hide_error (TernWindow *self);
 /* The oldest message of the account the server refused, or 0. */
 gint64 _tern_window_first_failed_item (TernWindow *self, gint64 account_id);
 /* Stops the timer that marks the shown message read. */

@@ -12,6 +12,7 @@
 
 #include "tern-config.h"
 #include "core/tern-error.h"
+#include "tern-error-bars.h"
 #include "tern-outbox-view.h"
 #include "tern-reader-loader.h"
 #include "tern-resources.h"
@@ -27,83 +28,28 @@ _tern_window_get_store (TernWindow *self)
   return tern_mail_context_get_store (self->context);
 }
 
+static void update_list_placeholder (TernWindow *self);
+
 /* ---- status: errors, progress, offline ---- */
-
-/* The error in plain words: which account, incoming or outgoing mail, and
- * what the user can do; the server's own words last, small. */
-static char *
-describe_error (TernWindow *self, gint64 account_id, const GError *error, gboolean outgoing)
-{
-  g_autoptr(TernAccountSettings) account = tern_store_get_account (_tern_window_get_store (self), account_id, NULL);
-  const char *name = account != NULL ? account->name : _("your account");
-  const char *protocol = account != NULL && account->protocol == TERN_PROTOCOL_POP3 ? "POP3" : "IMAP";
-  g_autofree char *what = NULL;
-  const char *hint;
-
-  if (outgoing)
-    what = g_strdup_printf (_("Outgoing mail (SMTP) for “%s” could not be sent."), name);
-  else
-    what = g_strdup_printf (_("Incoming mail (%s) for “%s” could not be checked."), protocol, name);
-  if (g_error_matches (error, TERN_ERROR, TERN_ERROR_AUTH))
-    hint = _("The server did not accept the user name or password. Check them in the account settings, then press Retry.");
-  else if (g_error_matches (error, TERN_ERROR, TERN_ERROR_SIGN_IN_AGAIN))
-    hint = _("Your sign-in has expired or was revoked, so Tern paused this account. Sign in again in the account settings.");
-  else if (g_error_matches (error, TERN_ERROR, TERN_ERROR_CERTIFICATE))
-    hint = _("The server’s certificate is not trusted. Check the server name in the account settings, then press Retry.");
-  else if (g_error_matches (error, TERN_ERROR, TERN_ERROR_SECRETS))
-    hint = _("Tern could not read the password from the keyring. Unlock the keyring, then press Retry.");
-  else if (g_error_matches (error, TERN_ERROR, TERN_ERROR_DISK_FULL))
-    hint = _("The disk is full. Free some space, then press Retry.");
-  else if (outgoing && (g_error_matches (error, TERN_ERROR, TERN_ERROR_REJECTED) ||
-                        g_error_matches (error, TERN_ERROR, TERN_ERROR_TOO_LARGE) ||
-                        g_error_matches (error, TERN_ERROR, TERN_ERROR_INVALID)))
-    hint = _("The server refused the message, so Tern will not try again by itself. It waits in the Outbox: "
-             "check the recipients’ addresses and press Edit to correct it, or Retry to send it unchanged.");
-  else if (outgoing)
-    hint = _("The message stays in the outbox. Tern tries again by itself; press Retry to try now.");
-  else
-    hint = _("Your mail here is still readable. Tern tries again by itself; press Retry to try now.");
-  return g_markup_printf_escaped ("<b>%s</b>\n%s\n<small>%s</small>", what, hint, error->message);
-}
 
 void
 _tern_window_show_error (TernWindow *self, gint64 account_id, const char *markup)
 {
-  self->error_account_id = account_id;
-  self->error_outgoing = FALSE;
-  gtk_widget_hide (self->edit_button);
-  g_free (self->error_text);
-  self->error_text = g_strdup (markup);
-  gtk_label_set_markup (self->error_label, markup);
-  gtk_widget_show (GTK_WIDGET (self->error_bar));
+  tern_error_bars_show (self->error_bars, 0, FALSE, markup,
+                        self->context != NULL ? TERN_ERROR_OFFER_RETRY : 0);
 }
 
 static void
 on_context_error (TernMailContext *context, gint64 account_id, GError *error, gboolean outgoing,
                   TernWindow *self)
 {
-  g_autofree char *markup = describe_error (self, account_id, error, outgoing);
-
-  _tern_window_show_error (self, account_id, markup);
-  self->error_outgoing = outgoing;
-  /* A message the server refused can be corrected from here. */
-  gtk_widget_set_visible (self->edit_button, outgoing && _tern_window_first_failed_item (self, account_id) != 0);
-}
-
-void
-_tern_window_hide_error (TernWindow *self)
-{
-  gtk_widget_hide (GTK_WIDGET (self->error_bar));
-  self->error_account_id = 0;
-  self->error_outgoing = FALSE;
-  g_clear_pointer (&self->error_text, g_free);
-}
-
-static void
-on_error_bar_response (GtkInfoBar *bar, int response, TernWindow *self)
-{
-  if (response == GTK_RESPONSE_CLOSE)
-    _tern_window_hide_error (self);
+  tern_error_bars_show_error (self->error_bars, _tern_window_get_store (self), account_id, error, outgoing);
+  /* A refused message can be corrected from the bar: the outbox says
+   * which, and the server's reason for each. */
+  if (outgoing && (tern_error_bar_get_offer (tern_error_bars_lookup (self->error_bars, account_id, TRUE)) &
+                   TERN_ERROR_OFFER_EDIT))
+    tern_error_bars_update_outbox (self->error_bars, _tern_window_get_store (self), account_id);
+  update_list_placeholder (self);
 }
 
 static void
@@ -112,8 +58,10 @@ on_account_state (TernMailContext *context, gint64 account_id, int state, TernWi
   tern_folder_sidebar_set_account_state (self->sidebar, account_id, state);
   if (state == TERN_WORKER_IDLE || state == TERN_WORKER_OFFLINE || state == TERN_WORKER_NEEDS_USER)
     gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
-  if (state == TERN_WORKER_IDLE && account_id == self->error_account_id)
-    _tern_window_hide_error (self);
+  /* Up to date after a new try: the incoming line no longer stands. */
+  tern_error_bars_account_state (self->error_bars, account_id, state);
+  if (state == TERN_WORKER_IDLE)
+    update_list_placeholder (self);
 }
 
 static void
@@ -283,6 +231,22 @@ on_list_selection_changed (TernMessageList *list, GArray *ids, TernWindow *self)
 
 /* ---- the list ---- */
 
+/* An empty folder whose account shows an incoming error may not be empty
+ * at all: the server's words are in the error line, and the list must not
+ * say "empty" meanwhile. */
+static gboolean
+folder_unchecked (TernWindow *self)
+{
+  g_autoptr(TernFolder) folder = NULL;
+  TernErrorBar *bar;
+
+  if (self->folder_id == 0 || self->model == NULL)
+    return FALSE;
+  folder = tern_store_get_folder (_tern_window_get_store (self), self->folder_id, NULL);
+  bar = folder != NULL ? tern_error_bars_lookup (self->error_bars, folder->account_id, FALSE) : NULL;
+  return bar != NULL && gtk_widget_get_visible (GTK_WIDGET (bar));
+}
+
 static void
 update_list_placeholder (TernWindow *self)
 {
@@ -295,9 +259,30 @@ update_list_placeholder (TernWindow *self)
     }
   gtk_label_set_text (self->list_placeholder,
                       self->folder_id == 0 && self->model != NULL ? _("No messages match your search")
+                      : folder_unchecked (self) ? _("Tern could not check this folder yet.\nThe message above says why.")
                       : self->model != NULL ? _("This folder is empty")
                       : _("Choose a folder"));
   gtk_stack_set_visible_child_name (self->list_stack, "empty");
+}
+
+/* The header bar shows what is listed and whose; the window's title (the
+ * task switcher, screen readers) says the same: "Inbox — Work — Tern". */
+static void
+set_titles (TernWindow *self, const char *title, const char *subtitle)
+{
+  g_autofree char *own = g_strdup (title);   /* @title may be the header bar's */
+  g_autofree char *window_title = NULL;
+
+  if (own == NULL || g_strcmp0 (own, _("Tern")) == 0)
+    window_title = g_strdup (_("Tern"));
+  else if (subtitle == NULL || *subtitle == '\0')
+    window_title = g_strdup_printf (_("%s — Tern"), own);
+  else
+    window_title = g_strdup_printf (_("%s — %s — Tern"), own, subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), window_title);
+  gtk_label_set_text (self->title_label, own != NULL ? own : _("Tern"));
+  gtk_label_set_text (self->subtitle_label, subtitle);
+  gtk_widget_set_visible (GTK_WIDGET (self->subtitle_label), subtitle != NULL && *subtitle != '\0');
 }
 
 static void
@@ -349,7 +334,7 @@ open_folder (TernWindow *self, gint64 folder_id)
     {
       g_clear_object (&self->model);
       tern_message_list_set_model (self->message_list, NULL);
-      gtk_header_bar_set_subtitle (self->header_bar, NULL);
+      set_titles (self, gtk_label_get_text (self->title_label), NULL);
       update_list_placeholder (self);
       _tern_window_actions_update (self);
       return;
@@ -357,8 +342,7 @@ open_folder (TernWindow *self, gint64 folder_id)
   set_model (self, TERN_MESSAGE_SOURCE (self->folder_source), folder_id);
   account = tern_store_get_account (_tern_window_get_store (self), folder->account_id, NULL);
   name = tern_folder_display_name (folder);
-  gtk_header_bar_set_title (self->header_bar, name);
-  gtk_header_bar_set_subtitle (self->header_bar, account != NULL ? account->name : NULL);
+  set_titles (self, name, account != NULL ? account->name : NULL);
   self->move_account_id = 0;
   rebuild_move_menu (self, folder->account_id);
 }
@@ -393,8 +377,7 @@ on_outbox_selected (TernFolderSidebar *sidebar, gint64 account_id, TernWindow *s
   self->waiting_body_id = 0;
   tern_outbox_view_load (self->outbox_view, _tern_window_get_store (self), account_id);
   gtk_stack_set_visible_child_name (self->content_stack, "outbox");
-  gtk_header_bar_set_title (self->header_bar, _("Outbox"));
-  gtk_header_bar_set_subtitle (self->header_bar, account != NULL ? account->name : NULL);
+  set_titles (self, _("Outbox"), account != NULL ? account->name : NULL);
   _tern_window_actions_update (self);
 }
 
@@ -411,15 +394,8 @@ on_outbox_changed (TernMailContext *context, gint64 account_id, TernWindow *self
   tern_folder_sidebar_update_outbox (self->sidebar, _tern_window_get_store (self), account_id);
   if (showing_outbox (self, account_id))
     tern_outbox_view_load (self->outbox_view, _tern_window_get_store (self), account_id);
-  /* Sent after all (or removed): the error no longer stands. */
-  if (self->error_outgoing && account_id == self->error_account_id)
-    {
-      guint n = 0;
-      if (tern_store_count_outbox (_tern_window_get_store (self), account_id, &n, NULL, NULL) && n == 0)
-        _tern_window_hide_error (self);
-      else
-        gtk_widget_set_visible (self->edit_button, _tern_window_first_failed_item (self, account_id) != 0);
-    }
+  /* Sent after all (or removed): the line goes; refused: it says why. */
+  tern_error_bars_update_outbox (self->error_bars, _tern_window_get_store (self), account_id);
 }
 
 static void
@@ -538,8 +514,7 @@ tern_window_search (TernWindow *self, const char *query)
   {
     guint n = tern_message_list_model_get_n_rows (self->model);
     g_autofree char *subtitle = g_strdup_printf (ngettext ("%u message found", "%u messages found", n), n);
-    gtk_header_bar_set_title (self->header_bar, _("Search"));
-    gtk_header_bar_set_subtitle (self->header_bar, subtitle);
+    set_titles (self, _("Search"), subtitle);
   }
 }
 
@@ -583,8 +558,8 @@ context_menu_model (TernWindow *self)
   return G_MENU_MODEL (menu);
 }
 
-static void
-popup_context_menu (TernWindow *self, const GdkEvent *event)
+static GtkMenu *
+ensure_context_menu (TernWindow *self)
 {
   if (self->context_menu == NULL)
     {
@@ -592,7 +567,62 @@ popup_context_menu (TernWindow *self, const GdkEvent *event)
       self->context_menu = gtk_menu_new_from_model (model);
       gtk_menu_attach_to_widget (GTK_MENU (self->context_menu), GTK_WIDGET (self->message_list), NULL);
     }
-  gtk_menu_popup_at_pointer (GTK_MENU (self->context_menu), event);
+  return GTK_MENU (self->context_menu);
+}
+
+static void
+popup_context_menu (TernWindow *self, const GdkEvent *event)
+{
+  gtk_menu_popup_at_pointer (ensure_context_menu (self), event);
+}
+
+/* Shift+F10 or the Menu key: the menu opens under the row the keys are on
+ * (the cursor row), not wherever the pointer happens to be. */
+/* The key press that asked for the menu; a keyboard event of our own when
+ * the signal came without one (an accessibility tool, a test). */
+static GdkEvent *
+menu_trigger (GtkTreeView *tree)
+{
+  GdkEvent *event = gtk_get_current_event ();
+  GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (GTK_WIDGET (tree)));
+
+  if (event != NULL)
+    return event;
+  event = gdk_event_new (GDK_KEY_PRESS);
+  event->key.window = g_object_ref (gtk_widget_get_window (GTK_WIDGET (tree)));
+  event->key.time = GDK_CURRENT_TIME;
+  gdk_event_set_device (event, gdk_seat_get_keyboard (seat));
+  return event;
+}
+
+static void
+popup_context_menu_at_cursor (TernWindow *self, GtkTreeView *tree)
+{
+  g_autoptr(GtkTreePath) path = NULL;
+  g_autoptr(GdkEvent) trigger = NULL;
+  GdkRectangle rect;
+  int width = gtk_widget_get_allocated_width (GTK_WIDGET (tree));
+
+  if (!gtk_widget_get_realized (GTK_WIDGET (tree)))
+    return;
+  trigger = menu_trigger (tree);
+
+  gtk_tree_view_get_cursor (tree, &path, NULL);
+  if (path == NULL || gtk_tree_view_get_bin_window (tree) == NULL)
+    {
+      /* No row: the menu's actions are all off; show it at the list's top. */
+      GdkRectangle top = { 0, 0, width, 1 };
+      gtk_menu_popup_at_rect (ensure_context_menu (self), gtk_widget_get_window (GTK_WIDGET (tree)), &top,
+                              GDK_GRAVITY_NORTH_WEST, GDK_GRAVITY_NORTH_WEST, trigger);
+      return;
+    }
+  gtk_tree_view_scroll_to_cell (tree, path, NULL, FALSE, 0, 0);
+  gtk_tree_view_get_cell_area (tree, path, NULL, &rect);
+  rect.x = 0;
+  rect.width = MIN (width, 48);
+  gtk_menu_popup_at_rect (ensure_context_menu (self), gtk_tree_view_get_bin_window (tree), &rect,
+                          GDK_GRAVITY_SOUTH_WEST, GDK_GRAVITY_NORTH_WEST, trigger);
+  gtk_menu_shell_select_first (GTK_MENU_SHELL (self->context_menu), FALSE);
 }
 
 static gboolean
@@ -614,7 +644,7 @@ on_list_button_press (GtkWidget *tree, GdkEventButton *event, TernWindow *self)
 static gboolean
 on_list_popup_menu (GtkWidget *tree, TernWindow *self)
 {
-  popup_context_menu (self, NULL);
+  popup_context_menu_at_cursor (self, GTK_TREE_VIEW (tree));
   return TRUE;
 }
 
@@ -755,7 +785,6 @@ tern_window_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->pending, g_ptr_array_unref);
-  g_free (self->error_text);
   G_OBJECT_CLASS (tern_window_parent_class)->finalize (object);
 }
 
@@ -774,14 +803,16 @@ tern_window_class_init (TernWindowClass *klass)
   g_type_ensure (TERN_TYPE_MESSAGE_LIST);
   g_type_ensure (TERN_TYPE_READER_VIEW);
   g_type_ensure (TERN_TYPE_OUTBOX_VIEW);
+  g_type_ensure (TERN_TYPE_ERROR_BARS);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ternmail/Tern/tern-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, TernWindow, name)
   BIND (header_bar);
+  BIND (title_label);
+  BIND (subtitle_label);
   BIND (search_entry);
   BIND (offline_icon);
-  BIND (error_bar);
-  BIND (error_label);
+  BIND (error_bars);
   BIND (offline_bar);
   BIND (progress_revealer);
   BIND (progress_label);
@@ -790,7 +821,6 @@ tern_window_class_init (TernWindowClass *klass)
   BIND (inner_paned);
   BIND (content_stack);
   BIND (outbox_view);
-  BIND (edit_button);
   BIND (list_stack);
   BIND (list_placeholder);
   BIND (sidebar);
@@ -799,7 +829,6 @@ tern_window_class_init (TernWindowClass *klass)
   BIND (move_section);
 #undef BIND
   gtk_widget_class_bind_template_child_full (widget_class, "move_button", FALSE, 0);
-  gtk_widget_class_bind_template_child_full (widget_class, "retry_button", FALSE, 0);
 }
 
 static void
@@ -818,7 +847,6 @@ tern_window_init (TernWindow *self)
                     G_CALLBACK (on_outbox_view_selection_changed), self);
   g_signal_connect (self->search_entry, "search-changed", G_CALLBACK (on_search_changed), self);
   g_signal_connect (self->search_entry, "stop-search", G_CALLBACK (on_stop_search), self);
-  g_signal_connect (self->error_bar, "response", G_CALLBACK (on_error_bar_response), self);
   g_signal_connect (self->reader, "allow-sender", G_CALLBACK (on_allow_sender), self);
   g_signal_connect (self, "delete-event", G_CALLBACK (on_delete_event), NULL);
   _tern_window_actions_update (self);
@@ -845,6 +873,8 @@ attach_context (TernWindow *self, TernMailContext *context)
     for (guint i = 0; accounts != NULL && i < accounts->len; i++)
       {
         TernAccountSettings *a = g_ptr_array_index (accounts, i);
+        /* Mail the server refused before this window opened says so now. */
+        tern_error_bars_update_outbox (self->error_bars, _tern_window_get_store (self), a->id);
         if (tern_mail_context_get_worker (context, a->id) != NULL)
           tern_folder_sidebar_set_account_state (self->sidebar, a->id,
                                                  tern_mail_context_get_account_state (context, a->id));
@@ -865,12 +895,11 @@ tern_window_new_for_context (GtkApplication *app, TernMailContext *context)
        * would need the store. */
       _tern_window_show_error (self, 0, _("<b>Tern could not open its mail store.</b>\n"
                                     "Check that the data directory is readable and the disk is not full, then start Tern again."));
-      gtk_widget_hide (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (self), TERN_TYPE_WINDOW, "retry_button")));
       _tern_window_actions_disable_all (self);
       return self;
     }
   attach_context (self, context);
-  tern_app_secrets_add_warning_bar (GTK_WIDGET (self->error_bar),
+  tern_app_secrets_add_warning_bar (GTK_WIDGET (self->error_bars),
                                     tern_mail_context_get_data_dir (context));
   return self;
 }
@@ -922,13 +951,19 @@ tern_window_get_reader (TernWindow *self)
 GtkInfoBar *
 tern_window_get_error_bar (TernWindow *self)
 {
-  return self->error_bar;
+  return GTK_INFO_BAR (tern_error_bars_get_latest (self->error_bars));
 }
 
 const char *
 tern_window_get_error_text (TernWindow *self)
 {
-  return gtk_label_get_text (self->error_label);
+  return tern_error_bar_get_text (tern_error_bars_get_latest (self->error_bars));
+}
+
+TernErrorBars *
+tern_window_get_error_bars (TernWindow *self)
+{
+  return self->error_bars;
 }
 
 TernOutboxView *
@@ -947,6 +982,12 @@ GtkWidget *
 tern_window_get_confirm_dialog (TernWindow *self)
 {
   return self->confirm_dialog;
+}
+
+GtkWidget *
+tern_window_get_context_menu (TernWindow *self)
+{
+  return self->context_menu;
 }
 
 GtkWidget *

@@ -4,6 +4,7 @@
 #include <gtk/gtk.h>
 
 #include "tern-application.h"
+#include "tern-error-bars.h"
 #include "tern-folder-sidebar.h"
 #include "tern-mail-context.h"
 #include "tern-message-list.h"
@@ -34,6 +35,8 @@ TernMessageList *tern_window_get_message_list (TernWindow *self);
 TernReaderView *tern_window_get_reader (TernWindow *self);
 GtkInfoBar *tern_window_get_error_bar (TernWindow *self);
 const char *tern_window_get_error_text (TernWindow *self);
+/* Every error line (one per account and direction). */
+TernErrorBars *tern_window_get_error_bars (TernWindow *self);
 GtkWidget *tern_window_get_progress (TernWindow *self);
 TernOutboxView *tern_window_get_outbox_view (TernWindow *self);
 /* Whether the outbox, not a folder, fills the window. */
@@ -41,5 +44,7 @@ gboolean tern_window_is_showing_outbox (TernWindow *self);
 /* The open "Delete without sending?" question, or NULL. */
 GtkWidget *tern_window_get_confirm_dialog (TernWindow *self);
 gint64 tern_window_get_shown_message (TernWindow *self);
+/* The message list's context menu, once it was opened (else NULL). */
+GtkWidget *tern_window_get_context_menu (TernWindow *self);
 
 G_END_DECLS

@@ -182,3 +182,14 @@ tern_test_http_stop (TernTestHttp *http)
   g_socket_listener_close (G_SOCKET_LISTENER (http->service));
   g_clear_object (&http->service);
 }
+
+void
+tern_test_save_screenshot_variant (GtkWidget *widget, const char *name)
+{
+  const char *theme = g_getenv ("GTK_THEME");
+  g_autofree char *file = g_strdup_printf ("%s%s%s.png", name,
+                                           theme != NULL && strstr (theme, "dark") ? "-dark" : "",
+                                           g_strcmp0 (g_getenv ("GDK_SCALE"), "2") == 0 ? "-hidpi" : "");
+
+  tern_test_ui_save_screenshot (widget, file);
+}

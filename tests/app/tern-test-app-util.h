@@ -34,6 +34,10 @@ gint64 tern_test_store_add_raw (TernTestStore *ts, gint64 folder_id, guint32 uid
 void tern_test_store_add_rows (TernTestStore *ts, gint64 folder_id, guint first_uid, guint n,
                                gint64 base_time);
 
+/* tern_test_ui_save_screenshot() as "@name[-dark][-hidpi].png", after the
+ * GTK_THEME and GDK_SCALE it runs with (a person looks at each variant). */
+void tern_test_save_screenshot_variant (GtkWidget *widget, const char *name);
+
 /* How long the window tests wait for something (tern_test_wait_until()). */
 #define TERN_TEST_WAIT_MS 20000
 /* Lets the window map, lay out and draw. */

@@ -1,6 +1,7 @@
 /* Main window against real Dovecot (tests/servers): the account worker
  * syncs the inbox into the list, a user action's pending operation is
  * replayed to the server, and a wrong password shows the error bar. */
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "core/tern-error.h"
@@ -8,20 +9,24 @@
 #include "account/tern-secrets.h"
 #include "tern-test-app-util.h"
 #include "tern-test-messages.h"
+#include "tern-test-proxy.h"
 #include "tern-test-servers.h"
 #include "tern-window.h"
 
 #define PASSWORD "demo-password"
 
 typedef struct {
+  TernTestProxy *proxy;        /* between the account and Dovecot, or NULL */
   TernTestServers *servers;
   TernTestStore *ts;
   TernMailContext *context;
   TernWindow *window;
 } Fixture;
 
+typedef void (*Prepare) (Fixture *f);
+
 static void
-start (Fixture *f, GtkApplication *app, const char *password)
+start_prepared (Fixture *f, GtkApplication *app, const char *password, Prepare prepare)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(TernSecrets) secrets = NULL;
@@ -45,12 +50,20 @@ start (Fixture *f, GtkApplication *app, const char *password)
   g_assert_true (tern_secrets_store (secrets, "Demo", TERN_SECRET_INCOMING, password, &error));
   g_assert_no_error (error);
 
+  if (prepare != NULL)
+    prepare (f);
   f->context = tern_mail_context_new (f->ts->data_dir, &error);
   g_assert_no_error (error);
   tern_mail_context_set_online (f->context, TRUE);
   tern_mail_context_start_workers (f->context);
   f->window = tern_window_new_for_context (app, f->context);
   gtk_widget_show (GTK_WIDGET (f->window));
+}
+
+static void
+start (Fixture *f, GtkApplication *app, const char *password)
+{
+  start_prepared (f, app, password, NULL);
 }
 
 static void
@@ -129,10 +142,118 @@ test_wrong_password (gconstpointer data)
   start (f, (GtkApplication *) data, "not-the-password");
   g_assert_true (tern_test_wait_until (error_shown, f, TERN_TEST_WAIT_MS));
   text = tern_window_get_error_text (f->window);
-  g_assert_nonnull (strstr (text, "Incoming mail (IMAP)"));
+  g_assert_nonnull (strstr (text, "Incoming mail for "));
   g_assert_nonnull (strstr (text, "password"));
-  g_assert_nonnull (strstr (text, "Retry"));
+  {
+    /* The bar leads to the fix: a new password, for this account. */
+    TernErrorBar *bar = tern_error_bars_lookup (tern_window_get_error_bars (f->window), f->ts->account_id, FALSE);
+    GtkWidget *password = tern_error_bar_get_button (bar, TERN_ERROR_OFFER_PASSWORD);
+    g_autoptr(GVariant) target = NULL;
+
+    g_assert_true (gtk_widget_get_visible (password));
+    g_assert_true (gtk_widget_get_visible (tern_error_bar_get_button (bar, TERN_ERROR_OFFER_RETRY)));
+    g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (password)), ==, "app.enter-password");
+    target = g_variant_ref (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (password)));
+    g_assert_cmpint (g_variant_get_int64 (target), ==, f->ts->account_id);
+    g_assert_nonnull (strstr (gtk_button_get_label (GTK_BUTTON (password)), "New Password"));
+  }
   tern_test_ui_save_screenshot (GTK_WIDGET (f->window), "main-window-wrong-password.png");
+  stop (f);
+}
+
+static gboolean
+incoming_error_shown (gpointer data)
+{
+  Fixture *f = data;
+  TernErrorBar *bar = tern_error_bars_lookup (tern_window_get_error_bars (f->window), f->ts->account_id, FALSE);
+
+  return bar != NULL && gtk_widget_get_visible (GTK_WIDGET (bar));
+}
+
+/* A server that worked a moment ago and stops answering is not a wrong
+ * setting: the line says it isn't answering right now, not "check the port";
+ * once it is back, Retry brings the mail and the line goes. */
+static void
+through_proxy (Fixture *f)
+{
+  g_autoptr(TernAccountSettings) account = tern_store_get_account (f->ts->writer, f->ts->account_id, NULL);
+  g_autoptr(GError) error = NULL;
+
+  f->proxy = tern_test_proxy_new (tern_test_servers_port (f->servers, TERN_TEST_IMAPS), 0);
+  account->incoming_port = tern_test_proxy_port (f->proxy);
+  g_assert_true (tern_store_update_account (f->ts->writer, account, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_not_answering (gconstpointer data)
+{
+  Fixture fx = { 0 }, *f = &fx;
+  const char *text;
+
+  start_prepared (f, (GtkApplication *) data, PASSWORD, through_proxy);
+  g_assert_true (tern_test_wait_until (inbox_listed, f, TERN_TEST_WAIT_MS));
+  /* The server goes away: the connection drops and nothing listens. */
+  g_clear_pointer (&f->proxy, tern_test_proxy_free);
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "sync", NULL);
+  g_assert_true (tern_test_wait_until (incoming_error_shown, f, TERN_TEST_WAIT_MS));
+  text = tern_error_bar_get_text (tern_error_bars_lookup (tern_window_get_error_bars (f->window),
+                                                          f->ts->account_id, FALSE));
+  g_test_message ("bar: %s", text);
+  g_assert_nonnull (strstr (text, "Incoming mail for Demo"));
+  g_assert_nonnull (strstr (text, "isn’t answering right now"));
+  g_assert_null (strstr (text, "port"));
+  tern_test_ui_save_screenshot (GTK_WIDGET (f->window), "main-window-not-answering.png");
+  stop (f);
+}
+
+/* Dovecot cannot read the inbox: SELECT fails with the server's own words. */
+static void
+lock_inbox (Fixture *f)
+{
+  g_autofree char *maildir = tern_test_servers_maildir_path (f->servers, "demo", "INBOX");
+  g_autofree char *cur = g_build_filename (maildir, "cur", NULL);
+  g_autofree char *new_dir = g_build_filename (maildir, "new", NULL);
+
+  g_assert_cmpint (g_chmod (cur, 0), ==, 0);
+  g_assert_cmpint (g_chmod (new_dir, 0), ==, 0);
+}
+
+static void
+unlock_inbox (Fixture *f)
+{
+  g_autofree char *maildir = tern_test_servers_maildir_path (f->servers, "demo", "INBOX");
+  g_autofree char *cur = g_build_filename (maildir, "cur", NULL);
+  g_autofree char *new_dir = g_build_filename (maildir, "new", NULL);
+
+  g_chmod (cur, 0700);
+  g_chmod (new_dir, 0700);
+}
+
+/* The server's own words reach the user, and the empty list does not say
+ * "This folder is empty" meanwhile. */
+static void
+test_server_words (gconstpointer data)
+{
+  Fixture fx = { 0 }, *f = &fx;
+  GtkStack *stack;
+  GtkLabel *placeholder;
+  const char *text;
+
+  start_prepared (f, (GtkApplication *) data, PASSWORD, lock_inbox);
+  g_assert_true (tern_test_wait_until (incoming_error_shown, f, TERN_TEST_WAIT_MS));
+  text = tern_window_get_error_text (f->window);
+  g_test_message ("bar: %s", text);
+  g_assert_nonnull (strstr (text, "Incoming mail for Demo"));
+  /* Dovecot's words, after the engine's "refused opening a folder:". */
+  g_assert_nonnull (strstr (text, "refused opening a folder: "));
+  g_assert_cmpuint (strlen (strstr (text, "refused opening a folder: ")), >, strlen ("refused opening a folder: ") + 5);
+  stack = GTK_STACK (gtk_widget_get_parent (GTK_WIDGET (tern_window_get_message_list (f->window))));
+  placeholder = GTK_LABEL (gtk_stack_get_child_by_name (stack, "empty"));
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "empty") == 0)
+    g_assert_null (strstr (gtk_label_get_text (placeholder), "empty"));
+  tern_test_ui_save_screenshot (GTK_WIDGET (f->window), "main-window-server-refused-select.png");
+  unlock_inbox (f);
   stop (f);
 }
 
@@ -148,5 +269,7 @@ main (int argc, char *argv[])
   g_assert_no_error (error);
   g_test_add_data_func ("/app/window-servers/sync-and-replay", app, test_sync_and_replay);
   g_test_add_data_func ("/app/window-servers/wrong-password", app, test_wrong_password);
+  g_test_add_data_func ("/app/window-servers/not-answering", app, test_not_answering);
+  g_test_add_data_func ("/app/window-servers/server-words", app, test_server_words);
   return g_test_run ();
 }

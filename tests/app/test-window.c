@@ -515,7 +515,7 @@ test_screenshots (Fixture *f, gconstpointer data)
 
   g_signal_emit_by_name (f->context, "error", f->ts->account_id, auth, FALSE);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (tern_window_get_error_bar (f->window))));
-  g_assert_nonnull (strstr (tern_window_get_error_text (f->window), "Incoming mail (IMAP)"));
+  g_assert_nonnull (strstr (tern_window_get_error_text (f->window), "Incoming mail for "));
   g_assert_nonnull (strstr (tern_window_get_error_text (f->window), "password"));
   g_signal_emit_by_name (f->context, "account-state-changed", f->ts->account_id,
                          (int) TERN_WORKER_NEEDS_USER);

@@ -71,6 +71,7 @@ struct _TernAccountWorker
   TernAccountSync *session;
   guint backoff;
   gint64 last_progress;
+  gboolean incoming_worked;   /* a job succeeded: the settings are right */
 };
 
 G_DEFINE_FINAL_TYPE (TernAccountWorker, tern_account_worker, G_TYPE_OBJECT)
@@ -155,12 +156,31 @@ set_state (TernAccountWorker *self, TernWorkerState state)
   post (ev);
 }
 
+/* A connection failure of a server that worked before in this process:
+ * the settings are right, so the words must not send the user to check the
+ * port; they say it isn't answering right now. The original goes to the log. */
+static GError *
+reword_connection_error (TernAccountWorker *self, const GError *error, gboolean outgoing)
+{
+  const TernAccountSettings *a = self->session != NULL ? tern_account_sync_get_account (self->session) : NULL;
+  const char *host = a == NULL ? NULL : outgoing ? a->smtp_host : a->incoming_host;
+
+  if (outgoing || !self->incoming_worked || error->domain != TERN_ERROR ||
+      (error->code != TERN_ERROR_CONNECTION_REFUSED && error->code != TERN_ERROR_TIMED_OUT &&
+       error->code != TERN_ERROR_CONNECTION_LOST && error->code != TERN_ERROR_HOST_NOT_FOUND))
+    return g_error_copy (error);
+  g_message ("account %" G_GINT64_FORMAT ": %s", self->account_id, error->message);
+  return g_error_new (TERN_ERROR, error->code,
+                      "The incoming mail server %s isn’t answering right now. It worked before, "
+                      "so the settings are fine.", host != NULL ? host : "");
+}
+
 static void
 post_error (TernAccountWorker *self, const GError *error, gboolean outgoing)
 {
   Event *ev = event_new (self, EVENT_ERROR);
 
-  ev->error = g_error_copy (error);
+  ev->error = reword_connection_error (self, error, outgoing);
   ev->outgoing = outgoing;
   post (ev);
 }
@@ -465,8 +485,12 @@ worker_loop (TernAccountWorker *self)
         }
       if (!run_job (self, job, &error))
         handle_failure (self, job, error);
-      else if (g_async_queue_length (self->jobs) == 0)
-        set_state (self, TERN_WORKER_IDLE);
+      else
+        {
+          self->incoming_worked = TRUE;
+          if (g_async_queue_length (self->jobs) == 0)
+            set_state (self, TERN_WORKER_IDLE);
+        }
       job_free (job);
     }
 }
