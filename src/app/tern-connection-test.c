@@ -100,6 +100,11 @@ tern_connection_error_describe (const TernAccountSettings *settings,
         text = g_strdup_printf (_("The server did not accept the user name or the password. "
                                   "Check your password (capital letters count) and the user name."));
         break;
+      case TERN_ERROR_SIGN_IN_AGAIN:
+        field = TERN_CONNECTION_FIELD_PASSWORD;
+        text = g_strdup_printf (_("The server %s did not accept your sign-in: it expired or was "
+                                  "revoked. Sign in again."), host);
+        break;
       case TERN_ERROR_HOST_NOT_FOUND:
         field = TERN_CONNECTION_FIELD_HOST;
         text = g_strdup_printf (_("There is no server called “%s”. Check the server name for typing "

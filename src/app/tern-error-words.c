@@ -56,6 +56,12 @@ hint_for (const GError *error, gboolean outgoing, TernErrorOffer *offer)
       return _("The server did not accept the user name or password. If the password changed, "
                "enter the new one; otherwise check the user name in the account settings.");
     }
+  if (g_error_matches (error, TERN_ERROR, TERN_ERROR_SIGN_IN_AGAIN))
+    {
+      /* Paused: the worker does not retry (needs_user); signing in again does. */
+      *offer = TERN_ERROR_OFFER_PASSWORD;
+      return _("Your sign-in has expired or was revoked, so Tern paused this account. Sign in again in the account settings.");
+    }
   if (g_error_matches (error, TERN_ERROR, TERN_ERROR_CERTIFICATE))
     return _("The server’s certificate is not trusted, so Tern sent no password and waits for your "
              "decision. Press Retry to see the certificate again.");

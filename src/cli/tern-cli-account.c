@@ -5,10 +5,11 @@
 #include "account/tern-account-connect.h"
 #include "smtp/tern-smtp-send.h"
 #include "tern-cli-context.h"
+#include "tern-cli-oauth.h"
 
 #define ADD_USAGE \
   "account add NAME --email A (--protocol imap|pop3 --host H [--port P] | --discover [--trust-host H])\n" \
-  "         [--security tls|starttls|none] [--user U] --password-stdin\n" \
+  "         [--security tls|starttls|none] [--user U] (--password-stdin | --oauth2 PROVIDER [--oauth2-token-stdin])\n" \
   "         [--smtp-host H --smtp-port P --smtp-security S] [--smtp-user U] [--smtp-auth password|none]\n" \
   "         [--offline all|days:N] [--accept-cert SHA256] [--accept-smtp-cert SHA256]\n" \
   "         [--leave-on-server yes|no] [--delete-after-days N] [--delete-when-deleted-here yes|no]"
@@ -16,10 +17,10 @@
 typedef struct {
   char *email, *display_name, *protocol, *host, *security, *user;
   char *smtp_host, *smtp_security, *smtp_user, *smtp_auth, *offline;
-  char *accept_cert, *accept_smtp_cert, *leave_on_server, *delete_here;
+  char *accept_cert, *accept_smtp_cert, *leave_on_server, *delete_here, *oauth2;
   char **trust_hosts;
   int port, smtp_port, delete_after_days;
-  gboolean password_stdin, discover;
+  gboolean password_stdin, discover, oauth2_token_stdin;
 } AddOptions;
 
 static void
@@ -28,7 +29,7 @@ add_options_clear (AddOptions *o)
   char **strings[] = { &o->email, &o->display_name, &o->protocol, &o->host, &o->security,
                        &o->user, &o->smtp_host, &o->smtp_security, &o->smtp_user,
                        &o->smtp_auth, &o->offline, &o->accept_cert, &o->accept_smtp_cert,
-                       &o->leave_on_server, &o->delete_here };
+                       &o->leave_on_server, &o->delete_here, &o->oauth2 };
   for (guint i = 0; i < G_N_ELEMENTS (strings); i++)
     g_clear_pointer (strings[i], g_free);
   g_clear_pointer (&o->trust_hosts, g_strfreev);
@@ -158,6 +159,9 @@ fill_from_discovery (AddOptions *o, GError **error)
       if (out->auth == TERN_AUTH_NONE)
         take_default (&o->smtp_auth, "none");
     }
+  /* ISPDB's <authentication>OAuth2</authentication>, at a provider Tern knows. */
+  if (o->oauth2 == NULL && !o->password_stdin && in->oauth2)
+    o->oauth2 = tern_oauth_provider_for_email (o->email);
   fprintf (stderr, "tern-cli: from %s: %s %s:%d%s%s\n", config->source_description,
            o->protocol, o->host, o->port, o->smtp_host ? ", SMTP " : "",
            o->smtp_host ? o->smtp_host : "");
@@ -166,10 +170,30 @@ fill_from_discovery (AddOptions *o, GError **error)
              || tern_cli_host_is_trusted (config, o->smtp_host, o->trust_hosts, error));
 }
 
+/* --oauth2 PROVIDER: the provider's servers fill what was not given. */
+static gboolean
+fill_from_provider (AddOptions *o, TernAccountSettings *s, GError **error)
+{
+  g_autoptr(TernOAuthProvider) provider = tern_oauth_provider_lookup (o->oauth2, error);
+
+  if (provider == NULL)
+    return FALSE;
+  if (o->protocol == NULL)
+    o->protocol = g_strdup ("imap");
+  tern_protocol_from_string (o->protocol, &s->protocol);
+  tern_cli_oauth_fill_servers (provider, s, &o->host, &o->security, &o->port,
+                               &o->smtp_host, &o->smtp_security, &o->smtp_port);
+  s->sign_in = TERN_SIGN_IN_OAUTH2;
+  s->oauth2_provider = g_strdup (provider->id);
+  return TRUE;
+}
+
 static gboolean
 fill_settings (const char *name, AddOptions *o, TernAccountSettings *s, GError **error)
 {
   if (o->discover && !fill_from_discovery (o, error))
+    return FALSE;
+  if (o->oauth2 != NULL && !fill_from_provider (o, s, error))
     return FALSE;
   if (o->email == NULL || o->host == NULL || o->protocol == NULL)
     {
@@ -212,6 +236,66 @@ fill_settings (const char *name, AddOptions *o, TernAccountSettings *s, GError *
   return tern_account_settings_validate (s, error);
 }
 
+/* Signs in first (the browser may take a while), then adds the account. */
+static int
+add_oauth2_account (TernAccountSettings *s, gboolean token_stdin)
+{
+  g_autoptr(GError) error = NULL;
+  TernStore *store = tern_cli_store (&error);
+  g_autoptr(TernAccountSettings) existing = NULL;
+
+  if (store == NULL)
+    return tern_cli_fail (error, NULL);
+  existing = tern_store_get_account_by_name (store, s->name, NULL);
+  if (existing != NULL)
+    {
+      g_set_error (&error, TERN_ERROR, TERN_ERROR_EXISTS,
+                   "An account named “%s” already exists", s->name);
+      return tern_cli_fail (error, NULL);
+    }
+  if (!tern_cli_oauth_sign_in (s, token_stdin, &error))
+    return tern_cli_fail (error, NULL);
+  if (tern_store_add_account (store, s, &error) == 0)
+    {
+      tern_secrets_clear (tern_cli_secrets (), s->name, NULL);
+      return tern_cli_fail (error, NULL);
+    }
+  printf ("Added account %s (%s), signed in with %s.\n", s->name, s->email, s->oauth2_provider);
+  return TERN_EXIT_OK;
+}
+
+/* account sign-in NAME: a new sign-in for an OAuth2 account whose sign-in
+ * expired or was revoked. */
+static int
+account_sign_in (int argc, char **argv)
+{
+  gboolean token_stdin = FALSE;
+  GOptionEntry entries[] = {
+    { "oauth2-token-stdin", 0, 0, G_OPTION_ARG_NONE, &token_stdin,
+      "Read a refresh token from stdin instead of opening the browser", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("NAME");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) a = NULL;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, &argc, &argv, &error) || argc != 2)
+    return tern_cli_usage ("account sign-in NAME [--oauth2-token-stdin]");
+  if ((a = tern_cli_account (argv[1], &error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  if (a->sign_in != TERN_SIGN_IN_OAUTH2)
+    {
+      g_set_error (&error, TERN_ERROR, TERN_ERROR_INVALID,
+                   "Account “%s” does not sign in with OAuth2.", a->name);
+      return tern_cli_fail (error, NULL);
+    }
+  if (!tern_cli_oauth_sign_in (a, token_stdin, &error))
+    return tern_cli_fail (error, NULL);
+  printf ("Signed in to account %s.\n", a->name);
+  return TERN_EXIT_OK;
+}
+
 static int
 account_add (int argc, char **argv)
 {
@@ -225,6 +309,10 @@ account_add (int argc, char **argv)
     { "security", 0, 0, G_OPTION_ARG_STRING, &o.security, "tls, starttls or none", "S" },
     { "user", 0, 0, G_OPTION_ARG_STRING, &o.user, "Login name (default: email)", "U" },
     { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &o.password_stdin, "Read the password from stdin", NULL },
+    { "oauth2", 0, 0, G_OPTION_ARG_STRING, &o.oauth2,
+      "Sign in with OAuth2 at PROVIDER (google, microsoft, yahoo, aol) in the browser", "PROVIDER" },
+    { "oauth2-token-stdin", 0, 0, G_OPTION_ARG_NONE, &o.oauth2_token_stdin,
+      "With --oauth2: read a refresh token from stdin instead of opening the browser", NULL },
     { "smtp-host", 0, 0, G_OPTION_ARG_STRING, &o.smtp_host, "Outgoing server", "H" },
     { "smtp-port", 0, 0, G_OPTION_ARG_INT, &o.smtp_port, "Outgoing port", "P" },
     { "smtp-security", 0, 0, G_OPTION_ARG_STRING, &o.smtp_security, "tls, starttls or none", "S" },
@@ -256,6 +344,8 @@ account_add (int argc, char **argv)
     }
   if (!fill_settings (argv[1], &o, s, &error))
     return tern_cli_fail (error, NULL);
+  if (o.oauth2 != NULL)
+    return add_oauth2_account (s, o.oauth2_token_stdin);
   if (!o.password_stdin)
     return tern_cli_usage (ADD_USAGE);
   password = read_password_stdin (&error);
@@ -427,12 +517,14 @@ account_remove (const char *name)
 int
 tern_cli_account_main (int argc, char **argv)
 {
-  const char *usage = "account add|list|show|test|remove [NAME]";
+  const char *usage = "account add|list|show|test|remove|sign-in [NAME]";
 
   if (argc < 2)
     return tern_cli_usage (usage);
   if (g_str_equal (argv[1], "add"))
     return account_add (argc - 1, argv + 1);
+  if (g_str_equal (argv[1], "sign-in"))
+    return account_sign_in (argc - 1, argv + 1);
   if (g_str_equal (argv[1], "list") && argc == 2)
     return account_list ();
   if (g_str_equal (argv[1], "show") && argc == 3)

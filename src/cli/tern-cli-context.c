@@ -59,6 +59,7 @@ exit_code_for (const GError *error)
   switch ((TernError) error->code)
     {
     case TERN_ERROR_AUTH: return TERN_EXIT_AUTH;
+    case TERN_ERROR_SIGN_IN_AGAIN: return TERN_EXIT_SIGN_IN;
     case TERN_ERROR_HOST_NOT_FOUND: return TERN_EXIT_HOST;
     case TERN_ERROR_CONNECTION_REFUSED:
     case TERN_ERROR_TIMED_OUT:

@@ -29,6 +29,7 @@ enum {
   TERN_EXIT_NOT_FOUND = 8,
   TERN_EXIT_STORE = 9,       /* local database or disk */
   TERN_EXIT_REJECTED = 10,   /* SMTP refused the message for good */
+  TERN_EXIT_SIGN_IN = 11,    /* OAuth2 sign-in expired or revoked: sign in again */
 };
 
 typedef struct {

@@ -17,7 +17,7 @@ typedef struct {
 } TernCliCommand;
 
 static const TernCliCommand commands[] = {
-  { "account", "add|list|show|test|remove [NAME] [OPTIONS]",
+  { "account", "add|list|show|test|remove|sign-in [NAME] [OPTIONS]",
     "Manage accounts (tern-cli account add --help lists the settings)", tern_cli_account_main },
   { "sync", "NAME [--folder F]", "Download new mail and send queued changes", tern_cli_sync_main },
   { "folders", "NAME", "List an account's folders with unread counts", tern_cli_folders_main },

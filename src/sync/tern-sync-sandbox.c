@@ -87,6 +87,7 @@ apply_landlock (const char *data_dir)
   /* /dev/null and friends are opened for writing too. */
   allow_path (ruleset, "/dev", FS_READ | LANDLOCK_ACCESS_FS_WRITE_FILE, handled);
   allow_path (ruleset, g_getenv ("TERN_EXTRA_CA_FILE"), FS_READ, handled);
+  allow_path (ruleset, g_getenv ("TERN_TEST_OAUTH2_PROVIDERS"), FS_READ, handled);
   allow_path (ruleset, data_dir, handled, handled);
   ok = syscall (SYS_landlock_restrict_self, ruleset, 0) == 0;
   if (!ok)

@@ -1,6 +1,7 @@
 /* The account worker against real servers: first sync in the background,
  * new mail pushed through IDLE, a user action replayed, a wrong password
- * reported as needing the user, a POP3 account downloading, and the outbox
+ * and a revoked OAuth2 sign-in reported as needing the user (paused, no
+ * retry), a POP3 account downloading, and the outbox
  * sent after a sync. Everything is observed through the worker's signals in
  * this (main) thread, as the GTK app sees it. */
 #include <signal.h>
@@ -12,12 +13,14 @@
 #include "account/tern-outbox.h"
 #include "tern-test-loop.h"
 #include "tern-test-messages.h"
+#include "tern-test-oauth.h"
 #include "tern-test-servers.h"
 
 #define SEED 99
 #define PASSWORD "worker-pw"
 
 typedef struct {
+  TernTestOAuth *oauth;        /* only for the OAuth2 case */
   TernTestServers *servers;
   char *data_dir;
   TernStore *store;            /* the test's own connection */
@@ -65,8 +68,16 @@ static void
 setup (Fixture *fx, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
+  TernTestServersOptions opts = { 0 };
 
-  fx->servers = tern_test_servers_start (NULL, &error);
+  if (data != NULL)
+    {
+      fx->oauth = tern_test_oauth_start (&error);
+      g_assert_no_error (error);
+      opts.oauth2_introspection_url = tern_test_oauth_introspection_url (fx->oauth);
+      g_setenv ("TERN_TEST_OAUTH2_PROVIDERS", tern_test_oauth_providers_file (fx->oauth), TRUE);
+    }
+  fx->servers = tern_test_servers_start (&opts, &error);
   g_assert_no_error (error);
   g_assert_true (tern_test_servers_add_user (fx->servers, "wendy", PASSWORD, &error));
   g_setenv ("TERN_EXTRA_CA_FILE", tern_test_servers_ca_file (fx->servers), TRUE);
@@ -127,6 +138,7 @@ teardown (Fixture *fx, gconstpointer data)
   g_clear_object (&fx->store);
   g_clear_object (&fx->secrets);
   g_clear_pointer (&fx->servers, tern_test_servers_free);
+  g_clear_pointer (&fx->oauth, tern_test_oauth_free);
   remove_tree (fx->data_dir);
   g_free (fx->data_dir);
 }
@@ -211,6 +223,39 @@ test_wrong_password (Fixture *fx, gconstpointer data)
   g_assert_false (fx->last_error_outgoing);
 }
 
+/* A refresh token the provider revoked: the account pauses with "sign in
+ * again" and the worker does not ask the provider again by itself. */
+static void
+test_oauth2_revoked (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TernAccountSettings) a = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *refresh = NULL;
+
+  add_account (fx, TERN_PROTOCOL_IMAP, PASSWORD);
+  a = tern_store_get_account (fx->store, fx->account_id, &error);
+  a->sign_in = TERN_SIGN_IN_OAUTH2;
+  a->oauth2_provider = g_strdup (TERN_TEST_OAUTH_PROVIDER);
+  g_clear_pointer (&a->smtp_host, g_free);
+  a->smtp_host = g_strdup ("");
+  g_assert_true (tern_store_update_account (fx->store, a, &error));
+  refresh = tern_test_oauth_control (fx->oauth, "mint?user=wendy", &error);
+  g_assert_no_error (error);
+  g_assert_true (tern_secrets_store (fx->secrets, "W", TERN_SECRET_OAUTH2_REFRESH, refresh,
+                                     &error));
+  g_free (tern_test_oauth_control (fx->oauth, "revoke-all", &error));
+  g_assert_no_error (error);
+
+  start_worker (fx);
+  g_assert_true (wait_until (needs_user, fx, 30));
+  g_assert_error (fx->last_error, TERN_ERROR, TERN_ERROR_SIGN_IN_AGAIN);
+  g_assert_false (fx->last_error_outgoing);
+  /* Paused: whatever runs in the next moment asks the provider no more. */
+  tern_test_run_for (500);
+  g_assert_cmpint (tern_test_oauth_stat (fx->oauth, "refused_refreshes"), ==, 1);
+  g_assert_true (needs_user (fx));
+}
+
 static gboolean
 outbox_empty (Fixture *fx)
 {
@@ -254,6 +299,8 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/account-worker/imap-background", Fixture, NULL, setup, test_imap_background, teardown);
   g_test_add ("/account-worker/wrong-password", Fixture, NULL, setup, test_wrong_password, teardown);
+  g_test_add ("/account-worker/oauth2-revoked", Fixture, "oauth2", setup, test_oauth2_revoked,
+              teardown);
   g_test_add ("/account-worker/pop3-and-outbox", Fixture, NULL, setup, test_pop3_and_outbox, teardown);
   return g_test_run ();
 }

@@ -74,6 +74,7 @@ test_full (void)
   g_assert_cmpint (s->security, ==, TERN_SECURITY_STARTTLS);
   g_assert_cmpstr (s->username, ==, "jane.doe");
   g_assert_cmpint (s->auth, ==, TERN_AUTH_PASSWORD_ENCRYPTED);  /* OAuth2 skipped */
+  g_assert_true (s->oauth2);  /* ... but noted, for providers Tern signs in to */
 
   s = g_ptr_array_index (config->incoming, 2);
   g_assert_cmpstr (s->service, ==, "pop3");

@@ -293,13 +293,14 @@ test_upgrade_threads_existing_mail (void)
   g_autofree char *dir = g_dir_make_tmp ("tern-threads-up-XXXXXX", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(TernStore) old = tern_store_open_at_version (dir, TERN_STORE_OPEN_WRITER, 4, &error);
-  g_autoptr(TernAccountSettings) account = store_test_account ("Old", TERN_PROTOCOL_IMAP);
   g_autoptr(TernStore) store = NULL;
   g_autoptr(GPtrArray) threads = NULL;
-  gint64 folder, account_id;
+  gint64 folder, account_id = 1;
 
   g_assert_no_error (error);
-  account_id = tern_store_add_account (old, account, &error);
+  /* As a version-4 store held it: today's columns are not there yet. */
+  g_assert_true (tern_store_exec_for_test (
+      old, "INSERT INTO accounts (id, name, protocol) VALUES (1, 'Old', 'imap')", &error));
   folder = tern_store_upsert_folder (old, account_id, "INBOX", "/", TERN_FOLDER_ROLE_INBOX, TRUE,
                                      &error);
   /* Rows as a version-4 store held them, written without the new column. */

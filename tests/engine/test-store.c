@@ -185,6 +185,14 @@ test_migrate_upgrade (void)
           g_assert_cmpint (tern_store_query_int (store, "SELECT date FROM messages", NULL), ==,
                            from < 6 ? 200 : 0);
           g_assert_cmpuint (tern_store_count_unread (store, 1, &error), ==, 1);
+          /* 012: accounts from before OAuth2 log in with their password. */
+          {
+            g_autoptr(TernAccountSettings) a = tern_store_get_account (store, 1, &error);
+
+            g_assert_no_error (error);
+            g_assert_cmpint (a->sign_in, ==, TERN_SIGN_IN_PASSWORD);
+            g_assert_null (a->oauth2_provider);
+          }
         }
       g_clear_object (&store);
       store_test_rmdir (dir);

@@ -98,6 +98,26 @@ dovecot_namespace (TernTestServers *self, GString *c)
   g_string_append (c, "}\n");
 }
 
+/* passdb oauth2 (Dovecot 2.3): tokens of XOAUTH2/OAUTHBEARER are checked
+ * by POSTing them to the harness's introspection endpoint. */
+static gboolean
+write_dovecot_oauth2 (TernTestServers *self, GString *c, GError **error)
+{
+  g_autofree char *path = tern_test_path (self, "dovecot-oauth2.conf.ext");
+  g_autofree char *conf = g_strdup_printf (
+    "introspection_mode = post\n"
+    "introspection_url = %s\n"
+    "username_attribute = username\n"
+    "active_attribute = active\n"
+    "active_value = true\n"
+    "force_introspection = yes\n", self->opts.oauth2_introspection_url);
+
+  g_string_append_printf (c,
+    "passdb {\n  driver = oauth2\n  mechanisms = xoauth2 oauthbearer\n  args = %s\n}\n",
+    path);
+  return g_file_set_contents (path, conf, -1, error);
+}
+
 gboolean
 tern_test_write_dovecot_conf (TernTestServers *self, GError **error)
 {
@@ -116,26 +136,31 @@ tern_test_write_dovecot_conf (TernTestServers *self, GError **error)
     "login_greeting = Tern test Dovecot ready.\n"
     "mail_location = maildir:~/Maildir\n"
     "mail_fsync = never\n"
-    "auth_mechanisms = plain login\n"
+    "auth_mechanisms = plain login%5$s\n"
     /* A failed login answers at once, not after Dovecot's usual 2 s. */
     "auth_failure_delay = 0\n"
     "auth_verbose = yes\n"
     "disable_plaintext_auth = %3$s\n"
     "ssl = %4$s\n",
-    self->dir, base, tls ? "yes" : "no", tls ? "yes" : "no");
+    self->dir, base, tls ? "yes" : "no", tls ? "yes" : "no",
+    self->opts.oauth2_introspection_url != NULL ? " xoauth2 oauthbearer" : "");
   if (tls)
     g_string_append_printf (c, "ssl_cert = <%s\nssl_key = <%s\n",
                             self->cert_file, self->key_file);
   dovecot_users (self, c);
   g_string_append_printf (c,
-    "passdb {\n  driver = passwd-file\n  args = scheme=PLAIN %1$s/users.passwd\n}\n"
+    "passdb {\n  driver = passwd-file\n  args = scheme=PLAIN %1$s/users.passwd\n%2$s}\n"
     "userdb {\n  driver = passwd-file\n  args = %1$s/users.passwd\n}\n"
     "protocol imap {\n  mail_max_userip_connections = 200\n}\n"
     "protocol pop3 {\n  mail_max_userip_connections = 200\n}\n"
     /* Postfix authenticates SMTP clients through this socket. */
     "service auth {\n  unix_listener %1$s/auth-postfix {\n    mode = 0666\n  }\n}\n"
     "service anvil {\n  chroot =\n}\n",
-    self->dir);
+    self->dir,
+    /* With OAuth2 on, a token is never checked as a password. */
+    self->opts.oauth2_introspection_url != NULL ? "  mechanisms = plain login\n" : "");
+  if (self->opts.oauth2_introspection_url != NULL && !write_dovecot_oauth2 (self, c, error))
+    return FALSE;
   if (self->opts.imap_capability != NULL)
     g_string_append_printf (c, "protocol imap {\n  imap_capability = %s\n}\n",
                             self->opts.imap_capability);

@@ -51,6 +51,11 @@ typedef struct {
   /* Dovecot's quota plugin with this STORAGE limit per user in KiB (IMAP
    * QUOTA, GETQUOTAROOT); 0: no quota. */
   guint64 quota_storage_kib;
+  /* OAuth2 (issue 17): Dovecot also offers XOAUTH2 and OAUTHBEARER, checked
+   * by its passdb oauth2 against this RFC 7662 introspection endpoint
+   * (introspection_mode = post; see tern-test-oauth.h). Postfix submission
+   * authenticates through Dovecot, so it offers them too. NULL: passwords only. */
+  const char *oauth2_introspection_url;
 } TernTestServersOptions;
 
 typedef struct _TernTestServers TernTestServers;

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "account/tern-account-connect.h"
+#include "account/tern-account-token.h"
 #include "core/tern-error.h"
 #include "smtp/tern-smtp-send.h"
 
@@ -18,6 +19,7 @@ tern_account_incoming_config (const TernAccountSettings *account, TernServerConf
     /* Choosing "none" in the settings is the explicit consent. */
     .allow_plain = account->incoming_security == TERN_SECURITY_NONE,
     .use_apop = FALSE,
+    .oauth2 = account->sign_in != TERN_SIGN_IN_PASSWORD,
   };
 }
 
@@ -34,23 +36,8 @@ tern_account_outgoing_config (const TernAccountSettings *account, TernServerConf
     .pinned_sha256 = account->smtp_cert_sha256,
     .timeout_seconds = TERN_SERVER_DEFAULT_TIMEOUT,
     .allow_plain = account->smtp_security == TERN_SECURITY_NONE,
+    .oauth2 = account->sign_in != TERN_SIGN_IN_PASSWORD,
   };
-}
-
-/* Checks the account's protocol and looks up its incoming password;
- * fills @cfg. NULL (with @error) when either fails. */
-static char *
-incoming_login (const TernAccountSettings *account, TernProtocol protocol, TernSecrets *secrets,
-                TernServerConfig *cfg, GError **error)
-{
-  if (account->protocol != protocol)
-    {
-      g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID, "Account “%s” does not use %s.",
-                   account->name, protocol == TERN_PROTOCOL_IMAP ? "IMAP" : "POP3");
-      return NULL;
-    }
-  tern_account_incoming_config (account, cfg);
-  return tern_secrets_lookup (secrets, account->name, TERN_SECRET_INCOMING, error);
 }
 
 /* Do not leave a password lying around in freed memory longer than needed. */
@@ -61,20 +48,96 @@ wipe (char *password)
     memset (password, 0, strlen (password));
 }
 
+static gboolean
+check_protocol (const TernAccountSettings *account, TernProtocol protocol, GError **error)
+{
+  if (account->protocol == protocol)
+    return TRUE;
+  g_set_error (error, TERN_ERROR, TERN_ERROR_INVALID, "Account “%s” does not use %s.",
+               account->name, protocol == TERN_PROTOCOL_IMAP ? "IMAP" : "POP3");
+  return FALSE;
+}
+
+/* One protocol's connect function, as the retry below calls it. */
+typedef gpointer (*ConnectFunc) (const TernServerConfig *cfg, const char *credential,
+                                 GCancellable *cancellable, TernCertificateInfo **cert_out,
+                                 GError **error);
+
+static gpointer
+connect_imap (const TernServerConfig *cfg, const char *credential, GCancellable *cancellable,
+              TernCertificateInfo **cert_out, GError **error)
+{
+  return tern_imap_connect (cfg, credential, cancellable, cert_out, error);
+}
+
+static gpointer
+connect_pop3 (const TernServerConfig *cfg, const char *credential, GCancellable *cancellable,
+              TernCertificateInfo **cert_out, GError **error)
+{
+  return tern_pop3_connect (cfg, credential, cancellable, cert_out, error);
+}
+
+static gpointer
+connect_smtp (const TernServerConfig *cfg, const char *credential, GCancellable *cancellable,
+              TernCertificateInfo **cert_out, GError **error)
+{
+  return tern_smtp_connect (cfg, credential, cancellable, cert_out, error);
+}
+
+/* Connects with the account's credential. An OAuth2 access token from the
+ * cache that the server refuses (it expired early, or was revoked) is
+ * replaced by a fresh one once; a refused fresh token is final. */
+static gpointer
+connect_account (const TernAccountSettings *account, TernSecrets *secrets, gboolean outgoing,
+                 const TernServerConfig *cfg, ConnectFunc connect, GCancellable *cancellable,
+                 TernCertificateInfo **cert_out, GError **error)
+{
+  gboolean needs_login = cfg->user != NULL && *cfg->user != '\0';
+  gboolean cached = needs_login && tern_account_credential_was_cached (account, secrets);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *credential = NULL;
+  gpointer session;
+
+  if (needs_login)
+    {
+      credential = tern_account_credential (account, secrets, outgoing, FALSE, cancellable,
+                                            error);
+      if (credential == NULL)
+        return NULL;
+    }
+  session = connect (cfg, credential != NULL ? credential : "", cancellable, cert_out,
+                     &local_error);
+  wipe (credential);
+  if (session != NULL || !cached ||
+      !g_error_matches (local_error, TERN_ERROR, TERN_ERROR_SIGN_IN_AGAIN))
+    {
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return session;
+    }
+  g_debug ("The server refused the cached access token of “%s”; refreshing it",
+           account->name);
+  g_clear_pointer (&credential, g_free);
+  credential = tern_account_credential (account, secrets, outgoing, TRUE, cancellable, error);
+  if (credential == NULL)
+    return NULL;
+  session = connect (cfg, credential, cancellable, cert_out, error);
+  wipe (credential);
+  return session;
+}
+
 mailimap *
 tern_account_connect_imap (const TernAccountSettings *account, TernSecrets *secrets,
                            GCancellable *cancellable, TernCertificateInfo **cert_out,
                            GError **error)
 {
   TernServerConfig cfg;
-  g_autofree char *password = incoming_login (account, TERN_PROTOCOL_IMAP, secrets, &cfg, error);
-  mailimap *imap;
 
-  if (password == NULL)
+  if (!check_protocol (account, TERN_PROTOCOL_IMAP, error))
     return NULL;
-  imap = tern_imap_connect (&cfg, password, cancellable, cert_out, error);
-  wipe (password);
-  return imap;
+  tern_account_incoming_config (account, &cfg);
+  return connect_account (account, secrets, FALSE, &cfg, connect_imap, cancellable, cert_out,
+                          error);
 }
 
 mailpop3 *
@@ -83,28 +146,12 @@ tern_account_connect_pop3 (const TernAccountSettings *account, TernSecrets *secr
                            GError **error)
 {
   TernServerConfig cfg;
-  g_autofree char *password = incoming_login (account, TERN_PROTOCOL_POP3, secrets, &cfg, error);
-  mailpop3 *pop3;
 
-  if (password == NULL)
+  if (!check_protocol (account, TERN_PROTOCOL_POP3, error))
     return NULL;
-  pop3 = tern_pop3_connect (&cfg, password, cancellable, cert_out, error);
-  wipe (password);
-  return pop3;
-}
-
-/* The SMTP password: the outgoing one when the account has a separate SMTP
- * login and a password stored for it, else the incoming one. */
-static char *
-smtp_password (const TernAccountSettings *account, TernSecrets *secrets, GError **error)
-{
-  if (account->smtp_user != NULL && *account->smtp_user != '\0')
-    {
-      char *password = tern_secrets_lookup (secrets, account->name, TERN_SECRET_OUTGOING, NULL);
-      if (password != NULL)
-        return password;
-    }
-  return tern_secrets_lookup (secrets, account->name, TERN_SECRET_INCOMING, error);
+  tern_account_incoming_config (account, &cfg);
+  return connect_account (account, secrets, FALSE, &cfg, connect_pop3, cancellable, cert_out,
+                          error);
 }
 
 mailsmtp *
@@ -113,19 +160,10 @@ tern_account_connect_smtp (const TernAccountSettings *account, TernSecrets *secr
                            GError **error)
 {
   TernServerConfig cfg;
-  g_autofree char *password = NULL;
-  mailsmtp *smtp;
 
   tern_account_outgoing_config (account, &cfg);
-  if (cfg.user != NULL && *cfg.user != '\0')
-    {
-      password = smtp_password (account, secrets, error);
-      if (password == NULL)
-        return NULL;
-    }
-  smtp = tern_smtp_connect (&cfg, password != NULL ? password : "", cancellable, cert_out, error);
-  wipe (password);
-  return smtp;
+  return connect_account (account, secrets, TRUE, &cfg, connect_smtp, cancellable, cert_out,
+                          error);
 }
 
 char *
@@ -134,12 +172,13 @@ tern_account_lookup_password (const TernAccountSettings *account, TernSecrets *s
 {
   TernServerConfig cfg;
 
-  if (!outgoing)
-    return tern_secrets_lookup (secrets, account->name, TERN_SECRET_INCOMING, error);
-  tern_account_outgoing_config (account, &cfg);
-  if (cfg.user == NULL || *cfg.user == '\0')
-    return g_strdup ("");
-  return smtp_password (account, secrets, error);
+  if (outgoing)
+    {
+      tern_account_outgoing_config (account, &cfg);
+      if (cfg.user == NULL || *cfg.user == '\0')
+        return g_strdup ("");
+    }
+  return tern_account_credential (account, secrets, outgoing, FALSE, NULL, error);
 }
 
 gboolean

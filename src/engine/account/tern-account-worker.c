@@ -271,12 +271,13 @@ is_imap (TernAccountWorker *self)
   return a != NULL && a->protocol == TERN_PROTOCOL_IMAP;
 }
 
-/* Wrong password or an untrusted certificate: retrying cannot help until the
- * user acts. */
+/* Wrong password, a lost OAuth2 sign-in or an untrusted certificate:
+ * retrying cannot help until the user acts. */
 static gboolean
 needs_user (const GError *error)
 {
   return g_error_matches (error, TERN_ERROR, TERN_ERROR_AUTH) ||
+         g_error_matches (error, TERN_ERROR, TERN_ERROR_SIGN_IN_AGAIN) ||
          g_error_matches (error, TERN_ERROR, TERN_ERROR_CERTIFICATE) ||
          g_error_matches (error, TERN_ERROR, TERN_ERROR_NO_STARTTLS) ||
          g_error_matches (error, TERN_ERROR, TERN_ERROR_ENCRYPTION_REQUIRED) ||

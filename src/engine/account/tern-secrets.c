@@ -27,7 +27,24 @@ struct _TernSecrets
   char *data_dir;
   TernSecretsBackend backend;
   gboolean migrated;     /* keyring: passwords.ini looked at once */
+  GMutex tokens_lock;
+  GHashTable *tokens;    /* account -> AccessToken, memory only */
 };
+
+typedef struct {
+  char *token;
+  gint64 expires_at;     /* g_get_monotonic_time() scale */
+} AccessToken;
+
+static void
+access_token_free (gpointer data)
+{
+  AccessToken *t = data;
+
+  memset (t->token, 0, strlen (t->token));
+  g_free (t->token);
+  g_free (t);
+}
 
 G_DEFINE_FINAL_TYPE (TernSecrets, tern_secrets, G_TYPE_OBJECT)
 
@@ -49,7 +66,16 @@ tern_secret_schema (void)
 static const char *
 kind_name (TernSecretKind kind)
 {
-  return kind == TERN_SECRET_OUTGOING ? "outgoing" : "incoming";
+  switch (kind)
+    {
+    case TERN_SECRET_OUTGOING:
+      return "outgoing";
+    case TERN_SECRET_OAUTH2_REFRESH:
+      return "oauth2-refresh";
+    case TERN_SECRET_INCOMING:
+    default:
+      return "incoming";
+    }
 }
 
 static char *
@@ -194,7 +220,7 @@ migrate_file (TernSecrets *self, GError **error)
     return FALSE;
   groups = g_key_file_get_groups (kf, NULL);
   for (guint i = 0; groups[i] != NULL; i++)
-    for (TernSecretKind kind = TERN_SECRET_INCOMING; kind <= TERN_SECRET_OUTGOING; kind++)
+    for (TernSecretKind kind = TERN_SECRET_INCOMING; kind <= TERN_SECRET_OAUTH2_REFRESH; kind++)
       {
         char *password = g_key_file_get_string (kf, groups[i], kind_name (kind), NULL);
         char *existing = NULL;
@@ -340,6 +366,8 @@ tern_secrets_finalize (GObject *object)
   TernSecrets *self = TERN_SECRETS (object);
 
   g_free (self->data_dir);
+  g_hash_table_unref (self->tokens);
+  g_mutex_clear (&self->tokens_lock);
   G_OBJECT_CLASS (tern_secrets_parent_class)->finalize (object);
 }
 
@@ -352,6 +380,44 @@ tern_secrets_class_init (TernSecretsClass *klass)
 static void
 tern_secrets_init (TernSecrets *self)
 {
+  g_mutex_init (&self->tokens_lock);
+  self->tokens = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, access_token_free);
+}
+
+void
+tern_secrets_remember_access_token (TernSecrets *self, const char *account,
+                                    const char *token, gint64 expires_at)
+{
+  AccessToken *t = g_new0 (AccessToken, 1);
+
+  t->token = g_strdup (token);
+  t->expires_at = expires_at;
+  g_mutex_lock (&self->tokens_lock);
+  g_hash_table_replace (self->tokens, g_strdup (account), t);
+  g_mutex_unlock (&self->tokens_lock);
+}
+
+char *
+tern_secrets_recall_access_token (TernSecrets *self, const char *account, guint margin_seconds)
+{
+  char *copy = NULL;
+  AccessToken *t;
+
+  g_mutex_lock (&self->tokens_lock);
+  t = g_hash_table_lookup (self->tokens, account);
+  if (t != NULL &&
+      t->expires_at - (gint64) margin_seconds * G_USEC_PER_SEC > g_get_monotonic_time ())
+    copy = g_strdup (t->token);
+  g_mutex_unlock (&self->tokens_lock);
+  return copy;
+}
+
+void
+tern_secrets_forget_access_token (TernSecrets *self, const char *account)
+{
+  g_mutex_lock (&self->tokens_lock);
+  g_hash_table_remove (self->tokens, account);
+  g_mutex_unlock (&self->tokens_lock);
 }
 
 TernSecrets *

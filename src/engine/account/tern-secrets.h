@@ -20,6 +20,7 @@ typedef enum {
 typedef enum {
   TERN_SECRET_INCOMING,  /* IMAP or POP3 */
   TERN_SECRET_OUTGOING,  /* SMTP, when it has its own login */
+  TERN_SECRET_OAUTH2_REFRESH,  /* the OAuth2 refresh token of the account */
 } TernSecretKind;
 
 #define TERN_TYPE_SECRETS (tern_secrets_get_type ())
@@ -48,5 +49,15 @@ char *tern_secrets_lookup (TernSecrets *self, const char *account, TernSecretKin
 
 /* Forgets every password of the account in the chosen store. */
 gboolean tern_secrets_clear (TernSecrets *self, const char *account, GError **error);
+
+/* OAuth2 access tokens, in this process's memory only (never in a store,
+ * a file or a log): remembered until @expires_at (monotonic time, µs).
+ * recall returns a copy while the token stays valid at least @margin_seconds
+ * more, else NULL. Thread-safe. */
+void tern_secrets_remember_access_token (TernSecrets *self, const char *account,
+                                         const char *token, gint64 expires_at);
+char *tern_secrets_recall_access_token (TernSecrets *self, const char *account,
+                                        guint margin_seconds);
+void tern_secrets_forget_access_token (TernSecrets *self, const char *account);
 
 G_END_DECLS

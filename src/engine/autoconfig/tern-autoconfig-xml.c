@@ -107,12 +107,22 @@ pick_auth (GPtrArray *auth)
 }
 
 static gboolean
+lists_oauth2 (GPtrArray *auth)
+{
+  for (guint i = 0; auth != NULL && i < auth->len; i++)
+    if (auth_from_string (g_ptr_array_index (auth, i)) == TERN_AUTH_OAUTH2)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
 finish_server (ParseState *st, GError **error)
 {
   ServerDraft *d = &st->server;
   const char *what = d->outgoing ? _("outgoing") : _("incoming");
   g_autofree char *host = NULL;
   g_autofree char *user = NULL;
+  TernDiscoveredServer *server;
   TernSecurity security;
   guint64 port = 0;
 
@@ -155,11 +165,11 @@ finish_server (ParseState *st, GError **error)
   if (user != NULL && (*user == '\0' || strchr (user, '%') != NULL))
     g_clear_pointer (&user, g_free);
 
-  tern_discovered_config_take_server (
-      st->config,
-      tern_discovered_server_new (d->type, host, (guint16) port, security,
-                                  user ? user : st->email, user == NULL,
-                                  pick_auth (d->auth)));
+  server = tern_discovered_server_new (d->type, host, (guint16) port, security,
+                                       user ? user : st->email, user == NULL,
+                                       pick_auth (d->auth));
+  server->oauth2 = lists_oauth2 (d->auth);
+  tern_discovered_config_take_server (st->config, server);
   return TRUE;
 }
 

@@ -56,6 +56,10 @@ typedef struct {
   char *username;         /* never NULL; the email address when not known */
   gboolean username_guessed; /* TRUE when the source did not say (SRV, probe) */
   TernAuthMethod auth;
+  /* The source lists OAuth2 among the ways to log in (ISPDB does for Gmail,
+   * Outlook, Yahoo, AOL): the account signs in with OAuth2 where Tern knows
+   * the provider (oauth/tern-oauth-provider.h), whatever @auth says. */
+  gboolean oauth2;
   /* TRUE when the host is outside the address's domain and the source did
    * not prove the domain (SRV, probe, autoconfig over plain HTTP): ask the
    * user before sending a password (tern_discovered_config_confirmation). */

@@ -34,6 +34,7 @@ tern_account_settings_copy (const TernAccountSettings *s)
   c->smtp_host = g_strdup (s->smtp_host);
   c->smtp_user = g_strdup (s->smtp_user);
   c->smtp_cert_sha256 = g_strdup (s->smtp_cert_sha256);
+  c->oauth2_provider = g_strdup (s->oauth2_provider);
   return c;
 }
 
@@ -51,6 +52,7 @@ tern_account_settings_free (TernAccountSettings *s)
   g_free (s->smtp_host);
   g_free (s->smtp_user);
   g_free (s->smtp_cert_sha256);
+  g_free (s->oauth2_provider);
   g_free (s);
 }
 
@@ -70,6 +72,13 @@ tern_account_settings_validate (const TernAccountSettings *s, GError **error)
   if ((guint) s->smtp_auth > TERN_SMTP_AUTH_NONE)
     return g_set_error_literal (error, TERN_ERROR, TERN_ERROR_INVALID,
                                 "Unknown SMTP authentication"), FALSE;
+  if ((guint) s->sign_in > TERN_SIGN_IN_GOA)
+    return g_set_error_literal (error, TERN_ERROR, TERN_ERROR_INVALID,
+                                "Unknown way to sign in"), FALSE;
+  if (s->sign_in != TERN_SIGN_IN_PASSWORD &&
+      (s->oauth2_provider == NULL || *s->oauth2_provider == '\0'))
+    return g_set_error_literal (error, TERN_ERROR, TERN_ERROR_INVALID,
+                                "An account that signs in with OAuth2 needs a provider"), FALSE;
   return TRUE;
 }
 

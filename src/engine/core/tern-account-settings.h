@@ -38,6 +38,12 @@ typedef struct {
   TernSmtpAuth smtp_auth;
   char *smtp_cert_sha256;          /* pinned certificate (hex), or NULL */
 
+  /* Password or OAuth2. For OAUTH2 @oauth2_provider names the provider
+   * ("google", see oauth/tern-oauth-provider.h); for GOA it is the GNOME
+   * Online Accounts account id. NULL for passwords. */
+  TernSignIn sign_in;
+  char *oauth2_provider;
+
   /* POP3 retention. */
   gboolean pop3_leave_on_server;
   guint pop3_delete_after_days;    /* 0: never (while leave_on_server) */

@@ -31,6 +31,7 @@ tern_error_code_name (TernError code)
     [TERN_ERROR_MIME] = "mime",
     [TERN_ERROR_NEEDS_CONFIRMATION] = "needs-confirmation",
     [TERN_ERROR_WRONG_SECURITY] = "wrong-security",
+    [TERN_ERROR_SIGN_IN_AGAIN] = "sign-in-again",
   };
 
   if ((guint) code < G_N_ELEMENTS (names) && names[code] != NULL)

@@ -37,6 +37,7 @@ typedef enum {
   TERN_ERROR_MIME,                 /* message could not be parsed or built */
   TERN_ERROR_NEEDS_CONFIRMATION,   /* the action destroys mail: ask the user first */
   TERN_ERROR_WRONG_SECURITY,       /* the security setting does not fit the port (TLS vs STARTTLS) */
+  TERN_ERROR_SIGN_IN_AGAIN,        /* OAuth2 token expired or revoked: sign in again */
 } TernError;
 
 GQuark tern_error_quark (void);

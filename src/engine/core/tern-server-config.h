@@ -23,6 +23,8 @@ typedef struct {
   guint        timeout_seconds;/* 0 means TERN_SERVER_DEFAULT_TIMEOUT */
   gboolean     allow_plain;    /* must be TRUE for security NONE to send a password */
   gboolean     use_apop;       /* POP3: use APOP when the greeting offers it */
+  gboolean     oauth2;         /* the "password" is an OAuth2 bearer token:
+                                * OAUTHBEARER or XOAUTH2 instead of a login */
 } TernServerConfig;
 
 G_END_DECLS

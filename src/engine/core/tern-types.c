@@ -55,6 +55,26 @@ tern_protocol_from_string (const char *str, TernProtocol *out)
   return TRUE;
 }
 
+static const char *const sign_in_names[] = { "password", "oauth2", "goa" };
+
+const char *
+tern_sign_in_to_string (TernSignIn method)
+{
+  g_return_val_if_fail ((guint) method < G_N_ELEMENTS (sign_in_names), "password");
+  return sign_in_names[method];
+}
+
+gboolean
+tern_sign_in_from_string (const char *str, TernSignIn *out)
+{
+  guint v;
+
+  if (!lookup_name (sign_in_names, G_N_ELEMENTS (sign_in_names), str, &v))
+    return FALSE;
+  *out = v;
+  return TRUE;
+}
+
 const char *
 tern_folder_role_to_string (TernFolderRole role)
 {

@@ -19,6 +19,13 @@ typedef enum {
   TERN_PROTOCOL_LOCAL,     /* "On this computer": folders with no server */
 } TernProtocol;
 
+/* How Tern proves who the user is to the account's servers. */
+typedef enum {
+  TERN_SIGN_IN_PASSWORD,  /* a password from TernSecrets */
+  TERN_SIGN_IN_OAUTH2,    /* an OAuth2 bearer token from Tern's own sign-in (browser) */
+  TERN_SIGN_IN_GOA,       /* an OAuth2 bearer token from GNOME Online Accounts */
+} TernSignIn;
+
 /* Special-use roles of folders (RFC 6154), plus the inbox. */
 typedef enum {
   TERN_FOLDER_ROLE_NONE,
@@ -46,6 +53,8 @@ const char *tern_security_to_string (TernSecurity security);
 gboolean tern_security_from_string (const char *str, TernSecurity *out);
 const char *tern_protocol_to_string (TernProtocol protocol);
 gboolean tern_protocol_from_string (const char *str, TernProtocol *out);
+const char *tern_sign_in_to_string (TernSignIn method);
+gboolean tern_sign_in_from_string (const char *str, TernSignIn *out);
 const char *tern_folder_role_to_string (TernFolderRole role);
 TernFolderRole tern_folder_role_from_string (const char *str);
 

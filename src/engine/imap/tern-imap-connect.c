@@ -1,7 +1,10 @@
 /* tern-imap-connect.c: an IMAP session, connected and logged in. */
 #include "imap/tern-imap-connect.h"
 
+#include <string.h>
+
 #include "core/tern-error.h"
+#include "net/tern-oauth-sasl.h"
 #include "net/tern-server-reply.h"
 #include "net/tern-tls-stream.h"
 
@@ -104,6 +107,107 @@ start_tls (mailimap *imap, const TernServerConfig *cfg,
   return refresh_capabilities (imap, cfg, error);
 }
 
+/* Sends one line of an AUTHENTICATE exchange ("" for an empty one). */
+static gboolean
+send_sasl_line (mailimap *imap, const char *text)
+{
+  return mailstream_write (imap->imap_stream, text, strlen (text)) >= 0 &&
+         mailstream_write (imap->imap_stream, "\r\n", 2) >= 0 &&
+         mailstream_flush (imap->imap_stream) != -1;
+}
+
+/* The base64 text of a "+ ..." continuation line, or NULL for another line. */
+static char *
+continuation_text (const char *line)
+{
+  if (line == NULL || line[0] != '+')
+    return NULL;
+  line++;
+  while (*line == ' ')
+    line++;
+  return g_strstrip (g_strdup (line));
+}
+
+/* AUTHENTICATE OAUTHBEARER or XOAUTH2 (libetpan's mailimap_oauth2_authenticate
+ * knows only XOAUTH2 and drops the server's error status). The initial
+ * response goes on the command line with SASL-IR, else after the first "+". */
+static int
+authenticate_oauth (mailimap *imap, const TernServerConfig *cfg, TernSaslOAuth mech,
+                    const char *token, char **challenge)
+{
+  g_autofree char *ir = tern_sasl_oauth_initial_response (mech, cfg->user, cfg->host,
+                                                          cfg->port, token);
+  gboolean inline_ir = mailimap_has_extension (imap, "SASL-IR") &&
+                       strlen (ir) <= TERN_SASL_OAUTH_INLINE_MAX;
+  g_autofree char *command = g_strdup_printf ("AUTHENTICATE %s%s%s", tern_sasl_oauth_name (mech),
+                                              inline_ir ? " " : "", inline_ir ? ir : "");
+  struct mailimap_response *response = NULL;
+  const char *line;
+  int r, state;
+
+  r = mailimap_send_current_tag (imap);
+  if (r == MAILIMAP_NO_ERROR && !send_sasl_line (imap, command))
+    r = MAILIMAP_ERROR_STREAM;
+  tern_sasl_oauth_wipe (command);
+  if (r == MAILIMAP_NO_ERROR && !inline_ir)
+    {
+      line = mailimap_read_line (imap);
+      if (line == NULL)
+        r = MAILIMAP_ERROR_STREAM;
+      else if (line[0] == '+' && !send_sasl_line (imap, ir))
+        r = MAILIMAP_ERROR_STREAM;
+    }
+  tern_sasl_oauth_wipe (ir);
+  if (r != MAILIMAP_NO_ERROR)
+    return r;
+  if ((line = mailimap_read_line (imap)) == NULL)
+    return MAILIMAP_ERROR_STREAM;
+  if ((*challenge = continuation_text (line)) != NULL)
+    {
+      /* The token was refused; the JSON says why. Answer, then read the NO. */
+      if (!send_sasl_line (imap, tern_sasl_oauth_abort_response (mech)) ||
+          mailimap_read_line (imap) == NULL)
+        return MAILIMAP_ERROR_STREAM;
+    }
+  r = mailimap_parse_response (imap, &response);
+  if (r != MAILIMAP_NO_ERROR)
+    return r;
+  state = response->rsp_resp_done->rsp_type == MAILIMAP_RESP_DONE_TYPE_TAGGED &&
+          response->rsp_resp_done->rsp_data.rsp_tagged != NULL
+          ? response->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type
+          : MAILIMAP_RESP_COND_STATE_BAD;
+  mailimap_response_free (response);
+  if (state != MAILIMAP_RESP_COND_STATE_OK)
+    return MAILIMAP_ERROR_LOGIN;
+  imap->imap_state = MAILIMAP_STATE_AUTHENTICATED;
+  return MAILIMAP_NO_ERROR;
+}
+
+static gboolean
+log_in_oauth (mailimap *imap, const TernServerConfig *cfg, const char *token, GError **error)
+{
+  g_autofree char *challenge = NULL;
+  TernSaslOAuth mech;
+  int r;
+
+  if (!tern_sasl_oauth_choose (mailimap_has_authentication (imap, "OAUTHBEARER"),
+                               mailimap_has_authentication (imap, "XOAUTH2"), cfg->host, FALSE,
+                               &mech, error))
+    return FALSE;
+  r = authenticate_oauth (imap, cfg, mech, token, &challenge);
+  if (r == MAILIMAP_ERROR_LOGIN)
+    {
+      tern_sasl_oauth_refused (challenge, cfg->host, cfg->user, FALSE, error);
+      return FALSE;
+    }
+  if (r != MAILIMAP_NO_ERROR)
+    {
+      imap_error (imap, cfg, r, "sign-in", error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 log_in (mailimap *imap, const TernServerConfig *cfg, const char *password, GError **error)
 {
@@ -111,6 +215,8 @@ log_in (mailimap *imap, const TernServerConfig *cfg, const char *password, GErro
 
   if (!tern_tls_stream_may_send_password (imap->imap_stream, cfg, error))
     return FALSE;
+  if (cfg->oauth2)
+    return log_in_oauth (imap, cfg, password, error);
   if (!mailimap_has_extension (imap, "LOGINDISABLED"))
     r = mailimap_login (imap, cfg->user, password);
   else if (!tern_tls_stream_is_encrypted (imap->imap_stream))

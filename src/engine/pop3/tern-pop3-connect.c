@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/tern-error.h"
+#include "net/tern-oauth-sasl.h"
 #include "net/tern-server-reply.h"
 #include "net/tern-tls-stream.h"
 
@@ -96,6 +97,101 @@ has_cap (GPtrArray *caps, const char *name)
   return FALSE;
 }
 
+/* libetpan's own state after a login (POP3_STATE_TRANSACTION in its
+ * mailpop3.c, not in its headers): its later commands check it. */
+#define ETPAN_POP3_STATE_TRANSACTION 2
+
+/* RFC 5034: an AUTH line with its initial response stays within 255 octets. */
+#define POP3_AUTH_INLINE_MAX 240
+
+static gboolean
+send_line (mailpop3 *pop3, const char *text)
+{
+  return mailstream_write (pop3->pop3_stream, text, strlen (text)) >= 0 &&
+         mailstream_write (pop3->pop3_stream, "\r\n", 2) >= 0 &&
+         mailstream_flush (pop3->pop3_stream) != -1;
+}
+
+static const char *
+read_line (mailpop3 *pop3)
+{
+  return mailstream_read_line_remove_eol (pop3->pop3_stream, pop3->pop3_stream_buffer);
+}
+
+/* A "+ base64" continuation's text, or NULL for "+OK"/"-ERR"/anything else. */
+static char *
+continuation_text (const char *line)
+{
+  if (line == NULL || line[0] != '+' || g_str_has_prefix (line, "+OK"))
+    return NULL;
+  return g_strstrip (g_strdup (line + 1));
+}
+
+/* AUTH OAUTHBEARER or XOAUTH2 (RFC 5034), written by hand: libetpan's
+ * mailpop3_auth goes through Cyrus SASL, which knows neither. Returns the
+ * final line, "+OK ..." or "-ERR ..." (NULL when the stream broke). */
+static const char *
+authenticate_oauth (mailpop3 *pop3, const TernServerConfig *cfg, TernSaslOAuth mech,
+                    const char *token, char **challenge)
+{
+  g_autofree char *ir = tern_sasl_oauth_initial_response (mech, cfg->user, cfg->host,
+                                                          cfg->port, token);
+  gboolean inline_ir = strlen (ir) <= POP3_AUTH_INLINE_MAX;
+  g_autofree char *command = g_strdup_printf ("AUTH %s%s%s", tern_sasl_oauth_name (mech),
+                                              inline_ir ? " " : "", inline_ir ? ir : "");
+  const char *line;
+  gboolean sent = send_line (pop3, command);
+
+  tern_sasl_oauth_wipe (command);
+  if (sent && !inline_ir)
+    {
+      line = read_line (pop3);
+      sent = line != NULL && line[0] == '+' && !g_str_has_prefix (line, "+OK") &&
+             send_line (pop3, ir);
+      if (line != NULL && !sent && line[0] == '-')
+        {
+          tern_sasl_oauth_wipe (ir);
+          return line;
+        }
+    }
+  tern_sasl_oauth_wipe (ir);
+  if (!sent || (line = read_line (pop3)) == NULL)
+    return NULL;
+  if ((*challenge = continuation_text (line)) != NULL)
+    {
+      if (!send_line (pop3, tern_sasl_oauth_abort_response (mech)))
+        return NULL;
+      line = read_line (pop3);
+    }
+  return line;
+}
+
+static gboolean
+log_in_oauth (mailpop3 *pop3, const TernServerConfig *cfg, const char *token,
+              GPtrArray *caps, GError **error)
+{
+  g_autofree char *challenge = NULL;
+  TernSaslOAuth mech;
+  const char *line;
+
+  if (!tern_sasl_oauth_choose (has_cap (caps, "SASL OAUTHBEARER"), has_cap (caps, "SASL XOAUTH2"),
+                               cfg->host, FALSE, &mech, error))
+    return FALSE;
+  line = authenticate_oauth (pop3, cfg, mech, token, &challenge);
+  if (line == NULL)
+    {
+      tern_tls_stream_propagate_failure (pop3->pop3_stream, cfg->host, "sign-in", error);
+      return FALSE;
+    }
+  if (g_str_has_prefix (line, "+OK"))
+    {
+      pop3->pop3_state = ETPAN_POP3_STATE_TRANSACTION;
+      return TRUE;
+    }
+  tern_sasl_oauth_refused (challenge, cfg->host, cfg->user, FALSE, error);
+  return FALSE;
+}
+
 static gboolean
 log_in (mailpop3 *pop3, const TernServerConfig *cfg, const char *password,
         GPtrArray *caps, GError **error)
@@ -104,6 +200,8 @@ log_in (mailpop3 *pop3, const TernServerConfig *cfg, const char *password,
 
   if (!tern_tls_stream_may_send_password (pop3->pop3_stream, cfg, error))
     return FALSE;
+  if (cfg->oauth2)
+    return log_in_oauth (pop3, cfg, password, caps, error);
   if (cfg->use_apop && pop3->pop3_timestamp != NULL)
     r = mailpop3_apop (pop3, cfg->user, password);
   else if (!has_cap (caps, "USER") && has_cap (caps, "SASL PLAIN"))

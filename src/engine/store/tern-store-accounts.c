@@ -5,7 +5,7 @@
   "id, name, display_name, email, protocol, in_host, in_port, in_security, in_user," \
   " in_cert_sha256, smtp_host, smtp_port, smtp_security, smtp_user, smtp_auth," \
   " smtp_cert_sha256, pop3_leave_on_server, pop3_delete_after_days," \
-  " pop3_delete_when_deleted_here, offline_days"
+  " pop3_delete_when_deleted_here, offline_days, sign_in, oauth2_provider"
 
 /* Binds every settings column from ?2 on (?1 is the id). */
 static void
@@ -30,6 +30,8 @@ bind_account (TernStmt *stmt, const TernAccountSettings *s)
   sqlite3_bind_int (stmt, 18, s->pop3_delete_after_days);
   sqlite3_bind_int (stmt, 19, s->pop3_delete_when_deleted_here != FALSE);
   sqlite3_bind_int (stmt, 20, s->offline_days);
+  tern_store_bind_text (stmt, 21, tern_sign_in_to_string (s->sign_in));
+  tern_store_bind_text_or_null (stmt, 22, s->oauth2_provider);
 }
 
 static TernAccountSettings *
@@ -57,6 +59,8 @@ read_account (TernStmt *stmt)
   s->pop3_delete_after_days = sqlite3_column_int (stmt, 17);
   s->pop3_delete_when_deleted_here = sqlite3_column_int (stmt, 18) != 0;
   s->offline_days = sqlite3_column_int (stmt, 19);
+  tern_sign_in_from_string ((const char *) sqlite3_column_text (stmt, 20), &s->sign_in);
+  s->oauth2_provider = tern_store_column_dup (stmt, 21);
   return s;
 }
 
@@ -84,7 +88,7 @@ insert_account (TernStore *self, TernAccountSettings *s, GError **error)
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
       "INSERT INTO accounts (" ACCOUNT_COLUMNS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6,"
-      " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)", error);
+      " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)", error);
   int rc;
 
   if (stmt == NULL)
@@ -137,7 +141,7 @@ tern_store_update_account (TernStore *self, const TernAccountSettings *s, GError
       "   AND smtp_cert_sha256 IS ?16 THEN NULL ELSE ?16 END,"
       " pop3_leave_on_server = ?17,"
       " pop3_delete_after_days = ?18, pop3_delete_when_deleted_here = ?19,"
-      " offline_days = ?20 WHERE id = ?1", error);
+      " offline_days = ?20, sign_in = ?21, oauth2_provider = ?22 WHERE id = ?1", error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, s->id);
