@@ -2,6 +2,8 @@
 #include <glib/gstdio.h>
 
 #include "store/tern-message-import.h"
+#include "account/tern-secrets.h"
+#include "tern-conversation-prefs.h"
 #include "tern-test-app-util.h"
 
 static gint64
@@ -69,6 +71,64 @@ tern_test_store_free (TernTestStore *ts)
     remove_tree (ts->data_dir);
   g_free (ts->data_dir);
   g_free (ts);
+}
+
+void
+tern_test_store_set_server (TernTestStore *ts, const char *host, const char *pin,
+                            const char *password)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernAccountSettings) account = tern_store_get_account (ts->writer, ts->account_id,
+                                                                   &error);
+  g_autoptr(TernSecrets) secrets = tern_secrets_new (ts->data_dir, TERN_SECRETS_FILE);
+
+  g_assert_no_error (error);
+  g_free (account->incoming_host);
+  account->incoming_host = g_strdup (host);
+  g_free (account->incoming_cert_sha256);
+  account->incoming_cert_sha256 = g_strdup (pin);
+  g_assert_true (tern_store_update_account (ts->writer, account, &error));
+  g_assert_true (tern_secrets_store (secrets, account->name, TERN_SECRET_INCOMING, password,
+                                     &error));
+  g_assert_no_error (error);
+}
+
+void
+tern_test_store_list_inbox_flat (TernTestStore *ts)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.ternmail.Tern");
+
+  tern_conversation_prefs_set (settings, ts->inbox_id, FALSE);
+}
+
+TernMailContext *
+tern_test_mail_context_start (TernTestStore *ts)
+{
+  g_autoptr(GError) error = NULL;
+  TernMailContext *context = tern_mail_context_new (ts->data_dir, &error);
+
+  g_assert_no_error (error);
+  tern_mail_context_set_online (context, TRUE);
+  tern_mail_context_start_workers (context);
+  return context;
+}
+
+TernWindow *
+tern_test_window_show (GtkApplication *app, TernMailContext *context, int width, int height)
+{
+  TernWindow *window = tern_window_new_for_context (app, context);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_widget_show (GTK_WIDGET (window));
+  return window;
+}
+
+void
+tern_test_window_close (TernWindow *window, TernMailContext *context)
+{
+  gtk_widget_destroy (GTK_WIDGET (window));
+  tern_mail_context_shutdown (context);
+  g_object_unref (context);
 }
 
 gint64

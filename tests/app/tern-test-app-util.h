@@ -9,6 +9,8 @@
 #include "tern-test-ui.h"
 
 #include "store/tern-store.h"
+#include "tern-mail-context.h"
+#include "tern-window.h"
 
 G_BEGIN_DECLS
 
@@ -33,6 +35,22 @@ gint64 tern_test_store_add_raw (TernTestStore *ts, gint64 folder_id, guint32 uid
 /* Envelope-only rows, quickly (benchmark, paging): dates base_time + i. */
 void tern_test_store_add_rows (TernTestStore *ts, gint64 folder_id, guint first_uid, guint n,
                                gint64 base_time);
+
+/* Points the account "Demo" of @ts at @host (its certificate pinned as
+ * @pin, may be NULL), with @password in the file password store. */
+void tern_test_store_set_server (TernTestStore *ts, const char *host, const char *pin,
+                                 const char *password);
+/* Lists @ts's inbox as single messages, as most window tests count its rows
+ * (an inbox lists conversations by default: test-window-conversations). */
+void tern_test_store_list_inbox_flat (TernTestStore *ts);
+
+/* A mail context on @ts's data dir, online, its workers running. */
+TernMailContext *tern_test_mail_context_start (TernTestStore *ts);
+/* The main window of @context, shown, sized @width x @height (-1: its own). */
+TernWindow *tern_test_window_show (GtkApplication *app, TernMailContext *context, int width,
+                                   int height);
+/* Destroys @window and shuts @context down. */
+void tern_test_window_close (TernWindow *window, TernMailContext *context);
 
 /* tern_test_ui_save_screenshot() as "@name[-dark][-hidpi].png", after the
  * GTK_THEME and GDK_SCALE it runs with (a person looks at each variant). */

@@ -180,8 +180,6 @@ static void
 start (Fixture *f, GtkApplication *app, const char *good_pin)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TernSecrets) secrets = NULL;
-  g_autoptr(TernAccountSettings) account = NULL;
   TernTestServersOptions opts = { .no_smtp = TRUE, .cert = TERN_TEST_CERT_GOOD };
 
   f->servers = tern_test_servers_start (&opts, &error);
@@ -195,14 +193,7 @@ start (Fixture *f, GtkApplication *app, const char *good_pin)
   relay_start (f);
 
   f->ts = tern_test_store_new (f->relay_port);
-  account = tern_store_get_account (f->ts->writer, f->ts->account_id, &error);
-  g_free (account->incoming_host);
-  account->incoming_host = g_strdup ("localhost");
-  account->incoming_cert_sha256 = g_strdup (good_pin);
-  g_assert_true (tern_store_update_account (f->ts->writer, account, &error));
-  secrets = tern_secrets_new (f->ts->data_dir, TERN_SECRETS_FILE);
-  g_assert_true (tern_secrets_store (secrets, "Demo", TERN_SECRET_INCOMING, PASSWORD, &error));
-  g_assert_no_error (error);
+  tern_test_store_set_server (f->ts, "localhost", good_pin, PASSWORD);
 
   f->context = tern_mail_context_new (f->ts->data_dir, &error);
   g_assert_no_error (error);
@@ -210,24 +201,14 @@ start (Fixture *f, GtkApplication *app, const char *good_pin)
   g_signal_connect (f->context, "account-state-changed", G_CALLBACK (on_state), f);
   tern_mail_context_set_online (f->context, TRUE);
   tern_mail_context_start_workers (f->context);
-  {
-    /* About single messages: an inbox lists conversations by default
-     * (test-window-conversations). */
-    g_autoptr(GSettings) settings = g_settings_new ("io.github.ternmail.Tern");
-
-    tern_conversation_prefs_set (settings, f->ts->inbox_id, FALSE);
-  }
-  f->window = tern_window_new_for_context (app, f->context);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 640);
-  gtk_widget_show (GTK_WIDGET (f->window));
+  tern_test_store_list_inbox_flat (f->ts);
+  f->window = tern_test_window_show (app, f->context, 1000, 640);
 }
 
 static void
 stop (Fixture *f)
 {
-  gtk_widget_destroy (GTK_WIDGET (f->window));
-  tern_mail_context_shutdown (f->context);
-  g_clear_object (&f->context);
+  tern_test_window_close (f->window, g_steal_pointer (&f->context));
   g_socket_service_stop (f->relay);
   g_socket_listener_close (G_SOCKET_LISTENER (f->relay));
   g_clear_object (&f->relay);

@@ -30,8 +30,6 @@ static void
 start_prepared (Fixture *f, GtkApplication *app, const char *password, Prepare prepare)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(TernSecrets) secrets = NULL;
-  g_autoptr(TernAccountSettings) account = NULL;
   TernTestServersOptions opts = { .no_smtp = TRUE };
 
   f->servers = tern_test_servers_start (&opts, &error);
@@ -43,28 +41,13 @@ start_prepared (Fixture *f, GtkApplication *app, const char *password, Prepare p
   g_setenv ("TERN_PASSWORD_STORE", "file", TRUE);
 
   f->ts = tern_test_store_new (tern_test_servers_port (f->servers, TERN_TEST_IMAPS));
-  {
-    /* Single messages: these tests count and flag the inbox's messages
-     * (test-window-conversations has the conversations). */
-    g_autoptr(GSettings) settings = g_settings_new ("io.github.ternmail.Tern");
-    tern_conversation_prefs_set (settings, f->ts->inbox_id, FALSE);
-  }
-  account = tern_store_get_account (f->ts->writer, f->ts->account_id, &error);
-  g_free (account->incoming_host);
-  account->incoming_host = g_strdup (tern_test_servers_host (f->servers));
-  g_assert_true (tern_store_update_account (f->ts->writer, account, &error));
-  secrets = tern_secrets_new (f->ts->data_dir, TERN_SECRETS_FILE);
-  g_assert_true (tern_secrets_store (secrets, "Demo", TERN_SECRET_INCOMING, password, &error));
-  g_assert_no_error (error);
-
+  /* Single messages: these tests count and flag the inbox's messages. */
+  tern_test_store_list_inbox_flat (f->ts);
+  tern_test_store_set_server (f->ts, tern_test_servers_host (f->servers), NULL, password);
   if (prepare != NULL)
     prepare (f);
-  f->context = tern_mail_context_new (f->ts->data_dir, &error);
-  g_assert_no_error (error);
-  tern_mail_context_set_online (f->context, TRUE);
-  tern_mail_context_start_workers (f->context);
-  f->window = tern_window_new_for_context (app, f->context);
-  gtk_widget_show (GTK_WIDGET (f->window));
+  f->context = tern_test_mail_context_start (f->ts);
+  f->window = tern_test_window_show (app, f->context, -1, -1);
 }
 
 static void
@@ -76,9 +59,7 @@ start (Fixture *f, GtkApplication *app, const char *password)
 static void
 stop (Fixture *f)
 {
-  gtk_widget_destroy (GTK_WIDGET (f->window));
-  tern_mail_context_shutdown (f->context);
-  g_clear_object (&f->context);
+  tern_test_window_close (f->window, g_steal_pointer (&f->context));
   tern_test_store_free (f->ts);
   tern_test_servers_free (f->servers);
 }
