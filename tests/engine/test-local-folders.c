@@ -102,9 +102,12 @@ test_upgrade_from_8 (void)
 
   g_assert_no_error (error);
   g_assert_cmpint (count (old, "PRAGMA user_version"), ==, 8);
-  tern_store_add_account (old, imap, &error);
-  tern_store_add_account (old, pop3, &error);
-  g_assert_no_error (error);
+  /* As a version-8 store held them: later columns are not there yet. */
+  g_assert_true (tern_store_exec_for_test (
+      old, "INSERT INTO accounts (id, name, protocol) VALUES (1, 'Work', 'imap'), (2, 'Home', 'pop3')",
+      &error));
+  imap->id = 1;
+  pop3->id = 2;
   inbox = tern_store_upsert_folder (old, imap->id, "INBOX", "/", TERN_FOLDER_ROLE_INBOX, TRUE,
                                     &error);
   for (guint i = 0; i < 5; i++)
@@ -133,7 +136,7 @@ test_upgrade_from_8 (void)
 
   store = tern_store_open (dir, TERN_STORE_OPEN_WRITER | TERN_STORE_OPEN_CHECK, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (count (store, "PRAGMA user_version"), ==, 9);
+  g_assert_cmpint (count (store, "PRAGMA user_version"), ==, tern_store_schema_version ());
   /* Every row is still there, and every reference holds. */
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
     {
