@@ -2,6 +2,7 @@
 #include <glib/gi18n.h>
 
 #include "tern-app-secrets.h"
+#include "tern-error-bar.h"
 
 TernSecrets *
 tern_app_secrets_new (const char *data_dir)
@@ -33,6 +34,7 @@ tern_app_secrets_warning_bar (const char *data_dir)
   gtk_widget_set_name (bar, "password_store_warning");
   gtk_info_bar_set_message_type (GTK_INFO_BAR (bar), GTK_MESSAGE_WARNING);
   gtk_info_bar_set_show_close_button (GTK_INFO_BAR (bar), TRUE);
+  tern_info_bar_name_close_button (GTK_INFO_BAR (bar));
   g_signal_connect (bar, "response", G_CALLBACK (gtk_widget_hide), NULL);
   label = gtk_label_new (NULL);
   gtk_label_set_markup (GTK_LABEL (label), markup);

@@ -20,6 +20,8 @@
 #include "compose/tern-address-book.h"
 #include "compose/tern-compose-check.h"
 #include "tern-composer.h"
+#include "tern-a11y.h"
+#include "tern-error-bar.h"
 #include "tern-key-shortcuts.h"
 #include "compose/tern-mailto.h"
 #include "tern-resources.h"
@@ -1239,6 +1241,11 @@ tern_composer_init (TernComposer *self)
   static const GtkTargetEntry targets[] = { { (char *) "text/uri-list", 0, 0 } };
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Screen readers read the fields' names and the bars' close buttons. */
+  tern_a11y_name_from_labels (GTK_WIDGET (self));
+  tern_info_bar_name_close_button (self->attach_warning);
+  tern_info_bar_name_close_button (self->size_warning);
+  tern_info_bar_name_close_button (self->error_bar);
   self->attachments = g_ptr_array_new_with_free_func ((GDestroyNotify) attachment_free);
   self->references = g_ptr_array_new_with_free_func (g_free);
   g_action_map_add_action_entries (G_ACTION_MAP (group), composer_actions,

@@ -1,6 +1,7 @@
 /* tern-folder-sidebar.c: the folder tree (see the header). */
 #include <glib/gi18n.h>
 
+#include "tern-a11y.h"
 #include "tern-folder-sidebar.h"
 #include "imap/tern-imap-mailbox.h"
 
@@ -716,6 +717,7 @@ tern_folder_sidebar_init (TernFolderSidebar *self)
   GtkWidget *scroller = gtk_scrolled_window_new (NULL, NULL);
   GtkTreeSelection *selection;
 
+  tern_a11y_set_name (scroller, _("Folders"));   /* GTK leaves scroll panes nameless */
   self->states = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   self->tree = gtk_tree_store_new (N_COLS, G_TYPE_BOOLEAN, G_TYPE_INT64, G_TYPE_INT64,
                                    G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT,

@@ -905,6 +905,7 @@ static void
 tern_window_init (TernWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  tern_info_bar_name_close_button (self->offline_bar);   /* GTK leaves it nameless */
   self->settings = g_settings_new (TERN_APP_ID);
   self->pending = g_ptr_array_new_with_free_func (g_object_unref);
   _tern_window_actions_init (self);

@@ -72,8 +72,6 @@ if __name__ == "__main__":
         tap.run("wizard", audit_wizard, s)
         T.click(T.wait_find(s.window("Add Mail Account"), "push button", "Cancel"))
         s.no_window("Add Mail Account")
-        # Offenders outside the wizard belong to windows other changes of
-        # issue 18 are reworking: listed, and expected to fail until then.
-        tap.run("main-window", audit_main_window, s, todo="named by the main window's own changes")
-        tap.run("composer", audit_composer, s, todo="named by the composer's own changes")
+        tap.run("main-window", audit_main_window, s)
+        tap.run("composer", audit_composer, s)
     tap.done()
