@@ -331,3 +331,25 @@ tern_imap_close (mailimap *imap, gboolean logout)
   imap->imap_stream = NULL;
   mailimap_free (imap);
 }
+
+gboolean
+tern_imap_skip_unparsed_reply (mailimap *imap)
+{
+  g_autofree char *tag = g_strdup_printf ("%d ", imap->imap_tag);
+
+  /* Only what is buffered: waiting for more could block until the
+   * deadline, and a reconnect is cheaper than that. A reply longer than
+   * that is not worth saving either. */
+  for (guint lines = 0; lines < 256; lines++)
+    {
+      const char *line;
+
+      if (imap->imap_stream == NULL || imap->imap_stream->read_buffer_len == 0)
+        return FALSE;
+      if ((line = mailimap_read_line (imap)) == NULL)
+        return FALSE;
+      if (g_str_has_prefix (line, tag))
+        return TRUE;
+    }
+  return FALSE;
+}

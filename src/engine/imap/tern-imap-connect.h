@@ -37,4 +37,11 @@ mailimap *tern_imap_connect_stream (mailstream             *stream,
  * connection (for a session that may be hostile or out of sync). */
 void tern_imap_close (mailimap *imap, gboolean logout);
 
+/* After libetpan could not parse an untagged line of a reply, the rest of
+ * the reply is still unread and would answer the next command (libetpan
+ * then sees the wrong tag). Reads it up to the command's tagged line when
+ * the server already sent it (it is in the stream's buffer); TRUE if the
+ * session is back in step, FALSE if it must be dropped. */
+gboolean tern_imap_skip_unparsed_reply (mailimap *imap);
+
 G_END_DECLS

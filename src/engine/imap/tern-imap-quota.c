@@ -8,6 +8,7 @@
  */
 #include <libetpan/libetpan.h>
 
+#include "imap/tern-imap-connect.h"
 #include "imap/tern-imap-sync-private.h"
 
 static gboolean
@@ -58,6 +59,14 @@ tern_imap_sync_read_quota (TernImapSync *self)
   if (!tern_imap_sync_ok (self, r, "reading the mailbox quota", &error))
     {
       g_message ("%s", error->message);
+      /* libetpan 1.9.4 cannot parse some servers' answers (Courier's, for a
+       * mailbox without a limit): skip the rest of it so that the session
+       * goes on, and ask no more in this session. */
+      if (r == MAILIMAP_ERROR_PARSE && tern_imap_skip_unparsed_reply (self->imap))
+        {
+          self->must_reconnect = FALSE;
+          self->has_quota = FALSE;
+        }
       return;
     }
   found = find_storage (data, &root, &used, &limit);
