@@ -134,9 +134,18 @@ def message_rows(s):
     return messages.queryTable().nRows if messages is not None else -1
 
 
+def inbox_count_shown(s):
+    """The Inbox's count in the sidebar says all MESSAGES arrived (they are
+    all unread). The list itself shows conversations, an inbox's default,
+    so its rows are fewer than the messages."""
+    folders = T.find(main_window(s), "tree table", "Folders")
+    return folders is not None and T.find(folders, "table cell", str(MESSAGES)) is not None
+
+
 def assert_inbox_full(s):
     T.wait_for("the new account's Inbox in the sidebar", lambda: sidebar_inbox(s))
-    T.wait_for("%d messages in the list" % MESSAGES, lambda: message_rows(s) == MESSAGES)
+    T.wait_for("%d messages in the Inbox" % MESSAGES, lambda: inbox_count_shown(s))
+    T.wait_for("the Inbox listed", lambda: message_rows(s) > 0)
     s.screenshot("atspi-9-main-window")
 
 
