@@ -1,4 +1,9 @@
-/* tern-conversation-row.c: one message of the conversation reader's list. */
+/* tern-conversation-row.c: one message of the conversation reader's list.
+ *
+ * Collapsed, a row is one line: sender, date and the first words. Open,
+ * the first words wrap over a few lines and the message's own buttons
+ * show (Reply, Reply All, Forward, Mark Unread, Delete); each emits
+ * "action" with its name, the button's widget name in the template. */
 #include <glib/gi18n.h>
 
 #include "tern-conversation-row.h"
@@ -12,6 +17,7 @@ struct _TernConversationRow
   GtkLabel *sender_label;
   GtkLabel *date_label;
   GtkLabel *preview_label;
+  GtkBox *actions;
 
   gint64 message_id;
   gboolean unread;
@@ -19,6 +25,21 @@ struct _TernConversationRow
 };
 
 G_DEFINE_FINAL_TYPE (TernConversationRow, tern_conversation_row, GTK_TYPE_LIST_BOX_ROW)
+
+enum {
+  SIGNAL_ACTION,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+#define OPEN_PREVIEW_LINES 4
+
+static void
+on_action_clicked (GtkButton *button, TernConversationRow *self)
+{
+  g_signal_emit (self, signals[SIGNAL_ACTION], 0, gtk_widget_get_name (GTK_WIDGET (button)));
+}
 
 static void
 tern_conversation_row_class_init (TernConversationRowClass *klass)
@@ -31,6 +52,11 @@ tern_conversation_row_class_init (TernConversationRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TernConversationRow, sender_label);
   gtk_widget_class_bind_template_child (widget_class, TernConversationRow, date_label);
   gtk_widget_class_bind_template_child (widget_class, TernConversationRow, preview_label);
+  gtk_widget_class_bind_template_child (widget_class, TernConversationRow, actions);
+  gtk_widget_class_bind_template_callback (widget_class, on_action_clicked);
+  signals[SIGNAL_ACTION] =
+    g_signal_new ("action", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -78,9 +104,15 @@ tern_conversation_row_set_expanded (TernConversationRow *self, gboolean expanded
   self->expanded = expanded;
   gtk_image_set_from_icon_name (self->expander, expanded ? "pan-down-symbolic" : "pan-end-symbolic",
                                 GTK_ICON_SIZE_BUTTON);
-  gtk_widget_set_visible (GTK_WIDGET (self->preview_label), !expanded);
+  /* Open: the first words wrap; the body itself is in the reader below
+   * when the row is the one shown. */
+  gtk_label_set_line_wrap (self->preview_label, expanded);
+  gtk_label_set_lines (self->preview_label, expanded ? OPEN_PREVIEW_LINES : -1);
+  gtk_label_set_ellipsize (self->preview_label, PANGO_ELLIPSIZE_END);
+  gtk_widget_set_visible (GTK_WIDGET (self->actions), expanded);
   if (accessible != NULL)
-    atk_object_set_description (accessible, expanded ? _("Open below") : _("Collapsed"));
+    atk_object_set_description (accessible, expanded ? _("Open; Enter or Space collapses it")
+                                                     : _("Collapsed; Enter or Space opens it"));
 }
 
 gboolean

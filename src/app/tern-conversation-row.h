@@ -1,6 +1,11 @@
 /* tern-conversation-row.h: one message of the conversation reader's list,
- * collapsed to its sender, date and first words; the open one is marked
- * expanded (its body is in the reader below). */
+ * collapsed to its sender, date and first words, or open (expanded): its
+ * first words over a few lines and its own buttons.
+ *
+ * Signals:
+ *   action (const char *name)   "reply", "reply-all", "forward",
+ *                               "mark-unread" or "delete" on this message
+ */
 #pragma once
 
 #include <gtk/gtk.h>

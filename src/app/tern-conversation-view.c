@@ -11,13 +11,14 @@ struct _TernConversationView
   GtkListBox *messages;
 
   gint64 thread_id;
-  gint64 expanded_id;
+  gint64 expanded_id;   /* the message shown in the reader below */
 };
 
 G_DEFINE_FINAL_TYPE (TernConversationView, tern_conversation_view, GTK_TYPE_BOX)
 
 enum {
   SIGNAL_MESSAGE_ACTIVATED,
+  SIGNAL_MESSAGE_ACTION,
   N_SIGNALS
 };
 
@@ -27,15 +28,6 @@ static void
 remove_child (GtkWidget *child, gpointer data)
 {
   gtk_widget_destroy (child);
-}
-
-static void
-mark_expanded (GtkWidget *child, gpointer data)
-{
-  TernConversationRow *row = TERN_CONVERSATION_ROW (child);
-  gboolean expanded = tern_conversation_row_get_message_id (row) == *(gint64 *) data;
-
-  tern_conversation_row_set_expanded (row, expanded);
 }
 
 static TernConversationRow *
@@ -56,6 +48,14 @@ tern_conversation_view_contains (TernConversationView *self, gint64 message_id)
 }
 
 gboolean
+tern_conversation_view_get_open (TernConversationView *self, gint64 message_id)
+{
+  TernConversationRow *row = find_row (self, message_id);
+
+  return row != NULL && tern_conversation_row_get_expanded (row);
+}
+
+gboolean
 tern_conversation_view_expand (TernConversationView *self, gint64 message_id)
 {
   TernConversationRow *row = find_row (self, message_id);
@@ -63,20 +63,33 @@ tern_conversation_view_expand (TernConversationView *self, gint64 message_id)
   if (row == NULL)
     return FALSE;
   self->expanded_id = message_id;
-  gtk_container_foreach (GTK_CONTAINER (self->messages), mark_expanded, &message_id);
+  tern_conversation_row_set_expanded (row, TRUE);
   gtk_list_box_select_row (self->messages, GTK_LIST_BOX_ROW (row));
   return TRUE;
 }
 
+/* Enter, Space or a click toggles a message: an open one collapses (the
+ * reader keeps what it shows), a collapsed one opens and is shown. */
 static void
 on_row_activated (GtkListBox *box, GtkListBoxRow *row, TernConversationView *self)
 {
-  gint64 id = tern_conversation_row_get_message_id (TERN_CONVERSATION_ROW (row));
+  TernConversationRow *message = TERN_CONVERSATION_ROW (row);
+  gint64 id = tern_conversation_row_get_message_id (message);
 
-  if (id == self->expanded_id)
-    return;
+  if (tern_conversation_row_get_expanded (message))
+    {
+      tern_conversation_row_set_expanded (message, FALSE);
+      return;
+    }
   tern_conversation_view_expand (self, id);
   g_signal_emit (self, signals[SIGNAL_MESSAGE_ACTIVATED], 0, id);
+}
+
+static void
+on_row_action (TernConversationRow *row, const char *name, TernConversationView *self)
+{
+  g_signal_emit (self, signals[SIGNAL_MESSAGE_ACTION], 0, name,
+                 tern_conversation_row_get_message_id (row));
 }
 
 void
@@ -136,8 +149,14 @@ tern_conversation_view_show (TernConversationView *self, TernStore *store, gint6
   self->thread_id = any->thread_id;
   gtk_label_set_text (self->subject_label, any->subject != NULL ? any->subject : "");
   for (guint i = 0; i < messages->len; i++)
-    gtk_container_add (GTK_CONTAINER (self->messages),
-                       GTK_WIDGET (tern_conversation_row_new (g_ptr_array_index (messages, i))));
+    {
+      TernConversationRow *row = tern_conversation_row_new (g_ptr_array_index (messages, i));
+
+      /* As in Geary: older messages collapsed, unread ones open. */
+      tern_conversation_row_set_expanded (row, tern_conversation_row_get_unread (row));
+      g_signal_connect (row, "action", G_CALLBACK (on_row_action), self);
+      gtk_container_add (GTK_CONTAINER (self->messages), GTK_WIDGET (row));
+    }
   expand = pick_expanded (messages);
   tern_conversation_view_expand (self, expand);
   return expand;
@@ -176,6 +195,9 @@ tern_conversation_view_class_init (TernConversationViewClass *klass)
   signals[SIGNAL_MESSAGE_ACTIVATED] =
     g_signal_new ("message-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  signals[SIGNAL_MESSAGE_ACTION] =
+    g_signal_new ("message-action", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_INT64);
 }
 
 static void

@@ -10,6 +10,7 @@
 #define UNREAD_GUTTER 16  /* left space for the unread dot */
 #define ICON_SIZE 16
 #define GAP 8
+#define CHILD_INDENT 24 /* a message under its expanded conversation */
 
 struct _TernMessageCellRenderer
 {
@@ -25,6 +26,8 @@ struct _TernMessageCellRenderer
   char *folder;           /* search results: the message's folder */
   guint flags;            /* TernFlags: \\Answered and $Forwarded show a mark */
   guint count;            /* messages of a conversation row; 0 or 1: none shown */
+  guint depth;            /* 1: a message under its expanded conversation row */
+  gboolean expanded;      /* a conversation row shown open: its count gets a down arrow */
 };
 
 G_DEFINE_FINAL_TYPE (TernMessageCellRenderer, tern_message_cell_renderer,
@@ -42,6 +45,8 @@ enum {
   PROP_FOLDER,
   PROP_FLAGS,
   PROP_COUNT,
+  PROP_DEPTH,
+  PROP_EXPANDED,
   N_PROPS
 };
 
@@ -162,8 +167,9 @@ render (GtkCellRenderer      *cell,
   GtkStyleContext *context = gtk_widget_get_style_context (widget);
   gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
   int line = MAX (line_height (widget), ICON_SIZE);
-  int x = cell_area->x + UNREAD_GUTTER;
-  int width = cell_area->width - UNREAD_GUTTER - GAP;
+  int indent = self->depth > 0 ? CHILD_INDENT : 0;
+  int x = cell_area->x + UNREAD_GUTTER + (rtl ? 0 : indent);
+  int width = cell_area->width - UNREAD_GUTTER - GAP - indent;
   int top = cell_area->y + ROW_PADDING;
   int bottom = top + line + LINE_SPACING;
   int date_width = 0, icons_width = 0, mark_width;
@@ -191,7 +197,7 @@ render (GtkCellRenderer      *cell,
         accent = color;
       cairo_save (cr);
       gdk_cairo_set_source_rgba (cr, &accent);
-      cairo_arc (cr, cell_area->x + UNREAD_GUTTER / 2.0, top + line / 2.0, 3.5, 0, 2 * G_PI);
+      cairo_arc (cr, x - UNREAD_GUTTER / 2.0, top + line / 2.0, 3.5, 0, 2 * G_PI);
       cairo_fill (cr);
       cairo_restore (cr);
     }
@@ -211,7 +217,8 @@ render (GtkCellRenderer      *cell,
    * its replied/forwarded mark). */
   if (self->count > 1)
     {
-      g_autofree char *n = g_strdup_printf ("%u", self->count);
+      /* An open conversation's count points down at its messages. */
+      g_autofree char *n = g_strdup_printf (self->expanded ? "%u ▾" : "%u ▸", self->count);
       count = make_layout (widget, n, -1, TRUE, PANGO_SCALE_SMALL);
       pango_layout_set_width (count, -1);
       pango_layout_get_pixel_size (count, &count_width, NULL);
@@ -279,6 +286,8 @@ tern_message_cell_renderer_get_property (GObject    *object,
     case PROP_FOLDER: g_value_set_string (value, self->folder); break;
     case PROP_FLAGS: g_value_set_uint (value, self->flags); break;
     case PROP_COUNT: g_value_set_uint (value, self->count); break;
+    case PROP_DEPTH: g_value_set_uint (value, self->depth); break;
+    case PROP_EXPANDED: g_value_set_boolean (value, self->expanded); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -303,6 +312,8 @@ tern_message_cell_renderer_set_property (GObject      *object,
     case PROP_FOLDER: g_free (self->folder); self->folder = g_value_dup_string (value); break;
     case PROP_FLAGS: self->flags = g_value_get_uint (value); break;
     case PROP_COUNT: self->count = g_value_get_uint (value); break;
+    case PROP_DEPTH: self->depth = g_value_get_uint (value); break;
+    case PROP_EXPANDED: self->expanded = g_value_get_boolean (value); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -345,6 +356,8 @@ tern_message_cell_renderer_class_init (TernMessageCellRendererClass *klass)
   properties[PROP_FOLDER] = g_param_spec_string ("folder", NULL, NULL, NULL, rw);
   properties[PROP_FLAGS] = g_param_spec_uint ("flags", NULL, NULL, 0, G_MAXUINT, 0, rw);
   properties[PROP_COUNT] = g_param_spec_uint ("count", NULL, NULL, 0, G_MAXUINT, 0, rw);
+  properties[PROP_DEPTH] = g_param_spec_uint ("depth", NULL, NULL, 0, G_MAXUINT, 0, rw);
+  properties[PROP_EXPANDED] = g_param_spec_boolean ("expanded", NULL, NULL, FALSE, rw);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 

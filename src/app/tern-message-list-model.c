@@ -246,9 +246,11 @@ model_get_column_type (GtkTreeModel *model, int column)
     case TERN_MESSAGE_LIST_COLUMN_UNREAD:
     case TERN_MESSAGE_LIST_COLUMN_FLAGGED:
     case TERN_MESSAGE_LIST_COLUMN_HAS_ATTACHMENT:
+    case TERN_MESSAGE_LIST_COLUMN_EXPANDED:
       return G_TYPE_BOOLEAN;
     case TERN_MESSAGE_LIST_COLUMN_FLAGS:
     case TERN_MESSAGE_LIST_COLUMN_COUNT:
+    case TERN_MESSAGE_LIST_COLUMN_DEPTH:
       return G_TYPE_UINT;
     case TERN_MESSAGE_LIST_N_COLUMNS:
     default:
@@ -356,6 +358,12 @@ model_get_value (GtkTreeModel *model, GtkTreeIter *iter, int column, GValue *val
       break;
     case TERN_MESSAGE_LIST_COLUMN_COUNT:
       g_value_set_uint (value, row->n_messages);
+      break;
+    case TERN_MESSAGE_LIST_COLUMN_DEPTH:
+      g_value_set_uint (value, row->depth);
+      break;
+    case TERN_MESSAGE_LIST_COLUMN_EXPANDED:
+      g_value_set_boolean (value, row->expanded);
       break;
     case TERN_MESSAGE_LIST_COLUMN_ID:
     case TERN_MESSAGE_LIST_N_COLUMNS:
@@ -750,6 +758,7 @@ row_differs (const TernMessageRow *a, const TernMessageRow *b)
   if (a == NULL || b == NULL)
     return a != b;
   return a->flags != b->flags || a->has_attachments != b->has_attachments ||
+         a->expanded != b->expanded || a->n_messages != b->n_messages ||
          g_strcmp0 (a->subject, b->subject) != 0 || g_strcmp0 (a->preview, b->preview) != 0;
 }
 

@@ -23,6 +23,8 @@ typedef enum {
   TERN_MESSAGE_LIST_COLUMN_FLAGS,           /* guint, TernFlags bits */
   TERN_MESSAGE_LIST_COLUMN_FOLDER,          /* string: folder name in search results, else NULL */
   TERN_MESSAGE_LIST_COLUMN_COUNT,           /* guint, messages of a conversation row */
+  TERN_MESSAGE_LIST_COLUMN_DEPTH,           /* guint, 1: a message under its conversation row */
+  TERN_MESSAGE_LIST_COLUMN_EXPANDED,        /* gboolean, a conversation row shown open */
   TERN_MESSAGE_LIST_N_COLUMNS
 } TernMessageListColumn;
 

@@ -44,8 +44,8 @@ cell_data (GtkTreeViewColumn *column,
 {
   g_autofree char *sender = NULL, *subject = NULL, *preview = NULL, *date = NULL;
   g_autofree char *summary = NULL, *folder = NULL, *where = NULL, *conversation = NULL;
-  gboolean unread, flagged, attachment;
-  guint flags, count;
+  gboolean unread, flagged, attachment, expanded;
+  guint flags, count, depth;
 
   gtk_tree_model_get (model, iter,
                       TERN_MESSAGE_LIST_COLUMN_SENDER, &sender,
@@ -58,13 +58,19 @@ cell_data (GtkTreeViewColumn *column,
                       TERN_MESSAGE_LIST_COLUMN_FLAGS, &flags,
                       TERN_MESSAGE_LIST_COLUMN_FOLDER, &folder,
                       TERN_MESSAGE_LIST_COLUMN_COUNT, &count,
+                      TERN_MESSAGE_LIST_COLUMN_DEPTH, &depth,
+                      TERN_MESSAGE_LIST_COLUMN_EXPANDED, &expanded,
                       -1);
   /* TRANSLATORS: a search result's folder, for the screen reader. */
   where = folder != NULL ? g_strdup_printf (_(", in %s"), folder) : g_strdup ("");
-  conversation = count > 1 ? g_strdup_printf (ngettext ("Conversation of %u message, ",
-                                                       "Conversation of %u messages, ", count),
+  conversation = count > 1 ? g_strdup_printf (expanded ? ngettext ("Conversation of %u message, expanded, ",
+                                                                  "Conversation of %u messages, expanded, ",
+                                                                  count)
+                                                        : ngettext ("Conversation of %u message, ",
+                                                                  "Conversation of %u messages, ", count),
                                              count)
-                           : g_strdup ("");
+                 : depth > 0 ? g_strdup (_("In the conversation, "))
+                 : g_strdup ("");
   /* What a screen reader says for the row. */
   summary = g_strdup_printf ("%s%s%s%s%s%s, %s, %s%s",
                              conversation,
@@ -88,6 +94,8 @@ cell_data (GtkTreeViewColumn *column,
                 "flags", flags,
                 "folder", folder,
                 "count", count,
+                "depth", depth,
+                "expanded", expanded,
                 NULL);
 }
 

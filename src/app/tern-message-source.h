@@ -31,6 +31,8 @@ typedef struct {
   char *folder;         /* the folder's name, shown in search results; else NULL */
   gint64 thread_id;     /* a conversation row's conversation; else 0 */
   guint n_messages;     /* a conversation row's size; else 0 */
+  guint depth;          /* 1: one message shown under its expanded conversation row; else 0 */
+  gboolean expanded;    /* a conversation row whose messages are shown below it */
 } TernMessageRow;
 
 #define TERN_TYPE_MESSAGE_ROW (tern_message_row_get_type ())

@@ -579,8 +579,12 @@ show_plain (TernReaderView *self, const char *text)
   gtk_text_buffer_set_text (buffer, valid, -1);
   tag_quotes (buffer, self->quote_tag, valid);
   tag_links (buffer, self->link_tag, valid);
-  gtk_text_view_set_buffer (self->text_view, buffer);
+  /* Colours first: a tag changed on a buffer the view already shows, when
+   * the view has not laid out the buffer before it (two messages shown
+   * before a frame was drawn, as a quick selection does), crashes in
+   * gtk_text_layout_changed() (GTK 3.24.38). */
   update_tag_colors (self);
+  gtk_text_view_set_buffer (self->text_view, buffer);
 }
 
 static const char *

@@ -10,6 +10,7 @@ struct _TernStoreMessageSource
   GObject parent_instance;
   TernStore *store;
   char *search;
+  GArray *results;   /* the search's ids, found off the main loop; NULL: search here */
 };
 
 static void tern_store_message_source_iface_init (TernMessageSourceInterface *iface);
@@ -39,6 +40,8 @@ source_list_ids (TernMessageSource *source, gint64 folder_id, TernMessageSort so
 {
   TernStoreMessageSource *self = TERN_STORE_MESSAGE_SOURCE (source);
 
+  if (self->search != NULL && self->results != NULL)
+    return g_array_copy (self->results);
   if (self->search != NULL)
     return tern_store_search (self->store, 0, 0, self->search, TERN_SEARCH_LIMIT, error);
   return tern_store_list_message_ids (self->store, folder_id, to_store_sort (sort),
@@ -138,6 +141,7 @@ tern_store_message_source_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_free (self->search);
+  g_clear_pointer (&self->results, g_array_unref);
   G_OBJECT_CLASS (tern_store_message_source_parent_class)->finalize (object);
 }
 
@@ -167,6 +171,16 @@ tern_store_message_source_set_search (TernStoreMessageSource *self, const char *
   g_return_if_fail (TERN_IS_STORE_MESSAGE_SOURCE (self));
   g_free (self->search);
   self->search = (query != NULL && *query != '\0') ? g_strdup (query) : NULL;
+  g_clear_pointer (&self->results, g_array_unref);
+}
+
+void
+tern_store_message_source_set_results (TernStoreMessageSource *self, GArray *ids)
+{
+  g_return_if_fail (TERN_IS_STORE_MESSAGE_SOURCE (self));
+  g_clear_pointer (&self->results, g_array_unref);
+  if (ids != NULL)
+    self->results = g_array_ref (ids);
 }
 
 const char *

@@ -22,6 +22,11 @@ TernStoreMessageSource *tern_store_message_source_new (TernStore *store);
 void tern_store_message_source_set_search (TernStoreMessageSource *self,
                                            const char             *query);
 const char *tern_store_message_source_get_search (TernStoreMessageSource *self);
+/* The search's results as found elsewhere (TernSearchRunner, off the main
+ * loop): list_ids() answers them instead of searching on the caller's
+ * thread. Cleared by set_search(). */
+void tern_store_message_source_set_results (TernStoreMessageSource *self,
+                                            GArray                 *ids);
 
 /* The most search results listed. */
 #define TERN_SEARCH_LIMIT 5000

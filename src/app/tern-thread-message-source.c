@@ -2,11 +2,14 @@
  * conversations (see the header). */
 #include "tern-thread-message-source.h"
 #include "core/tern-error.h"
+#include "tern-store-message-source.h"
 
 struct _TernThreadMessageSource
 {
   GObject parent_instance;
   TernStore *store;
+  TernStoreMessageSource *messages;  /* the child rows' data, as in a plain folder */
+  GHashTable *expanded;              /* head ids (gint64 *) shown open */
 };
 
 static void tern_thread_message_source_iface_init (TernMessageSourceInterface *iface);
@@ -15,14 +18,33 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TernThreadMessageSource, tern_thread_message_sour
                                G_IMPLEMENT_INTERFACE (TERN_TYPE_MESSAGE_SOURCE,
                                                       tern_thread_message_source_iface_init))
 
+static gboolean append_children (TernThreadMessageSource *self, gint64 head, GArray *out,
+                                 GError **error);
+
 static GArray *
 source_list_ids (TernMessageSource *source, gint64 folder_id, TernMessageSort sort,
                  gboolean descending, GError **error)
 {
+  TernThreadMessageSource *self = TERN_THREAD_MESSAGE_SOURCE (source);
+  g_autoptr(GArray) heads = NULL;
+  g_autoptr(GArray) out = NULL;
+
   /* Conversations are listed newest first: the store pages them from an
    * index kept in that order (sql/007), at any folder size. */
-  return tern_store_list_thread_heads (TERN_THREAD_MESSAGE_SOURCE (source)->store, folder_id,
-                                       error);
+  heads = tern_store_list_thread_heads (self->store, folder_id, error);
+  if (heads == NULL || g_hash_table_size (self->expanded) == 0)
+    return g_steal_pointer (&heads);
+  out = g_array_sized_new (FALSE, FALSE, sizeof (gint64), heads->len);
+  for (guint i = 0; i < heads->len; i++)
+    {
+      gint64 head = g_array_index (heads, gint64, i);
+
+      g_array_append_val (out, head);
+      if (g_hash_table_contains (self->expanded, &head) &&
+          !append_children (self, head, out, error))
+        return NULL;
+    }
+  return g_steal_pointer (&out);
 }
 
 static TernMessageRow *
@@ -42,19 +64,60 @@ row_from_thread (const TernThreadSummary *t)
   return row;
 }
 
+/* The child rows among @ids: a plain folder's rows, with their ids negated. */
+static gboolean
+add_child_rows (TernThreadMessageSource *self, GArray *children, GPtrArray *rows, GError **error)
+{
+  g_autoptr(GPtrArray) found = NULL;
+
+  if (children->len == 0)
+    return TRUE;
+  found = tern_message_source_get_rows (TERN_MESSAGE_SOURCE (self->messages),
+                                        (const gint64 *) (void *) children->data, children->len,
+                                        error);
+  if (found == NULL)
+    return FALSE;
+  for (guint i = 0; i < found->len; i++)
+    {
+      TernMessageRow *row = tern_message_row_copy (g_ptr_array_index (found, i));
+
+      row->id = -row->id;
+      row->depth = 1;
+      g_ptr_array_add (rows, row);
+    }
+  return TRUE;
+}
+
 static GPtrArray *
 source_get_rows (TernMessageSource *source, const gint64 *ids, guint n_ids, GError **error)
 {
   TernThreadMessageSource *self = TERN_THREAD_MESSAGE_SOURCE (source);
-  g_autoptr(GPtrArray) threads = tern_store_get_thread_summaries (self->store, ids, n_ids, error);
-  GPtrArray *rows;
+  g_autoptr(GArray) heads = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) children = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) threads = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
 
+  for (guint i = 0; i < n_ids; i++)
+    {
+      gint64 message = tern_thread_message_source_row_message (ids[i]);
+
+      g_array_append_val (ids[i] < 0 ? children : heads, message);
+    }
+  threads = tern_store_get_thread_summaries (self->store, (const gint64 *) (void *) heads->data,
+                                             heads->len, error);
   if (threads == NULL)
     return NULL;
-  rows = g_ptr_array_new_full (threads->len, (GDestroyNotify) tern_message_row_free);
+  rows = g_ptr_array_new_full (n_ids, (GDestroyNotify) tern_message_row_free);
   for (guint i = 0; i < threads->len; i++)
-    g_ptr_array_add (rows, row_from_thread (g_ptr_array_index (threads, i)));
-  return rows;
+    {
+      TernMessageRow *row = row_from_thread (g_ptr_array_index (threads, i));
+
+      row->expanded = g_hash_table_contains (self->expanded, &row->id);
+      g_ptr_array_add (rows, row);
+    }
+  if (!add_child_rows (self, children, rows, error))
+    return NULL;
+  return g_steal_pointer (&rows);
 }
 
 static void
@@ -64,31 +127,108 @@ tern_thread_message_source_iface_init (TernMessageSourceInterface *iface)
   iface->get_rows = source_get_rows;
 }
 
-/* Appends the conversation's messages in @folder_id other than @head. */
-static gboolean
-append_thread (TernThreadMessageSource *self, gint64 head, GArray *out, GError **error)
+static gint64
+summary_date (const TernMessageSummary *m)
+{
+  return m->date != 0 ? m->date : m->internal_date;
+}
+
+static int
+newest_first (gconstpointer a, gconstpointer b)
+{
+  const TernMessageSummary *x = *(TernMessageSummary * const *) a;
+  const TernMessageSummary *y = *(TernMessageSummary * const *) b;
+  gint64 dx = summary_date (x), dy = summary_date (y);
+
+  if (dx != dy)
+    return dx > dy ? -1 : 1;
+  return x->id > y->id ? -1 : x->id < y->id;
+}
+
+/* The conversation's messages in @head's folder (head included), newest
+ * first; a conversation of one if @head is not threaded (yet). */
+static GPtrArray *
+thread_in_folder (TernThreadMessageSource *self, gint64 head, GError **error)
 {
   g_autoptr(TernMessageSummary) s = tern_store_get_message (self->store, head, error);
   g_autoptr(GArray) ids = NULL;
-  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  GPtrArray *out;
 
   if (s == NULL)
-    return FALSE;
+    return NULL;
   if (s->thread_id == 0)
-    return TRUE;
+    return tern_store_get_summaries (self->store, &head, 1, error);
   ids = tern_store_list_thread_messages (self->store, s->thread_id, error);
   if (ids == NULL)
-    return FALSE;
-  rows = tern_store_get_summaries (self->store, (const gint64 *) ids->data, ids->len, error);
-  if (rows == NULL)
-    return FALSE;
-  for (guint i = 0; i < rows->len; i++)
+    return NULL;
+  all = tern_store_get_summaries (self->store, (const gint64 *) ids->data, ids->len, error);
+  if (all == NULL)
+    return NULL;
+  out = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_message_summary_free);
+  for (guint i = 0; i < all->len; i++)
     {
-      TernMessageSummary *m = g_ptr_array_index (rows, i);
+      TernMessageSummary *m = g_ptr_array_index (all, i);
 
-      if (m->id != head && m->folder_id == s->folder_id)
-        g_array_append_val (out, m->id);
+      if (m->folder_id == s->folder_id)
+        g_ptr_array_add (out, g_ptr_array_steal_index (all, i--));
     }
+  g_ptr_array_sort (out, newest_first);
+  return out;
+}
+
+/* Appends the child rows of an expanded conversation (ids negated). A head
+ * deleted meanwhile has none. */
+static gboolean
+append_children (TernThreadMessageSource *self, gint64 head, GArray *out, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GPtrArray) messages = thread_in_folder (self, head, &local);
+
+  if (messages == NULL)
+    {
+      if (g_error_matches (local, TERN_ERROR, TERN_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  for (guint i = 0; i < messages->len; i++)
+    {
+      gint64 child = -((TernMessageSummary *) g_ptr_array_index (messages, i))->id;
+
+      g_array_append_val (out, child);
+    }
+  return TRUE;
+}
+
+static void
+add_once (GArray *out, GHashTable *seen, gint64 id)
+{
+  if (g_hash_table_contains (seen, &id))
+    return;
+  g_hash_table_add (seen, g_memdup2 (&id, sizeof id));
+  g_array_append_val (out, id);
+}
+
+/* Appends the messages of the conversation headed by @head, other than
+ * @head, to @out. */
+static gboolean
+append_thread (TernThreadMessageSource *self, gint64 head, GArray *out, GHashTable *seen,
+               GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autoptr(GPtrArray) messages = thread_in_folder (self, head, &local);
+
+  if (messages == NULL)
+    {
+      /* A head deleted meanwhile has nothing more to add. */
+      if (g_error_matches (local, TERN_ERROR, TERN_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local));
+      return FALSE;
+    }
+  for (guint i = 0; i < messages->len; i++)
+    add_once (out, seen, ((TernMessageSummary *) g_ptr_array_index (messages, i))->id);
   return TRUE;
 }
 
@@ -97,28 +237,50 @@ tern_thread_message_source_expand (TernThreadMessageSource *self, const gint64 *
                                    guint n_ids, GError **error)
 {
   g_autoptr(GArray) out = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   g_return_val_if_fail (TERN_IS_THREAD_MESSAGE_SOURCE (self), NULL);
-  g_array_append_vals (out, head_ids, n_ids);
   for (guint i = 0; i < n_ids; i++)
-    {
-      g_autoptr(GError) local = NULL;
-
-      /* A head deleted meanwhile has nothing more to add. */
-      if (!append_thread (self, head_ids[i], out, &local) &&
-          !g_error_matches (local, TERN_ERROR, TERN_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&local));
-          return NULL;
-        }
-    }
+    add_once (out, seen, tern_thread_message_source_row_message (head_ids[i]));
+  for (guint i = 0; i < n_ids; i++)
+    if (head_ids[i] > 0 && !append_thread (self, head_ids[i], out, seen, error))
+      return NULL;
   return g_steal_pointer (&out);
+}
+
+void
+tern_thread_message_source_set_expanded (TernThreadMessageSource *self, gint64 head_id,
+                                         gboolean expanded)
+{
+  g_return_if_fail (TERN_IS_THREAD_MESSAGE_SOURCE (self));
+  if (!expanded)
+    g_hash_table_remove (self->expanded, &head_id);
+  else if (!g_hash_table_contains (self->expanded, &head_id))
+    g_hash_table_add (self->expanded, g_memdup2 (&head_id, sizeof head_id));
+}
+
+gboolean
+tern_thread_message_source_get_expanded (TernThreadMessageSource *self, gint64 head_id)
+{
+  g_return_val_if_fail (TERN_IS_THREAD_MESSAGE_SOURCE (self), FALSE);
+  return g_hash_table_contains (self->expanded, &head_id);
+}
+
+void
+tern_thread_message_source_collapse_all (TernThreadMessageSource *self)
+{
+  g_return_if_fail (TERN_IS_THREAD_MESSAGE_SOURCE (self));
+  g_hash_table_remove_all (self->expanded);
 }
 
 static void
 tern_thread_message_source_finalize (GObject *object)
 {
-  g_clear_object (&TERN_THREAD_MESSAGE_SOURCE (object)->store);
+  TernThreadMessageSource *self = TERN_THREAD_MESSAGE_SOURCE (object);
+
+  g_clear_object (&self->store);
+  g_clear_object (&self->messages);
+  g_clear_pointer (&self->expanded, g_hash_table_unref);
   G_OBJECT_CLASS (tern_thread_message_source_parent_class)->finalize (object);
 }
 
@@ -131,6 +293,7 @@ tern_thread_message_source_class_init (TernThreadMessageSourceClass *klass)
 static void
 tern_thread_message_source_init (TernThreadMessageSource *self)
 {
+  self->expanded = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 }
 
 TernThreadMessageSource *
@@ -139,5 +302,6 @@ tern_thread_message_source_new (TernStore *store)
   TernThreadMessageSource *self = g_object_new (TERN_TYPE_THREAD_MESSAGE_SOURCE, NULL);
 
   self->store = g_object_ref (store);
+  self->messages = tern_store_message_source_new (store);
   return self;
 }

@@ -6,6 +6,15 @@
  * head), so that anything that takes the list's ids as message ids still
  * names a real message; the row carries the conversation's id, its size,
  * its participants (as the sender) and its unread and flagged state.
+ *
+ * A conversation row can be expanded: its messages in the folder then
+ * follow it as rows of their own (depth 1), newest first like the
+ * conversations around them, so reading down the list always goes back in
+ * time and the first child is the message the row's date is from. A child
+ * row's id is minus its message's id: the head is also a message of its
+ * conversation, and the list's ids must be distinct. Use
+ * tern_thread_message_source_row_message() to turn a row id into a
+ * message id.
  */
 #pragma once
 
@@ -20,9 +29,28 @@ G_DECLARE_FINAL_TYPE (TernThreadMessageSource, tern_thread_message_source,
 
 TernThreadMessageSource *tern_thread_message_source_new (TernStore *store);
 
+/* Shows or hides the messages of the conversation headed by @head_id
+ * (takes effect at the next list_ids, i.e. a model reload). */
+void tern_thread_message_source_set_expanded (TernThreadMessageSource *self,
+                                              gint64                   head_id,
+                                              gboolean                 expanded);
+gboolean tern_thread_message_source_get_expanded (TernThreadMessageSource *self,
+                                                  gint64                   head_id);
+/* Forgets every expanded conversation (another folder opens). */
+void tern_thread_message_source_collapse_all (TernThreadMessageSource *self);
+
+/* The message a row id names: a head names itself, a child row -id. */
+static inline gint64
+tern_thread_message_source_row_message (gint64 row_id)
+{
+  return row_id < 0 ? -row_id : row_id;
+}
+
 /* The messages of the conversations headed by @head_ids in their folder
  * (GArray of gint64): the heads first, in order, then the others, so that
- * an action on a selection of conversations acts on all their mail. */
+ * an action on a selection of conversations acts on all their mail. A
+ * child row's id (< 0) stands for its one message only. Each message
+ * appears once. */
 GArray *tern_thread_message_source_expand (TernThreadMessageSource  *self,
                                            const gint64             *head_ids,
                                            guint                     n_ids,

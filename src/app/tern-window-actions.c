@@ -137,7 +137,9 @@ run_action (TernWindow *self, TernActionKind kind, const gint64 *ids, guint n, g
   if (reselect && n > 0 && self->model != NULL)
     {
       GtkTreeIter iter;
-      if (tern_message_list_model_get_iter_for_id (self->model, ids[0], &iter))
+      /* A message row of an expanded conversation has the message's id negated. */
+      if (tern_message_list_model_get_iter_for_id (self->model, ids[0], &iter) ||
+          tern_message_list_model_get_iter_for_id (self->model, -ids[0], &iter))
         {
           g_autoptr(GtkTreePath) path = gtk_tree_model_get_path (GTK_TREE_MODEL (self->model), &iter);
           data->select_index = (guint) gtk_tree_path_get_indices (path)[0];
@@ -257,18 +259,23 @@ confirm_permanent_delete (TernWindow *self, GArray *ids)
   gtk_widget_show (dialog);
 }
 
-static void
-activate_delete (GSimpleAction *a, GVariant *p, gpointer w)
+void
+_tern_window_actions_delete (TernWindow *self, GArray *ids)
 {
-  TernWindow *self = w;
-  g_autoptr(GArray) ids = _tern_window_get_selected_ids (self);
-
   if (ids->len == 0)
     return;
   if (delete_needs_confirmation (self, ids))
     confirm_permanent_delete (self, ids);
   else
     run_action (self, TERN_ACTION_DELETE, (gint64 *) ids->data, ids->len, 0, 0, 0, TRUE);
+}
+
+static void
+activate_delete (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  g_autoptr(GArray) ids = _tern_window_get_selected_ids (w);
+
+  _tern_window_actions_delete (w, ids);
 }
 
 void

@@ -11,6 +11,7 @@
 #include "tern-conversation-view.h"
 #include "tern-error-bars.h"
 #include "tern-held-ops-bar.h"
+#include "tern-search-runner.h"
 #include "tern-store-message-source.h"
 #include "tern-undo-bar.h"
 #include "tern-thread-message-source.h"
@@ -49,6 +50,8 @@ struct _TernWindow
   GSettings *settings;
   TernStoreMessageSource *folder_source;
   TernStoreMessageSource *search_source;
+  TernSearchRunner *search_runner;   /* searches off the main loop, streamed */
+  gboolean search_new_list;    /* the next results start a new list (not a refresh) */
   TernThreadMessageSource *thread_source;
   gboolean conversations;      /* the list shows conversations */
   TernMessageListModel *model;
@@ -97,6 +100,8 @@ TernMessageSort _tern_window_actions_get_sort (TernWindow *self, gboolean *desce
 /* Sets and clears flags of @ids, on the writer thread. */
 void _tern_window_actions_set_flags (TernWindow *self, const gint64 *ids, guint n, guint set,
                                      guint clear);
+/* Deletes @ids (to Trash; asks first where there is none). */
+void _tern_window_actions_delete (TernWindow *self, GArray *ids);
 /* Moves @ids to folder @dest (a drop on the sidebar, Move to, Archive). */
 void _tern_window_actions_move (TernWindow *self, GArray *ids, gint64 dest);
 
@@ -128,5 +133,8 @@ TernMessageSource *_tern_window_conversations_source (TernWindow *self, const Te
 gint64 _tern_window_conversations_open (TernWindow *self, gint64 id);
 /* Hides the conversation reader's list. */
 void _tern_window_conversations_close (TernWindow *self);
+/* Expands or collapses the conversation at the list's cursor (Right/+,
+ * Left/-); FALSE if nothing changed. */
+gboolean _tern_window_conversations_set_expanded (TernWindow *self, gboolean expanded);
 
 G_END_DECLS

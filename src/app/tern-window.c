@@ -484,6 +484,8 @@ _tern_window_first_failed_item (TernWindow *self, gint64 account_id)
 
 /* The store changed under the list: new ids, and flags of cached rows. The
  * model keeps selection and cursor on rows that stay. */
+static void refresh_search (TernWindow *self);
+
 void
 _tern_window_refresh_list (TernWindow *self)
 {
@@ -491,6 +493,11 @@ _tern_window_refresh_list (TernWindow *self)
 
   if (self->model == NULL)
     return;
+  if (self->folder_id == 0 && tern_store_message_source_get_search (self->search_source) != NULL)
+    {
+      refresh_search (self);
+      return;
+    }
   if (!tern_message_list_model_reload (self->model, &error))
     g_warning ("Could not list the folder: %s", error->message);
   tern_message_list_model_refresh_cached (self->model);
@@ -553,6 +560,59 @@ clear_search (TernWindow *self)
   gtk_entry_set_text (GTK_ENTRY (self->search_entry), "");
   g_signal_handlers_unblock_by_func (self->search_entry, on_search_changed, self);
   tern_store_message_source_set_search (self->search_source, NULL);
+  if (self->search_runner != NULL)
+    tern_search_runner_cancel (self->search_runner);
+}
+
+static void
+set_search_titles (TernWindow *self, guint n, gboolean done)
+{
+  g_autofree char *subtitle = done ? g_strdup_printf (ngettext ("%u message found",
+                                                                "%u messages found", n), n)
+                                   : g_strdup_printf (ngettext ("%u message found so far",
+                                                                "%u messages found so far", n), n);
+
+  set_titles (self, _("Search"), subtitle);
+}
+
+/* A page of the latest search (older ones never come here): the first of
+ * a new query lists it afresh, the later ones, and a refresh of the same
+ * query, update the list in place so that the selection stays. */
+static void
+on_search_results (TernSearchRunner *runner, guint generation, GArray *ids, gboolean done,
+                   TernWindow *self)
+{
+  tern_store_message_source_set_results (self->search_source, ids);
+  if (self->search_new_list || self->model == NULL ||
+      tern_message_list_model_get_source (self->model) != TERN_MESSAGE_SOURCE (self->search_source))
+    set_model (self, TERN_MESSAGE_SOURCE (self->search_source), 0);
+  else
+    {
+      tern_message_list_model_set_ids (self->model, (const gint64 *) (void *) ids->data, ids->len);
+      tern_message_list_model_refresh_cached (self->model);
+      update_list_placeholder (self);
+      _tern_window_actions_update (self);
+    }
+  self->search_new_list = FALSE;
+  set_search_titles (self, ids->len, done);
+}
+
+static void
+on_search_failed (TernSearchRunner *runner, guint generation, GError *error, TernWindow *self)
+{
+  g_autoptr(GArray) none = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  on_search_results (runner, generation, none, TRUE, self);
+}
+
+/* Searches the entry's text again (the store changed under the results). */
+static void
+refresh_search (TernWindow *self)
+{
+  const char *query = tern_store_message_source_get_search (self->search_source);
+
+  if (query != NULL)
+    tern_search_runner_start (self->search_runner, query);
 }
 
 void
@@ -569,27 +629,37 @@ tern_window_search (TernWindow *self, const char *query)
     }
   if (*text == '\0')
     {
-      tern_store_message_source_set_search (self->search_source, NULL);
+      clear_search (self);
       open_folder (self, tern_folder_sidebar_get_selected_folder (self->sidebar));
       return;
     }
+  /* The search runs on its own thread; its pages come to
+   * on_search_results(). Until the first, the list keeps what it shows. */
   tern_store_message_source_set_search (self->search_source, text);
   self->folder_id = 0;
   _tern_window_conversations_source (self, NULL);
-  set_model (self, TERN_MESSAGE_SOURCE (self->search_source), 0);
-  {
-    guint n = tern_message_list_model_get_n_rows (self->model);
-    g_autofree char *subtitle = g_strdup_printf (ngettext ("%u message found", "%u messages found", n), n);
-    set_titles (self, _("Search"), subtitle);
-  }
+  self->search_new_list = TRUE;
+  tern_search_runner_start (self->search_runner, text);
+  set_titles (self, _("Search"), _("Searching…"));
+}
+
+TernSearchRunner *
+tern_window_get_search_runner (TernWindow *self)
+{
+  g_return_val_if_fail (TERN_IS_WINDOW (self), NULL);
+  return self->search_runner;
 }
 
 static void
 on_search_changed (GtkSearchEntry *entry, TernWindow *self)
 {
-  /* Immediate: a direct set_text (tests, notifications) or the entry's own
-   * short delay after typing. */
-  tern_window_search (self, gtk_entry_get_text (GTK_ENTRY (entry)));
+  const char *text = gtk_entry_get_text (GTK_ENTRY (entry));
+
+  /* After the entry's own short delay (its debounce). The delay also
+   * follows tern_window_search() setting the text: that search runs already. */
+  if (*text != '\0' && g_strcmp0 (text, tern_store_message_source_get_search (self->search_source)) == 0)
+    return;
+  tern_window_search (self, text);
 }
 
 static void
@@ -827,6 +897,12 @@ tern_window_dispose (GObject *object)
   _tern_window_cancel_mark_read (self);
   if (self->context != NULL)
     g_signal_handlers_disconnect_by_data (self->context, self);
+  /* A search page in flight must not reach a window being destroyed. */
+  if (self->search_runner != NULL)
+    {
+      tern_search_runner_cancel (self->search_runner);
+      g_signal_handlers_disconnect_by_data (self->search_runner, self);
+    }
   if (self->context_menu != NULL)
     {
       gtk_widget_destroy (self->context_menu);
@@ -849,6 +925,7 @@ tern_window_finalize (GObject *object)
 
   g_clear_object (&self->folder_source);
   g_clear_object (&self->search_source);
+  g_clear_object (&self->search_runner);
   g_clear_object (&self->thread_source);
   g_clear_object (&self->context);
   g_clear_object (&self->settings);
@@ -945,6 +1022,9 @@ attach_context (TernWindow *self, TernMailContext *context)
   self->context = g_object_ref (context);
   self->folder_source = tern_store_message_source_new (_tern_window_get_store (self));
   self->search_source = tern_store_message_source_new (_tern_window_get_store (self));
+  self->search_runner = tern_search_runner_new (tern_mail_context_get_data_dir (context));
+  g_signal_connect (self->search_runner, "results", G_CALLBACK (on_search_results), self);
+  g_signal_connect (self->search_runner, "failed", G_CALLBACK (on_search_failed), self);
   self->thread_source = tern_thread_message_source_new (_tern_window_get_store (self));
   g_signal_connect (context, "account-state-changed", G_CALLBACK (on_account_state), self);
   g_signal_connect (context, "progress", G_CALLBACK (on_progress), self);

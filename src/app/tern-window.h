@@ -12,6 +12,7 @@
 #include "tern-outbox-view.h"
 #include "tern-conversation-view.h"
 #include "tern-reader-view.h"
+#include "tern-search-runner.h"
 
 G_BEGIN_DECLS
 
@@ -30,6 +31,8 @@ gboolean tern_window_show_folder (TernWindow *self, gint64 folder_id);
 gboolean tern_window_show_message (TernWindow *self, gint64 message_id);
 /* Searches as if @query were typed in the search entry ("" ends it). */
 void tern_window_search (TernWindow *self, const char *query);
+/* What runs the searches (tests wait for it, or slow it down). */
+TernSearchRunner *tern_window_get_search_runner (TernWindow *self);
 
 /* For tests. */
 TernFolderSidebar *tern_window_get_sidebar (TernWindow *self);

@@ -123,6 +123,51 @@ tern_test_window_show (GtkApplication *app, TernMailContext *context, int width,
   return window;
 }
 
+static void
+find_all (GtkWidget *w, gpointer data)
+{
+  GPtrArray *found = data;
+  GType type = GPOINTER_TO_SIZE (g_ptr_array_index (found, 0));
+
+  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+    g_ptr_array_add (found, w);
+  if (GTK_IS_CONTAINER (w))
+    gtk_container_forall (GTK_CONTAINER (w), find_all, found);
+}
+
+GPtrArray *
+tern_test_find_widgets (GtkWidget *root, GType type)
+{
+  GPtrArray *found = g_ptr_array_new ();
+
+  /* The first slot holds the type while walking. */
+  g_ptr_array_add (found, GSIZE_TO_POINTER (type));
+  find_all (root, found);
+  g_ptr_array_remove_index (found, 0);
+  return found;
+}
+
+gpointer
+tern_test_find_widget (GtkWidget *root, GType type)
+{
+  g_autoptr(GPtrArray) found = tern_test_find_widgets (root, type);
+
+  return found->len > 0 ? g_ptr_array_index (found, 0) : NULL;
+}
+
+static gboolean
+search_done (gpointer data)
+{
+  return tern_search_runner_is_done (tern_window_get_search_runner (data));
+}
+
+void
+tern_test_window_search (TernWindow *window, const char *query)
+{
+  tern_window_search (window, query);
+  g_assert_true (tern_test_wait_until (search_done, window, TERN_TEST_WAIT_MS));
+}
+
 void
 tern_test_window_close (TernWindow *window, TernMailContext *context)
 {

@@ -49,6 +49,12 @@ TernMailContext *tern_test_mail_context_start (TernTestStore *ts);
 /* The main window of @context, shown, sized @width x @height (-1: its own). */
 TernWindow *tern_test_window_show (GtkApplication *app, TernMailContext *context, int width,
                                    int height);
+/* tern_window_search(), then waits for the search's last page. */
+void tern_test_window_search (TernWindow *window, const char *query);
+/* The first widget of @type below @root (NULL if none). */
+gpointer tern_test_find_widget (GtkWidget *root, GType type);
+/* Every widget of @type below @root, in tree order. */
+GPtrArray *tern_test_find_widgets (GtkWidget *root, GType type);
 /* Destroys @window and shuts @context down. */
 void tern_test_window_close (TernWindow *window, TernMailContext *context);
 

@@ -162,7 +162,7 @@ test_title (Fixture *f, gconstpointer data)
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==, "Inbox — Work — Tern");
   g_assert_true (tern_window_show_folder (f->window, f->ts->archive_id));
   g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (f->window)), ==, "Archive — Work — Tern");
-  tern_window_search (f->window, "lunch");
+  tern_test_window_search (f->window, "lunch");
   g_assert_true (g_str_has_prefix (gtk_window_get_title (GTK_WINDOW (f->window)), "Search — "));
 }
 

@@ -238,6 +238,183 @@ test_switch_remembered (Fixture *f, gconstpointer data)
   g_assert_true (tern_conversation_prefs_get (settings, inbox));
 }
 
+
+static GtkWidget *
+list_tree (Fixture *f)
+{
+  return GTK_WIDGET (tern_message_list_get_tree_view (tern_window_get_message_list (f->window)));
+}
+
+static gint64
+selected_row (Fixture *f)
+{
+  g_autoptr(GArray) ids = tern_message_list_get_selected_ids (tern_window_get_message_list (f->window));
+
+  g_assert_cmpuint (ids->len, ==, 1);
+  return g_array_index (ids, gint64, 0);
+}
+
+/* Right, "+" and Shift+Right expand the conversation at the cursor into
+ * rows of its inbox messages, newest first; Left and "-" collapse it, also
+ * from one of its message rows. A message row opens that message. */
+static void
+test_expand_keys (Fixture *f, gconstpointer data)
+{
+  GtkWidget *tree;
+
+  open_window (f, 1200);
+  tree = list_tree (f);
+  g_assert_true (tern_message_list_select_id (tern_window_get_message_list (f->window), f->last));
+  gtk_widget_grab_focus (tree);
+  tern_test_ui_send_key (tree, GDK_KEY_Right, 0);
+  g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 6);
+  g_assert_true (row (f, 1)->expanded);
+  g_assert_cmpint (row (f, 2)->id, ==, -f->last);
+  g_assert_cmpint (row (f, 3)->id, ==, -f->reply);
+  g_assert_cmpint (row (f, 4)->id, ==, -f->root);
+  g_assert_cmpuint (row (f, 4)->depth, ==, 1);
+  g_assert_cmpstr (row (f, 4)->from_name, ==, "Ada Lovelace");
+  g_assert_true (row (f, 4)->flags & TERN_FLAG_SEEN);
+  g_assert_cmpint (row (f, 5)->id, ==, f->single_old);
+  g_assert_cmpuint (row (f, 5)->depth, ==, 0);
+  tern_test_save_screenshot_variant (GTK_WIDGET (f->window), "conversation-list-expanded");
+
+  /* Down onto the message rows: each opens its message. */
+  tern_test_ui_send_key (tree, GDK_KEY_Down, 0);
+  tern_test_ui_send_key (tree, GDK_KEY_Down, 0);
+  g_assert_cmpint (selected_row (f), ==, -f->reply);
+  g_assert_cmpint (tern_window_get_shown_message (f->window), ==, f->reply);
+  tern_test_ui_send_key (tree, GDK_KEY_Down, 0);
+  g_assert_cmpint (tern_window_get_shown_message (f->window), ==, f->root);
+  g_assert_cmpint (tern_conversation_view_get_expanded (tern_window_get_conversation_view (f->window)),
+                   ==, f->root);
+
+  /* Left from a message row: back to its conversation, collapsed. */
+  tern_test_ui_send_key (tree, GDK_KEY_Left, 0);
+  g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 3);
+  g_assert_cmpint (selected_row (f), ==, f->last);
+  g_assert_false (row (f, 1)->expanded);
+  tern_test_save_screenshot_variant (GTK_WIDGET (f->window), "conversation-list-collapsed");
+
+  tern_test_ui_send_key (tree, GDK_KEY_plus, 0);
+  g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 6);
+  tern_test_ui_send_key (tree, GDK_KEY_minus, 0);
+  g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 3);
+  tern_test_ui_send_key (tree, GDK_KEY_Right, GDK_SHIFT_MASK);
+  g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 6);
+
+  /* A single message has nothing to expand. */
+  g_assert_true (tern_message_list_select_id (tern_window_get_message_list (f->window),
+                                              f->single_new));
+  tern_test_ui_send_key (tree, GDK_KEY_Right, 0);
+  g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 6);
+}
+
+typedef struct {
+  Fixture *f;
+  gint64 id;
+  guint flag;
+  gboolean set;
+} FlagWait;
+
+static gboolean
+has_flag (gpointer data)
+{
+  FlagWait *w = data;
+  g_autoptr(TernMessageSummary) s = tern_store_get_message (w->f->ts->writer, w->id, NULL);
+
+  return s != NULL && ((s->flags & w->flag) != 0) == w->set;
+}
+
+static gboolean
+flag_of (Fixture *f, gint64 id, guint flag)
+{
+  g_autoptr(TernMessageSummary) s = tern_store_get_message (f->ts->writer, id, NULL);
+
+  return (s->flags & flag) != 0;
+}
+
+/* On a message row, the list's actions act on that message alone. */
+static void
+test_actions_on_one_message (Fixture *f, gconstpointer data)
+{
+  TernMessageList *list;
+  FlagWait root_unread = { f, 0, TERN_FLAG_SEEN, FALSE };
+  FlagWait reply_flagged = { f, 0, TERN_FLAG_FLAGGED, TRUE };
+
+  open_window (f, 1200);
+  list = tern_window_get_message_list (f->window);
+  g_assert_true (tern_message_list_select_id (list, f->last));
+  gtk_widget_grab_focus (list_tree (f));
+  tern_test_ui_send_key (list_tree (f), GDK_KEY_Right, 0);
+  g_assert_true (tern_message_list_select_id (list, -f->root));
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "mark-unread", NULL);
+  root_unread.id = f->root;
+  g_assert_true (tern_test_wait_until (has_flag, &root_unread, TERN_TEST_WAIT_MS));
+  g_assert_cmpuint (tern_store_count_unread (f->ts->writer, f->ts->account_id, NULL), ==, 3);
+
+  g_assert_true (tern_message_list_select_id (list, -f->reply));
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "toggle-flag", NULL);
+  reply_flagged.id = f->reply;
+  g_assert_true (tern_test_wait_until (has_flag, &reply_flagged, TERN_TEST_WAIT_MS));
+  g_assert_false (flag_of (f, f->last, TERN_FLAG_FLAGGED));
+  g_assert_false (flag_of (f, f->root, TERN_FLAG_FLAGGED));
+  /* The conversation row shows it flagged, and it is still expanded. */
+  g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 6);
+}
+
+/* The reader: older messages collapsed, unread ones open; Enter and Space
+ * toggle one; each message has its own buttons. */
+static void
+test_reader_messages (Fixture *f, gconstpointer data)
+{
+  TernConversationView *view;
+  GtkListBox *box;
+  GtkWidget *root_row, *sent_row;
+  FlagWait last_unread = { f, 0, TERN_FLAG_SEEN, FALSE };
+  FlagWait root_unread = { f, 0, TERN_FLAG_SEEN, FALSE };
+  GtkWidget *button;
+
+  open_window (f, 1200);
+  view = tern_window_get_conversation_view (f->window);
+  g_assert_true (tern_message_list_select_id (tern_window_get_message_list (f->window), f->last));
+  g_assert_false (tern_conversation_view_get_open (view, f->root));
+  g_assert_false (tern_conversation_view_get_open (view, f->sent_reply));
+  g_assert_true (tern_conversation_view_get_open (view, f->reply));
+  g_assert_true (tern_conversation_view_get_open (view, f->last));
+
+  /* Oldest first: the root is row 0, the reply in Sent row 2. */
+  box = tern_test_find_widget (GTK_WIDGET (view), GTK_TYPE_LIST_BOX);
+  root_row = GTK_WIDGET (gtk_list_box_get_row_at_index (box, 0));
+  sent_row = GTK_WIDGET (gtk_list_box_get_row_at_index (box, 2));
+  gtk_widget_grab_focus (root_row);
+  tern_test_ui_send_key (root_row, GDK_KEY_Return, 0);
+  g_assert_true (tern_conversation_view_get_open (view, f->root));
+  g_assert_cmpint (tern_window_get_shown_message (f->window), ==, f->root);
+  tern_test_ui_send_key (root_row, GDK_KEY_space, 0);
+  g_assert_false (tern_conversation_view_get_open (view, f->root));
+  /* Down to the next message, and Space opens that one. */
+  tern_test_ui_send_key (root_row, GDK_KEY_Down, 0);
+  tern_test_ui_send_key (root_row, GDK_KEY_Down, 0);
+  g_assert_true (gtk_widget_has_focus (sent_row));
+  tern_test_ui_send_key (sent_row, GDK_KEY_space, 0);
+  g_assert_true (tern_conversation_view_get_open (view, f->sent_reply));
+  g_assert_cmpint (tern_window_get_shown_message (f->window), ==, f->sent_reply);
+  tern_test_save_screenshot_variant (GTK_WIDGET (f->window), "conversation-reader-open");
+
+  /* A message's own Mark Unread marks that one only. */
+  button = tern_test_find_widget (GTK_WIDGET (gtk_list_box_get_row_at_index (box, 3)),
+                                  GTK_TYPE_BUTTON);
+  g_assert_cmpstr (atk_object_get_name (gtk_widget_get_accessible (button)), ==, "Reply");
+  tern_message_list_select_id (tern_window_get_message_list (f->window), f->last);
+  g_signal_emit_by_name (view, "message-action", "mark-unread", f->root);
+  root_unread.id = f->root;
+  g_assert_true (tern_test_wait_until (has_flag, &root_unread, TERN_TEST_WAIT_MS));
+  last_unread.id = f->last;
+  g_assert_true (has_flag (&last_unread));
+  g_assert_cmpuint (tern_store_count_unread (f->ts->writer, f->ts->account_id, NULL), ==, 3);
+}
+
 static void
 test_screenshots (Fixture *f, gconstpointer data)
 {
@@ -266,6 +443,9 @@ main (int argc, char *argv[])
   ADD ("/app/conversations/list-and-reader", test_list_and_reader);
   ADD ("/app/conversations/actions", test_actions_on_conversation);
   ADD ("/app/conversations/switch-remembered", test_switch_remembered);
+  ADD ("/app/conversations/expand-keys", test_expand_keys);
+  ADD ("/app/conversations/actions-one-message", test_actions_on_one_message);
+  ADD ("/app/conversations/reader-messages", test_reader_messages);
   ADD ("/app/conversations/screenshots", test_screenshots);
 #undef ADD
   return g_test_run ();

@@ -56,29 +56,6 @@ stop (Fixture *f)
   tern_test_servers_free (f->servers);
 }
 
-static void
-find_all (GtkWidget *w, gpointer data)
-{
-  GPtrArray *found = data;
-  GType type = GPOINTER_TO_SIZE (g_ptr_array_index (found, 0));
-
-  if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
-    g_ptr_array_add (found, w);
-  if (GTK_IS_CONTAINER (w))
-    gtk_container_forall (GTK_CONTAINER (w), find_all, found);
-}
-
-/* The first widget of @type below @root. */
-static gpointer
-find_widget (GtkWidget *root, GType type)
-{
-  g_autoptr(GPtrArray) found = g_ptr_array_new ();
-
-  g_ptr_array_add (found, GSIZE_TO_POINTER (type));
-  find_all (root, found);
-  return found->len > 1 ? g_ptr_array_index (found, 1) : NULL;
-}
-
 static guint
 n_listed (Fixture *f)
 {
@@ -102,7 +79,7 @@ static gboolean
 undo_offered (gpointer data)
 {
   Fixture *f = data;
-  TernUndoBar *bar = find_widget (GTK_WIDGET (f->window), TERN_TYPE_UNDO_BAR);
+  TernUndoBar *bar = tern_test_find_widget (GTK_WIDGET (f->window), TERN_TYPE_UNDO_BAR);
 
   return bar != NULL && tern_undo_bar_is_offering (bar) && n_listed (f) == N_MESSAGES - 1;
 }
@@ -145,7 +122,7 @@ delete_and_undo (Fixture *f)
   select_first (f);
   g_action_group_activate_action (G_ACTION_GROUP (f->window), "delete", NULL);
   g_assert_true (tern_test_wait_until (undo_offered, f, TERN_TEST_WAIT_MS));
-  bar = find_widget (GTK_WIDGET (f->window), TERN_TYPE_UNDO_BAR);
+  bar = tern_test_find_widget (GTK_WIDGET (f->window), TERN_TYPE_UNDO_BAR);
   g_assert_cmpstr (tern_undo_bar_get_message (bar), ==, "Message moved to Trash");
   tern_test_ui_wait_mapped (GTK_WIDGET (bar), 400);
   tern_test_ui_save_screenshot (GTK_WIDGET (f->window), "folders-undo-notification.png");
@@ -159,17 +136,16 @@ delete_and_undo (Fixture *f)
 static void
 move_popover (Fixture *f)
 {
-  GtkMenuButton *button = find_widget (GTK_WIDGET (f->window), GTK_TYPE_MENU_BUTTON);
+  GtkMenuButton *button = tern_test_find_widget (GTK_WIDGET (f->window), GTK_TYPE_MENU_BUTTON);
   GMenuModel *menu = NULL;
   GMenuModel *section;
   gboolean has_new = FALSE, has_inbox = FALSE;
 
   /* The first menu button with the move menu. */
   {
-    g_autoptr(GPtrArray) all = g_ptr_array_new ();
-    g_ptr_array_add (all, GSIZE_TO_POINTER (GTK_TYPE_MENU_BUTTON));
-    find_all (GTK_WIDGET (f->window), all);
-    for (guint i = 1; i < all->len; i++)
+    g_autoptr(GPtrArray) all = tern_test_find_widgets (GTK_WIDGET (f->window),
+                                                       GTK_TYPE_MENU_BUTTON);
+    for (guint i = 0; i < all->len; i++)
       {
         const char *tip = gtk_widget_get_tooltip_text (g_ptr_array_index (all, i));
         if (tip != NULL && g_str_has_prefix (tip, "Move"))
@@ -287,7 +263,7 @@ context_menu_new_folder (Fixture *f)
                                   g_variant_new_int64 (f->ts->inbox_id));
   dialog = name_dialog ();
   g_assert_nonnull (dialog);
-  entry = find_widget (GTK_WIDGET (dialog), GTK_TYPE_ENTRY);
+  entry = tern_test_find_widget (GTK_WIDGET (dialog), GTK_TYPE_ENTRY);
   gtk_entry_set_text (entry, "Projects");
   tern_test_ui_wait_mapped (GTK_WIDGET (dialog), 300);
   tern_test_ui_save_screenshot (GTK_WIDGET (dialog), "folders-new-folder-dialog.png");

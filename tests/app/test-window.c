@@ -472,16 +472,105 @@ test_search (Fixture *f, gconstpointer data)
   tern_test_store_add_raw (f->ts, f->ts->archive_id, 3, attach_msg, 0);
   fixture_open_window (f);
 
-  tern_window_search (f->window, "report");
+  tern_test_window_search (f->window, "report");
   g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 1);
-  tern_window_search (f->window, "from:grace");
+  tern_test_window_search (f->window, "from:grace");
   g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 1);
-  tern_window_search (f->window, "has:attachment");
+  tern_test_window_search (f->window, "has:attachment");
   g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 1);
-  tern_window_search (f->window, "\"unbalanced AND (");
-  tern_window_search (f->window, "");
+  tern_test_window_search (f->window, "\"unbalanced AND (");
+  tern_test_window_search (f->window, "");
   g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 2);
 }
+
+#if TERN_TEST_HOOKS
+static gboolean
+search_done (gpointer data)
+{
+  return tern_search_runner_is_done (data);
+}
+
+typedef struct {
+  TernSearchRunner *runner;
+  guint start;
+} Typed;
+
+/* A search started after @start and came to its end. */
+static gboolean
+searched_since (gpointer data)
+{
+  Typed *t = data;
+
+  return tern_search_runner_get_generation (t->runner) > t->start &&
+         tern_search_runner_is_done (t->runner);
+}
+
+/* Typing faster than the searches finish (each page held back on the
+ * search thread by the test hook) ends with exactly the last query's
+ * results: the older searches are cancelled or their pages dropped. */
+static void
+test_search_as_you_type (Fixture *f, gconstpointer data)
+{
+  TernSearchRunner *runner;
+  GtkEntry *entry;
+  guint generation, dropped;
+  g_autoptr(GMainContext) older = NULL;
+  Typed typed;
+
+  tern_test_store_add_raw (f->ts, f->ts->inbox_id, 1, plain_msg, 0);
+  tern_test_store_add_raw (f->ts, f->ts->inbox_id, 2, alt_msg, 0);
+  tern_test_store_add_raw (f->ts, f->ts->archive_id, 3, attach_msg, 0);
+  fixture_open_window (f);
+  runner = tern_window_get_search_runner (f->window);
+  entry = tern_test_find_widget (GTK_WIDGET (f->window), GTK_TYPE_SEARCH_ENTRY);
+  g_assert_nonnull (entry);
+  /* The entry's typing delay: quick changes make one search. */
+  typed.runner = runner;
+  typed.start = tern_search_runner_get_generation (runner);
+  gtk_entry_set_text (entry, "r");
+  gtk_entry_set_text (entry, "re");
+  gtk_entry_set_text (entry, "rep");
+  g_assert_true (tern_test_wait_until (searched_since, &typed, TERN_TEST_WAIT_MS));
+  g_assert_cmpuint (tern_search_runner_get_generation (runner), ==, typed.start + 1);
+  g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 1);
+  g_assert_cmpstr (tern_message_list_model_peek_row (model (f), 0)->subject, ==, "The report");
+
+  /* Faster than the searches finish (each page held back 300 ms): each
+   * new one supersedes the one before, and the list keeps what it shows
+   * until the newest one's first page. */
+  tern_search_runner_set_test_delay (runner, 300);
+  tern_window_search (f->window, "r");
+  tern_window_search (f->window, "re");
+  tern_window_search (f->window, "Plain");
+  tern_window_search (f->window, "from:grace");
+  generation = tern_search_runner_get_generation (runner);
+  g_assert_cmpuint (generation, ==, typed.start + 5);
+  g_assert_false (tern_search_runner_is_done (runner));
+  g_assert_cmpstr (tern_message_list_model_peek_row (model (f), 0)->subject, ==, "The report");
+  g_assert_true (tern_test_wait_until (search_done, runner, TERN_TEST_WAIT_MS));
+  g_assert_cmpuint (tern_search_runner_get_generation (runner), ==, generation);
+  g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 1);
+  g_assert_cmpstr (tern_message_list_model_peek_row (model (f), 0)->from_name, ==, "Grace");
+
+  /* An older search whose results were already on their way when the
+   * newer one started (held in a context of their own here): they are
+   * dropped, the newer results stay. */
+  tern_search_runner_set_test_delay (runner, 0);
+  older = g_main_context_new ();
+  g_main_context_push_thread_default (older);
+  tern_window_search (f->window, "from:grace");
+  g_main_context_pop_thread_default (older);
+  while (!g_main_context_pending (older))
+    g_usleep (1000);
+  dropped = tern_search_runner_get_n_dropped (runner);
+  tern_test_window_search (f->window, "report");
+  while (g_main_context_iteration (older, FALSE))
+    ;
+  g_assert_cmpuint (tern_search_runner_get_n_dropped (runner), >, dropped);
+  g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 1);
+  g_assert_cmpstr (tern_message_list_model_peek_row (model (f), 0)->subject, ==, "The report");
+}
+#endif
 
 /* ---- screenshots of the demo mailbox and every state ---- */
 
@@ -533,10 +622,10 @@ test_screenshots (Fixture *f, gconstpointer data)
   tern_mail_context_set_online (f->context, TRUE);
   g_signal_emit_by_name (f->context, "account-state-changed", f->ts->account_id, (int) TERN_WORKER_IDLE);
 
-  tern_window_search (f->window, "is:unread");
+  tern_test_window_search (f->window, "is:unread");
   g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), >, 0);
   tern_test_ui_save_screenshot (GTK_WIDGET (f->window), "main-window-search.png");
-  tern_window_search (f->window, "");
+  tern_test_window_search (f->window, "");
 
   activate (f, "reader-position", g_variant_new_string ("below"));
   tern_test_ui_save_screenshot (GTK_WIDGET (f->window), "main-window-reader-below.png");
@@ -631,6 +720,9 @@ main (int argc, char *argv[])
   ADD ("/app/window/actions", test_actions);
   ADD ("/app/window/delete-without-trash", test_delete_without_trash);
   ADD ("/app/window/search", test_search);
+#if TERN_TEST_HOOKS
+  ADD ("/app/window/search-as-you-type", test_search_as_you_type);
+#endif
   ADD ("/app/window/screenshots", test_screenshots);
   ADD ("/app/window/password-store-warning", test_password_store_warning);
 #undef ADD
