@@ -3,20 +3,29 @@
  *   xvfb-run -a ./_build/bench/bench/bench-ui [N]
  *
  * Builds a store with N (default 100,000) envelope rows through the store
- * API, opens the main window on another folder, then measures:
- *   - time from selecting the big folder to its first rows drawn;
+ * API, in conversations of four (each message answers the one before, so
+ * the store threads them as they are written), opens the main window on
+ * another folder, then measures, with conversations off (one row per
+ * message) and on (one row per conversation, N / 4 rows), interleaved
+ * ROUNDS times (default 3) in the same run:
+ *   - time from selecting the big folder to its first rows drawn (wall and
+ *     CPU);
  *   - a scroll from top to bottom, page by page: the work of each step
  *     (adjusting the view, paging rows in, drawing) and how many steps
  *     take over 16 ms;
  *   - the process's RSS with that folder open.
- * Targets: first rows < 150 ms, RSS < 150 MB. Build without sanitizers
- * (-Dbuildtype=release) for meaningful figures. */
+ * Targets: first rows < 150 ms, no frame over 16 ms, RSS < 150 MB. Build
+ * without sanitizers (-Dbuildtype=release) for meaningful figures.
+ *
+ *   xvfb-run -a ./_build/bench/bench/bench-ui [N] [ROUNDS] */
 #include <glib/gstdio.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <gtk/gtk.h>
 
 #include "tern-application.h"
+#include "tern-conversation-prefs.h"
 #include "tern-mail-context.h"
 #include "store/tern-store.h"
 #include "tern-window.h"
@@ -61,6 +70,7 @@ fill_store (TernStore *store, gint64 folder_id, guint n)
     {
       guint count = MIN (1000, n - start);
       g_autofree TernMessageRecord *r = g_new0 (TernMessageRecord, count);
+
       g_autoptr(GPtrArray) strings = g_ptr_array_new_with_free_func (g_free);
 
       for (guint i = 0; i < count; i++)
@@ -68,8 +78,17 @@ fill_store (TernStore *store, gint64 folder_id, guint n)
           guint k = start + i;
           char *subject = g_strdup_printf ("Message %06u about the build", k);
           char *address = g_strdup_printf ("user%u@example.org", k % 97);
+          char *id = g_strdup_printf ("m%u@bench.example.org", k);
+          /* Conversations of four: each message answers the one before. */
+          char *parent = k % 4 ? g_strdup_printf ("m%u@bench.example.org", k - 1) : NULL;
           g_ptr_array_add (strings, subject);
           g_ptr_array_add (strings, address);
+          g_ptr_array_add (strings, id);
+          if (parent != NULL)
+            g_ptr_array_add (strings, parent);
+          r[i].message_id = id;
+          r[i].in_reply_to = parent;
+          r[i].references = parent;
           r[i].folder_id = folder_id;
           r[i].uid = k + 1;
           r[i].subject = subject;
@@ -112,10 +131,118 @@ rss_kb (void)
   return line != NULL ? strtol (line + 6, NULL, 10) : -1;
 }
 
+static gint64
+cpu_usec (void)
+{
+  struct rusage ru;
+
+  getrusage (RUSAGE_SELF, &ru);
+  return (gint64) ru.ru_utime.tv_sec * G_USEC_PER_SEC + ru.ru_utime.tv_usec +
+         (gint64) ru.ru_stime.tv_sec * G_USEC_PER_SEC + ru.ru_stime.tv_usec;
+}
+
+typedef struct {
+  guint rows;
+  gint64 first_rows, first_cpu, slowest;
+  double mean;
+  guint frames, slow;
+} Figures;
+
+static void
+settle (void)
+{
+  for (gint64 end = g_get_monotonic_time () + G_USEC_PER_SEC / 2; g_get_monotonic_time () < end;)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Opens the big folder from the other one, conversations @on or off, and
+ * scrolls it from top to bottom. */
+static Figures
+measure (TernWindow *window, GSettings *settings, gint64 inbox, gint64 other, gboolean on,
+         DrawProbe *probe)
+{
+  GtkTreeView *tree = tern_message_list_get_tree_view (tern_window_get_message_list (window));
+  GtkAdjustment *adj;
+  Figures fig = { 0 };
+  gint64 t0, c0, total_work = 0;
+
+  tern_window_show_folder (window, other);
+  tern_conversation_prefs_set (settings, inbox, on);
+  settle ();
+
+  /* Folder selection to first rows drawn. */
+  probe->drawn = FALSE;
+  t0 = g_get_monotonic_time ();
+  c0 = cpu_usec ();
+  tern_window_show_folder (window, inbox);
+  wait_drawn (probe);
+  fig.first_rows = g_get_monotonic_time () - t0;
+  fig.first_cpu = cpu_usec () - c0;
+  fig.rows = tern_message_list_model_get_n_rows (tern_message_list_get_model (tern_window_get_message_list (window)));
+
+  /* Scroll top to bottom, 40 pages per frame: the work of each frame. */
+  adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (tree));
+  while (gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) < gtk_adjustment_get_upper (adj))
+    {
+      gint64 start = g_get_monotonic_time (), work;
+      double step = gtk_adjustment_get_page_size (adj) * 40;
+
+      probe->drawn = FALSE;
+      probe->draw_time = 0;
+      gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + step);
+      work = g_get_monotonic_time () - start;
+      wait_drawn (probe);
+      work += probe->draw_time;
+      total_work += work;
+      fig.slowest = MAX (fig.slowest, work);
+      fig.frames++;
+      if (work > 16000)
+        fig.slow++;
+    }
+  fig.mean = fig.frames ? (double) total_work / fig.frames : 0.0;
+  return fig;
+}
+
+static int
+by_first_rows (gconstpointer a, gconstpointer b)
+{
+  const Figures *x = a, *y = b;
+
+  return (x->first_rows > y->first_rows) - (x->first_rows < y->first_rows);
+}
+
+/* The round with the median time to first rows. */
+static Figures
+median (GArray *figures)
+{
+  g_autoptr(GArray) sorted = g_array_copy (figures);
+
+  g_array_sort (sorted, by_first_rows);
+  return g_array_index (sorted, Figures, sorted->len / 2);
+}
+
+static void
+report (const char *name, GArray *figures)
+{
+  Figures m = median (figures);
+  guint slow = 0;
+
+  for (guint i = 0; i < figures->len; i++)
+    slow += g_array_index (figures, Figures, i).slow;
+  g_print ("conversations %-3s (median of %u): %u rows, first rows %.1f ms (CPU %.1f ms, target "
+           "< 150 ms: %s), frames over 16 ms in all rounds: %u (target none: %s)\n",
+           name, figures->len, m.rows, m.first_rows / 1e3, m.first_cpu / 1e3,
+           m.first_rows < 150000 ? "met" : "MISSED", slow, slow == 0 ? "met" : "MISSED");
+}
+
 int
 main (int argc, char *argv[])
 {
   guint n = argc > 1 ? (guint) g_ascii_strtoull (argv[1], NULL, 10) : 100000;
+  guint rounds = argc > 2 ? (guint) g_ascii_strtoull (argv[2], NULL, 10) : 3;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GArray) with = g_array_new (FALSE, FALSE, sizeof (Figures));
+  g_autoptr(GArray) without = g_array_new (FALSE, FALSE, sizeof (Figures));
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("tern-bench-ui-XXXXXX", &error);
   g_autoptr(TernStore) writer = NULL;
@@ -124,10 +251,8 @@ main (int argc, char *argv[])
   g_autoptr(GtkApplication) app = NULL;
   TernWindow *window;
   GtkTreeView *tree;
-  GtkAdjustment *adj;
   DrawProbe probe = { 0 };
-  gint64 inbox, other, t0, first_rows, slowest = 0, total_work = 0;
-  guint frames = 0, slow = 0;
+  gint64 inbox, other, t0;
   pid_t pid;
   int status = 0;
 
@@ -171,6 +296,7 @@ main (int argc, char *argv[])
     inbox = f1->id;
     other = f2->id;
   }
+  settings = g_settings_new ("io.github.ternmail.Tern");
   window = tern_window_new_for_context (app, context);
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
   gtk_widget_show (GTK_WIDGET (window));
@@ -192,39 +318,28 @@ main (int argc, char *argv[])
              (g_get_monotonic_time () - s0) / 1e3, ids->len);
   }
 
-  /* Folder selection to first rows drawn. */
-  probe.drawn = FALSE;
-  t0 = g_get_monotonic_time ();
-  tern_window_show_folder (window, inbox);
-  wait_drawn (&probe);
-  first_rows = g_get_monotonic_time () - t0;
-  g_print ("first rows drawn: %.1f ms after selecting the folder (%u rows)\n", first_rows / 1e3,
-           tern_message_list_model_get_n_rows (tern_message_list_get_model (tern_window_get_message_list (window))));
+  for (guint round = 0; round < rounds; round++)
+    for (int on = 0; on <= 1; on++)
+      {
+        Figures fig = measure (window, settings, inbox, other, on, &probe);
 
-  /* Scroll top to bottom one page per frame: the work of each frame. */
-  adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (tree));
-  while (gtk_adjustment_get_value (adj) + gtk_adjustment_get_page_size (adj) < gtk_adjustment_get_upper (adj))
-    {
-      gint64 start = g_get_monotonic_time (), work;
-      double step = gtk_adjustment_get_page_size (adj) * 40;
+        g_print ("round %u, conversations %-3s: %6u rows, first rows %6.1f ms (CPU %6.1f ms), "
+                 "scroll %u frames, %u over 16 ms, slowest %5.1f ms, mean %5.2f ms, RSS %.1f MB\n",
+                 round + 1, on ? "on" : "off", fig.rows, fig.first_rows / 1e3, fig.first_cpu / 1e3,
+                 fig.frames, fig.slow, fig.slowest / 1e3, fig.mean / 1e3, rss_kb () / 1024.0);
+        g_array_append_val (on ? with : without, fig);
+      }
+  report ("off", without);
+  report ("on", with);
+  {
+    Figures a = median (without), b = median (with);
 
-      probe.drawn = FALSE;
-      probe.draw_time = 0;
-      gtk_adjustment_set_value (adj, gtk_adjustment_get_value (adj) + step);
-      work = g_get_monotonic_time () - start;
-      wait_drawn (&probe);
-      work += probe.draw_time;
-      total_work += work;
-      slowest = MAX (slowest, work);
-      frames++;
-      if (work > 16000)
-        slow++;
-    }
-  g_print ("scroll top to bottom: %u frames (40 pages each), %u over 16 ms, slowest %.1f ms, mean %.2f ms\n",
-           frames, slow, slowest / 1e3, frames ? total_work / 1e3 / frames : 0.0);
-  g_print ("RSS with the folder open: %.1f MB\n", rss_kb () / 1024.0);
-  g_print ("targets: first rows < 150 ms (%s), RSS < 150 MB (%s)\n",
-           first_rows < 150000 ? "met" : "MISSED", rss_kb () < 150 * 1024 ? "met" : "MISSED");
+    g_print ("ratio on/off (medians): first rows wall %.2f, CPU %.2f; mean frame %.2f\n",
+             (double) b.first_rows / MAX (a.first_rows, 1), (double) b.first_cpu / MAX (a.first_cpu, 1),
+             b.mean / MAX (a.mean, 1));
+  }
+  g_print ("RSS with the folder open: %.1f MB (target < 150 MB: %s)\n", rss_kb () / 1024.0,
+           rss_kb () < 150 * 1024 ? "met" : "MISSED");
 
   gtk_widget_destroy (GTK_WIDGET (window));
   tern_mail_context_shutdown (context);

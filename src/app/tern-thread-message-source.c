@@ -177,28 +177,33 @@ thread_in_folder (TernThreadMessageSource *self, gint64 head, GError **error)
   return out;
 }
 
-/* Appends the child rows of an expanded conversation (ids negated). A head
- * deleted meanwhile has none. */
+/* thread_in_folder(), where a head deleted meanwhile has no messages. */
+static GPtrArray *
+thread_or_none (TernThreadMessageSource *self, gint64 head, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  GPtrArray *messages = thread_in_folder (self, head, &local);
+
+  if (messages == NULL && g_error_matches (local, TERN_ERROR, TERN_ERROR_NOT_FOUND))
+    return g_ptr_array_new ();
+  if (messages == NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
+  return messages;
+}
+
+/* Appends the child rows of an expanded conversation (ids negated). */
 static gboolean
 append_children (TernThreadMessageSource *self, gint64 head, GArray *out, GError **error)
 {
-  g_autoptr(GError) local = NULL;
-  g_autoptr(GPtrArray) messages = thread_in_folder (self, head, &local);
+  g_autoptr(GPtrArray) messages = thread_or_none (self, head, error);
 
-  if (messages == NULL)
-    {
-      if (g_error_matches (local, TERN_ERROR, TERN_ERROR_NOT_FOUND))
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
-  for (guint i = 0; i < messages->len; i++)
+  for (guint i = 0; messages != NULL && i < messages->len; i++)
     {
       gint64 child = -((TernMessageSummary *) g_ptr_array_index (messages, i))->id;
 
       g_array_append_val (out, child);
     }
-  return TRUE;
+  return messages != NULL;
 }
 
 static void
@@ -210,26 +215,17 @@ add_once (GArray *out, GHashTable *seen, gint64 id)
   g_array_append_val (out, id);
 }
 
-/* Appends the messages of the conversation headed by @head, other than
- * @head, to @out. */
+/* Appends the messages of the conversation headed by @head that are not
+ * in @out yet. */
 static gboolean
 append_thread (TernThreadMessageSource *self, gint64 head, GArray *out, GHashTable *seen,
                GError **error)
 {
-  g_autoptr(GError) local = NULL;
-  g_autoptr(GPtrArray) messages = thread_in_folder (self, head, &local);
+  g_autoptr(GPtrArray) messages = thread_or_none (self, head, error);
 
-  if (messages == NULL)
-    {
-      /* A head deleted meanwhile has nothing more to add. */
-      if (g_error_matches (local, TERN_ERROR, TERN_ERROR_NOT_FOUND))
-        return TRUE;
-      g_propagate_error (error, g_steal_pointer (&local));
-      return FALSE;
-    }
-  for (guint i = 0; i < messages->len; i++)
+  for (guint i = 0; messages != NULL && i < messages->len; i++)
     add_once (out, seen, ((TernMessageSummary *) g_ptr_array_index (messages, i))->id);
-  return TRUE;
+  return messages != NULL;
 }
 
 GArray *
