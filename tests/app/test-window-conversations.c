@@ -268,6 +268,9 @@ test_expand_keys (Fixture *f, gconstpointer data)
   gtk_widget_grab_focus (tree);
   tern_test_ui_send_key (tree, GDK_KEY_Right, 0);
   g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 6);
+  /* The view lays the new rows out before it moves its cursor over them. */
+  tern_test_ui_wait_for_draw (GTK_WIDGET (f->window));
+  g_assert_true (gtk_widget_has_focus (tree));
   g_assert_true (row (f, 1)->expanded);
   g_assert_cmpint (row (f, 2)->id, ==, -f->last);
   g_assert_cmpint (row (f, 3)->id, ==, -f->reply);
@@ -373,7 +376,7 @@ test_reader_messages (Fixture *f, gconstpointer data)
   GtkWidget *root_row, *sent_row;
   FlagWait last_unread = { f, 0, TERN_FLAG_SEEN, FALSE };
   FlagWait root_unread = { f, 0, TERN_FLAG_SEEN, FALSE };
-  GtkWidget *button;
+  GtkWidget *button, *focus;
 
   open_window (f, 1200);
   view = tern_window_get_conversation_view (f->window);
@@ -401,6 +404,12 @@ test_reader_messages (Fixture *f, gconstpointer data)
   g_assert_true (tern_conversation_view_get_open (view, f->sent_reply));
   g_assert_cmpint (tern_window_get_shown_message (f->window), ==, f->sent_reply);
   tern_test_save_screenshot_variant (GTK_WIDGET (f->window), "conversation-reader-open");
+  /* Tab goes from the open row to its own buttons. */
+  tern_test_ui_send_key (sent_row, GDK_KEY_Tab, 0);
+  focus = gtk_window_get_focus (GTK_WINDOW (f->window));
+  g_assert_true (GTK_IS_BUTTON (focus));
+  g_assert_true (gtk_widget_is_ancestor (focus, sent_row));
+  g_assert_cmpstr (atk_object_get_name (gtk_widget_get_accessible (focus)), ==, "Reply");
 
   /* A message's own Mark Unread marks that one only. */
   button = tern_test_find_widget (GTK_WIDGET (gtk_list_box_get_row_at_index (box, 3)),
