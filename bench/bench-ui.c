@@ -316,6 +316,23 @@ main (int argc, char *argv[])
     g_autoptr(GArray) ids = tern_store_list_message_ids (ro, inbox, TERN_SORT_DATE, TRUE, NULL);
     g_print ("tern_store_list_message_ids: %.1f ms for %u ids\n",
              (g_get_monotonic_time () - s0) / 1e3, ids->len);
+    /* A page of rows, as the list fetches it while scrolling: single
+     * messages, and conversations (with their participants). */
+    {
+      g_autoptr(GArray) heads = tern_store_list_thread_heads (ro, inbox, NULL);
+      guint page = MIN (200, MIN (ids->len, heads->len)), mid = heads->len / 2;
+      g_autoptr(GPtrArray) rows = NULL;
+      g_autoptr(GPtrArray) threads = NULL;
+
+      s0 = g_get_monotonic_time ();
+      rows = tern_store_get_summaries (ro, &g_array_index (ids, gint64, mid), page, NULL);
+      g_print ("tern_store_get_summaries: %.2f ms for a page of %u\n",
+               (g_get_monotonic_time () - s0) / 1e3, page);
+      s0 = g_get_monotonic_time ();
+      threads = tern_store_get_thread_summaries (ro, &g_array_index (heads, gint64, mid / 2), page, NULL);
+      g_print ("tern_store_get_thread_summaries: %.2f ms for a page of %u (%u heads in all)\n",
+               (g_get_monotonic_time () - s0) / 1e3, page, heads->len);
+    }
   }
 
   for (guint round = 0; round < rounds; round++)

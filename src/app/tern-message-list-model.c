@@ -2,7 +2,8 @@
  *
  * The model owns only the folder's ids in display order (8 bytes a row, so
  * 800 kB for 100,000 messages). Row data is fetched from the source when
- * the view asks for a value, a page of TERN_MESSAGE_LIST_PAGE_SIZE rows at a
+ * the view asks for a value, a page of page_size rows (by default
+ * TERN_MESSAGE_LIST_PAGE_SIZE) at a
  * time, and at most TERN_MESSAGE_LIST_MAX_PAGES pages are kept: the least
  * recently used page is dropped first. With a tree view in fixed-height
  * mode only the visible rows are ever asked for, so memory stays flat
@@ -20,7 +21,7 @@
 typedef struct {
   guint number;
   GList link;             /* in the LRU queue; data points back to the page */
-  TernMessageRow **rows;  /* PAGE_SIZE slots, NULL where the source had none */
+  TernMessageRow **rows;  /* page_size slots, NULL where the source had none */
   guint n_rows;
 } Page;
 
@@ -34,6 +35,7 @@ struct _TernMessageListModel
   gboolean descending;
   int stamp;
 
+  guint page_size;        /* rows per page */
   GArray *ids;            /* gint64, display order */
   GHashTable *pages;      /* page number -> Page */
   GQueue lru;             /* most recently used first */
@@ -70,8 +72,8 @@ drop_pages (TernMessageListModel *self)
 static Page *
 fetch_page (TernMessageListModel *self, guint number)
 {
-  guint start = number * TERN_MESSAGE_LIST_PAGE_SIZE;
-  guint n = MIN (TERN_MESSAGE_LIST_PAGE_SIZE, self->ids->len - start);
+  guint start = number * self->page_size;
+  guint n = MIN (self->page_size, self->ids->len - start);
   const gint64 *ids = &g_array_index (self->ids, gint64, start);
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GHashTable) by_id = NULL;
@@ -141,8 +143,17 @@ tern_message_list_model_peek_row (TernMessageListModel *self, guint index)
   g_return_val_if_fail (TERN_IS_MESSAGE_LIST_MODEL (self), NULL);
   if (index >= self->ids->len)
     return NULL;
-  page = get_page (self, index / TERN_MESSAGE_LIST_PAGE_SIZE);
-  return page->rows[index % TERN_MESSAGE_LIST_PAGE_SIZE];
+  page = get_page (self, index / self->page_size);
+  return page->rows[index % self->page_size];
+}
+
+void
+tern_message_list_model_set_page_size (TernMessageListModel *self, guint rows)
+{
+  g_return_if_fail (TERN_IS_MESSAGE_LIST_MODEL (self));
+  g_return_if_fail (rows > 0);
+  drop_pages (self);
+  self->page_size = rows;
 }
 
 guint
@@ -610,12 +621,12 @@ tern_message_list_model_row_updated (TernMessageListModel *self, gint64 id)
   if (!find_index (self, id, &index))
     return;
   page = g_hash_table_lookup (self->pages,
-                              GUINT_TO_POINTER (index / TERN_MESSAGE_LIST_PAGE_SIZE));
+                              GUINT_TO_POINTER (index / self->page_size));
   if (page != NULL)
     {
       g_autoptr(GPtrArray) rows = NULL;
       g_autoptr(GError) error = NULL;
-      TernMessageRow **slot = &page->rows[index % TERN_MESSAGE_LIST_PAGE_SIZE];
+      TernMessageRow **slot = &page->rows[index % self->page_size];
 
       rows = tern_message_source_get_rows (self->source, &id, 1, &error);
       if (rows == NULL)
@@ -734,6 +745,7 @@ tern_message_list_model_init (TernMessageListModel *self)
 {
   self->stamp = g_random_int_range (1, G_MAXINT);
   self->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->page_size = TERN_MESSAGE_LIST_PAGE_SIZE;
   self->pages = g_hash_table_new_full (NULL, NULL, NULL, page_free);
   g_queue_init (&self->lru);
   self->sort = TERN_MESSAGE_SORT_DATE;
@@ -791,7 +803,7 @@ tern_message_list_model_refresh_cached (TernMessageListModel *self)
         if (row_differs (page->rows[i], fresh->rows[i]))
           {
             TernMessageRow *tmp = page->rows[i];
-            guint index = number * TERN_MESSAGE_LIST_PAGE_SIZE + i;
+            guint index = number * self->page_size + i;
 
             page->rows[i] = fresh->rows[i];
             fresh->rows[i] = tmp;

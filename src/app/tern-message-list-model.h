@@ -28,7 +28,7 @@ typedef enum {
   TERN_MESSAGE_LIST_N_COLUMNS
 } TernMessageListColumn;
 
-/* Rows per page fetched from the source, and pages kept (LRU). */
+/* Rows per page fetched from the source (the default), and pages kept (LRU). */
 #define TERN_MESSAGE_LIST_PAGE_SIZE 200
 #define TERN_MESSAGE_LIST_MAX_PAGES 8
 
@@ -75,6 +75,11 @@ gboolean tern_message_list_model_get_iter_for_id (TernMessageListModel *self,
  * no data for it. Valid until the next call into the model. */
 const TernMessageRow *tern_message_list_model_peek_row (TernMessageListModel *self,
                                                         guint                 index);
+/* Rows fetched from the source per page (TERN_MESSAGE_LIST_PAGE_SIZE
+ * unless set): a source whose rows cost more reads fewer at a time, so
+ * that a page read while scrolling still fits in a frame. */
+void tern_message_list_model_set_page_size (TernMessageListModel *self,
+                                            guint                 rows);
 /* Pages currently cached (for tests and the benchmark). */
 guint tern_message_list_model_get_cached_pages (TernMessageListModel *self);
 

@@ -29,6 +29,11 @@ G_DECLARE_FINAL_TYPE (TernThreadMessageSource, tern_thread_message_source,
 
 TernThreadMessageSource *tern_thread_message_source_new (TernStore *store);
 
+/* A conversation row costs the store about seven times a message row to
+ * read (its participants; bench-ui): the list reads them this many at a
+ * time, so that a page read while scrolling fits in a frame. */
+#define TERN_THREAD_MESSAGE_SOURCE_PAGE_SIZE 50
+
 /* Shows or hides the messages of the conversation headed by @head_id
  * (takes effect at the next list_ids, i.e. a model reload). */
 void tern_thread_message_source_set_expanded (TernThreadMessageSource *self,

@@ -488,7 +488,8 @@ static void
 compose (TernWindow *self, TernComposerLaunchKind kind)
 {
   g_autoptr(GArray) ids = _tern_window_get_selected_rows (self);
-  gint64 id = kind != TERN_COMPOSER_LAUNCH_NEW && ids->len == 1 ? g_array_index (ids, gint64, 0) : 0;
+  gint64 id = kind != TERN_COMPOSER_LAUNCH_NEW && ids->len == 1
+              ? tern_thread_message_source_row_message (g_array_index (ids, gint64, 0)) : 0;
 
   /* In a conversation, the reply goes to the message open in the reader. */
   if (id != 0 && self->conversations && self->shown_id != 0)

@@ -332,6 +332,8 @@ set_model (TernWindow *self, TernMessageSource *source, gint64 folder_id)
 
   g_clear_object (&self->model);
   self->model = tern_message_list_model_new (source, folder_id);
+  if (source == TERN_MESSAGE_SOURCE (self->thread_source))
+    tern_message_list_model_set_page_size (self->model, TERN_THREAD_MESSAGE_SOURCE_PAGE_SIZE);
   if (!tern_message_list_model_set_sort (self->model, sort, descending, &error))
     g_warning ("Could not list the folder: %s", error->message);
   tern_message_list_set_model (self->message_list, self->model);

@@ -230,6 +230,23 @@ test_first_last (Fixture *f, gconstpointer data)
   g_assert_false (gtk_tree_model_iter_nth_child (model, &iter, NULL, N_MESSAGES));
 }
 
+/* A source with costlier rows is read in smaller pages. */
+static void
+test_page_size (Fixture *f, gconstpointer data)
+{
+  g_autofree char *subject = NULL;
+
+  tern_message_list_model_set_page_size (f->model, 50);
+  subject = subject_at (GTK_TREE_MODEL (f->model), 120);
+  g_assert_cmpstr (subject, ==, "Message 99880");
+  g_assert_cmpuint (f->source->get_rows_calls, ==, 1);
+  g_assert_cmpuint (f->source->rows_fetched, ==, 50);
+  g_assert_nonnull (tern_message_list_model_peek_row (f->model, 149));
+  g_assert_cmpuint (f->source->get_rows_calls, ==, 1);
+  g_assert_nonnull (tern_message_list_model_peek_row (f->model, 150));
+  g_assert_cmpuint (f->source->get_rows_calls, ==, 2);
+}
+
 static void
 test_iter_navigation (Fixture *f, gconstpointer data)
 {
@@ -511,6 +528,7 @@ main (int argc, char *argv[])
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/app/message-list-model/first-last", test_first_last);
   ADD ("/app/message-list-model/iter-navigation", test_iter_navigation);
+  ADD ("/app/message-list-model/page-size", test_page_size);
   ADD ("/app/message-list-model/cache-bounded", test_cache_bounded);
   ADD ("/app/message-list-model/sort-change", test_sort_change);
   ADD ("/app/message-list-model/new-mail", test_new_mail);
