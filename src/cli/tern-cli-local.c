@@ -4,6 +4,7 @@
 
 #include "account/tern-local-archive.h"
 #include "account/tern-local-folders.h"
+#include "account/tern-mail-actions.h"
 #include "tern-cli-context.h"
 
 #define LOCAL_USAGE "local folders | create PATH | rename PATH NEW | delete PATH"
@@ -60,35 +61,32 @@ print_progress (const TernLocalArchiveResult *r, gpointer user_data)
 
 /* Bodies outside the offline scope are downloaded first, so that the
  * archive holds every message, not only those this computer had. */
-static int
+static void
 download_missing (TernAccountSettings *a, const TernFolder *folder, gint64 before)
 {
   TernStore *store = tern_cli_get ()->store;
   g_autoptr(GArray) ids = tern_store_list_message_ids (store, folder->id, TERN_SORT_DATE,
                                                        FALSE, NULL);
+  g_autoptr(GArray) old = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) missing = NULL;
   g_autoptr(TernAccountSync) session = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (a->protocol != TERN_PROTOCOL_IMAP || ids == NULL)
-    return TERN_EXIT_OK;
-  for (guint i = 0; i < ids->len; i++)
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
     {
       g_autoptr(TernMessageSummary) m =
           tern_store_get_message (store, g_array_index (ids, gint64, i), NULL);
 
-      if (m == NULL || m->body_state == TERN_BODY_STATE_FULL ||
-          (before > 0 && (m->date > 0 ? m->date : m->internal_date) >= before))
-        continue;
-      if (session == NULL)
-        session = tern_cli_session (a);
-      if (!tern_account_sync_fetch_body (session, m->id, NULL, &error))
-        {
-          /* Offline: archive what is here and say what was left. */
-          fprintf (stderr, "tern-cli: %s\n", error->message);
-          return TERN_EXIT_OK;
-        }
+      if (m != NULL && (before <= 0 || (m->date > 0 ? m->date : m->internal_date) < before))
+        g_array_append_val (old, m->id);
     }
-  return TERN_EXIT_OK;
+  missing = tern_mail_bodies_to_download (store, (gint64 *) old->data, old->len, 0, NULL);
+  if (missing == NULL || missing->len == 0)
+    return;
+  session = tern_cli_session (a);
+  /* Offline: archive what is here and say what was left. */
+  if (!tern_account_sync_fetch_bodies (session, missing, NULL, &error))
+    fprintf (stderr, "tern-cli: %s\n", error->message);
 }
 
 int
