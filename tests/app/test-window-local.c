@@ -352,6 +352,72 @@ test_archive_dialogs (Fixture *f, gconstpointer data)
   g_assert_true (sidebar_row (f, "Demo", NULL, NULL));
 }
 
+
+static void
+set_all_messages (GtkDialog *dialog)
+{
+  g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (
+      gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (dialog))));
+
+  for (GList *l = children; l != NULL; l = l->next)
+    if (GTK_IS_COMBO_BOX (l->data))
+      gtk_combo_box_set_active_id (l->data, "0");
+}
+
+static guint
+local_total (Fixture *f, const char *path)
+{
+  g_autoptr(TernAccountSettings) local = tern_store_get_local_account (f->ts->writer, FALSE, NULL);
+  g_autoptr(TernFolder) folder = local != NULL
+      ? tern_store_get_folder_by_path (f->ts->writer, local->id, path, NULL) : NULL;
+
+  return folder != NULL ? folder->total_count : G_MAXUINT;
+}
+
+/* win.archive-account (x, the account id): every folder but Trash, Junk
+ * and Drafts, the count and size first, then one local folder each. */
+static void
+test_archive_account (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GBytes) raw = tern_test_message_generate (90, 9);
+  g_autofree char *text = g_strndup (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));
+  g_autofree char *question = NULL;
+  GtkDialog *dialog;
+  TernTransferDialog *transfer;
+
+  tern_test_store_add_raw (f->ts, f->ts->lists_id, 1, text, TERN_FLAG_SEEN);
+  tern_test_store_add_raw (f->ts, f->ts->trash_id, 1, text, TERN_FLAG_SEEN);
+  open_window (f, 1200, 760);
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "archive-account",
+                                  g_variant_new_int64 (f->ts->account_id));
+  TERN_TEST_WAIT_UNTIL ((dialog = open_question ()) != NULL, TERN_TEST_WAIT_MS);
+  g_assert_nonnull (dialog);
+  g_object_get (dialog, "text", &question, NULL);
+  g_assert_cmpstr (question, ==, "Archive “Demo” to this computer");
+  tern_test_ui_save_screenshot (GTK_WIDGET (dialog), "local-archive-account-question.png");
+  set_all_messages (dialog);
+  gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
+  TERN_TEST_WAIT_UNTIL ((dialog = open_question ()) != NULL, TERN_TEST_WAIT_MS);
+  g_clear_pointer (&question, g_free);
+  g_object_get (dialog, "text", &question, NULL);
+  /* Inbox 35 and Lists 1; not the one in Trash. */
+  g_assert_true (g_str_has_prefix (question, "Archive 36 messages ("));
+  tern_test_ui_save_screenshot (GTK_WIDGET (dialog), "local-archive-account-confirm.png");
+  gtk_dialog_response (dialog, GTK_RESPONSE_OK);
+  TERN_TEST_WAIT_UNTIL ((transfer = open_transfer ()) != NULL &&
+                        tern_transfer_dialog_is_finished (transfer), TERN_TEST_WAIT_MS);
+  g_assert_nonnull (transfer);
+  g_assert_nonnull (strstr (tern_transfer_dialog_get_text (transfer), "Archived 36 of 36"));
+  g_assert_nonnull (strstr (tern_transfer_dialog_get_text (transfer), "deleted on the server"));
+  tern_test_ui_save_screenshot (GTK_WIDGET (transfer), "local-archive-account-done.png");
+  gtk_widget_destroy (GTK_WIDGET (transfer));
+  g_assert_cmpuint (local_total (f, "Archive/Demo/Inbox"), ==, 35);
+  g_assert_cmpuint (local_total (f, "Archive/Demo/Lists"), ==, 1);
+  g_assert_cmpuint (local_total (f, "Archive/Demo/Trash"), ==, G_MAXUINT);
+  g_assert_cmpuint (dropped_count (f, f->ts->inbox_id), ==, 0);
+  g_assert_cmpuint (dropped_count (f, f->ts->trash_id), ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -367,6 +433,7 @@ main (int argc, char *argv[])
   ADD ("/app/window-local/menu", test_menu);
   ADD ("/app/window-local/export-import-archive", test_export_import_archive);
   ADD ("/app/window-local/archive-dialogs", test_archive_dialogs);
+  ADD ("/app/window-local/archive-account", test_archive_account);
 #undef ADD
   return g_test_run ();
 }
