@@ -937,6 +937,10 @@ add_held_ops_bar (TernWindow *self, TernMailContext *context)
   gtk_container_child_get (GTK_CONTAINER (box), GTK_WIDGET (self->error_bars), "position", &position, NULL);
   gtk_box_pack_start (GTK_BOX (box), GTK_WIDGET (self->held_bar), FALSE, FALSE, 0);
   gtk_box_reorder_child (GTK_BOX (box), GTK_WIDGET (self->held_bar), position + 1);
+  /* Then the quota warning. */
+  self->quota_bar = tern_quota_bar_new (context);
+  gtk_box_pack_start (GTK_BOX (box), GTK_WIDGET (self->quota_bar), FALSE, FALSE, 0);
+  gtk_box_reorder_child (GTK_BOX (box), GTK_WIDGET (self->quota_bar), position + 2);
 }
 
 static void
@@ -1080,6 +1084,12 @@ TernHeldOpsBar *
 tern_window_get_held_ops_bar (TernWindow *self)
 {
   return self->held_bar;
+}
+
+TernQuotaBar *
+tern_window_get_quota_bar (TernWindow *self)
+{
+  return self->quota_bar;
 }
 
 GtkWidget *

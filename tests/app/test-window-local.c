@@ -418,6 +418,85 @@ test_archive_account (Fixture *f, gconstpointer data)
   g_assert_cmpuint (dropped_count (f, f->ts->trash_id), ==, 1);
 }
 
+
+static void
+set_quota (Fixture *f, guint64 used_kib)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tern_store_set_quota (f->ts->writer, f->ts->account_id, TRUE, "User quota",
+                                       used_kib, 1953125, &error));
+  g_assert_no_error (error);
+  /* The end of a sync, when the quota was read again. */
+  g_signal_emit_by_name (f->context, "account-state-changed", f->ts->account_id,
+                         (int) TERN_WORKER_IDLE);
+}
+
+/* At 90% a line in the window says it, with Archive Old Mail… for the
+ * account and a close button; once per crossing of 90%. */
+static void
+test_quota_bar (Fixture *f, gconstpointer data)
+{
+  TernQuotaBar *bar;
+  GtkWidget *archive;
+  GtkDialog *dialog;
+  g_autoptr(GVariant) target = NULL;
+  g_autofree char *question = NULL;
+
+  open_window (f, 1200, 760);
+  bar = tern_window_get_quota_bar (f->window);
+  g_assert_nonnull (bar);
+  /* 60%: nothing. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  set_quota (f, 1800000);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  g_assert_cmpint (tern_quota_bar_get_account_id (bar), ==, f->ts->account_id);
+  g_assert_nonnull (strstr (tern_quota_bar_get_text (bar), "Your mailbox on the server is "
+                            "almost full. New mail may bounce. Archive old mail to this "
+                            "computer to make room."));
+  g_assert_nonnull (strstr (tern_quota_bar_get_text (bar), "Demo"));
+  archive = tern_quota_bar_get_archive_button (bar);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (archive)), ==, "_Archive Old Mail…");
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (archive)), ==,
+                   "win.archive-account");
+  target = g_variant_ref (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (archive)));
+  g_assert_cmpint (g_variant_get_int64 (target), ==, f->ts->account_id);
+  {
+    /* The close button shows, and is named for screen readers. */
+    GtkWidget *box = gtk_widget_get_parent (gtk_info_bar_get_action_area (GTK_INFO_BAR (bar)));
+    g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (box));
+    gboolean close_named = FALSE;
+
+    for (GList *l = children; l != NULL; l = l->next)
+      close_named |= GTK_IS_BUTTON (l->data) && gtk_widget_get_visible (l->data) &&
+                     g_strcmp0 (atk_object_get_name (gtk_widget_get_accessible (l->data)),
+                                "Close") == 0;
+    g_assert_true (close_named);
+  }
+  tern_test_ui_wait_for_draw (GTK_WIDGET (f->window));
+  tern_test_ui_save_screenshot (GTK_WIDGET (f->window), "local-quota-bar.png");
+
+  /* Closed: it stays away while the mailbox stays full. */
+  gtk_info_bar_response (GTK_INFO_BAR (bar), GTK_RESPONSE_CLOSE);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  set_quota (f, 1850000);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  /* Below 90%, then over again: a new warning. */
+  set_quota (f, 1000000);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  set_quota (f, 1900000);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)));
+
+  /* The button opens the account's archive. */
+  gtk_button_clicked (GTK_BUTTON (archive));
+  TERN_TEST_WAIT_UNTIL ((dialog = open_question ()) != NULL, TERN_TEST_WAIT_MS);
+  g_assert_nonnull (dialog);
+  g_object_get (dialog, "text", &question, NULL);
+  g_assert_cmpstr (question, ==, "Archive “Demo” to this computer");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  gtk_dialog_response (dialog, GTK_RESPONSE_CANCEL);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -434,6 +513,7 @@ main (int argc, char *argv[])
   ADD ("/app/window-local/export-import-archive", test_export_import_archive);
   ADD ("/app/window-local/archive-dialogs", test_archive_dialogs);
   ADD ("/app/window-local/archive-account", test_archive_account);
+  ADD ("/app/window-local/quota-bar", test_quota_bar);
 #undef ADD
   return g_test_run ();
 }
