@@ -5,6 +5,7 @@
  * and exports, imports and archives with progress, off the main loop.
  * Screenshots: normal, narrow, dark, nearly full, and the progress dialog. */
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <gtk/gtk.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "tern-folder-menu.h"
 #include "tern-folder-sidebar.h"
 #include "tern-mail-context.h"
+#include "tern-message-drag.h"
 #include "tern-test-app-util.h"
 #include "tern-test-messages.h"
 #include "tern-window.h"
@@ -497,6 +499,89 @@ test_quota_bar (Fixture *f, gconstpointer data)
   gtk_dialog_response (dialog, GTK_RESPONSE_CANCEL);
 }
 
+
+static void
+clipboard_get (GtkClipboard *clipboard, GtkSelectionData *data, guint info, gpointer owner)
+{
+  const char *none[] = { NULL };
+
+  gtk_selection_data_set_uris (data, (char **) none);
+}
+
+/* A GtkSelectionData for text/uri-list, as a drop target would ask: there is
+ * no public constructor, so it comes from a clipboard this test owns. */
+static GtkSelectionData *
+uri_list_selection (void)
+{
+  static const GtkTargetEntry uri_list[] = { { (char *) "text/uri-list", 0, 0 } };
+  GtkClipboard *clipboard = gtk_clipboard_get (gdk_atom_intern_static_string ("TERN_TEST_DRAG"));
+
+  g_assert_true (gtk_clipboard_set_with_data (clipboard, uri_list, 1, clipboard_get, NULL, NULL));
+  return gtk_clipboard_wait_for_contents (clipboard,
+                                          gdk_atom_intern_static_string ("text/uri-list"));
+}
+
+/* Messages dragged out to Files: .eml files of the exact stored bytes, in a
+ * private directory, named after the subject. */
+static void
+test_drag_out (Fixture *f, gconstpointer data)
+{
+  GtkWidget *tree;
+  GtkTargetList *targets;
+  guint info = 0;
+  GtkSelectionData *selection;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) uris = NULL;
+  gint64 pair[2];
+
+  tern_test_store_list_inbox_flat (f->ts);
+  open_window (f, 1200, 760);
+  tree = GTK_WIDGET (tern_message_list_get_tree_view (tern_window_get_message_list (f->window)));
+  targets = gtk_drag_source_get_target_list (tree);
+  g_assert_true (gtk_target_list_find (targets, gdk_atom_intern_static_string ("text/uri-list"),
+                                       &info));
+  ids = tern_store_list_message_ids (f->ts->writer, f->ts->inbox_id, TERN_SORT_DATE, FALSE,
+                                     &error);
+  g_assert_no_error (error);
+  pair[0] = pair[1] = g_array_index (ids, gint64, 0);
+  /* The window's drag-data-get, as Files would ask for the selection. */
+  g_assert_true (tern_message_list_select_id (tern_window_get_message_list (f->window), pair[0]));
+  selection = uri_list_selection ();
+  g_assert_nonnull (selection);
+  g_signal_emit_by_name (tree, "drag-data-get", NULL, selection, info, (guint) 0);
+  uris = gtk_selection_data_get_uris (selection);
+  gtk_selection_data_free (selection);
+  g_assert_nonnull (uris);
+  g_assert_cmpuint (g_strv_length (uris), ==, 1);
+  {
+    g_autofree char *path = g_filename_from_uri (uris[0], NULL, &error);
+    g_autofree char *dir = g_path_get_dirname (path);
+    g_autofree char *base = g_path_get_basename (path);
+    g_autoptr(TernMessageSummary) m = tern_store_get_message (f->ts->writer, pair[0], &error);
+    g_autoptr(GBytes) stored = tern_store_get_raw (f->ts->writer, pair[0], &error);
+    g_autofree char *contents = NULL;
+    g_autofree char *expected = g_strconcat (m->subject, ".eml", NULL);
+    gsize length;
+    GStatBuf st;
+
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+    g_assert_cmpmem (contents, length, g_bytes_get_data (stored, NULL), g_bytes_get_size (stored));
+    g_assert_cmpstr (base, ==, expected);
+    g_assert_cmpint (g_stat (dir, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+    g_assert_cmpint (g_stat (path, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  }
+  /* The same message twice: two files, the second named "… (2).eml". */
+  g_clear_pointer (&uris, g_strfreev);
+  uris = tern_message_drag_write (f->ts->writer, pair, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (uris), ==, 2);
+  g_assert_true (g_str_has_suffix (uris[1], "%20(2).eml"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -514,6 +599,7 @@ main (int argc, char *argv[])
   ADD ("/app/window-local/archive-dialogs", test_archive_dialogs);
   ADD ("/app/window-local/archive-account", test_archive_account);
   ADD ("/app/window-local/quota-bar", test_quota_bar);
+  ADD ("/app/window-local/drag-out", test_drag_out);
 #undef ADD
   return g_test_run ();
 }
