@@ -365,8 +365,9 @@ on_prefetch_body (TernMailContext *self, gint64 message_id, GError *error, Prefe
 
       /* Nothing was moved: the user can try again once online. */
       prefetch_end (p, g_error_new (error->domain, error->code,
-                                    _("“%s” could not be downloaded from the server, so nothing "
-                                      "was moved. %s"), subject, error->message));
+                                    _("Incoming mail: “%s” could not be downloaded from the "
+                                      "server, so nothing was moved. %s Try again once the "
+                                      "account is back online."), subject, error->message));
       return;
     }
   if (g_hash_table_size (p->waiting) == 0)

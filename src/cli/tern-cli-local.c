@@ -90,6 +90,16 @@ download_missing (TernAccountSettings *a, const TernFolder *folder, gint64 befor
     fprintf (stderr, "tern-cli: %s\n", error->message);
 }
 
+/* --dry-run: what the user would confirm. */
+static int
+print_would (const TernLocalArchiveResult *r)
+{
+  g_autofree char *size = g_format_size (r->bytes);
+
+  printf ("%u messages (%s) would be archived.\n", r->total, size);
+  return TERN_EXIT_OK;
+}
+
 static void
 print_archived (const TernLocalArchiveResult *r, const char *where)
 {
@@ -116,15 +126,8 @@ archive_account (TernAccountSettings *a, const char *to, gint64 before, gboolean
   gboolean ok;
 
   if (dry_run)
-    {
-      g_autofree char *size = NULL;
-
-      if (!tern_local_archive_account_count (store, a->id, before, &r, &error))
-        return tern_cli_fail (error, NULL);
-      size = g_format_size (r.bytes);
-      printf ("%u messages (%s) would be archived.\n", r.total, size);
-      return TERN_EXIT_OK;
-    }
+    return tern_local_archive_account_count (store, a->id, before, &r, &error)
+           ? print_would (&r) : tern_cli_fail (error, NULL);
   if ((folders = tern_local_archive_account_folders (store, a->id, &error)) == NULL)
     return tern_cli_fail (error, NULL);
   for (guint i = 0; i < folders->len; i++)
@@ -177,15 +180,8 @@ tern_cli_archive_main (int argc, char **argv)
   if ((folder = tern_cli_folder (a, argv[2], &error)) == NULL)
     return tern_cli_fail (error, NULL);
   if (dry_run)
-    {
-      g_autofree char *size = NULL;
-
-      if (!tern_local_archive_count (tern_cli_get ()->store, folder->id, before, &r, &error))
-        return tern_cli_fail (error, NULL);
-      size = g_format_size (r.bytes);
-      printf ("%u messages (%s) would be archived.\n", r.total, size);
-      return TERN_EXIT_OK;
-    }
+    return tern_local_archive_count (tern_cli_get ()->store, folder->id, before, &r, &error)
+           ? print_would (&r) : tern_cli_fail (error, NULL);
   if ((dest = tern_local_folder_ensure (tern_cli_get ()->store, to, &error)) == NULL)
     return tern_cli_fail (error, NULL);
   download_missing (a, folder, before);

@@ -302,6 +302,17 @@ open_transfer (void)
   return NULL;
 }
 
+static void
+set_all_messages (GtkDialog *dialog)
+{
+  g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (
+      gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (dialog))));
+
+  for (GList *l = children; l != NULL; l = l->next)
+    if (GTK_IS_COMBO_BOX (l->data))
+      gtk_combo_box_set_active_id (l->data, "0");
+}
+
 /* The menu's "Archive to This Computer…": a question, the count, then the
  * work; each answered by a response while the main loop runs. */
 static void
@@ -330,13 +341,7 @@ test_archive_dialogs (Fixture *f, gconstpointer data)
   gtk_dialog_response (dialog, GTK_RESPONSE_CANCEL);
   g_action_group_activate_action (group, "archive", NULL);
   TERN_TEST_WAIT_UNTIL ((dialog = open_question ()) != NULL, TERN_TEST_WAIT_MS);
-  {
-    g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (
-        gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (dialog))));
-    for (GList *l = children; l != NULL; l = l->next)
-      if (GTK_IS_COMBO_BOX (l->data))
-        gtk_combo_box_set_active_id (l->data, "0");
-  }
+  set_all_messages (dialog);
   gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
   TERN_TEST_WAIT_UNTIL ((dialog = open_question ()) != NULL, TERN_TEST_WAIT_MS);
   g_clear_pointer (&text, g_free);
@@ -354,17 +359,6 @@ test_archive_dialogs (Fixture *f, gconstpointer data)
   g_assert_true (sidebar_row (f, "Demo", NULL, NULL));
 }
 
-
-static void
-set_all_messages (GtkDialog *dialog)
-{
-  g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (
-      gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (dialog))));
-
-  for (GList *l = children; l != NULL; l = l->next)
-    if (GTK_IS_COMBO_BOX (l->data))
-      gtk_combo_box_set_active_id (l->data, "0");
-}
 
 static guint
 local_total (Fixture *f, const char *path)
