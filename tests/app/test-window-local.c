@@ -390,6 +390,19 @@ test_archive_account (Fixture *f, gconstpointer data)
   g_assert_nonnull (dialog);
   g_object_get (dialog, "text", &question, NULL);
   g_assert_cmpstr (question, ==, "Archive “Demo” to this computer");
+  {
+    /* An account is archived to make room: deleting on the server is ticked. */
+    g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (
+        gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (dialog))));
+    gboolean ticked = FALSE;
+
+    for (GList *l = children; l != NULL; l = l->next)
+      ticked |= GTK_IS_CHECK_BUTTON (l->data) &&
+                gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (l->data));
+    g_assert_true (ticked);
+  }
+  /* The check mark animates in: let it finish before the picture. */
+  tern_test_ui_wait_mapped (GTK_WIDGET (dialog), 400);
   tern_test_ui_save_screenshot (GTK_WIDGET (dialog), "local-archive-account-question.png");
   set_all_messages (dialog);
   gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
