@@ -265,6 +265,8 @@ headers_only (Fixture *f)
   kept = tern_local_folder_create (f->ts->writer, "Kept", &error);
   g_assert_no_error (error);
   kept_folder_id = kept->id;
+  /* Through the proxy, so that the server can go away later. */
+  through_proxy (f);
 }
 
 static gboolean
@@ -283,6 +285,26 @@ server_has_19 (gpointer data)
   Fixture *f = data;
 
   return tern_test_servers_count_files (f->servers, "demo", "INBOX") == 19;
+}
+
+typedef struct {
+  gboolean done;
+  GError *error;
+} MoveResult;
+
+static void
+on_move_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  MoveResult *r = data;
+
+  tern_mail_context_run_action_finish (TERN_MAIL_CONTEXT (source), result, &r->error);
+  r->done = TRUE;
+}
+
+static gboolean
+move_done (gpointer data)
+{
+  return ((MoveResult *) data)->done;
 }
 
 static void
@@ -329,6 +351,35 @@ test_move_headers_only (gconstpointer data)
   /* The server copy goes only after the local one is stored. */
   g_assert_true (tern_test_wait_until (no_pending_ops, f, TERN_TEST_WAIT_MS));
   g_assert_true (tern_test_wait_until (server_has_19, f, TERN_TEST_WAIT_MS));
+
+  /* The server gone: the download fails, nothing moves, the user is told. */
+  {
+    MoveResult r = { 0 };
+    g_autoptr(TernMessageSummary) other = NULL;
+
+    g_autoptr(GArray) inbox = tern_store_list_message_ids (f->ts->writer, f->ts->inbox_id,
+                                                           TERN_SORT_DATE, FALSE, &error);
+
+    /* The connection drops and nothing listens any more. */
+    g_clear_pointer (&f->proxy, tern_test_proxy_free);
+    g_assert_cmpuint (inbox->len, ==, 19);
+    id = g_array_index (inbox, gint64, 0);
+    other = tern_store_get_message (f->ts->writer, id, &error);
+    g_assert_cmpint (other->body_state, ==, TERN_BODY_STATE_HEADERS);
+    tern_mail_context_run_action (f->context, TERN_ACTION_MOVE, &id, 1, 0, 0, kept_folder_id,
+                                  NULL, on_move_done, &r);
+    g_assert_true (tern_test_wait_until (move_done, &r, TERN_TEST_WAIT_MS));
+    g_assert_nonnull (r.error);
+    g_test_message ("offline move: %s", r.error->message);
+    g_assert_nonnull (strstr (r.error->message, "Incoming mail"));
+    g_assert_nonnull (strstr (r.error->message, "nothing was moved"));
+    g_clear_error (&r.error);
+    g_assert_true (kept_locally (f));
+    g_clear_pointer (&other, tern_message_summary_free);
+    other = tern_store_get_message (f->ts->writer, id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (other->folder_id, ==, f->ts->inbox_id);
+  }
   stop (f);
 }
 
