@@ -23,6 +23,7 @@ struct _TernMailContext
   char *sync_helper;           /* the tern-sync program */
   GHashTable *workers;         /* account id (gint64 *) -> TernSyncClient */
   GHashTable *inbox_max_uid;   /* folder id (gint64 *) -> guint32 (as pointer) */
+  GList *prefetches;           /* moves waiting for their bodies (Prefetch *) */
 
   /* User actions (and the composer's writes) run here, one at a time, on
    * the executor's own writer connection: never on the main loop. */
@@ -341,6 +342,7 @@ prefetch_end (Prefetch *p, GError *error)
   TernMailContext *self = g_task_get_source_object (p->outer);
 
   g_signal_handler_disconnect (self, p->handler);
+  self->prefetches = g_list_remove (self->prefetches, p);
   g_hash_table_unref (p->waiting);
   if (error != NULL)
     {
@@ -402,6 +404,7 @@ prefetch_bodies (TernMailContext *self, GTask *outer, Action *action)
     g_hash_table_add (p->waiting, g_memdup2 (&g_array_index (missing, gint64, i),
                                              sizeof (gint64)));
   p->handler = g_signal_connect (self, "body-fetched", G_CALLBACK (on_prefetch_body), p);
+  self->prefetches = g_list_prepend (self->prefetches, p);
   for (guint i = 0; i < missing->len; i++)
     tern_sync_client_fetch_body (worker, g_array_index (missing, gint64, i));
   return TRUE;
@@ -549,6 +552,11 @@ tern_mail_context_shutdown (TernMailContext *self)
   gpointer worker;
 
   g_return_if_fail (TERN_IS_MAIL_CONTEXT (self));
+  /* A stopped sync process answers no more downloads. */
+  while (self->prefetches != NULL)
+    prefetch_end (self->prefetches->data,
+                  g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                       _("Tern was closing, so nothing was moved.")));
   g_hash_table_iter_init (&it, self->workers);
   while (g_hash_table_iter_next (&it, NULL, &worker))
     {
