@@ -219,6 +219,8 @@ typedef struct {
   gint64 folder_id;
   GStrv paths;                  /* import */
   char *local_path;             /* archive: the folder on this computer */
+  gint64 account_id;            /* archive: a whole account (folder_id 0) */
+  guint expected;               /* archive: the count the user confirmed */
   gint64 before;
   gboolean remove;
   GCancellable *cancellable;
@@ -302,7 +304,10 @@ import_done (GObject *source, GAsyncResult *result, gpointer data)
 static void
 archive_counts (const TernLocalArchiveResult *r, gpointer data)
 {
-  progress_set (data, r->archived + r->already_there + r->not_downloaded, 0, 0, 0);
+  WriteJob *job = data;
+
+  progress_set (job->progress, r->archived + r->already_there + r->not_downloaded,
+                job->expected, 0, 0);
 }
 
 static gboolean
@@ -321,8 +326,22 @@ archive_job (TernStore *store, gpointer data, GError **error)
   if (dest == NULL && (dest = tern_local_folder_create (store, job->local_path, error)) == NULL)
     return FALSE;
   return tern_local_archive (store, job->folder_id, dest->id, job->before, job->remove,
-                             archive_counts, job->progress, job->cancellable, &job->archived,
-                             error);
+                             archive_counts, job, job->cancellable, &job->archived, error);
+}
+
+static gboolean
+archive_account_job (TernStore *store, gpointer data, GError **error)
+{
+  WriteJob *job = data;
+  g_autoptr(TernAccountSettings) local = tern_store_get_local_account (store, TRUE, error);
+
+  if (local == NULL)
+    return FALSE;
+  job->source_account = job->account_id;
+  job->local_account = local->id;
+  return tern_local_archive_account (store, job->account_id, job->local_path, job->before,
+                                     job->remove, archive_counts, job, job->cancellable,
+                                     &job->archived, error);
 }
 
 static void
@@ -347,8 +366,11 @@ archive_done (GObject *source, GAsyncResult *result, gpointer data)
       g_string_append (s, _(" They are deleted on the server now that they are safe here."));
       tern_mail_context_push_changes (f->watch->menu->context, job->source_account);
     }
-  g_signal_emit_by_name (f->watch->menu->context, "folder-changed", job->source_account,
-                         job->folder_id);
+  if (job->folder_id != 0)
+    g_signal_emit_by_name (f->watch->menu->context, "folder-changed", job->source_account,
+                           job->folder_id);
+  else
+    g_signal_emit_by_name (f->watch->menu->context, "folders-changed", job->source_account);
   watch_finish (f->watch, s->str, error, job->local_account);
   g_object_unref (f->executor);
   g_free (f);
@@ -393,6 +415,29 @@ tern_folder_menu_archive (TernFolderMenu *self, gint64 folder_id, const char *lo
   job->remove = remove;
   return run_write (self, job, archive_job, archive_done, _("Archiving to this computer"),
                     _("Archived"));
+}
+
+TernTransferDialog *
+tern_folder_menu_archive_account (TernFolderMenu *self, gint64 account_id, gint64 before,
+                                  gboolean remove)
+{
+  TernStore *store = tern_mail_context_get_store (self->context);
+  g_autoptr(TernAccountSettings) account = tern_store_get_account (store, account_id, NULL);
+  TernLocalArchiveResult count = { 0 };
+  WriteJob *job;
+
+  if (account == NULL)
+    return NULL;
+  job = g_new0 (WriteJob, 1);
+  job->account_id = account_id;
+  job->local_path = tern_local_archive_default_root (account);
+  job->before = before;
+  job->remove = remove;
+  /* For the bar: the count the user just saw (a quick query). */
+  if (tern_local_archive_account_count (store, account_id, before, &count, NULL))
+    job->expected = count.total;
+  return run_write (self, job, archive_account_job, archive_done,
+                    _("Archiving to this computer"), _("Archived"));
 }
 
 /* ---- local folders ------------------------------------------------------------ */
@@ -603,6 +648,7 @@ activate_rename (GSimpleAction *a, GVariant *p, gpointer data)
 typedef struct {
   TernFolderMenu *menu;
   gint64 folder_id;
+  gint64 account_id;            /* archive of a whole account (folder_id 0) */
   gint64 before;
   gboolean remove;
   char *dest;
@@ -741,7 +787,9 @@ activate_import (GSimpleAction *a, GVariant *p, gpointer data)
 static void
 on_archive_confirm (GtkDialog *dialog, int response, Question *q)
 {
-  if (response == GTK_RESPONSE_OK)
+  if (response == GTK_RESPONSE_OK && q->account_id != 0)
+    tern_folder_menu_archive_account (q->menu, q->account_id, q->before, q->remove);
+  else if (response == GTK_RESPONSE_OK)
     tern_folder_menu_archive (q->menu, q->folder_id, q->dest, q->before, q->remove);
   gtk_widget_destroy (GTK_WIDGET (dialog));
 }
@@ -767,7 +815,9 @@ on_archive_choice (GtkDialog *dialog, int response, Question *q)
     }
   q->before = months > 0 ? g_get_real_time () / G_USEC_PER_SEC - (gint64) months * 30 * 86400
                          : 0;
-  if (!tern_local_archive_count (store, q->folder_id, q->before, &count, NULL))
+  if (q->account_id != 0
+      ? !tern_local_archive_account_count (store, q->account_id, q->before, &count, NULL)
+      : !tern_local_archive_count (store, q->folder_id, q->before, &count, NULL))
     {
       gtk_widget_destroy (GTK_WIDGET (dialog));
       return;
@@ -782,6 +832,7 @@ on_archive_choice (GtkDialog *dialog, int response, Question *q)
   gtk_dialog_set_response_sensitive (GTK_DIALOG (confirm), GTK_RESPONSE_OK, count.total > 0);
   next = question_new (q->menu);
   next->folder_id = q->folder_id;
+  next->account_id = q->account_id;
   next->before = q->before;
   next->remove = q->remove;
   next->dest = g_strdup (q->dest);
@@ -789,29 +840,16 @@ on_archive_choice (GtkDialog *dialog, int response, Question *q)
   connect_response (confirm, G_CALLBACK (on_archive_confirm), next);
 }
 
+/* The first question: how old, and whether the server keeps them. */
 static void
-activate_archive (GSimpleAction *a, GVariant *p, gpointer data)
+ask_archive (TernFolderMenu *self, Question *q, const char *text, const char *detail,
+             gboolean imap)
 {
-  TernFolderMenu *self = data;
-  g_autoptr(TernFolder) f = target_folder (self);
-  g_autoptr(TernAccountSettings) account = NULL;
-  g_autofree char *name = NULL, *text = NULL, *detail = NULL;
-  GtkWidget *dialog, *age, *remove, *area;
-  Question *q;
+  GtkWidget *dialog = question (self, GTK_MESSAGE_QUESTION, text, detail);
+  GtkWidget *area = gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (dialog));
+  GtkWidget *age = gtk_combo_box_text_new ();
+  GtkWidget *remove;
 
-  if (f == NULL ||
-      (account = tern_store_get_account (tern_mail_context_get_store (self->context),
-                                         f->account_id, NULL)) == NULL)
-    return;
-  name = tern_folder_display_name (f);
-  q = question_new (self);
-  q->dest = g_strdup_printf ("Archive/%s/%s", account->name, name);
-  text = g_strdup_printf (_("Archive “%s” to this computer"), name);
-  detail = g_strdup_printf (_("The messages are copied into “%s” under On this computer, where "
-                              "they stay whatever happens to the account."), q->dest);
-  dialog = question (self, GTK_MESSAGE_QUESTION, text, detail);
-  area = gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (dialog));
-  age = gtk_combo_box_text_new ();
   gtk_combo_box_text_append (GTK_COMBO_BOX_TEXT (age), "0", _("All messages"));
   gtk_combo_box_text_append (GTK_COMBO_BOX_TEXT (age), "3", _("Older than 3 months"));
   gtk_combo_box_text_append (GTK_COMBO_BOX_TEXT (age), "6", _("Older than 6 months"));
@@ -824,12 +862,58 @@ activate_archive (GSimpleAction *a, GVariant *p, gpointer data)
   gtk_container_add (GTK_CONTAINER (area), remove);
   gtk_widget_show (age);
   /* POP3 mail is on this computer already; only IMAP can free server room. */
-  gtk_widget_set_visible (remove, account->protocol == TERN_PROTOCOL_IMAP);
+  gtk_widget_set_visible (remove, imap);
   q->age = GTK_COMBO_BOX (age);
   q->remove_button = GTK_TOGGLE_BUTTON (remove);
   gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
                           _("_Continue"), GTK_RESPONSE_ACCEPT, NULL);
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
   connect_response (dialog, G_CALLBACK (on_archive_choice), q);
+}
+
+static void
+activate_archive (GSimpleAction *a, GVariant *p, gpointer data)
+{
+  TernFolderMenu *self = data;
+  g_autoptr(TernFolder) f = target_folder (self);
+  g_autoptr(TernAccountSettings) account = NULL;
+  g_autofree char *name = NULL, *text = NULL, *detail = NULL;
+  Question *q;
+
+  if (f == NULL ||
+      (account = tern_store_get_account (tern_mail_context_get_store (self->context),
+                                         f->account_id, NULL)) == NULL)
+    return;
+  name = tern_folder_display_name (f);
+  q = question_new (self);
+  q->dest = g_strdup_printf ("Archive/%s/%s", account->name, name);
+  text = g_strdup_printf (_("Archive “%s” to this computer"), name);
+  detail = g_strdup_printf (_("The messages are copied into “%s” under On this computer, where "
+                              "they stay whatever happens to the account."), q->dest);
+  ask_archive (self, q, text, detail, account->protocol == TERN_PROTOCOL_IMAP);
+}
+
+void
+tern_folder_menu_ask_archive_account (TernFolderMenu *self, gint64 account_id)
+{
+  g_autoptr(TernAccountSettings) account =
+    tern_store_get_account (tern_mail_context_get_store (self->context), account_id, NULL);
+  g_autofree char *root = NULL, *text = NULL, *detail = NULL;
+  Question *q;
+
+  if (account == NULL || account->protocol == TERN_PROTOCOL_LOCAL)
+    return;
+  root = tern_local_archive_default_root (account);
+  q = question_new (self);
+  q->folder_id = 0;
+  q->account_id = account_id;
+  text = g_strdup_printf (_("Archive “%s” to this computer"), account->name);
+  detail = g_strdup_printf (_("Every folder except Trash, Junk and Drafts is copied into a "
+                              "folder of its own under “%s” on this computer, where the "
+                              "messages stay whatever happens to the account."), root);
+  ask_archive (self, q, text, detail, account->protocol == TERN_PROTOCOL_IMAP);
+  /* An account is archived to make room on the server: deleting is the point. */
+  gtk_toggle_button_set_active (q->remove_button, account->protocol == TERN_PROTOCOL_IMAP);
 }
 
 /* ---- the menu ------------------------------------------------------------------------ */

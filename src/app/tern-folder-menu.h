@@ -39,6 +39,14 @@ TernTransferDialog *tern_folder_menu_import (TernFolderMenu *self, gint64 folder
 TernTransferDialog *tern_folder_menu_archive (TernFolderMenu *self, gint64 folder_id,
                                               const char *local_path, gint64 before,
                                               gboolean remove);
+/* A whole account: its folders but Trash, Junk and Drafts, each into a
+ * local folder under "Archive/<account>" (tern_local_archive_account). */
+TernTransferDialog *tern_folder_menu_archive_account (TernFolderMenu *self, gint64 account_id,
+                                                      gint64 before, gboolean remove);
+/* "Archive to this computer…" on an account: asks how old (and, for IMAP,
+ * whether the server keeps a copy), then shows the count and size before
+ * anything happens, then archive_account() with its progress. */
+void tern_folder_menu_ask_archive_account (TernFolderMenu *self, gint64 account_id);
 /* Local folders, on the writer thread; the sidebar reloads when done. */
 void tern_folder_menu_create_local (TernFolderMenu *self, const char *path);
 void tern_folder_menu_rename_local (TernFolderMenu *self, gint64 folder_id, const char *path);

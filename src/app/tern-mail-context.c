@@ -23,6 +23,7 @@ struct _TernMailContext
   char *sync_helper;           /* the tern-sync program */
   GHashTable *workers;         /* account id (gint64 *) -> TernSyncClient */
   GHashTable *inbox_max_uid;   /* folder id (gint64 *) -> guint32 (as pointer) */
+  GList *prefetches;           /* moves waiting for their bodies (Prefetch *) */
 
   /* User actions (and the composer's writes) run here, one at a time, on
    * the executor's own writer connection: never on the main loop. */
@@ -318,6 +319,97 @@ action_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_task_return_boolean (outer, TRUE);
 }
 
+static void
+queue_action (GTask *outer)
+{
+  TernMailContext *self = g_task_get_source_object (outer);
+
+  tern_store_executor_run_async (self->executor, action_job, g_task_get_task_data (outer), NULL,
+                                 NULL, action_done, outer);
+}
+
+/* ---- bodies first: a move into another account copies the bytes ---- */
+
+typedef struct {
+  GTask *outer;                /* owned until the action is queued or failed */
+  GHashTable *waiting;         /* message ids (gint64 *) not answered yet */
+  gulong handler;
+} Prefetch;
+
+static void
+prefetch_end (Prefetch *p, GError *error)
+{
+  TernMailContext *self = g_task_get_source_object (p->outer);
+
+  g_signal_handler_disconnect (self, p->handler);
+  self->prefetches = g_list_remove (self->prefetches, p);
+  g_hash_table_unref (p->waiting);
+  if (error != NULL)
+    {
+      g_task_return_error (p->outer, error);
+      g_object_unref (p->outer);
+    }
+  else
+    queue_action (p->outer);
+  g_free (p);
+}
+
+static void
+on_prefetch_body (TernMailContext *self, gint64 message_id, GError *error, Prefetch *p)
+{
+  if (!g_hash_table_remove (p->waiting, &message_id))
+    return;   /* the reader's, or another action's */
+  if (error != NULL)
+    {
+      g_autoptr(TernMessageSummary) s = tern_store_get_message (self->store, message_id, NULL);
+      const char *subject = s != NULL && s->subject != NULL && *s->subject ? s->subject
+                                                                            : _("A message");
+
+      /* Nothing was moved: the user can try again once online. */
+      prefetch_end (p, g_error_new (error->domain, error->code,
+                                    _("Incoming mail: “%s” could not be downloaded from the "
+                                      "server, so nothing was moved. %s Try again once the "
+                                      "account is back online."), subject, error->message));
+      return;
+    }
+  if (g_hash_table_size (p->waiting) == 0)
+    prefetch_end (p, NULL);
+}
+
+/* Mail whose body stayed on the server is downloaded by its account's sync
+ * process first (the window never touches the network); the move is
+ * queued once every body is stored. Without a running sync process the
+ * move goes ahead and fails in plain words (tern_mail_transfer). */
+static gboolean
+prefetch_bodies (TernMailContext *self, GTask *outer, Action *action)
+{
+  g_autoptr(GArray) missing = tern_mail_bodies_to_download (self->store,
+                                                           (gint64 *) action->ids->data,
+                                                           action->ids->len, action->folder_id,
+                                                           NULL);
+  g_autoptr(TernMessageSummary) first = NULL;
+  TernSyncClient *worker;
+  Prefetch *p;
+
+  if (missing == NULL || missing->len == 0)
+    return FALSE;
+  first = tern_store_get_message (self->store, g_array_index (missing, gint64, 0), NULL);
+  worker = first != NULL ? tern_mail_context_get_worker (self, first->account_id) : NULL;
+  if (worker == NULL)
+    return FALSE;
+  p = g_new0 (Prefetch, 1);
+  p->outer = outer;
+  p->waiting = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < missing->len; i++)
+    g_hash_table_add (p->waiting, g_memdup2 (&g_array_index (missing, gint64, i),
+                                             sizeof (gint64)));
+  p->handler = g_signal_connect (self, "body-fetched", G_CALLBACK (on_prefetch_body), p);
+  self->prefetches = g_list_prepend (self->prefetches, p);
+  for (guint i = 0; i < missing->len; i++)
+    tern_sync_client_fetch_body (worker, g_array_index (missing, gint64, i));
+  return TRUE;
+}
+
 void
 tern_mail_context_run_action (TernMailContext *self, TernActionKind kind, const gint64 *ids,
                               guint n_ids, guint set_flags, guint clear_flags, gint64 folder_id,
@@ -337,8 +429,9 @@ tern_mail_context_run_action (TernMailContext *self, TernActionKind kind, const 
   /* The action lives with the outer task: the job fills it in on the
    * executor's thread, action_done reads it back on this one. */
   g_task_set_task_data (outer, action, (GDestroyNotify) action_free);
-  tern_store_executor_run_async (self->executor, action_job, action, NULL, NULL,
-                                 action_done, outer);
+  if (kind == TERN_ACTION_MOVE && prefetch_bodies (self, outer, action))
+    return;
+  queue_action (outer);
 }
 
 gboolean
@@ -459,6 +552,11 @@ tern_mail_context_shutdown (TernMailContext *self)
   gpointer worker;
 
   g_return_if_fail (TERN_IS_MAIL_CONTEXT (self));
+  /* A stopped sync process answers no more downloads. */
+  while (self->prefetches != NULL)
+    prefetch_end (self->prefetches->data,
+                  g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                       _("Tern was closing, so nothing was moved.")));
   g_hash_table_iter_init (&it, self->workers);
   while (g_hash_table_iter_next (&it, NULL, &worker))
     {

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "tern-composer-launcher.h"
+#include "tern-folder-menu.h"
 #include "tern-window-private.h"
 
 static void run_outbox_action (TernWindow *self, TernActionKind kind, const gint64 *ids, guint n);
@@ -329,6 +330,18 @@ activate_sync (GSimpleAction *a, GVariant *p, gpointer w)
   tern_mail_context_sync_all (TERN_WINDOW (w)->context);
 }
 
+/* "Archive to This Computer…" on an account (its id, x): the sidebar's
+ * account menu and the quota warning's Archive Old Mail… */
+static void
+activate_archive_account (GSimpleAction *a, GVariant *p, gpointer w)
+{
+  TernFolderMenu *menu = g_object_get_data (G_OBJECT (TERN_WINDOW (w)->sidebar),
+                                            "tern-folder-menu");
+
+  if (menu != NULL)
+    tern_folder_menu_ask_archive_account (menu, g_variant_get_int64 (p));
+}
+
 /* An error line's Retry: its account and direction, (xb). */
 static void
 activate_retry (GSimpleAction *a, GVariant *p, gpointer w)
@@ -586,6 +599,7 @@ static const GActionEntry win_entries[] = {
   { "move-menu", activate_move_menu, NULL, NULL, NULL },
   { "mark-all-read", activate_mark_all_read, NULL, NULL, NULL },
   { "sync", activate_sync, NULL, NULL, NULL },
+  { "archive-account", activate_archive_account, "x", NULL, NULL },
   { "retry", activate_retry, "(xb)", NULL, NULL },
   { "error-edit", activate_error_edit, "x", NULL, NULL },
   { "outbox-retry", activate_outbox_retry, NULL, NULL, NULL },

@@ -65,6 +65,7 @@ struct _TernWindow
   GPtrArray *pending;          /* GCancellable of running actions */
   TernCertificatePrompt *cert_prompt;  /* certificate questions of background sync */
   TernHeldOpsBar *held_bar;    /* queued changes held back, under the error bar */
+  TernQuotaBar *quota_bar;     /* a mailbox almost full, under the held changes */
   TernUndoBar *undo_bar;       /* tern-window-undo.c */
 };
 /* tern-window.c */

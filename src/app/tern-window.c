@@ -15,6 +15,7 @@
 #include "tern-error-bars.h"
 #include "imap/tern-imap-limits.h"
 #include "tern-large-message-view.h"
+#include "tern-message-drag.h"
 #include "tern-outbox-view.h"
 #include "tern-reader-loader.h"
 #include "tern-resources.h"
@@ -809,6 +810,9 @@ on_list_key_press (GtkWidget *tree, GdkEventKey *event, TernWindow *self)
   return TRUE;
 }
 
+/* The list's drag targets (their info numbers). */
+enum { TERN_DRAG_MESSAGE_IDS, TERN_DRAG_URI_LIST };
+
 static void
 on_list_drag_data_get (GtkWidget *tree, GdkDragContext *context, GtkSelectionData *data,
                        guint info, guint time, TernWindow *self)
@@ -816,6 +820,19 @@ on_list_drag_data_get (GtkWidget *tree, GdkDragContext *context, GtkSelectionDat
   g_autoptr(GArray) ids = _tern_window_get_selected_ids (self);
   g_autoptr(GString) text = g_string_new (NULL);
 
+  if (info == TERN_DRAG_URI_LIST)
+    {
+      /* Out to Files or the desktop: .eml files of the exact bytes. */
+      g_autoptr(GError) error = NULL;
+      g_auto(GStrv) uris = tern_message_drag_write (_tern_window_get_store (self),
+                                                    (gint64 *) ids->data, ids->len, &error);
+
+      if (uris == NULL)
+        g_warning ("%s", error->message);
+      else
+        gtk_selection_data_set_uris (data, uris);
+      return;
+    }
   for (guint i = 0; i < ids->len; i++)
     g_string_append_printf (text, "%s%" G_GINT64_FORMAT, i ? " " : "", g_array_index (ids, gint64, i));
   gtk_selection_data_set (data, gtk_selection_data_get_target (data), 8,
@@ -826,14 +843,16 @@ static void
 setup_list (TernWindow *self)
 {
   static const GtkTargetEntry targets[] = {
-    { (char *) TERN_MESSAGE_IDS_TARGET, GTK_TARGET_SAME_APP, 0 },
+    { (char *) TERN_MESSAGE_IDS_TARGET, GTK_TARGET_SAME_APP, TERN_DRAG_MESSAGE_IDS },
+    { (char *) "text/uri-list", GTK_TARGET_OTHER_APP, TERN_DRAG_URI_LIST },
   };
   GtkWidget *tree = GTK_WIDGET (tern_message_list_get_tree_view (self->message_list));
 
   g_signal_connect (tree, "button-press-event", G_CALLBACK (on_list_button_press), self);
   g_signal_connect (tree, "popup-menu", G_CALLBACK (on_list_popup_menu), self);
   g_signal_connect (tree, "key-press-event", G_CALLBACK (on_list_key_press), self);
-  gtk_drag_source_set (tree, GDK_BUTTON1_MASK, targets, G_N_ELEMENTS (targets), GDK_ACTION_MOVE);
+  gtk_drag_source_set (tree, GDK_BUTTON1_MASK, targets, G_N_ELEMENTS (targets),
+                       GDK_ACTION_MOVE | GDK_ACTION_COPY);
   gtk_drag_source_set_icon_name (tree, "mail-unread-symbolic");
   g_signal_connect (tree, "drag-data-get", G_CALLBACK (on_list_drag_data_get), self);
   g_signal_connect (self->message_list, "selection-changed", G_CALLBACK (on_list_selection_changed), self);
@@ -1016,6 +1035,10 @@ add_held_ops_bar (TernWindow *self, TernMailContext *context)
   gtk_container_child_get (GTK_CONTAINER (box), GTK_WIDGET (self->error_bars), "position", &position, NULL);
   gtk_box_pack_start (GTK_BOX (box), GTK_WIDGET (self->held_bar), FALSE, FALSE, 0);
   gtk_box_reorder_child (GTK_BOX (box), GTK_WIDGET (self->held_bar), position + 1);
+  /* Then the quota warning. */
+  self->quota_bar = tern_quota_bar_new (context);
+  gtk_box_pack_start (GTK_BOX (box), GTK_WIDGET (self->quota_bar), FALSE, FALSE, 0);
+  gtk_box_reorder_child (GTK_BOX (box), GTK_WIDGET (self->quota_bar), position + 2);
 }
 
 static void
@@ -1162,6 +1185,12 @@ TernHeldOpsBar *
 tern_window_get_held_ops_bar (TernWindow *self)
 {
   return self->held_bar;
+}
+
+TernQuotaBar *
+tern_window_get_quota_bar (TernWindow *self)
+{
+  return self->quota_bar;
 }
 
 GtkWidget *

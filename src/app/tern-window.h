@@ -7,6 +7,7 @@
 #include "tern-error-bars.h"
 #include "tern-folder-sidebar.h"
 #include "tern-held-ops-bar.h"
+#include "tern-quota-bar.h"
 #include "tern-mail-context.h"
 #include "tern-message-list.h"
 #include "tern-outbox-view.h"
@@ -50,6 +51,8 @@ TernOutboxView *tern_window_get_outbox_view (TernWindow *self);
 gboolean tern_window_is_showing_outbox (TernWindow *self);
 /* Queued changes held back for the user (hidden when there are none). */
 TernHeldOpsBar *tern_window_get_held_ops_bar (TernWindow *self);
+/* The warning of a mailbox almost full (hidden when none is). */
+TernQuotaBar *tern_window_get_quota_bar (TernWindow *self);
 /* The open certificate question of a background sync, or NULL. */
 GtkWidget *tern_window_get_certificate_dialog (TernWindow *self);
 /* The open "Delete without sending?" question, or NULL. */

@@ -4,11 +4,13 @@
 
 #include "account/tern-local-archive.h"
 #include "account/tern-local-folders.h"
+#include "account/tern-mail-actions.h"
 #include "tern-cli-context.h"
 
 #define LOCAL_USAGE "local folders | create PATH | rename PATH NEW | delete PATH"
 #define ARCHIVE_USAGE \
-  "archive NAME FOLDER --to LOCALFOLDER [--older-than DAYS] [--remove] [--dry-run]"
+  "archive NAME FOLDER --to LOCALFOLDER [--older-than DAYS] [--remove] [--dry-run]\n" \
+  "       tern-cli archive NAME --all [--to LOCALFOLDER] [--older-than DAYS] [--remove] [--dry-run]"
 
 static TernFolder *
 local_folder (const char *path, GError **error)
@@ -60,35 +62,82 @@ print_progress (const TernLocalArchiveResult *r, gpointer user_data)
 
 /* Bodies outside the offline scope are downloaded first, so that the
  * archive holds every message, not only those this computer had. */
-static int
+static void
 download_missing (TernAccountSettings *a, const TernFolder *folder, gint64 before)
 {
   TernStore *store = tern_cli_get ()->store;
   g_autoptr(GArray) ids = tern_store_list_message_ids (store, folder->id, TERN_SORT_DATE,
                                                        FALSE, NULL);
+  g_autoptr(GArray) old = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GArray) missing = NULL;
   g_autoptr(TernAccountSync) session = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (a->protocol != TERN_PROTOCOL_IMAP || ids == NULL)
-    return TERN_EXIT_OK;
-  for (guint i = 0; i < ids->len; i++)
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
     {
       g_autoptr(TernMessageSummary) m =
           tern_store_get_message (store, g_array_index (ids, gint64, i), NULL);
 
-      if (m == NULL || m->body_state == TERN_BODY_STATE_FULL ||
-          (before > 0 && (m->date > 0 ? m->date : m->internal_date) >= before))
-        continue;
-      if (session == NULL)
-        session = tern_cli_session (a);
-      if (!tern_account_sync_fetch_body (session, m->id, NULL, &error))
-        {
-          /* Offline: archive what is here and say what was left. */
-          fprintf (stderr, "tern-cli: %s\n", error->message);
-          return TERN_EXIT_OK;
-        }
+      if (m != NULL && (before <= 0 || (m->date > 0 ? m->date : m->internal_date) < before))
+        g_array_append_val (old, m->id);
     }
+  missing = tern_mail_bodies_to_download (store, (gint64 *) old->data, old->len, 0, NULL);
+  if (missing == NULL || missing->len == 0)
+    return;
+  session = tern_cli_session (a);
+  /* Offline: archive what is here and say what was left. */
+  if (!tern_account_sync_fetch_bodies (session, missing, NULL, &error))
+    fprintf (stderr, "tern-cli: %s\n", error->message);
+}
+
+/* --dry-run: what the user would confirm. */
+static int
+print_would (const TernLocalArchiveResult *r)
+{
+  g_autofree char *size = g_format_size (r->bytes);
+
+  printf ("%u messages (%s) would be archived.\n", r->total, size);
   return TERN_EXIT_OK;
+}
+
+static void
+print_archived (const TernLocalArchiveResult *r, const char *where)
+{
+  g_autofree char *size = g_format_size (r->bytes);
+
+  if (isatty (STDERR_FILENO))
+    fprintf (stderr, "\n");
+  printf ("Archived %u of %u messages (%s) to “%s” on this computer; %u were there already, "
+          "%u not downloaded.\n", r->archived, r->total, size, where, r->already_there,
+          r->not_downloaded);
+}
+
+/* --all: every folder but Trash, Junk and Drafts, each into its own folder
+ * under @root ("Archive/NAME" unless --to says otherwise). */
+static int
+archive_account (TernAccountSettings *a, const char *to, gint64 before, gboolean remove,
+                 gboolean dry_run)
+{
+  TernStore *store = tern_cli_get ()->store;
+  g_autofree char *root = to != NULL ? g_strdup (to) : tern_local_archive_default_root (a);
+  g_autoptr(GPtrArray) folders = NULL;
+  g_autoptr(GError) error = NULL;
+  TernLocalArchiveResult r = { 0 };
+  gboolean ok;
+
+  if (dry_run)
+    return tern_local_archive_account_count (store, a->id, before, &r, &error)
+           ? print_would (&r) : tern_cli_fail (error, NULL);
+  if ((folders = tern_local_archive_account_folders (store, a->id, &error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  for (guint i = 0; i < folders->len; i++)
+    download_missing (a, g_ptr_array_index (folders, i), before);
+  ok = tern_local_archive_account (store, a->id, root, before, remove, print_progress, NULL,
+                                   NULL, &r, &error);
+  print_archived (&r, root);
+  if (!ok)
+    return tern_cli_fail (error, NULL);
+  return remove ? tern_cli_replay_now (a) : TERN_EXIT_OK;
 }
 
 int
@@ -96,10 +145,12 @@ tern_cli_archive_main (int argc, char **argv)
 {
   g_autofree char *to = NULL;
   gint older_than = 0;
-  gboolean remove = FALSE, dry_run = FALSE;
+  gboolean remove = FALSE, dry_run = FALSE, all = FALSE;
   GOptionEntry entries[] = {
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Folder on this computer (created if missing)",
       "LOCALFOLDER" },
+    { "all", 0, 0, G_OPTION_ARG_NONE, &all,
+      "Every folder of the account but Trash, Junk and Drafts", NULL },
     { "older-than", 0, 0, G_OPTION_ARG_INT, &older_than,
       "Only messages older than DAYS days", "DAYS" },
     { "remove", 0, 0, G_OPTION_ARG_NONE, &remove,
@@ -107,45 +158,36 @@ tern_cli_archive_main (int argc, char **argv)
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, "Only count them", NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("NAME FOLDER");
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("NAME FOLDER | NAME --all");
   g_autoptr(GError) error = NULL;
   g_autoptr(TernAccountSettings) a = NULL;
   g_autoptr(TernFolder) folder = NULL;
   g_autoptr(TernFolder) dest = NULL;
-  g_autofree char *size = NULL;
   TernLocalArchiveResult r = { 0 };
   gint64 before = 0;
   gboolean ok;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
-  if (!g_option_context_parse (ctx, &argc, &argv, NULL) || argc != 3 || to == NULL ||
-      older_than < 0)
+  if (!g_option_context_parse (ctx, &argc, &argv, NULL) || argc != (all ? 2 : 3) ||
+      (to == NULL && !all) || older_than < 0)
     return tern_cli_usage (ARCHIVE_USAGE);
   if (older_than > 0)
     before = g_get_real_time () / G_USEC_PER_SEC - (gint64) older_than * 24 * 3600;
-  if ((a = tern_cli_account (argv[1], &error)) == NULL ||
-      (folder = tern_cli_folder (a, argv[2], &error)) == NULL)
+  if ((a = tern_cli_account (argv[1], &error)) == NULL)
+    return tern_cli_fail (error, NULL);
+  if (all)
+    return archive_account (a, to, before, remove, dry_run);
+  if ((folder = tern_cli_folder (a, argv[2], &error)) == NULL)
     return tern_cli_fail (error, NULL);
   if (dry_run)
-    {
-      if (!tern_local_archive_count (tern_cli_get ()->store, folder->id, before, &r, &error))
-        return tern_cli_fail (error, NULL);
-      size = g_format_size (r.bytes);
-      printf ("%u messages (%s) would be archived.\n", r.total, size);
-      return TERN_EXIT_OK;
-    }
-  dest = local_folder (to, NULL);
-  if (dest == NULL && (dest = tern_local_folder_create (tern_cli_get ()->store, to, &error)) == NULL)
+    return tern_local_archive_count (tern_cli_get ()->store, folder->id, before, &r, &error)
+           ? print_would (&r) : tern_cli_fail (error, NULL);
+  if ((dest = tern_local_folder_ensure (tern_cli_get ()->store, to, &error)) == NULL)
     return tern_cli_fail (error, NULL);
   download_missing (a, folder, before);
   ok = tern_local_archive (tern_cli_get ()->store, folder->id, dest->id, before, remove,
                            print_progress, NULL, NULL, &r, &error);
-  if (isatty (STDERR_FILENO))
-    fprintf (stderr, "\n");
-  size = g_format_size (r.bytes);
-  printf ("Archived %u of %u messages (%s) to “%s” on this computer; %u were there already, "
-          "%u not downloaded.\n", r.archived, r.total, size, dest->path, r.already_there,
-          r.not_downloaded);
+  print_archived (&r, dest->path);
   if (!ok)
     return tern_cli_fail (error, NULL);
   /* The server deletes go out now, after the copies are on disk. */

@@ -5,6 +5,7 @@
  * and exports, imports and archives with progress, off the main loop.
  * Screenshots: normal, narrow, dark, nearly full, and the progress dialog. */
 #include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <gtk/gtk.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 #include "tern-folder-menu.h"
 #include "tern-folder-sidebar.h"
 #include "tern-mail-context.h"
+#include "tern-message-drag.h"
 #include "tern-test-app-util.h"
 #include "tern-test-messages.h"
 #include "tern-window.h"
@@ -300,6 +302,17 @@ open_transfer (void)
   return NULL;
 }
 
+static void
+set_all_messages (GtkDialog *dialog)
+{
+  g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (
+      gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (dialog))));
+
+  for (GList *l = children; l != NULL; l = l->next)
+    if (GTK_IS_COMBO_BOX (l->data))
+      gtk_combo_box_set_active_id (l->data, "0");
+}
+
 /* The menu's "Archive to This Computer…": a question, the count, then the
  * work; each answered by a response while the main loop runs. */
 static void
@@ -328,13 +341,7 @@ test_archive_dialogs (Fixture *f, gconstpointer data)
   gtk_dialog_response (dialog, GTK_RESPONSE_CANCEL);
   g_action_group_activate_action (group, "archive", NULL);
   TERN_TEST_WAIT_UNTIL ((dialog = open_question ()) != NULL, TERN_TEST_WAIT_MS);
-  {
-    g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (
-        gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (dialog))));
-    for (GList *l = children; l != NULL; l = l->next)
-      if (GTK_IS_COMBO_BOX (l->data))
-        gtk_combo_box_set_active_id (l->data, "0");
-  }
+  set_all_messages (dialog);
   gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
   TERN_TEST_WAIT_UNTIL ((dialog = open_question ()) != NULL, TERN_TEST_WAIT_MS);
   g_clear_pointer (&text, g_free);
@@ -352,6 +359,236 @@ test_archive_dialogs (Fixture *f, gconstpointer data)
   g_assert_true (sidebar_row (f, "Demo", NULL, NULL));
 }
 
+
+static guint
+local_total (Fixture *f, const char *path)
+{
+  g_autoptr(TernAccountSettings) local = tern_store_get_local_account (f->ts->writer, FALSE, NULL);
+  g_autoptr(TernFolder) folder = local != NULL
+      ? tern_store_get_folder_by_path (f->ts->writer, local->id, path, NULL) : NULL;
+
+  return folder != NULL ? folder->total_count : G_MAXUINT;
+}
+
+/* win.archive-account (x, the account id): every folder but Trash, Junk
+ * and Drafts, the count and size first, then one local folder each. */
+static void
+test_archive_account (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GBytes) raw = tern_test_message_generate (90, 9);
+  g_autofree char *text = g_strndup (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));
+  g_autofree char *question = NULL;
+  GtkDialog *dialog;
+  TernTransferDialog *transfer;
+
+  tern_test_store_add_raw (f->ts, f->ts->lists_id, 1, text, TERN_FLAG_SEEN);
+  tern_test_store_add_raw (f->ts, f->ts->trash_id, 1, text, TERN_FLAG_SEEN);
+  open_window (f, 1200, 760);
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "archive-account",
+                                  g_variant_new_int64 (f->ts->account_id));
+  TERN_TEST_WAIT_UNTIL ((dialog = open_question ()) != NULL, TERN_TEST_WAIT_MS);
+  g_assert_nonnull (dialog);
+  g_object_get (dialog, "text", &question, NULL);
+  g_assert_cmpstr (question, ==, "Archive “Demo” to this computer");
+  {
+    /* An account is archived to make room: deleting on the server is ticked. */
+    g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (
+        gtk_message_dialog_get_message_area (GTK_MESSAGE_DIALOG (dialog))));
+    gboolean ticked = FALSE;
+
+    for (GList *l = children; l != NULL; l = l->next)
+      ticked |= GTK_IS_CHECK_BUTTON (l->data) &&
+                gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (l->data));
+    g_assert_true (ticked);
+  }
+  /* The check mark animates in: let it finish before the picture. */
+  tern_test_ui_wait_mapped (GTK_WIDGET (dialog), 400);
+  tern_test_ui_save_screenshot (GTK_WIDGET (dialog), "local-archive-account-question.png");
+  set_all_messages (dialog);
+  gtk_dialog_response (dialog, GTK_RESPONSE_ACCEPT);
+  TERN_TEST_WAIT_UNTIL ((dialog = open_question ()) != NULL, TERN_TEST_WAIT_MS);
+  g_clear_pointer (&question, g_free);
+  g_object_get (dialog, "text", &question, NULL);
+  /* Inbox 35 and Lists 1; not the one in Trash. */
+  g_assert_true (g_str_has_prefix (question, "Archive 36 messages ("));
+  tern_test_ui_save_screenshot (GTK_WIDGET (dialog), "local-archive-account-confirm.png");
+  gtk_dialog_response (dialog, GTK_RESPONSE_OK);
+  TERN_TEST_WAIT_UNTIL ((transfer = open_transfer ()) != NULL &&
+                        tern_transfer_dialog_is_finished (transfer), TERN_TEST_WAIT_MS);
+  g_assert_nonnull (transfer);
+  g_assert_nonnull (strstr (tern_transfer_dialog_get_text (transfer), "Archived 36 of 36"));
+  g_assert_nonnull (strstr (tern_transfer_dialog_get_text (transfer), "deleted on the server"));
+  tern_test_ui_save_screenshot (GTK_WIDGET (transfer), "local-archive-account-done.png");
+  gtk_widget_destroy (GTK_WIDGET (transfer));
+  g_assert_cmpuint (local_total (f, "Archive/Demo/Inbox"), ==, 35);
+  g_assert_cmpuint (local_total (f, "Archive/Demo/Lists"), ==, 1);
+  g_assert_cmpuint (local_total (f, "Archive/Demo/Trash"), ==, G_MAXUINT);
+  g_assert_cmpuint (dropped_count (f, f->ts->inbox_id), ==, 0);
+  g_assert_cmpuint (dropped_count (f, f->ts->trash_id), ==, 1);
+}
+
+
+static void
+set_quota (Fixture *f, guint64 used_kib)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tern_store_set_quota (f->ts->writer, f->ts->account_id, TRUE, "User quota",
+                                       used_kib, 1953125, &error));
+  g_assert_no_error (error);
+  /* The end of a sync, when the quota was read again. */
+  g_signal_emit_by_name (f->context, "account-state-changed", f->ts->account_id,
+                         (int) TERN_WORKER_IDLE);
+}
+
+/* At 90% a line in the window says it, with Archive Old Mail… for the
+ * account and a close button; once per crossing of 90%. */
+static void
+test_quota_bar (Fixture *f, gconstpointer data)
+{
+  TernQuotaBar *bar;
+  GtkWidget *archive;
+  GtkDialog *dialog;
+  g_autoptr(GVariant) target = NULL;
+  g_autofree char *question = NULL;
+
+  open_window (f, 1200, 760);
+  bar = tern_window_get_quota_bar (f->window);
+  g_assert_nonnull (bar);
+  /* 60%: nothing. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  set_quota (f, 1800000);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  g_assert_cmpint (tern_quota_bar_get_account_id (bar), ==, f->ts->account_id);
+  g_assert_nonnull (strstr (tern_quota_bar_get_text (bar), "Your mailbox on the server is "
+                            "almost full. New mail may bounce. Archive old mail to this "
+                            "computer to make room."));
+  g_assert_nonnull (strstr (tern_quota_bar_get_text (bar), "Demo"));
+  archive = tern_quota_bar_get_archive_button (bar);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (archive)), ==, "_Archive Old Mail…");
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (archive)), ==,
+                   "win.archive-account");
+  target = g_variant_ref (gtk_actionable_get_action_target_value (GTK_ACTIONABLE (archive)));
+  g_assert_cmpint (g_variant_get_int64 (target), ==, f->ts->account_id);
+  {
+    /* The close button shows, and is named for screen readers. */
+    GtkWidget *box = gtk_widget_get_parent (gtk_info_bar_get_action_area (GTK_INFO_BAR (bar)));
+    g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (box));
+    gboolean close_named = FALSE;
+
+    for (GList *l = children; l != NULL; l = l->next)
+      close_named |= GTK_IS_BUTTON (l->data) && gtk_widget_get_visible (l->data) &&
+                     g_strcmp0 (atk_object_get_name (gtk_widget_get_accessible (l->data)),
+                                "Close") == 0;
+    g_assert_true (close_named);
+  }
+  tern_test_ui_wait_for_draw (GTK_WIDGET (f->window));
+  tern_test_ui_save_screenshot (GTK_WIDGET (f->window), "local-quota-bar.png");
+
+  /* Closed: it stays away while the mailbox stays full. */
+  gtk_info_bar_response (GTK_INFO_BAR (bar), GTK_RESPONSE_CLOSE);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  set_quota (f, 1850000);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  /* Below 90%, then over again: a new warning. */
+  set_quota (f, 1000000);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  set_quota (f, 1900000);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (bar)));
+
+  /* The button opens the account's archive. */
+  gtk_button_clicked (GTK_BUTTON (archive));
+  TERN_TEST_WAIT_UNTIL ((dialog = open_question ()) != NULL, TERN_TEST_WAIT_MS);
+  g_assert_nonnull (dialog);
+  g_object_get (dialog, "text", &question, NULL);
+  g_assert_cmpstr (question, ==, "Archive “Demo” to this computer");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+  gtk_dialog_response (dialog, GTK_RESPONSE_CANCEL);
+}
+
+
+static void
+clipboard_get (GtkClipboard *clipboard, GtkSelectionData *data, guint info, gpointer owner)
+{
+  const char *none[] = { NULL };
+
+  gtk_selection_data_set_uris (data, (char **) none);
+}
+
+/* A GtkSelectionData for text/uri-list, as a drop target would ask: there is
+ * no public constructor, so it comes from a clipboard this test owns. */
+static GtkSelectionData *
+uri_list_selection (void)
+{
+  static const GtkTargetEntry uri_list[] = { { (char *) "text/uri-list", 0, 0 } };
+  GtkClipboard *clipboard = gtk_clipboard_get (gdk_atom_intern_static_string ("TERN_TEST_DRAG"));
+
+  g_assert_true (gtk_clipboard_set_with_data (clipboard, uri_list, 1, clipboard_get, NULL, NULL));
+  return gtk_clipboard_wait_for_contents (clipboard,
+                                          gdk_atom_intern_static_string ("text/uri-list"));
+}
+
+/* Messages dragged out to Files: .eml files of the exact stored bytes, in a
+ * private directory, named after the subject. */
+static void
+test_drag_out (Fixture *f, gconstpointer data)
+{
+  GtkWidget *tree;
+  GtkTargetList *targets;
+  guint info = 0;
+  GtkSelectionData *selection;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) uris = NULL;
+  gint64 pair[2];
+
+  tern_test_store_list_inbox_flat (f->ts);
+  open_window (f, 1200, 760);
+  tree = GTK_WIDGET (tern_message_list_get_tree_view (tern_window_get_message_list (f->window)));
+  targets = gtk_drag_source_get_target_list (tree);
+  g_assert_true (gtk_target_list_find (targets, gdk_atom_intern_static_string ("text/uri-list"),
+                                       &info));
+  ids = tern_store_list_message_ids (f->ts->writer, f->ts->inbox_id, TERN_SORT_DATE, FALSE,
+                                     &error);
+  g_assert_no_error (error);
+  pair[0] = pair[1] = g_array_index (ids, gint64, 0);
+  /* The window's drag-data-get, as Files would ask for the selection. */
+  g_assert_true (tern_message_list_select_id (tern_window_get_message_list (f->window), pair[0]));
+  selection = uri_list_selection ();
+  g_assert_nonnull (selection);
+  g_signal_emit_by_name (tree, "drag-data-get", NULL, selection, info, (guint) 0);
+  uris = gtk_selection_data_get_uris (selection);
+  gtk_selection_data_free (selection);
+  g_assert_nonnull (uris);
+  g_assert_cmpuint (g_strv_length (uris), ==, 1);
+  {
+    g_autofree char *path = g_filename_from_uri (uris[0], NULL, &error);
+    g_autofree char *dir = g_path_get_dirname (path);
+    g_autofree char *base = g_path_get_basename (path);
+    g_autoptr(TernMessageSummary) m = tern_store_get_message (f->ts->writer, pair[0], &error);
+    g_autoptr(GBytes) stored = tern_store_get_raw (f->ts->writer, pair[0], &error);
+    g_autofree char *contents = NULL;
+    g_autofree char *expected = g_strconcat (m->subject, ".eml", NULL);
+    gsize length;
+    GStatBuf st;
+
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+    g_assert_cmpmem (contents, length, g_bytes_get_data (stored, NULL), g_bytes_get_size (stored));
+    g_assert_cmpstr (base, ==, expected);
+    g_assert_cmpint (g_stat (dir, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0700);
+    g_assert_cmpint (g_stat (path, &st), ==, 0);
+    g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  }
+  /* The same message twice: two files, the second named "… (2).eml". */
+  g_clear_pointer (&uris, g_strfreev);
+  uris = tern_message_drag_write (f->ts->writer, pair, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_strv_length (uris), ==, 2);
+  g_assert_true (g_str_has_suffix (uris[1], "%20(2).eml"));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -367,6 +604,9 @@ main (int argc, char *argv[])
   ADD ("/app/window-local/menu", test_menu);
   ADD ("/app/window-local/export-import-archive", test_export_import_archive);
   ADD ("/app/window-local/archive-dialogs", test_archive_dialogs);
+  ADD ("/app/window-local/archive-account", test_archive_account);
+  ADD ("/app/window-local/quota-bar", test_quota_bar);
+  ADD ("/app/window-local/drag-out", test_drag_out);
 #undef ADD
   return g_test_run ();
 }

@@ -13,6 +13,7 @@
 #include "tern-test-proxy.h"
 #include "tern-test-servers.h"
 #include "tern-window.h"
+#include "account/tern-local-folders.h"
 
 #define PASSWORD "demo-password"
 
@@ -245,6 +246,143 @@ test_server_words (gconstpointer data)
   stop (f);
 }
 
+
+/* Moving IMAP mail whose body stayed on the server into "On this computer":
+ * the sync process downloads the body first, then the move copies the
+ * exact bytes and deletes the server copy. */
+static gint64 kept_folder_id;
+
+static void
+headers_only (Fixture *f)
+{
+  g_autoptr(TernAccountSettings) account = tern_store_get_account (f->ts->writer, f->ts->account_id, NULL);
+  g_autoptr(TernFolder) kept = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* The seeded mail is older than a day: the sync keeps its headers only. */
+  account->offline_days = 1;
+  g_assert_true (tern_store_update_account (f->ts->writer, account, &error));
+  kept = tern_local_folder_create (f->ts->writer, "Kept", &error);
+  g_assert_no_error (error);
+  kept_folder_id = kept->id;
+  /* Through the proxy, so that the server can go away later. */
+  through_proxy (f);
+}
+
+static gboolean
+kept_locally (gpointer data)
+{
+  Fixture *f = data;
+  g_autoptr(GArray) ids = tern_store_list_message_ids (f->ts->writer, kept_folder_id,
+                                                       TERN_SORT_DATE, FALSE, NULL);
+
+  return ids != NULL && ids->len == 1;
+}
+
+static gboolean
+server_has_19 (gpointer data)
+{
+  Fixture *f = data;
+
+  return tern_test_servers_count_files (f->servers, "demo", "INBOX") == 19;
+}
+
+typedef struct {
+  gboolean done;
+  GError *error;
+} MoveResult;
+
+static void
+on_move_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  MoveResult *r = data;
+
+  tern_mail_context_run_action_finish (TERN_MAIL_CONTEXT (source), result, &r->error);
+  r->done = TRUE;
+}
+
+static gboolean
+move_done (gpointer data)
+{
+  return ((MoveResult *) data)->done;
+}
+
+static void
+test_move_headers_only (gconstpointer data)
+{
+  Fixture fx = { 0 }, *f = &fx;
+  TernMessageListModel *m;
+  GtkTreeIter iter;
+  g_autoptr(TernMessageSummary) before = NULL;
+  g_autoptr(TernMessageSummary) after = NULL;
+  g_autoptr(GArray) kept = NULL;
+  g_autoptr(GBytes) raw = NULL;
+  g_autoptr(GBytes) expected = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+  guint index = G_MAXUINT;
+
+  start_prepared (f, (GtkApplication *) data, PASSWORD, headers_only);
+  g_assert_true (tern_test_wait_until (inbox_listed, f, TERN_TEST_WAIT_MS));
+  m = tern_message_list_get_model (tern_window_get_message_list (f->window));
+  g_assert_true (gtk_tree_model_iter_nth_child (GTK_TREE_MODEL (m), &iter, NULL, 0));
+  id = tern_message_list_model_get_id (m, &iter);
+  before = tern_store_get_message (f->ts->writer, id, &error);
+  g_assert_cmpint (before->body_state, ==, TERN_BODY_STATE_HEADERS);
+  /* Not selected, so the reader does not download it: the move must. */
+  tern_mail_context_run_action (f->context, TERN_ACTION_MOVE, &id, 1, 0, 0, kept_folder_id,
+                                NULL, NULL, NULL);
+  g_assert_true (tern_test_wait_until (kept_locally, f, TERN_TEST_WAIT_MS));
+  kept = tern_store_list_message_ids (f->ts->writer, kept_folder_id, TERN_SORT_DATE, FALSE, NULL);
+  after = tern_store_get_message (f->ts->writer, g_array_index (kept, gint64, 0), &error);
+  g_assert_cmpint (after->body_state, ==, TERN_BODY_STATE_FULL);
+  g_assert_cmpstr (after->message_id, ==, before->message_id);
+  raw = tern_store_get_raw (f->ts->writer, after->id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 20 && index == G_MAXUINT; i++)
+    {
+      g_autofree char *mid = tern_test_message_id (i, 7);
+      if (strstr (before->message_id, mid) != NULL)
+        index = i;
+    }
+  g_assert_cmpuint (index, <, 20);
+  expected = tern_test_message_generate (index, 7);
+  g_assert_true (g_bytes_equal (raw, expected));
+  /* The server copy goes only after the local one is stored. */
+  g_assert_true (tern_test_wait_until (no_pending_ops, f, TERN_TEST_WAIT_MS));
+  g_assert_true (tern_test_wait_until (server_has_19, f, TERN_TEST_WAIT_MS));
+
+  /* The server gone: the download fails, nothing moves, the user is told. */
+  {
+    MoveResult r = { 0 };
+    g_autoptr(TernMessageSummary) other = NULL;
+
+    g_autoptr(GArray) inbox = tern_store_list_message_ids (f->ts->writer, f->ts->inbox_id,
+                                                           TERN_SORT_DATE, FALSE, &error);
+
+    /* The connection drops and nothing listens any more. */
+    g_clear_pointer (&f->proxy, tern_test_proxy_free);
+    g_assert_cmpuint (inbox->len, ==, 19);
+    id = g_array_index (inbox, gint64, 0);
+    other = tern_store_get_message (f->ts->writer, id, &error);
+    g_assert_cmpint (other->body_state, ==, TERN_BODY_STATE_HEADERS);
+    tern_mail_context_run_action (f->context, TERN_ACTION_MOVE, &id, 1, 0, 0, kept_folder_id,
+                                  NULL, on_move_done, &r);
+    g_assert_true (tern_test_wait_until (move_done, &r, TERN_TEST_WAIT_MS));
+    g_assert_nonnull (r.error);
+    g_test_message ("offline move: %s", r.error->message);
+    g_assert_nonnull (strstr (r.error->message, "Incoming mail"));
+    g_assert_nonnull (strstr (r.error->message, "nothing was moved"));
+    g_clear_error (&r.error);
+    g_assert_true (kept_locally (f));
+    g_clear_pointer (&other, tern_message_summary_free);
+    other = tern_store_get_message (f->ts->writer, id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (other->folder_id, ==, f->ts->inbox_id);
+  }
+  stop (f);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -259,5 +397,6 @@ main (int argc, char *argv[])
   g_test_add_data_func ("/app/window-servers/wrong-password", app, test_wrong_password);
   g_test_add_data_func ("/app/window-servers/not-answering", app, test_not_answering);
   g_test_add_data_func ("/app/window-servers/server-words", app, test_server_words);
+  g_test_add_data_func ("/app/window-servers/move-headers-only", app, test_move_headers_only);
   return g_test_run ();
 }

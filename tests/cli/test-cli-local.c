@@ -149,6 +149,38 @@ test_archive_and_back (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (lines (list), ==, N - 1);
 }
 
+
+/* --all: every folder but Trash, Junk and Drafts, one local folder each. */
+static void
+test_archive_account (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL, *inbox = NULL, *work = NULL;
+
+  g_assert_true (tern_test_messages_seed (fx->servers, "lena", "Work", 100, 12, SEED, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tern_test_cli_run (fx->data_dir, NULL, NULL, NULL, "sync", "Lab", NULL), ==, 0);
+  g_assert_cmpint (tern_test_cli_run (fx->data_dir, NULL, &out, NULL, "archive", "Lab", "--all",
+                                      "--dry-run", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "42 messages ("));
+  g_assert_cmpuint (server_files (fx), ==, N);
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (tern_test_cli_run (fx->data_dir, NULL, &out, NULL, "archive", "Lab", "--all",
+                                      "--remove", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Archived 42 of 42 messages"));
+  g_assert_nonnull (strstr (out, "“Archive/Lab”"));
+  g_assert_cmpuint (server_files (fx), ==, 0);
+  g_assert_cmpint (tern_test_cli_run (fx->data_dir, NULL, &inbox, NULL, "list", "local",
+                                      "Archive/Lab/Inbox", NULL), ==, 0);
+  g_assert_cmpuint (lines (inbox), ==, N);
+  g_assert_cmpint (tern_test_cli_run (fx->data_dir, NULL, &work, NULL, "list", "local",
+                                      "Archive/Lab/Work", NULL), ==, 0);
+  g_assert_cmpuint (lines (work), ==, 12);
+  /* FOLDER and --all do not go together. */
+  g_assert_cmpint (tern_test_cli_run (fx->data_dir, NULL, NULL, NULL, "archive", "Lab", "INBOX",
+                                      "--all", NULL), ==, 2);
+}
+
 static void
 test_quota (Fixture *fx, gconstpointer data)
 {
@@ -174,6 +206,7 @@ main (int argc, char *argv[])
 #define ADD(path, fn) g_test_add ("/cli-local/" path, Fixture, NULL, setup, fn, teardown)
   ADD ("folders", test_folders);
   ADD ("archive-and-back", test_archive_and_back);
+  ADD ("archive-account", test_archive_account);
   ADD ("quota", test_quota);
 #undef ADD
   return g_test_run ();

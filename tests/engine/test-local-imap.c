@@ -8,11 +8,15 @@
  *    after the server delete, before the queue knows): each message ends
  *    up exactly once here and nowhere on the server;
  *  - "Archive to this computer" with --remove;
+ *  - a whole account archived (tern-cli archive --all --remove) and SIGKILLed
+ *    in its second folder, then run again: every message once here, none
+ *    left on the server;
  *  - GETQUOTAROOT: the STORAGE used and the limit, stored per account. */
 #include <signal.h>
 #include <string.h>
 
 #include "account/tern-account-sync.h"
+#include "account/tern-local-archive.h"
 #include "account/tern-local-folders.h"
 #include "account/tern-mail-actions.h"
 #include "core/tern-error.h"
@@ -326,6 +330,108 @@ test_quota (Fixture *fx, gconstpointer data)
   g_assert_cmpint (q.checked_at, >, 0);
 }
 
+
+/* ---- a whole account, killed in its second folder ------------------------------- */
+
+#define WORK_FIRST 1000
+
+static guint
+local_path_total (TernStore *reader, const char *path)
+{
+  g_autoptr(TernAccountSettings) local = tern_store_get_local_account (reader, FALSE, NULL);
+  g_autoptr(TernFolder) f = local != NULL
+      ? tern_store_get_folder_by_path (reader, local->id, path, NULL) : NULL;
+
+  return f != NULL ? f->total_count : 0;
+}
+
+static void
+assert_each_once (TernStore *store, const char *path, guint first, guint n)
+{
+  g_autoptr(TernAccountSettings) local = tern_store_get_local_account (store, FALSE, NULL);
+  g_autoptr(TernFolder) f = tern_store_get_folder_by_path (store, local->id, path, NULL);
+  g_autoptr(GHashTable) ids = folder_ids (store, f->id);
+
+  g_assert_cmpuint (g_hash_table_size (ids), ==, n);
+  for (guint i = first; i < first + n; i++)
+    {
+      g_autofree char *mid = tern_test_message_id (i, SEED);
+      g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (ids, mid)), ==, 1);
+    }
+}
+
+static int
+run_archive_all (Fixture *fx, TernStore *reader, const char *inbox_path, guint n_inbox,
+                 const char *work_path, guint n_work, gboolean kill_in_work)
+{
+  const char *argv[] = { g_getenv ("TERN_CLI"), "--data-dir", fx->t->dir,
+                         "--password-store=file", "archive", "test", "--all", "--remove", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
+                                                G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
+
+  g_assert_no_error (error);
+  while (kill_in_work && g_subprocess_get_identifier (p) != NULL)
+    {
+      guint work = local_path_total (reader, work_path);
+
+      /* The first folder is done, the second has some batches, not all. */
+      if (local_path_total (reader, inbox_path) == n_inbox && work > 0 && work < n_work)
+        {
+          g_subprocess_send_signal (p, SIGKILL);
+          break;
+        }
+      g_usleep (500);
+    }
+  g_subprocess_wait (p, NULL, NULL);
+  if (g_subprocess_get_if_signaled (p))
+    return -g_subprocess_get_term_sig (p);
+  return g_subprocess_get_exit_status (p);
+}
+
+static void
+test_sigkill_archive_account (Fixture *fx, gconstpointer data)
+{
+  const guint n_inbox = 30, n_work = 500;   /* Work: three batches of at most 200 */
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStore) reader = NULL;
+  g_autofree char *root = tern_local_archive_default_root (fx->t->account);
+  g_autofree char *inbox_path = g_strconcat (root, "/Inbox", NULL);
+  g_autofree char *work_path = g_strconcat (root, "/Work", NULL);
+  g_autoptr(GHashTable) left = NULL;
+
+  if (g_getenv ("TERN_CLI") == NULL)
+    {
+      g_test_skip ("TERN_CLI is not set");
+      return;
+    }
+  seed (fx, 0, n_inbox);
+  g_assert_true (tern_test_messages_seed (fx->t->servers, fx->t->user, "Work", WORK_FIRST,
+                                          n_work, SEED, &error));
+  g_assert_no_error (error);
+  sync_all (fx);
+  reader = tern_store_open (fx->t->dir, TERN_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  /* It really died of our SIGKILL, in the middle of Work. */
+  g_assert_cmpint (run_archive_all (fx, reader, inbox_path, n_inbox, work_path, n_work, TRUE),
+                   ==, -SIGKILL);
+  g_test_message ("killed with %u of %u in Work", local_path_total (reader, work_path), n_work);
+  g_assert_cmpuint (local_path_total (reader, work_path), <, n_work);
+  /* Nothing went to the server yet: the deletes are queued, the copies here. */
+  g_assert_cmpuint (server_count (fx) + local_path_total (reader, inbox_path), >=, n_inbox);
+  /* Run again: it carries on. */
+  g_assert_cmpint (run_archive_all (fx, reader, inbox_path, n_inbox, work_path, n_work, FALSE),
+                   ==, 0);
+  g_clear_object (&reader);
+  sync_all (fx);
+  assert_no_ops (fx);
+  assert_each_once (fx->t->store, inbox_path, 0, n_inbox);
+  assert_each_once (fx->t->store, work_path, WORK_FIRST, n_work);
+  g_assert_cmpuint (server_count (fx), ==, 0);
+  left = tern_test_server_mailbox_ids (fx->t->servers, fx->t->user, "Work");
+  g_assert_cmpuint (tern_test_count_total (left), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -335,6 +441,7 @@ main (int argc, char *argv[])
   ADD ("move-out-and-back", test_move_out_and_back);
   ADD ("sigkill-moving-out", test_sigkill_moving_out);
   ADD ("quota", test_quota);
+  ADD ("sigkill-archive-account", test_sigkill_archive_account);
 #undef ADD
   return g_test_run ();
 }

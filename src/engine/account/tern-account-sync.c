@@ -179,6 +179,16 @@ tern_account_sync_fetch_body (TernAccountSync *self, gint64 message_id,
 }
 
 gboolean
+tern_account_sync_fetch_bodies (TernAccountSync *self, const GArray *ids,
+                                GCancellable *cancellable, GError **error)
+{
+  for (guint i = 0; i < ids->len; i++)
+    if (!tern_account_sync_fetch_body (self, g_array_index (ids, gint64, i), cancellable, error))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
 tern_account_sync_download (TernAccountSync *self, gint64 message_id, int fd,
                             TernDownloadProgressFunc progress, gpointer progress_data,
                             GCancellable *cancellable, TernCertificateInfo **cert_out,

@@ -85,6 +85,10 @@ void tern_account_sync_send_outbox (TernAccountSync *self, GCancellable *cancell
 /* IMAP: downloads one body outside the offline scope; POP3 mail is whole. */
 gboolean tern_account_sync_fetch_body (TernAccountSync *self, gint64 message_id,
                                        GCancellable *cancellable, GError **error);
+/* tern_account_sync_fetch_body() for each of @ids, in order; stops at the
+ * first failure (the bodies fetched so far stay stored). */
+gboolean tern_account_sync_fetch_bodies (TernAccountSync *self, const GArray *ids,
+                                         GCancellable *cancellable, GError **error);
 /* Streams a message to @fd in pieces (tern-imap-download.h), for one over
  * the download limit: IMAP only. */
 gboolean tern_account_sync_download (TernAccountSync *self, gint64 message_id, int fd,

@@ -2,6 +2,7 @@
 #include "core/tern-error.h"
 #include "account/tern-mail-actions.h"
 #include "account/tern-local-archive.h"
+#include "account/tern-local-folders.h"
 
 #define BATCH 200
 
@@ -137,4 +138,139 @@ tern_local_archive (TernStore *store, gint64 folder_id, gint64 dest_folder_id, g
     return g_set_error_literal (error, TERN_ERROR, TERN_ERROR_INVALID,
                                 "A folder cannot be archived into itself."), FALSE;
   return for_each_page (store, folder_id, before, archive_page, &ar, cancellable, error);
+}
+
+/* ---- a whole account ------------------------------------------------------- */
+
+static gboolean
+archived_role (TernFolderRole role)
+{
+  return role != TERN_FOLDER_ROLE_TRASH && role != TERN_FOLDER_ROLE_JUNK &&
+         role != TERN_FOLDER_ROLE_DRAFTS && role != TERN_FOLDER_ROLE_OUTBOX;
+}
+
+GPtrArray *
+tern_local_archive_account_folders (TernStore *store, gint64 account_id, GError **error)
+{
+  g_autoptr(TernAccountSettings) account = tern_store_get_account (store, account_id, error);
+  g_autoptr(GPtrArray) all = NULL;
+  GPtrArray *chosen;
+
+  if (account == NULL)
+    return NULL;
+  if (account->protocol == TERN_PROTOCOL_LOCAL)
+    return g_set_error_literal (error, TERN_ERROR, TERN_ERROR_INVALID,
+                                "The mail on this computer is archived already."), NULL;
+  if ((all = tern_store_list_folders (store, account_id, error)) == NULL)
+    return NULL;
+  chosen = g_ptr_array_new_with_free_func ((GDestroyNotify) tern_folder_free);
+  for (guint i = 0; i < all->len; i++)
+    if (archived_role (((TernFolder *) g_ptr_array_index (all, i))->role))
+      g_ptr_array_add (chosen, g_ptr_array_steal_index (all, i--));
+  return chosen;
+}
+
+char *
+tern_local_archive_dest_path (const char *root, const TernFolder *folder)
+{
+  g_autofree char *path = NULL;
+
+  if (folder->role == TERN_FOLDER_ROLE_INBOX)
+    return g_strconcat (root, "/Inbox", NULL);
+  path = g_strdup (folder->path);
+  if (folder->delimiter != NULL && folder->delimiter[0] != '\0' && folder->delimiter[0] != '/')
+    {
+      /* A "/" inside a name would nest a level deeper: keep it a name. */
+      g_strdelimit (path, "/", '-');
+      g_strdelimit (path, folder->delimiter, '/');
+    }
+  return g_strconcat (root, "/", path, NULL);
+}
+
+char *
+tern_local_archive_default_root (const TernAccountSettings *account)
+{
+  g_autofree char *name = g_strdup (account->name);
+
+  /* The account's name is one level, whatever it holds. */
+  return g_strconcat ("Archive/", g_strdelimit (name, "/", '-'), NULL);
+}
+
+gboolean
+tern_local_archive_account_count (TernStore *store, gint64 account_id, gint64 before,
+                                  TernLocalArchiveResult *out, GError **error)
+{
+  g_autoptr(GPtrArray) folders = tern_local_archive_account_folders (store, account_id, error);
+
+  *out = (TernLocalArchiveResult) { 0 };
+  if (folders == NULL)
+    return FALSE;
+  for (guint i = 0; i < folders->len; i++)
+    {
+      TernLocalArchiveResult one;
+
+      if (!tern_local_archive_count (store, ((TernFolder *) g_ptr_array_index (folders, i))->id,
+                                     before, &one, error))
+        return FALSE;
+      out->total += one.total;
+      out->bytes += one.bytes;
+    }
+  return TRUE;
+}
+
+typedef struct {
+  TernLocalArchiveResult done;      /* the folders finished */
+  TernLocalArchiveProgress progress;
+  gpointer user_data;
+} AccountArchive;
+
+static void
+add_result (TernLocalArchiveResult *sum, const TernLocalArchiveResult *one)
+{
+  sum->total += one->total;
+  sum->bytes += one->bytes;
+  sum->archived += one->archived;
+  sum->already_there += one->already_there;
+  sum->not_downloaded += one->not_downloaded;
+}
+
+static void
+account_progress (const TernLocalArchiveResult *sofar, gpointer data)
+{
+  AccountArchive *aa = data;
+  TernLocalArchiveResult all = aa->done;
+
+  add_result (&all, sofar);
+  aa->progress (&all, aa->user_data);
+}
+
+gboolean
+tern_local_archive_account (TernStore *store, gint64 account_id, const char *root,
+                            gint64 before, gboolean remove, TernLocalArchiveProgress progress,
+                            gpointer user_data, GCancellable *cancellable,
+                            TernLocalArchiveResult *result, GError **error)
+{
+  g_autoptr(GPtrArray) folders = tern_local_archive_account_folders (store, account_id, error);
+  AccountArchive aa = { .progress = progress, .user_data = user_data };
+
+  *result = (TernLocalArchiveResult) { 0 };
+  if (folders == NULL)
+    return FALSE;
+  for (guint i = 0; i < folders->len; i++)
+    {
+      TernFolder *f = g_ptr_array_index (folders, i);
+      g_autofree char *path = tern_local_archive_dest_path (root, f);
+      g_autoptr(TernFolder) dest = tern_local_folder_ensure (store, path, error);
+      TernLocalArchiveResult one = { 0 };
+      gboolean ok = dest != NULL &&
+                    tern_local_archive (store, f->id, dest->id, before, remove,
+                                        progress != NULL ? account_progress : NULL, &aa,
+                                        cancellable, &one, error);
+
+      add_result (&aa.done, &one);
+      *result = aa.done;
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
 }

@@ -46,4 +46,35 @@ gboolean tern_local_archive (TernStore                *store,
                              TernLocalArchiveResult   *result,
                              GError                  **error);
 
+/* ---- a whole account ---- */
+
+/* The folders an account archive takes: all but Trash, Junk, Drafts and
+ * the outbox. */
+GPtrArray *tern_local_archive_account_folders (TernStore *store, gint64 account_id,
+                                               GError **error);
+/* Where @folder goes under @root: "Archive/Work" + "Lists/gtk" gives
+ * "Archive/Work/Lists/gtk" (nested with "/", whatever the server's
+ * delimiter); the inbox is "Inbox". */
+char *tern_local_archive_dest_path (const char *root, const TernFolder *folder);
+/* "Archive/<account name>": the default @root. */
+char *tern_local_archive_default_root (const TernAccountSettings *account);
+
+gboolean tern_local_archive_account_count (TernStore *store, gint64 account_id, gint64 before,
+                                           TernLocalArchiveResult *out, GError **error);
+
+/* tern_local_archive() for each of the account's folders in turn, into one
+ * local folder each under @root (made if missing); @progress and @result
+ * count over all of them. Resuming after a cancel or a crash carries on
+ * where it stopped: the finished folders have nothing left to do. */
+gboolean tern_local_archive_account (TernStore                *store,
+                                     gint64                    account_id,
+                                     const char               *root,
+                                     gint64                    before,
+                                     gboolean                  remove,
+                                     TernLocalArchiveProgress  progress,
+                                     gpointer                  user_data,
+                                     GCancellable             *cancellable,
+                                     TernLocalArchiveResult   *result,
+                                     GError                  **error);
+
 G_END_DECLS

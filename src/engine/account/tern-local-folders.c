@@ -65,6 +65,31 @@ tern_local_folder_create (TernStore *store, const char *path, GError **error)
   return id != 0 ? tern_store_get_folder (store, id, error) : NULL;
 }
 
+TernFolder *
+tern_local_folder_ensure (TernStore *store, const char *path, GError **error)
+{
+  g_autoptr(TernAccountSettings) account = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autoptr(GString) sofar = g_string_new (NULL);
+
+  if (!check_path (path, error) ||
+      (account = tern_store_get_local_account (store, TRUE, error)) == NULL)
+    return NULL;
+  parts = g_strsplit (path, DELIMITER, -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      g_autoptr(TernFolder) f = NULL;
+
+      g_string_append_printf (sofar, "%s%s", i > 0 ? DELIMITER : "", parts[i]);
+      f = tern_store_get_folder_by_path (store, account->id, sofar->str, NULL);
+      if (f == NULL && (f = tern_local_folder_create (store, sofar->str, error)) == NULL)
+        return NULL;
+      if (parts[i + 1] == NULL)
+        return g_steal_pointer (&f);
+    }
+  return NULL;
+}
+
 gboolean
 tern_local_folder_rename (TernStore *store, gint64 folder_id, const char *new_path,
                           GError **error)

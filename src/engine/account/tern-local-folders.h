@@ -17,6 +17,10 @@ G_BEGIN_DECLS
  * for an empty name or a path with an empty part ("a//b", "/a"). */
 TernFolder *tern_local_folder_create (TernStore *store, const char *path, GError **error);
 
+/* The folder @path "On this computer", made (with the folders above it)
+ * if missing. */
+TernFolder *tern_local_folder_ensure (TernStore *store, const char *path, GError **error);
+
 /* Renames a local folder and the folders below it. */
 gboolean tern_local_folder_rename (TernStore *store, gint64 folder_id, const char *new_path,
                                    GError **error);

@@ -522,3 +522,33 @@ tern_mail_transfer (TernStore *store, const gint64 *ids, guint n_ids, gint64 des
     return FALSE;
   return in_transaction (store, transfer_body, &a, error);
 }
+
+GArray *
+tern_mail_bodies_to_download (TernStore *store, const gint64 *ids, guint n_ids,
+                              gint64 dest_folder_id, GError **error)
+{
+  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(TernFolder) dest = NULL;
+  g_autoptr(TernAccountSettings) account = NULL;
+
+  if (n_ids == 0)
+    return g_steal_pointer (&missing);
+  if (dest_folder_id != 0 && (dest = tern_store_get_folder (store, dest_folder_id, error)) == NULL)
+    return NULL;
+  for (guint i = 0; i < n_ids; i++)
+    {
+      g_autoptr(TernMessageSummary) m = tern_store_get_message (store, ids[i], error);
+
+      if (m == NULL)
+        return NULL;
+      if (account == NULL &&
+          (account = tern_store_get_account (store, m->account_id, error)) == NULL)
+        return NULL;
+      /* A move inside its own account is the server's: no bytes needed. */
+      if (account->protocol != TERN_PROTOCOL_IMAP || m->body_state == TERN_BODY_STATE_FULL ||
+          (dest != NULL && dest->account_id == m->account_id))
+        continue;
+      g_array_append_val (missing, m->id);
+    }
+  return g_steal_pointer (&missing);
+}

@@ -59,6 +59,14 @@ guint tern_mail_count_held (TernStore *store, gint64 account_id, const char **fi
 gboolean tern_mail_transfer (TernStore *store, const gint64 *ids, guint n_ids,
                              gint64 dest_folder_id, gboolean keep_source, GError **error);
 
+/* Which of @ids must be downloaded before tern_mail_transfer() can copy
+ * them: IMAP mail whose body is not on this computer. With @dest_folder_id
+ * (0: any other account) in the messages' own account a move needs no
+ * bytes, and nothing is listed. The CLI fetches them on its session
+ * (tern_account_sync_fetch_bodies), the window through the sync process. */
+GArray *tern_mail_bodies_to_download (TernStore *store, const gint64 *ids, guint n_ids,
+                                      gint64 dest_folder_id, GError **error);
+
 /* Stores @record with @raw as a new message of @dest (uid, size and body
  * state are set here) and, for an IMAP account, queues its APPEND. Joins
  * the caller's transaction. */
