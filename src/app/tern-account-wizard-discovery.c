@@ -188,6 +188,8 @@ tern_wizard_apply_discovery (TernAccountWizard *self)
   gtk_entry_set_text (self->incoming_user_entry, tern_wizard_text_of (self->email_entry));
   if (in == NULL)
     in = discovered_incoming (self, TERN_PROTOCOL_POP3);
+  if (in == NULL)
+    tern_wizard_apply_provider_servers (self);
   if (in != NULL)
     {
       gtk_toggle_button_set_active (in->protocol == TERN_PROTOCOL_POP3 ? self->protocol_pop3_radio

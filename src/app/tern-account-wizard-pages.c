@@ -28,7 +28,7 @@ page_is_complete (TernAccountWizard *self, const char *page)
   g_autofree char *email = tern_wizard_trimmed (self->email_entry);
 
   if (g_str_equal (page, "identity"))
-    return tern_wizard_email_is_plausible (email) && *tern_wizard_text_of (self->password_entry) != '\0';
+    return tern_wizard_email_is_plausible (email) && tern_wizard_identity_has_login (self);
   if (g_str_equal (page, "discovery"))
     return !self->discovery_running;
   if (g_str_equal (page, "incoming"))

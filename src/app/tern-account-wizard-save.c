@@ -6,6 +6,7 @@
 
 #include "tern-account-wizard-private.h"
 #include "tern-app-secrets.h"
+#include "account/tern-account-token.h"
 #include "core/tern-error.h"
 #include "store/tern-store-executor.h"
 /* ---- Saving ----------------------------------------------------------------- */
@@ -16,6 +17,7 @@ typedef struct {
   char *old_name;          /* editing: the name the passwords are stored under */
   char *password;
   char *outgoing_password; /* NULL unless the sending server has its own login */
+  TernOAuthTokens *tokens; /* an OAuth2 sign-in's, in place of the passwords */
 } SaveData;
 
 void
@@ -34,6 +36,7 @@ save_data_free (SaveData *data)
   g_free (data->old_name);
   tern_wizard_wipe (data->password);
   tern_wizard_wipe (data->outgoing_password);
+  g_clear_pointer (&data->tokens, tern_oauth_tokens_free);
   g_free (data);
 }
 
@@ -45,6 +48,8 @@ store_passwords (SaveData *data, GError **error)
 
   if (data->old_name != NULL && !g_str_equal (data->old_name, name))
     tern_secrets_clear (secrets, data->old_name, NULL);
+  if (data->tokens != NULL)
+    return tern_account_keep_tokens (secrets, name, data->tokens, error);
   if (!tern_secrets_store (secrets, name, TERN_SECRET_INCOMING, data->password, error))
     return FALSE;
   if (data->outgoing_password != NULL)
@@ -207,6 +212,7 @@ tern_wizard_save_account (TernAccountWizard *self)
   data->password = g_strdup (tern_wizard_text_of (self->password_entry));
   if (out_password != NULL && out_password != tern_wizard_text_of (self->password_entry))
     data->outgoing_password = g_strdup (out_password);
+  data->tokens = tern_wizard_copy_tokens (self);
   run->wizard = g_object_ref (self);
   run->data = data;
   self->saving = TRUE;

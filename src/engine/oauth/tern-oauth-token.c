@@ -30,6 +30,20 @@ tern_oauth_tokens_free (TernOAuthTokens *t)
   g_free (t);
 }
 
+TernOAuthTokens *
+tern_oauth_tokens_copy (const TernOAuthTokens *t)
+{
+  TernOAuthTokens *copy;
+
+  if (t == NULL)
+    return NULL;
+  copy = g_new0 (TernOAuthTokens, 1);
+  copy->access_token = g_strdup (t->access_token);
+  copy->refresh_token = g_strdup (t->refresh_token);
+  copy->expires_in = t->expires_in;
+  return copy;
+}
+
 static SoupSession *
 new_session (void)
 {

@@ -1,0 +1,138 @@
+/* tern-account-wizard-oauth.c: the account wizard at providers that take no
+ * passwords from mail programs (Google, Microsoft: OAuth2, issue 17).
+ *
+ * When the address's domain is one the provider data names
+ * (oauth/tern-oauth-provider.h), the first page's password gives way to
+ * "Sign in with Google" (TernOAuthSignIn: browser, loopback redirect, state
+ * checked). The access token of that sign-in is what the connection test
+ * logs in with; saving keeps the refresh token in the keyring
+ * (tern_account_keep_tokens) and marks the account sign_in = oauth2.
+ */
+#include <glib/gi18n.h>
+
+#include "tern-account-wizard-private.h"
+#include "oauth/tern-oauth-provider.h"
+
+/* Shows the sign-in or the password, for the address typed now. A new
+ * address (or provider) forgets an earlier sign-in: its tokens belong to
+ * another account. */
+void
+tern_wizard_update_sign_in (TernAccountWizard *self)
+{
+  g_autofree char *email = tern_wizard_trimmed (self->email_entry);
+  g_autofree char *provider = tern_wizard_email_is_plausible (email)
+                              ? tern_oauth_provider_for_email (email) : NULL;
+  gboolean oauth = provider != NULL;
+
+  if (g_strcmp0 (provider, self->oauth_provider) != 0 || oauth)
+    {
+      g_free (self->oauth_provider);
+      self->oauth_provider = g_steal_pointer (&provider);
+      if (oauth)
+        tern_oauth_sign_in_set_provider (self->oauth_sign_in, self->oauth_provider, email);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->oauth_sign_in), oauth);
+  gtk_widget_set_visible (self->password_label, !oauth);
+  gtk_widget_set_visible (GTK_WIDGET (self->password_entry), !oauth);
+  gtk_widget_set_visible (self->password_hint, !oauth);
+  gtk_widget_set_visible (self->incoming_password_label, !oauth);
+  gtk_widget_set_visible (GTK_WIDGET (self->incoming_password_entry), !oauth);
+  gtk_label_set_text (self->identity_intro,
+                      oauth ? _("Enter your name and your email address, then sign in. Tern will "
+                                "look up the rest for you.")
+                            : _("Enter your name, your email address and its password. Tern will "
+                                "look up the rest for you."));
+  if (oauth)
+    gtk_entry_set_text (self->password_entry, "");   /* never sent anywhere */
+  tern_wizard_update_buttons (self);
+}
+
+void
+tern_wizard_on_signed_in (TernAccountWizard *self)
+{
+  tern_wizard_update_buttons (self);
+  if (gtk_widget_is_sensitive (GTK_WIDGET (self->next_button)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->next_button));
+}
+
+/* The first page has what logs in: the password, or a completed sign-in. */
+gboolean
+tern_wizard_identity_has_login (TernAccountWizard *self)
+{
+  if (self->oauth_provider != NULL)
+    return tern_oauth_sign_in_get_tokens (self->oauth_sign_in) != NULL;
+  return *tern_wizard_text_of (self->password_entry) != '\0';
+}
+
+/* What the connection test of @side logs in with (NULL: no login). */
+const char *
+tern_wizard_credential (TernAccountWizard *self, TernConnectionSide side)
+{
+  const TernOAuthTokens *tokens;
+
+  if (self->oauth_provider == NULL)
+    return side == TERN_CONNECTION_INCOMING ? tern_wizard_text_of (self->password_entry)
+                                            : tern_wizard_outgoing_password (self);
+  if (side == TERN_CONNECTION_OUTGOING
+      && g_strcmp0 (gtk_combo_box_get_active_id (self->outgoing_auth_combo), "none") == 0)
+    return NULL;
+  tokens = tern_oauth_sign_in_get_tokens (self->oauth_sign_in);
+  return tokens != NULL ? tokens->access_token : NULL;
+}
+
+static void
+fill_server (GtkEntry *host, GtkComboBox *security, GtkSpinButton *port,
+             const TernOAuthServer *server)
+{
+  gtk_entry_set_text (host, server->host);
+  tern_wizard_set_security (security, server->security);   /* moves the port first */
+  gtk_spin_button_set_value (port, server->port);
+}
+
+/* The lookup found nothing: the provider data knows the servers. */
+void
+tern_wizard_apply_provider_servers (TernAccountWizard *self)
+{
+  g_autoptr(TernOAuthProvider) p = self->oauth_provider != NULL
+                                   ? tern_oauth_provider_lookup (self->oauth_provider, NULL) : NULL;
+
+  if (p == NULL)
+    return;
+  if (p->imap.host != NULL)
+    {
+      gtk_toggle_button_set_active (self->protocol_imap_radio, TRUE);
+      fill_server (self->incoming_host_entry, self->incoming_security_combo,
+                   self->incoming_port_spin, &p->imap);
+    }
+  if (p->smtp.host != NULL)
+    {
+      fill_server (self->outgoing_host_entry, self->outgoing_security_combo,
+                   self->outgoing_port_spin, &p->smtp);
+      gtk_combo_box_set_active_id (self->outgoing_auth_combo, "same");
+    }
+}
+
+/* How the saved account signs in. */
+void
+tern_wizard_collect_sign_in (TernAccountWizard *self, TernAccountSettings *s)
+{
+  if (self->oauth_provider != NULL)
+    {
+      s->sign_in = TERN_SIGN_IN_OAUTH2;
+      tern_wizard_set_str (&s->oauth2_provider, self->oauth_provider);
+    }
+  else if (s->sign_in == TERN_SIGN_IN_OAUTH2)
+    {
+      s->sign_in = TERN_SIGN_IN_PASSWORD;   /* the address moved to a password provider */
+      g_clear_pointer (&s->oauth2_provider, g_free);
+    }
+}
+
+/* The sign-in's tokens for saving (a copy the saving thread owns), or NULL. */
+TernOAuthTokens *
+tern_wizard_copy_tokens (TernAccountWizard *self)
+{
+  if (self->oauth_provider == NULL)
+    return NULL;
+  return tern_oauth_tokens_copy (tern_oauth_sign_in_get_tokens (self->oauth_sign_in));
+}

@@ -1,0 +1,446 @@
+/* The account wizard at a provider that signs in on its own page (OAuth2,
+ * issue 17), against the harness: its authorization server
+ * (tern-test-oauth-server.py, playing Google's part: the real providers
+ * need the internet), Dovecot's passdb oauth2 and Postfix through Dovecot
+ * SASL. Discovery reads the ISPDB XML the authorization server serves (it
+ * says <authentication>OAuth2</authentication>); the test plays the
+ * browser by following the authorization URL.
+ *
+ * Cases: sign-in in place of the password, a redirect with a wrong state
+ * refused, the connection test with the token, save (refresh token in the
+ * keyring, sign_in = oauth2), the saved account logging in again from the
+ * keyring alone; no token in SQLite or the log; a provider without a
+ * client id saying how to configure one. Screenshots:
+ * <builddir>/screenshots/wizard-oauth-*.png (GTK_THEME=Adwaita:dark adds
+ * "-dark" to the names). */
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "tern-account-wizard.h"
+#include "tern-app-secrets.h"
+#include "account/tern-account-connect.h"
+#include "account/tern-account-token.h"
+#include "store/tern-store.h"
+#include "tern-test-oauth.h"
+#include "tern-test-servers.h"
+#include "tern-test-ui.h"
+
+#define EMAIL "dana@oauth.test"
+#define WAIT_MS 60000
+
+#define WAIT_UNTIL(cond)                                         \
+  G_STMT_START {                                                 \
+    TERN_TEST_WAIT_UNTIL (cond, WAIT_MS);                        \
+    if (!(cond))                                                 \
+      g_error ("timed out waiting for %s", #cond);               \
+  } G_STMT_END
+
+static TernTestOAuth *oauth;
+static TernTestServers *servers;
+static GString *logs;   /* everything the engine and the app logged */
+
+/* ---- Finding and driving widgets ------------------------------------------ */
+
+typedef struct { const char *name; GtkWidget *found; } FindData;
+
+static void
+find_cb (GtkWidget *widget, gpointer user_data)
+{
+  FindData *data = user_data;
+
+  if (data->found != NULL)
+    return;
+  if (g_strcmp0 (gtk_buildable_get_name (GTK_BUILDABLE (widget)), data->name) == 0)
+    data->found = widget;
+  else if (GTK_IS_CONTAINER (widget))
+    gtk_container_forall (GTK_CONTAINER (widget), find_cb, data);
+}
+
+static GtkWidget *
+find (gpointer root, const char *name)
+{
+  FindData data = { name, NULL };
+
+  gtk_container_forall (GTK_CONTAINER (root), find_cb, &data);
+  if (data.found == NULL)
+    g_error ("no widget %s", name);
+  return data.found;
+}
+
+static const char *
+page (TernAccountWizard *wizard)
+{
+  return tern_account_wizard_get_page (wizard);
+}
+
+static void
+next (TernAccountWizard *wizard)
+{
+  GtkWidget *button = find (wizard, "next_button");
+
+  g_assert_true (gtk_widget_is_sensitive (button));
+  gtk_button_clicked (GTK_BUTTON (button));
+}
+
+static void
+screenshot (GtkWidget *widget, const char *name)
+{
+  const char *theme = g_getenv ("GTK_THEME");
+  g_autofree char *file = g_strdup_printf ("wizard-oauth-%s%s.png", name,
+                                           theme != NULL && strstr (theme, "dark") ? "-dark" : "");
+
+  tern_test_ui_wait_for_draw (widget);
+  tern_test_ui_save_screenshot (widget, file);
+}
+
+static gboolean
+test_state_is (TernAccountWizard *wizard, const char *side, const char *state)
+{
+  g_autofree char *name = g_strdup_printf ("%s_test_state", side);
+
+  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (find (wizard, name))), state) == 0;
+}
+
+static GtkMessageDialog *
+find_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* ---- One wizard ----------------------------------------------------------------- */
+
+typedef struct {
+  char *data_dir;
+  TernStoreExecutor *executor;
+  TernAccountWizard *wizard;
+  gint64 added_id;
+  gboolean destroyed;
+  char *browser_uri;   /* what the wizard asked the browser to open */
+} Run;
+
+static void
+on_added (TernAccountWizard *wizard, gint64 id, Run *run)
+{
+  run->added_id = id;
+}
+
+static void
+on_destroyed (GtkWidget *widget, Run *run)
+{
+  run->destroyed = TRUE;
+}
+
+/* The test is the system browser: the wizard's URI opener is replaced. */
+static gboolean
+on_open_browser (GtkWidget *sign_in, const char *uri, Run *run)
+{
+  g_free (run->browser_uri);
+  run->browser_uri = g_strdup (uri);
+  return TRUE;
+}
+
+static void
+run_start (Run *run)
+{
+  g_autoptr(TernAutoconfig) ac = tern_autoconfig_new ();
+  g_autofree char *url = g_strdup_printf ("%s/autoconfig", tern_test_oauth_url (oauth));
+
+  tern_autoconfig_set_urls (ac, url, NULL, NULL);
+  tern_autoconfig_clear_probes (ac);
+  tern_autoconfig_set_timeouts (ac, 5000, 2000);
+  run->data_dir = g_dir_make_tmp ("tern-wizard-oauth-XXXXXX", NULL);
+  g_assert_nonnull (run->data_dir);
+  run->executor = tern_store_executor_new (run->data_dir);
+  run->wizard = tern_account_wizard_new (NULL, run->executor);
+  g_object_ref_sink (run->wizard);
+  tern_account_wizard_set_autoconfig (run->wizard, ac);
+  g_signal_connect (run->wizard, "account-added", G_CALLBACK (on_added), run);
+  g_signal_connect (run->wizard, "destroy", G_CALLBACK (on_destroyed), run);
+  g_signal_connect (find (run->wizard, "oauth_sign_in"), "open-browser",
+                    G_CALLBACK (on_open_browser), run);
+  gtk_window_set_default_size (GTK_WINDOW (run->wizard), 640, -1);
+  gtk_widget_show (GTK_WIDGET (run->wizard));
+  tern_test_ui_wait_mapped (GTK_WIDGET (run->wizard), 100);
+}
+
+static void
+run_finish (Run *run)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", run->data_dir);
+
+  if (!run->destroyed)
+    gtk_widget_destroy (GTK_WIDGET (run->wizard));
+  tern_test_run_for (300);
+  g_object_unref (run->wizard);
+  tern_store_executor_shutdown (run->executor);
+  g_clear_object (&run->executor);
+  g_assert_cmpint (system (cmd), ==, 0);
+  g_free (run->data_dir);
+  g_free (run->browser_uri);
+}
+
+static char *
+forge_state (const char *redirect)
+{
+  g_autoptr(GString) s = g_string_new (redirect);
+  const char *state = strstr (s->str, "state=");
+
+  g_assert_nonnull (state);
+  g_string_truncate (s, (gsize) (state - s->str));
+  g_string_append (s, "state=forged-by-another-page");
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* The browser's part, a wrong state first: refused, no code exchanged. */
+static void
+play_browser (Run *run)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *redirect = NULL;
+  g_autofree char *forged = NULL;
+  gint64 exchanges = tern_test_oauth_stat (oauth, "exchanges");
+
+  g_assert_nonnull (run->browser_uri);
+  g_assert_true (g_str_has_prefix (run->browser_uri, tern_test_oauth_url (oauth)));
+  g_assert_nonnull (strstr (run->browser_uri, "code_challenge_method=S256"));
+  g_assert_cmpuint (tern_test_http_get (run->browser_uri, &redirect, &error), ==, 302);
+  g_assert_no_error (error);
+  forged = forge_state (redirect);
+  g_assert_cmpuint (tern_test_http_get (forged, NULL, &error), ==, 400);
+  g_assert_no_error (error);
+  tern_test_run_for (300);
+  g_assert_cmpint (tern_test_oauth_stat (oauth, "exchanges"), ==, exchanges);
+  g_assert_false (gtk_widget_is_sensitive (find (run->wizard, "next_button")));
+  g_assert_cmpuint (tern_test_http_get (redirect, NULL, &error), ==, 200);
+  g_assert_no_error (error);
+  WAIT_UNTIL (gtk_widget_is_sensitive (find (run->wizard, "next_button")));
+  g_assert_cmpint (tern_test_oauth_stat (oauth, "exchanges"), ==, exchanges + 1);
+}
+
+static void
+assert_no_token_in (const char *what, const char *text, gsize len, char **tokens)
+{
+  for (guint i = 0; tokens[i] != NULL; i++)
+    if (*tokens[i] != '\0' && g_strstr_len (text, (gssize) len, tokens[i]) != NULL)
+      g_error ("a token appears in %s", what);
+}
+
+/* Not in the log; not in the database or its WAL (byte for byte); the
+ * file password store (the keyring's stand-in) holds no access token. */
+static void
+assert_no_token_leaks (const char *data_dir)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *list = tern_test_oauth_control (oauth, "tokens", &error);
+  g_auto(GStrv) tokens = NULL;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+
+  g_assert_no_error (error);
+  tokens = g_strsplit (list, "\n", -1);
+  g_assert_cmpuint (g_strv_length (tokens), >=, 2);
+  assert_no_token_in ("the log", logs->str, logs->len, tokens);
+  dir = g_dir_open (data_dir, 0, &error);
+  g_assert_no_error (error);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (data_dir, name, NULL);
+      g_autofree char *data = NULL;
+      gsize len = 0;
+
+      if (!g_file_test (path, G_FILE_TEST_IS_REGULAR) || !g_file_get_contents (path, &data, &len, NULL))
+        continue;
+      if (g_str_equal (name, "passwords.ini"))
+        {
+          for (guint i = 0; tokens[i] != NULL; i++)
+            if (g_str_has_prefix (tokens[i], "at-"))
+              g_assert_null (strstr (data, tokens[i]));
+          continue;
+        }
+      assert_no_token_in (name, data, len, tokens);
+    }
+}
+
+/* ---- Tests ---------------------------------------------------------------------- */
+
+static void
+test_sign_in_test_save (void)
+{
+  Run run = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *what = g_strdup_printf ("autoconfig?imap=%u&smtp=%u",
+      tern_test_servers_port (servers, TERN_TEST_IMAPS),
+      tern_test_servers_port (servers, TERN_TEST_SUBMISSION));
+  g_autoptr(TernAccountSettings) account = NULL;
+  g_autoptr(TernSecrets) secrets = NULL;
+  g_autofree char *refresh = NULL;
+  GtkMessageDialog *ask;
+  gint64 refreshes;
+
+  if (!tern_test_servers_require_smtp (servers))
+    return;
+  g_free (tern_test_oauth_control (oauth, what, &error));
+  g_assert_no_error (error);
+  run_start (&run);
+  gtk_entry_set_text (GTK_ENTRY (find (run.wizard, "name_entry")), "Dana");
+  gtk_entry_set_text (GTK_ENTRY (find (run.wizard, "email_entry")), EMAIL);
+  /* The password gives way to the sign-in, with its reason. */
+  g_assert_false (gtk_widget_get_visible (find (run.wizard, "password_entry")));
+  g_assert_true (gtk_widget_get_visible (find (run.wizard, "oauth_sign_in")));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find (run.wizard, "sign_in_button"))), ==,
+                   "Sign in with Tern Test Provider");
+  g_assert_false (gtk_widget_is_sensitive (find (run.wizard, "next_button")));
+  screenshot (GTK_WIDGET (run.wizard), "1-sign-in");
+
+  gtk_button_clicked (GTK_BUTTON (find (run.wizard, "sign_in_button")));
+  screenshot (GTK_WIDGET (run.wizard), "2-waiting");
+  play_browser (&run);
+  screenshot (GTK_WIDGET (run.wizard), "3-signed-in");
+
+  next (run.wizard);
+  g_assert_cmpstr (page (run.wizard), ==, "discovery");
+  WAIT_UNTIL (gtk_widget_is_sensitive (find (run.wizard, "next_button")));
+  next (run.wizard);
+  g_assert_cmpstr (page (run.wizard), ==, "protocol");
+  next (run.wizard);
+  g_assert_cmpstr (page (run.wizard), ==, "incoming");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find (run.wizard, "incoming_host_entry"))), ==,
+                   "localhost");
+  g_assert_false (gtk_widget_get_visible (find (run.wizard, "incoming_password_entry")));
+  next (run.wizard);
+  g_assert_cmpstr (page (run.wizard), ==, "outgoing");
+  next (run.wizard);
+  g_assert_cmpstr (page (run.wizard), ==, "test");
+  /* The XML came over plain http and names localhost, outside oauth.test. */
+  WAIT_UNTIL (find_message_dialog () != NULL);
+  ask = find_message_dialog ();
+  gtk_dialog_response (GTK_DIALOG (ask), GTK_RESPONSE_ACCEPT);
+  WAIT_UNTIL (!test_state_is (run.wizard, "incoming", "busy")
+              && !test_state_is (run.wizard, "outgoing", "busy"));
+  g_test_message ("incoming: %s",
+                  gtk_label_get_text (GTK_LABEL (find (run.wizard, "incoming_test_label"))));
+  g_test_message ("outgoing: %s",
+                  gtk_label_get_text (GTK_LABEL (find (run.wizard, "outgoing_test_label"))));
+  g_assert_true (test_state_is (run.wizard, "incoming", "ok"));
+  g_assert_true (test_state_is (run.wizard, "outgoing", "ok"));
+  screenshot (GTK_WIDGET (run.wizard), "4-test-ok");
+  next (run.wizard);
+  g_assert_cmpstr (page (run.wizard), ==, "finish");
+  next (run.wizard);
+  WAIT_UNTIL (run.destroyed);
+  g_assert_cmpint (run.added_id, >, 0);
+
+  {
+    g_autoptr(TernStore) store = tern_store_open (run.data_dir, TERN_STORE_OPEN_READ_ONLY, &error);
+
+    g_assert_no_error (error);
+    account = tern_store_get_account (store, run.added_id, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (account->sign_in, ==, TERN_SIGN_IN_OAUTH2);
+  g_assert_cmpstr (account->oauth2_provider, ==, TERN_TEST_OAUTH_PROVIDER);
+  secrets = tern_app_secrets_new (run.data_dir);
+  refresh = tern_secrets_lookup (secrets, account->name, TERN_SECRET_OAUTH2_REFRESH, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (refresh);
+  g_assert_null (tern_secrets_lookup (secrets, account->name, TERN_SECRET_INCOMING, NULL));
+
+  /* The saved account logs in from the keyring alone (a fresh TernSecrets
+   * has no access token in memory: it refreshes), as its first sync does. */
+  refreshes = tern_test_oauth_stat (oauth, "refreshes");
+  {
+    mailimap *imap = tern_account_connect_imap (account, secrets, NULL, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (imap);
+    tern_imap_close (imap, TRUE);
+  }
+  g_assert_cmpint (tern_test_oauth_stat (oauth, "refreshes"), ==, refreshes + 1);
+  assert_no_token_leaks (run.data_dir);
+  run_finish (&run);
+}
+
+/* Google, without a client id in this build: a plain line on what to
+ * configure, and no browser. */
+static void
+test_no_client_id (void)
+{
+  Run run = { 0 };
+  const char *status;
+
+  run_start (&run);
+  gtk_entry_set_text (GTK_ENTRY (find (run.wizard, "email_entry")), "alice@gmail.com");
+  g_assert_true (gtk_widget_get_visible (find (run.wizard, "oauth_sign_in")));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find (run.wizard, "sign_in_button"))), ==,
+                   "Sign in with Google");
+  gtk_button_clicked (GTK_BUTTON (find (run.wizard, "sign_in_button")));
+  g_assert_null (run.browser_uri);
+  status = gtk_label_get_text (GTK_LABEL (find (run.wizard, "status_label")));
+  g_test_message ("status: %s", status);
+  g_assert_nonnull (strstr (status, "oauth2-clients"));
+  g_assert_false (gtk_widget_is_sensitive (find (run.wizard, "next_button")));
+  screenshot (GTK_WIDGET (run.wizard), "5-no-client-id");
+  /* Back to a password provider: the password field returns. */
+  gtk_entry_set_text (GTK_ENTRY (find (run.wizard, "email_entry")), "alice@example.com");
+  g_assert_true (gtk_widget_get_visible (find (run.wizard, "password_entry")));
+  g_assert_false (gtk_widget_get_visible (find (run.wizard, "oauth_sign_in")));
+  run_finish (&run);
+}
+
+static GLogWriterOutput
+keep_log (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (g_str_equal (fields[i].key, "MESSAGE"))
+      {
+        g_string_append_len (logs, fields[i].value, fields[i].length);
+        g_string_append_c (logs, '\n');
+      }
+  if (level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO))
+    return G_LOG_WRITER_HANDLED;   /* kept, not printed into the TAP output */
+  return g_log_writer_default (level, fields, n_fields, user_data);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  TernTestServersOptions opts = { 0 };
+  int status;
+
+  g_setenv ("TERN_PASSWORD_STORE", "file", TRUE);   /* the keyring's stand-in: passwords.ini */
+  gtk_test_init (&argc, &argv, NULL);
+  {
+    /* The application's stylesheet, as TernApplication loads it. */
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/io/github/ternmail/Tern/tern.css");
+    gtk_style_context_add_provider_for_screen (gdk_screen_get_default (), GTK_STYLE_PROVIDER (css),
+                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+  logs = g_string_new (NULL);
+  g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  g_setenv ("TERN_DEBUG", "all", TRUE);
+  g_log_set_writer_func (keep_log, NULL, NULL);
+  oauth = tern_test_oauth_start (&error);
+  g_assert_no_error (error);
+  opts.oauth2_introspection_url = tern_test_oauth_introspection_url (oauth);
+  servers = tern_test_servers_start (&opts, &error);
+  g_assert_no_error (error);
+  g_assert_true (tern_test_servers_add_user (servers, EMAIL, "unused", &error));
+  g_setenv ("TERN_EXTRA_CA_FILE", tern_test_servers_ca_file (servers), TRUE);
+  g_setenv ("TERN_TEST_OAUTH2_PROVIDERS", tern_test_oauth_providers_file (oauth), TRUE);
+
+  g_test_add_func ("/app/wizard-oauth/sign-in-test-save", test_sign_in_test_save);
+  g_test_add_func ("/app/wizard-oauth/no-client-id", test_no_client_id);
+  status = g_test_run ();
+  tern_test_servers_free (servers);
+  tern_test_oauth_free (oauth);
+  g_string_free (logs, TRUE);
+  return status;
+}
