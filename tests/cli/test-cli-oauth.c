@@ -409,6 +409,21 @@ test_no_token_leaks (void)
     }
 }
 
+/* Removing an account revokes its refresh token at the provider (RFC 7009)
+ * and deletes the secret; the removal never waits on that. */
+static void
+test_remove_revokes (void)
+{
+  g_autoptr(TernSecrets) secrets = tern_secrets_new (fx.data_dir, TERN_SECRETS_FILE);
+  gint64 revocations = tern_test_oauth_stat (fx.oauth, "revocations");
+
+  if (!tern_test_servers_require_smtp (fx.servers))
+    return;
+  g_assert_cmpint (cli (NULL, NULL, NULL, "account", "remove", "Found", NULL), ==, 0);
+  g_assert_cmpint (tern_test_oauth_stat (fx.oauth, "revocations"), ==, revocations + 1);
+  g_assert_null (tern_secrets_lookup (secrets, "Found", TERN_SECRET_OAUTH2_REFRESH, NULL));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -439,6 +454,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/oauth/revoked-sign-in-again", test_revoked);
   g_test_add_func ("/cli/oauth/discover-marks-oauth2", test_discover_marks_oauth2);
   g_test_add_func ("/cli/oauth/no-token-leaks", test_no_token_leaks);
+  g_test_add_func ("/cli/oauth/remove-revokes", test_remove_revokes);
   status = g_test_run ();
 
   tern_test_servers_free (fx.servers);
