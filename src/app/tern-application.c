@@ -9,6 +9,7 @@
 #include "tern-account-wizard.h"
 #include "tern-accounts-dialog.h"
 #include "tern-password-dialog.h"
+#include "tern-sign-in-dialog.h"
 #include "tern-application.h"
 #include "core/tern-paths.h"
 #include "store/tern-store.h"
@@ -151,7 +152,7 @@ accounts_activated (GSimpleAction *action, GVariant *parameter, gpointer user_da
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* A new password works and is kept: sync the account again now. */
+/* A new password (or sign-in) works and is kept: sync the account again now. */
 static void
 on_password_saved (TernApplication *self, gint64 account_id)
 {
@@ -180,6 +181,32 @@ enter_password_activated (GSimpleAction *action, GVariant *parameter, gpointer u
     }
   dialog = tern_password_dialog_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
                                      account, tern_application_get_data_dir (self));
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_password_saved), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* app.sign-in-again(x account id): "Sign In Again…" for an OAuth2 account
+ * whose provider refused its sign-in (the error bar offers it). The account
+ * stays paused until the new sign-in is kept; then it syncs at once. */
+static void
+sign_in_again_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TernApplication *self = TERN_APPLICATION (user_data);
+  gint64 account_id = g_variant_get_int64 (parameter);
+  g_autoptr(GError) error = NULL;
+  TernStore *store = tern_application_get_store (self, &error);
+  g_autoptr(TernAccountSettings) account = store != NULL
+                                           ? tern_store_get_account (store, account_id, &error) : NULL;
+  TernSignInDialog *dialog;
+
+  if (account == NULL || account->sign_in != TERN_SIGN_IN_OAUTH2)
+    {
+      g_message ("No OAuth2 account %" G_GINT64_FORMAT " to sign in again: %s", account_id,
+                 error != NULL ? error->message : "it signs in another way");
+      return;
+    }
+  dialog = tern_sign_in_dialog_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                    account, tern_application_get_data_dir (self));
   g_signal_connect_object (dialog, "saved", G_CALLBACK (on_password_saved), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -235,6 +262,7 @@ static const GActionEntry app_entries[] = {
   { "quit", activate_quit, NULL, NULL, NULL },
   { "accounts", accounts_activated, NULL, NULL, NULL },
   { "enter-password", enter_password_activated, "x", NULL, NULL },
+  { "sign-in-again", sign_in_again_activated, "x", NULL, NULL },
 };
 
 static void
