@@ -20,9 +20,19 @@ void
 tern_wizard_update_sign_in (TernAccountWizard *self)
 {
   g_autofree char *email = tern_wizard_trimmed (self->email_entry);
-  g_autofree char *provider = tern_wizard_email_is_plausible (email)
-                              ? tern_oauth_provider_for_email (email) : NULL;
-  gboolean oauth = provider != NULL;
+  g_autofree char *provider = NULL;
+  gboolean oauth, goa;
+
+  if (self->goa != NULL && g_strcmp0 (email, self->goa->email) != 0)
+    {
+      /* Another address than the GOA account's: the user's own choice. */
+      self->goa = NULL;
+      tern_wizard_wipe (g_steal_pointer (&self->goa_token));
+    }
+  goa = self->goa != NULL;
+  if (!goa && tern_wizard_email_is_plausible (email))
+    provider = tern_oauth_provider_for_email (email);
+  oauth = provider != NULL;
 
   if (g_strcmp0 (provider, self->oauth_provider) != 0 || oauth)
     {
@@ -32,17 +42,19 @@ tern_wizard_update_sign_in (TernAccountWizard *self)
         tern_oauth_sign_in_set_provider (self->oauth_sign_in, self->oauth_provider, email);
     }
   gtk_widget_set_visible (GTK_WIDGET (self->oauth_sign_in), oauth);
-  gtk_widget_set_visible (self->password_label, !oauth);
-  gtk_widget_set_visible (GTK_WIDGET (self->password_entry), !oauth);
-  gtk_widget_set_visible (self->password_hint, !oauth);
-  gtk_widget_set_visible (self->incoming_password_label, !oauth);
-  gtk_widget_set_visible (GTK_WIDGET (self->incoming_password_entry), !oauth);
+  gtk_widget_set_visible (self->password_label, !oauth && !goa);
+  gtk_widget_set_visible (GTK_WIDGET (self->password_entry), !oauth && !goa);
+  gtk_widget_set_visible (self->password_hint, !oauth && !goa);
+  gtk_widget_set_visible (self->incoming_password_label, !oauth && !goa);
+  gtk_widget_set_visible (GTK_WIDGET (self->incoming_password_entry), !oauth && !goa);
   gtk_label_set_text (self->identity_intro,
-                      oauth ? _("Enter your name and your email address, then sign in. Tern will "
-                                "look up the rest for you.")
-                            : _("Enter your name, your email address and its password. Tern will "
-                                "look up the rest for you."));
-  if (oauth)
+                      goa ? _("GNOME Online Accounts keeps the sign-in of this address; Tern asks "
+                              "it each time it connects.")
+                      : oauth ? _("Enter your name and your email address, then sign in. Tern will "
+                                  "look up the rest for you.")
+                      : _("Enter your name, your email address and its password. Tern will "
+                          "look up the rest for you."));
+  if (oauth || goa)
     gtk_entry_set_text (self->password_entry, "");   /* never sent anywhere */
   tern_wizard_update_buttons (self);
 }
@@ -59,6 +71,8 @@ tern_wizard_on_signed_in (TernAccountWizard *self)
 gboolean
 tern_wizard_identity_has_login (TernAccountWizard *self)
 {
+  if (self->goa != NULL)
+    return TRUE;
   if (self->oauth_provider != NULL)
     return tern_oauth_sign_in_get_tokens (self->oauth_sign_in) != NULL;
   return *tern_wizard_text_of (self->password_entry) != '\0';
@@ -70,12 +84,14 @@ tern_wizard_credential (TernAccountWizard *self, TernConnectionSide side)
 {
   const TernOAuthTokens *tokens;
 
-  if (self->oauth_provider == NULL)
+  if (self->goa == NULL && self->oauth_provider == NULL)
     return side == TERN_CONNECTION_INCOMING ? tern_wizard_text_of (self->password_entry)
                                             : tern_wizard_outgoing_password (self);
   if (side == TERN_CONNECTION_OUTGOING
       && g_strcmp0 (gtk_combo_box_get_active_id (self->outgoing_auth_combo), "none") == 0)
     return NULL;
+  if (self->goa != NULL)
+    return self->goa_token;
   tokens = tern_oauth_sign_in_get_tokens (self->oauth_sign_in);
   return tokens != NULL ? tokens->access_token : NULL;
 }
@@ -116,7 +132,12 @@ tern_wizard_apply_provider_servers (TernAccountWizard *self)
 void
 tern_wizard_collect_sign_in (TernAccountWizard *self, TernAccountSettings *s)
 {
-  if (self->oauth_provider != NULL)
+  if (self->goa != NULL)
+    {
+      s->sign_in = TERN_SIGN_IN_GOA;
+      tern_wizard_set_str (&s->oauth2_provider, self->goa->id);
+    }
+  else if (self->oauth_provider != NULL)
     {
       s->sign_in = TERN_SIGN_IN_OAUTH2;
       tern_wizard_set_str (&s->oauth2_provider, self->oauth_provider);

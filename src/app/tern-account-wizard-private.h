@@ -15,6 +15,7 @@
  *   tern-account-wizard-oauth.c      providers that sign in on their own page
  *                                    (OAuth2): the sign-in in place of the
  *                                    password, the token for the test
+ *   tern-account-wizard-goa.c        accounts from GNOME Online Accounts
  * A new page gets its own file with an enter function called from
  * tern_wizard_enter_page() and its order in tern-account-wizard-pages.c.
  */
@@ -23,6 +24,7 @@
 #include "tern-account-wizard.h"
 #include "tern-connection-test.h"
 #include "tern-oauth-sign-in.h"
+#include "oauth/tern-oauth-goa.h"
 
 G_BEGIN_DECLS
 
@@ -58,6 +60,10 @@ struct _TernAccountWizard
   const char *last_incoming_service;
   gboolean saving;
   char *oauth_provider;              /* "google" when the address signs in there, else NULL */
+  GCancellable *goa_cancellable;
+  GPtrArray *goa_accounts;           /* TernOAuthGoaAccount: GOA's mail accounts */
+  const TernOAuthGoaAccount *goa;    /* the one chosen (in goa_accounts), or NULL */
+  char *goa_token;                   /* its access token, for the connection test only */
 
   GtkStack *stack;
   GtkButton *back_button;
@@ -69,6 +75,7 @@ struct _TernAccountWizard
   GtkWidget *password_label;
   GtkWidget *password_hint;
   TernOAuthSignIn *oauth_sign_in;     /* shown in place of the three above */
+  GtkBox *goa_box;
   GtkEntry *incoming_password_entry;  /* shares password_entry's buffer */
   GtkWidget *incoming_password_label;
   GtkSpinner *discovery_spinner;
@@ -169,6 +176,10 @@ const char *tern_wizard_credential (TernAccountWizard *self, TernConnectionSide 
 void tern_wizard_apply_provider_servers (TernAccountWizard *self);
 void tern_wizard_collect_sign_in (TernAccountWizard *self, TernAccountSettings *s);
 TernOAuthTokens *tern_wizard_copy_tokens (TernAccountWizard *self);
+
+/* tern-account-wizard-goa.c */
+void tern_wizard_goa_start (TernAccountWizard *self);
+void tern_wizard_goa_forget (TernAccountWizard *self);
 
 /* tern-account-wizard-save.c */
 void tern_wizard_wipe (char *secret);

@@ -48,6 +48,8 @@ store_passwords (SaveData *data, GError **error)
 
   if (data->old_name != NULL && !g_str_equal (data->old_name, name))
     tern_secrets_clear (secrets, data->old_name, NULL);
+  if (data->settings->sign_in == TERN_SIGN_IN_GOA)
+    return TRUE;   /* GOA keeps the sign-in */
   if (data->tokens != NULL)
     return tern_account_keep_tokens (secrets, name, data->tokens, error);
   if (!tern_secrets_store (secrets, name, TERN_SECRET_INCOMING, data->password, error))

@@ -63,6 +63,7 @@ tern_account_wizard_dispose (GObject *object)
   for (i = 0; i < N_SIDES; i++)
     g_clear_pointer (&self->pending_cert[i], tern_certificate_info_free);
   g_clear_object (&self->autoconfig);
+  tern_wizard_goa_forget (self);
   g_clear_pointer (&self->discovered, tern_discovered_config_unref);
   G_OBJECT_CLASS (tern_account_wizard_parent_class)->dispose (object);
 }
@@ -114,6 +115,7 @@ tern_account_wizard_class_init (TernAccountWizardClass *klass)
   BIND (stack); BIND (back_button); BIND (next_button);
   BIND (name_entry); BIND (email_entry); BIND (password_entry); BIND (incoming_password_entry);
   BIND (identity_intro); BIND (password_label); BIND (password_hint); BIND (oauth_sign_in); BIND (incoming_password_label);
+  BIND (goa_box);
   BIND (discovery_spinner); BIND (discovery_title); BIND (discovery_status); BIND (discovery_result); BIND (discovery_cancel);
   BIND (protocol_imap_radio); BIND (protocol_pop3_radio);
   BIND (protocol_imap_explanation); BIND (protocol_pop3_explanation);
@@ -199,6 +201,7 @@ tern_account_wizard_new (GtkWindow *parent, TernStoreExecutor *executor)
   TernAccountWizard *self = g_object_new (TERN_TYPE_ACCOUNT_WIZARD, "transient-for", parent, NULL);
 
   self->executor = g_object_ref (executor);
+  tern_wizard_goa_start (self);
   return self;
 }
 

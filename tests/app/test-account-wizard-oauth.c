@@ -10,7 +10,10 @@
  * refused, the connection test with the token, save (refresh token in the
  * keyring, sign_in = oauth2), the saved account logging in again from the
  * keyring alone; no token in SQLite or the log; a provider without a
- * client id saying how to configure one. Screenshots:
+ * client id saying how to configure one; the offer of an account GNOME
+ * Online Accounts has, against goa-standin (tests/engine/goa-standin.c) on
+ * a private session bus: the real GOA signs in at Google over the
+ * internet, which tests do not have. Screenshots:
  * <builddir>/screenshots/wizard-oauth-*.png (GTK_THEME=Adwaita:dark adds
  * "-dark" to the names). */
 #include <gtk/gtk.h>
@@ -392,6 +395,110 @@ test_no_client_id (void)
   run_finish (&run);
 }
 
+/* GOA has a Google account for GOA_USER: the first page offers it; taking
+ * it goes to the test with GOA's token, and saves a sign_in = goa account
+ * with nothing in the keyring. */
+#define GOA_USER "gina@localhost"
+#define GOA_ID "account_1700000000_0"   /* goa-standin's */
+
+static gboolean
+goa_offered (gpointer data)
+{
+  Run *run = data;
+
+  return gtk_widget_get_visible (find (run->wizard, "goa_box"));
+}
+
+static GtkButton *
+first_button (GtkWidget *box)
+{
+  g_autoptr(GList) children = gtk_container_get_children (GTK_CONTAINER (box));
+
+  for (GList *l = children; l != NULL; l = l->next)
+    if (GTK_IS_BUTTON (l->data))
+      return l->data;
+  g_assert_not_reached ();
+}
+
+static void
+test_goa_offer (void)
+{
+  g_autoptr(GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) standin = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(TernAccountSettings) account = NULL;
+  g_autoptr(TernSecrets) secrets = NULL;
+  g_autofree char *token = tern_test_oauth_control (oauth, "mint-access?user=" GOA_USER, &error);
+  g_autofree char *token_line = g_strdup_printf ("%s\n", token);
+  g_autofree char *imap = g_strdup_printf ("localhost:%u", tern_test_servers_port (servers, TERN_TEST_IMAPS));
+  g_autofree char *smtp = g_strdup_printf ("localhost:%u",
+                                           tern_test_servers_port (servers, TERN_TEST_SUBMISSION));
+  g_autofree char *line = NULL;
+  GtkButton *use;
+  Run run = { 0 };
+
+  if (!tern_test_servers_require_smtp (servers))
+    return;
+  g_assert_no_error (error);
+  g_assert_true (tern_test_servers_add_user (servers, GOA_USER, "unused", &error));
+  g_test_dbus_up (bus);
+  {
+    g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (
+        G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+
+    g_subprocess_launcher_unsetenv (l, "G_MESSAGES_DEBUG");   /* its stdout says "ready" only */
+    standin = g_subprocess_launcher_spawn (l, &error, GOA_STANDIN, GOA_USER, imap, smtp, NULL);
+    g_assert_no_error (error);
+    g_output_stream_write_all (g_subprocess_get_stdin_pipe (standin), token_line,
+                               strlen (token_line), NULL, NULL, &error);
+    g_assert_no_error (error);
+    g_output_stream_close (g_subprocess_get_stdin_pipe (standin), NULL, NULL);
+  }
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (standin));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_cmpstr (line, ==, "ready");
+
+  run_start (&run);
+  g_assert_true (tern_test_wait_until (goa_offered, &run, WAIT_MS));
+  use = first_button (find (run.wizard, "goa_box"));
+  g_assert_cmpstr (gtk_button_get_label (use), ==,
+                   "Use your Google account " GOA_USER " from Settings");
+  screenshot (GTK_WIDGET (run.wizard), "6-goa-offer");
+  gtk_button_clicked (use);
+  WAIT_UNTIL (g_strcmp0 (page (run.wizard), "test") == 0);
+  g_assert_false (gtk_widget_get_visible (find (run.wizard, "oauth_sign_in")));
+  WAIT_UNTIL (!test_state_is (run.wizard, "incoming", "busy")
+              && !test_state_is (run.wizard, "outgoing", "busy"));
+  g_test_message ("incoming: %s",
+                  gtk_label_get_text (GTK_LABEL (find (run.wizard, "incoming_test_label"))));
+  g_test_message ("outgoing: %s",
+                  gtk_label_get_text (GTK_LABEL (find (run.wizard, "outgoing_test_label"))));
+  g_assert_true (test_state_is (run.wizard, "incoming", "ok"));
+  g_assert_true (test_state_is (run.wizard, "outgoing", "ok"));
+  next (run.wizard);
+  g_assert_cmpstr (page (run.wizard), ==, "finish");
+  next (run.wizard);
+  WAIT_UNTIL (run.destroyed);
+  {
+    g_autoptr(TernStore) store = tern_store_open (run.data_dir, TERN_STORE_OPEN_READ_ONLY, &error);
+
+    g_assert_no_error (error);
+    account = tern_store_get_account (store, run.added_id, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (account->sign_in, ==, TERN_SIGN_IN_GOA);
+  g_assert_cmpstr (account->oauth2_provider, ==, GOA_ID);
+  g_assert_cmpstr (account->email, ==, GOA_USER);
+  secrets = tern_app_secrets_new (run.data_dir);
+  g_assert_null (tern_secrets_lookup (secrets, account->name, TERN_SECRET_INCOMING, NULL));
+  g_assert_null (tern_secrets_lookup (secrets, account->name, TERN_SECRET_OAUTH2_REFRESH, NULL));
+  run_finish (&run);
+  g_subprocess_force_exit (standin);
+  g_subprocess_wait (standin, NULL, NULL);
+  g_test_dbus_down (bus);
+}
+
 static GLogWriterOutput
 keep_log (GLogLevelFlags level, const GLogField *fields, gsize n_fields, gpointer user_data)
 {
@@ -438,6 +545,8 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/app/wizard-oauth/sign-in-test-save", test_sign_in_test_save);
   g_test_add_func ("/app/wizard-oauth/no-client-id", test_no_client_id);
+  /* Last: it brings up a session bus of its own. */
+  g_test_add_func ("/app/wizard-oauth/goa-offer", test_goa_offer);
   status = g_test_run ();
   tern_test_servers_free (servers);
   tern_test_oauth_free (oauth);
