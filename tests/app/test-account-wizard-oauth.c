@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "tern-account-wizard.h"
+#include "tern-test-wizard.h"
 #include "tern-app-secrets.h"
 #include "account/tern-account-connect.h"
 #include "account/tern-account-token.h"
@@ -44,45 +45,10 @@ static GString *logs;   /* everything the engine and the app logged */
 
 /* ---- Finding and driving widgets ------------------------------------------ */
 
-typedef struct { const char *name; GtkWidget *found; } FindData;
-
-static void
-find_cb (GtkWidget *widget, gpointer user_data)
-{
-  FindData *data = user_data;
-
-  if (data->found != NULL)
-    return;
-  if (g_strcmp0 (gtk_buildable_get_name (GTK_BUILDABLE (widget)), data->name) == 0)
-    data->found = widget;
-  else if (GTK_IS_CONTAINER (widget))
-    gtk_container_forall (GTK_CONTAINER (widget), find_cb, data);
-}
-
-static GtkWidget *
-find (gpointer root, const char *name)
-{
-  FindData data = { name, NULL };
-
-  gtk_container_forall (GTK_CONTAINER (root), find_cb, &data);
-  if (data.found == NULL)
-    g_error ("no widget %s", name);
-  return data.found;
-}
-
 static const char *
 page (TernAccountWizard *wizard)
 {
   return tern_account_wizard_get_page (wizard);
-}
-
-static void
-next (TernAccountWizard *wizard)
-{
-  GtkWidget *button = find (wizard, "next_button");
-
-  g_assert_true (gtk_widget_is_sensitive (button));
-  gtk_button_clicked (GTK_BUTTON (button));
 }
 
 static void
@@ -94,25 +60,6 @@ screenshot (GtkWidget *widget, const char *name)
 
   tern_test_ui_wait_for_draw (widget);
   tern_test_ui_save_screenshot (widget, file);
-}
-
-static gboolean
-test_state_is (TernAccountWizard *wizard, const char *side, const char *state)
-{
-  g_autofree char *name = g_strdup_printf ("%s_test_state", side);
-
-  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (find (wizard, name))), state) == 0;
-}
-
-static GtkMessageDialog *
-find_message_dialog (void)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
 }
 
 /* ---- One wizard ----------------------------------------------------------------- */
@@ -164,7 +111,7 @@ run_start (Run *run)
   tern_account_wizard_set_autoconfig (run->wizard, ac);
   g_signal_connect (run->wizard, "account-added", G_CALLBACK (on_added), run);
   g_signal_connect (run->wizard, "destroy", G_CALLBACK (on_destroyed), run);
-  g_signal_connect (find (run->wizard, "oauth_sign_in"), "open-browser",
+  g_signal_connect (tern_test_find (run->wizard, "oauth_sign_in"), "open-browser",
                     G_CALLBACK (on_open_browser), run);
   gtk_window_set_default_size (GTK_WINDOW (run->wizard), 640, -1);
   gtk_widget_show (GTK_WIDGET (run->wizard));
@@ -187,18 +134,6 @@ run_finish (Run *run)
   g_free (run->browser_uri);
 }
 
-static char *
-forge_state (const char *redirect)
-{
-  g_autoptr(GString) s = g_string_new (redirect);
-  const char *state = strstr (s->str, "state=");
-
-  g_assert_nonnull (state);
-  g_string_truncate (s, (gsize) (state - s->str));
-  g_string_append (s, "state=forged-by-another-page");
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
 /* The browser's part, a wrong state first: refused, no code exchanged. */
 static void
 play_browser (Run *run)
@@ -213,15 +148,15 @@ play_browser (Run *run)
   g_assert_nonnull (strstr (run->browser_uri, "code_challenge_method=S256"));
   g_assert_cmpuint (tern_test_http_get (run->browser_uri, &redirect, &error), ==, 302);
   g_assert_no_error (error);
-  forged = forge_state (redirect);
+  forged = tern_test_oauth_forge_state (redirect);
   g_assert_cmpuint (tern_test_http_get (forged, NULL, &error), ==, 400);
   g_assert_no_error (error);
   tern_test_run_for (300);
   g_assert_cmpint (tern_test_oauth_stat (oauth, "exchanges"), ==, exchanges);
-  g_assert_false (gtk_widget_is_sensitive (find (run->wizard, "next_button")));
+  g_assert_false (gtk_widget_is_sensitive (tern_test_find (run->wizard, "next_button")));
   g_assert_cmpuint (tern_test_http_get (redirect, NULL, &error), ==, 200);
   g_assert_no_error (error);
-  WAIT_UNTIL (gtk_widget_is_sensitive (find (run->wizard, "next_button")));
+  WAIT_UNTIL (gtk_widget_is_sensitive (tern_test_find (run->wizard, "next_button")));
   g_assert_cmpint (tern_test_oauth_stat (oauth, "exchanges"), ==, exchanges + 1);
 }
 
@@ -290,51 +225,51 @@ test_sign_in_test_save (void)
   g_free (tern_test_oauth_control (oauth, what, &error));
   g_assert_no_error (error);
   run_start (&run);
-  gtk_entry_set_text (GTK_ENTRY (find (run.wizard, "name_entry")), "Dana");
-  gtk_entry_set_text (GTK_ENTRY (find (run.wizard, "email_entry")), EMAIL);
+  gtk_entry_set_text (GTK_ENTRY (tern_test_find (run.wizard, "name_entry")), "Dana");
+  gtk_entry_set_text (GTK_ENTRY (tern_test_find (run.wizard, "email_entry")), EMAIL);
   /* The password gives way to the sign-in, with its reason. */
-  g_assert_false (gtk_widget_get_visible (find (run.wizard, "password_entry")));
-  g_assert_true (gtk_widget_get_visible (find (run.wizard, "oauth_sign_in")));
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find (run.wizard, "sign_in_button"))), ==,
+  g_assert_false (gtk_widget_get_visible (tern_test_find (run.wizard, "password_entry")));
+  g_assert_true (gtk_widget_get_visible (tern_test_find (run.wizard, "oauth_sign_in")));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (tern_test_find (run.wizard, "sign_in_button"))), ==,
                    "Sign in with Tern Test Provider");
-  g_assert_false (gtk_widget_is_sensitive (find (run.wizard, "next_button")));
+  g_assert_false (gtk_widget_is_sensitive (tern_test_find (run.wizard, "next_button")));
   screenshot (GTK_WIDGET (run.wizard), "1-sign-in");
 
-  gtk_button_clicked (GTK_BUTTON (find (run.wizard, "sign_in_button")));
+  gtk_button_clicked (GTK_BUTTON (tern_test_find (run.wizard, "sign_in_button")));
   screenshot (GTK_WIDGET (run.wizard), "2-waiting");
   play_browser (&run);
   screenshot (GTK_WIDGET (run.wizard), "3-signed-in");
 
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   g_assert_cmpstr (page (run.wizard), ==, "discovery");
-  WAIT_UNTIL (gtk_widget_is_sensitive (find (run.wizard, "next_button")));
-  next (run.wizard);
+  WAIT_UNTIL (gtk_widget_is_sensitive (tern_test_find (run.wizard, "next_button")));
+  tern_test_wizard_next (run.wizard);
   g_assert_cmpstr (page (run.wizard), ==, "protocol");
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   g_assert_cmpstr (page (run.wizard), ==, "incoming");
-  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find (run.wizard, "incoming_host_entry"))), ==,
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (tern_test_find (run.wizard, "incoming_host_entry"))), ==,
                    "localhost");
-  g_assert_false (gtk_widget_get_visible (find (run.wizard, "incoming_password_entry")));
-  next (run.wizard);
+  g_assert_false (gtk_widget_get_visible (tern_test_find (run.wizard, "incoming_password_entry")));
+  tern_test_wizard_next (run.wizard);
   g_assert_cmpstr (page (run.wizard), ==, "outgoing");
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   g_assert_cmpstr (page (run.wizard), ==, "test");
   /* The XML came over plain http and names localhost, outside oauth.test. */
-  WAIT_UNTIL (find_message_dialog () != NULL);
-  ask = find_message_dialog ();
+  WAIT_UNTIL (tern_test_find_message_dialog () != NULL);
+  ask = tern_test_find_message_dialog ();
   gtk_dialog_response (GTK_DIALOG (ask), GTK_RESPONSE_ACCEPT);
-  WAIT_UNTIL (!test_state_is (run.wizard, "incoming", "busy")
-              && !test_state_is (run.wizard, "outgoing", "busy"));
+  WAIT_UNTIL (!tern_test_wizard_test_state_is (run.wizard, "incoming", "busy")
+              && !tern_test_wizard_test_state_is (run.wizard, "outgoing", "busy"));
   g_test_message ("incoming: %s",
-                  gtk_label_get_text (GTK_LABEL (find (run.wizard, "incoming_test_label"))));
+                  gtk_label_get_text (GTK_LABEL (tern_test_find (run.wizard, "incoming_test_label"))));
   g_test_message ("outgoing: %s",
-                  gtk_label_get_text (GTK_LABEL (find (run.wizard, "outgoing_test_label"))));
-  g_assert_true (test_state_is (run.wizard, "incoming", "ok"));
-  g_assert_true (test_state_is (run.wizard, "outgoing", "ok"));
+                  gtk_label_get_text (GTK_LABEL (tern_test_find (run.wizard, "outgoing_test_label"))));
+  g_assert_true (tern_test_wizard_test_state_is (run.wizard, "incoming", "ok"));
+  g_assert_true (tern_test_wizard_test_state_is (run.wizard, "outgoing", "ok"));
   screenshot (GTK_WIDGET (run.wizard), "4-test-ok");
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   g_assert_cmpstr (page (run.wizard), ==, "finish");
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   WAIT_UNTIL (run.destroyed);
   g_assert_cmpint (run.added_id, >, 0);
 
@@ -377,21 +312,21 @@ test_no_client_id (void)
   const char *status;
 
   run_start (&run);
-  gtk_entry_set_text (GTK_ENTRY (find (run.wizard, "email_entry")), "alice@gmail.com");
-  g_assert_true (gtk_widget_get_visible (find (run.wizard, "oauth_sign_in")));
-  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (find (run.wizard, "sign_in_button"))), ==,
+  gtk_entry_set_text (GTK_ENTRY (tern_test_find (run.wizard, "email_entry")), "alice@gmail.com");
+  g_assert_true (gtk_widget_get_visible (tern_test_find (run.wizard, "oauth_sign_in")));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (tern_test_find (run.wizard, "sign_in_button"))), ==,
                    "Sign in with Google");
-  gtk_button_clicked (GTK_BUTTON (find (run.wizard, "sign_in_button")));
+  gtk_button_clicked (GTK_BUTTON (tern_test_find (run.wizard, "sign_in_button")));
   g_assert_null (run.browser_uri);
-  status = gtk_label_get_text (GTK_LABEL (find (run.wizard, "status_label")));
+  status = gtk_label_get_text (GTK_LABEL (tern_test_find (run.wizard, "status_label")));
   g_test_message ("status: %s", status);
   g_assert_nonnull (strstr (status, "oauth2-clients"));
-  g_assert_false (gtk_widget_is_sensitive (find (run.wizard, "next_button")));
+  g_assert_false (gtk_widget_is_sensitive (tern_test_find (run.wizard, "next_button")));
   screenshot (GTK_WIDGET (run.wizard), "5-no-client-id");
   /* Back to a password provider: the password field returns. */
-  gtk_entry_set_text (GTK_ENTRY (find (run.wizard, "email_entry")), "alice@example.com");
-  g_assert_true (gtk_widget_get_visible (find (run.wizard, "password_entry")));
-  g_assert_false (gtk_widget_get_visible (find (run.wizard, "oauth_sign_in")));
+  gtk_entry_set_text (GTK_ENTRY (tern_test_find (run.wizard, "email_entry")), "alice@example.com");
+  g_assert_true (gtk_widget_get_visible (tern_test_find (run.wizard, "password_entry")));
+  g_assert_false (gtk_widget_get_visible (tern_test_find (run.wizard, "oauth_sign_in")));
   run_finish (&run);
 }
 
@@ -406,7 +341,7 @@ goa_offered (gpointer data)
 {
   Run *run = data;
 
-  return gtk_widget_get_visible (find (run->wizard, "goa_box"));
+  return gtk_widget_get_visible (tern_test_find (run->wizard, "goa_box"));
 }
 
 static GtkButton *
@@ -426,15 +361,12 @@ test_goa_offer (void)
   g_autoptr(GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) standin = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(TernAccountSettings) account = NULL;
   g_autoptr(TernSecrets) secrets = NULL;
   g_autofree char *token = tern_test_oauth_control (oauth, "mint-access?user=" GOA_USER, &error);
-  g_autofree char *token_line = g_strdup_printf ("%s\n", token);
   g_autofree char *imap = g_strdup_printf ("localhost:%u", tern_test_servers_port (servers, TERN_TEST_IMAPS));
   g_autofree char *smtp = g_strdup_printf ("localhost:%u",
                                            tern_test_servers_port (servers, TERN_TEST_SUBMISSION));
-  g_autofree char *line = NULL;
   GtkButton *use;
   Run run = { 0 };
 
@@ -443,42 +375,29 @@ test_goa_offer (void)
   g_assert_no_error (error);
   g_assert_true (tern_test_servers_add_user (servers, GOA_USER, "unused", &error));
   g_test_dbus_up (bus);
-  {
-    g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (
-        G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-
-    g_subprocess_launcher_unsetenv (l, "G_MESSAGES_DEBUG");   /* its stdout says "ready" only */
-    standin = g_subprocess_launcher_spawn (l, &error, GOA_STANDIN, GOA_USER, imap, smtp, NULL);
-    g_assert_no_error (error);
-    g_output_stream_write_all (g_subprocess_get_stdin_pipe (standin), token_line,
-                               strlen (token_line), NULL, NULL, &error);
-    g_assert_no_error (error);
-    g_output_stream_close (g_subprocess_get_stdin_pipe (standin), NULL, NULL);
-  }
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (standin));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_cmpstr (line, ==, "ready");
+  standin = tern_test_goa_standin_start (GOA_STANDIN, GOA_USER, imap, smtp, token, &error);
+  g_assert_no_error (error);
 
   run_start (&run);
   g_assert_true (tern_test_wait_until (goa_offered, &run, WAIT_MS));
-  use = first_button (find (run.wizard, "goa_box"));
+  use = first_button (tern_test_find (run.wizard, "goa_box"));
   g_assert_cmpstr (gtk_button_get_label (use), ==,
                    "Use your Google account " GOA_USER " from Settings");
   screenshot (GTK_WIDGET (run.wizard), "6-goa-offer");
   gtk_button_clicked (use);
   WAIT_UNTIL (g_strcmp0 (page (run.wizard), "test") == 0);
-  g_assert_false (gtk_widget_get_visible (find (run.wizard, "oauth_sign_in")));
-  WAIT_UNTIL (!test_state_is (run.wizard, "incoming", "busy")
-              && !test_state_is (run.wizard, "outgoing", "busy"));
+  g_assert_false (gtk_widget_get_visible (tern_test_find (run.wizard, "oauth_sign_in")));
+  WAIT_UNTIL (!tern_test_wizard_test_state_is (run.wizard, "incoming", "busy")
+              && !tern_test_wizard_test_state_is (run.wizard, "outgoing", "busy"));
   g_test_message ("incoming: %s",
-                  gtk_label_get_text (GTK_LABEL (find (run.wizard, "incoming_test_label"))));
+                  gtk_label_get_text (GTK_LABEL (tern_test_find (run.wizard, "incoming_test_label"))));
   g_test_message ("outgoing: %s",
-                  gtk_label_get_text (GTK_LABEL (find (run.wizard, "outgoing_test_label"))));
-  g_assert_true (test_state_is (run.wizard, "incoming", "ok"));
-  g_assert_true (test_state_is (run.wizard, "outgoing", "ok"));
-  next (run.wizard);
+                  gtk_label_get_text (GTK_LABEL (tern_test_find (run.wizard, "outgoing_test_label"))));
+  g_assert_true (tern_test_wizard_test_state_is (run.wizard, "incoming", "ok"));
+  g_assert_true (tern_test_wizard_test_state_is (run.wizard, "outgoing", "ok"));
+  tern_test_wizard_next (run.wizard);
   g_assert_cmpstr (page (run.wizard), ==, "finish");
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   WAIT_UNTIL (run.destroyed);
   {
     g_autoptr(TernStore) store = tern_store_open (run.data_dir, TERN_STORE_OPEN_READ_ONLY, &error);

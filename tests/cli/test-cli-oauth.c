@@ -121,18 +121,6 @@ read_authorization_url (GDataInputStream *out)
   g_assert_not_reached ();
 }
 
-static char *
-replace_state (const char *redirect)
-{
-  g_autoptr(GString) s = g_string_new (redirect);
-  const char *state = strstr (s->str, "state=");
-
-  g_assert_nonnull (state);
-  g_string_truncate (s, (gsize) (state - s->str));
-  g_string_append (s, "state=forged-by-another-page");
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
 /* The browser's part: GET the authorization URL, follow its redirect to
  * tern-cli's loopback port. With @forge_first, a redirect with a wrong state
  * is sent first and must be refused (400) without a code exchange. */
@@ -152,7 +140,7 @@ play_browser (GSubprocess *p, GDataInputStream *out, gboolean forge_first)
   g_assert_true (g_str_has_prefix (redirect, "http://127.0.0.1:"));
   if (forge_first)
     {
-      g_autofree char *forged = replace_state (redirect);
+      g_autofree char *forged = tern_test_oauth_forge_state (redirect);
 
       g_assert_cmpuint (tern_test_http_get (forged, NULL, &error), ==, 400);
       g_assert_no_error (error);
