@@ -204,6 +204,37 @@ assert_no_token_leaks (const char *data_dir)
     }
 }
 
+/* On the test page: both sides log in; then the last page, and save. The
+ * saved account, as the store has it. */
+static TernAccountSettings *
+pass_test_and_save (Run *run, const char *shot)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStore) store = NULL;
+  TernAccountSettings *account;
+
+  WAIT_UNTIL (!tern_test_wizard_test_state_is (run->wizard, "incoming", "busy")
+              && !tern_test_wizard_test_state_is (run->wizard, "outgoing", "busy"));
+  g_test_message ("incoming: %s",
+                  gtk_label_get_text (GTK_LABEL (tern_test_find (run->wizard, "incoming_test_label"))));
+  g_test_message ("outgoing: %s",
+                  gtk_label_get_text (GTK_LABEL (tern_test_find (run->wizard, "outgoing_test_label"))));
+  g_assert_true (tern_test_wizard_test_state_is (run->wizard, "incoming", "ok"));
+  g_assert_true (tern_test_wizard_test_state_is (run->wizard, "outgoing", "ok"));
+  if (shot != NULL)
+    screenshot (GTK_WIDGET (run->wizard), shot);
+  tern_test_wizard_next (run->wizard);
+  g_assert_cmpstr (page (run->wizard), ==, "finish");
+  tern_test_wizard_next (run->wizard);
+  WAIT_UNTIL (run->destroyed);
+  g_assert_cmpint (run->added_id, >, 0);
+  store = tern_store_open (run->data_dir, TERN_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  account = tern_store_get_account (store, run->added_id, &error);
+  g_assert_no_error (error);
+  return account;
+}
+
 /* ---- Tests ---------------------------------------------------------------------- */
 
 static void
@@ -258,28 +289,7 @@ test_sign_in_test_save (void)
   WAIT_UNTIL (tern_test_find_message_dialog () != NULL);
   ask = tern_test_find_message_dialog ();
   gtk_dialog_response (GTK_DIALOG (ask), GTK_RESPONSE_ACCEPT);
-  WAIT_UNTIL (!tern_test_wizard_test_state_is (run.wizard, "incoming", "busy")
-              && !tern_test_wizard_test_state_is (run.wizard, "outgoing", "busy"));
-  g_test_message ("incoming: %s",
-                  gtk_label_get_text (GTK_LABEL (tern_test_find (run.wizard, "incoming_test_label"))));
-  g_test_message ("outgoing: %s",
-                  gtk_label_get_text (GTK_LABEL (tern_test_find (run.wizard, "outgoing_test_label"))));
-  g_assert_true (tern_test_wizard_test_state_is (run.wizard, "incoming", "ok"));
-  g_assert_true (tern_test_wizard_test_state_is (run.wizard, "outgoing", "ok"));
-  screenshot (GTK_WIDGET (run.wizard), "4-test-ok");
-  tern_test_wizard_next (run.wizard);
-  g_assert_cmpstr (page (run.wizard), ==, "finish");
-  tern_test_wizard_next (run.wizard);
-  WAIT_UNTIL (run.destroyed);
-  g_assert_cmpint (run.added_id, >, 0);
-
-  {
-    g_autoptr(TernStore) store = tern_store_open (run.data_dir, TERN_STORE_OPEN_READ_ONLY, &error);
-
-    g_assert_no_error (error);
-    account = tern_store_get_account (store, run.added_id, &error);
-    g_assert_no_error (error);
-  }
+  account = pass_test_and_save (&run, "4-test-ok");
   g_assert_cmpint (account->sign_in, ==, TERN_SIGN_IN_OAUTH2);
   g_assert_cmpstr (account->oauth2_provider, ==, TERN_TEST_OAUTH_PROVIDER);
   secrets = tern_app_secrets_new (run.data_dir);
@@ -387,25 +397,7 @@ test_goa_offer (void)
   gtk_button_clicked (use);
   WAIT_UNTIL (g_strcmp0 (page (run.wizard), "test") == 0);
   g_assert_false (gtk_widget_get_visible (tern_test_find (run.wizard, "oauth_sign_in")));
-  WAIT_UNTIL (!tern_test_wizard_test_state_is (run.wizard, "incoming", "busy")
-              && !tern_test_wizard_test_state_is (run.wizard, "outgoing", "busy"));
-  g_test_message ("incoming: %s",
-                  gtk_label_get_text (GTK_LABEL (tern_test_find (run.wizard, "incoming_test_label"))));
-  g_test_message ("outgoing: %s",
-                  gtk_label_get_text (GTK_LABEL (tern_test_find (run.wizard, "outgoing_test_label"))));
-  g_assert_true (tern_test_wizard_test_state_is (run.wizard, "incoming", "ok"));
-  g_assert_true (tern_test_wizard_test_state_is (run.wizard, "outgoing", "ok"));
-  tern_test_wizard_next (run.wizard);
-  g_assert_cmpstr (page (run.wizard), ==, "finish");
-  tern_test_wizard_next (run.wizard);
-  WAIT_UNTIL (run.destroyed);
-  {
-    g_autoptr(TernStore) store = tern_store_open (run.data_dir, TERN_STORE_OPEN_READ_ONLY, &error);
-
-    g_assert_no_error (error);
-    account = tern_store_get_account (store, run.added_id, &error);
-    g_assert_no_error (error);
-  }
+  account = pass_test_and_save (&run, NULL);
   g_assert_cmpint (account->sign_in, ==, TERN_SIGN_IN_GOA);
   g_assert_cmpstr (account->oauth2_provider, ==, GOA_ID);
   g_assert_cmpstr (account->email, ==, GOA_USER);
