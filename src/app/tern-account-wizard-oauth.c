@@ -13,6 +13,15 @@
 #include "tern-account-wizard-private.h"
 #include "oauth/tern-oauth-provider.h"
 
+/* Editing an account that signs in with OAuth2 or GOA, at the same
+ * address: its sign-in stays, there is nothing to type. */
+static gboolean
+keeps_sign_in (TernAccountWizard *self, const char *email)
+{
+  return self->editing != NULL && self->editing->sign_in != TERN_SIGN_IN_PASSWORD
+         && g_strcmp0 (email, self->editing->email) == 0;
+}
+
 /* Shows the sign-in or the password, for the address typed now. A new
  * address (or provider) forgets an earlier sign-in: its tokens belong to
  * another account. */
@@ -30,9 +39,11 @@ tern_wizard_update_sign_in (TernAccountWizard *self)
       tern_wizard_wipe (g_steal_pointer (&self->goa_token));
     }
   goa = self->goa != NULL;
-  if (!goa && tern_wizard_email_is_plausible (email))
+  self->keeps_sign_in = !goa && keeps_sign_in (self, email);
+  if (!goa && !self->keeps_sign_in && tern_wizard_email_is_plausible (email))
     provider = tern_oauth_provider_for_email (email);
   oauth = provider != NULL;
+  goa = goa || self->keeps_sign_in;   /* the same page: nothing to type */
 
   if (g_strcmp0 (provider, self->oauth_provider) != 0 || oauth)
     {
@@ -48,7 +59,8 @@ tern_wizard_update_sign_in (TernAccountWizard *self)
   gtk_widget_set_visible (self->incoming_password_label, !oauth && !goa);
   gtk_widget_set_visible (GTK_WIDGET (self->incoming_password_entry), !oauth && !goa);
   gtk_label_set_text (self->identity_intro,
-                      goa ? _("GNOME Online Accounts keeps the sign-in of this address; Tern asks "
+                      self->keeps_sign_in ? _("This account keeps the sign-in it has.")
+                      : goa ? _("GNOME Online Accounts keeps the sign-in of this address; Tern asks "
                               "it each time it connects.")
                       : oauth ? _("Enter your name and your email address, then sign in. Tern will "
                                   "look up the rest for you.")
@@ -71,7 +83,7 @@ tern_wizard_on_signed_in (TernAccountWizard *self)
 gboolean
 tern_wizard_identity_has_login (TernAccountWizard *self)
 {
-  if (self->goa != NULL)
+  if (self->goa != NULL || self->keeps_sign_in)
     return TRUE;
   if (self->oauth_provider != NULL)
     return tern_oauth_sign_in_get_tokens (self->oauth_sign_in) != NULL;
@@ -84,7 +96,7 @@ tern_wizard_credential (TernAccountWizard *self, TernConnectionSide side)
 {
   const TernOAuthTokens *tokens;
 
-  if (self->goa == NULL && self->oauth_provider == NULL)
+  if (self->goa == NULL && self->oauth_provider == NULL && !self->keeps_sign_in)
     return side == TERN_CONNECTION_INCOMING ? tern_wizard_text_of (self->password_entry)
                                             : tern_wizard_outgoing_password (self);
   if (side == TERN_CONNECTION_OUTGOING
@@ -92,6 +104,8 @@ tern_wizard_credential (TernAccountWizard *self, TernConnectionSide side)
     return NULL;
   if (self->goa != NULL)
     return self->goa_token;
+  if (self->keeps_sign_in)
+    return self->kept_token;
   tokens = tern_oauth_sign_in_get_tokens (self->oauth_sign_in);
   return tokens != NULL ? tokens->access_token : NULL;
 }
@@ -132,6 +146,8 @@ tern_wizard_apply_provider_servers (TernAccountWizard *self)
 void
 tern_wizard_collect_sign_in (TernAccountWizard *self, TernAccountSettings *s)
 {
+  if (self->keeps_sign_in)
+    return;   /* as stored */
   if (self->goa != NULL)
     {
       s->sign_in = TERN_SIGN_IN_GOA;
@@ -142,7 +158,7 @@ tern_wizard_collect_sign_in (TernAccountWizard *self, TernAccountSettings *s)
       s->sign_in = TERN_SIGN_IN_OAUTH2;
       tern_wizard_set_str (&s->oauth2_provider, self->oauth_provider);
     }
-  else if (s->sign_in == TERN_SIGN_IN_OAUTH2)
+  else if (s->sign_in != TERN_SIGN_IN_PASSWORD)
     {
       s->sign_in = TERN_SIGN_IN_PASSWORD;   /* the address moved to a password provider */
       g_clear_pointer (&s->oauth2_provider, g_free);

@@ -64,6 +64,9 @@ struct _TernAccountWizard
   GPtrArray *goa_accounts;           /* TernOAuthGoaAccount: GOA's mail accounts */
   const TernOAuthGoaAccount *goa;    /* the one chosen (in goa_accounts), or NULL */
   char *goa_token;                   /* its access token, for the connection test only */
+  gboolean keeps_sign_in;            /* editing an OAuth2 or GOA account at its address */
+  char *kept_token;                  /* that account's access token, for the test only */
+  gboolean kept_token_pending;       /* still being fetched (the test waits for it) */
 
   GtkStack *stack;
   GtkButton *back_button;

@@ -322,6 +322,17 @@ void
 tern_wizard_start_tests (TernAccountWizard *self)
 {
   g_cancellable_cancel (self->test_cancellable);
+  if (self->keeps_sign_in && self->kept_token_pending)
+    {
+      /* The edited account's token is on its way (save.c starts it). */
+      for (TernConnectionSide side = TERN_CONNECTION_INCOMING; side <= TERN_CONNECTION_OUTGOING; side++)
+        {
+          self->test_running[side] = FALSE;
+          self->test_ok[side] = FALSE;
+          show_test_result (self, side, "busy", _("Getting the account’s sign-in…"), FALSE);
+        }
+      return;
+    }
   if (ask_about_foreign_hosts (self))
     return;
   run_tests (self);

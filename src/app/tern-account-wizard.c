@@ -78,6 +78,7 @@ tern_account_wizard_finalize (GObject *object)
   g_queue_clear (&self->history);
   g_free (self->discovered_email);
   g_free (self->oauth_provider);
+  tern_wizard_wipe (self->kept_token);
   g_free (self->pin[0]);
   g_free (self->pin[1]);
   g_ptr_array_unref (self->confirmed_hosts);

@@ -59,6 +59,7 @@ screenshot (GtkWidget *widget, const char *name)
                                            theme != NULL && strstr (theme, "dark") ? "-dark" : "");
 
   tern_test_ui_wait_for_draw (widget);
+  tern_test_run_for (300);   /* the last state change's redraw, too */
   tern_test_ui_save_screenshot (widget, file);
 }
 
@@ -235,6 +236,55 @@ pass_test_and_save (Run *run, const char *shot)
   return account;
 }
 
+static void
+on_changed (TernAccountWizard *wizard, gint64 id, gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+/* Editing the signed-in account: the sign-in stays (nothing to type), the
+ * test logs in with the account's own token, and a new name takes the
+ * refresh token along. */
+static void
+edit_keeps_sign_in (Run *run, const TernAccountSettings *account)
+{
+  g_autoptr(TernAccountWizard) edit = tern_account_wizard_new_for_account (NULL, run->executor,
+                                                                           account);
+  g_autoptr(TernSecrets) secrets = tern_app_secrets_new (run->data_dir);
+  g_autoptr(TernAccountSettings) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *refresh = NULL;
+  gboolean changed = FALSE;
+
+  g_object_ref_sink (edit);
+  g_signal_connect (edit, "account-changed", G_CALLBACK (on_changed), &changed);
+  gtk_widget_show (GTK_WIDGET (edit));
+  g_assert_false (gtk_widget_get_visible (tern_test_find (edit, "password_entry")));
+  g_assert_false (gtk_widget_get_visible (tern_test_find (edit, "oauth_sign_in")));
+  while (g_strcmp0 (page (edit), "test") != 0)
+    tern_test_wizard_next (edit);
+  WAIT_UNTIL (tern_test_wizard_test_state_is (edit, "incoming", "ok")
+              && tern_test_wizard_test_state_is (edit, "outgoing", "ok"));
+  screenshot (GTK_WIDGET (edit), "7-edit-test-ok");
+  tern_test_wizard_next (edit);
+  gtk_entry_set_text (GTK_ENTRY (tern_test_find (edit, "account_name_entry")), "Dana at work");
+  tern_test_wizard_next (edit);
+  WAIT_UNTIL (changed);
+  {
+    g_autoptr(TernStore) store = tern_store_open (run->data_dir, TERN_STORE_OPEN_READ_ONLY, &error);
+
+    g_assert_no_error (error);
+    saved = tern_store_get_account (store, account->id, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpstr (saved->name, ==, "Dana at work");
+  g_assert_cmpint (saved->sign_in, ==, TERN_SIGN_IN_OAUTH2);
+  refresh = tern_secrets_lookup (secrets, "Dana at work", TERN_SECRET_OAUTH2_REFRESH, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (refresh);
+  g_assert_null (tern_secrets_lookup (secrets, account->name, TERN_SECRET_OAUTH2_REFRESH, NULL));
+}
+
 /* ---- Tests ---------------------------------------------------------------------- */
 
 static void
@@ -309,6 +359,7 @@ test_sign_in_test_save (void)
     tern_imap_close (imap, TRUE);
   }
   g_assert_cmpint (tern_test_oauth_stat (oauth, "refreshes"), ==, refreshes + 1);
+  edit_keeps_sign_in (&run, account);
   assert_no_token_leaks (run.data_dir);
   run_finish (&run);
 }
