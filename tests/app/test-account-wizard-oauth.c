@@ -10,7 +10,9 @@
  * refused, the connection test with the token, save (refresh token in the
  * keyring, sign_in = oauth2), the saved account logging in again from the
  * keyring alone; no token in SQLite or the log; a provider without a
- * client id saying how to configure one; the offer of an account GNOME
+ * client id saying how to configure one; editing it (the sign-in stays,
+ * a new name takes the refresh token along); removing it in the Accounts
+ * window revokes the refresh token; the offer of an account GNOME
  * Online Accounts has, against goa-standin (tests/engine/goa-standin.c) on
  * a private session bus: the real GOA signs in at Google over the
  * internet, which tests do not have. Screenshots:
@@ -20,6 +22,7 @@
 #include <string.h>
 
 #include "tern-account-wizard.h"
+#include "tern-accounts-dialog.h"
 #include "tern-test-wizard.h"
 #include "tern-app-secrets.h"
 #include "account/tern-account-connect.h"
@@ -285,6 +288,39 @@ edit_keeps_sign_in (Run *run, const TernAccountSettings *account)
   g_assert_null (tern_secrets_lookup (secrets, account->name, TERN_SECRET_OAUTH2_REFRESH, NULL));
 }
 
+static gboolean
+secret_gone (gpointer data)
+{
+  Run *run = data;
+  g_autoptr(TernSecrets) secrets = tern_app_secrets_new (run->data_dir);
+  g_autofree char *refresh = tern_secrets_lookup (secrets, "Dana at work",
+                                                  TERN_SECRET_OAUTH2_REFRESH, NULL);
+
+  return refresh == NULL;
+}
+
+/* Removing it in the Accounts window revokes the refresh token at the
+ * provider (RFC 7009, in the background) and deletes it. */
+static void
+remove_revokes (Run *run)
+{
+  TernAccountsDialog *dialog = tern_accounts_dialog_new (NULL, run->executor);
+  gint64 revocations = tern_test_oauth_stat (oauth, "revocations");
+  GtkListBox *list;
+
+  gtk_widget_show (GTK_WIDGET (dialog));
+  list = GTK_LIST_BOX (tern_test_find (dialog, "account_list"));
+  WAIT_UNTIL (gtk_list_box_get_row_at_index (list, 0) != NULL);
+  gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 0));
+  gtk_button_clicked (GTK_BUTTON (tern_test_find (dialog, "remove_button")));
+  g_assert_nonnull (tern_test_find_message_dialog ());
+  gtk_dialog_response (GTK_DIALOG (tern_test_find_message_dialog ()), GTK_RESPONSE_ACCEPT);
+  WAIT_UNTIL (gtk_list_box_get_row_at_index (list, 0) == NULL);
+  WAIT_UNTIL (tern_test_oauth_stat (oauth, "revocations") == revocations + 1);
+  g_assert_true (tern_test_wait_until (secret_gone, run, WAIT_MS));
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+}
+
 /* ---- Tests ---------------------------------------------------------------------- */
 
 static void
@@ -361,6 +397,7 @@ test_sign_in_test_save (void)
   g_assert_cmpint (tern_test_oauth_stat (oauth, "refreshes"), ==, refreshes + 1);
   edit_keeps_sign_in (&run, account);
   assert_no_token_leaks (run.data_dir);
+  remove_revokes (&run);
   run_finish (&run);
 }
 
