@@ -142,6 +142,7 @@ offer_accounts (TernAccountWizard *self)
   gtk_label_set_line_wrap (GTK_LABEL (status), TRUE);
   gtk_label_set_max_width_chars (GTK_LABEL (status), 50);
   gtk_style_context_add_class (gtk_widget_get_style_context (status), "error");
+  gtk_style_context_add_class (gtk_widget_get_style_context (status), "tern-sign-in-status");
   g_object_set_data (G_OBJECT (self->goa_box), "tern-status", status);
   gtk_container_add (GTK_CONTAINER (self->goa_box), status);
   gtk_widget_show (GTK_WIDGET (self->goa_box));
