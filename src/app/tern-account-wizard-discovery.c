@@ -91,7 +91,10 @@ on_discovered (GObject *source, GAsyncResult *result, gpointer user_data)
   self->discovered = config;
   self->discovery_applied = FALSE;
   if (config != NULL)
-    show_discovery (self, config);
+    {
+      show_discovery (self, config);
+      tern_wizard_sign_in_after_lookup (self);
+    }
   else
     {
       g_autofree char *domain = strchr (self->discovered_email, '@')

@@ -22,6 +22,53 @@ keeps_sign_in (TernAccountWizard *self, const char *email)
          && g_strcmp0 (email, self->editing->email) == 0;
 }
 
+/* Where the sign-in shows: on the first page in place of the password, or
+ * below the lookup's result when only the lookup found that the provider
+ * signs in on its own page. */
+static void
+place_sign_in (TernAccountWizard *self, gboolean after_lookup)
+{
+  GtkWidget *sign_in = GTK_WIDGET (self->oauth_sign_in);
+  GtkWidget *grid = gtk_widget_get_parent (self->password_label);
+
+  if (self->sign_in_after_lookup == after_lookup)
+    return;
+  self->sign_in_after_lookup = after_lookup;
+  g_object_ref (sign_in);
+  gtk_container_remove (GTK_CONTAINER (gtk_widget_get_parent (sign_in)), sign_in);
+  if (after_lookup)
+    gtk_container_add (GTK_CONTAINER (self->discovery_sign_in_box), sign_in);
+  else
+    gtk_grid_attach (GTK_GRID (grid), sign_in, 1, 6, 1, 1);
+  g_object_unref (sign_in);
+}
+
+/* The first page's login fields for a password, a sign-in (@oauth) or
+ * none at all (@other: GOA's, or an edited account's own). */
+static void
+show_login_fields (TernAccountWizard *self, gboolean oauth, gboolean other)
+{
+  gboolean password = !oauth && !other;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->oauth_sign_in), oauth);
+  gtk_widget_set_visible (self->password_label, password);
+  gtk_widget_set_visible (GTK_WIDGET (self->password_entry), password);
+  gtk_widget_set_visible (self->password_hint, password);
+  gtk_widget_set_visible (self->incoming_password_label, password);
+  gtk_widget_set_visible (GTK_WIDGET (self->incoming_password_entry), password);
+  gtk_label_set_text (self->identity_intro,
+                      self->keeps_sign_in ? _("This account keeps the sign-in it has.")
+                      : other ? _("GNOME Online Accounts keeps the sign-in of this address; Tern "
+                                  "asks it each time it connects.")
+                      : oauth ? _("Enter your name and your email address, then sign in. Tern "
+                                  "will look up the rest for you.")
+                      : _("Enter your name, your email address and its password. Tern will "
+                          "look up the rest for you."));
+  if (!password)
+    gtk_entry_set_text (self->password_entry, "");   /* never sent anywhere */
+  tern_wizard_update_buttons (self);
+}
+
 /* Shows the sign-in or the password, for the address typed now. A new
  * address (or provider) forgets an earlier sign-in: its tokens belong to
  * another account. */
@@ -32,6 +79,7 @@ tern_wizard_update_sign_in (TernAccountWizard *self)
   g_autofree char *provider = NULL;
   gboolean oauth, goa;
 
+  place_sign_in (self, FALSE);   /* a new address: the first page says */
   if (self->goa != NULL && g_strcmp0 (email, self->goa->email) != 0)
     {
       /* Another address than the GOA account's: the user's own choice. */
@@ -52,23 +100,52 @@ tern_wizard_update_sign_in (TernAccountWizard *self)
       if (oauth)
         tern_oauth_sign_in_set_provider (self->oauth_sign_in, self->oauth_provider, email);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->oauth_sign_in), oauth);
-  gtk_widget_set_visible (self->password_label, !oauth && !goa);
-  gtk_widget_set_visible (GTK_WIDGET (self->password_entry), !oauth && !goa);
-  gtk_widget_set_visible (self->password_hint, !oauth && !goa);
-  gtk_widget_set_visible (self->incoming_password_label, !oauth && !goa);
-  gtk_widget_set_visible (GTK_WIDGET (self->incoming_password_entry), !oauth && !goa);
-  gtk_label_set_text (self->identity_intro,
-                      self->keeps_sign_in ? _("This account keeps the sign-in it has.")
-                      : goa ? _("GNOME Online Accounts keeps the sign-in of this address; Tern asks "
-                              "it each time it connects.")
-                      : oauth ? _("Enter your name and your email address, then sign in. Tern will "
-                                  "look up the rest for you.")
-                      : _("Enter your name, your email address and its password. Tern will "
-                          "look up the rest for you."));
-  if (oauth || goa)
-    gtk_entry_set_text (self->password_entry, "");   /* never sent anywhere */
-  tern_wizard_update_buttons (self);
+  show_login_fields (self, oauth, goa);
+}
+
+/* The lookup says the provider signs in with OAuth2 (ISPDB's
+ * <authentication>OAuth2</authentication>) for an address whose domain the
+ * provider data does not name (hotmail.co.uk, a company's domain at
+ * Google): the provider is the one that runs the servers found, and the
+ * sign-in shows below the lookup's result. */
+void
+tern_wizard_sign_in_after_lookup (TernAccountWizard *self)
+{
+  g_autofree char *email = tern_wizard_trimmed (self->email_entry);
+  g_autofree char *provider = NULL;
+
+  if (self->discovered == NULL || self->oauth_provider != NULL || self->goa != NULL
+      || self->keeps_sign_in)
+    return;
+  for (guint i = 0; i < self->discovered->incoming->len && provider == NULL; i++)
+    {
+      const TernDiscoveredServer *server = g_ptr_array_index (self->discovered->incoming, i);
+
+      if (server->oauth2)
+        provider = tern_oauth_provider_for_host (server->host);
+    }
+  if (provider == NULL)
+    return;
+  self->oauth_provider = g_steal_pointer (&provider);
+  tern_oauth_sign_in_set_provider (self->oauth_sign_in, self->oauth_provider, email);
+  place_sign_in (self, TRUE);
+  show_login_fields (self, TRUE, FALSE);
+}
+
+/* The provider refused the sign-in: a new one, where it was made; returns
+ * that page. */
+const char *
+tern_wizard_restart_sign_in (TernAccountWizard *self)
+{
+  g_autofree char *email = tern_wizard_trimmed (self->email_entry);
+
+  if (!self->sign_in_after_lookup)
+    {
+      tern_wizard_update_sign_in (self);
+      return "identity";
+    }
+  tern_oauth_sign_in_set_provider (self->oauth_sign_in, self->oauth_provider, email);
+  return "discovery";
 }
 
 void
@@ -83,8 +160,8 @@ tern_wizard_on_signed_in (TernAccountWizard *self)
 gboolean
 tern_wizard_identity_has_login (TernAccountWizard *self)
 {
-  if (self->goa != NULL || self->keeps_sign_in)
-    return TRUE;
+  if (self->goa != NULL || self->keeps_sign_in || self->sign_in_after_lookup)
+    return TRUE;   /* nothing to type here (the sign-in, if any, is on the next page) */
   if (self->oauth_provider != NULL)
     return tern_oauth_sign_in_get_tokens (self->oauth_sign_in) != NULL;
   return *tern_wizard_text_of (self->password_entry) != '\0';

@@ -65,6 +65,7 @@ struct _TernAccountWizard
   const TernOAuthGoaAccount *goa;    /* the one chosen (in goa_accounts), or NULL */
   char *goa_token;                   /* its access token, for the connection test only */
   gboolean keeps_sign_in;            /* editing an OAuth2 or GOA account at its address */
+  gboolean sign_in_after_lookup;     /* the sign-in is on the lookup page (ISPDB said OAuth2) */
   char *kept_token;                  /* that account's access token, for the test only */
   gboolean kept_token_pending;       /* still being fetched (the test waits for it) */
 
@@ -79,6 +80,7 @@ struct _TernAccountWizard
   GtkWidget *password_hint;
   TernOAuthSignIn *oauth_sign_in;     /* shown in place of the three above */
   GtkBox *goa_box;
+  GtkBox *discovery_sign_in_box;
   GtkEntry *incoming_password_entry;  /* shares password_entry's buffer */
   GtkWidget *incoming_password_label;
   GtkSpinner *discovery_spinner;
@@ -173,6 +175,8 @@ void tern_wizard_on_field_changed (GtkWidget *field, TernAccountWizard *self);
 
 /* tern-account-wizard-oauth.c */
 void tern_wizard_update_sign_in (TernAccountWizard *self);
+void tern_wizard_sign_in_after_lookup (TernAccountWizard *self);
+const char *tern_wizard_restart_sign_in (TernAccountWizard *self);
 void tern_wizard_on_signed_in (TernAccountWizard *self);
 gboolean tern_wizard_identity_has_login (TernAccountWizard *self);
 const char *tern_wizard_credential (TernAccountWizard *self, TernConnectionSide side);

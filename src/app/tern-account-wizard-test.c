@@ -417,9 +417,8 @@ fix_side (TernAccountWizard *self, TernConnectionSide side)
     case TERN_CONNECTION_FIELD_PASSWORD:
       if (self->oauth_provider != NULL)
         {
-          /* The provider refused the sign-in: a new one, on the first page. */
-          tern_wizard_update_sign_in (self);
-          tern_wizard_go_back_to (self, "identity", NULL);
+          /* The provider refused the sign-in: a new one, where it was made. */
+          tern_wizard_go_back_to (self, tern_wizard_restart_sign_in (self), NULL);
           return;
         }
       /* Either may be wrong (often the user name: the address instead of

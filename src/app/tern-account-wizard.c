@@ -116,7 +116,7 @@ tern_account_wizard_class_init (TernAccountWizardClass *klass)
   BIND (stack); BIND (back_button); BIND (next_button);
   BIND (name_entry); BIND (email_entry); BIND (password_entry); BIND (incoming_password_entry);
   BIND (identity_intro); BIND (password_label); BIND (password_hint); BIND (oauth_sign_in); BIND (incoming_password_label);
-  BIND (goa_box);
+  BIND (goa_box); BIND (discovery_sign_in_box);
   BIND (discovery_spinner); BIND (discovery_title); BIND (discovery_status); BIND (discovery_result); BIND (discovery_cancel);
   BIND (protocol_imap_radio); BIND (protocol_pop3_radio);
   BIND (protocol_imap_explanation); BIND (protocol_pop3_explanation);

@@ -18,6 +18,7 @@
  * internet, which tests do not have. Screenshots:
  * <builddir>/screenshots/wizard-oauth-*.png (GTK_THEME=Adwaita:dark adds
  * "-dark" to the names). */
+#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 #include <string.h>
 
@@ -318,6 +319,7 @@ remove_revokes (Run *run)
   WAIT_UNTIL (gtk_list_box_get_row_at_index (list, 0) == NULL);
   WAIT_UNTIL (tern_test_oauth_stat (oauth, "revocations") == revocations + 1);
   g_assert_true (tern_test_wait_until (secret_gone, run, WAIT_MS));
+  g_assert_null (strstr (logs->str, "could not be revoked"));   /* the empty 200 is a yes */
   gtk_widget_destroy (GTK_WIDGET (dialog));
 }
 
@@ -399,6 +401,82 @@ test_sign_in_test_save (void)
   assert_no_token_leaks (run.data_dir);
   remove_revokes (&run);
   run_finish (&run);
+}
+
+/* An address at a domain the provider data does not name, whose servers
+ * ISPDB says sign in with OAuth2 at a provider Tern knows (hotmail.co.uk
+ * at Microsoft, a company's domain at Google): the password typed first is
+ * dropped, and the sign-in shows below the lookup's result. The harness's
+ * provider once more, as "Tern Hosted", running the servers on localhost;
+ * oauth.test is nobody's domain in this providers file. */
+#define HOSTED_USER "erin@oauth.test"
+
+static char *
+hosted_providers_file (void)
+{
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "tern-hosted-providers.ini", NULL);
+  g_autofree char *base = NULL;
+  g_autofree char *ini = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_get_contents (tern_test_oauth_providers_file (oauth), &base, NULL, &error));
+  /* oauth.test (which the ISPDB XML names) is no provider's domain here. */
+  g_assert_nonnull (strstr (base, "oauth.test;"));
+  memset (strstr (base, "oauth.test;"), ' ', strlen ("oauth.test;"));
+  ini = g_strdup_printf ("%1$s\n[tern-hosted]\nname=Tern Hosted\nauth_url=%2$s/authorize\n"
+                         "token_url=%2$s/token\nscopes=mail offline_access\n"
+                         "client_id=" TERN_TEST_OAUTH_CLIENT_ID "\n"
+                         "imap=localhost:993:tls\nsmtp=localhost:587:starttls\n"
+                         "domains=hosted.invalid;\n", base, tern_test_oauth_url (oauth));
+  g_assert_true (g_file_set_contents (path, ini, -1, &error));
+  return g_steal_pointer (&path);
+}
+
+static void
+test_sign_in_after_lookup (void)
+{
+  g_autofree char *providers = NULL;
+  g_autofree char *what = g_strdup_printf ("autoconfig?imap=%u&smtp=%u",
+      tern_test_servers_port (servers, TERN_TEST_IMAPS),
+      tern_test_servers_port (servers, TERN_TEST_SUBMISSION));
+  g_autoptr(TernAccountSettings) account = NULL;
+  g_autoptr(TernSecrets) secrets = NULL;
+  g_autoptr(GError) error = NULL;
+  Run run = { 0 };
+
+  if (!tern_test_servers_require_smtp (servers))
+    return;
+  g_free (tern_test_oauth_control (oauth, what, &error));
+  g_assert_no_error (error);
+  g_assert_true (tern_test_servers_add_user (servers, HOSTED_USER, "unused", &error));
+  providers = hosted_providers_file ();
+  g_setenv ("TERN_TEST_OAUTH2_PROVIDERS", providers, TRUE);
+  run_start (&run);
+  gtk_entry_set_text (GTK_ENTRY (tern_test_find (run.wizard, "name_entry")), "Erin");
+  gtk_entry_set_text (GTK_ENTRY (tern_test_find (run.wizard, "email_entry")), HOSTED_USER);
+  g_assert_true (gtk_widget_get_visible (tern_test_find (run.wizard, "password_entry")));
+  gtk_entry_set_text (GTK_ENTRY (tern_test_find (run.wizard, "password_entry")), "typed-first");
+  tern_test_wizard_next (run.wizard);
+  g_assert_cmpstr (page (run.wizard), ==, "discovery");
+  WAIT_UNTIL (gtk_widget_get_mapped (tern_test_find (run.wizard, "sign_in_button")));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (tern_test_find (run.wizard, "sign_in_button"))),
+                   ==, "Sign in with Tern Hosted");
+  g_assert_false (gtk_widget_is_sensitive (tern_test_find (run.wizard, "next_button")));
+  screenshot (GTK_WIDGET (run.wizard), "8-sign-in-after-lookup");
+  gtk_button_clicked (GTK_BUTTON (tern_test_find (run.wizard, "sign_in_button")));
+  play_browser (&run);
+  while (g_strcmp0 (page (run.wizard), "test") != 0)
+    tern_test_wizard_next (run.wizard);
+  WAIT_UNTIL (tern_test_find_message_dialog () != NULL);
+  gtk_dialog_response (GTK_DIALOG (tern_test_find_message_dialog ()), GTK_RESPONSE_ACCEPT);
+  account = pass_test_and_save (&run, NULL);
+  g_assert_cmpint (account->sign_in, ==, TERN_SIGN_IN_OAUTH2);
+  g_assert_cmpstr (account->oauth2_provider, ==, "tern-hosted");
+  secrets = tern_app_secrets_new (run.data_dir);
+  g_assert_null (tern_secrets_lookup (secrets, account->name, TERN_SECRET_INCOMING, NULL));
+  run_finish (&run);
+  g_setenv ("TERN_TEST_OAUTH2_PROVIDERS", tern_test_oauth_providers_file (oauth), TRUE);
+  g_unlink (providers);
 }
 
 /* Google, without a client id in this build: a plain line on what to
@@ -544,6 +622,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/app/wizard-oauth/sign-in-test-save", test_sign_in_test_save);
   g_test_add_func ("/app/wizard-oauth/no-client-id", test_no_client_id);
+  g_test_add_func ("/app/wizard-oauth/sign-in-after-lookup", test_sign_in_after_lookup);
   /* Last: it brings up a session bus of its own. */
   g_test_add_func ("/app/wizard-oauth/goa-offer", test_goa_offer);
   status = g_test_run ();
