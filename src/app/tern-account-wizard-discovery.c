@@ -91,7 +91,10 @@ on_discovered (GObject *source, GAsyncResult *result, gpointer user_data)
   self->discovered = config;
   self->discovery_applied = FALSE;
   if (config != NULL)
-    show_discovery (self, config);
+    {
+      show_discovery (self, config);
+      tern_wizard_sign_in_after_lookup (self);
+    }
   else
     {
       g_autofree char *domain = strchr (self->discovered_email, '@')
@@ -188,6 +191,8 @@ tern_wizard_apply_discovery (TernAccountWizard *self)
   gtk_entry_set_text (self->incoming_user_entry, tern_wizard_text_of (self->email_entry));
   if (in == NULL)
     in = discovered_incoming (self, TERN_PROTOCOL_POP3);
+  if (in == NULL)
+    tern_wizard_apply_provider_servers (self);
   if (in != NULL)
     {
       gtk_toggle_button_set_active (in->protocol == TERN_PROTOCOL_POP3 ? self->protocol_pop3_radio

@@ -101,6 +101,7 @@ tern_wizard_collect_settings (TernAccountWizard *self)
   s->pop3_delete_when_deleted_here = gtk_toggle_button_get_active (self->retention_delete_here_check);
   s->offline_days = gtk_toggle_button_get_active (self->offline_recent_radio)
                     ? (guint) gtk_spin_button_get_value_as_int (self->offline_days_spin) : 0;
+  tern_wizard_collect_sign_in (self, s);
   return s;
 }
 

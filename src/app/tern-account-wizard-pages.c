@@ -28,9 +28,10 @@ page_is_complete (TernAccountWizard *self, const char *page)
   g_autofree char *email = tern_wizard_trimmed (self->email_entry);
 
   if (g_str_equal (page, "identity"))
-    return tern_wizard_email_is_plausible (email) && *tern_wizard_text_of (self->password_entry) != '\0';
+    return tern_wizard_email_is_plausible (email) && tern_wizard_identity_has_login (self);
   if (g_str_equal (page, "discovery"))
-    return !self->discovery_running;
+    return !self->discovery_running
+           && (!self->sign_in_after_lookup || tern_oauth_sign_in_get_tokens (self->oauth_sign_in) != NULL);
   if (g_str_equal (page, "incoming"))
     return *in_host != '\0' && *in_user != '\0'
            && (tern_wizard_security_of (self->incoming_security_combo) != TERN_SECURITY_NONE

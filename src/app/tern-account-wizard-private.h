@@ -12,6 +12,10 @@
  *                                    and foreign-host questions, "Change…"
  *   tern-account-wizard-save.c       saving (store row, then libsecret) and
  *                                    loading an edited account's passwords
+ *   tern-account-wizard-oauth.c      providers that sign in on their own page
+ *                                    (OAuth2): the sign-in in place of the
+ *                                    password, the token for the test
+ *   tern-account-wizard-goa.c        accounts from GNOME Online Accounts
  * A new page gets its own file with an enter function called from
  * tern_wizard_enter_page() and its order in tern-account-wizard-pages.c.
  */
@@ -19,6 +23,8 @@
 
 #include "tern-account-wizard.h"
 #include "tern-connection-test.h"
+#include "tern-oauth-sign-in.h"
+#include "oauth/tern-oauth-goa.h"
 
 G_BEGIN_DECLS
 
@@ -53,6 +59,15 @@ struct _TernAccountWizard
   TernSecurity last_security[N_SIDES];
   const char *last_incoming_service;
   gboolean saving;
+  char *oauth_provider;              /* "google" when the address signs in there, else NULL */
+  GCancellable *goa_cancellable;
+  GPtrArray *goa_accounts;           /* TernOAuthGoaAccount: GOA's mail accounts */
+  const TernOAuthGoaAccount *goa;    /* the one chosen (in goa_accounts), or NULL */
+  char *goa_token;                   /* its access token, for the connection test only */
+  gboolean keeps_sign_in;            /* editing an OAuth2 or GOA account at its address */
+  gboolean sign_in_after_lookup;     /* the sign-in is on the lookup page (ISPDB said OAuth2) */
+  char *kept_token;                  /* that account's access token, for the test only */
+  gboolean kept_token_pending;       /* still being fetched (the test waits for it) */
 
   GtkStack *stack;
   GtkButton *back_button;
@@ -60,7 +75,14 @@ struct _TernAccountWizard
   GtkEntry *name_entry;
   GtkEntry *email_entry;
   GtkEntry *password_entry;
+  GtkLabel *identity_intro;
+  GtkWidget *password_label;
+  GtkWidget *password_hint;
+  TernOAuthSignIn *oauth_sign_in;     /* shown in place of the three above */
+  GtkBox *goa_box;
+  GtkBox *discovery_sign_in_box;
   GtkEntry *incoming_password_entry;  /* shares password_entry's buffer */
+  GtkWidget *incoming_password_label;
   GtkSpinner *discovery_spinner;
   GtkLabel *discovery_title;
   GtkLabel *discovery_status;
@@ -150,6 +172,21 @@ void tern_wizard_on_next (TernAccountWizard *self);
 void tern_wizard_on_back (TernAccountWizard *self);
 void tern_wizard_go_back_to (TernAccountWizard *self, const char *page, GtkWidget *field);
 void tern_wizard_on_field_changed (GtkWidget *field, TernAccountWizard *self);
+
+/* tern-account-wizard-oauth.c */
+void tern_wizard_update_sign_in (TernAccountWizard *self);
+void tern_wizard_sign_in_after_lookup (TernAccountWizard *self);
+const char *tern_wizard_restart_sign_in (TernAccountWizard *self);
+void tern_wizard_on_signed_in (TernAccountWizard *self);
+gboolean tern_wizard_identity_has_login (TernAccountWizard *self);
+const char *tern_wizard_credential (TernAccountWizard *self, TernConnectionSide side);
+void tern_wizard_apply_provider_servers (TernAccountWizard *self);
+void tern_wizard_collect_sign_in (TernAccountWizard *self, TernAccountSettings *s);
+TernOAuthTokens *tern_wizard_copy_tokens (TernAccountWizard *self);
+
+/* tern-account-wizard-goa.c */
+void tern_wizard_goa_start (TernAccountWizard *self);
+void tern_wizard_goa_forget (TernAccountWizard *self);
 
 /* tern-account-wizard-save.c */
 void tern_wizard_wipe (char *secret);

@@ -6,6 +6,7 @@
 
 #include "tern-account-wizard-private.h"
 #include "tern-app-secrets.h"
+#include "account/tern-account-token.h"
 #include "core/tern-error.h"
 #include "store/tern-store-executor.h"
 /* ---- Saving ----------------------------------------------------------------- */
@@ -16,6 +17,7 @@ typedef struct {
   char *old_name;          /* editing: the name the passwords are stored under */
   char *password;
   char *outgoing_password; /* NULL unless the sending server has its own login */
+  TernOAuthTokens *tokens; /* an OAuth2 sign-in's, in place of the passwords */
 } SaveData;
 
 void
@@ -34,7 +36,29 @@ save_data_free (SaveData *data)
   g_free (data->old_name);
   tern_wizard_wipe (data->password);
   tern_wizard_wipe (data->outgoing_password);
+  g_clear_pointer (&data->tokens, tern_oauth_tokens_free);
   g_free (data);
+}
+
+/* An edited account that keeps its sign-in: GOA keeps its own; an OAuth2
+ * refresh token moves with a new name. */
+static gboolean
+keep_sign_in (TernSecrets *secrets, const SaveData *data, GError **error)
+{
+  g_autofree char *refresh = NULL;
+  gboolean ok = TRUE;
+
+  if (data->settings->sign_in == TERN_SIGN_IN_GOA || data->old_name == NULL
+      || g_str_equal (data->old_name, data->settings->name))
+    return TRUE;
+  refresh = tern_secrets_lookup (secrets, data->old_name, TERN_SECRET_OAUTH2_REFRESH, NULL);
+  if (refresh != NULL)
+    ok = tern_secrets_store (secrets, data->settings->name, TERN_SECRET_OAUTH2_REFRESH, refresh,
+                             error);
+  if (ok)
+    tern_secrets_clear (secrets, data->old_name, NULL);
+  tern_wizard_wipe (g_steal_pointer (&refresh));
+  return ok;
 }
 
 static gboolean
@@ -43,8 +67,12 @@ store_passwords (SaveData *data, GError **error)
   g_autoptr(TernSecrets) secrets = tern_app_secrets_new (data->data_dir);
   const char *name = data->settings->name;
 
+  if (data->settings->sign_in != TERN_SIGN_IN_PASSWORD && data->tokens == NULL)
+    return keep_sign_in (secrets, data, error);
   if (data->old_name != NULL && !g_str_equal (data->old_name, name))
     tern_secrets_clear (secrets, data->old_name, NULL);
+  if (data->tokens != NULL)
+    return tern_account_keep_tokens (secrets, name, data->tokens, error);
   if (!tern_secrets_store (secrets, name, TERN_SECRET_INCOMING, data->password, error))
     return FALSE;
   if (data->outgoing_password != NULL)
@@ -207,6 +235,7 @@ tern_wizard_save_account (TernAccountWizard *self)
   data->password = g_strdup (tern_wizard_text_of (self->password_entry));
   if (out_password != NULL && out_password != tern_wizard_text_of (self->password_entry))
     data->outgoing_password = g_strdup (out_password);
+  data->tokens = tern_wizard_copy_tokens (self);
   run->wizard = g_object_ref (self);
   run->data = data;
   self->saving = TRUE;
@@ -225,8 +254,16 @@ lookup_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   g_autoptr(TernSecrets) secrets = tern_app_secrets_new (tern_store_executor_get_data_dir (self->executor));
   char **passwords = g_new0 (char *, 3);
 
-  passwords[0] = tern_secrets_lookup (secrets, self->editing->name, TERN_SECRET_INCOMING, NULL);
-  passwords[1] = tern_secrets_lookup (secrets, self->editing->name, TERN_SECRET_OUTGOING, NULL);
+  /* An OAuth2 or GOA account: its access token now (refreshed or asked of
+   * GOA), for the connection test; in memory only. */
+  if (self->editing->sign_in != TERN_SIGN_IN_PASSWORD)
+    passwords[0] = tern_account_credential (self->editing, secrets, FALSE, FALSE, cancellable,
+                                            NULL);
+  else
+    {
+      passwords[0] = tern_secrets_lookup (secrets, self->editing->name, TERN_SECRET_INCOMING, NULL);
+      passwords[1] = tern_secrets_lookup (secrets, self->editing->name, TERN_SECRET_OUTGOING, NULL);
+    }
   g_task_return_pointer (task, passwords, (GDestroyNotify) g_strfreev);
 }
 
@@ -238,6 +275,16 @@ on_passwords (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (passwords == NULL)
     return;
+  if (self->editing->sign_in != TERN_SIGN_IN_PASSWORD)
+    {
+      tern_wizard_wipe (self->kept_token);
+      self->kept_token = passwords[0];
+      self->kept_token_pending = FALSE;
+      g_free (passwords);
+      if (g_strcmp0 (tern_wizard_current_page (self), "test") == 0)
+        tern_wizard_start_tests (self);   /* it waited for the token */
+      return;
+    }
   /* Do not overwrite what the user typed meanwhile. */
   if (passwords[0] != NULL && *tern_wizard_text_of (self->password_entry) == '\0')
     gtk_entry_set_text (self->password_entry, passwords[0]);
@@ -294,6 +341,7 @@ tern_wizard_fill_from_settings (TernAccountWizard *self, const TernAccountSettin
     gtk_spin_button_set_value (self->offline_days_spin, s->offline_days);
   gtk_entry_set_text (self->account_name_entry, s->name ? s->name : "");
 
+  self->kept_token_pending = s->sign_in != TERN_SIGN_IN_PASSWORD;
   task = g_task_new (self, NULL, on_passwords, NULL);
   g_task_run_in_thread (task, lookup_thread);
 }

@@ -208,7 +208,7 @@ start_test (TernAccountWizard *self, TernConnectionSide side)
   text = g_strdup_printf (_("Connecting to %s…"), in ? settings->incoming_host : settings->smtp_host);
   show_test_result (self, side, "busy", text, FALSE);
   tern_connection_test_async (settings, side,
-                              in ? tern_wizard_text_of (self->password_entry) : tern_wizard_outgoing_password (self),
+                              tern_wizard_credential (self, side),
                               self->test_cancellable,
                               in ? on_incoming_tested : on_outgoing_tested, g_object_ref (self));
 }
@@ -223,7 +223,7 @@ unconfirmed_host (TernAccountWizard *self, TernConnectionSide side)
                                                                     : self->outgoing_host_entry);
   guint i;
 
-  if (side == TERN_CONNECTION_OUTGOING && tern_wizard_outgoing_password (self) == NULL)
+  if (side == TERN_CONNECTION_OUTGOING && tern_wizard_credential (self, side) == NULL)
     return NULL;   /* no login: no password goes there */
   if (!tern_discovered_config_host_needs_confirmation (self->discovered, host))
     return NULL;
@@ -322,6 +322,17 @@ void
 tern_wizard_start_tests (TernAccountWizard *self)
 {
   g_cancellable_cancel (self->test_cancellable);
+  if (self->keeps_sign_in && self->kept_token_pending)
+    {
+      /* The edited account's token is on its way (save.c starts it). */
+      for (TernConnectionSide side = TERN_CONNECTION_INCOMING; side <= TERN_CONNECTION_OUTGOING; side++)
+        {
+          self->test_running[side] = FALSE;
+          self->test_ok[side] = FALSE;
+          show_test_result (self, side, "busy", _("Getting the account’s sign-in…"), FALSE);
+        }
+      return;
+    }
   if (ask_about_foreign_hosts (self))
     return;
   run_tests (self);
@@ -404,6 +415,12 @@ fix_side (TernAccountWizard *self, TernConnectionSide side)
       break;
     case TERN_CONNECTION_FIELD_USER:
     case TERN_CONNECTION_FIELD_PASSWORD:
+      if (self->oauth_provider != NULL)
+        {
+          /* The provider refused the sign-in: a new one, where it was made. */
+          tern_wizard_go_back_to (self, tern_wizard_restart_sign_in (self), NULL);
+          return;
+        }
       /* Either may be wrong (often the user name: the address instead of
        * "alice"): both are side by side on the server's page. */
       if (!in && own_login)

@@ -63,6 +63,7 @@ tern_account_wizard_dispose (GObject *object)
   for (i = 0; i < N_SIDES; i++)
     g_clear_pointer (&self->pending_cert[i], tern_certificate_info_free);
   g_clear_object (&self->autoconfig);
+  tern_wizard_goa_forget (self);
   g_clear_pointer (&self->discovered, tern_discovered_config_unref);
   G_OBJECT_CLASS (tern_account_wizard_parent_class)->dispose (object);
 }
@@ -76,6 +77,8 @@ tern_account_wizard_finalize (GObject *object)
   g_clear_pointer (&self->editing, tern_account_settings_free);
   g_queue_clear (&self->history);
   g_free (self->discovered_email);
+  g_free (self->oauth_provider);
+  tern_wizard_wipe (self->kept_token);
   g_free (self->pin[0]);
   g_free (self->pin[1]);
   g_ptr_array_unref (self->confirmed_hosts);
@@ -107,10 +110,13 @@ tern_account_wizard_class_init (TernAccountWizardClass *klass)
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 
   (void) tern_get_resource ();
+  g_type_ensure (TERN_TYPE_OAUTH_SIGN_IN);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ternmail/Tern/tern-account-wizard.ui");
   BIND (stack); BIND (back_button); BIND (next_button);
   BIND (name_entry); BIND (email_entry); BIND (password_entry); BIND (incoming_password_entry);
+  BIND (identity_intro); BIND (password_label); BIND (password_hint); BIND (oauth_sign_in); BIND (incoming_password_label);
+  BIND (goa_box); BIND (discovery_sign_in_box);
   BIND (discovery_spinner); BIND (discovery_title); BIND (discovery_status); BIND (discovery_result); BIND (discovery_cancel);
   BIND (protocol_imap_radio); BIND (protocol_pop3_radio);
   BIND (protocol_imap_explanation); BIND (protocol_pop3_explanation);
@@ -139,6 +145,7 @@ tern_account_wizard_class_init (TernAccountWizardClass *klass)
   CALLBACK ("start_tests", tern_wizard_start_tests);
   CALLBACK ("on_next", tern_wizard_on_next);
   CALLBACK ("on_back", tern_wizard_on_back);
+  CALLBACK ("on_signed_in", tern_wizard_on_signed_in);
   gtk_widget_class_bind_template_callback (widget_class, gtk_widget_destroy);
 }
 
@@ -179,6 +186,9 @@ tern_account_wizard_init (TernAccountWizard *self)
   gtk_widget_hide (GTK_WIDGET (self->incoming_plain_check));
   gtk_widget_hide (GTK_WIDGET (self->outgoing_plain_check));
   tern_wizard_on_outgoing_auth_changed (self);
+  g_signal_connect_swapped (self->email_entry, "changed", G_CALLBACK (tern_wizard_update_sign_in),
+                            self);
+  tern_wizard_update_sign_in (self);
   gtk_widget_set_can_default (GTK_WIDGET (self->next_button), TRUE);
   gtk_window_set_default (GTK_WINDOW (self), GTK_WIDGET (self->next_button));
   gtk_stack_set_visible_child_name (self->stack, "identity");
@@ -192,6 +202,7 @@ tern_account_wizard_new (GtkWindow *parent, TernStoreExecutor *executor)
   TernAccountWizard *self = g_object_new (TERN_TYPE_ACCOUNT_WIZARD, "transient-for", parent, NULL);
 
   self->executor = g_object_ref (executor);
+  tern_wizard_goa_start (self);
   return self;
 }
 

@@ -12,6 +12,7 @@
 #include "tern-accounts-dialog.h"
 #include "tern-a11y.h"
 #include "tern-app-secrets.h"
+#include "account/tern-account-token.h"
 #include "core/tern-error.h"
 #include "store/tern-store-executor.h"
 
@@ -205,7 +206,9 @@ clear_passwords_thread (GTask *task, gpointer source, gpointer task_data, GCance
   const char *data_dir = g_object_get_data (G_OBJECT (task), "tern-data-dir");
   g_autoptr(TernSecrets) secrets = tern_app_secrets_new (data_dir);
 
-  /* The account is gone; a password left behind is only untidy. */
+  /* The account is gone; a password left behind is only untidy. A
+   * sign-in is revoked at the provider first (best effort). */
+  tern_account_revoke_sign_in (account, secrets, NULL);
   tern_secrets_clear (secrets, account->name, NULL);
   g_task_return_boolean (task, TRUE);
 }

@@ -9,6 +9,7 @@
 #include "tern-account-wizard.h"
 #include "tern-accounts-dialog.h"
 #include "tern-password-dialog.h"
+#include "tern-sign-in-dialog.h"
 #include "tern-application.h"
 #include "core/tern-paths.h"
 #include "store/tern-store.h"
@@ -151,12 +152,29 @@ accounts_activated (GSimpleAction *action, GVariant *parameter, gpointer user_da
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* A new password works and is kept: sync the account again now. */
+/* A new password (or sign-in) works and is kept: sync the account again now. */
 static void
 on_password_saved (TernApplication *self, gint64 account_id)
 {
   if (self->mail_context != NULL)
     tern_mail_context_retry (self->mail_context, account_id);
+}
+
+/* The account an action's parameter (x account id) names, or NULL (logged:
+ * the account went away meanwhile). */
+static TernAccountSettings *
+action_account (TernApplication *self, GVariant *parameter, const char *what)
+{
+  gint64 account_id = g_variant_get_int64 (parameter);
+  g_autoptr(GError) error = NULL;
+  TernStore *store = tern_application_get_store (self, &error);
+  TernAccountSettings *account = store != NULL ? tern_store_get_account (store, account_id, &error)
+                                               : NULL;
+
+  if (account == NULL)
+    g_message ("No account %" G_GINT64_FORMAT " for %s: %s", account_id, what,
+               error != NULL ? error->message : "");
+  return account;
 }
 
 /* app.enter-password(x account id): "Enter new password…" for an account
@@ -165,21 +183,36 @@ static void
 enter_password_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   TernApplication *self = TERN_APPLICATION (user_data);
-  gint64 account_id = g_variant_get_int64 (parameter);
-  g_autoptr(GError) error = NULL;
-  TernStore *store = tern_application_get_store (self, &error);
-  g_autoptr(TernAccountSettings) account = store != NULL
-                                           ? tern_store_get_account (store, account_id, &error) : NULL;
+  g_autoptr(TernAccountSettings) account = action_account (self, parameter, "a new password");
   TernPasswordDialog *dialog;
 
   if (account == NULL)
-    {
-      g_message ("No account %" G_GINT64_FORMAT " for a new password: %s", account_id,
-                 error != NULL ? error->message : "");
-      return;
-    }
+    return;
   dialog = tern_password_dialog_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
                                      account, tern_application_get_data_dir (self));
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (on_password_saved), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* app.sign-in-again(x account id): "Sign In Again…" for an OAuth2 account
+ * whose provider refused its sign-in (the error bar offers it). The account
+ * stays paused until the new sign-in is kept; then it syncs at once. */
+static void
+sign_in_again_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  TernApplication *self = TERN_APPLICATION (user_data);
+  g_autoptr(TernAccountSettings) account = action_account (self, parameter, "a new sign-in");
+  TernSignInDialog *dialog;
+
+  if (account == NULL)
+    return;
+  if (account->sign_in != TERN_SIGN_IN_OAUTH2)
+    {
+      g_message ("Account “%s” does not sign in with OAuth2", account->name);
+      return;
+    }
+  dialog = tern_sign_in_dialog_new (gtk_application_get_active_window (GTK_APPLICATION (self)),
+                                    account, tern_application_get_data_dir (self));
   g_signal_connect_object (dialog, "saved", G_CALLBACK (on_password_saved), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -235,6 +268,7 @@ static const GActionEntry app_entries[] = {
   { "quit", activate_quit, NULL, NULL, NULL },
   { "accounts", accounts_activated, NULL, NULL, NULL },
   { "enter-password", enter_password_activated, "x", NULL, NULL },
+  { "sign-in-again", sign_in_again_activated, "x", NULL, NULL },
 };
 
 static void

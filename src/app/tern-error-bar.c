@@ -10,6 +10,7 @@ struct _TernErrorBar
 
   GtkLabel *label;
   GtkWidget *password_button;
+  GtkWidget *sign_in_button;
   GtkWidget *edit_button;
   GtkWidget *retry_button;
 
@@ -56,6 +57,7 @@ tern_error_bar_set_markup (TernErrorBar *self, const char *markup, TernErrorOffe
   self->offer = offer;
   gtk_label_set_markup (self->label, markup);
   gtk_widget_set_visible (self->password_button, (offer & TERN_ERROR_OFFER_PASSWORD) != 0);
+  gtk_widget_set_visible (self->sign_in_button, (offer & TERN_ERROR_OFFER_SIGN_IN) != 0);
   gtk_widget_set_visible (self->edit_button, (offer & TERN_ERROR_OFFER_EDIT) != 0);
   gtk_widget_set_visible (self->retry_button, (offer & TERN_ERROR_OFFER_RETRY) != 0);
   gtk_widget_show (GTK_WIDGET (self));
@@ -82,6 +84,7 @@ tern_error_bar_get_button (TernErrorBar *self, TernErrorOffer offer)
   switch (offer)
     {
     case TERN_ERROR_OFFER_PASSWORD: return self->password_button;
+    case TERN_ERROR_OFFER_SIGN_IN: return self->sign_in_button;
     case TERN_ERROR_OFFER_EDIT: return self->edit_button;
     case TERN_ERROR_OFFER_RETRY: return self->retry_button;
     default: return NULL;
@@ -105,6 +108,7 @@ tern_error_bar_class_init (TernErrorBarClass *klass)
                                                "/io/github/ternmail/Tern/tern-error-bar.ui");
   gtk_widget_class_bind_template_child (widget_class, TernErrorBar, label);
   gtk_widget_class_bind_template_child (widget_class, TernErrorBar, password_button);
+  gtk_widget_class_bind_template_child (widget_class, TernErrorBar, sign_in_button);
   gtk_widget_class_bind_template_child (widget_class, TernErrorBar, edit_button);
   gtk_widget_class_bind_template_child (widget_class, TernErrorBar, retry_button);
 }
@@ -130,6 +134,8 @@ tern_error_bar_new (gint64 account_id, gboolean outgoing)
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->edit_button),
                                           g_variant_new_int64 (account_id));
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->password_button),
+                                          g_variant_new_int64 (account_id));
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->sign_in_button),
                                           g_variant_new_int64 (account_id));
   return self;
 }

@@ -117,7 +117,7 @@ tern_error_bars_update_outbox (TernErrorBars *self, TernStore *store, gint64 acc
     }
   /* The password or keyring is what to fix first; the bar says so already. */
   if (bar != NULL && gtk_widget_get_visible (GTK_WIDGET (bar)) &&
-      (tern_error_bar_get_offer (bar) & TERN_ERROR_OFFER_PASSWORD))
+      (tern_error_bar_get_offer (bar) & (TERN_ERROR_OFFER_PASSWORD | TERN_ERROR_OFFER_SIGN_IN)))
     return;
   account = tern_store_get_account (store, account_id, NULL);
   markup = tern_error_words_outbox (account, n_failed, n_waiting, reason, &offer);

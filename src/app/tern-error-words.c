@@ -47,7 +47,8 @@ is_connection_error (const GError *error)
 }
 
 static const char *
-hint_for (const GError *error, gboolean outgoing, TernErrorOffer *offer)
+hint_for (const TernAccountSettings *account, const GError *error, gboolean outgoing,
+          TernErrorOffer *offer)
 {
   *offer = TERN_ERROR_OFFER_RETRY;
   if (g_error_matches (error, TERN_ERROR, TERN_ERROR_AUTH))
@@ -59,6 +60,15 @@ hint_for (const GError *error, gboolean outgoing, TernErrorOffer *offer)
   if (g_error_matches (error, TERN_ERROR, TERN_ERROR_SIGN_IN_AGAIN))
     {
       /* Paused: the worker does not retry (needs_user); signing in again does. */
+      if (account != NULL && account->sign_in == TERN_SIGN_IN_OAUTH2)
+        {
+          *offer = TERN_ERROR_OFFER_SIGN_IN;
+          return _("Your sign-in has expired or was revoked, so Tern paused this account. Press "
+                   "Sign In Again, then sign in on the provider’s page.");
+        }
+      if (account != NULL && account->sign_in == TERN_SIGN_IN_GOA)
+        return _("GNOME Online Accounts needs you to sign in again, so Tern paused this account. "
+                 "Sign in again in Settings, Online Accounts, then press Retry.");
       *offer = TERN_ERROR_OFFER_PASSWORD;
       return _("Your sign-in has expired or was revoked, so Tern paused this account. Sign in again in the account settings.");
     }
@@ -92,7 +102,7 @@ tern_error_words_describe (const TernAccountSettings *account, const GError *err
                            gboolean outgoing, TernErrorOffer *offer)
 {
   g_autofree char *title = tern_error_words_title (account, outgoing);
-  const char *hint = hint_for (error, outgoing, offer);
+  const char *hint = hint_for (account, error, outgoing, offer);
 
   if (!tern_error_words_message_is_plain (error))
     {

@@ -18,6 +18,7 @@ typedef enum {
   TERN_ERROR_OFFER_RETRY    = 1 << 0,   /* win.retry */
   TERN_ERROR_OFFER_EDIT     = 1 << 1,   /* win.error-edit: a refused message */
   TERN_ERROR_OFFER_PASSWORD = 1 << 2,   /* app.enter-password */
+  TERN_ERROR_OFFER_SIGN_IN  = 1 << 3,   /* app.sign-in-again: an OAuth2 sign-in */
 } TernErrorOffer;
 
 /* "Incoming mail for Work" / "Outgoing mail for Home" (@account may be NULL). */

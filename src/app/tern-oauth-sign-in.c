@@ -75,9 +75,9 @@ tern_oauth_sign_in_set_provider (TernOAuthSignIn *self, const char *provider_id,
   self->email = g_strdup (email);
   /* Translators: %s is a provider, "Google" or "Microsoft". */
   button = g_strdup_printf (_("Sign in with %s"), self->provider_name);
-  why = g_strdup_printf (_("%s does not let mail programs use your password. Sign in once in "
-                           "your browser; Tern keeps only a sign-in token, in your keyring."),
-                         self->provider_name);
+  why = g_strdup_printf (_("%s asks you to sign in on its own page, in your browser; Tern "
+                           "never sees your password and keeps only a sign-in token, in your "
+                           "keyring."), self->provider_name);
   gtk_button_set_label (self->sign_in_button, button);
   gtk_label_set_text (self->why_label, why);
   gtk_widget_show (GTK_WIDGET (self->sign_in_button));

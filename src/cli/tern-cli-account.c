@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "account/tern-account-connect.h"
+#include "account/tern-account-token.h"
 #include "smtp/tern-smtp-send.h"
 #include "tern-cli-context.h"
 #include "tern-cli-oauth.h"
@@ -507,8 +508,10 @@ account_remove (const char *name)
   g_autoptr(GError) error = NULL;
   g_autoptr(TernAccountSettings) a = tern_cli_account (name, &error);
 
-  if (a == NULL || !tern_store_remove_account (tern_cli_get ()->store, a->id, &error) ||
-      !tern_secrets_clear (tern_cli_secrets (), a->name, &error))
+  if (a == NULL || !tern_store_remove_account (tern_cli_get ()->store, a->id, &error))
+    return tern_cli_fail (error, NULL);
+  tern_account_revoke_sign_in (a, tern_cli_secrets (), NULL);
+  if (!tern_secrets_clear (tern_cli_secrets (), a->name, &error))
     return tern_cli_fail (error, NULL);
   printf ("Removed account %s and its local mail.\n", a->name);
   return TERN_EXIT_OK;

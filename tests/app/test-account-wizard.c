@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tern-account-wizard.h"
+#include "tern-test-wizard.h"
 #include "tern-accounts-dialog.h"
 #include "tern-app-secrets.h"
 #include "tern-certificate-dialog.h"
@@ -218,56 +219,28 @@ settle (void)
   tern_test_run_for (333);
 }
 
-typedef struct { const char *name; GtkWidget *found; } FindData;
-
-static void
-find_cb (GtkWidget *widget, gpointer user_data)
-{
-  FindData *data = user_data;
-  const char *name;
-
-  if (data->found != NULL)
-    return;
-  name = gtk_buildable_get_name (GTK_BUILDABLE (widget));
-  if (g_strcmp0 (name, data->name) == 0)
-    data->found = widget;
-  else if (GTK_IS_CONTAINER (widget))
-    gtk_container_forall (GTK_CONTAINER (widget), find_cb, data);
-}
-
-static GtkWidget *
-find (gpointer root, const char *name)
-{
-  FindData data = { name, NULL };
-
-  gtk_container_forall (GTK_CONTAINER (root), find_cb, &data);
-  if (data.found == NULL)
-    g_error ("no widget %s", name);
-  return data.found;
-}
-
 static void
 set_text (gpointer root, const char *name, const char *text)
 {
-  gtk_entry_set_text (GTK_ENTRY (find (root, name)), text);
+  gtk_entry_set_text (GTK_ENTRY (tern_test_find (root, name)), text);
 }
 
 static const char *
 label_text (gpointer root, const char *name)
 {
-  return gtk_label_get_text (GTK_LABEL (find (root, name)));
+  return gtk_label_get_text (GTK_LABEL (tern_test_find (root, name)));
 }
 
 static void
 set_port (gpointer root, const char *name, guint16 port)
 {
-  gtk_spin_button_set_value (GTK_SPIN_BUTTON (find (root, name)), port);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (tern_test_find (root, name)), port);
 }
 
 static void
 set_combo (gpointer root, const char *name, const char *id)
 {
-  g_assert_true (gtk_combo_box_set_active_id (GTK_COMBO_BOX (find (root, name)), id));
+  g_assert_true (gtk_combo_box_set_active_id (GTK_COMBO_BOX (tern_test_find (root, name)), id));
 }
 
 /* The window's focus widget (whether or not the window manager made the
@@ -275,16 +248,7 @@ set_combo (gpointer root, const char *name, const char *id)
 static gboolean
 is_focus (gpointer root, const char *name)
 {
-  return gtk_window_get_focus (GTK_WINDOW (root)) == find (root, name);
-}
-
-static void
-next (TernAccountWizard *wizard)
-{
-  GtkWidget *button = find (wizard, "next_button");
-
-  g_assert_true (gtk_widget_is_sensitive (button));
-  gtk_button_clicked (GTK_BUTTON (button));
+  return gtk_window_get_focus (GTK_WINDOW (root)) == tern_test_find (root, name);
 }
 
 static void
@@ -310,17 +274,9 @@ screenshot (GtkWidget *widget, const char *name)
 }
 
 static gboolean
-test_state_is (TernAccountWizard *wizard, const char *side, const char *state)
-{
-  g_autofree char *name = g_strdup_printf ("%s_test_state", side);
-
-  return g_strcmp0 (gtk_stack_get_visible_child_name (GTK_STACK (find (wizard, name))), state) == 0;
-}
-
-static gboolean
 test_finished (TernAccountWizard *wizard, const char *side)
 {
-  return !test_state_is (wizard, side, "busy");
+  return !tern_test_wizard_test_state_is (wizard, side, "busy");
 }
 
 static TernCertificateDialog *
@@ -330,17 +286,6 @@ find_certificate_dialog (void)
 
   for (GList *l = toplevels; l != NULL; l = l->next)
     if (TERN_IS_CERTIFICATE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      return l->data;
-  return NULL;
-}
-
-static GtkMessageDialog *
-find_message_dialog (void)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
       return l->data;
   return NULL;
 }
@@ -388,7 +333,7 @@ run_start (Run *run, HttpServer *http)
   run->wizard = tern_account_wizard_new (NULL, run->executor);
   g_object_ref_sink (run->wizard);
   tern_account_wizard_set_autoconfig (run->wizard, ac);
-  run->password_buffer = g_object_ref (gtk_entry_get_buffer (GTK_ENTRY (find (run->wizard, "password_entry"))));
+  run->password_buffer = g_object_ref (gtk_entry_get_buffer (GTK_ENTRY (tern_test_find (run->wizard, "password_entry"))));
   g_signal_connect (run->wizard, "account-added", G_CALLBACK (on_added), run);
   g_signal_connect (run->wizard, "destroy", G_CALLBACK (on_destroyed), run);
   gtk_widget_show (GTK_WIDGET (run->wizard));
@@ -423,12 +368,12 @@ fill_identity (Run *run, const char *password, const char *shot)
   set_text (run->wizard, "password_entry", password);
   if (shot != NULL)
     screenshot (GTK_WIDGET (run->wizard), "1-identity");
-  next (run->wizard);
+  tern_test_wizard_next (run->wizard);
   g_assert_cmpstr (tern_account_wizard_get_page (run->wizard), ==, "discovery");
-  WAIT_UNTIL (gtk_widget_is_sensitive (find (run->wizard, "next_button")));
+  WAIT_UNTIL (gtk_widget_is_sensitive (tern_test_find (run->wizard, "next_button")));
   if (shot != NULL)
     screenshot (GTK_WIDGET (run->wizard), shot);
-  next (run->wizard);
+  tern_test_wizard_next (run->wizard);
   g_assert_cmpstr (tern_account_wizard_get_page (run->wizard), ==, "protocol");
 }
 
@@ -436,7 +381,7 @@ fill_identity (Run *run, const char *password, const char *shot)
 static void
 fill_incoming (Run *run, const char *host, guint16 port, const char *security, const char *shot)
 {
-  next (run->wizard);
+  tern_test_wizard_next (run->wizard);
   g_assert_cmpstr (tern_account_wizard_get_page (run->wizard), ==, "incoming");
   set_text (run->wizard, "incoming_host_entry", host);
   set_combo (run->wizard, "incoming_security_combo", security);
@@ -463,17 +408,17 @@ expect_incoming_failure (Run *run, const char *expected, const char *shot)
 {
   TernTestServers *s = get_good_servers ();
 
-  next (run->wizard);
+  tern_test_wizard_next (run->wizard);
   fill_outgoing (run, "localhost", tern_test_servers_port (s, TERN_TEST_SMTPS), "tls", NULL);
-  next (run->wizard);
+  tern_test_wizard_next (run->wizard);
   g_assert_cmpstr (tern_account_wizard_get_page (run->wizard), ==, "test");
   WAIT_UNTIL (test_finished (run->wizard, "incoming"));
-  g_assert_true (test_state_is (run->wizard, "incoming", "failed"));
+  g_assert_true (tern_test_wizard_test_state_is (run->wizard, "incoming", "failed"));
   g_test_message ("incoming: %s", label_text (run->wizard, "incoming_test_label"));
   g_assert_nonnull (strstr (label_text (run->wizard, "incoming_test_label"), expected));
-  g_assert_true (gtk_widget_get_visible (find (run->wizard, "incoming_fix_button")));
+  g_assert_true (gtk_widget_get_visible (tern_test_find (run->wizard, "incoming_fix_button")));
   WAIT_UNTIL (test_finished (run->wizard, "outgoing"));
-  g_assert_false (gtk_widget_is_sensitive (find (run->wizard, "next_button")));
+  g_assert_false (gtk_widget_is_sensitive (tern_test_find (run->wizard, "next_button")));
   if (shot != NULL)
     screenshot (GTK_WIDGET (run->wizard), shot);
 }
@@ -509,14 +454,14 @@ finish (Run *run, const char *shot)
   WAIT_UNTIL (test_finished (run->wizard, "incoming") && test_finished (run->wizard, "outgoing"));
   g_test_message ("incoming: %s", label_text (run->wizard, "incoming_test_label"));
   g_test_message ("outgoing: %s", label_text (run->wizard, "outgoing_test_label"));
-  g_assert_true (test_state_is (run->wizard, "incoming", "ok"));
-  g_assert_true (test_state_is (run->wizard, "outgoing", "ok"));
-  next (run->wizard);
+  g_assert_true (tern_test_wizard_test_state_is (run->wizard, "incoming", "ok"));
+  g_assert_true (tern_test_wizard_test_state_is (run->wizard, "outgoing", "ok"));
+  tern_test_wizard_next (run->wizard);
   g_assert_cmpstr (tern_account_wizard_get_page (run->wizard), ==, "finish");
-  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find (run->wizard, "account_name_entry"))), ==, EMAIL);
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (tern_test_find (run->wizard, "account_name_entry"))), ==, EMAIL);
   if (shot != NULL)
     screenshot (GTK_WIDGET (run->wizard), shot);
-  next (run->wizard);
+  tern_test_wizard_next (run->wizard);
   WAIT_UNTIL (run->destroyed);
   g_assert_cmpint (run->added_id, >, 0);
   return run->added_id;
@@ -557,34 +502,34 @@ test_imap_with_discovery (void)
   fill_identity (&run, PASSWORD, "2-discovery-found");
   g_assert_nonnull (strstr (label_text (run.wizard, "discovery_result"), "published by example.com"));
   screenshot (GTK_WIDGET (run.wizard), "3-protocol");
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   /* Page 4 is filled from the provider's settings. */
-  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find (run.wizard, "incoming_host_entry"))), ==, "localhost");
-  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find (run.wizard, "incoming_port_spin"))),
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (tern_test_find (run.wizard, "incoming_host_entry"))), ==, "localhost");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (tern_test_find (run.wizard, "incoming_port_spin"))),
                    ==, tern_test_servers_port (s, TERN_TEST_IMAPS));
-  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find (run.wizard, "incoming_user_entry"))), ==, "alice");
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (tern_test_find (run.wizard, "incoming_user_entry"))), ==, "alice");
   screenshot (GTK_WIDGET (run.wizard), "4-incoming");
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "outgoing");
   screenshot (GTK_WIDGET (run.wizard), "6-outgoing");
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   /* The provider's XML came over plain http and names a host outside
    * example.com: the wizard asks before any password goes there. */
   {
-    GtkMessageDialog *ask = find_message_dialog ();
+    GtkMessageDialog *ask = tern_test_find_message_dialog ();
     g_autofree char *text = NULL;
 
     g_assert_nonnull (ask);
     text = message_dialog_text (ask);
     g_assert_cmpstr (text, ==, "Your password will be sent to localhost, which is not part of "
                                "example.com. Only continue if your provider told you to use this server.");
-    g_assert_true (test_state_is (run.wizard, "incoming", "busy"));
+    g_assert_true (tern_test_wizard_test_state_is (run.wizard, "incoming", "busy"));
     screenshot (GTK_WIDGET (ask), "7-foreign-host");
     gtk_dialog_response (GTK_DIALOG (ask), GTK_RESPONSE_ACCEPT);
   }
   WAIT_UNTIL (test_finished (run.wizard, "incoming") && test_finished (run.wizard, "outgoing"));
   screenshot (GTK_WIDGET (run.wizard), "7-test-ok");
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find (run.wizard, "offline_recent_radio")), TRUE);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (tern_test_find (run.wizard, "offline_recent_radio")), TRUE);
   id = finish (&run, "8-finish-imap");
 
   settings = stored_account (&run, id);
@@ -607,35 +552,35 @@ test_imap_with_discovery (void)
     gboolean changed = FALSE;
 
     gtk_widget_show (GTK_WIDGET (dialog));
-    WAIT_UNTIL (gtk_list_box_get_row_at_index (GTK_LIST_BOX (find (dialog, "account_list")), 0) != NULL);
+    WAIT_UNTIL (gtk_list_box_get_row_at_index (GTK_LIST_BOX (tern_test_find (dialog, "account_list")), 0) != NULL);
     settle ();
     screenshot (GTK_WIDGET (dialog), "9-accounts");
     edit = tern_account_wizard_new_for_account (GTK_WINDOW (dialog), run.executor, settings);
     g_signal_connect (edit, "account-changed", G_CALLBACK (on_changed), &changed);
     gtk_widget_show (GTK_WIDGET (edit));
-    WAIT_UNTIL (*gtk_entry_get_text (GTK_ENTRY (find (edit, "password_entry"))) != '\0');
+    WAIT_UNTIL (*gtk_entry_get_text (GTK_ENTRY (tern_test_find (edit, "password_entry"))) != '\0');
     screenshot (GTK_WIDGET (edit), "10-edit");
-    next (edit);
+    tern_test_wizard_next (edit);
     g_assert_cmpstr (tern_account_wizard_get_page (edit), ==, "protocol");
-    next (edit);
-    next (edit);
-    next (edit);
+    tern_test_wizard_next (edit);
+    tern_test_wizard_next (edit);
+    tern_test_wizard_next (edit);
     g_assert_cmpstr (tern_account_wizard_get_page (edit), ==, "test");
     WAIT_UNTIL (test_finished (edit, "incoming") && test_finished (edit, "outgoing"));
-    g_assert_true (test_state_is (edit, "incoming", "ok"));
-    g_assert_true (test_state_is (edit, "outgoing", "ok"));
-    next (edit);
-    next (edit);
+    g_assert_true (tern_test_wizard_test_state_is (edit, "incoming", "ok"));
+    g_assert_true (tern_test_wizard_test_state_is (edit, "outgoing", "ok"));
+    tern_test_wizard_next (edit);
+    tern_test_wizard_next (edit);
     WAIT_UNTIL (changed);
 
     /* "Remove…" asks first, saying what happens to the local mail. */
     {
-      GtkListBox *list = GTK_LIST_BOX (find (dialog, "account_list"));
+      GtkListBox *list = GTK_LIST_BOX (tern_test_find (dialog, "account_list"));
       GtkMessageDialog *confirm;
 
       gtk_list_box_select_row (list, gtk_list_box_get_row_at_index (list, 0));
-      gtk_button_clicked (GTK_BUTTON (find (dialog, "remove_button")));
-      confirm = find_message_dialog ();
+      gtk_button_clicked (GTK_BUTTON (tern_test_find (dialog, "remove_button")));
+      confirm = tern_test_find_message_dialog ();
       g_assert_nonnull (confirm);
       screenshot (GTK_WIDGET (confirm), "9-remove-confirm");
       gtk_dialog_response (GTK_DIALOG (confirm), GTK_RESPONSE_ACCEPT);
@@ -678,28 +623,28 @@ test_foreign_host_declined (void)
   http_start (&http, xml);
   run_start (&run, &http);
   fill_identity (&run, PASSWORD, NULL);
-  next (run.wizard);
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "outgoing");
-  next (run.wizard);
-  ask = find_message_dialog ();
+  tern_test_wizard_next (run.wizard);
+  ask = tern_test_find_message_dialog ();
   g_assert_nonnull (ask);
   gtk_dialog_response (GTK_DIALOG (ask), GTK_RESPONSE_CANCEL);
   settle ();
-  g_assert_true (test_state_is (run.wizard, "incoming", "failed"));
-  g_assert_true (test_state_is (run.wizard, "outgoing", "failed"));
+  g_assert_true (tern_test_wizard_test_state_is (run.wizard, "incoming", "failed"));
+  g_assert_true (tern_test_wizard_test_state_is (run.wizard, "outgoing", "failed"));
   g_assert_nonnull (strstr (label_text (run.wizard, "incoming_test_label"),
                             "did not send your password to localhost"));
-  g_assert_true (gtk_widget_get_visible (find (run.wizard, "incoming_fix_button")));
-  g_assert_false (gtk_widget_is_sensitive (find (run.wizard, "next_button")));
+  g_assert_true (gtk_widget_get_visible (tern_test_find (run.wizard, "incoming_fix_button")));
+  g_assert_false (gtk_widget_is_sensitive (tern_test_find (run.wizard, "next_button")));
   screenshot (GTK_WIDGET (run.wizard), "7-foreign-host-declined");
   /* Test again: the question comes back; nothing went out meanwhile. */
-  gtk_button_clicked (GTK_BUTTON (find (run.wizard, "retest_button")));
-  ask = find_message_dialog ();
+  gtk_button_clicked (GTK_BUTTON (tern_test_find (run.wizard, "retest_button")));
+  ask = tern_test_find_message_dialog ();
   g_assert_nonnull (ask);
   gtk_dialog_response (GTK_DIALOG (ask), GTK_RESPONSE_CANCEL);
   settle ();
-  g_assert_true (test_state_is (run.wizard, "incoming", "failed"));
+  g_assert_true (tern_test_wizard_test_state_is (run.wizard, "incoming", "failed"));
   run_finish (&run);
   http_stop (&http);
 }
@@ -717,45 +662,45 @@ test_pop3_manual (void)
   run_start (&run, NULL);
   fill_identity (&run, PASSWORD, "2-discovery-nothing");
   g_assert_nonnull (strstr (label_text (run.wizard, "discovery_result"), "No settings were found"));
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find (run.wizard, "protocol_pop3_radio")), TRUE);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (tern_test_find (run.wizard, "protocol_pop3_radio")), TRUE);
   /* The port follows the security choice while it is a default. */
-  next (run.wizard);
-  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find (run.wizard, "incoming_port_spin"))),
+  tern_test_wizard_next (run.wizard);
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (tern_test_find (run.wizard, "incoming_port_spin"))),
                    ==, 995);
   set_combo (run.wizard, "incoming_security_combo", "starttls");
-  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find (run.wizard, "incoming_port_spin"))),
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (tern_test_find (run.wizard, "incoming_port_spin"))),
                    ==, 110);
   /* "Not encrypted" needs the explicit confirmation. */
   set_text (run.wizard, "incoming_host_entry", "localhost");
   set_combo (run.wizard, "incoming_security_combo", "none");
-  g_assert_true (gtk_widget_get_visible (find (run.wizard, "incoming_plain_check")));
-  g_assert_false (gtk_widget_is_sensitive (find (run.wizard, "next_button")));
+  g_assert_true (gtk_widget_get_visible (tern_test_find (run.wizard, "incoming_plain_check")));
+  g_assert_false (gtk_widget_is_sensitive (tern_test_find (run.wizard, "next_button")));
   screenshot (GTK_WIDGET (run.wizard), "4-incoming-unencrypted");
-  gtk_button_clicked (GTK_BUTTON (find (run.wizard, "back_button")));
+  gtk_button_clicked (GTK_BUTTON (tern_test_find (run.wizard, "back_button")));
 
   fill_incoming (&run, "localhost", tern_test_servers_port (s, TERN_TEST_POP3S), "tls", NULL);
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "retention");
   g_assert_true (is_focus (run.wizard, "retention_keep_check"));
   screenshot (GTK_WIDGET (run.wizard), "5-retention");
   /* "Never" is a choice of its own, not a 0 in the days field. */
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find (run.wizard, "retention_never_radio")), TRUE);
-  g_assert_false (gtk_widget_is_sensitive (find (run.wizard, "retention_days_spin")));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (tern_test_find (run.wizard, "retention_never_radio")), TRUE);
+  g_assert_false (gtk_widget_is_sensitive (tern_test_find (run.wizard, "retention_days_spin")));
   g_assert_nonnull (strstr (label_text (run.wizard, "retention_effect"), "until you delete it here"));
   screenshot (GTK_WIDGET (run.wizard), "5-retention-never");
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (find (run.wizard, "retention_after_radio")), TRUE);
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (tern_test_find (run.wizard, "retention_after_radio")), TRUE);
   set_port (run.wizard, "retention_days_spin", 30);
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   /* Nothing found for sending: the receiving host on the submission port. */
   g_assert_true (is_focus (run.wizard, "outgoing_host_entry"));
-  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find (run.wizard, "outgoing_host_entry"))), ==, "localhost");
-  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (find (run.wizard, "outgoing_port_spin"))),
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (tern_test_find (run.wizard, "outgoing_host_entry"))), ==, "localhost");
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (tern_test_find (run.wizard, "outgoing_port_spin"))),
                    ==, 465);
   fill_outgoing (&run, "localhost", tern_test_servers_port (s, TERN_TEST_SUBMISSION), "starttls", NULL);
   set_combo (run.wizard, "outgoing_auth_combo", "other");
   screenshot (GTK_WIDGET (run.wizard), "6-outgoing-other-login");
   set_combo (run.wizard, "outgoing_auth_combo", "same");
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   id = finish (&run, "8-finish-pop3");
 
   settings = stored_account (&run, id);
@@ -783,18 +728,18 @@ test_wrong_password (void)
   expect_incoming_failure (&run, "did not accept the user name or the password", "7-test-wrong-password");
   /* "Change…" goes to the server's page, where the user name is beside
    * the password (issue 18: the user name was two pages away). */
-  gtk_button_clicked (GTK_BUTTON (find (run.wizard, "incoming_fix_button")));
+  gtk_button_clicked (GTK_BUTTON (tern_test_find (run.wizard, "incoming_fix_button")));
   g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "incoming");
   g_assert_true (is_focus (run.wizard, "incoming_password_entry"));
-  g_assert_true (gtk_widget_get_visible (find (run.wizard, "incoming_user_entry")));
+  g_assert_true (gtk_widget_get_visible (tern_test_find (run.wizard, "incoming_user_entry")));
   screenshot (GTK_WIDGET (run.wizard), "4-incoming-login-failed");
   /* The fix on this page is the first page's password too. */
   set_text (run.wizard, "incoming_password_entry", PASSWORD);
-  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (find (run.wizard, "password_entry"))), ==, PASSWORD);
-  next (run.wizard);
-  next (run.wizard);
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (tern_test_find (run.wizard, "password_entry"))), ==, PASSWORD);
+  tern_test_wizard_next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   WAIT_UNTIL (test_finished (run.wizard, "incoming") && test_finished (run.wizard, "outgoing"));
-  g_assert_true (test_state_is (run.wizard, "incoming", "ok"));
+  g_assert_true (tern_test_wizard_test_state_is (run.wizard, "incoming", "ok"));
   run_finish (&run);
 }
 
@@ -815,19 +760,19 @@ test_password_not_stored (void)
   run_start (&run, NULL);
   fill_identity (&run, PASSWORD, NULL);
   fill_incoming (&run, "localhost", tern_test_servers_port (s, TERN_TEST_IMAPS), "tls", NULL);
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   fill_outgoing (&run, "localhost", tern_test_servers_port (s, TERN_TEST_SMTPS), "tls", NULL);
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   WAIT_UNTIL (test_finished (run.wizard, "incoming") && test_finished (run.wizard, "outgoing"));
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "finish");
 
   /* The password file cannot be written: a directory stands in its way. */
   blocker = g_build_filename (run.data_dir, "passwords.ini", NULL);
   g_assert_cmpint (g_mkdir (blocker, 0700), ==, 0);
-  finish_error = GTK_LABEL (find (run.wizard, "finish_error"));
-  next (run.wizard);
-  WAIT_UNTIL (*gtk_label_get_text (finish_error) != '\0' && gtk_widget_is_sensitive (find (run.wizard, "next_button")));
+  finish_error = GTK_LABEL (tern_test_find (run.wizard, "finish_error"));
+  tern_test_wizard_next (run.wizard);
+  WAIT_UNTIL (*gtk_label_get_text (finish_error) != '\0' && gtk_widget_is_sensitive (tern_test_find (run.wizard, "next_button")));
   g_test_message ("finish: %s", gtk_label_get_text (finish_error));
   g_assert_nonnull (strstr (gtk_label_get_text (finish_error), "could not be saved"));
   g_assert_false (run.destroyed);
@@ -841,7 +786,7 @@ test_password_not_stored (void)
   }
 
   g_assert_cmpint (g_rmdir (blocker), ==, 0);
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   WAIT_UNTIL (run.destroyed);
   g_assert_cmpint (run.added_id, >, 0);
   assert_password_stored (&run, EMAIL);
@@ -885,8 +830,8 @@ test_password_dialog (void)
   g_signal_connect (dialog, "saved", G_CALLBACK (on_password_saved), &saved);
   g_signal_connect (dialog, "destroy", G_CALLBACK (on_dialog_destroyed), &destroyed);
   gtk_widget_show (GTK_WIDGET (dialog));
-  status = GTK_LABEL (find (dialog, "status_label"));
-  g_assert_false (gtk_widget_is_sensitive (find (dialog, "save_button")));
+  status = GTK_LABEL (tern_test_find (dialog, "status_label"));
+  g_assert_false (gtk_widget_is_sensitive (tern_test_find (dialog, "save_button")));
 
   set_text (dialog, "password_entry", "not-the-password");
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
@@ -982,12 +927,12 @@ test_starttls_on_tls_port (void)
   run_start (&run, NULL);
   fill_identity (&run, PASSWORD, NULL);
   fill_incoming (&run, "localhost", tern_test_servers_port (s, TERN_TEST_IMAPS), "starttls", NULL);
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   fill_outgoing (&run, "localhost", tern_test_servers_port (s, TERN_TEST_SMTPS), "tls", NULL);
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "test");
   WAIT_UNTIL (test_finished (run.wizard, "incoming") && test_finished (run.wizard, "outgoing"));
-  g_assert_true (test_state_is (run.wizard, "incoming", "failed"));
+  g_assert_true (tern_test_wizard_test_state_is (run.wizard, "incoming", "failed"));
   text = label_text (run.wizard, "incoming_test_label");
   g_test_message ("incoming: %s", text);
   g_assert_nonnull (strstr (text, "This port expects an encrypted connection from the start: "
@@ -995,11 +940,11 @@ test_starttls_on_tls_port (void)
   g_assert_null (strstr (text, "stopped answering"));
   screenshot (GTK_WIDGET (run.wizard), "7-test-starttls-on-tls-port");
   /* Its own error code: "Change…" leads to the security setting. */
-  g_assert_true (gtk_widget_get_visible (find (run.wizard, "incoming_fix_button")));
-  gtk_button_clicked (GTK_BUTTON (find (run.wizard, "incoming_fix_button")));
+  g_assert_true (gtk_widget_get_visible (tern_test_find (run.wizard, "incoming_fix_button")));
+  gtk_button_clicked (GTK_BUTTON (tern_test_find (run.wizard, "incoming_fix_button")));
   g_assert_cmpstr (tern_account_wizard_get_page (run.wizard), ==, "incoming");
   {
-    GtkWidget *combo = find (run.wizard, "incoming_security_combo");
+    GtkWidget *combo = tern_test_find (run.wizard, "incoming_security_combo");
     GtkWidget *focus = gtk_window_get_focus (GTK_WINDOW (run.wizard));
 
     g_assert_true (focus == combo || gtk_widget_is_ancestor (focus, combo));
@@ -1022,9 +967,9 @@ test_untrusted_certificate (void)
   run_start (&run, NULL);
   fill_identity (&run, PASSWORD, NULL);
   fill_incoming (&run, "localhost", tern_test_servers_port (s, TERN_TEST_IMAPS), "tls", NULL);
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   fill_outgoing (&run, "localhost", tern_test_servers_port (s, TERN_TEST_SMTPS), "tls", NULL);
-  next (run.wizard);
+  tern_test_wizard_next (run.wizard);
   WAIT_UNTIL (find_certificate_dialog () != NULL);
   dialog = find_certificate_dialog ();
   g_assert_nonnull (tern_certificate_dialog_get_info (dialog)->sha256);
@@ -1032,7 +977,7 @@ test_untrusted_certificate (void)
                             tern_certificate_dialog_get_info (dialog)->sha256));
   g_assert_cmpstr (label_text (dialog, "problems_label"), !=, "");
   screenshot (GTK_WIDGET (dialog), "7-certificate-dialog");
-  g_assert_true (test_state_is (run.wizard, "incoming", "failed"));
+  g_assert_true (tern_test_wizard_test_state_is (run.wizard, "incoming", "failed"));
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
   /* SMTP may present the same certificate (answered with the first) or
    * ask again: trust every dialog that comes up until both lines settle. */
@@ -1040,7 +985,7 @@ test_untrusted_certificate (void)
     gint64 end = g_get_monotonic_time () + WAIT_SECONDS * G_USEC_PER_SEC;
 
     while (g_get_monotonic_time () < end
-           && !(test_state_is (run.wizard, "incoming", "ok") && test_state_is (run.wizard, "outgoing", "ok")))
+           && !(tern_test_wizard_test_state_is (run.wizard, "incoming", "ok") && tern_test_wizard_test_state_is (run.wizard, "outgoing", "ok")))
       {
         TernCertificateDialog *again = find_certificate_dialog ();
 

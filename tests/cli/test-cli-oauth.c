@@ -121,18 +121,6 @@ read_authorization_url (GDataInputStream *out)
   g_assert_not_reached ();
 }
 
-static char *
-replace_state (const char *redirect)
-{
-  g_autoptr(GString) s = g_string_new (redirect);
-  const char *state = strstr (s->str, "state=");
-
-  g_assert_nonnull (state);
-  g_string_truncate (s, (gsize) (state - s->str));
-  g_string_append (s, "state=forged-by-another-page");
-  return g_string_free (g_steal_pointer (&s), FALSE);
-}
-
 /* The browser's part: GET the authorization URL, follow its redirect to
  * tern-cli's loopback port. With @forge_first, a redirect with a wrong state
  * is sent first and must be refused (400) without a code exchange. */
@@ -152,7 +140,7 @@ play_browser (GSubprocess *p, GDataInputStream *out, gboolean forge_first)
   g_assert_true (g_str_has_prefix (redirect, "http://127.0.0.1:"));
   if (forge_first)
     {
-      g_autofree char *forged = replace_state (redirect);
+      g_autofree char *forged = tern_test_oauth_forge_state (redirect);
 
       g_assert_cmpuint (tern_test_http_get (forged, NULL, &error), ==, 400);
       g_assert_no_error (error);
@@ -409,6 +397,21 @@ test_no_token_leaks (void)
     }
 }
 
+/* Removing an account revokes its refresh token at the provider (RFC 7009)
+ * and deletes the secret; the removal never waits on that. */
+static void
+test_remove_revokes (void)
+{
+  g_autoptr(TernSecrets) secrets = tern_secrets_new (fx.data_dir, TERN_SECRETS_FILE);
+  gint64 revocations = tern_test_oauth_stat (fx.oauth, "revocations");
+
+  if (!tern_test_servers_require_smtp (fx.servers))
+    return;
+  g_assert_cmpint (cli (NULL, NULL, NULL, "account", "remove", "Found", NULL), ==, 0);
+  g_assert_cmpint (tern_test_oauth_stat (fx.oauth, "revocations"), ==, revocations + 1);
+  g_assert_null (tern_secrets_lookup (secrets, "Found", TERN_SECRET_OAUTH2_REFRESH, NULL));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -439,6 +442,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/cli/oauth/revoked-sign-in-again", test_revoked);
   g_test_add_func ("/cli/oauth/discover-marks-oauth2", test_discover_marks_oauth2);
   g_test_add_func ("/cli/oauth/no-token-leaks", test_no_token_leaks);
+  g_test_add_func ("/cli/oauth/remove-revokes", test_remove_revokes);
   status = g_test_run ();
 
   tern_test_servers_free (fx.servers);

@@ -28,13 +28,11 @@ test_goa_account (void)
   g_autoptr(TernTestOAuth) oauth = NULL;
   g_autoptr(TernTestServers) servers = NULL;
   g_autoptr(GSubprocess) standin = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
   g_autoptr(GPtrArray) accounts = NULL;
   g_autoptr(TernAccountSettings) settings = tern_account_settings_new ();
   g_autoptr(TernSecrets) secrets = NULL;
   g_autofree char *token = NULL;
   g_autofree char *imap = NULL;
-  g_autofree char *line = NULL;
   g_autofree char *dir = g_dir_make_tmp ("tern-goa-XXXXXX", NULL);
   TernTestServersOptions opts = { .no_smtp = TRUE };
   const TernOAuthGoaAccount *goa;
@@ -52,22 +50,9 @@ test_goa_account (void)
 
   g_test_dbus_up (bus);
   imap = g_strdup_printf ("localhost:%u", tern_test_servers_port (servers, TERN_TEST_IMAPS));
-  {
-    g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (
-        G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-    g_autofree char *token_line = g_strdup_printf ("%s\n", token);
-
-    standin = g_subprocess_launcher_spawn (l, &error, GOA_STANDIN, USER, imap,
-                                           "localhost:587", NULL);
-    g_assert_no_error (error);
-    g_output_stream_write_all (g_subprocess_get_stdin_pipe (standin), token_line,
-                               strlen (token_line), NULL, NULL, &error);
-    g_assert_no_error (error);
-    g_output_stream_close (g_subprocess_get_stdin_pipe (standin), NULL, NULL);
-  }
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (standin));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_cmpstr (line, ==, "ready");
+  standin = tern_test_goa_standin_start (GOA_STANDIN, USER, imap, "localhost:587", token,
+                                         &error);
+  g_assert_no_error (error);
 
   accounts = tern_oauth_goa_list_mail_accounts (NULL, &error);
   g_assert_no_error (error);

@@ -52,7 +52,8 @@ lock = threading.Lock()
 codes = {}      # code -> dict(user, redirect_uri, challenge)
 refresh = {}    # refresh token -> dict(user, revoked)
 access = {}     # access token -> dict(user, active, refresh)
-stats = {"exchanges": 0, "refreshes": 0, "introspections": 0, "refused_refreshes": 0}
+stats = {"exchanges": 0, "refreshes": 0, "introspections": 0, "refused_refreshes": 0,
+         "revocations": 0}
 config = {"expires_in": 3600}
 
 
@@ -186,6 +187,7 @@ class Handler(BaseHTTPRequestHandler):
                 t = f.get("token", "")
                 if t in refresh:
                     refresh[t]["revoked"] = True
+                    stats["revocations"] += 1
                 for a in access.values():
                     if a["refresh"] == t:
                         a["active"] = False

@@ -217,3 +217,49 @@ tern_test_http_get (const char *url, char **location, GError **error)
     }
   return status_of (answer);
 }
+
+char *
+tern_test_oauth_forge_state (const char *redirect)
+{
+  g_autoptr(GString) s = g_string_new (redirect);
+  const char *state = strstr (s->str, "state=");
+
+  g_assert_nonnull (state);
+  g_string_truncate (s, (gsize) (state - s->str));
+  g_string_append (s, "state=forged-by-another-page");
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+GSubprocess *
+tern_test_goa_standin_start (const char *standin, const char *email, const char *imap,
+                             const char *smtp, const char *access_token, GError **error)
+{
+  g_autoptr(GSubprocessLauncher) l = g_subprocess_launcher_new (
+      G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autofree char *token_line = g_strdup_printf ("%s\n", access_token);
+  g_autoptr(GSubprocess) p = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+
+  /* Its stdout says "ready" and nothing else. */
+  g_subprocess_launcher_unsetenv (l, "G_MESSAGES_DEBUG");
+  p = g_subprocess_launcher_spawn (l, error, standin, email, imap, smtp, NULL);
+  if (p == NULL)
+    return NULL;
+  /* The token goes through a pipe, never the command line. */
+  if (!g_output_stream_write_all (g_subprocess_get_stdin_pipe (p), token_line,
+                                  strlen (token_line), NULL, NULL, error) ||
+      !g_output_stream_close (g_subprocess_get_stdin_pipe (p), NULL, error))
+    return NULL;
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (p));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, error);
+  if (g_strcmp0 (line, "ready") != 0)
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "goa-standin did not start (%s)",
+                     line != NULL ? line : "no output");
+      g_subprocess_force_exit (p);
+      return NULL;
+    }
+  return g_steal_pointer (&p);
+}

@@ -13,7 +13,7 @@
  */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -41,6 +41,18 @@ gint64 tern_test_oauth_stat (TernTestOAuth *self, const char *name);
  * header in *location (for following the authorization redirect as a
  * browser would). */
 guint tern_test_http_get (const char *url, char **location, GError **error);
+
+/* @redirect (the authorization server's redirect to the loopback port)
+ * with its state replaced: what another web page could send. */
+char *tern_test_oauth_forge_state (const char *redirect);
+
+/* Starts @standin (tests/engine/goa-standin) on the session bus the test
+ * brought up (GTestDBus): one Google account for @email with those servers
+ * ("host:port"), handing out @access_token; returns once it owns
+ * org.gnome.OnlineAccounts. The real GOA needs the internet. */
+GSubprocess *tern_test_goa_standin_start (const char *standin, const char *email,
+                                          const char *imap, const char *smtp,
+                                          const char *access_token, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernTestOAuth, tern_test_oauth_free)
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/tern-error.h"
+#include "net/tern-oauth-sasl.h"
 #include "oauth/tern-oauth-goa.h"
 #include "oauth/tern-oauth-provider.h"
 
@@ -111,4 +112,27 @@ tern_account_credential_was_cached (const TernAccountSettings *account, TernSecr
   if (token != NULL)
     memset (token, 0, strlen (token));
   return token != NULL;
+}
+
+void
+tern_account_revoke_sign_in (const TernAccountSettings *account, TernSecrets *secrets,
+                             GCancellable *cancellable)
+{
+  g_autoptr(TernOAuthProvider) provider = NULL;
+  g_autoptr(GError) error = NULL;
+  char *refresh_token;
+
+  if (account->sign_in != TERN_SIGN_IN_OAUTH2)
+    return;
+  refresh_token = tern_secrets_lookup (secrets, account->name, TERN_SECRET_OAUTH2_REFRESH, NULL);
+  if (refresh_token == NULL)
+    return;
+  provider = tern_oauth_provider_lookup (account->oauth2_provider, &error);
+  if (provider != NULL && tern_oauth_revoke (provider, refresh_token, cancellable, &error))
+    g_debug ("Revoked the sign-in of removed account “%s”", account->name);
+  else
+    g_message ("The sign-in of removed account “%s” could not be revoked: %s", account->name,
+               error->message);
+  tern_sasl_oauth_wipe (refresh_token);
+  g_free (refresh_token);
 }

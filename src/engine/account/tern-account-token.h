@@ -34,4 +34,12 @@ gboolean tern_account_credential_was_cached (const TernAccountSettings *account,
 gboolean tern_account_keep_tokens (TernSecrets *secrets, const char *account,
                                    const TernOAuthTokens *tokens, GError **error);
 
+/* An account being removed: an OAuth2 account's refresh token is revoked
+ * at the provider's RFC 7009 endpoint. Best effort: a failure (offline, no
+ * such endpoint) is only logged, and the removal goes on; the caller then
+ * clears the secrets. Nothing for password and GOA accounts (GOA's are the
+ * user's own, in Settings). */
+void tern_account_revoke_sign_in (const TernAccountSettings *account, TernSecrets *secrets,
+                                  GCancellable *cancellable);
+
 G_END_DECLS

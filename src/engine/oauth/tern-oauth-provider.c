@@ -195,24 +195,58 @@ serves_domain (GKeyFile *kf, const char *group, const char *domain)
   return FALSE;
 }
 
-char *
-tern_oauth_provider_for_email (const char *email)
+static gboolean
+serves_host (GKeyFile *kf, const char *group, const char *host)
 {
-  const char *at = email != NULL ? strrchr (email, '@') : NULL;
+  static const char *const keys[] = { "imap", "pop3", "smtp" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      TernOAuthServer server = { 0 };
+      gboolean same;
+
+      parse_server (kf, group, keys[i], &server);
+      same = server.host != NULL && g_ascii_strcasecmp (server.host, host) == 0;
+      g_free (server.host);
+      if (same)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The first provider (test ones first) @serves @what. */
+static char *
+find_provider (gboolean (*serves) (GKeyFile *kf, const char *group, const char *what),
+               const char *what)
+{
   GKeyFile *files[2] = { load_test (), load_shipped () };
   char *found = NULL;
 
-  for (guint f = 0; at != NULL && f < G_N_ELEMENTS (files) && found == NULL; f++)
+  for (guint f = 0; what != NULL && f < G_N_ELEMENTS (files) && found == NULL; f++)
     {
       g_auto(GStrv) groups = files[f] ? g_key_file_get_groups (files[f], NULL) : NULL;
 
       for (guint i = 0; groups != NULL && groups[i] != NULL && found == NULL; i++)
-        if (serves_domain (files[f], groups[i], at + 1))
+        if (serves (files[f], groups[i], what))
           found = g_strdup (groups[i]);
     }
   for (guint f = 0; f < G_N_ELEMENTS (files); f++)
     g_clear_pointer (&files[f], g_key_file_unref);
   return found;
+}
+
+char *
+tern_oauth_provider_for_email (const char *email)
+{
+  const char *at = email != NULL ? strrchr (email, '@') : NULL;
+
+  return find_provider (serves_domain, at != NULL ? at + 1 : NULL);
+}
+
+char *
+tern_oauth_provider_for_host (const char *host)
+{
+  return find_provider (serves_host, host);
 }
 
 static gint

@@ -46,6 +46,10 @@ TernOAuthProvider *tern_oauth_provider_lookup_configured (const char *id, GError
 /* The id of the provider that serves @email's domain, or NULL. */
 char *tern_oauth_provider_for_email (const char *email);
 
+/* The id of the provider whose IMAP, POP3 or SMTP server is @host, or NULL
+ * (an address at another domain hosted there: discovery said OAuth2). */
+char *tern_oauth_provider_for_host (const char *host);
+
 /* Every provider id, sorted. */
 char **tern_oauth_provider_list (void);
 

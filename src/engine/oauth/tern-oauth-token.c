@@ -30,6 +30,20 @@ tern_oauth_tokens_free (TernOAuthTokens *t)
   g_free (t);
 }
 
+TernOAuthTokens *
+tern_oauth_tokens_copy (const TernOAuthTokens *t)
+{
+  TernOAuthTokens *copy;
+
+  if (t == NULL)
+    return NULL;
+  copy = g_new0 (TernOAuthTokens, 1);
+  copy->access_token = g_strdup (t->access_token);
+  copy->refresh_token = g_strdup (t->refresh_token);
+  copy->expires_in = t->expires_in;
+  return copy;
+}
+
 static SoupSession *
 new_session (void)
 {
@@ -70,10 +84,12 @@ parse_object (GBytes *body, JsonParser *parser)
 }
 
 /* POSTs @form (it is consumed) and returns the JSON object the endpoint
- * answered with, with the HTTP status in *status. */
+ * answered with, with the HTTP status in *status. With @any_body, a body
+ * that is not JSON is an empty object (RFC 7009: a revocation endpoint's
+ * answer is its status; Google's body is empty). */
 static JsonObject *
 post_form (const TernOAuthProvider *p, const char *url, GHashTable *form, JsonParser *parser,
-           guint *status, GCancellable *cancellable, GError **error)
+           gboolean any_body, guint *status, GCancellable *cancellable, GError **error)
 {
   g_autoptr(SoupSession) session = NULL;
   g_autoptr(SoupMessage) msg = NULL;
@@ -101,7 +117,7 @@ post_form (const TernOAuthProvider *p, const char *url, GHashTable *form, JsonPa
     }
   *status = soup_message_get_status (msg);
   obj = parse_object (body, parser);
-  if (obj == NULL && *status != 200)
+  if (obj == NULL && (*status != 200 || any_body))
     obj = json_object_new ();  /* an error page: judged by its status */
   else if (obj != NULL)
     json_object_ref (obj);
@@ -169,7 +185,7 @@ request_tokens (const TernOAuthProvider *p, GHashTable *form, gboolean refreshin
   g_hash_table_insert (form, "client_id", p->client_id != NULL ? p->client_id : "");
   if (p->client_secret != NULL)
     g_hash_table_insert (form, "client_secret", p->client_secret);
-  obj = post_form (p, p->token_url, form, parser, &status, cancellable, error);
+  obj = post_form (p, p->token_url, form, parser, FALSE, &status, cancellable, error);
   if (obj == NULL)
     return NULL;
   access = member_string (obj, "access_token");
@@ -225,7 +241,7 @@ tern_oauth_revoke (const TernOAuthProvider *p, const char *token,
   g_hash_table_insert (form, "token", (char *) token);
   if (p->client_id != NULL)
     g_hash_table_insert (form, "client_id", p->client_id);
-  obj = post_form (p, p->revoke_url, form, parser, &status, cancellable, error);
+  obj = post_form (p, p->revoke_url, form, parser, TRUE, &status, cancellable, error);
   if (obj == NULL)
     return FALSE;
   if (status != 200)

@@ -22,6 +22,8 @@ typedef struct {
 
 /* Frees, wiping the tokens first. */
 void tern_oauth_tokens_free (TernOAuthTokens *tokens);
+/* A copy (to hand to a thread that outlives the holder), or NULL. */
+TernOAuthTokens *tern_oauth_tokens_copy (const TernOAuthTokens *tokens);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernOAuthTokens, tern_oauth_tokens_free)
 
 TernOAuthTokens *tern_oauth_exchange_code (const TernOAuthProvider *provider, const char *code,
