@@ -471,53 +471,36 @@ write_keys (TernStore *self, gint64 account_id, Forest *f, const gint64 *thread_
   return TRUE;
 }
 
-/* The folder_threads rows of the account, all at once (by a scan of the
- * table, as load_rows() reads it, and a sort in memory). */
+/* The folder_threads rows of conversation @thread of the account, or of
+ * all of them for 0: then by a scan of the table (as load_rows() reads it)
+ * and a sort in memory, else by messages_thread. */
 static gboolean
-recount_folder_threads (TernStore *self, gint64 account_id, GError **error)
+recount_folder_threads (TernStore *self, gint64 account_id, gint64 thread, GError **error)
 {
-  g_autoptr(TernStmt) clear = tern_store_prepare (self,
-      "DELETE FROM folder_threads WHERE folder_id IN"
-      " (SELECT id FROM folders WHERE account_id = ?1)", error);
+  g_autoptr(TernStmt) clear = tern_store_prepare (self, thread == 0
+      ? "DELETE FROM folder_threads WHERE folder_id IN"
+        " (SELECT id FROM folders WHERE account_id = ?1)"
+      : "DELETE FROM folder_threads WHERE thread_id = ?2 AND folder_id IN"
+        " (SELECT id FROM folders WHERE account_id = ?1)", error);
   g_autoptr(TernStmt) fill = NULL;
 
   if (clear == NULL)
     return FALSE;
   sqlite3_bind_int64 (clear, 1, account_id);
+  sqlite3_bind_int64 (clear, 2, thread);   /* SQLITE_RANGE for 0: no ?2 */
   if (!tern_store_step_done (self, clear, "Counting the conversations", error))
     return FALSE;
-  fill = tern_store_prepare (self,
-      "INSERT INTO folder_threads SELECT folder_id, thread_id, max(date), id, count(*),"
-      " sum((flags & 9) = 0), sum((flags & 4) != 0) FROM messages NOT INDEXED"
-      " WHERE account_id = ?1 AND thread_id != 0 GROUP BY folder_id, thread_id", error);
+  fill = tern_store_prepare (self, thread == 0
+      ? "INSERT INTO folder_threads SELECT folder_id, thread_id, max(date), id, count(*),"
+        " sum((flags & 9) = 0), sum((flags & 4) != 0) FROM messages NOT INDEXED"
+        " WHERE account_id = ?1 AND thread_id != 0 GROUP BY folder_id, thread_id"
+      : "INSERT INTO folder_threads SELECT folder_id, thread_id, max(date), id, count(*),"
+        " sum((flags & 9) = 0), sum((flags & 4) != 0) FROM messages"
+        " WHERE thread_id = ?2 AND account_id = ?1 GROUP BY folder_id, thread_id", error);
   if (fill == NULL)
     return FALSE;
   sqlite3_bind_int64 (fill, 1, account_id);
-  return tern_store_step_done (self, fill, "Counting the conversations", error);
-}
-
-/* The folder_threads rows of one conversation. */
-static gboolean
-recount_folder_thread (TernStore *self, gint64 account_id, gint64 thread, GError **error)
-{
-  g_autoptr(TernStmt) clear = tern_store_prepare (self,
-      "DELETE FROM folder_threads WHERE thread_id = ?2 AND folder_id IN"
-      " (SELECT id FROM folders WHERE account_id = ?1)", error);
-  g_autoptr(TernStmt) fill = NULL;
-
-  if (clear == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (clear, 1, account_id);
-  sqlite3_bind_int64 (clear, 2, thread);
-  if (!tern_store_step_done (self, clear, "Counting the conversations", error))
-    return FALSE;
-  fill = tern_store_prepare (self,
-      "INSERT INTO folder_threads SELECT folder_id, thread_id, max(date), id, count(*),"
-      " sum((flags & 9) = 0), sum((flags & 4) != 0) FROM messages"
-      " WHERE thread_id = ?1 GROUP BY folder_id, thread_id", error);
-  if (fill == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (fill, 1, thread);
+  sqlite3_bind_int64 (fill, 2, thread);
   return tern_store_step_done (self, fill, "Counting the conversations", error);
 }
 
@@ -531,10 +514,11 @@ recount_touched (TernStore *self, gint64 account_id, GHashTable *touched, guint 
   gpointer key;
 
   if (g_hash_table_size (touched) > n_rows / 16)
-    return recount_folder_threads (self, account_id, error);
+    return recount_folder_threads (self, account_id, 0, error);
   g_hash_table_iter_init (&iter, touched);
   while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (*(gint64 *) key != 0 && !recount_folder_thread (self, account_id, *(gint64 *) key, error))
+    if (*(gint64 *) key != 0 &&
+        !recount_folder_threads (self, account_id, *(gint64 *) key, error))
       return FALSE;
   return TRUE;
 }

@@ -527,6 +527,8 @@ configure (TernStore *self, GError **error)
 {
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+  if (!tern_store_add_pack_functions (self, error))
+    return FALSE;
   if (!tern_store_exec (self, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000;"
                         "PRAGMA temp_store = MEMORY", error))
     return FALSE;
