@@ -186,7 +186,7 @@ main (int argc, char *argv[])
   double insert_ms = 0, first_ms, ids_ms, next_ms, fts[21], t;
   static const char *const common_queries[] = { "lazy", "\"lazy fox\"", "from:grace lazy" };
   double common_ms[G_N_ELEMENTS (common_queries)];
-  double first_thread_ms, first_thread_cpu_ms;
+  double first_thread_ms, first_thread_cpu_ms, newest_ms[11];
   double thread_all_ms, thread_one[21], threads_ms[11], c, insert_cpu_ms = 0, thread_all_cpu_ms;
   gint64 folder, raw_bytes = 0, hits = 0;
 
@@ -290,6 +290,16 @@ main (int argc, char *argv[])
       next = tern_store_get_summaries (store, &g_array_index (ids, gint64, PAGE), PAGE, &error);
     next_ms = now_ms () - t;
     g_assert_no_error (error);
+    for (guint r = 0; r < G_N_ELEMENTS (newest_ms); r++)
+      {
+        g_clear_pointer (&page, g_ptr_array_unref);
+        g_clear_pointer (&ids, g_array_unref);
+        t = now_ms ();
+        ids = tern_store_list_newest_ids (store, folder, PAGE, &error);
+        page = tern_store_get_summaries (store, (gint64 *) (void *) ids->data, ids->len, &error);
+        newest_ms[r] = now_ms () - t;
+        g_assert_no_error (error);
+      }
   }
   for (guint r = 0; r < G_N_ELEMENTS (threads_ms); r++)
     {
@@ -341,6 +351,8 @@ main (int argc, char *argv[])
     printf ("first page by date:       %.2f ms (all %u ids: %.2f ms, then %d rows)\n",
             first_ms, n, ids_ms, PAGE);
     printf ("next page:                %.2f ms\n", next_ms);
+    printf ("first page, newest %d by index: %.2f ms median of %u\n", PAGE,
+            median (newest_ms, G_N_ELEMENTS (newest_ms)), (guint) G_N_ELEMENTS (newest_ms));
     printf ("threading from scratch (threaded store): %.0f ms (%.0f ms of CPU)\n", thread_all_ms,
             thread_all_cpu_ms);
     printf ("threading from scratch (no thread state): %.0f ms (%.0f ms of CPU)\n", first_thread_ms,

@@ -694,6 +694,21 @@ tern_store_list_message_ids (TernStore *self, gint64 folder_id, TernSortOrder so
   return tern_store_collect_ids (self, stmt, "Listing messages", error);
 }
 
+GArray *
+tern_store_list_newest_ids (TernStore *self, gint64 folder_id, guint limit, GError **error)
+{
+  /* The order of tern_store_list_message_ids(), on messages_folder_date. */
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT id FROM messages WHERE folder_id = ?1 ORDER BY date DESC, id DESC LIMIT ?2",
+      error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_int64 (stmt, 2, limit);
+  return tern_store_collect_ids (self, stmt, "Listing messages", error);
+}
+
 GPtrArray *
 tern_store_get_summaries (TernStore *self, const gint64 *ids, guint n_ids, GError **error)
 {
