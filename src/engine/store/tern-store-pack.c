@@ -135,6 +135,48 @@ sql_unpack_text (sqlite3_context *ctx, int argc, sqlite3_value **argv)
   unpack (ctx, argv[0], TRUE);
 }
 
+/* Packs the rows with keys in (from, from + PACK_BATCH] of a table, for
+ * every batch up to the largest key. One transaction per batch: one UPDATE
+ * of a whole table kept every page it changed in its statement journal
+ * (3.5 GB of memory at 460,000 messages) and in the WAL until it ended.
+ * A batch not reached stays as it was, which reads back all the same. */
+#define PACK_BATCH 2000
+
+static gboolean
+pack_table (TernStore *self, const char *max_sql, const char *pack_sql, GError **error)
+{
+  gint64 max = tern_store_query_int (self, max_sql, error);
+
+  if (max < 0)
+    return FALSE;
+  for (gint64 from = 0; from < max; from += PACK_BATCH)
+    {
+      g_autoptr(TernStmt) stmt = tern_store_prepare (self, pack_sql, error);
+      gboolean owned, ok;
+
+      if (stmt == NULL || !tern_store_tx_begin (self, &owned, error))
+        return FALSE;
+      sqlite3_bind_int64 (stmt, 1, from);
+      sqlite3_bind_int64 (stmt, 2, from + PACK_BATCH);
+      ok = tern_store_step_done (self, stmt, "Packing the stored mail", error);
+      g_clear_pointer (&stmt, tern_stmt_release);
+      if (!tern_store_tx_end (self, owned, ok, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tern_store_pack_existing (TernStore *self, GError **error)
+{
+  return pack_table (self, "SELECT coalesce (max (message_id), 0) FROM bodies",
+                     "UPDATE bodies SET raw = tern_pack (raw)"
+                     " WHERE message_id > ?1 AND message_id <= ?2", error) &&
+         pack_table (self, "SELECT coalesce (max (msg), 0) FROM message_text_packed",
+                     "UPDATE message_text_packed SET body = tern_pack (body)"
+                     " WHERE msg > ?1 AND msg <= ?2", error);
+}
+
 gboolean
 tern_store_add_pack_functions (TernStore *self, GError **error)
 {

@@ -421,6 +421,8 @@ apply_migration (TernStore *self, const char *name, guint version, GError **erro
 
 /* The migration that added conversations (sql/007-threads.sql). */
 #define THREADS_VERSION 7
+/* The migration that packs stored mail (sql/014-packed-mail.sql). */
+#define PACKED_VERSION 14
 
 static gboolean
 migrate (TernStore *self, guint max_version, GError **error)
@@ -456,6 +458,8 @@ migrate (TernStore *self, guint max_version, GError **error)
         return FALSE;
       /* Mail stored before conversations existed is threaded once. */
       if (version == THREADS_VERSION && !tern_store_rebuild_threads (self, 0, error))
+        return FALSE;
+      if (version == PACKED_VERSION && !tern_store_pack_existing (self, error))
         return FALSE;
     }
   return TRUE;

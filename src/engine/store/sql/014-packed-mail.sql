@@ -6,13 +6,14 @@
 -- SQLite 3.40's contentless tables have no other way), but packed, in
 -- message_text_packed; message_text becomes the view of it that the index
 -- names as its content, so that an FTS 'rebuild' or 'integrity-check'
--- still reads the text itself.
+-- still reads the text itself, and that the store writes through (its
+-- triggers pack the body) whatever the schema version.
 DROP TRIGGER message_text_ad;
 DROP TRIGGER message_text_au;
 ALTER TABLE message_text RENAME TO message_text_packed;
 
-UPDATE message_text_packed SET body = tern_pack (body);
-UPDATE bodies SET raw = tern_pack (raw);
+-- The rows already there are packed by the store right after this, in
+-- batches of their own transactions (tern_store_pack_existing).
 
 CREATE VIEW message_text AS
   SELECT id, msg, subject, sender, recipients, tern_unpack_text (body) AS body, attachments
@@ -38,7 +39,12 @@ CREATE TRIGGER message_text_packed_ad AFTER DELETE ON message_text_packed BEGIN
           old.attachments);
 END;
 
-CREATE TRIGGER message_text_packed_au AFTER UPDATE ON message_text_packed BEGIN
+-- Packing a row (tern_store_pack_existing) changes none of its text: then
+-- the index is left alone.
+CREATE TRIGGER message_text_packed_au AFTER UPDATE ON message_text_packed
+  WHEN old.id IS NOT new.id OR old.subject IS NOT new.subject OR old.sender IS NOT new.sender
+    OR old.recipients IS NOT new.recipients OR old.attachments IS NOT new.attachments
+    OR tern_unpack_text (old.body) IS NOT tern_unpack_text (new.body) BEGIN
   INSERT INTO message_fts (message_fts, rowid, subject, sender, recipients, body, attachments)
   VALUES ('delete', old.id, old.subject, old.sender, old.recipients, tern_unpack_text (old.body),
           old.attachments);
