@@ -196,8 +196,12 @@ tern_cli_list_main (int argc, char **argv)
     return tern_cli_fail (error, NULL);
   if (threads)
     return tern_cli_print_threads (folder, (guint) limit);
-  if ((ids = tern_store_list_message_ids (tern_cli_get ()->store, folder->id, TERN_SORT_DATE,
-                                          TRUE, &error)) == NULL)
+  /* A page costs the same in a folder of a million messages (the index). */
+  ids = limit > 0
+        ? tern_store_list_newest_ids (tern_cli_get ()->store, folder->id, (guint) limit, &error)
+        : tern_store_list_message_ids (tern_cli_get ()->store, folder->id, TERN_SORT_DATE, TRUE,
+                                       &error);
+  if (ids == NULL)
     return tern_cli_fail (error, NULL);
   return tern_cli_print_summaries (ids, (guint) limit, FALSE, &error);
 }

@@ -132,6 +132,52 @@ test_operators (Fixture *f, gconstpointer data)
   g_assert_cmpuint (found (f, 0, "nothinglikethis"), ==, 0);
 }
 
+static gint64
+add_body (Fixture *f, guint32 uid, const char *body)
+{
+  g_autoptr(StoreTestMessage) m = store_test_message (f->inbox, uid, "terms", "erin",
+                                                      1700000000 + uid, body);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (tern_store_insert_messages (f->store, &m->record, 1, &ids, &error));
+  g_assert_no_error (error);
+  return g_array_index (ids, gint64, 0);
+}
+
+static guint
+n_found (Fixture *f, const char *query)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) hits = tern_store_search (f->store, 0, 0, query, 0, &error);
+
+  g_assert_no_error (error);
+  return hits->len;
+}
+
+/* A word is a prefix whether it starts a few terms (the store writes their
+ * OR) or many (FTS5's own prefix query): the same mail either way. */
+static void
+test_prefix_terms (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GString) many = g_string_new ("qqq");
+
+  for (guint i = 0; i < 40; i++)
+    g_string_append_printf (many, " qqq%u", i);
+  add_body (f, 100, many->str);
+  add_body (f, 101, "qqq alone");
+  add_body (f, 102, "qqq7x and the wal-rus");
+  add_body (f, 103, "walrus");
+  g_assert_cmpuint (n_found (f, "qqq"), ==, 3);      /* 41 terms: FTS5's prefix query */
+  g_assert_cmpuint (n_found (f, "qqq7"), ==, 2);     /* qqq7, qqq7x */
+  g_assert_cmpuint (n_found (f, "qqq7x"), ==, 1);
+  g_assert_cmpuint (n_found (f, "QQQ39"), ==, 1);
+  g_assert_cmpuint (n_found (f, "wal-ru"), ==, 1);   /* a phrase whose last term is a prefix */
+  g_assert_cmpuint (n_found (f, "wal"), ==, 2);
+  g_assert_cmpuint (n_found (f, "from:eri qqq7"), ==, 2);
+  g_assert_cmpuint (n_found (f, "from:eri \"qqq7\""), ==, 1);
+}
+
 /* Searching every folder leaves Trash and Junk out unless the query says
  * in:trash, in:junk or in:all; a search inside a folder is that folder. */
 static void
@@ -460,6 +506,8 @@ main (int argc, char *argv[])
   g_test_add ("/store-search/hostile", Fixture, NULL, fixture_setup, test_hostile,
               fixture_teardown);
   g_test_add ("/store-search/limit-order", Fixture, NULL, fixture_setup, test_limit_and_order,
+              fixture_teardown);
+  g_test_add ("/store-search/prefix-terms", Fixture, NULL, fixture_setup, test_prefix_terms,
               fixture_teardown);
   g_test_add_func ("/store-search/paging", test_paging);
   g_test_add_func ("/store-search/newest-first-by-day", test_newest_first_by_day);

@@ -285,6 +285,33 @@ test_rebuild_matches_incremental (Fixture *f, gconstpointer data)
   after = partition (f);
   assert_counts_exact (f);
   g_assert_cmpstr (before, ==, after);
+  /* And from no thread state at all (a rebuild writes only what changed). */
+  g_assert_true (tern_store_exec_for_test (f->store, "UPDATE thread_state SET rebuilding = 1;"
+                                           " UPDATE messages SET thread_id = 0;"
+                                           " UPDATE thread_ids SET thread_id = -thread_id;"
+                                           " INSERT INTO thread_ids SELECT id, 'nobody@x', 1"
+                                           " FROM accounts;"
+                                           " DELETE FROM folder_threads;"
+                                           " UPDATE thread_state SET rebuilding = 0", &error));
+  g_assert_true (tern_store_rebuild_threads (f->store, f->account_id, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&after, g_free);
+  after = partition (f);
+  assert_counts_exact (f);
+  g_assert_cmpstr (before, ==, after);
+  /* A few messages out of their conversation: only theirs are recounted. */
+  g_assert_true (tern_store_exec_for_test (f->store, "UPDATE thread_state SET rebuilding = 1;"
+                                           " UPDATE messages SET thread_id = id WHERE id % 97 = 1;"
+                                           " UPDATE thread_state SET rebuilding = 0", &error));
+  g_assert_true (tern_store_rebuild_threads (f->store, f->account_id, &error));
+  g_clear_pointer (&after, g_free);
+  after = partition (f);
+  assert_counts_exact (f);
+  g_assert_cmpstr (before, ==, after);
+  /* Every id has its conversation again; one no message names is gone. */
+  g_assert_cmpint (tern_store_query_int (f->store, "SELECT count(*) FROM thread_ids"
+                                         " WHERE thread_id <= 0 OR message_id = 'nobody@x'",
+                                         &error), ==, 0);
 }
 
 static void

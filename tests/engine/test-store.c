@@ -354,6 +354,23 @@ test_folders (Fixture *f, gconstpointer data)
 
 /* ---- messages ---------------------------------------------------------- */
 
+/* The first page by index is the head of the whole list by date. */
+static void
+test_newest_ids (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) all = NULL;
+  g_autoptr(GArray) page = NULL;
+
+  for (guint uid = 1; uid <= 7; uid++)
+    add_message (f, f->inbox, uid * 37 % 11, 0, "page");
+  all = tern_store_list_message_ids (f->store, f->inbox, TERN_SORT_DATE, TRUE, &error);
+  page = tern_store_list_newest_ids (f->store, f->inbox, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (page->len, ==, 3);
+  g_assert_cmpmem (page->data, 3 * sizeof (gint64), all->data, 3 * sizeof (gint64));
+}
+
 static void
 test_messages (Fixture *f, gconstpointer data)
 {
@@ -918,6 +935,7 @@ main (int argc, char *argv[])
   ADD ("accounts", test_accounts);
   ADD ("folders", test_folders);
   ADD ("messages", test_messages);
+  ADD ("messages/newest-ids", test_newest_ids);
   ADD ("unread-counts", test_unread_counts);
   ADD ("pending-ops", test_pending_ops);
   ADD ("outbox", test_outbox);

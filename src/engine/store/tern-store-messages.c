@@ -193,42 +193,35 @@ search_key (gint64 date, gint64 id)
          (id & ((G_GINT64_CONSTANT (1) << 28) - 1));
 }
 
-/* The searchable text of a new message: its message_text row and, from the
- * same values, its FTS row (see sql/004: no trigger, so that a batch's
- * terms reach the index as one segment). */
+/* The searchable text of a new message: its message_text row (@fts FALSE)
+ * or, from the same values, its FTS row (see sql/004: no trigger, so that
+ * a batch's terms reach the index as one segment). */
 static gboolean
-insert_text (TernStore *self, gint64 id, const TernMessageRecord *r, GError **error)
+insert_text (TernStore *self, gint64 id, const TernMessageRecord *r, gboolean fts,
+             GError **error)
 {
-  g_autoptr(TernStmt) text = tern_store_prepare (self,
-      "INSERT INTO message_text (id, subject, sender, recipients, body, attachments, msg)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
-  g_autoptr(TernStmt) fts = text == NULL ? NULL : tern_store_prepare (self,
-      "INSERT INTO message_fts (rowid, subject, sender, recipients, body, attachments)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", error);
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self, fts
+      ? "INSERT INTO message_fts (rowid, subject, sender, recipients, body, attachments)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+      : "INSERT INTO message_text (id, subject, sender, recipients, body, attachments, msg)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
   const char *sender_parts[] = { r->from_name, r->from_address };
   const char *recipient_parts[] = { r->to_display, r->to_addresses, r->cc_display, r->cc_addresses };
   g_autofree char *sender = join_nonempty (sender_parts, 2);
   g_autofree char *recipients = join_nonempty (recipient_parts, 4);
   g_autofree char *names = attachment_names (r->attachments, r->n_attachments);
-  TernStmt *stmts[] = { text, fts };
 
-  if (fts == NULL)
+  if (stmt == NULL)
     return FALSE;
-  for (guint i = 0; i < G_N_ELEMENTS (stmts); i++)
-    {
-      sqlite3_reset (stmts[i]);
-      sqlite3_bind_int64 (stmts[i], 1, search_key (stored_date (r), id));
-      if (stmts[i] == text)
-        sqlite3_bind_int64 (stmts[i], 7, id);
-      tern_store_bind_text (stmts[i], 2, r->subject);
-      sqlite3_bind_text (stmts[i], 3, sender, -1, SQLITE_STATIC);
-      sqlite3_bind_text (stmts[i], 4, recipients, -1, SQLITE_STATIC);
-      tern_store_bind_text (stmts[i], 5, r->body_text);
-      sqlite3_bind_text (stmts[i], 6, names, -1, SQLITE_STATIC);
-      if (!tern_store_step_done (self, stmts[i], "Indexing the message", error))
-        return FALSE;
-    }
-  return TRUE;
+  sqlite3_bind_int64 (stmt, 1, search_key (stored_date (r), id));
+  if (!fts)
+    sqlite3_bind_int64 (stmt, 7, id);
+  tern_store_bind_text (stmt, 2, r->subject);
+  sqlite3_bind_text (stmt, 3, sender, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, recipients, -1, SQLITE_STATIC);
+  tern_store_bind_text (stmt, 5, r->body_text);
+  sqlite3_bind_text (stmt, 6, names, -1, SQLITE_STATIC);
+  return tern_store_step_done (self, stmt, "Indexing the message", error);
 }
 
 static gboolean
@@ -260,7 +253,7 @@ static gboolean
 store_raw (TernStore *self, gint64 id, GBytes *raw, GError **error)
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
-      "INSERT OR REPLACE INTO bodies (message_id, raw) VALUES (?, ?)", error);
+      "INSERT OR REPLACE INTO bodies (message_id, raw) VALUES (?, tern_pack (?))", error);
   gsize size;
   gconstpointer data = g_bytes_get_data (raw, &size);
 
@@ -287,7 +280,10 @@ compare_text_order (gconstpointer a, gconstpointer b)
 /* The batch's FTS rows in rowid order: FTS5 flushes its pending terms as a
  * new segment whenever a rowid is lower than the one before, so mail that
  * comes newest first (or dated out of order) would otherwise make one
- * segment per day. @ids are the new ids (0: not inserted). */
+ * segment per day. The message_text rows go first: since sql/014 each is
+ * written by a trigger (the view packs the body), and a statement with a
+ * trigger makes FTS5 flush too (sql/004). @ids are the new ids (0: not
+ * inserted). */
 static gboolean
 insert_texts (TernStore *self, const TernMessageRecord *records, GArray *ids, GError **error)
 {
@@ -302,13 +298,14 @@ insert_texts (TernStore *self, const TernMessageRecord *records, GArray *ids, GE
         g_array_append_val (order, o);
     }
   g_array_sort (order, compare_text_order);
-  for (guint i = 0; i < order->len; i++)
-    {
-      guint k = g_array_index (order, TextOrder, i).index;
+  for (guint fts = 0; fts < 2; fts++)
+    for (guint i = 0; i < order->len; i++)
+      {
+        guint k = g_array_index (order, TextOrder, i).index;
 
-      if (!insert_text (self, g_array_index (ids, gint64, k), &records[k], error))
-        return FALSE;
-    }
+        if (!insert_text (self, g_array_index (ids, gint64, k), &records[k], fts, error))
+          return FALSE;
+      }
   return TRUE;
 }
 
@@ -437,7 +434,7 @@ GBytes *
 tern_store_get_raw (TernStore *self, gint64 message_id, GError **error)
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
-      "SELECT raw FROM bodies WHERE message_id = ?", error);
+      "SELECT tern_unpack (raw) FROM bodies WHERE message_id = ?", error);
   int rc;
 
   if (stmt == NULL)
@@ -694,6 +691,21 @@ tern_store_list_message_ids (TernStore *self, gint64 folder_id, TernSortOrder so
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, folder_id);
+  return tern_store_collect_ids (self, stmt, "Listing messages", error);
+}
+
+GArray *
+tern_store_list_newest_ids (TernStore *self, gint64 folder_id, guint limit, GError **error)
+{
+  /* The order of tern_store_list_message_ids(), on messages_folder_date. */
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT id FROM messages WHERE folder_id = ?1 ORDER BY date DESC, id DESC LIMIT ?2",
+      error);
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_int64 (stmt, 2, limit);
   return tern_store_collect_ids (self, stmt, "Listing messages", error);
 }
 

@@ -26,6 +26,12 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernStmt, tern_stmt_release)
 /* The FTS rowid is (date / TERN_STORE_SEARCH_DAY) << 28 | id (sql/011). */
 #define TERN_STORE_SEARCH_DAY 86400
 
+/* Registers tern_pack(), tern_unpack() and tern_unpack_text() (zstd, see
+ * tern-store-pack.c) on the connection. */
+gboolean tern_store_add_pack_functions (TernStore *self, GError **error);
+/* Packs the raw mail and body text stored before sql/014, in batches. */
+gboolean tern_store_pack_existing (TernStore *self, GError **error);
+
 /* The first column of every row of @stmt (GArray of gint64). */
 GArray *tern_store_collect_ids (TernStore *self, TernStmt *stmt, const char *what,
                                 GError **error);

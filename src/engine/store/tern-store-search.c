@@ -3,9 +3,12 @@
  * Every word or phrase the user typed becomes an FTS5 string ("..." with
  * inner quotes doubled), so no input can produce an FTS5 syntax error or
  * reach FTS5 operators (AND, OR, NOT, NEAR, *, ^, column filters). */
+#include <string.h>
+
 #include "store/tern-store-private.h"
 
 typedef struct {
+  TernStore *store;          /* for the terms of a prefix; NULL: leave prefixes to FTS5 */
   GString *match;            /* FTS5 expression, "" if only filters */
   gboolean has_attachment;
   gboolean unread;
@@ -25,6 +28,127 @@ has_token (const char *s)
   return FALSE;
 }
 
+/* ---- prefixes -------------------------------------------------------------- */
+
+/* A word the user typed matches every term it starts ("lazy" finds
+ * "lazybones"). FTS5 3.40 answers a prefix query by merging the doclists
+ * of all those terms before it returns the first row: 226 ms for a word in
+ * 60% of 1,000,000 messages, however small the page. The same set is the OR
+ * of the terms themselves, which FTS5 walks newest first and stops after
+ * the page (0.2 ms): so the store asks the index's vocabulary which terms
+ * there are, and falls back to the prefix query when they are many. */
+#define MAX_PREFIX_TERMS 16
+
+static int
+collect_token (void *tokens, int flags, const char *token, int n, int start, int end)
+{
+  if ((flags & FTS5_TOKEN_COLOCATED) == 0)
+    g_ptr_array_add (tokens, g_strndup (token, n));
+  return SQLITE_OK;
+}
+
+/* The terms FTS5 makes of @text, with the tokenizer of the index (sql/002:
+ * unicode61 remove_diacritics 2); NULL if it cannot be had. */
+static GPtrArray *
+index_tokens (TernStore *self, const char *text)
+{
+  static const char *const args[] = { "remove_diacritics", "2" };
+  g_autoptr(GPtrArray) tokens = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt = NULL;
+  fts5_api *api = NULL;
+  fts5_tokenizer tokenizer;
+  Fts5Tokenizer *t = NULL;
+  void *user_data = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v2 (self->db, "SELECT fts5 (?1)", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_pointer (stmt, 1, &api, "fts5_api_ptr", NULL);
+      sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (api == NULL ||
+      api->xFindTokenizer (api, "unicode61", &user_data, &tokenizer) != SQLITE_OK ||
+      tokenizer.xCreate (user_data, (const char **) args, G_N_ELEMENTS (args), &t) != SQLITE_OK)
+    return NULL;
+  rc = tokenizer.xTokenize (t, tokens, FTS5_TOKENIZE_QUERY | FTS5_TOKENIZE_PREFIX, text,
+                            (int) strlen (text), collect_token);
+  tokenizer.xDelete (t);
+  return rc == SQLITE_OK && tokens->len > 0 ? g_steal_pointer (&tokens) : NULL;
+}
+
+/* The terms of the index that start with @prefix, other than itself; NULL
+ * when there are more than MAX_PREFIX_TERMS or the vocabulary cannot be
+ * read. */
+static GPtrArray *
+longer_terms (TernStore *self, const char *prefix)
+{
+  g_autoptr(GPtrArray) terms = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(TernStmt) stmt = NULL;
+  g_autofree char *after = g_strconcat (prefix, "\001", NULL);
+  g_autofree char *beyond = g_strconcat (prefix, "\365", NULL);   /* above any UTF-8 */
+  int rc;
+
+  /* A temporary table: a read-only connection can make it too. */
+  if (!tern_store_exec (self, "CREATE VIRTUAL TABLE IF NOT EXISTS temp.message_fts_terms"
+                        " USING fts5vocab (main, message_fts, row)", NULL))
+    return NULL;
+  /* From just after @prefix: the vocabulary counts each term's rows. */
+  stmt = tern_store_prepare (self, "SELECT term FROM temp.message_fts_terms"
+                             " WHERE term >= ?1 AND term < ?2 LIMIT ?3", NULL);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, after, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, beyond, -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, MAX_PREFIX_TERMS + 1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_ptr_array_add (terms, tern_store_column_dup (stmt, 0));
+  if (rc != SQLITE_DONE || terms->len > MAX_PREFIX_TERMS)
+    return NULL;
+  return g_steal_pointer (&terms);
+}
+
+static void
+append_quoted (GString *s, const char *text)
+{
+  g_string_append_c (s, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (s, '"');
+      g_string_append_c (s, *p);
+    }
+  g_string_append_c (s, '"');
+}
+
+/* @text as a prefix, "a b" * (the last term a prefix), written as
+ * ("a b" OR "a bc" OR ...); FALSE if it is best left as a prefix query. */
+static gboolean
+add_expanded_prefix (Query *q, const char *text)
+{
+  g_autoptr(GPtrArray) tokens = q->store != NULL ? index_tokens (q->store, text) : NULL;
+  const char *last = tokens != NULL ? g_ptr_array_index (tokens, tokens->len - 1) : NULL;
+  g_autoptr(GPtrArray) others = last != NULL ? longer_terms (q->store, last) : NULL;
+  g_autoptr(GString) head = g_string_new (NULL);
+
+  if (others == NULL)
+    return FALSE;
+  for (guint i = 0; i + 1 < tokens->len; i++)
+    g_string_append_printf (head, "%s ", (const char *) g_ptr_array_index (tokens, i));
+  g_ptr_array_insert (others, 0, g_strdup (last));
+  g_string_append_c (q->match, '(');
+  for (guint i = 0; i < others->len; i++)
+    {
+      g_autofree char *phrase = g_strconcat (head->str, g_ptr_array_index (others, i), NULL);
+
+      if (i > 0)
+        g_string_append (q->match, " OR ");
+      append_quoted (q->match, phrase);
+    }
+  g_string_append_c (q->match, ')');
+  return TRUE;
+}
+
 /* Adds [column :] "text" [*] to the expression. */
 static void
 add_term (Query *q, const char *column, const char *text, gboolean prefix)
@@ -35,14 +159,9 @@ add_term (Query *q, const char *column, const char *text, gboolean prefix)
     g_string_append (q->match, " AND ");
   if (column != NULL)
     g_string_append_printf (q->match, "%s : ", column);
-  g_string_append_c (q->match, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (q->match, '"');
-      g_string_append_c (q->match, *p);
-    }
-  g_string_append_c (q->match, '"');
+  if (prefix && add_expanded_prefix (q, text))
+    return;
+  append_quoted (q->match, text);
   if (prefix)
     g_string_append (q->match, " *");
 }
@@ -224,7 +343,7 @@ tern_store_search (TernStore *self, gint64 account_id, gint64 folder_id, const c
     " ORDER BY m.date DESC, m.id DESC LIMIT ?8";
   g_autofree char *text = tern_store_make_utf8 (query != NULL ? query : "");
   g_autoptr(GString) match = g_string_new (NULL);
-  Query q = { .match = match };
+  Query q = { .store = self, .match = match };
   g_autoptr(TernStmt) stmt = NULL;
   g_autoptr(GArray) ids = NULL;
   g_autofree char *in = NULL;

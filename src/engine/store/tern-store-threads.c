@@ -203,17 +203,23 @@ tern_store_thread_message (TernStore *self, gint64 account_id, gint64 id,
 
 /* ---- threading from scratch ---------------------------------------------- */
 
-/* Union-find over the link ids of an account's messages. */
+/* Union-find over the link ids of an account's messages, and over the ids
+ * thread_ids held before the rebuild, so that only what changed is written:
+ * on a threaded store a rebuild rewrites almost nothing. */
 typedef struct {
   GHashTable *index;   /* id string (owned by keys) -> node + 1 */
   GArray *parent;      /* of guint */
   GPtrArray *keys;     /* node -> id string, or NULL for a message without ids */
+  GArray *stored;      /* node -> its thread in thread_ids before the rebuild, 0 if none */
 } Forest;
 
+/* The node of @key (taken), a new one if the id is new; a node of its own
+ * for NULL. */
 static guint
 forest_node (Forest *f, char *key)
 {
   guint node = f->parent->len;
+  gint64 none = 0;
 
   if (key != NULL)
     {
@@ -226,6 +232,7 @@ forest_node (Forest *f, char *key)
       g_hash_table_insert (f->index, key, GUINT_TO_POINTER (node + 1));
     }
   g_array_append_val (f->parent, node);
+  g_array_append_val (f->stored, none);
   g_ptr_array_add (f->keys, key);
   return node;
 }
@@ -260,12 +267,33 @@ typedef struct {
   char *sort_subject;  /* set only for a reply that names no parent */
 } Row;
 
+/* The ids thread_ids holds for the account, each a node of the forest. */
+static gboolean
+load_stored_keys (TernStore *self, gint64 account_id, Forest *f, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT message_id, thread_id FROM thread_ids WHERE account_id = ?1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint node = forest_node (f, tern_store_column_dup (stmt, 0));
+      g_array_index (f->stored, gint64, node) = sqlite3_column_int64 (stmt, 1);
+    }
+  return rc == SQLITE_DONE || tern_store_fail (self, rc, "Reading the conversations", error);
+}
+
+/* A scan of the table, in its order: by an index on account_id, each row
+ * would be a page read of its own (seconds at 100,000 messages). */
 static gboolean
 load_rows (TernStore *self, gint64 account_id, Forest *f, GArray *rows, GError **error)
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
-      "SELECT id, message_id, in_reply_to, refs, subject, date, thread_id FROM messages"
-      " WHERE account_id = ?1 ORDER BY date, id", error);
+      "SELECT id, message_id, in_reply_to, refs, subject, date, thread_id"
+      " FROM messages NOT INDEXED WHERE account_id = ?1", error);
   int rc;
 
   if (stmt == NULL)
@@ -282,10 +310,11 @@ load_rows (TernStore *self, gint64 account_id, Forest *f, GArray *rows, GError *
                   .old_thread = sqlite3_column_int64 (stmt, 6) };
 
       /* The message's own node: its first key (its Message-ID when it has
-       * one), or a node of its own. */
-      row.node = forest_node (f, keys->len > 0 ? g_strdup (g_ptr_array_index (keys, 0)) : NULL);
-      for (guint i = 1; i < keys->len; i++)
-        forest_union (f, row.node, forest_node (f, g_strdup (g_ptr_array_index (keys, i))));
+       * one), or a node of its own. The forest takes the keys. */
+      row.node = forest_node (f, keys->len > 0 ? g_ptr_array_steal_index (keys, 0) : NULL);
+      for (guint i = 0; i < keys->len; i++)
+        forest_union (f, row.node, forest_node (f, keys->pdata[i]));
+      g_ptr_array_set_free_func (keys, NULL);
       if (!has_links (irt, refs) && tern_store_subject_is_reply (subject))
         row.sort_subject = tern_store_make_sort_subject (subject);
       g_array_append_val (rows, row);
@@ -293,13 +322,25 @@ load_rows (TernStore *self, gint64 account_id, Forest *f, GArray *rows, GError *
   return rc == SQLITE_DONE || tern_store_fail (self, rc, "Reading the messages", error);
 }
 
+static int
+compare_row_dates (gconstpointer a, gconstpointer b)
+{
+  const Row *x = a, *y = b;
+
+  if (x->date != y->date)
+    return (x->date > y->date) - (x->date < y->date);
+  return (x->id > y->id) - (x->id < y->id);
+}
+
 /* Replies without parents join the newest earlier conversation with the
- * same subject, as tern_store_thread_message() does when they arrive. */
+ * same subject, as tern_store_thread_message() does when they arrive.
+ * Sorts @rows by date. */
 static void
 link_by_subject (Forest *f, GArray *rows)
 {
   g_autoptr(GHashTable) latest = g_hash_table_new (g_str_hash, g_str_equal);   /* -> Row* */
 
+  g_array_sort (rows, compare_row_dates);
   for (guint i = 0; i < rows->len; i++)
     {
       Row *row = &g_array_index (rows, Row, i);
@@ -322,28 +363,13 @@ compare_row_ids (gconstpointer a, gconstpointer b)
   return (x->id > y->id) - (x->id < y->id);
 }
 
+/* Sets thread_id on the messages whose conversation changed, in id order
+ * (the order of the table); adds each one's old and new conversation to
+ * @touched. */
 static gboolean
-write_threads (TernStore *self, gint64 account_id, Forest *f, GArray *rows, GError **error)
+write_message_threads (TernStore *self, Forest *f, GArray *rows, const gint64 *thread_of_root,
+                       GHashTable *touched, GError **error)
 {
-  /* A conversation's id is its smallest message id: per root node. */
-  g_autofree gint64 *thread_of_root = g_new0 (gint64, f->parent->len);
-  g_autoptr(TernStmt) clear = tern_store_prepare (self,
-      "DELETE FROM thread_ids WHERE account_id = ?1", error);
-
-  if (clear == NULL)
-    return FALSE;
-  sqlite3_bind_int64 (clear, 1, account_id);
-  if (!tern_store_step_done (self, clear, "Threading the messages", error))
-    return FALSE;
-  for (guint i = 0; i < rows->len; i++)
-    {
-      Row *row = &g_array_index (rows, Row, i);
-      guint root = forest_find (f, row->node);
-
-      if (thread_of_root[root] == 0 || thread_of_root[root] > row->id)
-        thread_of_root[root] = row->id;
-    }
-  /* In id order, the order of the table, and only the rows that change. */
   g_array_sort (rows, compare_row_ids);
   for (guint i = 0; i < rows->len; i++)
     {
@@ -360,41 +386,170 @@ write_threads (TernStore *self, gint64 account_id, Forest *f, GArray *rows, GErr
       sqlite3_bind_int64 (set, 2, t);
       if (!tern_store_step_done (self, set, "Threading the messages", error))
         return FALSE;
+      g_hash_table_add (touched, g_memdup2 (&row->old_thread, sizeof (gint64)));
+      g_hash_table_add (touched, g_memdup2 (&t, sizeof (gint64)));
     }
-  /* Every node belongs to some message's set, so its root has a thread. */
-  for (guint node = 0; node < f->keys->len; node++)
-    {
-      const char *key = g_ptr_array_index (f->keys, node);
+  return TRUE;
+}
 
-      if (key != NULL &&
-          !record_key (self, account_id, key, thread_of_root[forest_find (f, node)], error))
+/* The definition of index @name, to make it again after a bulk write. */
+static char *
+index_sql (TernStore *self, const char *name, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, name, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return tern_store_column_dup (stmt, 0);
+  tern_store_fail (self, rc == SQLITE_DONE ? SQLITE_CORRUPT : rc, "Threading the messages", error);
+  return NULL;
+}
+
+/* write_message_threads() with messages_thread made again at the end
+ * rather than kept row by row: when most messages change (a first
+ * threading), one sort is cheaper than 100,000 index updates. */
+static gboolean
+write_many_message_threads (TernStore *self, Forest *f, GArray *rows,
+                            const gint64 *thread_of_root, GHashTable *touched, GError **error)
+{
+  g_autofree char *sql = index_sql (self, "messages_thread", error);
+
+  return sql != NULL && tern_store_exec (self, "DROP INDEX messages_thread", error) &&
+         write_message_threads (self, f, rows, thread_of_root, touched, error) &&
+         tern_store_exec (self, sql, error);
+}
+
+static gboolean
+forget_key (TernStore *self, gint64 account_id, const char *key, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "DELETE FROM thread_ids WHERE account_id = ?1 AND message_id = ?2", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, account_id);
+  sqlite3_bind_text (stmt, 2, key, -1, SQLITE_STATIC);
+  return tern_store_step_done (self, stmt, "Threading the messages", error);
+}
+
+static int
+compare_node_keys (gconstpointer a, gconstpointer b, gpointer keys)
+{
+  return strcmp (g_ptr_array_index ((GPtrArray *) keys, *(const guint *) a),
+                 g_ptr_array_index ((GPtrArray *) keys, *(const guint *) b));
+}
+
+/* thread_ids: every id a message names maps to its conversation; an id no
+ * message names any more goes. Only changed rows are written, in key order
+ * (the table's), so that a first threading appends rather than splits. */
+static gboolean
+write_keys (TernStore *self, gint64 account_id, Forest *f, const gint64 *thread_of_root,
+            GError **error)
+{
+  g_autoptr(GArray) changed = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  for (guint node = 0; node < f->keys->len; node++)
+    if (g_ptr_array_index (f->keys, node) != NULL &&
+        thread_of_root[forest_find (f, node)] != g_array_index (f->stored, gint64, node))
+      g_array_append_val (changed, node);
+  g_array_sort_with_data (changed, compare_node_keys, f->keys);
+  for (guint i = 0; i < changed->len; i++)
+    {
+      guint node = g_array_index (changed, guint, i);
+      const char *key = g_ptr_array_index (f->keys, node);
+      gint64 t = thread_of_root[forest_find (f, node)];
+
+      if (!(t == 0 ? forget_key (self, account_id, key, error)
+                   : record_key (self, account_id, key, t, error)))
         return FALSE;
     }
   return TRUE;
 }
 
-/* The folder_threads rows of the account, all at once after a rebuild. */
+/* The folder_threads rows of conversation @thread of the account, or of
+ * all of them for 0: then by a scan of the table (as load_rows() reads it)
+ * and a sort in memory, else by messages_thread. */
 static gboolean
-recount_folder_threads (TernStore *self, gint64 account_id, GError **error)
+recount_folder_threads (TernStore *self, gint64 account_id, gint64 thread, GError **error)
 {
-  g_autoptr(TernStmt) clear = tern_store_prepare (self,
-      "DELETE FROM folder_threads WHERE folder_id IN"
-      " (SELECT id FROM folders WHERE account_id = ?1)", error);
+  g_autoptr(TernStmt) clear = tern_store_prepare (self, thread == 0
+      ? "DELETE FROM folder_threads WHERE folder_id IN"
+        " (SELECT id FROM folders WHERE account_id = ?1)"
+      : "DELETE FROM folder_threads WHERE thread_id = ?2 AND folder_id IN"
+        " (SELECT id FROM folders WHERE account_id = ?1)", error);
   g_autoptr(TernStmt) fill = NULL;
 
   if (clear == NULL)
     return FALSE;
   sqlite3_bind_int64 (clear, 1, account_id);
+  sqlite3_bind_int64 (clear, 2, thread);   /* SQLITE_RANGE for 0: no ?2 */
   if (!tern_store_step_done (self, clear, "Counting the conversations", error))
     return FALSE;
-  fill = tern_store_prepare (self,
-      "INSERT INTO folder_threads SELECT folder_id, thread_id, max(date), id, count(*),"
-      " sum((flags & 9) = 0), sum((flags & 4) != 0) FROM messages"
-      " WHERE account_id = ?1 AND thread_id != 0 GROUP BY folder_id, thread_id", error);
+  fill = tern_store_prepare (self, thread == 0
+      ? "INSERT INTO folder_threads SELECT folder_id, thread_id, max(date), id, count(*),"
+        " sum((flags & 9) = 0), sum((flags & 4) != 0) FROM messages NOT INDEXED"
+        " WHERE account_id = ?1 AND thread_id != 0 GROUP BY folder_id, thread_id"
+      : "INSERT INTO folder_threads SELECT folder_id, thread_id, max(date), id, count(*),"
+        " sum((flags & 9) = 0), sum((flags & 4) != 0) FROM messages"
+        " WHERE thread_id = ?2 AND account_id = ?1 GROUP BY folder_id, thread_id", error);
   if (fill == NULL)
     return FALSE;
   sqlite3_bind_int64 (fill, 1, account_id);
+  sqlite3_bind_int64 (fill, 2, thread);
   return tern_store_step_done (self, fill, "Counting the conversations", error);
+}
+
+/* The rows of the conversations that changed: one by one when they are
+ * few, else the whole account in one statement. */
+static gboolean
+recount_touched (TernStore *self, gint64 account_id, GHashTable *touched, guint n_rows,
+                 GError **error)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  if (g_hash_table_size (touched) > n_rows / 16)
+    return recount_folder_threads (self, account_id, 0, error);
+  g_hash_table_iter_init (&iter, touched);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (*(gint64 *) key != 0 &&
+        !recount_folder_threads (self, account_id, *(gint64 *) key, error))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+write_threads (TernStore *self, gint64 account_id, Forest *f, GArray *rows, GError **error)
+{
+  /* A conversation's id is its smallest message id: per root node. */
+  g_autofree gint64 *thread_of_root = g_new0 (gint64, f->parent->len);
+  g_autoptr(GHashTable) touched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                         NULL);
+  guint n_changed = 0;
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      Row *row = &g_array_index (rows, Row, i);
+      guint root = forest_find (f, row->node);
+
+      if (thread_of_root[root] == 0 || thread_of_root[root] > row->id)
+        thread_of_root[root] = row->id;
+    }
+  for (guint i = 0; i < rows->len; i++)
+    {
+      Row *row = &g_array_index (rows, Row, i);
+      n_changed += thread_of_root[forest_find (f, row->node)] != row->old_thread;
+    }
+  return (n_changed > rows->len / 16
+          ? write_many_message_threads (self, f, rows, thread_of_root, touched, error)
+          : write_message_threads (self, f, rows, thread_of_root, touched, error)) &&
+         write_keys (self, account_id, f, thread_of_root, error) &&
+         recount_touched (self, account_id, touched, rows->len, error);
 }
 
 static gboolean
@@ -411,9 +566,11 @@ rebuild_account (TernStore *self, gint64 account_id, GError **error)
     .index = g_hash_table_new (g_str_hash, g_str_equal),
     .parent = g_array_new (FALSE, FALSE, sizeof (guint)),
     .keys = g_ptr_array_new_with_free_func (g_free),
+    .stored = g_array_new (FALSE, FALSE, sizeof (gint64)),
   };
   g_autoptr(GArray) rows = g_array_new (FALSE, FALSE, sizeof (Row));
-  gboolean ok = load_rows (self, account_id, &f, rows, error);
+  gboolean ok = load_stored_keys (self, account_id, &f, error) &&
+                load_rows (self, account_id, &f, rows, error);
 
   if (ok)
     {
@@ -421,7 +578,6 @@ rebuild_account (TernStore *self, gint64 account_id, GError **error)
       /* Row-by-row trigger work off while every message changes. */
       ok = set_rebuilding (self, TRUE, error) &&
            write_threads (self, account_id, &f, rows, error) &&
-           recount_folder_threads (self, account_id, error) &&
            set_rebuilding (self, FALSE, error);
     }
   for (guint i = 0; i < rows->len; i++)
@@ -429,6 +585,7 @@ rebuild_account (TernStore *self, gint64 account_id, GError **error)
   g_hash_table_unref (f.index);
   g_array_unref (f.parent);
   g_ptr_array_unref (f.keys);
+  g_array_unref (f.stored);
   return ok;
 }
 

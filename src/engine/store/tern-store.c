@@ -421,6 +421,8 @@ apply_migration (TernStore *self, const char *name, guint version, GError **erro
 
 /* The migration that added conversations (sql/007-threads.sql). */
 #define THREADS_VERSION 7
+/* The migration that packs stored mail (sql/014-packed-mail.sql). */
+#define PACKED_VERSION 14
 
 static gboolean
 migrate (TernStore *self, guint max_version, GError **error)
@@ -456,6 +458,8 @@ migrate (TernStore *self, guint max_version, GError **error)
         return FALSE;
       /* Mail stored before conversations existed is threaded once. */
       if (version == THREADS_VERSION && !tern_store_rebuild_threads (self, 0, error))
+        return FALSE;
+      if (version == PACKED_VERSION && !tern_store_pack_existing (self, error))
         return FALSE;
     }
   return TRUE;
@@ -527,6 +531,8 @@ configure (TernStore *self, GError **error)
 {
   sqlite3_extended_result_codes (self->db, 1);
   sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+  if (!tern_store_add_pack_functions (self, error))
+    return FALSE;
   if (!tern_store_exec (self, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -16000;"
                         "PRAGMA temp_store = MEMORY", error))
     return FALSE;

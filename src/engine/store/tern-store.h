@@ -171,6 +171,10 @@ gboolean tern_store_move_message (TernStore *store, gint64 message_id, gint64 de
  * enough for 100k rows; fetch the rows with tern_store_get_summaries(). */
 GArray *tern_store_list_message_ids (TernStore *store, gint64 folder_id, TernSortOrder sort,
                                      gboolean descending, GError **error);
+/* The ids of the @limit newest messages of a folder, newest first: the
+ * first page by date, from the index alone whatever the folder's size. */
+GArray *tern_store_list_newest_ids (TernStore *store, gint64 folder_id, guint limit,
+                                    GError **error);
 /* Rows for ids, in the order given (element type TernMessageSummary);
  * unknown ids (deleted meanwhile) are left out. */
 GPtrArray *tern_store_get_summaries (TernStore *store, const gint64 *ids, guint n_ids,
