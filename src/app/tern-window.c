@@ -55,6 +55,15 @@ on_context_error (TernMailContext *context, gint64 account_id, GError *error, gb
   update_list_placeholder (self);
 }
 
+/* The server spoke to the user (an ALERT, an untagged NO): its words, in
+ * the account's incoming line; sync went on. */
+static void
+on_server_said (TernMailContext *context, gint64 account_id, const char *words, TernWindow *self)
+{
+  tern_error_bars_show_server_said (self->error_bars, _tern_window_get_store (self), account_id, words);
+  update_list_placeholder (self);
+}
+
 /* The user refused a certificate: the account stays paused, and says so. */
 static void
 on_certificate_rejected (TernCertificatePrompt *prompt, gint64 account_id, gboolean outgoing,
@@ -273,7 +282,7 @@ on_list_selection_changed (TernMessageList *list, GArray *ids, TernWindow *self)
  * at all: the server's words are in the error line, and the list must not
  * say "empty" meanwhile. */
 static gboolean
-folder_unchecked (TernWindow *self)
+folder_unchecked (TernWindow *self, gboolean *server_said)
 {
   g_autoptr(TernFolder) folder = NULL;
   TernErrorBar *bar;
@@ -282,6 +291,7 @@ folder_unchecked (TernWindow *self)
     return FALSE;
   folder = tern_store_get_folder (_tern_window_get_store (self), self->folder_id, NULL);
   bar = folder != NULL ? tern_error_bars_lookup (self->error_bars, folder->account_id, FALSE) : NULL;
+  *server_said = folder != NULL && tern_error_bars_shows_server_said (self->error_bars, folder->account_id);
   return bar != NULL && gtk_widget_get_visible (GTK_WIDGET (bar));
 }
 
@@ -289,6 +299,7 @@ static void
 update_list_placeholder (TernWindow *self)
 {
   guint n = self->model != NULL ? tern_message_list_model_get_n_rows (self->model) : 0;
+  gboolean server_said = FALSE;
 
   if (n > 0)
     {
@@ -297,7 +308,9 @@ update_list_placeholder (TernWindow *self)
     }
   gtk_label_set_text (self->list_placeholder,
                       self->folder_id == 0 && self->model != NULL ? _("No messages match your search")
-                      : folder_unchecked (self) ? _("Tern could not check this folder yet.\nThe message above says why.")
+                      : folder_unchecked (self, &server_said)
+                      ? (server_said ? _("This folder is empty here.\nThe server’s message above may say why.")
+                                     : _("Tern could not check this folder yet.\nThe message above says why."))
                       : self->model != NULL ? _("This folder is empty")
                       : _("Choose a folder"));
   gtk_stack_set_visible_child_name (self->list_stack, "empty");
@@ -952,6 +965,7 @@ attach_context (TernWindow *self, TernMailContext *context)
   g_signal_connect (context, "folders-changed", G_CALLBACK (on_folders_changed), self);
   g_signal_connect (context, "body-fetched", G_CALLBACK (on_body_fetched), self);
   g_signal_connect (context, "error", G_CALLBACK (on_context_error), self);
+  g_signal_connect (context, "server-said", G_CALLBACK (on_server_said), self);
   g_signal_connect (context, "online-changed", G_CALLBACK (on_online_changed), self);
   g_signal_connect (context, "outbox-changed", G_CALLBACK (on_outbox_changed), self);
   self->cert_prompt = tern_certificate_prompt_new (GTK_WINDOW (self), context);
