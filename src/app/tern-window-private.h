@@ -39,6 +39,7 @@ struct _TernWindow
   TernOutboxView *outbox_view;
   GtkStack *list_stack;
   GtkLabel *list_placeholder;
+  GtkRevealer *search_scope_revealer;
   TernFolderSidebar *sidebar;
   TernMessageList *message_list;
   TernReaderView *reader;

@@ -566,6 +566,7 @@ clear_search (TernWindow *self)
   gtk_entry_set_text (GTK_ENTRY (self->search_entry), "");
   g_signal_handlers_unblock_by_func (self->search_entry, on_search_changed, self);
   tern_store_message_source_set_search (self->search_source, NULL);
+  gtk_revealer_set_reveal_child (self->search_scope_revealer, FALSE);
 }
 
 void
@@ -580,13 +581,21 @@ tern_window_search (TernWindow *self, const char *query)
       gtk_entry_set_text (GTK_ENTRY (self->search_entry), text);
       g_signal_handlers_unblock_by_func (self->search_entry, on_search_changed, self);
     }
+  gtk_revealer_set_reveal_child (self->search_scope_revealer, *text != '\0');
   if (*text == '\0')
     {
       tern_store_message_source_set_search (self->search_source, NULL);
       open_folder (self, tern_folder_sidebar_get_selected_folder (self->sidebar));
       return;
     }
-  tern_store_message_source_set_search (self->search_source, text);
+  {
+    /* in:all first: a place the query names itself comes later and wins. */
+    g_autoptr(GVariant) everywhere = g_action_group_get_action_state (G_ACTION_GROUP (self), "search-everywhere");
+    g_autofree char *scoped = everywhere != NULL && g_variant_get_boolean (everywhere)
+                             ? g_strconcat ("in:all ", text, NULL) : g_strdup (text);
+
+    tern_store_message_source_set_search (self->search_source, scoped);
+  }
   self->folder_id = 0;
   _tern_window_conversations_source (self, NULL);
   set_model (self, TERN_MESSAGE_SOURCE (self->search_source), 0);
@@ -893,6 +902,7 @@ tern_window_class_init (TernWindowClass *klass)
   BIND (title_label);
   BIND (subtitle_label);
   BIND (search_entry);
+  BIND (search_scope_revealer);
   BIND (offline_icon);
   BIND (error_bars);
   BIND (offline_bar);

@@ -395,6 +395,61 @@ test_remote_bar_narrow (Fixture *f, gconstpointer data)
   }
 }
 
+static guint
+n_listed (Fixture *f)
+{
+  return tern_message_list_model_get_n_rows (tern_message_list_get_model (tern_window_get_message_list (f->window)));
+}
+
+/* Trash and Junk are left out of a search unless the user asks: a check
+ * button under the search shows which, re-runs the search when changed,
+ * has a mnemonic and a name for screen readers, and goes with the search. */
+static void
+test_search_include_trash (Fixture *f, gconstpointer data)
+{
+  GtkRevealer *revealer;
+  GtkWidget *check;
+  guint n_without;
+
+  tern_test_store_add_rows (f->ts, f->ts->inbox_id, 1, 3, BASE_TIME);
+  tern_test_store_add_rows (f->ts, f->ts->trash_id, 1, 3, BASE_TIME);
+  open_window (f, 1100, 700);
+  revealer = GTK_REVEALER (gtk_widget_get_template_child (GTK_WIDGET (f->window), TERN_TYPE_WINDOW,
+                                                          "search_scope_revealer"));
+  check = gtk_bin_get_child (GTK_BIN (revealer));
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+  g_assert_cmpstr (atk_object_get_name (gtk_widget_get_accessible (check)), ==, "Include Trash and Junk");
+  g_assert_true (gtk_widget_get_can_focus (check));
+  g_assert_cmpuint (gtk_label_get_mnemonic_keyval (GTK_LABEL (gtk_bin_get_child (GTK_BIN (check)))), ==, GDK_KEY_t);
+
+  tern_window_search (f->window, "lunch");
+  g_assert_true (gtk_revealer_get_reveal_child (revealer));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (check)));
+  n_without = n_listed (f);
+  g_assert_cmpuint (n_without, >, 0);
+
+  /* Checked: the same search again, with the message in Trash. */
+  gtk_button_clicked (GTK_BUTTON (check));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (check)));
+  g_assert_cmpuint (n_listed (f), ==, n_without + 1);
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (gtk_widget_get_template_child (GTK_WIDGET (f->window), TERN_TYPE_WINDOW,
+                                                                                  "search_entry"))), ==, "lunch");
+  tern_test_ui_wait_for_draw (GTK_WIDGET (f->window));
+  screenshot (f, "main-window-search-include-trash");
+  /* The query's own place still wins over the check button. */
+  tern_window_search (f->window, "lunch in:inbox");
+  g_assert_cmpuint (n_listed (f), ==, n_without);
+  tern_window_search (f->window, "lunch");
+  g_assert_cmpuint (n_listed (f), ==, n_without + 1);
+
+  /* Unchecked: back to the search without them. */
+  gtk_button_clicked (GTK_BUTTON (check));
+  g_assert_cmpuint (n_listed (f), ==, n_without);
+  /* No search, no check button. */
+  tern_window_search (f->window, "");
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -412,5 +467,6 @@ main (int argc, char *argv[])
   ADD ("/app/window-access/context-menu-keys", test_context_menu_keys);
   ADD ("/app/window-access/names", test_names);
   ADD ("/app/window-access/remote-bar-narrow", test_remote_bar_narrow);
+  ADD ("/app/window-access/search-include-trash", test_search_include_trash);
   return g_test_run ();
 }
