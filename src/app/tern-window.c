@@ -683,8 +683,8 @@ menu_trigger (GtkTreeView *tree)
   return event;
 }
 
-static void
-popup_context_menu_at_cursor (TernWindow *self, GtkTreeView *tree)
+void
+_tern_window_popup_at_cursor (GtkMenu *menu, GtkTreeView *tree)
 {
   g_autoptr(GtkTreePath) path = NULL;
   g_autoptr(GdkEvent) trigger = NULL;
@@ -700,7 +700,7 @@ popup_context_menu_at_cursor (TernWindow *self, GtkTreeView *tree)
     {
       /* No row: the menu's actions are all off; show it at the list's top. */
       GdkRectangle top = { 0, 0, width, 1 };
-      gtk_menu_popup_at_rect (ensure_context_menu (self), gtk_widget_get_window (GTK_WIDGET (tree)), &top,
+      gtk_menu_popup_at_rect (menu, gtk_widget_get_window (GTK_WIDGET (tree)), &top,
                               GDK_GRAVITY_NORTH_WEST, GDK_GRAVITY_NORTH_WEST, trigger);
       return;
     }
@@ -708,9 +708,15 @@ popup_context_menu_at_cursor (TernWindow *self, GtkTreeView *tree)
   gtk_tree_view_get_cell_area (tree, path, NULL, &rect);
   rect.x = 0;
   rect.width = MIN (width, 48);
-  gtk_menu_popup_at_rect (ensure_context_menu (self), gtk_tree_view_get_bin_window (tree), &rect,
+  gtk_menu_popup_at_rect (menu, gtk_tree_view_get_bin_window (tree), &rect,
                           GDK_GRAVITY_SOUTH_WEST, GDK_GRAVITY_NORTH_WEST, trigger);
-  gtk_menu_shell_select_first (GTK_MENU_SHELL (self->context_menu), FALSE);
+  gtk_menu_shell_select_first (GTK_MENU_SHELL (menu), FALSE);
+}
+
+static void
+popup_context_menu_at_cursor (TernWindow *self, GtkTreeView *tree)
+{
+  _tern_window_popup_at_cursor (ensure_context_menu (self), tree);
 }
 
 static gboolean
@@ -934,6 +940,7 @@ tern_window_init (TernWindow *self)
   _tern_window_actions_init (self);
   _tern_window_undo_init (self);
   _tern_window_folders_init (self);
+  _tern_window_accounts_init (self);
   _tern_window_conversations_init (self);
   restore_window_state (self);
   setup_list (self);

@@ -434,6 +434,7 @@ test_search_include_trash (Fixture *f, gconstpointer data)
   g_assert_cmpuint (n_listed (f), ==, n_without + 1);
   g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (gtk_widget_get_template_child (GTK_WIDGET (f->window), TERN_TYPE_WINDOW,
                                                                                   "search_entry"))), ==, "lunch");
+  tern_test_run_for (400);   /* the revealer's slide */
   tern_test_ui_wait_for_draw (GTK_WIDGET (f->window));
   screenshot (f, "main-window-search-include-trash");
   /* The query's own place still wins over the check button. */
@@ -448,6 +449,189 @@ test_search_include_trash (Fixture *f, gconstpointer data)
   /* No search, no check button. */
   tern_window_search (f->window, "");
   g_assert_false (gtk_revealer_get_reveal_child (revealer));
+}
+
+/* The menu popped up for the sidebar, or NULL. */
+static GtkWidget *
+sidebar_menu (GtkTreeView *tree)
+{
+  GList *menus = gtk_menu_get_for_attach_widget (GTK_WIDGET (tree));
+
+  return menus != NULL ? g_list_last (menus)->data : NULL;
+}
+
+static gboolean
+sidebar_menu_shown (gpointer data)
+{
+  GtkWidget *menu = sidebar_menu (data);
+
+  return menu != NULL && gtk_widget_get_mapped (menu);
+}
+
+/* "label=sensitive" of each item, separators left out, joined by "|". */
+static char *
+describe_menu (GtkWidget *menu)
+{
+  g_autoptr(GList) items = gtk_container_get_children (GTK_CONTAINER (menu));
+  GString *s = g_string_new (NULL);
+
+  for (GList *l = items; l != NULL; l = l->next)
+    if (GTK_IS_MENU_ITEM (l->data) && !GTK_IS_SEPARATOR_MENU_ITEM (l->data))
+      g_string_append_printf (s, "%s%s=%d", s->len > 0 ? "|" : "",
+                              gtk_menu_item_get_label (l->data), gtk_widget_get_sensitive (l->data));
+  return g_string_free (s, FALSE);
+}
+
+/* The keyboard's menu shows just under the cursor's row. */
+static void
+assert_sidebar_menu_at_row (GtkTreeView *tree, GtkTreePath *path)
+{
+  GtkWidget *menu;
+  GdkRectangle rect;
+  int bx, by, mx, my;
+
+  g_assert_true (tern_test_wait_until (sidebar_menu_shown, tree, TERN_TEST_WAIT_MS));
+  menu = sidebar_menu (tree);
+  tern_test_ui_wait_for_draw (gtk_widget_get_toplevel (menu));
+  gtk_tree_view_get_cell_area (tree, path, NULL, &rect);
+  gdk_window_get_origin (gtk_tree_view_get_bin_window (tree), &bx, &by);
+  gdk_window_get_origin (gtk_widget_get_window (gtk_widget_get_toplevel (menu)), &mx, &my);
+  g_test_message ("account row %d..%d, menu at %d,%d", by + rect.y, by + rect.y + rect.height, mx, my);
+  g_assert_cmpint (ABS (my - (by + rect.y + rect.height)), <=, 40);
+  g_assert_cmpint (ABS (mx - bx), <=, 80);
+}
+
+static GtkWidget *
+visible_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+account_gone (gpointer data)
+{
+  Fixture *f = data;
+  g_autoptr(TernAccountSettings) a = tern_store_get_account (f->ts->writer, f->ts->account_id, NULL);
+
+  return a == NULL;
+}
+
+/* Gone from the store and from the sidebar (its inbox no longer listed). */
+static gboolean
+account_gone_everywhere (gpointer data)
+{
+  Fixture *f = data;
+
+  return account_gone (f) &&
+         tern_folder_sidebar_get_selected_folder (tern_window_get_sidebar (f->window)) != f->ts->inbox_id;
+}
+
+#define ACCOUNT_ITEMS(password) \
+  "_Sync Now=1|" password "=0|_Archive to This Computer…=0|_New Folder…=1|_Remove Account…=1"
+
+/* The account's own row has a menu: Shift+F10 and the Menu key open it at
+ * the row, a right click at the pointer. Actions other parts add
+ * (app.enter-password is the application's, win.archive-account) are
+ * insensitive while they are not there; an OAuth2 account offers "Sign In
+ * Again…" instead of a password. Remove Account… asks first. */
+static void
+test_account_menu (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GtkTreePath) path = gtk_tree_path_new_first ();
+  TernFolderSidebar *sidebar;
+  GtkTreeView *tree;
+  GdkDisplay *display;
+  GdkSeat *seat;
+  g_autofree char *keys = NULL, *menu_key = NULL, *clicked = NULL, *oauth = NULL;
+
+  open_window (f, 1100, 700);
+  sidebar = tern_window_get_sidebar (f->window);
+  tree = tern_folder_sidebar_get_tree_view (sidebar);
+  g_assert_true (tern_folder_sidebar_select_folder (sidebar, f->ts->inbox_id));
+  gtk_tree_view_set_cursor (tree, path, NULL, FALSE);
+  g_assert_cmpint (tern_folder_sidebar_get_cursor_account (sidebar), ==, f->ts->account_id);
+  /* Account rows are not selected: the list still shows the inbox. */
+  g_assert_cmpint (tern_folder_sidebar_get_selected_folder (sidebar), ==, f->ts->inbox_id);
+  gtk_widget_grab_focus (GTK_WIDGET (tree));
+  display = gtk_widget_get_display (GTK_WIDGET (tree));
+  seat = gdk_display_get_default_seat (display);
+  gdk_device_warp (gdk_seat_get_pointer (seat), gdk_display_get_default_screen (display), 1270, 1010);
+  tern_test_ui_wait_for_draw (GTK_WIDGET (f->window));
+
+  g_assert_true (gtk_bindings_activate (G_OBJECT (tree), GDK_KEY_F10, GDK_SHIFT_MASK));
+  assert_sidebar_menu_at_row (tree, path);
+  keys = describe_menu (sidebar_menu (tree));
+  g_test_message ("menu: %s", keys);
+  g_assert_cmpstr (keys, ==, ACCOUNT_ITEMS ("Enter New _Password…"));
+  tern_test_ui_save_screenshot (gtk_widget_get_toplevel (sidebar_menu (tree)), "main-window-account-menu.png");
+  gtk_menu_shell_deactivate (GTK_MENU_SHELL (sidebar_menu (tree)));
+  tern_test_run_for (200);
+
+  g_assert_true (gtk_bindings_activate (G_OBJECT (tree), GDK_KEY_Menu, 0));
+  assert_sidebar_menu_at_row (tree, path);
+  menu_key = describe_menu (sidebar_menu (tree));
+  g_assert_cmpstr (menu_key, ==, keys);
+  gtk_menu_shell_deactivate (GTK_MENU_SHELL (sidebar_menu (tree)));
+  tern_test_run_for (200);
+
+  /* A right click on the row. */
+  {
+    GdkRectangle rect;
+    GdkEvent *event = gdk_event_new (GDK_BUTTON_PRESS);
+    gboolean handled = FALSE;
+
+    gtk_tree_view_get_cell_area (tree, path, NULL, &rect);
+    event->button.window = g_object_ref (gtk_tree_view_get_bin_window (tree));
+    event->button.x = rect.x + 20;
+    event->button.y = rect.y + rect.height / 2.0;
+    event->button.button = GDK_BUTTON_SECONDARY;
+    event->button.time = GDK_CURRENT_TIME;
+    gdk_event_set_device (event, gdk_seat_get_pointer (seat));
+    g_signal_emit_by_name (tree, "button-press-event", event, &handled);
+    gdk_event_free (event);
+    g_assert_true (handled);
+    g_assert_nonnull (sidebar_menu (tree));
+    clicked = describe_menu (sidebar_menu (tree));
+    g_assert_cmpstr (clicked, ==, keys);
+    gtk_menu_shell_deactivate (GTK_MENU_SHELL (sidebar_menu (tree)));
+    tern_test_run_for (200);
+  }
+
+  /* OAuth2: sign in again, with the account as target. */
+  {
+    g_autoptr(TernAccountSettings) a = tern_store_get_account (f->ts->writer, f->ts->account_id, NULL);
+    g_autoptr(GError) error = NULL;
+
+    a->sign_in = TERN_SIGN_IN_OAUTH2;
+    a->oauth2_provider = g_strdup ("google");
+    tern_store_update_account (f->ts->writer, a, &error);
+    g_assert_no_error (error);
+    g_assert_true (gtk_bindings_activate (G_OBJECT (tree), GDK_KEY_Menu, 0));
+    g_assert_true (tern_test_wait_until (sidebar_menu_shown, tree, TERN_TEST_WAIT_MS));
+    oauth = describe_menu (sidebar_menu (tree));
+    g_assert_cmpstr (oauth, ==, ACCOUNT_ITEMS ("Sign _In Again…"));
+    gtk_menu_shell_deactivate (GTK_MENU_SHELL (sidebar_menu (tree)));
+    tern_test_run_for (200);
+  }
+
+  /* Remove Account… asks; Cancel keeps it, Remove Account removes it. */
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "remove-account",
+                                  g_variant_new_int64 (f->ts->account_id));
+  g_assert_nonnull (visible_message_dialog ());
+  tern_test_ui_wait_mapped (visible_message_dialog (), 200);
+  tern_test_ui_save_screenshot (visible_message_dialog (), "main-window-remove-account.png");
+  gtk_dialog_response (GTK_DIALOG (visible_message_dialog ()), GTK_RESPONSE_CANCEL);
+  tern_test_run_for (200);
+  g_assert_false (account_gone (f));
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "remove-account",
+                                  g_variant_new_int64 (f->ts->account_id));
+  gtk_dialog_response (GTK_DIALOG (visible_message_dialog ()), GTK_RESPONSE_ACCEPT);
+  g_assert_true (tern_test_wait_until (account_gone_everywhere, f, TERN_TEST_WAIT_MS));
 }
 
 int
@@ -468,5 +652,6 @@ main (int argc, char *argv[])
   ADD ("/app/window-access/names", test_names);
   ADD ("/app/window-access/remote-bar-narrow", test_remote_bar_narrow);
   ADD ("/app/window-access/search-include-trash", test_search_include_trash);
+  ADD ("/app/window-access/account-menu", test_account_menu);
   return g_test_run ();
 }
