@@ -12,6 +12,7 @@
 
 #include "tern-config.h"
 #include "core/tern-error.h"
+#include "tern-button-row.h"
 #include "tern-error-bars.h"
 #include "imap/tern-imap-limits.h"
 #include "tern-large-message-view.h"
@@ -901,6 +902,7 @@ tern_window_class_init (TernWindowClass *klass)
   g_type_ensure (TERN_TYPE_CONVERSATION_VIEW);
   g_type_ensure (TERN_TYPE_OUTBOX_VIEW);
   g_type_ensure (TERN_TYPE_ERROR_BARS);
+  g_type_ensure (TERN_TYPE_BUTTON_ROW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ternmail/Tern/tern-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, TernWindow, name)
