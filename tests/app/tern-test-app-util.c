@@ -253,3 +253,26 @@ tern_test_save_screenshot_variant (GtkWidget *widget, const char *name)
 
   tern_test_ui_save_screenshot (widget, file);
 }
+
+gboolean
+tern_test_right_click_cursor (GtkTreeView *tree)
+{
+  g_autoptr(GtkTreePath) path = NULL;
+  GdkRectangle rect;
+  GdkEvent *event = gdk_event_new (GDK_BUTTON_PRESS);
+  GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (GTK_WIDGET (tree)));
+  gboolean handled = FALSE;
+
+  gtk_tree_view_get_cursor (tree, &path, NULL);
+  g_assert_nonnull (path);
+  gtk_tree_view_get_cell_area (tree, path, NULL, &rect);
+  event->button.window = g_object_ref (gtk_tree_view_get_bin_window (tree));
+  event->button.x = rect.x + 20;
+  event->button.y = rect.y + rect.height / 2.0;
+  event->button.button = GDK_BUTTON_SECONDARY;
+  event->button.time = GDK_CURRENT_TIME;
+  gdk_event_set_device (event, gdk_seat_get_pointer (seat));
+  g_signal_emit_by_name (tree, "button-press-event", event, &handled);
+  gdk_event_free (event);
+  return handled;
+}

@@ -55,6 +55,9 @@ void tern_test_window_close (TernWindow *window, TernMailContext *context);
 /* tern_test_ui_save_screenshot() as "@name[-dark][-hidpi].png", after the
  * GTK_THEME and GDK_SCALE it runs with (a person looks at each variant). */
 void tern_test_save_screenshot_variant (GtkWidget *widget, const char *name);
+/* A right click on @tree's cursor row, as the pointer makes it; TRUE if
+ * a handler took it. */
+gboolean tern_test_right_click_cursor (GtkTreeView *tree);
 
 /* How long the window tests wait for something (tern_test_wait_until()). */
 #define TERN_TEST_WAIT_MS 20000

@@ -225,22 +225,30 @@ menu_shown (gpointer data)
   return menu != NULL && gtk_widget_get_mapped (menu);
 }
 
+/* @menu shows just under @tree's row @path (menus keep a small shadow
+ * margin), near its start. */
 static void
-assert_menu_at_row (Fixture *f, GtkTreeView *tree, GtkTreePath *path)
+assert_menu_under_row (GtkWidget *menu, GtkTreeView *tree, GtkTreePath *path)
 {
-  GtkWidget *menu = tern_window_get_context_menu (f->window);
   GdkRectangle rect;
   int bx, by, mx, my;
 
-  g_assert_true (tern_test_wait_until (menu_shown, f->window, TERN_TEST_WAIT_MS));
   tern_test_ui_wait_for_draw (gtk_widget_get_toplevel (menu));
   gtk_tree_view_get_cell_area (tree, path, NULL, &rect);
   gdk_window_get_origin (gtk_tree_view_get_bin_window (tree), &bx, &by);
   gdk_window_get_origin (gtk_widget_get_window (gtk_widget_get_toplevel (menu)), &mx, &my);
   g_test_message ("row %d..%d, menu at %d,%d", by + rect.y, by + rect.y + rect.height, mx, my);
-  /* Just under the row (menus keep a small shadow margin), near its start. */
   g_assert_cmpint (ABS (my - (by + rect.y + rect.height)), <=, 40);
   g_assert_cmpint (ABS (mx - bx), <=, 80);
+}
+
+static void
+assert_menu_at_row (Fixture *f, GtkTreeView *tree, GtkTreePath *path)
+{
+  GtkWidget *menu = tern_window_get_context_menu (f->window);
+
+  g_assert_true (tern_test_wait_until (menu_shown, f->window, TERN_TEST_WAIT_MS));
+  assert_menu_under_row (menu, tree, path);
   gtk_menu_shell_deactivate (GTK_MENU_SHELL (menu));
 }
 
@@ -486,19 +494,8 @@ describe_menu (GtkWidget *menu)
 static void
 assert_sidebar_menu_at_row (GtkTreeView *tree, GtkTreePath *path)
 {
-  GtkWidget *menu;
-  GdkRectangle rect;
-  int bx, by, mx, my;
-
   g_assert_true (tern_test_wait_until (sidebar_menu_shown, tree, TERN_TEST_WAIT_MS));
-  menu = sidebar_menu (tree);
-  tern_test_ui_wait_for_draw (gtk_widget_get_toplevel (menu));
-  gtk_tree_view_get_cell_area (tree, path, NULL, &rect);
-  gdk_window_get_origin (gtk_tree_view_get_bin_window (tree), &bx, &by);
-  gdk_window_get_origin (gtk_widget_get_window (gtk_widget_get_toplevel (menu)), &mx, &my);
-  g_test_message ("account row %d..%d, menu at %d,%d", by + rect.y, by + rect.y + rect.height, mx, my);
-  g_assert_cmpint (ABS (my - (by + rect.y + rect.height)), <=, 40);
-  g_assert_cmpint (ABS (mx - bx), <=, 80);
+  assert_menu_under_row (sidebar_menu (tree), tree, path);
 }
 
 static GtkWidget *
@@ -580,27 +577,12 @@ test_account_menu (Fixture *f, gconstpointer data)
   tern_test_run_for (200);
 
   /* A right click on the row. */
-  {
-    GdkRectangle rect;
-    GdkEvent *event = gdk_event_new (GDK_BUTTON_PRESS);
-    gboolean handled = FALSE;
-
-    gtk_tree_view_get_cell_area (tree, path, NULL, &rect);
-    event->button.window = g_object_ref (gtk_tree_view_get_bin_window (tree));
-    event->button.x = rect.x + 20;
-    event->button.y = rect.y + rect.height / 2.0;
-    event->button.button = GDK_BUTTON_SECONDARY;
-    event->button.time = GDK_CURRENT_TIME;
-    gdk_event_set_device (event, gdk_seat_get_pointer (seat));
-    g_signal_emit_by_name (tree, "button-press-event", event, &handled);
-    gdk_event_free (event);
-    g_assert_true (handled);
-    g_assert_nonnull (sidebar_menu (tree));
-    clicked = describe_menu (sidebar_menu (tree));
-    g_assert_cmpstr (clicked, ==, keys);
-    gtk_menu_shell_deactivate (GTK_MENU_SHELL (sidebar_menu (tree)));
-    tern_test_run_for (200);
-  }
+  g_assert_true (tern_test_right_click_cursor (tree));
+  g_assert_nonnull (sidebar_menu (tree));
+  clicked = describe_menu (sidebar_menu (tree));
+  g_assert_cmpstr (clicked, ==, keys);
+  gtk_menu_shell_deactivate (GTK_MENU_SHELL (sidebar_menu (tree)));
+  tern_test_run_for (200);
 
   /* OAuth2: sign in again, with the account as target. */
   {

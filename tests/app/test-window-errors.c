@@ -189,22 +189,32 @@ test_plain_words (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (text, "Outgoing mail for Home"));
 }
 
+/* A message of @subject to @to in the outbox of the Work account. */
+static gint64
+queue_message (Fixture *f, const char *to, const char *subject)
+{
+  g_autoptr(TernAccountSettings) account = tern_store_get_account (f->ts->writer, f->ts->account_id, NULL);
+  g_autoptr(TernOutgoingMessage) msg = tern_outgoing_message_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  tern_outgoing_message_add_to (msg, NULL, to);
+  msg->subject = g_strdup (subject);
+  msg->body = g_strdup ("Here it is.\n");
+  id = tern_outbox_queue_message (f->ts->writer, account, msg, NULL, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
 /* A message the server refused says why in the window, from the start
  * (not only a bold "Outbox 1"), and leads to Edit. */
 static void
 test_send_failed_reason (Fixture *f, gconstpointer data)
 {
-  g_autoptr(TernAccountSettings) account = tern_store_get_account (f->ts->writer, f->ts->account_id, NULL);
-  g_autoptr(TernOutgoingMessage) msg = tern_outgoing_message_new ();
   g_autoptr(GError) error = NULL;
   TernErrorBar *b;
-  gint64 id;
+  gint64 id = queue_message (f, "nobody@localhost", "Report for Q3");
 
-  tern_outgoing_message_add_to (msg, NULL, "nobody@localhost");
-  msg->subject = g_strdup ("Report for Q3");
-  msg->body = g_strdup ("Here it is.\n");
-  id = tern_outbox_queue_message (f->ts->writer, account, msg, NULL, &error);
-  g_assert_no_error (error);
   g_assert_true (tern_store_record_outbox_attempt (f->ts->writer, id, TERN_OUTBOX_FAILED, REJECTION, 0, &error));
   open_window (f, 1100);
   b = bar (f, f->ts->account_id, TRUE);
@@ -303,18 +313,11 @@ test_server_said (Fixture *f, gconstpointer data)
 static void
 test_outgoing_not_answering (Fixture *f, gconstpointer data)
 {
-  g_autoptr(TernAccountSettings) account = tern_store_get_account (f->ts->writer, f->ts->account_id, NULL);
-  g_autoptr(TernOutgoingMessage) msg = tern_outgoing_message_new ();
   g_autoptr(GError) error = NULL;
   const char *said = "The outgoing mail server 127.0.0.1 isn’t answering right now. It worked before, so the settings are fine.";
   TernErrorBar *b;
-  gint64 id;
+  gint64 id = queue_message (f, "someone@localhost", "Minutes");
 
-  tern_outgoing_message_add_to (msg, NULL, "someone@localhost");
-  msg->subject = g_strdup ("Minutes");
-  msg->body = g_strdup ("Attached.\n");
-  id = tern_outbox_queue_message (f->ts->writer, account, msg, NULL, &error);
-  g_assert_no_error (error);
   open_window (f, 1100);
   g_assert_true (tern_store_record_outbox_attempt (f->ts->writer, id, TERN_OUTBOX_QUEUED,
                                                    "The server 127.0.0.1 did not answer on port 465 within 30 seconds.",
