@@ -58,12 +58,40 @@ tern_button_row_get_request_mode (GtkWidget *widget)
   return GTK_SIZE_REQUEST_CONSTANT_SIZE;
 }
 
+static GtkPackType
+pack_of (GtkWidget *box, GtkWidget *child)
+{
+  GtkPackType pack = GTK_PACK_START;
+
+  gtk_box_query_child_packing (GTK_BOX (box), child, NULL, NULL, NULL, &pack);
+  return pack;
+}
+
+/* Gives @child its natural width at @edge (its left edge, or its right one
+ * @from_end); returns the next child's edge. Left out: nothing. */
+static int
+place (GtkWidget *child, const GtkAllocation *row, int edge, int spacing, gboolean from_end,
+       GtkAllocation *clip)
+{
+  GtkAllocation a = { 0, row->y, 0, row->height };
+  GtkAllocation child_clip;
+
+  if (!gtk_widget_get_child_visible (child))
+    return edge;
+  gtk_widget_get_preferred_width (child, NULL, &a.width);
+  a.x = from_end ? edge - a.width : edge;
+  gtk_widget_size_allocate (child, &a);
+  gtk_widget_get_clip (child, &child_clip);
+  gdk_rectangle_union (clip, &child_clip, clip);
+  return from_end ? a.x - spacing : edge + a.width + spacing;
+}
+
 static void
 tern_button_row_size_allocate (GtkWidget *widget, GtkAllocation *allocation)
 {
   g_autoptr(GList) children = visible_children (TERN_BUTTON_ROW (widget));
   int spacing = gtk_box_get_spacing (GTK_BOX (widget));
-  int need = 0, n = 0, x = allocation->x;
+  int need = 0, n = 0, x = allocation->x, end = allocation->x + allocation->width;
   GtkAllocation clip = *allocation;
 
   /* GtkBox sizes its own box (its CSS node); the children are placed
@@ -89,23 +117,14 @@ tern_button_row_size_allocate (GtkWidget *widget, GtkAllocation *allocation)
         need -= cnat + spacing;
         gtk_widget_set_child_visible (l->data, FALSE);
       }
+  /* As GtkBox does: start children from the left, end ones from the right
+   * (GtkBox lists those in the order they show, left to right). */
   for (GList *l = children; l != NULL; l = l->next)
-    {
-      GtkAllocation child = { x, allocation->y, 0, allocation->height };
-
-      if (!gtk_widget_get_child_visible (l->data))
-        continue;
-      gtk_widget_get_preferred_width (l->data, NULL, &child.width);
-      child.width = MIN (child.width, allocation->x + allocation->width - x);
-      gtk_widget_size_allocate (l->data, &child);
-      x += child.width + spacing;
-      {
-        GtkAllocation child_clip;
-
-        gtk_widget_get_clip (l->data, &child_clip);
-        gdk_rectangle_union (&clip, &child_clip, &clip);
-      }
-    }
+    if (pack_of (widget, l->data) == GTK_PACK_START)
+      x = place (l->data, allocation, x, spacing, FALSE, &clip);
+  for (GList *l = g_list_last (children); l != NULL; l = l->prev)
+    if (pack_of (widget, l->data) == GTK_PACK_END)
+      end = place (l->data, allocation, end, spacing, TRUE, &clip);
   gtk_widget_set_clip (widget, &clip);
 }
 
