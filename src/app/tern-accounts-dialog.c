@@ -11,8 +11,7 @@
 #include "tern-key-shortcuts.h"
 #include "tern-accounts-dialog.h"
 #include "tern-a11y.h"
-#include "tern-app-secrets.h"
-#include "account/tern-account-token.h"
+#include "tern-account-removal.h"
 #include "core/tern-error.h"
 #include "store/tern-store-executor.h"
 
@@ -191,113 +190,34 @@ on_edit (TernAccountsDialog *self)
 
 /* ---- Removing ------------------------------------------------------------- */
 
-static gboolean
-remove_account_job (TernStore *store, gpointer data, GError **error)
-{
-  const TernAccountSettings *account = data;
-
-  return tern_store_remove_account (store, account->id, error);
-}
-
 static void
-clear_passwords_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+on_removed (gboolean removed, gint64 id, const GError *error, gpointer user_data)
 {
-  TernAccountSettings *account = task_data;
-  const char *data_dir = g_object_get_data (G_OBJECT (task), "tern-data-dir");
-  g_autoptr(TernSecrets) secrets = tern_app_secrets_new (data_dir);
+  TernAccountsDialog *self = user_data;
 
-  /* The account is gone; a password left behind is only untidy. A
-   * sign-in is revoked at the provider first (best effort). */
-  tern_account_revoke_sign_in (account, secrets, NULL);
-  tern_secrets_clear (secrets, account->name, NULL);
-  g_task_return_boolean (task, TRUE);
-}
-
-typedef struct {
-  TernAccountsDialog *dialog;   /* a reference */
-  TernAccountSettings *account;
-} RemoveData;
-
-static void
-on_removed (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  RemoveData *data = user_data;
-  TernAccountsDialog *self = data->dialog;
-  g_autoptr(GError) error = NULL;
-  gint64 id = data->account->id;
-
-  if (!tern_store_executor_run_finish (self->executor, result, &error))
+  if (error != NULL)
     {
       g_autofree char *text = g_strdup_printf (_("The account could not be removed: %s"),
                                                error->message);
 
       gtk_label_set_text (self->status_label, text);
+      return;
     }
-  else
-    {
-      g_autoptr(GTask) task = g_task_new (NULL, NULL, NULL, NULL);
-
-      g_object_set_data_full (G_OBJECT (task), "tern-data-dir",
-                              g_strdup (tern_store_executor_get_data_dir (self->executor)), g_free);
-      g_task_set_task_data (task, g_steal_pointer (&data->account),
-                            (GDestroyNotify) tern_account_settings_free);
-      g_task_run_in_thread (task, clear_passwords_thread);
-      gtk_label_set_text (self->status_label, "");
-      tern_accounts_dialog_reload (self);
-      g_signal_emit (self, signals[SIGNAL_REMOVED], 0, id);
-    }
-  g_clear_pointer (&data->account, tern_account_settings_free);
-  g_object_unref (data->dialog);
-  g_free (data);
-}
-
-static void
-on_remove_response (GtkDialog *confirm, int response, gpointer user_data)
-{
-  TernAccountsDialog *self = TERN_ACCOUNTS_DIALOG (user_data);
-  TernAccountSettings *account = g_object_steal_data (G_OBJECT (confirm), SETTINGS_KEY);
-
-  gtk_widget_destroy (GTK_WIDGET (confirm));
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      RemoveData *data = g_new0 (RemoveData, 1);
-
-      data->dialog = g_object_ref (self);
-      data->account = account;
-      /* The job only reads the account: it stays ours until on_removed. */
-      tern_store_executor_run_async (self->executor, remove_account_job, account, NULL, NULL,
-                                     on_removed, data);
-    }
-  else
-    tern_account_settings_free (account);
+  if (!removed)
+    return;
+  gtk_label_set_text (self->status_label, "");
+  tern_accounts_dialog_reload (self);
+  g_signal_emit (self, signals[SIGNAL_REMOVED], 0, id);
 }
 
 static void
 on_remove (TernAccountsDialog *self)
 {
   const TernAccountSettings *account = selected_account (self);
-  GtkWidget *confirm, *remove;
 
-  if (account == NULL)
-    return;
-  confirm = gtk_message_dialog_new (GTK_WINDOW (self), GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
-                                    GTK_MESSAGE_WARNING, GTK_BUTTONS_NONE,
-                                    _("Remove the account “%s”?"), account->name);
-  gtk_message_dialog_format_secondary_text (
-    GTK_MESSAGE_DIALOG (confirm), "%s",
-    account->protocol == TERN_PROTOCOL_POP3
-    ? _("The mail Tern downloaded for this account is deleted from this computer. Mail that is "
-        "no longer on the server is lost for good.")
-    : _("The copy of this account's mail on this computer is deleted. Your mail on the server "
-        "stays there."));
-  gtk_dialog_add_button (GTK_DIALOG (confirm), _("_Cancel"), GTK_RESPONSE_CANCEL);
-  remove = gtk_dialog_add_button (GTK_DIALOG (confirm), _("_Remove Account"), GTK_RESPONSE_ACCEPT);
-  gtk_style_context_add_class (gtk_widget_get_style_context (remove), "destructive-action");
-  gtk_dialog_set_default_response (GTK_DIALOG (confirm), GTK_RESPONSE_CANCEL);
-  g_object_set_data_full (G_OBJECT (confirm), SETTINGS_KEY, tern_account_settings_copy (account),
-                          (GDestroyNotify) tern_account_settings_free);
-  g_signal_connect_object (confirm, "response", G_CALLBACK (on_remove_response), self, 0);
-  gtk_widget_show (confirm);
+  if (account != NULL)
+    tern_account_removal_confirm (GTK_WINDOW (self), self->executor, account, on_removed,
+                                  g_object_ref (self), g_object_unref);
 }
 
 /* ---- GObject ---------------------------------------------------------------- */

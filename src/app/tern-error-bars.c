@@ -50,6 +50,8 @@ tern_error_bars_show (TernErrorBars *self, gint64 account_id, gboolean outgoing,
   bar = ensure_bar (self, account_id, outgoing);
   g_object_set_data (G_OBJECT (bar), "tern-from-outbox", NULL);
   g_object_set_data (G_OBJECT (bar), "tern-tried-again", NULL);
+  g_object_set_data (G_OBJECT (bar), "tern-server-said", NULL);
+  g_object_set_data (G_OBJECT (bar), "tern-connection", NULL);
   tern_error_bar_set_markup (bar, markup, offer);
   self->latest = bar;
   return bar;
@@ -71,8 +73,44 @@ tern_error_bars_show_error (TernErrorBars *self, TernStore *store, gint64 accoun
   g_autoptr(TernAccountSettings) account = account_id != 0 ? tern_store_get_account (store, account_id, NULL) : NULL;
   TernErrorOffer offer = 0;
   g_autofree char *markup = tern_error_words_describe (account, error, outgoing, &offer);
+  TernErrorBar *bar = tern_error_bars_show (self, account_id, outgoing, markup, offer);
 
-  return tern_error_bars_show (self, account_id, outgoing, markup, offer);
+  /* A server that does not answer: its own sentence says so better than
+   * the outbox's "could not be sent yet" would (see update_outbox). */
+  if (tern_error_words_is_connection_error (error))
+    g_object_set_data (G_OBJECT (bar), "tern-connection", GINT_TO_POINTER (1));
+  return bar;
+}
+
+TernErrorBar *
+tern_error_bars_show_server_said (TernErrorBars *self, TernStore *store, gint64 account_id,
+                                  const char *words)
+{
+  g_autoptr(TernAccountSettings) account = NULL;
+  g_autofree char *markup = NULL;
+  TernErrorBar *bar = tern_error_bars_lookup (self, account_id, FALSE);
+
+  g_return_val_if_fail (TERN_IS_ERROR_BARS (self), NULL);
+  if (bar != NULL && gtk_widget_get_visible (GTK_WIDGET (bar)) &&
+      g_object_get_data (G_OBJECT (bar), "tern-server-said") == NULL)
+    {
+      g_message ("account %" G_GINT64_FORMAT ": the server says: %s", account_id, words);
+      return bar;
+    }
+  account = tern_store_get_account (store, account_id, NULL);
+  markup = tern_error_words_server_said (account, words);
+  bar = tern_error_bars_show (self, account_id, FALSE, markup, 0);
+  g_object_set_data (G_OBJECT (bar), "tern-server-said", GINT_TO_POINTER (1));
+  return bar;
+}
+
+gboolean
+tern_error_bars_shows_server_said (TernErrorBars *self, gint64 account_id)
+{
+  TernErrorBar *bar = tern_error_bars_lookup (self, account_id, FALSE);
+
+  return bar != NULL && gtk_widget_get_visible (GTK_WIDGET (bar)) &&
+         g_object_get_data (G_OBJECT (bar), "tern-server-said") != NULL;
 }
 
 void
@@ -115,9 +153,11 @@ tern_error_bars_update_outbox (TernErrorBars *self, TernStore *store, gint64 acc
         gtk_widget_hide (GTK_WIDGET (bar));
       return;
     }
-  /* The password or keyring is what to fix first; the bar says so already. */
+  /* The password or keyring is what to fix first, and a server that is
+   * not answering says why the messages wait: the bar says so already. */
   if (bar != NULL && gtk_widget_get_visible (GTK_WIDGET (bar)) &&
-      (tern_error_bar_get_offer (bar) & (TERN_ERROR_OFFER_PASSWORD | TERN_ERROR_OFFER_SIGN_IN)))
+      ((tern_error_bar_get_offer (bar) & (TERN_ERROR_OFFER_PASSWORD | TERN_ERROR_OFFER_SIGN_IN)) ||
+       g_object_get_data (G_OBJECT (bar), "tern-connection") != NULL))
     return;
   account = tern_store_get_account (store, account_id, NULL);
   markup = tern_error_words_outbox (account, n_failed, n_waiting, reason, &offer);
@@ -130,7 +170,9 @@ tern_error_bars_account_state (TernErrorBars *self, gint64 account_id, TernWorke
 {
   TernErrorBar *bar = tern_error_bars_lookup (self, account_id, FALSE);
 
-  if (bar == NULL || !gtk_widget_get_visible (GTK_WIDGET (bar)))
+  /* The server's words stay until read and closed. */
+  if (bar == NULL || !gtk_widget_get_visible (GTK_WIDGET (bar)) ||
+      g_object_get_data (G_OBJECT (bar), "tern-server-said") != NULL)
     return;
   if (state == TERN_WORKER_CONNECTING || state == TERN_WORKER_SYNCING)
     g_object_set_data (G_OBJECT (bar), "tern-tried-again", GINT_TO_POINTER (1));

@@ -39,6 +39,13 @@ void tern_error_bars_update_outbox (TernErrorBars *self, TernStore *store, gint6
  * error). An IDLE that only follows the error (the worker waits on a
  * session the server kept open) leaves the server's words shown. */
 void tern_error_bars_account_state (TernErrorBars *self, gint64 account_id, TernWorkerState state);
+/* What @account_id's incoming server said to the user (an ALERT, an
+ * untagged NO) on its incoming line; it stays until closed or replaced,
+ * and does not push aside an error shown there (that is logged only). */
+TernErrorBar *tern_error_bars_show_server_said (TernErrorBars *self, TernStore *store,
+                                                gint64 account_id, const char *words);
+/* Whether @account_id's incoming line shows, and with the server's words. */
+gboolean tern_error_bars_shows_server_said (TernErrorBars *self, gint64 account_id);
 /* How many lines show. */
 guint tern_error_bars_count_shown (TernErrorBars *self);
 

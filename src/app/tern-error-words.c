@@ -36,8 +36,8 @@ tern_error_words_message_is_plain (const GError *error)
 
 /* A connection that failed: the engine's sentence says which server and,
  * when the server worked before, that it "isn't answering right now". */
-static gboolean
-is_connection_error (const GError *error)
+gboolean
+tern_error_words_is_connection_error (const GError *error)
 {
   return g_error_matches (error, TERN_ERROR, TERN_ERROR_TIMED_OUT) ||
          g_error_matches (error, TERN_ERROR, TERN_ERROR_CONNECTION_REFUSED) ||
@@ -92,7 +92,7 @@ hint_for (const TernAccountSettings *account, const GError *error, gboolean outg
     }
   if (outgoing)
     return _("The message stays in the outbox. Tern tries again by itself; press Retry to try now.");
-  if (is_connection_error (error))
+  if (tern_error_words_is_connection_error (error))
     return _("Your mail here is still readable, and what you do is kept. Tern tries again by itself; press Retry to try now.");
   return _("Your mail here is still readable. Tern tries again by itself; press Retry to try now.");
 }
@@ -113,9 +113,21 @@ tern_error_words_describe (const TernAccountSettings *account, const GError *err
   g_message ("%s: %s", title, error->message);
   /* A connection error's sentence is the news (which server, since when);
    * the hint follows. Otherwise the server's words come last, small. */
-  if (is_connection_error (error))
+  if (tern_error_words_is_connection_error (error))
     return g_markup_printf_escaped ("<b>%s</b>\n%s %s", title, error->message, hint);
   return g_markup_printf_escaped ("<b>%s</b>\n%s\n<small>%s</small>", title, hint, error->message);
+}
+
+char *
+tern_error_words_server_said (const TernAccountSettings *account, const char *words)
+{
+  g_autofree char *title = tern_error_words_title (account, FALSE);
+  const char *name = account != NULL && account->name != NULL ? account->name : _("your account");
+  g_autofree char *said = g_strdup_printf (_("The server %s says: “%s”"), name, words);
+
+  g_message ("%s: the server says: %s", title, words);
+  return g_markup_printf_escaped ("<b>%s</b>\n%s\n%s", title, said,
+                                  _("Tern goes on syncing. If this comes back, tell whoever runs your mail server."));
 }
 
 char *

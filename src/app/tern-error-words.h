@@ -35,6 +35,14 @@ char *tern_error_words_describe (const TernAccountSettings *account, const GErro
 char *tern_error_words_outbox (const TernAccountSettings *account, guint n_failed,
                                guint n_waiting, const char *reason, TernErrorOffer *offer);
 
+/* The incoming line for what @account's server said to the user without
+ * failing (an IMAP ALERT, an untagged NO): "The server Work says: …". */
+char *tern_error_words_server_said (const TernAccountSettings *account, const char *words);
+
+/* Whether @error is a connection that failed (refused, timed out, lost,
+ * no such host, offline): the engine's sentence says which server. */
+gboolean tern_error_words_is_connection_error (const GError *error);
+
 /* Whether @error's message was written for people (shown) rather than
  * raw database or library text (logged only). */
 gboolean tern_error_words_message_is_plain (const GError *error);

@@ -506,6 +506,22 @@ tern_folder_sidebar_row_at (TernFolderSidebar *self, int x, int y, gint64 *folde
   return TRUE;
 }
 
+gint64
+tern_folder_sidebar_get_cursor_account (TernFolderSidebar *self)
+{
+  g_autoptr(GtkTreePath) path = NULL;
+  GtkTreeIter iter;
+  gboolean local = FALSE;
+  gint64 id = 0;
+
+  gtk_tree_view_get_cursor (self->tree_view, &path, NULL);
+  if (path == NULL || !gtk_tree_model_get_iter (GTK_TREE_MODEL (self->tree), &iter, path) ||
+      row_kind (GTK_TREE_MODEL (self->tree), &iter, &id) != ROW_ACCOUNT)
+    return 0;
+  gtk_tree_model_get (GTK_TREE_MODEL (self->tree), &iter, COL_IS_LOCAL, &local, -1);
+  return local ? 0 : id;
+}
+
 GtkTreeView *
 tern_folder_sidebar_get_tree_view (TernFolderSidebar *self)
 {

@@ -68,6 +68,11 @@ GtkTreeView *tern_folder_sidebar_get_tree_view (TernFolderSidebar *self);
 gboolean tern_folder_sidebar_row_at (TernFolderSidebar *self, int x, int y, gint64 *folder_id,
                                      gint64 *account_id, gboolean *is_local);
 
+/* The account whose own row has the keyboard cursor (a right click or
+ * the arrow keys put it there; account rows are never selected), else 0;
+ * also 0 for "On this computer". */
+gint64 tern_folder_sidebar_get_cursor_account (TernFolderSidebar *self);
+
 /* The label shown for a folder ("Inbox", "Sent", or the last path part). */
 char *tern_folder_display_name (const TernFolder *folder);
 const char *tern_folder_icon_name (TernFolderRole role);

@@ -44,6 +44,7 @@ enum {
   SIGNAL_NEW_MAIL,
   SIGNAL_ONLINE_CHANGED,
   SIGNAL_OUTBOX_CHANGED,
+  SIGNAL_SERVER_SAID,
   SIGNAL_CERTIFICATE_NEEDED,
   N_SIGNALS
 };
@@ -180,6 +181,12 @@ on_worker_error (TernSyncClient *worker, GError *error, gboolean outgoing,
   if (outgoing)
     g_signal_emit (self, signals[SIGNAL_OUTBOX_CHANGED], 0, account_id);
   g_signal_emit (self, signals[SIGNAL_ERROR], 0, account_id, error, outgoing);
+}
+
+static void
+on_worker_server_said (TernSyncClient *worker, const char *words, TernMailContext *self)
+{
+  g_signal_emit (self, signals[SIGNAL_SERVER_SAID], 0, tern_sync_client_get_account_id (worker), words);
 }
 
 /* ---- network ---- */
@@ -534,6 +541,7 @@ tern_mail_context_start_workers (TernMailContext *self)
       g_signal_connect (worker, "folders-changed", G_CALLBACK (on_worker_folders_changed), self);
       g_signal_connect (worker, "body-fetched", G_CALLBACK (on_worker_body_fetched), self);
       g_signal_connect (worker, "error", G_CALLBACK (on_worker_error), self);
+      g_signal_connect (worker, "server-said", G_CALLBACK (on_worker_server_said), self);
       g_signal_connect (worker, "outbox-changed", G_CALLBACK (on_worker_outbox_changed), self);
       g_signal_connect (worker, "certificate-needed", G_CALLBACK (on_worker_certificate), self);
       key = g_new (gint64, 1);
@@ -632,6 +640,9 @@ tern_mail_context_class_init (TernMailContextClass *klass)
   signals[SIGNAL_OUTBOX_CHANGED] =
     g_signal_new ("outbox-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, G_TYPE_INT64);
+  signals[SIGNAL_SERVER_SAID] =
+    g_signal_new ("server-said", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 2, G_TYPE_INT64, G_TYPE_STRING);
 }
 
 static void

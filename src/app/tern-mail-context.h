@@ -26,6 +26,8 @@
  *   outbox-changed (gint64 account_id)   the outbox may have changed: after
  *       a worker's sync or push, an outgoing error, an outbox action, or
  *       tern_mail_context_outbox_changed()
+ *   server-said (gint64 account_id, const char *words)   the incoming server's
+ *       words for the user (an ALERT, an untagged NO); sync went on
  */
 #pragma once
 

@@ -577,6 +577,16 @@ change_reader_position (GSimpleAction *action, GVariant *value, gpointer w)
   _tern_window_apply_reader_position (self, g_variant_get_string (value, NULL));
 }
 
+/* "Include Trash and Junk": the search runs again with or without them. */
+static void
+change_search_everywhere (GSimpleAction *action, GVariant *value, gpointer w)
+{
+  TernWindow *self = w;
+
+  g_simple_action_set_state (action, value);
+  tern_window_search (self, gtk_entry_get_text (GTK_ENTRY (self->search_entry)));
+}
+
 static void
 activate_add_account (GSimpleAction *a, GVariant *p, gpointer w)
 {
@@ -606,6 +616,7 @@ static const GActionEntry win_entries[] = {
   { "outbox-edit", activate_outbox_edit, NULL, NULL, NULL },
   { "outbox-delete", activate_outbox_delete, NULL, NULL, NULL },
   { "search", activate_search, NULL, NULL, NULL },
+  { "search-everywhere", NULL, NULL, "false", change_search_everywhere },
   { "sort", NULL, "s", "'date'", change_sort },
   { "sort-descending", NULL, NULL, "true", change_sort },
   { "reader-position", NULL, "s", "'right'", change_reader_position },

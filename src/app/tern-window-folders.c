@@ -267,38 +267,38 @@ folder_menu (TernFolder *f)
   return G_MENU_MODEL (menu);
 }
 
-static gboolean
-popup_folder_menu (TernWindow *self, const GdkEvent *event)
+void
+_tern_window_popup_sidebar_menu (TernWindow *self, GMenuModel *model, const GdkEvent *event)
 {
   GtkTreeView *tree = tern_folder_sidebar_get_tree_view (self->sidebar);
-  g_autoptr(TernFolder) f = tern_store_get_folder (_tern_window_get_store (self),
-      tern_folder_sidebar_get_selected_folder (self->sidebar), NULL);
-  g_autoptr(GMenuModel) model = NULL;
-  GtkWidget *menu;
+  GtkWidget *menu = gtk_menu_new_from_model (model);
 
-  if (f == NULL)
-    return FALSE;
-  model = folder_menu (f);
-  menu = gtk_menu_new_from_model (model);
   gtk_style_context_add_class (gtk_widget_get_style_context (menu), "context-menu");
   gtk_menu_attach_to_widget (GTK_MENU (menu), GTK_WIDGET (tree), NULL);
   g_signal_connect (menu, "deactivate", G_CALLBACK (gtk_widget_destroy), NULL);
   if (event != NULL)
     gtk_menu_popup_at_pointer (GTK_MENU (menu), event);
   else
-    {
-      /* From the keyboard: at the selected row. */
-      GtkTreePath *path = NULL;
-      GdkRectangle rect = { 0 };
+    _tern_window_popup_at_cursor (GTK_MENU (menu), tree);
+}
 
-      gtk_tree_view_get_cursor (tree, &path, NULL);
-      if (path != NULL)
-        gtk_tree_view_get_cell_area (tree, path, NULL, &rect);
-      gtk_tree_view_convert_bin_window_to_widget_coords (tree, rect.x, rect.y, &rect.x, &rect.y);
-      gtk_tree_path_free (path);
-      gtk_menu_popup_at_rect (GTK_MENU (menu), gtk_widget_get_window (GTK_WIDGET (tree)), &rect,
-                              GDK_GRAVITY_SOUTH_WEST, GDK_GRAVITY_NORTH_WEST, NULL);
-    }
+static gboolean
+popup_folder_menu (TernWindow *self, const GdkEvent *event)
+{
+  g_autoptr(TernFolder) f = NULL;
+  g_autoptr(GMenuModel) model = NULL;
+  gint64 account_id = tern_folder_sidebar_get_cursor_account (self->sidebar);
+
+  /* On an account's own row: the account's menu (the selection stays on
+   * a folder, so the cursor says which row the user means). */
+  if (account_id != 0)
+    return _tern_window_popup_account_menu (self, account_id, event);
+  f = tern_store_get_folder (_tern_window_get_store (self),
+                             tern_folder_sidebar_get_selected_folder (self->sidebar), NULL);
+  if (f == NULL)
+    return FALSE;
+  model = folder_menu (f);
+  _tern_window_popup_sidebar_menu (self, model, event);
   return TRUE;
 }
 

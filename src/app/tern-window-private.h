@@ -40,6 +40,7 @@ struct _TernWindow
   TernOutboxView *outbox_view;
   GtkStack *list_stack;
   GtkLabel *list_placeholder;
+  GtkRevealer *search_scope_revealer;
   TernFolderSidebar *sidebar;
   TernMessageList *message_list;
   TernReaderView *reader;
@@ -120,6 +121,19 @@ void _tern_undo_offer_free (TernUndoOffer *offer);
 /* tern-window-folders.c: New Folder…, Rename…, Delete… of the sidebar's
  * context menu, and the Move popover's "New Folder…". */
 void _tern_window_folders_init (TernWindow *self);
+/* tern-window.c: Shift+F10 or the Menu key: @menu opens just under
+ * @tree's cursor row (not at the pointer), its first item selected. */
+void _tern_window_popup_at_cursor (GtkMenu *menu, GtkTreeView *tree);
+/* Pops @model up for the sidebar: at the pointer for @event, else (keys)
+ * at the cursor's row. */
+void _tern_window_popup_sidebar_menu (TernWindow *self, GMenuModel *model, const GdkEvent *event);
+/* tern-window-accounts.c: the menu of an account's own row in the sidebar
+ * (win.account-sync, win.remove-account; the others are app's and
+ * other parts'), and popping it up. */
+void _tern_window_accounts_init (TernWindow *self);
+GMenuModel *_tern_window_account_menu (TernWindow *self, gint64 account_id);
+gboolean _tern_window_popup_account_menu (TernWindow *self, gint64 account_id,
+                                          const GdkEvent *event);
 /* The Move popover for the listed folder: every other folder of @account_id,
  * then New Folder…. */
 void _tern_window_rebuild_move_menu (TernWindow *self, gint64 account_id);

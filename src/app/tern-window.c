@@ -12,6 +12,7 @@
 
 #include "tern-config.h"
 #include "core/tern-error.h"
+#include "tern-button-row.h"
 #include "tern-error-bars.h"
 #include "imap/tern-imap-limits.h"
 #include "tern-large-message-view.h"
@@ -53,6 +54,15 @@ on_context_error (TernMailContext *context, gint64 account_id, GError *error, gb
   if (outgoing && (tern_error_bar_get_offer (tern_error_bars_lookup (self->error_bars, account_id, TRUE)) &
                    TERN_ERROR_OFFER_EDIT))
     tern_error_bars_update_outbox (self->error_bars, _tern_window_get_store (self), account_id);
+  update_list_placeholder (self);
+}
+
+/* The server spoke to the user (an ALERT, an untagged NO): its words, in
+ * the account's incoming line; sync went on. */
+static void
+on_server_said (TernMailContext *context, gint64 account_id, const char *words, TernWindow *self)
+{
+  tern_error_bars_show_server_said (self->error_bars, _tern_window_get_store (self), account_id, words);
   update_list_placeholder (self);
 }
 
@@ -274,7 +284,7 @@ on_list_selection_changed (TernMessageList *list, GArray *ids, TernWindow *self)
  * at all: the server's words are in the error line, and the list must not
  * say "empty" meanwhile. */
 static gboolean
-folder_unchecked (TernWindow *self)
+folder_unchecked (TernWindow *self, gboolean *server_said)
 {
   g_autoptr(TernFolder) folder = NULL;
   TernErrorBar *bar;
@@ -283,6 +293,7 @@ folder_unchecked (TernWindow *self)
     return FALSE;
   folder = tern_store_get_folder (_tern_window_get_store (self), self->folder_id, NULL);
   bar = folder != NULL ? tern_error_bars_lookup (self->error_bars, folder->account_id, FALSE) : NULL;
+  *server_said = folder != NULL && tern_error_bars_shows_server_said (self->error_bars, folder->account_id);
   return bar != NULL && gtk_widget_get_visible (GTK_WIDGET (bar));
 }
 
@@ -290,6 +301,7 @@ static void
 update_list_placeholder (TernWindow *self)
 {
   guint n = self->model != NULL ? tern_message_list_model_get_n_rows (self->model) : 0;
+  gboolean server_said = FALSE;
 
   if (n > 0)
     {
@@ -298,7 +310,9 @@ update_list_placeholder (TernWindow *self)
     }
   gtk_label_set_text (self->list_placeholder,
                       self->folder_id == 0 && self->model != NULL ? _("No messages match your search")
-                      : folder_unchecked (self) ? _("Tern could not check this folder yet.\nThe message above says why.")
+                      : folder_unchecked (self, &server_said)
+                      ? (server_said ? _("This folder is empty here.\nThe server’s message above may say why.")
+                                     : _("Tern could not check this folder yet.\nThe message above says why."))
                       : self->model != NULL ? _("This folder is empty")
                       : _("Choose a folder"));
   gtk_stack_set_visible_child_name (self->list_stack, "empty");
@@ -565,6 +579,7 @@ clear_search (TernWindow *self)
   tern_store_message_source_set_search (self->search_source, NULL);
   if (self->search_runner != NULL)
     tern_search_runner_cancel (self->search_runner);
+  gtk_revealer_set_reveal_child (self->search_scope_revealer, FALSE);
 }
 
 static void
@@ -630,19 +645,27 @@ tern_window_search (TernWindow *self, const char *query)
       gtk_entry_set_text (GTK_ENTRY (self->search_entry), text);
       g_signal_handlers_unblock_by_func (self->search_entry, on_search_changed, self);
     }
+  gtk_revealer_set_reveal_child (self->search_scope_revealer, *text != '\0');
   if (*text == '\0')
     {
       clear_search (self);
       open_folder (self, tern_folder_sidebar_get_selected_folder (self->sidebar));
       return;
     }
-  /* The search runs on its own thread; its pages come to
-   * on_search_results(). Until the first, the list keeps what it shows. */
-  tern_store_message_source_set_search (self->search_source, text);
-  self->folder_id = 0;
-  _tern_window_conversations_source (self, NULL);
-  self->search_new_list = TRUE;
-  tern_search_runner_start (self->search_runner, text);
+  {
+    /* in:all first: a place the query names itself comes later and wins.
+     * The search runs on its own thread; its pages come to
+     * on_search_results(). Until the first, the list keeps what it shows. */
+    g_autoptr(GVariant) everywhere = g_action_group_get_action_state (G_ACTION_GROUP (self), "search-everywhere");
+    g_autofree char *scoped = everywhere != NULL && g_variant_get_boolean (everywhere)
+                             ? g_strconcat ("in:all ", text, NULL) : g_strdup (text);
+
+    tern_store_message_source_set_search (self->search_source, scoped);
+    self->folder_id = 0;
+    _tern_window_conversations_source (self, NULL);
+    self->search_new_list = TRUE;
+    tern_search_runner_start (self->search_runner, scoped);
+  }
   set_titles (self, _("Search"), _("Searching…"));
 }
 
@@ -734,8 +757,8 @@ menu_trigger (GtkTreeView *tree)
   return event;
 }
 
-static void
-popup_context_menu_at_cursor (TernWindow *self, GtkTreeView *tree)
+void
+_tern_window_popup_at_cursor (GtkMenu *menu, GtkTreeView *tree)
 {
   g_autoptr(GtkTreePath) path = NULL;
   g_autoptr(GdkEvent) trigger = NULL;
@@ -751,7 +774,7 @@ popup_context_menu_at_cursor (TernWindow *self, GtkTreeView *tree)
     {
       /* No row: the menu's actions are all off; show it at the list's top. */
       GdkRectangle top = { 0, 0, width, 1 };
-      gtk_menu_popup_at_rect (ensure_context_menu (self), gtk_widget_get_window (GTK_WIDGET (tree)), &top,
+      gtk_menu_popup_at_rect (menu, gtk_widget_get_window (GTK_WIDGET (tree)), &top,
                               GDK_GRAVITY_NORTH_WEST, GDK_GRAVITY_NORTH_WEST, trigger);
       return;
     }
@@ -759,9 +782,15 @@ popup_context_menu_at_cursor (TernWindow *self, GtkTreeView *tree)
   gtk_tree_view_get_cell_area (tree, path, NULL, &rect);
   rect.x = 0;
   rect.width = MIN (width, 48);
-  gtk_menu_popup_at_rect (ensure_context_menu (self), gtk_tree_view_get_bin_window (tree), &rect,
+  gtk_menu_popup_at_rect (menu, gtk_tree_view_get_bin_window (tree), &rect,
                           GDK_GRAVITY_SOUTH_WEST, GDK_GRAVITY_NORTH_WEST, trigger);
-  gtk_menu_shell_select_first (GTK_MENU_SHELL (self->context_menu), FALSE);
+  gtk_menu_shell_select_first (GTK_MENU_SHELL (menu), FALSE);
+}
+
+static void
+popup_context_menu_at_cursor (TernWindow *self, GtkTreeView *tree)
+{
+  _tern_window_popup_at_cursor (ensure_context_menu (self), tree);
 }
 
 static gboolean
@@ -971,6 +1000,7 @@ tern_window_class_init (TernWindowClass *klass)
   g_type_ensure (TERN_TYPE_CONVERSATION_VIEW);
   g_type_ensure (TERN_TYPE_OUTBOX_VIEW);
   g_type_ensure (TERN_TYPE_ERROR_BARS);
+  g_type_ensure (TERN_TYPE_BUTTON_ROW);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/ternmail/Tern/tern-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, TernWindow, name)
@@ -978,6 +1008,7 @@ tern_window_class_init (TernWindowClass *klass)
   BIND (title_label);
   BIND (subtitle_label);
   BIND (search_entry);
+  BIND (search_scope_revealer);
   BIND (offline_icon);
   BIND (error_bars);
   BIND (offline_bar);
@@ -1009,6 +1040,7 @@ tern_window_init (TernWindow *self)
   _tern_window_actions_init (self);
   _tern_window_undo_init (self);
   _tern_window_folders_init (self);
+  _tern_window_accounts_init (self);
   _tern_window_conversations_init (self);
   restore_window_state (self);
   setup_list (self);
@@ -1057,6 +1089,7 @@ attach_context (TernWindow *self, TernMailContext *context)
   g_signal_connect (context, "folders-changed", G_CALLBACK (on_folders_changed), self);
   g_signal_connect (context, "body-fetched", G_CALLBACK (on_body_fetched), self);
   g_signal_connect (context, "error", G_CALLBACK (on_context_error), self);
+  g_signal_connect (context, "server-said", G_CALLBACK (on_server_said), self);
   g_signal_connect (context, "online-changed", G_CALLBACK (on_online_changed), self);
   g_signal_connect (context, "outbox-changed", G_CALLBACK (on_outbox_changed), self);
   self->cert_prompt = tern_certificate_prompt_new (GTK_WINDOW (self), context);

@@ -161,11 +161,19 @@ search_done (gpointer data)
   return tern_search_runner_is_done (tern_window_get_search_runner (data));
 }
 
+/* Waits for the window's search (which runs on a thread) to list its
+ * last page. */
+void
+tern_test_window_wait_for_search (TernWindow *window)
+{
+  g_assert_true (tern_test_wait_until (search_done, window, TERN_TEST_WAIT_MS));
+}
+
 void
 tern_test_window_search (TernWindow *window, const char *query)
 {
   tern_window_search (window, query);
-  g_assert_true (tern_test_wait_until (search_done, window, TERN_TEST_WAIT_MS));
+  tern_test_window_wait_for_search (window);
 }
 
 void
@@ -297,4 +305,27 @@ tern_test_save_screenshot_variant (GtkWidget *widget, const char *name)
                                            g_strcmp0 (g_getenv ("GDK_SCALE"), "2") == 0 ? "-hidpi" : "");
 
   tern_test_ui_save_screenshot (widget, file);
+}
+
+gboolean
+tern_test_right_click_cursor (GtkTreeView *tree)
+{
+  g_autoptr(GtkTreePath) path = NULL;
+  GdkRectangle rect;
+  GdkEvent *event = gdk_event_new (GDK_BUTTON_PRESS);
+  GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (GTK_WIDGET (tree)));
+  gboolean handled = FALSE;
+
+  gtk_tree_view_get_cursor (tree, &path, NULL);
+  g_assert_nonnull (path);
+  gtk_tree_view_get_cell_area (tree, path, NULL, &rect);
+  event->button.window = g_object_ref (gtk_tree_view_get_bin_window (tree));
+  event->button.x = rect.x + 20;
+  event->button.y = rect.y + rect.height / 2.0;
+  event->button.button = GDK_BUTTON_SECONDARY;
+  event->button.time = GDK_CURRENT_TIME;
+  gdk_event_set_device (event, gdk_seat_get_pointer (seat));
+  g_signal_emit_by_name (tree, "button-press-event", event, &handled);
+  gdk_event_free (event);
+  return handled;
 }

@@ -51,6 +51,7 @@ TernWindow *tern_test_window_show (GtkApplication *app, TernMailContext *context
                                    int height);
 /* tern_window_search(), then waits for the search's last page. */
 void tern_test_window_search (TernWindow *window, const char *query);
+void tern_test_window_wait_for_search (TernWindow *window);
 /* The first widget of @type below @root (NULL if none). */
 gpointer tern_test_find_widget (GtkWidget *root, GType type);
 /* Every widget of @type below @root, in tree order. */
@@ -61,6 +62,9 @@ void tern_test_window_close (TernWindow *window, TernMailContext *context);
 /* tern_test_ui_save_screenshot() as "@name[-dark][-hidpi].png", after the
  * GTK_THEME and GDK_SCALE it runs with (a person looks at each variant). */
 void tern_test_save_screenshot_variant (GtkWidget *widget, const char *name);
+/* A right click on @tree's cursor row, as the pointer makes it; TRUE if
+ * a handler took it. */
+gboolean tern_test_right_click_cursor (GtkTreeView *tree);
 
 /* How long the window tests wait for something (tern_test_wait_until()). */
 #define TERN_TEST_WAIT_MS 20000

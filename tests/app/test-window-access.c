@@ -225,22 +225,30 @@ menu_shown (gpointer data)
   return menu != NULL && gtk_widget_get_mapped (menu);
 }
 
+/* @menu shows just under @tree's row @path (menus keep a small shadow
+ * margin), near its start. */
 static void
-assert_menu_at_row (Fixture *f, GtkTreeView *tree, GtkTreePath *path)
+assert_menu_under_row (GtkWidget *menu, GtkTreeView *tree, GtkTreePath *path)
 {
-  GtkWidget *menu = tern_window_get_context_menu (f->window);
   GdkRectangle rect;
   int bx, by, mx, my;
 
-  g_assert_true (tern_test_wait_until (menu_shown, f->window, TERN_TEST_WAIT_MS));
   tern_test_ui_wait_for_draw (gtk_widget_get_toplevel (menu));
   gtk_tree_view_get_cell_area (tree, path, NULL, &rect);
   gdk_window_get_origin (gtk_tree_view_get_bin_window (tree), &bx, &by);
   gdk_window_get_origin (gtk_widget_get_window (gtk_widget_get_toplevel (menu)), &mx, &my);
   g_test_message ("row %d..%d, menu at %d,%d", by + rect.y, by + rect.y + rect.height, mx, my);
-  /* Just under the row (menus keep a small shadow margin), near its start. */
   g_assert_cmpint (ABS (my - (by + rect.y + rect.height)), <=, 40);
   g_assert_cmpint (ABS (mx - bx), <=, 80);
+}
+
+static void
+assert_menu_at_row (Fixture *f, GtkTreeView *tree, GtkTreePath *path)
+{
+  GtkWidget *menu = tern_window_get_context_menu (f->window);
+
+  g_assert_true (tern_test_wait_until (menu_shown, f->window, TERN_TEST_WAIT_MS));
+  assert_menu_under_row (menu, tree, path);
   gtk_menu_shell_deactivate (GTK_MENU_SHELL (menu));
 }
 
@@ -395,6 +403,221 @@ test_remote_bar_narrow (Fixture *f, gconstpointer data)
   }
 }
 
+static guint
+n_listed (Fixture *f)
+{
+  return tern_message_list_model_get_n_rows (tern_message_list_get_model (tern_window_get_message_list (f->window)));
+}
+
+/* Trash and Junk are left out of a search unless the user asks: a check
+ * button under the search shows which, re-runs the search when changed,
+ * has a mnemonic and a name for screen readers, and goes with the search. */
+static void
+test_search_include_trash (Fixture *f, gconstpointer data)
+{
+  GtkRevealer *revealer;
+  GtkWidget *check;
+  guint n_without;
+
+  tern_test_store_add_rows (f->ts, f->ts->inbox_id, 1, 3, BASE_TIME);
+  tern_test_store_add_rows (f->ts, f->ts->trash_id, 1, 3, BASE_TIME);
+  open_window (f, 1100, 700);
+  revealer = GTK_REVEALER (gtk_widget_get_template_child (GTK_WIDGET (f->window), TERN_TYPE_WINDOW,
+                                                          "search_scope_revealer"));
+  check = gtk_bin_get_child (GTK_BIN (revealer));
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+  g_assert_cmpstr (atk_object_get_name (gtk_widget_get_accessible (check)), ==, "Include Trash and Junk");
+  g_assert_true (gtk_widget_get_can_focus (check));
+  g_assert_cmpuint (gtk_label_get_mnemonic_keyval (GTK_LABEL (gtk_bin_get_child (GTK_BIN (check)))), ==, GDK_KEY_t);
+
+  tern_test_window_search (f->window, "lunch");
+  g_assert_true (gtk_revealer_get_reveal_child (revealer));
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (check)));
+  n_without = n_listed (f);
+  g_assert_cmpuint (n_without, >, 0);
+
+  /* Checked: the same search again, with the message in Trash. */
+  gtk_button_clicked (GTK_BUTTON (check));
+  tern_test_window_wait_for_search (f->window);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (check)));
+  g_assert_cmpuint (n_listed (f), ==, n_without + 1);
+  g_assert_cmpstr (gtk_entry_get_text (GTK_ENTRY (gtk_widget_get_template_child (GTK_WIDGET (f->window), TERN_TYPE_WINDOW,
+                                                                                  "search_entry"))), ==, "lunch");
+  tern_test_run_for (400);   /* the revealer's slide */
+  tern_test_ui_wait_for_draw (GTK_WIDGET (f->window));
+  screenshot (f, "main-window-search-include-trash");
+  /* The query's own place still wins over the check button. */
+  tern_test_window_search (f->window, "lunch in:inbox");
+  g_assert_cmpuint (n_listed (f), ==, n_without);
+  tern_test_window_search (f->window, "lunch");
+  g_assert_cmpuint (n_listed (f), ==, n_without + 1);
+
+  /* Unchecked: back to the search without them. */
+  gtk_button_clicked (GTK_BUTTON (check));
+  tern_test_window_wait_for_search (f->window);
+  g_assert_cmpuint (n_listed (f), ==, n_without);
+  /* No search, no check button. */
+  tern_window_search (f->window, "");
+  g_assert_false (gtk_revealer_get_reveal_child (revealer));
+}
+
+/* The menu popped up for the sidebar, or NULL. */
+static GtkWidget *
+sidebar_menu (GtkTreeView *tree)
+{
+  GList *menus = gtk_menu_get_for_attach_widget (GTK_WIDGET (tree));
+
+  return menus != NULL ? g_list_last (menus)->data : NULL;
+}
+
+static gboolean
+sidebar_menu_shown (gpointer data)
+{
+  GtkWidget *menu = sidebar_menu (data);
+
+  return menu != NULL && gtk_widget_get_mapped (menu);
+}
+
+/* "label=sensitive" of each item, separators left out, joined by "|". */
+static char *
+describe_menu (GtkWidget *menu)
+{
+  g_autoptr(GList) items = gtk_container_get_children (GTK_CONTAINER (menu));
+  GString *s = g_string_new (NULL);
+
+  for (GList *l = items; l != NULL; l = l->next)
+    if (GTK_IS_MENU_ITEM (l->data) && !GTK_IS_SEPARATOR_MENU_ITEM (l->data))
+      g_string_append_printf (s, "%s%s=%d", s->len > 0 ? "|" : "",
+                              gtk_menu_item_get_label (l->data), gtk_widget_get_sensitive (l->data));
+  return g_string_free (s, FALSE);
+}
+
+/* The keyboard's menu shows just under the cursor's row. */
+static void
+assert_sidebar_menu_at_row (GtkTreeView *tree, GtkTreePath *path)
+{
+  g_assert_true (tern_test_wait_until (sidebar_menu_shown, tree, TERN_TEST_WAIT_MS));
+  assert_menu_under_row (sidebar_menu (tree), tree, path);
+}
+
+static GtkWidget *
+visible_message_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (GTK_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+account_gone (gpointer data)
+{
+  Fixture *f = data;
+  g_autoptr(TernAccountSettings) a = tern_store_get_account (f->ts->writer, f->ts->account_id, NULL);
+
+  return a == NULL;
+}
+
+/* Gone from the store and from the sidebar (its inbox no longer listed). */
+static gboolean
+account_gone_everywhere (gpointer data)
+{
+  Fixture *f = data;
+
+  return account_gone (f) &&
+         tern_folder_sidebar_get_selected_folder (tern_window_get_sidebar (f->window)) != f->ts->inbox_id;
+}
+
+#define ACCOUNT_ITEMS(password) \
+  "_Sync Now=1|" password "=0|_Archive to This Computer…=1|_New Folder…=1|_Remove Account…=1"
+
+/* The account's own row has a menu: Shift+F10 and the Menu key open it at
+ * the row, a right click at the pointer. Actions other parts add
+ * (app.enter-password and app.sign-in-again are the application's) are
+ * insensitive while they are not there; an OAuth2 account offers "Sign In
+ * Again…" instead of a password. Remove Account… asks first. */
+static void
+test_account_menu (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GtkTreePath) path = gtk_tree_path_new_first ();
+  TernFolderSidebar *sidebar;
+  GtkTreeView *tree;
+  GdkDisplay *display;
+  GdkSeat *seat;
+  g_autofree char *keys = NULL, *menu_key = NULL, *clicked = NULL, *oauth = NULL;
+
+  open_window (f, 1100, 700);
+  sidebar = tern_window_get_sidebar (f->window);
+  tree = tern_folder_sidebar_get_tree_view (sidebar);
+  g_assert_true (tern_folder_sidebar_select_folder (sidebar, f->ts->inbox_id));
+  gtk_tree_view_set_cursor (tree, path, NULL, FALSE);
+  g_assert_cmpint (tern_folder_sidebar_get_cursor_account (sidebar), ==, f->ts->account_id);
+  /* Account rows are not selected: the list still shows the inbox. */
+  g_assert_cmpint (tern_folder_sidebar_get_selected_folder (sidebar), ==, f->ts->inbox_id);
+  gtk_widget_grab_focus (GTK_WIDGET (tree));
+  display = gtk_widget_get_display (GTK_WIDGET (tree));
+  seat = gdk_display_get_default_seat (display);
+  gdk_device_warp (gdk_seat_get_pointer (seat), gdk_display_get_default_screen (display), 1270, 1010);
+  tern_test_ui_wait_for_draw (GTK_WIDGET (f->window));
+
+  g_assert_true (gtk_bindings_activate (G_OBJECT (tree), GDK_KEY_F10, GDK_SHIFT_MASK));
+  assert_sidebar_menu_at_row (tree, path);
+  keys = describe_menu (sidebar_menu (tree));
+  g_test_message ("menu: %s", keys);
+  g_assert_cmpstr (keys, ==, ACCOUNT_ITEMS ("Enter New _Password…"));
+  tern_test_ui_save_screenshot (gtk_widget_get_toplevel (sidebar_menu (tree)), "main-window-account-menu.png");
+  gtk_menu_shell_deactivate (GTK_MENU_SHELL (sidebar_menu (tree)));
+  tern_test_run_for (200);
+
+  g_assert_true (gtk_bindings_activate (G_OBJECT (tree), GDK_KEY_Menu, 0));
+  assert_sidebar_menu_at_row (tree, path);
+  menu_key = describe_menu (sidebar_menu (tree));
+  g_assert_cmpstr (menu_key, ==, keys);
+  gtk_menu_shell_deactivate (GTK_MENU_SHELL (sidebar_menu (tree)));
+  tern_test_run_for (200);
+
+  /* A right click on the row. */
+  g_assert_true (tern_test_right_click_cursor (tree));
+  g_assert_nonnull (sidebar_menu (tree));
+  clicked = describe_menu (sidebar_menu (tree));
+  g_assert_cmpstr (clicked, ==, keys);
+  gtk_menu_shell_deactivate (GTK_MENU_SHELL (sidebar_menu (tree)));
+  tern_test_run_for (200);
+
+  /* OAuth2: sign in again, with the account as target. */
+  {
+    g_autoptr(TernAccountSettings) a = tern_store_get_account (f->ts->writer, f->ts->account_id, NULL);
+    g_autoptr(GError) error = NULL;
+
+    a->sign_in = TERN_SIGN_IN_OAUTH2;
+    a->oauth2_provider = g_strdup ("google");
+    tern_store_update_account (f->ts->writer, a, &error);
+    g_assert_no_error (error);
+    g_assert_true (gtk_bindings_activate (G_OBJECT (tree), GDK_KEY_Menu, 0));
+    g_assert_true (tern_test_wait_until (sidebar_menu_shown, tree, TERN_TEST_WAIT_MS));
+    oauth = describe_menu (sidebar_menu (tree));
+    g_assert_cmpstr (oauth, ==, ACCOUNT_ITEMS ("Sign _In Again…"));
+    gtk_menu_shell_deactivate (GTK_MENU_SHELL (sidebar_menu (tree)));
+    tern_test_run_for (200);
+  }
+
+  /* Remove Account… asks; Cancel keeps it, Remove Account removes it. */
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "remove-account",
+                                  g_variant_new_int64 (f->ts->account_id));
+  g_assert_nonnull (visible_message_dialog ());
+  tern_test_ui_wait_mapped (visible_message_dialog (), 200);
+  tern_test_ui_save_screenshot (visible_message_dialog (), "main-window-remove-account.png");
+  gtk_dialog_response (GTK_DIALOG (visible_message_dialog ()), GTK_RESPONSE_CANCEL);
+  tern_test_run_for (200);
+  g_assert_false (account_gone (f));
+  g_action_group_activate_action (G_ACTION_GROUP (f->window), "remove-account",
+                                  g_variant_new_int64 (f->ts->account_id));
+  gtk_dialog_response (GTK_DIALOG (visible_message_dialog ()), GTK_RESPONSE_ACCEPT);
+  g_assert_true (tern_test_wait_until (account_gone_everywhere, f, TERN_TEST_WAIT_MS));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -412,5 +635,7 @@ main (int argc, char *argv[])
   ADD ("/app/window-access/context-menu-keys", test_context_menu_keys);
   ADD ("/app/window-access/names", test_names);
   ADD ("/app/window-access/remote-bar-narrow", test_remote_bar_narrow);
+  ADD ("/app/window-access/search-include-trash", test_search_include_trash);
+  ADD ("/app/window-access/account-menu", test_account_menu);
   return g_test_run ();
 }

@@ -189,22 +189,32 @@ test_plain_words (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (text, "Outgoing mail for Home"));
 }
 
+/* A message of @subject to @to in the outbox of the Work account. */
+static gint64
+queue_message (Fixture *f, const char *to, const char *subject)
+{
+  g_autoptr(TernAccountSettings) account = tern_store_get_account (f->ts->writer, f->ts->account_id, NULL);
+  g_autoptr(TernOutgoingMessage) msg = tern_outgoing_message_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 id;
+
+  tern_outgoing_message_add_to (msg, NULL, to);
+  msg->subject = g_strdup (subject);
+  msg->body = g_strdup ("Here it is.\n");
+  id = tern_outbox_queue_message (f->ts->writer, account, msg, NULL, &error);
+  g_assert_no_error (error);
+  return id;
+}
+
 /* A message the server refused says why in the window, from the start
  * (not only a bold "Outbox 1"), and leads to Edit. */
 static void
 test_send_failed_reason (Fixture *f, gconstpointer data)
 {
-  g_autoptr(TernAccountSettings) account = tern_store_get_account (f->ts->writer, f->ts->account_id, NULL);
-  g_autoptr(TernOutgoingMessage) msg = tern_outgoing_message_new ();
   g_autoptr(GError) error = NULL;
   TernErrorBar *b;
-  gint64 id;
+  gint64 id = queue_message (f, "nobody@localhost", "Report for Q3");
 
-  tern_outgoing_message_add_to (msg, NULL, "nobody@localhost");
-  msg->subject = g_strdup ("Report for Q3");
-  msg->body = g_strdup ("Here it is.\n");
-  id = tern_outbox_queue_message (f->ts->writer, account, msg, NULL, &error);
-  g_assert_no_error (error);
   g_assert_true (tern_store_record_outbox_attempt (f->ts->writer, id, TERN_OUTBOX_FAILED, REJECTION, 0, &error));
   open_window (f, 1100);
   b = bar (f, f->ts->account_id, TRUE);
@@ -250,6 +260,86 @@ test_server_words_not_empty (Fixture *f, gconstpointer data)
   g_assert_cmpstr (gtk_label_get_text (placeholder), ==, "This folder is empty");
 }
 
+/* The server speaks to the user while sync goes on (an ALERT, Dovecot's
+ * untagged NO on SELECT): its words in plain sentences on the account's
+ * incoming line, not an error with Retry; they stay while the account
+ * syncs on, and do not push aside an error shown there. */
+static void
+test_server_said (Fixture *f, gconstpointer data)
+{
+  GtkStack *stack;
+  GtkLabel *placeholder;
+  TernErrorBar *b;
+
+  open_window (f, 1100);
+  stack = GTK_STACK (gtk_widget_get_parent (GTK_WIDGET (tern_window_get_message_list (f->window))));
+  placeholder = GTK_LABEL (gtk_stack_get_child_by_name (stack, "empty"));
+  g_signal_emit_by_name (f->context, "server-said", f->ts->account_id,
+                         "Internal mailbox synchronization failure");
+  b = bar (f, f->ts->account_id, FALSE);
+  g_assert_true (shown (b));
+  g_test_message ("bar: %s", tern_error_bar_get_text (b));
+  g_assert_nonnull (strstr (tern_error_bar_get_text (b), "Incoming mail for Work (IMAP)"));
+  g_assert_nonnull (strstr (tern_error_bar_get_text (b),
+                            "The server Work says: “Internal mailbox synchronization failure”"));
+  g_assert_nonnull (strstr (tern_error_bar_get_text (b), "Tern goes on syncing"));
+  g_assert_cmpint (tern_error_bar_get_offer (b), ==, 0);
+  g_assert_cmpstr (gtk_label_get_text (placeholder), ==,
+                   "This folder is empty here.\nThe server’s message above may say why.");
+  screenshot (f, "main-window-server-said");
+
+  /* Sync goes on and finishes: the words stay until closed. */
+  g_signal_emit_by_name (f->context, "account-state-changed", f->ts->account_id, (int) TERN_WORKER_SYNCING);
+  g_signal_emit_by_name (f->context, "account-state-changed", f->ts->account_id, (int) TERN_WORKER_IDLE);
+  g_assert_true (shown (b));
+  /* Another ALERT replaces the first. */
+  g_signal_emit_by_name (f->context, "server-said", f->ts->account_id, "System shutdown in 10 minutes");
+  g_assert_nonnull (strstr (tern_error_bar_get_text (b), "System shutdown in 10 minutes"));
+
+  /* An error is what to act on: later words do not hide it. */
+  emit_error (f, f->ts->account_id, TERN_ERROR_AUTH,
+              "The incoming mail server (IMAP) refused the user name or password.", FALSE);
+  g_signal_emit_by_name (f->context, "server-said", f->ts->account_id, "Quota exceeded");
+  g_assert_null (strstr (tern_error_bar_get_text (b), "Quota exceeded"));
+  g_assert_true (gtk_widget_get_visible (tern_error_bar_get_button (b, TERN_ERROR_OFFER_PASSWORD)));
+  /* Only the one account's line. */
+  g_assert_null (bar (f, f->home_id, FALSE));
+}
+
+/* An outgoing server that sent mail before and now does not answer: the
+ * outgoing line says so in the same words as incoming, and that the
+ * message waits and Tern tries again; the outbox's "could not be sent
+ * yet" that follows does not replace those words. Sent after all: gone. */
+static void
+test_outgoing_not_answering (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  const char *said = "The outgoing mail server 127.0.0.1 isn’t answering right now. It worked before, so the settings are fine.";
+  TernErrorBar *b;
+  gint64 id = queue_message (f, "someone@localhost", "Minutes");
+
+  open_window (f, 1100);
+  g_assert_true (tern_store_record_outbox_attempt (f->ts->writer, id, TERN_OUTBOX_QUEUED,
+                                                   "The server 127.0.0.1 did not answer on port 465 within 30 seconds.",
+                                                   G_MAXINT64, &error));
+  g_assert_no_error (error);
+  emit_error (f, f->ts->account_id, TERN_ERROR_TIMED_OUT, said, TRUE);
+  g_signal_emit_by_name (f->context, "outbox-changed", f->ts->account_id);
+  b = bar (f, f->ts->account_id, TRUE);
+  g_assert_true (shown (b));
+  g_test_message ("bar: %s", tern_error_bar_get_text (b));
+  g_assert_nonnull (strstr (tern_error_bar_get_text (b), "Outgoing mail for Work (SMTP)"));
+  g_assert_nonnull (strstr (tern_error_bar_get_text (b), "isn’t answering right now"));
+  g_assert_nonnull (strstr (tern_error_bar_get_text (b), "Tern tries again by itself"));
+  g_assert_null (strstr (tern_error_bar_get_text (b), "port"));
+  screenshot (f, "main-window-outgoing-not-answering");
+
+  /* It went out at the next try: the outbox is empty, the line goes. */
+  g_assert_true (tern_store_remove_outbox (f->ts->writer, id, &error));
+  g_signal_emit_by_name (f->context, "outbox-changed", f->ts->account_id);
+  g_assert_false (shown (b));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -266,5 +356,7 @@ main (int argc, char *argv[])
   ADD ("/app/window-errors/plain-words", test_plain_words);
   ADD ("/app/window-errors/send-failed-reason", test_send_failed_reason);
   ADD ("/app/window-errors/server-words-not-empty", test_server_words_not_empty);
+  ADD ("/app/window-errors/server-said", test_server_said);
+  ADD ("/app/window-errors/outgoing-not-answering", test_outgoing_not_answering);
   return g_test_run ();
 }

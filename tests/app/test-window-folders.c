@@ -205,31 +205,6 @@ folder_made (gpointer data)
   return g_file_test (root, G_FILE_TEST_IS_DIR) && ops != NULL && ops->len == 0;
 }
 
-/* A right click on the tree's selected row, as the pointer makes it. */
-static void
-right_click_selected (GtkTreeView *tree)
-{
-  GtkTreePath *path = NULL;
-  GdkRectangle rect;
-  GdkEvent *event = gdk_event_new (GDK_BUTTON_PRESS);
-  GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (GTK_WIDGET (tree)));
-  gboolean handled = FALSE;
-
-  gtk_tree_view_get_cursor (tree, &path, NULL);
-  g_assert_nonnull (path);
-  gtk_tree_view_get_cell_area (tree, path, NULL, &rect);
-  gtk_tree_path_free (path);
-  event->button.window = g_object_ref (gtk_tree_view_get_bin_window (tree));
-  event->button.x = rect.x + 20;
-  event->button.y = rect.y + rect.height / 2.0;
-  event->button.button = GDK_BUTTON_SECONDARY;
-  event->button.time = GDK_CURRENT_TIME;
-  gdk_event_set_device (event, gdk_seat_get_pointer (seat));
-  g_signal_emit_by_name (tree, "button-press-event", event, &handled);
-  g_assert_true (handled);
-  gdk_event_free (event);
-}
-
 static gboolean
 folder_gone (gpointer data)
 {
@@ -252,7 +227,7 @@ context_menu_new_folder (Fixture *f)
   GtkEntry *entry;
 
   g_assert_true (tern_folder_sidebar_select_folder (sidebar, f->ts->inbox_id));
-  right_click_selected (tree);
+  g_assert_true (tern_test_right_click_cursor (tree));
   menus = gtk_menu_get_for_attach_widget (GTK_WIDGET (tree));
   g_assert_nonnull (menus);
   tern_test_ui_wait_mapped (GTK_WIDGET (menus->data), 300);
@@ -281,7 +256,7 @@ context_menu_new_folder (Fixture *f)
     projects = tern_store_get_folder_by_path (f->ts->writer, f->ts->account_id, "Projects", NULL);
     g_assert_nonnull (projects);
     g_assert_true (tern_folder_sidebar_select_folder (sidebar, projects->id));
-    right_click_selected (tree);
+    g_assert_true (tern_test_right_click_cursor (tree));
     menus = gtk_menu_get_for_attach_widget (GTK_WIDGET (tree));
     /* Under Xvfb a second popup may lose its grab at once and close. */
     if (menus != NULL)

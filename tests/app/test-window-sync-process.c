@@ -340,6 +340,59 @@ test_hostile_greeting (gconstpointer data)
   g_ptr_array_unref (tern_fake_server_finish (server));
 }
 
+/* ---- the server's own words, through the sync process ---- */
+
+#define WORDS_LIST "* LIST (\\HasNoChildren) \"/\" INBOX\r\n" \
+                   "* LIST (\\HasNoChildren \\Trash) \"/\" Trash\r\n" \
+                   "* LIST (\\HasNoChildren \\Sent) \"/\" Sent\r\n" \
+                   "* LIST (\\HasNoChildren \\Drafts) \"/\" Drafts\r\n{tag} OK done\r\n"
+
+static gboolean
+server_said_shown (Fixture *f)
+{
+  TernErrorBar *bar = tern_error_bars_lookup (tern_window_get_error_bars (f->window), f->ts->account_id, FALSE);
+
+  return bar != NULL && gtk_widget_get_visible (GTK_WIDGET (bar)) &&
+         strstr (tern_error_bar_get_text (bar), "synchronization failure") != NULL;
+}
+
+/* A server that says something to the user on a SELECT that succeeds: the
+ * words go from the sync process to the window's incoming line. */
+static void
+test_server_said (gconstpointer data)
+{
+  Fixture fx = { 0 }, *f = &fx;
+  static const TernFakeStep steps[] = {
+    { "CAPABILITY", "* CAPABILITY IMAP4rev1 LITERAL+ UIDPLUS\r\n{tag} OK done\r\n" },
+    { "LOGIN", "{tag} OK logged in\r\n" },
+    { "LIST", WORDS_LIST }, { "LSUB", WORDS_LIST },
+    { "SELECT", "* NO Internal mailbox synchronization failure\r\n* 0 EXISTS\r\n"
+                "* OK [UIDVALIDITY 7] ok\r\n* OK [UIDNEXT 1] ok\r\n{tag} OK [READ-WRITE] selected\r\n" },
+    { "UID FETCH", "{tag} OK done\r\n" },
+    { "UID SEARCH", "* SEARCH\r\n{tag} OK done\r\n" },
+    { "STATUS", "{tag} OK done\r\n" },
+    { "NOOP", "{tag} OK done\r\n" },
+    { "LOGOUT", "* BYE bye\r\n{tag} OK done\r\n{close}" },
+    { NULL, NULL }
+  };
+  TernFakeServer *server = tern_fake_server_start ("* OK fake IMAP\r\n", steps);
+  g_autoptr(GPtrArray) lines = NULL;
+  const char *text;
+
+  f->ts = tern_test_store_new (tern_fake_server_port (server));
+  set_account (f, tern_fake_server_port (server), TERN_SECURITY_NONE, "127.0.0.1");
+  open_window (f, (GtkApplication *) data);
+  g_assert_true (wait_long (server_said_shown, f, 60));
+  text = tern_window_get_error_text (f->window);
+  g_test_message ("bar: %s", text);
+  g_assert_nonnull (strstr (text, "The server Demo says: “Internal mailbox synchronization failure”"));
+  tern_test_ui_save_screenshot (GTK_WIDGET (f->window), "main-window-sync-process-server-said.png");
+  close_window (f);
+  lines = tern_fake_server_finish (server);
+  for (guint i = 0; i < lines->len; i++)
+    g_test_message ("C: %s", (char *) g_ptr_array_index (lines, i));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -352,5 +405,6 @@ main (int argc, char *argv[])
   g_assert_no_error (error);
   g_test_add_data_func ("/app/sync-process/hostile-greeting", app, test_hostile_greeting);
   g_test_add_data_func ("/app/sync-process/kill-mid-download", app, test_kill_mid_download);
+  g_test_add_data_func ("/app/sync-process/server-said", app, test_server_said);
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
  * sent after a sync. Everything is observed through the worker's signals in
  * this (main) thread, as the GTK app sees it. */
 #include <signal.h>
+#include <string.h>
 
 #include "account/tern-account-worker.h"
 #include "account/tern-account-connect.h"
@@ -14,6 +15,7 @@
 #include "tern-test-loop.h"
 #include "tern-test-messages.h"
 #include "tern-test-oauth.h"
+#include "tern-test-proxy.h"
 #include "tern-test-servers.h"
 
 #define SEED 99
@@ -292,6 +294,65 @@ test_pop3_and_outbox (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (fx->errors, ==, 0);
 }
 
+static gboolean
+outgoing_error (Fixture *fx)
+{
+  return fx->last_error != NULL && fx->last_error_outgoing;
+}
+
+static void
+queue_message (Fixture *fx, const char *subject)
+{
+  g_autoptr(TernAccountSettings) a = tern_store_get_account (fx->store, fx->account_id, NULL);
+  g_autoptr(TernOutgoingMessage) msg = tern_outgoing_message_new ();
+  g_autoptr(GError) error = NULL;
+
+  msg->from_address = g_strdup ("wendy@localhost");
+  msg->subject = g_strdup (subject);
+  msg->body = g_strdup ("Hello from the outbox.");
+  tern_outgoing_message_add_to (msg, NULL, "wendy@localhost");
+  g_assert_cmpint (tern_outbox_queue_message (fx->store, a, msg, NULL, &error), >, 0);
+  g_assert_no_error (error);
+}
+
+/* The outgoing server sent a message a moment ago and now nothing answers:
+ * the settings are right, so the words say it isn't answering right now,
+ * not to check the port; the message waits in the outbox. */
+static void
+test_smtp_not_answering (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(TernAccountSettings) a = NULL;
+  g_autoptr(GError) error = NULL;
+  TernTestProxy *proxy;
+
+  if (!tern_test_servers_require_smtp (fx->servers))
+    return;
+  add_account (fx, TERN_PROTOCOL_IMAP, PASSWORD);
+  proxy = tern_test_proxy_new (tern_test_servers_port (fx->servers, TERN_TEST_SMTPS), 0);
+  a = tern_store_get_account (fx->store, fx->account_id, NULL);
+  a->smtp_port = tern_test_proxy_port (proxy);
+  g_assert_true (tern_store_update_account (fx->store, a, &error));
+  g_assert_no_error (error);
+  queue_message (fx, "Goes out");
+  start_worker (fx);
+  g_assert_true (wait_until (outbox_empty, fx, 30));
+  g_assert_true (wait_until (is_idle, fx, 30));
+  g_assert_null (fx->last_error);
+
+  /* The server goes away; the next message finds nothing listening. */
+  tern_test_proxy_free (proxy);
+  queue_message (fx, "Waits");
+  tern_account_worker_push_changes (fx->worker);
+  g_assert_true (wait_until (outgoing_error, fx, 60));
+  g_assert_true (fx->last_error->domain == TERN_ERROR &&
+                 (fx->last_error->code == TERN_ERROR_CONNECTION_REFUSED ||
+                  fx->last_error->code == TERN_ERROR_TIMED_OUT ||
+                  fx->last_error->code == TERN_ERROR_CONNECTION_LOST));
+  g_assert_nonnull (strstr (fx->last_error->message, "The outgoing mail server localhost isn’t answering right now"));
+  g_assert_null (strstr (fx->last_error->message, "port"));
+  g_assert_false (outbox_empty (fx));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -302,5 +363,7 @@ main (int argc, char *argv[])
   g_test_add ("/account-worker/oauth2-revoked", Fixture, "oauth2", setup, test_oauth2_revoked,
               teardown);
   g_test_add ("/account-worker/pop3-and-outbox", Fixture, NULL, setup, test_pop3_and_outbox, teardown);
+  g_test_add ("/account-worker/smtp-not-answering", Fixture, NULL, setup, test_smtp_not_answering,
+              teardown);
   return g_test_run ();
 }

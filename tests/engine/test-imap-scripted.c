@@ -9,6 +9,7 @@
 
 #include "core/tern-error.h"
 #include "imap/tern-imap-connect.h"
+#include "imap/tern-imap-server-words.h"
 #include "imap/tern-imap-sync.h"
 #include "tern-test-fake-server.h"
 
@@ -101,9 +102,10 @@ list_reply (const guint *uids, guint n)
   { "LSUB", LIST }, { "SELECT", SELECT }
 #define LOGOUT { "LOGOUT", "* BYE bye\r\n{tag} OK done\r\n{close}" }
 
-/* Folder list and INBOX against one connection to a script. */
+/* Folder list and INBOX against one connection to a script; *@words
+ * (optional) gets what the server said to the user meanwhile. */
 static void
-sync_inbox (Fixture *fx, const TernFakeStep *steps)
+sync_inbox_hearing (Fixture *fx, const TernFakeStep *steps, GPtrArray **words)
 {
   TernFakeServer *server = tern_fake_server_start ("* OK fake IMAP\r\n", steps);
   TernServerConfig cfg = {
@@ -122,10 +124,18 @@ sync_inbox (Fixture *fx, const TernFakeStep *steps)
   g_assert_no_error (error);
   g_assert_true (tern_imap_sync_folder (sync, "INBOX", NULL, &error));
   g_assert_no_error (error);
+  if (words != NULL)
+    *words = tern_imap_sync_take_server_words (sync);
   g_object_unref (sync);
   lines = tern_fake_server_finish (server);
   for (guint i = 0; i < lines->len; i++)
     g_test_message ("C: %s", (char *) g_ptr_array_index (lines, i));
+}
+
+static void
+sync_inbox (Fixture *fx, const TernFakeStep *steps)
+{
+  sync_inbox_hearing (fx, steps, NULL);
 }
 
 static TernMessageSummary *
@@ -251,6 +261,81 @@ test_undelivered_uid (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (inbox->uidnext, ==, 4);
 }
 
+/* What of a server line is for the user: an ALERT on any status line, an
+ * untagged NO or BAD; not a tagged NO (the command's own error), not a
+ * plain OK, never the tag, status or response code. */
+static void
+test_server_words_pick (void)
+{
+  static const struct { const char *line, *words; } cases[] = {
+    { "* NO Internal mailbox synchronization failure", "Internal mailbox synchronization failure" },
+    { "* BAD [SERVERBUG] Something broke", "Something broke" },
+    { "* OK [ALERT] System shutdown in 10 minutes", "System shutdown in 10 minutes" },
+    { "A3 OK [ALERT] Your password expires in 3 days", "Your password expires in 3 days" },
+    { "a1 no [alert] Quota exceeded", "Quota exceeded" },
+    { "A4 NO [TRYCREATE] No such mailbox", NULL },
+    { "* OK [UIDVALIDITY 7] ok", NULL },
+    { "* 3 EXISTS", NULL },
+    { "* NO", NULL },
+    { "* NO [ALERT]", NULL },
+    { "+ ", NULL },
+  };
+  g_autofree char *xs = g_strnfill (400, 'x');
+  g_autofree char *longer = g_strdup_printf ("* NO %s", xs);
+  g_autofree char *cut = tern_imap_server_words_pick (longer);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *words = tern_imap_server_words_pick (cases[i].line);
+      g_assert_cmpstr (words, ==, cases[i].words);
+    }
+  /* A long speech is cut, so the line in the window stays a line. */
+  g_assert_nonnull (cut);
+  g_assert_cmpuint (strlen (cut), <, 310);
+  g_assert_true (g_str_has_suffix (cut, "…"));
+}
+
+/* A Dovecot that cannot sync a mailbox still answers SELECT with OK, after
+ * an untagged NO; an ALERT comes with the LOGIN's OK. Both reach whoever
+ * syncs, in order, and the sync itself goes through. An ALERT inside a message body (a literal)
+ * is mail, not the server speaking. */
+static void
+test_server_words (Fixture *fx, gconstpointer data)
+{
+  static const guint uids[] = { 1 };
+  g_autofree char *listed = list_reply (uids, 1);
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autoptr(GPtrArray) words = NULL;
+  g_autofree char *msg = g_strdup ("Subject: hi\r\n\r\n* OK [ALERT] not the server\r\n");
+
+  g_string_append_printf (body, "* 1 FETCH (UID 1 FLAGS () RFC822.SIZE %zu INTERNALDATE "
+                          INTERNALDATE " BODY[] {%zu}\r\n%s)\r\n{tag} OK done\r\n",
+                          strlen (msg), strlen (msg), msg);
+  {
+    const TernFakeStep steps[] = {
+      { "CAPABILITY", CAPS },
+      { "LOGIN", "{tag} OK [ALERT] Your password expires in 3 days\r\n" },
+      { "LIST", LIST }, { "LSUB", LIST },
+      { "SELECT", "* NO Internal mailbox synchronization failure\r\n" SELECT },
+      { "UID FETCH 1:* (UID RFC822.SIZE INTERNALDATE)", listed },
+      { "UID FETCH 1 (UID FLAGS RFC822.SIZE INTERNALDATE BODY.PEEK[])", body->str },
+      LOGOUT,
+      { NULL, NULL }
+    };
+    sync_inbox_hearing (fx, steps, &words);
+  }
+  g_assert_nonnull (words);
+  for (guint i = 0; i < words->len; i++)
+    g_test_message ("heard: %s", (char *) g_ptr_array_index (words, i));
+  g_assert_cmpuint (words->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (words, 0), ==, "Your password expires in 3 days");
+  g_assert_cmpstr (g_ptr_array_index (words, 1), ==, "Internal mailbox synchronization failure");
+  {
+    g_autoptr(TernMessageSummary) m = by_uid (fx, 1);
+    g_assert_nonnull (m);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -260,5 +345,7 @@ main (int argc, char *argv[])
               teardown);
   g_test_add ("/imap-scripted/undelivered-uid", Fixture, NULL, setup, test_undelivered_uid,
               teardown);
+  g_test_add_func ("/imap-scripted/server-words-pick", test_server_words_pick);
+  g_test_add ("/imap-scripted/server-words", Fixture, NULL, setup, test_server_words, teardown);
   return g_test_run ();
 }

@@ -5,6 +5,7 @@
 #include "core/tern-error.h"
 #include "account/tern-account-sync.h"
 #include "core/tern-error.h"
+#include "imap/tern-imap-server-words.h"
 #include "pop3/tern-pop3-fetch.h"
 
 struct _TernAccountSync
@@ -82,6 +83,12 @@ void
 tern_account_sync_drop_session (TernAccountSync *self)
 {
   g_clear_object (&self->imap);
+}
+
+GPtrArray *
+tern_account_sync_take_server_words (TernAccountSync *self)
+{
+  return self->imap != NULL ? tern_imap_sync_take_server_words (self->imap) : NULL;
 }
 
 static gboolean

@@ -62,6 +62,9 @@ gboolean tern_account_sync_connect (TernAccountSync *self, GCancellable *cancell
 gboolean tern_account_sync_has_session (TernAccountSync *self);
 /* Closes the IMAP session (after an error that left the stream unusable). */
 void tern_account_sync_drop_session (TernAccountSync *self);
+/* What the IMAP server said to the user since the last call (an ALERT, an
+ * untagged NO; imap/tern-imap-server-words.h), or NULL. */
+GPtrArray *tern_account_sync_take_server_words (TernAccountSync *self);
 
 /* The whole sequence above; @folder: only that IMAP folder (after the
  * folder list and the replay), NULL for all. Connects first. */

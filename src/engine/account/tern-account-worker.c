@@ -35,6 +35,7 @@ typedef enum {
   EVENT_FOLDERS_CHANGED,
   EVENT_BODY_FETCHED,
   EVENT_ERROR,
+  EVENT_SERVER_SAID,
   EVENT_CERTIFICATE,
   EVENT_OUTBOX_CHANGED,
 } EventKind;
@@ -44,6 +45,7 @@ typedef struct {
   EventKind kind;
   TernWorkerState state;
   char *folder;
+  char *words;                 /* EVENT_SERVER_SAID */
   guint done, total;
   gint64 id;
   GError *error;
@@ -72,6 +74,7 @@ struct _TernAccountWorker
   guint backoff;
   gint64 last_progress;
   gboolean incoming_worked;   /* a job succeeded: the settings are right */
+  gboolean outgoing_worked;   /* a message went out: the SMTP settings are right */
 };
 
 G_DEFINE_FINAL_TYPE (TernAccountWorker, tern_account_worker, G_TYPE_OBJECT)
@@ -85,6 +88,7 @@ event_free (Event *ev)
 {
   g_object_unref (ev->worker);
   g_free (ev->folder);
+  g_free (ev->words);
   g_clear_error (&ev->error);
   g_clear_pointer (&ev->cert, tern_certificate_info_free);
   g_free (ev);
@@ -115,6 +119,9 @@ dispatch_event (gpointer data)
       break;
     case EVENT_ERROR:
       g_signal_emit (self, signals[TERN_WORKER_SIGNAL_ERROR], 0, ev->error, ev->outgoing);
+      break;
+    case EVENT_SERVER_SAID:
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_SERVER_SAID], 0, ev->words);
       break;
     case EVENT_CERTIFICATE:
       g_signal_emit (self, signals[TERN_WORKER_SIGNAL_CERTIFICATE_NEEDED], 0, ev->cert, ev->outgoing);
@@ -165,14 +172,16 @@ reword_connection_error (TernAccountWorker *self, const GError *error, gboolean 
   const TernAccountSettings *a = self->session != NULL ? tern_account_sync_get_account (self->session) : NULL;
   const char *host = a == NULL ? NULL : outgoing ? a->smtp_host : a->incoming_host;
 
-  if (outgoing || !self->incoming_worked || error->domain != TERN_ERROR ||
+  if (!(outgoing ? self->outgoing_worked : self->incoming_worked) || error->domain != TERN_ERROR ||
       (error->code != TERN_ERROR_CONNECTION_REFUSED && error->code != TERN_ERROR_TIMED_OUT &&
        error->code != TERN_ERROR_CONNECTION_LOST && error->code != TERN_ERROR_HOST_NOT_FOUND))
     return g_error_copy (error);
   g_message ("account %" G_GINT64_FORMAT ": %s", self->account_id, error->message);
   return g_error_new (TERN_ERROR, error->code,
-                      "The incoming mail server %s isn’t answering right now. It worked before, "
-                      "so the settings are fine.", host != NULL ? host : "");
+                      outgoing ? "The outgoing mail server %s isn’t answering right now. It worked before, "
+                                 "so the settings are fine."
+                               : "The incoming mail server %s isn’t answering right now. It worked before, "
+                                 "so the settings are fine.", host != NULL ? host : "");
 }
 
 static void
@@ -183,6 +192,22 @@ post_error (TernAccountWorker *self, const GError *error, gboolean outgoing)
   ev->error = reword_connection_error (self, error, outgoing);
   ev->outgoing = outgoing;
   post (ev);
+}
+
+/* What the server said to the user during the job (an ALERT, an untagged
+ * NO): news, not a failure, so the state stays as it is. */
+static void
+post_server_words (TernAccountWorker *self)
+{
+  g_autoptr(GPtrArray) words = tern_account_sync_take_server_words (self->session);
+
+  for (guint i = 0; words != NULL && i < words->len; i++)
+    {
+      Event *ev = event_new (self, EVENT_SERVER_SAID);
+
+      ev->words = g_strdup (g_ptr_array_index (words, i));
+      post (ev);
+    }
 }
 
 static void
@@ -328,6 +353,10 @@ report_outbox (TernAccountWorker *self, const TernAccountSyncResult *result)
 {
   const TernOutboxResult *o = &result->outbox;
 
+  /* Before the error: a message that just went out means the server works,
+   * so a later failure to connect is "not answering right now". */
+  if (o->sent > 0)
+    self->outgoing_worked = TRUE;
   if (result->outbox_error != NULL)
     post_error (self, result->outbox_error, TRUE);
   if (o->sent > 0)
@@ -462,6 +491,7 @@ worker_loop (TernAccountWorker *self)
       g_autoptr(GError) error = NULL;
       Job *job = g_async_queue_try_pop (self->jobs);
       TernWorkerState state = g_atomic_int_get (&self->state);
+      gboolean ok;
 
       if (job == NULL)
         {
@@ -484,7 +514,9 @@ worker_loop (TernAccountWorker *self)
           job_free (job);
           return;
         }
-      if (!run_job (self, job, &error))
+      ok = run_job (self, job, &error);
+      post_server_words (self);
+      if (!ok)
         handle_failure (self, job, error);
       else
         {
@@ -636,6 +668,9 @@ tern_account_worker_add_signals (GType type, guint ids[TERN_WORKER_N_SIGNALS])
   ids[TERN_WORKER_SIGNAL_CERTIFICATE_NEEDED] =
     g_signal_new ("certificate-needed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 2, TERN_TYPE_CERTIFICATE_INFO, G_TYPE_BOOLEAN);
+  ids[TERN_WORKER_SIGNAL_SERVER_SAID] =
+    g_signal_new ("server-said", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_STRING);
   ids[TERN_WORKER_SIGNAL_OUTBOX_CHANGED] =
     g_signal_new ("outbox-changed", type, G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 0);

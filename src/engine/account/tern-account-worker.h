@@ -41,6 +41,9 @@ G_DECLARE_FINAL_TYPE (TernAccountWorker, tern_account_worker, TERN, ACCOUNT_WORK
  *   error (GError *error, gboolean outgoing)  in plain words; outgoing = SMTP
  *   certificate-needed (TernCertificateInfo *info, gboolean outgoing)
  *   outbox-changed ()                   the outbox sent or failed something
+ *   server-said (const char *words)     the incoming server's words for the
+ *                                       user (an ALERT, an untagged NO) during
+ *                                       a job; not an error, sync goes on
  */
 
 typedef enum {
@@ -52,6 +55,7 @@ typedef enum {
   TERN_WORKER_SIGNAL_ERROR,
   TERN_WORKER_SIGNAL_CERTIFICATE_NEEDED,
   TERN_WORKER_SIGNAL_OUTBOX_CHANGED,
+  TERN_WORKER_SIGNAL_SERVER_SAID,
   TERN_WORKER_N_SIGNALS
 } TernWorkerSignal;
 

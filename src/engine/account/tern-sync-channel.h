@@ -36,6 +36,7 @@ G_BEGIN_DECLS
 #define TERN_SYNC_EVENT_ERROR            "Error"              /* ((sis)b) error, outgoing */
 #define TERN_SYNC_EVENT_CERTIFICATE      "CertificateNeeded"  /* (@a{sv}b) certificate, outgoing */
 #define TERN_SYNC_EVENT_OUTBOX_CHANGED   "OutboxChanged"      /* () */
+#define TERN_SYNC_EVENT_SERVER_SAID      "ServerSaid"         /* (s) the server's words for the user */
 #define TERN_SYNC_EVENT_HEARTBEAT        "Heartbeat"          /* () */
 
 #define TERN_TYPE_SYNC_CHANNEL (tern_sync_channel_get_type ())

@@ -201,6 +201,12 @@ on_message (TernSyncChannel *channel, const char *name, GVariant *params, TernSy
     on_certificate_event (self, params);
   else if (g_str_equal (name, TERN_SYNC_EVENT_OUTBOX_CHANGED))
     g_signal_emit (self, signals[TERN_WORKER_SIGNAL_OUTBOX_CHANGED], 0);
+  else if (g_str_equal (name, TERN_SYNC_EVENT_SERVER_SAID) && params_are (params, "(s)"))
+    {
+      const char *words;
+      g_variant_get (params, "(&s)", &words);
+      g_signal_emit (self, signals[TERN_WORKER_SIGNAL_SERVER_SAID], 0, words);
+    }
   else if (!g_str_equal (name, TERN_SYNC_EVENT_HEARTBEAT))
     g_debug ("Sync client: unexpected event %s %s", name, g_variant_get_type_string (params));
 }

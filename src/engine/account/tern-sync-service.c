@@ -137,6 +137,12 @@ on_certificate (TernAccountWorker *w, TernCertificateInfo *info, gboolean outgoi
 }
 
 static void
+on_server_said (TernAccountWorker *w, const char *words, TernSyncService *self)
+{
+  send (self, TERN_SYNC_EVENT_SERVER_SAID, g_variant_new ("(s)", words));
+}
+
+static void
 on_outbox_changed (TernAccountWorker *w, TernSyncService *self)
 {
   send (self, TERN_SYNC_EVENT_OUTBOX_CHANGED, NULL);
@@ -200,6 +206,7 @@ tern_sync_service_new (TernSyncChannel *channel, TernAccountWorker *worker, guin
   g_signal_connect (worker, "folders-changed", G_CALLBACK (on_folders_changed), self);
   g_signal_connect (worker, "body-fetched", G_CALLBACK (on_body_fetched), self);
   g_signal_connect (worker, "error", G_CALLBACK (on_error), self);
+  g_signal_connect (worker, "server-said", G_CALLBACK (on_server_said), self);
   g_signal_connect (worker, "certificate-needed", G_CALLBACK (on_certificate), self);
   g_signal_connect (worker, "outbox-changed", G_CALLBACK (on_outbox_changed), self);
   self->heartbeat = g_timeout_add (heartbeat_ms, on_heartbeat, self);

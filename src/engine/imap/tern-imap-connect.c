@@ -1,5 +1,6 @@
 /* tern-imap-connect.c: an IMAP session, connected and logged in. */
 #include "imap/tern-imap-connect.h"
+#include "imap/tern-imap-server-words.h"
 
 #include <string.h>
 
@@ -272,6 +273,7 @@ tern_imap_connect_stream (mailstream             *stream,
   int r;
 
   tern_tls_stream_trace (stream, TERN_TRACE_IMAP);
+  tern_imap_server_words_listen (stream);
   if (!tern_tls_stream_expect_greeting (stream, cfg, error))
     {
       mailstream_close (stream);

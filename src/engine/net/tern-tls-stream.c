@@ -46,6 +46,15 @@ int mailstream_cancel_get_fd (struct mailstream_cancel *cancel);
 #define REPLY_DEADLINE_TIMEOUTS 4
 #define MIN_REPLY_RATE (16 * 1024)
 
+/* The server lines tern_tls_stream_listen() keeps; it moves with the
+ * listener when STARTTLS swaps the stream. */
+typedef struct {
+  TernHeardFunc pick;
+  GPtrArray *lines;                         /* of char *, owned */
+} TernHeard;
+
+#define MAX_HEARD 16
+
 typedef struct {
   int fd;
   gnutls_session_t session;                 /* NULL while plain text */
@@ -63,6 +72,8 @@ typedef struct {
   gint64 reply_start;                       /* monotonic: last command sent */
   guint64 reply_bytes;                      /* received since then */
   TernProtocolTrace *trace;                 /* TERN_DEBUG; NULL when off */
+  TernProtocolTrace *listener;              /* tern_tls_stream_listen; NULL when off */
+  TernHeard *heard;                         /* what the listener kept */
 } TernStream;
 
 static mailstream_low_driver stream_driver;
@@ -103,6 +114,10 @@ stream_free (TernStream *st)
   g_clear_error (&st->failure);
   g_free (st->guard);
   tern_protocol_trace_free (st->trace);
+  tern_protocol_trace_free (st->listener);
+  if (st->heard != NULL)
+    g_ptr_array_unref (st->heard->lines);
+  g_free (st->heard);
   g_free (st->host);
   g_free (st);
 }
@@ -549,6 +564,8 @@ traced_in (TernStream *st, const void *buf, ssize_t r)
 {
   if (st->trace != NULL && r > 0)
     tern_protocol_trace_received (st->trace, buf, (gsize) r);
+  if (st->listener != NULL && r > 0)
+    tern_protocol_trace_received (st->listener, buf, (gsize) r);
   return r;
 }
 
@@ -938,6 +955,8 @@ tern_tls_stream_starttls (mailstream             *stream,
   if (st->guard)
     tern_stream_guard_init (st->guard);
   st->trace = g_steal_pointer (&plain->trace);
+  st->listener = g_steal_pointer (&plain->listener);
+  st->heard = g_steal_pointer (&plain->heard);
   plain->fd = -1;
   plain->cancel = NULL;
   plain->cancellable = NULL;
@@ -952,6 +971,8 @@ tern_tls_stream_starttls (mailstream             *stream,
       plain->cancellable = g_steal_pointer (&st->cancellable);
       plain->guard = g_steal_pointer (&st->guard);
       plain->trace = g_steal_pointer (&st->trace);
+      plain->listener = g_steal_pointer (&st->listener);
+      plain->heard = g_steal_pointer (&st->heard);
       stream_free (st);
       return FALSE;
     }
@@ -1050,6 +1071,47 @@ tern_tls_stream_trace (mailstream *stream, TernTraceProtocol protocol)
   st->trace = tern_protocol_trace_new (protocol, st->host, st->port);
   tern_protocol_trace_note (st->trace, st->session != NULL ? "connected with TLS"
                                                            : "connected without encryption");
+}
+
+static void
+on_heard (TernTraceProtocol protocol, const char *server, char direction, const char *line,
+          gpointer user_data)
+{
+  TernHeard *heard = user_data;
+  char *text;
+
+  /* A server that says a lot is not read out in full: the first few do. */
+  if (direction != 'S' || heard->lines->len >= MAX_HEARD || (text = heard->pick (line)) == NULL)
+    return;
+  g_ptr_array_add (heard->lines, text);
+}
+
+void
+tern_tls_stream_listen (mailstream *stream, TernTraceProtocol protocol, TernHeardFunc pick)
+{
+  TernStream *st = stream_from (stream);
+
+  g_return_if_fail (pick != NULL);
+  if (st == NULL || st->listener != NULL)
+    return;
+  st->heard = g_new0 (TernHeard, 1);
+  st->heard->pick = pick;
+  st->heard->lines = g_ptr_array_new_with_free_func (g_free);
+  st->listener = tern_protocol_trace_new_with_func (protocol, st->host, st->port, on_heard,
+                                                    st->heard);
+}
+
+GPtrArray *
+tern_tls_stream_take_heard (mailstream *stream)
+{
+  TernStream *st = stream_from (stream);
+  GPtrArray *lines;
+
+  if (st == NULL || st->heard == NULL || st->heard->lines->len == 0)
+    return NULL;
+  lines = g_steal_pointer (&st->heard->lines);
+  st->heard->lines = g_ptr_array_new_with_free_func (g_free);
+  return lines;
 }
 
 gboolean

@@ -78,6 +78,18 @@ gboolean tern_tls_stream_expect_greeting (mailstream             *stream,
  * tern_tls_stream_open(), before the greeting is read. */
 void tern_tls_stream_trace (mailstream *stream, TernTraceProtocol protocol);
 
+/* Returns what of a server @line the user should read (a new string), or
+ * NULL for a line that is only protocol. */
+typedef char *(*TernHeardFunc) (const char *line);
+
+/* Keeps the server lines @pick chooses, cut into lines as the trace does
+ * (literals skipped, a line cut at 1,000 bytes, made printable), at most 16
+ * until taken. Always on, whatever TERN_DEBUG says; call before the
+ * greeting is read. */
+void tern_tls_stream_listen (mailstream *stream, TernTraceProtocol protocol, TernHeardFunc pick);
+/* What was kept since the last call, oldest first (NULL: nothing). */
+GPtrArray *tern_tls_stream_take_heard (mailstream *stream);
+
 /* TRUE if stream is one of ours and runs over TLS. */
 gboolean tern_tls_stream_is_encrypted (mailstream *stream);
 
