@@ -556,6 +556,68 @@ tern_store_list_uids (TernStore *self, gint64 folder_id, GError **error)
   return g_steal_pointer (&list);
 }
 
+GArray *
+tern_store_list_missing_bodies (TernStore *self, gint64 folder_id, gint64 since, gint64 max_size,
+                                guint32 below_uid, guint limit, GError **error)
+{
+  /* Walks the (folder_id, uid) index down from @below_uid. */
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT uid, size, internal_date FROM messages"
+      " WHERE folder_id = ?1 AND uid < ?2 AND body_state = 1"
+      " AND internal_date >= ?3 AND size <= ?4 ORDER BY uid DESC LIMIT ?5", error);
+  g_autoptr(GArray) list = g_array_new (FALSE, FALSE, sizeof (TernUidSize));
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_int64 (stmt, 2, below_uid);
+  sqlite3_bind_int64 (stmt, 3, since);
+  sqlite3_bind_int64 (stmt, 4, max_size);
+  sqlite3_bind_int64 (stmt, 5, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TernUidSize u = { (guint32) sqlite3_column_int64 (stmt, 0),
+                        (guint32) MIN (sqlite3_column_int64 (stmt, 1), G_MAXUINT32),
+                        sqlite3_column_int64 (stmt, 2) };
+      g_array_append_val (list, u);
+    }
+  if (rc != SQLITE_DONE)
+    return tern_store_fail (self, rc, "Listing messages to download", error), NULL;
+  for (guint i = 0; i < list->len / 2; i++)
+    {
+      TernUidSize t = g_array_index (list, TernUidSize, i);
+
+      g_array_index (list, TernUidSize, i) = g_array_index (list, TernUidSize, list->len - 1 - i);
+      g_array_index (list, TernUidSize, list->len - 1 - i) = t;
+    }
+  return g_steal_pointer (&list);
+}
+
+gboolean
+tern_store_fill_body (TernStore *self, const TernMessageRecord *record, GError **error)
+{
+  g_autoptr(TernStmt) preview = tern_store_prepare (self,
+      "UPDATE messages SET preview = ?2 WHERE id = ?1", error);
+  gint64 id;
+  gboolean owned, ok;
+
+  g_return_val_if_fail (record->raw != NULL, FALSE);
+  if (preview == NULL)
+    return FALSE;
+  id = tern_store_find_by_uid (self, record->folder_id, record->uid, error);
+  if (id == 0)
+    return error == NULL || *error == NULL;
+  if (!tern_store_tx_begin (self, &owned, error))
+    return FALSE;
+  sqlite3_bind_int64 (preview, 1, id);
+  tern_store_bind_text (preview, 2, record->preview != NULL ? record->preview : "");
+  ok = tern_store_set_raw (self, id, record->raw, record->body_text, record->attachments,
+                           record->n_attachments, error) &&
+       tern_store_step_done (self, preview, "Storing the message", error);
+  return tern_store_tx_end (self, owned, ok, error);
+}
+
 /* Runs a one-integer query with ?1 bound; *value stays as is when no row. */
 static gboolean
 query_id (TernStore *self, TernStmt *stmt, gint64 *value, GError **error)

@@ -130,6 +130,14 @@ typedef struct {
   guint flags;
 } TernUidFlags;
 
+/* A UID with its size and arrival time: what the IMAP sync needs to plan
+ * a download (tern_store_list_missing_bodies). */
+typedef struct {
+  guint32 uid;
+  guint32 size;              /* RFC822.SIZE */
+  gint64 internal_date;      /* Unix time */
+} TernUidSize;
+
 typedef enum {
   TERN_PENDING_SET_FLAGS,    /* add flags/keywords to uids in folder_path */
   TERN_PENDING_CLEAR_FLAGS,  /* remove flags/keywords */
