@@ -316,6 +316,18 @@ body_fetch_type (TernImapSync *self, gboolean full)
   return ft;
 }
 
+static gboolean
+in_offline_scope (TernImapSync *self, const NewMessage *m)
+{
+  guint days = self->account != NULL ? self->account->offline_days : 0;
+
+  if (tern_imap_message_too_large (m->size))
+    return FALSE;   /* headers only; see tern-imap-limits.h */
+  if (days == 0)
+    return TRUE;
+  return m->internal_date >= g_get_real_time () / G_USEC_PER_SEC - (gint64) days * 86400;
+}
+
 static TernImportedMessage *
 import_fetched (TernImapSync *self, TernFolder *folder, const TernImapFetched *f)
 {
@@ -371,6 +383,7 @@ typedef struct {
   GArray *requested;         /* the UIDs asked for (guint32, ascending) */
   guint32 first_uid, last_uid;
   gboolean fill;             /* bodies of messages stored headers only */
+  gboolean bodies_follow;    /* headers whose bodies fetch_missing_bodies brings */
 } Chunk;
 
 static void
@@ -491,14 +504,13 @@ insert_chunk (TernImapSync *self, Chunk *chunk, GError **error)
 static gboolean
 fill_chunk (TernImapSync *self, Chunk *chunk, GError **error)
 {
-  for (guint i = 0; i < chunk->imported->len; i++)
-    {
-      TernImportedMessage *m = g_ptr_array_index (chunk->imported, i);
+  g_autoptr(GArray) records = g_array_sized_new (FALSE, FALSE, sizeof (TernMessageRecord),
+                                                  chunk->imported->len);
 
-      if (!tern_store_fill_body (self->store, &m->record, error))
-        return FALSE;
-    }
-  return TRUE;
+  for (guint i = 0; i < chunk->imported->len; i++)
+    g_array_append_val (records, ((TernImportedMessage *) g_ptr_array_index (chunk->imported, i))->record);
+  return tern_store_fill_bodies (self->store, (TernMessageRecord *) records->data, records->len,
+                                 error);
 }
 
 static gboolean
@@ -535,7 +547,14 @@ parse_one (guint index, gpointer data)
       /* Only a response with the section we asked for is the message; a
        * server sends FLAGS alone when another client changed them. */
       if (f.body != NULL)
-        job->out[index] = import_fetched (job->chunk->self, job->chunk->folder, &f);
+        {
+          NewMessage m = { f.uid, f.size, f.internal_date };
+
+          job->out[index] = import_fetched (job->chunk->self, job->chunk->folder, &f);
+          /* Its body follows soon: indexed once, then, in one batch. */
+          job->out[index]->record.text_later = job->chunk->bodies_follow &&
+                                               in_offline_scope (job->chunk->self, &m);
+        }
       else if (f.has_flags)
         job->flags[index] = (FlagUpdate) { f.uid, f.flags, g_strdup (f.keywords->str) };
     }
@@ -644,18 +663,6 @@ fetch_chunk (TernImapSync *self, TernFolder *folder, const NewMessage *msgs, gui
   return chunk;
 }
 
-static gboolean
-in_offline_scope (TernImapSync *self, const NewMessage *m)
-{
-  guint days = self->account != NULL ? self->account->offline_days : 0;
-
-  if (tern_imap_message_too_large (m->size))
-    return FALSE;   /* headers only; see tern-imap-limits.h */
-  if (days == 0)
-    return TRUE;
-  return m->internal_date >= g_get_real_time () / G_USEC_PER_SEC - (gint64) days * 86400;
-}
-
 /* What a download asks for. */
 typedef enum {
   FETCH_IN_SCOPE,   /* bodies in the offline scope, headers for the rest */
@@ -723,7 +730,10 @@ download_push (Download *dl, GArray *msgs, FetchMode mode, GCancellable *cancell
                 ? fetch_chunk (self, dl->folder, &m[end - n], n, full, &dl->fetch_error)
                 : NULL;
       if (chunk != NULL)
-        chunk->fill = mode == FETCH_BODIES;
+        {
+          chunk->fill = mode == FETCH_BODIES;
+          chunk->bodies_follow = mode == FETCH_HEADERS;
+        }
       /* A failed store stops the downloads too; its error wins. */
       if (chunk == NULL || !tern_pipeline_push (dl->parse_stage, chunk))
         return FALSE;

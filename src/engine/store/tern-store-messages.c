@@ -298,7 +298,7 @@ insert_texts (TernStore *self, const TernMessageRecord *records, GArray *ids, GE
       gint64 id = g_array_index (ids, gint64, i);
       TextOrder o = { search_key (stored_date (&records[i]), id), i };
 
-      if (id != 0)
+      if (id != 0 && !records[i].text_later)
         g_array_append_val (order, o);
     }
   g_array_sort (order, compare_text_order);
@@ -594,27 +594,71 @@ tern_store_list_missing_bodies (TernStore *self, gint64 folder_id, gint64 since,
   return g_steal_pointer (&list);
 }
 
-gboolean
-tern_store_fill_body (TernStore *self, const TernMessageRecord *record, GError **error)
-{
-  g_autoptr(TernStmt) preview = tern_store_prepare (self,
-      "UPDATE messages SET preview = ?2 WHERE id = ?1", error);
-  gint64 id;
-  gboolean owned, ok;
+static gboolean query_id (TernStore *self, TernStmt *stmt, gint64 *value, GError **error);
 
-  g_return_val_if_fail (record->raw != NULL, FALSE);
-  if (preview == NULL)
+/* Whether message @id has its search text row (a headers-only message
+ * inserted with text_later has none). */
+static gboolean
+has_text (TernStore *self, gint64 id, gboolean *found, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT count (*) FROM message_text WHERE msg = ?", error);
+  gint64 n = 0;
+
+  if (stmt == NULL)
     return FALSE;
-  id = tern_store_find_by_uid (self, record->folder_id, record->uid, error);
-  if (id == 0)
-    return error == NULL || *error == NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (!query_id (self, stmt, &n, error))
+    return FALSE;
+  *found = n > 0;
+  return TRUE;
+}
+
+/* Body, attachments, state and preview of stored message @id: every write
+ * but the search text. */
+static gboolean
+fill_one (TernStore *self, gint64 id, const TernMessageRecord *r, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "UPDATE messages SET body_state = 2, preview = ?2 WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  tern_store_bind_text (stmt, 2, r->preview != NULL ? r->preview : "");
+  return tern_store_step_done (self, stmt, "Storing the message", error) &&
+         store_raw (self, id, r->raw, error) &&
+         replace_attachments (self, id, r->attachments, r->n_attachments, error);
+}
+
+gboolean
+tern_store_fill_bodies (TernStore *self, const TernMessageRecord *records, guint n_records,
+                        GError **error)
+{
+  g_autoptr(GArray) new_text = g_array_sized_new (FALSE, TRUE, sizeof (gint64), n_records);
+  gboolean owned, ok = TRUE;
+
+  for (guint i = 0; i < n_records; i++)
+    g_return_val_if_fail (records[i].raw != NULL, FALSE);
   if (!tern_store_tx_begin (self, &owned, error))
     return FALSE;
-  sqlite3_bind_int64 (preview, 1, id);
-  tern_store_bind_text (preview, 2, record->preview != NULL ? record->preview : "");
-  ok = tern_store_set_raw (self, id, record->raw, record->body_text, record->attachments,
-                           record->n_attachments, error) &&
-       tern_store_step_done (self, preview, "Storing the message", error);
+  for (guint i = 0; ok && i < n_records; i++)
+    {
+      const TernMessageRecord *r = &records[i];
+      gint64 id = tern_store_find_by_uid (self, r->folder_id, r->uid, error);
+      gboolean indexed = FALSE;
+      gint64 text_id;
+
+      ok = (error == NULL || *error == NULL) &&
+           (id == 0 || (fill_one (self, id, r, error) && has_text (self, id, &indexed, error)));
+      /* Indexed with its headers already: its row is updated in place. */
+      if (ok && indexed)
+        ok = update_text (self, id, r->body_text, r->attachments, r->n_attachments, error);
+      text_id = indexed ? 0 : id;
+      g_array_append_val (new_text, text_id);
+    }
+  /* Text last, in rowid order, as for new messages (see sql/004). */
+  ok = ok && insert_texts (self, records, new_text, error);
   return tern_store_tx_end (self, owned, ok, error);
 }
 

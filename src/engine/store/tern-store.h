@@ -158,12 +158,12 @@ GArray *tern_store_list_uids (TernStore *store, gint64 folder_id, GError **error
 GArray *tern_store_list_missing_bodies (TernStore *store, gint64 folder_id, gint64 since,
                                         gint64 max_size, guint32 below_uid, guint limit,
                                         GError **error);
-/* Gives the folder's message with @record's UID (stored headers only) its
- * body: raw message, search text, attachments and list preview, as
- * tern_store_set_raw. A UID no longer stored (expunged meanwhile) is no
- * error. */
-gboolean tern_store_fill_body (TernStore *store, const TernMessageRecord *record,
-                               GError **error);
+/* Gives the folder's messages with the records' UIDs (stored headers
+ * only) their bodies: raw message, attachments, list preview, and the
+ * search text (a batch's text goes in last, in one FTS segment). UIDs no
+ * longer stored (expunged meanwhile) are left out. */
+gboolean tern_store_fill_bodies (TernStore *store, const TernMessageRecord *records,
+                                 guint n_records, GError **error);
 /* The largest UID stored in the folder, 0 if none. */
 guint32 tern_store_get_max_uid (TernStore *store, gint64 folder_id, GError **error);
 /* A message by id (NOT_FOUND if none). */
