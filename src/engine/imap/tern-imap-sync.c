@@ -1148,17 +1148,21 @@ tern_imap_sync_all (TernImapSync *self, GCancellable *cancellable, GError **erro
 
 /* ---- Bodies on demand ---------------------------------------------------- */
 
+/* As the sync fills bodies: a message stored without search text yet (its
+ * body was due later) gets it now. */
 static gboolean
-store_fetched_body (TernImapSync *self, gint64 message_id, const TernImapFetched *f,
-                    GError **error)
+store_fetched_body (TernImapSync *self, const TernMessageSummary *summary,
+                    const TernImapFetched *f, GError **error)
 {
   g_autoptr(GBytes) raw = g_bytes_new (f->body, f->body_len);
   g_autoptr(TernImportedMessage) msg = tern_imported_message_new (raw, FALSE, NULL);
 
   if (msg == NULL)
-    return tern_store_set_raw (self->store, message_id, raw, NULL, NULL, 0, error);
-  return tern_store_set_raw (self->store, message_id, raw, msg->record.body_text,
-                             msg->record.attachments, msg->record.n_attachments, error);
+    return tern_store_set_raw (self->store, summary->id, raw, NULL, NULL, 0, error);
+  msg->record.folder_id = summary->folder_id;
+  msg->record.uid = summary->uid;
+  msg->record.internal_date = summary->internal_date;
+  return tern_store_fill_bodies (self->store, &msg->record, 1, error);
 }
 
 gboolean
@@ -1215,7 +1219,7 @@ tern_imap_sync_fetch_body (TernImapSync *self, gint64 message_id, GCancellable *
 
       tern_imap_fetched_parse (clist_content (it), &f);
       if (f.uid == msg->uid && f.body != NULL)
-        ok = store_fetched_body (self, message_id, &f, error);
+        ok = store_fetched_body (self, msg, &f, error);
       tern_imap_fetched_clear (&f);
     }
   mailimap_fetch_list_free (result);
