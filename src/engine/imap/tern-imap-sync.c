@@ -24,6 +24,9 @@
 /* More new UIDs than this (a first sync, or a long time away): all their
  * headers come first, newest first, then the bodies. */
 #define HEADERS_FIRST_MIN 200
+/* The folder's sync_state while bodies of a headers-first download are due:
+ * only then does a sync look for them (a scan of the folder's rows). */
+#define BODIES_DUE "bodies-due"
 #define NOOP_POLL_SECONDS 30
 
 G_DEFINE_FINAL_TYPE (TernImapSync, tern_imap_sync, G_TYPE_OBJECT)
@@ -772,6 +775,17 @@ download_finish (Download *dl, GError **error)
   return TRUE;
 }
 
+/* Records @state (BODIES_DUE or NULL) with the folder's stored resume
+ * point, unchanged. */
+static gboolean
+set_sync_state (TernImapSync *self, TernFolder *folder, const char *state, GError **error)
+{
+  g_free (folder->sync_state);
+  folder->sync_state = g_strdup (state);
+  return tern_store_update_folder_state (self->store, folder->id, folder->uidvalidity,
+                                         folder->uidnext, folder->highestmodseq, state, error);
+}
+
 static gboolean
 headers_first (guint32 from_uid, guint32 top)
 {
@@ -800,6 +814,10 @@ fetch_new_messages (TernImapSync *self, TernFolder *folder, const SelectInfo *in
   report_progress (self);
   if (info->uidnext > 0 && info->uidnext <= from_uid)
     return TRUE;
+  /* Durable before the first header: a sync killed after it still knows
+   * that bodies are due. */
+  if (mode == FETCH_HEADERS && !set_sync_state (self, folder, BODIES_DUE, error))
+    return FALSE;
   download_start (&dl, self, folder);
   for (;;)
     {
@@ -847,7 +865,7 @@ fetch_missing_bodies (TernImapSync *self, TernFolder *folder, GCancellable *canc
       if (page == NULL)
         return FALSE;
       if (page->len == 0)
-        return TRUE;
+        return set_sync_state (self, folder, NULL, error);
       if (first)
         {
           self->progress.total = page->len;   /* grows page by page */
@@ -1078,6 +1096,7 @@ sync_folder_changes (TernImapSync *self, TernFolder *folder, const SelectInfo *i
   if (!sync_known_messages (self, folder, info, local_uids, n_new, error))
     return FALSE;
   /* HIGHESTMODSEQ moves only now that every change up to it is stored. */
+  folder->highestmodseq = info->highestmodseq;
   return tern_store_update_folder_state (self->store, folder->id, folder->uidvalidity,
                                          folder->uidnext, info->highestmodseq,
                                          folder->sync_state, error);
@@ -1101,7 +1120,8 @@ tern_imap_sync_folder (TernImapSync *self, const char *path, GCancellable *cance
    * a sync killed before they came: nothing else may have changed). */
   return (nothing_changed (self, folder, &info) ||
           sync_folder_changes (self, folder, &info, cancellable, error)) &&
-         fetch_missing_bodies (self, folder, cancellable, error);
+         (g_strcmp0 (folder->sync_state, BODIES_DUE) != 0 ||
+          fetch_missing_bodies (self, folder, cancellable, error));
 }
 
 /* ---- Whole account ----------------------------------------------------- */
