@@ -26,6 +26,7 @@ struct _TernFolderSidebar
   GtkTreeView *tree_view;
   GtkTreeStore *tree;
   GHashTable *states;        /* account id -> TernWorkerState + 1 */
+  GHashTable *progress;      /* account id -> "Downloading 12,400 of 100,000" while syncing */
   TernStore *store;          /* of the last reload: the quota lines read it */
   gboolean reloading;
 };
@@ -260,7 +261,9 @@ set_account_row (TernFolderSidebar *self, GtkTreeIter *iter, gint64 account_id)
 
   g_autofree char *name = NULL;
   g_autofree char *markup = NULL;
-  const char *text = state_text (state);
+  const char *progress = g_hash_table_lookup (self->progress, &account_id);
+  const char *text = state == TERN_WORKER_SYNCING && progress != NULL ? progress
+                                                                      : state_text (state);
 
   g_autofree char *tooltip = NULL;
 
@@ -402,8 +405,37 @@ tern_folder_sidebar_set_account_state (TernFolderSidebar *self, gint64 account_i
 
   *key = account_id;
   g_hash_table_replace (self->states, key, GINT_TO_POINTER ((int) state + 1));
+  if (state != TERN_WORKER_SYNCING)
+    g_hash_table_remove (self->progress, &account_id);
   if (lookup (self, ROW_ACCOUNT, account_id, &iter))
     set_account_row (self, &iter, account_id);
+}
+
+void
+tern_folder_sidebar_set_account_progress (TernFolderSidebar *self, gint64 account_id,
+                                          guint done, guint total)
+{
+  GtkTreeIter iter;
+
+  if (total == 0 || done >= total)
+    g_hash_table_remove (self->progress, &account_id);
+  else
+    /* %'u groups the digits as the user's locale does. */
+    g_hash_table_replace (self->progress, g_memdup2 (&account_id, sizeof account_id),
+                          g_strdup_printf (_("Downloading %'u of %'u"), done, total));
+  if (lookup (self, ROW_ACCOUNT, account_id, &iter))
+    set_account_row (self, &iter, account_id);
+}
+
+char *
+tern_folder_sidebar_get_account_text (TernFolderSidebar *self, gint64 account_id)
+{
+  GtkTreeIter iter;
+  char *markup = NULL;
+
+  if (lookup (self, ROW_ACCOUNT, account_id, &iter))
+    gtk_tree_model_get (GTK_TREE_MODEL (self->tree), &iter, COL_MARKUP, &markup, -1);
+  return markup;
 }
 
 void
@@ -663,6 +695,7 @@ tern_folder_sidebar_finalize (GObject *object)
   TernFolderSidebar *self = TERN_FOLDER_SIDEBAR (object);
 
   g_hash_table_unref (self->states);
+  g_hash_table_unref (self->progress);
   g_clear_object (&self->store);
   g_clear_object (&self->tree);
   G_OBJECT_CLASS (tern_folder_sidebar_parent_class)->finalize (object);
@@ -735,6 +768,7 @@ tern_folder_sidebar_init (TernFolderSidebar *self)
 
   tern_a11y_set_name (scroller, _("Folders"));   /* GTK leaves scroll panes nameless */
   self->states = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->progress = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->tree = gtk_tree_store_new (N_COLS, G_TYPE_BOOLEAN, G_TYPE_INT64, G_TYPE_INT64,
                                    G_TYPE_STRING, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_INT,
                                    G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_STRING, G_TYPE_BOOLEAN);

@@ -49,6 +49,12 @@ void tern_folder_sidebar_update_folder (TernFolderSidebar *self, TernStore *stor
                                         gint64 folder_id);
 void tern_folder_sidebar_set_account_state (TernFolderSidebar *self, gint64 account_id,
                                             TernWorkerState state);
+/* While the account syncs, its row says "Downloading @done of @total"
+ * instead of "Syncing…"; total 0 or done >= total clears it. */
+void tern_folder_sidebar_set_account_progress (TernFolderSidebar *self, gint64 account_id,
+                                               guint done, guint total);
+/* The account row's text (markup), for tests. */
+char *tern_folder_sidebar_get_account_text (TernFolderSidebar *self, gint64 account_id);
 
 /* Re-reads the count of @account_id's outbox. */
 void tern_folder_sidebar_update_outbox (TernFolderSidebar *self, TernStore *store,

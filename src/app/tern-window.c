@@ -92,6 +92,7 @@ on_progress (TernMailContext *context, gint64 account_id, const char *folder, gu
 {
   g_autofree char *text = NULL;
 
+  tern_folder_sidebar_set_account_progress (self->sidebar, account_id, done, total);
   if (total == 0 || done >= total)
     {
       gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);

@@ -586,6 +586,32 @@ add_demo_mailbox (Fixture *f)
     }
 }
 
+/* During a sync the account's sidebar row says how far the download is,
+ * and says it no more once the account is up to date. */
+static void
+test_sidebar_progress (Fixture *f, gconstpointer data)
+{
+  TernFolderSidebar *sidebar;
+  g_autofree char *during = NULL;
+  g_autofree char *after = NULL;
+
+  add_demo_mailbox (f);
+  fixture_open_window (f);
+  sidebar = tern_window_get_sidebar (f->window);
+  g_signal_emit_by_name (f->context, "account-state-changed", f->ts->account_id,
+                         (int) TERN_WORKER_SYNCING);
+  g_signal_emit_by_name (f->context, "progress", f->ts->account_id, "INBOX", 12400u, 100000u);
+  during = tern_folder_sidebar_get_account_text (sidebar, f->ts->account_id);
+  g_test_message ("account row: %s", during);
+  g_assert_nonnull (strstr (during, "Downloading 12"));
+  g_assert_nonnull (strstr (during, "400 of 100"));
+  tern_test_ui_save_screenshot (GTK_WIDGET (f->window), "main-window-sidebar-progress.png");
+  g_signal_emit_by_name (f->context, "account-state-changed", f->ts->account_id,
+                         (int) TERN_WORKER_IDLE);
+  after = tern_folder_sidebar_get_account_text (sidebar, f->ts->account_id);
+  g_assert_null (strstr (after, "Downloading"));
+}
+
 static void
 test_screenshots (Fixture *f, gconstpointer data)
 {
@@ -724,6 +750,7 @@ main (int argc, char *argv[])
   ADD ("/app/window/search-as-you-type", test_search_as_you_type);
 #endif
   ADD ("/app/window/screenshots", test_screenshots);
+  ADD ("/app/window/sidebar-progress", test_sidebar_progress);
   ADD ("/app/window/password-store-warning", test_password_store_warning);
 #undef ADD
   g_test_add_func ("/app/window/folder-names", test_folder_names);

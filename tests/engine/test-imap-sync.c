@@ -615,42 +615,86 @@ test_connection_cut_mid_fetch (Fixture *fx, gconstpointer data)
   assert_exactly_once (fx, "INBOX", 0, 80);
 }
 
-/* The UIDs the store holds for INBOX, read by a reader while tern-cli
- * writes; NULL before the folder exists. */
-static GArray *
-stored_inbox_uids (Fixture *fx)
+/* What a reader sees of the inbox while tern-cli syncs it. */
+typedef struct {
+  guint stored;
+  guint without_body;
+  guint32 uidnext;
+} InboxState;
+
+/* The stored UIDs (ascending) and the UIDs still without body. */
+static gboolean
+inbox_state (Fixture *fx, InboxState *st, GArray **out_uids, GArray **out_missing)
 {
   g_autoptr(TernStore) reader = tern_store_open (fx->data_dir, 0, NULL);
   g_autoptr(TernFolder) inbox = NULL;
+  g_autoptr(GArray) uids = NULL;
+  g_autoptr(GArray) missing = NULL;
 
-  if (reader == NULL)
-    return NULL;
-  inbox = tern_store_get_folder_by_path (reader, fx->account->id, "INBOX", NULL);
-  return inbox != NULL ? tern_store_list_uids (reader, inbox->id, NULL) : NULL;
+  if (reader == NULL ||
+      (inbox = tern_store_get_folder_by_path (reader, fx->account->id, "INBOX", NULL)) == NULL ||
+      (uids = tern_store_list_uids (reader, inbox->id, NULL)) == NULL ||
+      (missing = tern_store_list_missing_bodies (reader, inbox->id, 0, G_MAXINT64, G_MAXUINT32,
+                                                 G_MAXUINT, NULL)) == NULL)
+    return FALSE;
+  st->stored = uids->len;
+  st->without_body = missing->len;
+  st->uidnext = inbox->uidnext;
+  if (out_uids != NULL)
+    *out_uids = g_steal_pointer (&uids);
+  if (out_missing != NULL)
+    *out_missing = g_steal_pointer (&missing);
+  return TRUE;
 }
 
-static gint
-compare_uid_flags (gconstpointer a, gconstpointer b)
+typedef enum { KILL_IN_HEADERS, KILL_IN_BODIES } KillPhase;
+
+static gboolean
+in_phase (const InboxState *st, KillPhase phase, guint n)
 {
-  guint32 x = ((const TernUidFlags *) a)->uid, y = ((const TernUidFlags *) b)->uid;
-  return x < y ? -1 : x > y;
+  if (phase == KILL_IN_HEADERS)
+    return st->stored >= 20 && st->without_body == st->stored;
+  return st->stored == n && st->without_body > 0 && st->without_body + 20 <= n;
 }
 
-/* The first sync of a big folder stores the newest mail first: killed part
- * way, the store holds exactly the highest UIDs and the resume point has
- * not moved, so mail filed meanwhile and everything older still arrives,
- * each message once. */
+/* Messages among the first @n generated whose body (not headers) says
+ * "Regards": what a search must find once their bodies are stored. */
+static guint
+count_regards (guint n)
+{
+  guint count = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GBytes) raw = tern_test_message_generate (i, SEED);
+
+      count += g_strstr_len (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), "Regards") != NULL;
+    }
+  return count;
+}
+
+/* The first sync of a big folder stores the newest headers first, then the
+ * bodies, newest first. tern-cli is killed in the phase @data names. Killed
+ * in the headers, the store holds exactly the highest UIDs, none with its
+ * body yet, and the resume point has not moved; killed in the bodies,
+ * every header is stored, the resume point has moved, and the bodies
+ * stored are the newest. Either way mail filed meanwhile and everything
+ * older still arrives, each message once, with its body, found by search. */
 static void
-test_sigkill_newest_first (Fixture *fx, gconstpointer data)
+test_sigkill_headers_first (Fixture *fx, gconstpointer data)
 {
+  KillPhase phase = GPOINTER_TO_INT (data);
   const char *cli = g_getenv ("TERN_CLI");
   const char *argv[] = { cli, "--data-dir", NULL, "--password-store=file", "sync", "Test", NULL };
   const guint n = 400;
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) p = NULL;
   g_autoptr(GArray) uids = NULL;
+  g_autoptr(GArray) missing = NULL;
+  g_autoptr(GArray) found = NULL;
   g_autoptr(TernFolder) inbox = NULL;
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+  InboxState st = { 0 };
 
   if (cli == NULL)
     {
@@ -660,45 +704,56 @@ test_sigkill_newest_first (Fixture *fx, gconstpointer data)
   argv[2] = fx->data_dir;
   g_clear_object (&fx->store);   /* tern-cli is the writer now */
   seed (fx, "INBOX", 0, n);
+  /* Chunks of one header, or of a few bodies: many commits to land in. */
   g_setenv ("TERN_SYNC_CHUNK_BYTES", "20000", TRUE);
   p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
   g_assert_no_error (error);
-  /* Killed once some chunks are committed, long before the end. */
-  while (g_get_monotonic_time () < deadline)
-    {
-      g_clear_pointer (&uids, g_array_unref);
-      uids = stored_inbox_uids (fx);
-      if (uids != NULL && uids->len >= 20)
-        break;
-      g_usleep (2000);
-    }
+  while (g_get_monotonic_time () < deadline &&
+         !(inbox_state (fx, &st, NULL, NULL) && in_phase (&st, phase, n)))
+    g_usleep (2000);
   g_subprocess_send_signal (p, SIGKILL);
   g_subprocess_wait (p, NULL, NULL);
   g_unsetenv ("TERN_SYNC_CHUNK_BYTES");
   g_assert_true (g_subprocess_get_if_signaled (p));
 
-  g_clear_pointer (&uids, g_array_unref);
-  uids = stored_inbox_uids (fx);
-  g_assert_nonnull (uids);
-  g_test_message ("killed with %u of %u stored", uids->len, n);
-  g_assert_cmpuint (uids->len, >=, 20);
-  g_assert_cmpuint (uids->len, <, n);
-  /* The newest ones: UIDs n - len + 1 to n, nothing older. */
-  g_array_sort (uids, compare_uid_flags);
-  for (guint i = 0; i < uids->len; i++)
-    g_assert_cmpuint (g_array_index (uids, TernUidFlags, i).uid, ==, n - uids->len + 1 + i);
+  g_assert_true (inbox_state (fx, &st, &uids, &missing));
+  g_test_message ("killed with %u of %u stored, %u without body", st.stored, n, st.without_body);
+  if (phase == KILL_IN_HEADERS)
+    {
+      g_assert_cmpuint (st.stored, >=, 20);
+      g_assert_cmpuint (st.stored, <, n);
+      g_assert_cmpuint (st.without_body, ==, st.stored);
+      g_assert_cmpuint (st.uidnext, <=, 1);   /* the resume point has not moved */
+      /* The newest ones: UIDs n - stored + 1 to n, nothing older. */
+      for (guint i = 0; i < uids->len; i++)
+        g_assert_cmpuint (g_array_index (uids, TernUidFlags, i).uid, ==, n - uids->len + 1 + i);
+    }
+  else
+    {
+      g_assert_cmpuint (st.stored, ==, n);
+      g_assert_cmpuint (st.uidnext, ==, n + 1);
+      g_assert_cmpuint (st.without_body, >, 0);
+      g_assert_cmpuint (st.without_body, <=, n - 20);
+      /* The bodies still missing are the oldest: UIDs 1 to without_body. */
+      for (guint i = 0; i < missing->len; i++)
+        g_assert_cmpuint (g_array_index (missing, TernUidSize, i).uid, ==, i + 1);
+    }
 
   fx->store = tern_store_open (fx->data_dir, TERN_STORE_OPEN_WRITER | TERN_STORE_OPEN_CHECK, &error);
   g_assert_no_error (error);
-  inbox = folder (fx, "INBOX");
-  g_assert_cmpuint (inbox->uidnext, <=, 1);   /* the resume point has not moved */
   /* Somebody files more mail, then the sync runs to its end. */
   seed (fx, "INBOX", n, 30);
   sync_all (fx);
   assert_exactly_once (fx, "INBOX", 0, n + 30);
-  g_clear_pointer (&inbox, tern_folder_free);
+  g_clear_pointer (&missing, g_array_unref);
+  g_assert_true (inbox_state (fx, &st, NULL, &missing));
+  g_assert_cmpuint (st.without_body, ==, 0);
+  g_assert_cmpuint (st.uidnext, ==, n + 31);
+  /* The search index has every body. */
   inbox = folder (fx, "INBOX");
-  g_assert_cmpuint (inbox->uidnext, ==, n + 31);
+  found = tern_store_search (fx->store, fx->account->id, inbox->id, "regards", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, count_regards (n + 30));
 }
 
 /* Each round the server gains new mail and a tern-cli sync of it is killed
@@ -1212,7 +1267,10 @@ main (int argc, char *argv[])
   ADD ("idle", test_idle_new_mail);
   ADD ("connection-cut", test_connection_cut_mid_fetch);
   ADD ("sigkill", test_sigkill_during_sync);
-  ADD ("sigkill-newest-first", test_sigkill_newest_first);
+  g_test_add ("/imap-sync/sigkill-newest-first", Fixture, GINT_TO_POINTER (KILL_IN_HEADERS),
+              setup, test_sigkill_headers_first, teardown);
+  g_test_add ("/imap-sync/sigkill-newest-first-bodies", Fixture, GINT_TO_POINTER (KILL_IN_BODIES),
+              setup, test_sigkill_headers_first, teardown);
   ADD ("renumbered-queue", test_renumbered_queue);
   ADD ("discard-held", test_discard_held);
 #undef ADD

@@ -371,6 +371,72 @@ test_newest_ids (Fixture *f, gconstpointer data)
   g_assert_cmpmem (page->data, 3 * sizeof (gint64), all->data, 3 * sizeof (gint64));
 }
 
+/* Headers stored first without search text (their bodies due soon), then
+ * filled: each body, attachment and preview arrives, the message is found
+ * by its subject and body once, and the list of missing bodies empties.
+ * One indexed with its headers is updated in place, not indexed twice. */
+static void
+test_fill_bodies (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(StoreTestMessage) a = store_test_message (f->inbox, 10, "Parsnip", "ann", 100, "quince");
+  g_autoptr(StoreTestMessage) b = store_test_message (f->inbox, 11, "Turnip", "bob", 200, "medlar");
+  TernAttachmentRecord att[] = { { "2", "ledger.ods", "application/vnd.oasis.opendocument.spreadsheet", 99 } };
+  TernMessageRecord heads[2], bodies[2];
+  g_autoptr(GArray) missing = NULL;
+  g_autoptr(GArray) found = NULL;
+  g_autoptr(TernMessageSummary) msg = NULL;
+
+  bodies[0] = a->record;
+  bodies[1] = b->record;
+  bodies[1].attachments = att;
+  bodies[1].n_attachments = 1;
+  bodies[1].preview = "medlar season";
+  for (guint i = 0; i < 2; i++)
+    {
+      heads[i] = bodies[i];
+      heads[i].raw = NULL;
+      heads[i].body_text = NULL;
+      heads[i].attachments = NULL;
+      heads[i].n_attachments = 0;
+      heads[i].preview = NULL;
+      heads[i].body_state = TERN_BODY_STATE_HEADERS;
+      heads[i].size = 500;
+    }
+  heads[0].text_later = TRUE;   /* b is indexed with its headers */
+  g_assert_true (tern_store_insert_messages (f->store, heads, 2, NULL, &error));
+  g_assert_no_error (error);
+  missing = tern_store_list_missing_bodies (f->store, f->inbox, 0, 1000, G_MAXUINT32, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (missing->len, ==, 2);
+  g_assert_cmpuint (g_array_index (missing, TernUidSize, 0).uid, ==, 10);   /* ascending */
+  found = tern_store_search (f->store, 0, 0, "parsnip", 0, &error);
+  g_assert_cmpuint (found->len, ==, 0);   /* no text yet */
+
+  g_assert_true (tern_store_fill_bodies (f->store, bodies, 2, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&missing, g_array_unref);
+  missing = tern_store_list_missing_bodies (f->store, f->inbox, 0, 1000, G_MAXUINT32, 10, &error);
+  g_assert_cmpuint (missing->len, ==, 0);
+  const char *const words[] = { "parsnip", "quince", "turnip", "medlar", "ledger" };
+  for (guint i = 0; i < G_N_ELEMENTS (words); i++)
+    {
+      g_clear_pointer (&found, g_array_unref);
+      found = tern_store_search (f->store, 0, 0, words[i], 0, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (found->len, ==, 1);
+    }
+  msg = tern_store_get_message (f->store, tern_store_find_by_uid (f->store, f->inbox, 11, NULL), &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (msg->body_state, ==, TERN_BODY_STATE_FULL);
+  g_assert_true (msg->has_attachments);
+  g_assert_cmpstr (msg->preview, ==, "medlar season");
+  /* A UID gone meanwhile is no error. */
+  bodies[0].uid = 99;
+  g_assert_true (tern_store_fill_bodies (f->store, bodies, 1, &error));
+  g_assert_no_error (error);
+}
+
 static void
 test_messages (Fixture *f, gconstpointer data)
 {
@@ -928,6 +994,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/durability/no-wal/subprocess", test_no_wal_child);
 #define ADD(path, fn) g_test_add ("/store/" path, Fixture, NULL, fixture_setup, fn, fixture_teardown)
   ADD ("permissions", test_permissions);
+  ADD ("fill-bodies", test_fill_bodies);
   ADD ("migrate/empty", test_migrate_empty);
   g_test_add_func ("/store/migrate/upgrade", test_migrate_upgrade);
   g_test_add_func ("/store/migrate/newer", test_newer_version);

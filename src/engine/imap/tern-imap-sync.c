@@ -12,19 +12,27 @@
 #include "store/tern-message-import.h"
 #include "core/tern-pipeline.h"
 #include "net/tern-tls-stream.h"
+#include "net/tern-stream-guard.h"
 
 #define DEFAULT_CHUNK_BYTES (4 * 1024 * 1024)
 #define MAX_CHUNK_MESSAGES 1000
+/* The first chunk of a download is small, so the newest mail shows at once. */
+#define FIRST_CHUNK_MESSAGES 100
+/* UIDs listed, flag-checked or searched per command: memory stays bounded
+ * whatever the folder's size. */
+#define PAGE_UIDS 5000
+/* More new UIDs than this (a first sync, or a long time away): all their
+ * headers come first, newest first, then the bodies. */
+#define HEADERS_FIRST_MIN 200
+/* The folder's sync_state while bodies of a headers-first download are due:
+ * only then does a sync look for them (a scan of the folder's rows). */
+#define BODIES_DUE "bodies-due"
 #define NOOP_POLL_SECONDS 30
 
 G_DEFINE_FINAL_TYPE (TernImapSync, tern_imap_sync, G_TYPE_OBJECT)
 
 /* A message the server has and we do not, from the cheap first FETCH. */
-typedef struct {
-  guint32 uid;
-  guint32 size;
-  gint64 internal_date;
-} NewMessage;
+typedef TernUidSize NewMessage;
 
 /* What SELECT told us. */
 typedef struct {
@@ -227,12 +235,12 @@ compare_new_message (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
-/* UID, size and date of every message from @from_uid on: cheap, and it tells
- * how to cut the body fetch into chunks. */
+/* UID, size and date of every message from @lo to @hi (0: the last):
+ * cheap, and it tells how to cut the body fetch into chunks. */
 static GArray *
-list_new_messages (TernImapSync *self, guint32 from_uid, GError **error)
+list_new_messages (TernImapSync *self, guint32 lo, guint32 hi, GError **error)
 {
-  struct mailimap_set *set = mailimap_set_new_interval (from_uid, 0);
+  struct mailimap_set *set = mailimap_set_new_interval (lo, hi);
   struct mailimap_fetch_type *ft = fetch_type_new (TRUE, FALSE, TRUE);
   clist *result = NULL;
   int r = mailimap_uid_fetch (self->imap, set, ft, &result);
@@ -249,7 +257,7 @@ list_new_messages (TernImapSync *self, guint32 from_uid, GError **error)
 
       tern_imap_fetched_parse (clist_content (it), &f);
       /* "n:*" returns the last message even when its UID is below n. */
-      if (f.uid >= from_uid && f.uid != 0)
+      if (f.uid >= lo && f.uid != 0 && (hi == 0 || f.uid <= hi))
         {
           NewMessage m = { f.uid, f.size, f.internal_date };
           g_array_append_val (out, m);
@@ -261,20 +269,37 @@ list_new_messages (TernImapSync *self, guint32 from_uid, GError **error)
   return out;
 }
 
+/* The stored message with @uid in @local_uids (ascending), or NULL: a
+ * binary search, so that no second table of every UID is built. */
+static const TernUidFlags *
+find_local (GArray *local_uids, guint32 uid)
+{
+  guint lo = 0, hi = local_uids->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      const TernUidFlags *u = &g_array_index (local_uids, TernUidFlags, mid);
+
+      if (u->uid == uid)
+        return u;
+      if (u->uid < uid)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return NULL;
+}
+
 /* Leaves out of @news what the store holds already (fetched before a gap
  * that kept the resume point back). */
 static void
 drop_stored (GArray *news, GArray *local_uids)
 {
-  g_autoptr(GHashTable) stored = g_hash_table_new (g_direct_hash, g_direct_equal);
   guint kept = 0;
 
-  if (local_uids->len == 0)
-    return;
-  for (guint i = 0; i < local_uids->len; i++)
-    g_hash_table_add (stored, GUINT_TO_POINTER (g_array_index (local_uids, TernUidFlags, i).uid));
   for (guint i = 0; i < news->len; i++)
-    if (!g_hash_table_contains (stored, GUINT_TO_POINTER (g_array_index (news, NewMessage, i).uid)))
+    if (find_local (local_uids, g_array_index (news, NewMessage, i).uid) == NULL)
       g_array_index (news, NewMessage, kept++) = g_array_index (news, NewMessage, i);
   g_array_set_size (news, kept);
 }
@@ -292,6 +317,18 @@ body_fetch_type (TernImapSync *self, gboolean full)
   if (self->has_condstore)
     mailimap_fetch_type_new_fetch_att_list_add (ft, mailimap_fetch_att_new_modseq ());
   return ft;
+}
+
+static gboolean
+in_offline_scope (TernImapSync *self, const NewMessage *m)
+{
+  guint days = self->account != NULL ? self->account->offline_days : 0;
+
+  if (tern_imap_message_too_large (m->size))
+    return FALSE;   /* headers only; see tern-imap-limits.h */
+  if (days == 0)
+    return TRUE;
+  return m->internal_date >= g_get_real_time () / G_USEC_PER_SEC - (gint64) days * 86400;
 }
 
 static TernImportedMessage *
@@ -348,6 +385,8 @@ typedef struct {
   GArray *flag_updates;      /* of FlagUpdate, in response order */
   GArray *requested;         /* the UIDs asked for (guint32, ascending) */
   guint32 first_uid, last_uid;
+  gboolean fill;             /* bodies of messages stored headers only */
+  gboolean bodies_follow;    /* headers whose bodies fetch_missing_bodies brings */
 } Chunk;
 
 static void
@@ -453,16 +492,37 @@ apply_chunk_flags (TernImapSync *self, Chunk *chunk, GError **error)
  * tern_imap_sync_folder). After a kill, the sync lists the same UIDs again
  * and leaves out those stored. */
 static gboolean
-store_chunk (TernImapSync *self, Chunk *chunk, GError **error)
+insert_chunk (TernImapSync *self, Chunk *chunk, GError **error)
 {
   g_autoptr(GArray) records = NULL;
-  gboolean ok;
 
   count_undelivered (self, chunk);
+  return (records = chunk_records (self, chunk, error)) != NULL &&
+         tern_store_insert_messages (self->store, (TernMessageRecord *) records->data,
+                                     records->len, NULL, error);
+}
+
+/* A body that does not come (expunged meanwhile) leaves its message
+ * headers only: the next sync asks again, or finds it gone. */
+static gboolean
+fill_chunk (TernImapSync *self, Chunk *chunk, GError **error)
+{
+  g_autoptr(GArray) records = g_array_sized_new (FALSE, FALSE, sizeof (TernMessageRecord),
+                                                  chunk->imported->len);
+
+  for (guint i = 0; i < chunk->imported->len; i++)
+    g_array_append_val (records, ((TernImportedMessage *) g_ptr_array_index (chunk->imported, i))->record);
+  return tern_store_fill_bodies (self->store, (TernMessageRecord *) records->data, records->len,
+                                 error);
+}
+
+static gboolean
+store_chunk (TernImapSync *self, Chunk *chunk, GError **error)
+{
+  gboolean ok;
+
   ok = tern_store_begin (self->store, error) &&
-       (records = chunk_records (self, chunk, error)) != NULL &&
-       tern_store_insert_messages (self->store, (TernMessageRecord *) records->data,
-                                   records->len, NULL, error) &&
+       (chunk->fill ? fill_chunk (self, chunk, error) : insert_chunk (self, chunk, error)) &&
        apply_chunk_flags (self, chunk, error) &&
        tern_store_commit (self->store, FALSE, error);
   if (!ok)
@@ -490,7 +550,14 @@ parse_one (guint index, gpointer data)
       /* Only a response with the section we asked for is the message; a
        * server sends FLAGS alone when another client changed them. */
       if (f.body != NULL)
-        job->out[index] = import_fetched (job->chunk->self, job->chunk->folder, &f);
+        {
+          NewMessage m = { f.uid, f.size, f.internal_date };
+
+          job->out[index] = import_fetched (job->chunk->self, job->chunk->folder, &f);
+          /* Its body follows soon: indexed once, then, in one batch. */
+          job->out[index]->record.text_later = job->chunk->bodies_follow &&
+                                               in_offline_scope (job->chunk->self, &m);
+        }
       else if (f.has_flags)
         job->flags[index] = (FlagUpdate) { f.uid, f.flags, g_strdup (f.keywords->str) };
     }
@@ -599,107 +666,226 @@ fetch_chunk (TernImapSync *self, TernFolder *folder, const NewMessage *msgs, gui
   return chunk;
 }
 
-static gboolean
-in_offline_scope (TernImapSync *self, const NewMessage *m)
-{
-  guint days = self->account != NULL ? self->account->offline_days : 0;
+/* What a download asks for. */
+typedef enum {
+  FETCH_IN_SCOPE,   /* bodies in the offline scope, headers for the rest */
+  FETCH_HEADERS,    /* headers only: fetch_missing_bodies follows */
+  FETCH_BODIES,     /* bodies of messages stored headers only */
+} FetchMode;
 
-  if (tern_imap_message_too_large (m->size))
-    return FALSE;   /* headers only; see tern-imap-limits.h */
-  if (days == 0)
-    return TRUE;
-  return m->internal_date >= g_get_real_time () / G_USEC_PER_SEC - (gint64) days * 86400;
+static gboolean
+wants_body (TernImapSync *self, const NewMessage *m, FetchMode mode)
+{
+  return mode == FETCH_BODIES || (mode == FETCH_IN_SCOPE && in_offline_scope (self, m));
 }
 
-/* Fetches the new messages (@news, in UID order) in chunks of at most
- * chunk_bytes (or MAX_CHUNK_MESSAGES), whole bodies for those in the
- * offline scope and headers for the rest. Chunks never mix the two, and go
- * newest first (highest UIDs), so that the first sync of a big folder
- * shows its newest mail in seconds; each chunk is a run of UIDs in
- * order. Three stages overlap: chunk N+2
- * downloads here (libetpan stays on this thread) while chunk N+1 is parsed
- * and chunk N is stored, each stage on its own thread; a stage hands on
- * only when the next is free, so at most three chunks are in memory. */
-static gboolean
-fetch_new_messages (TernImapSync *self, TernFolder *folder, GArray *news,
-                    GCancellable *cancellable, GError **error)
-{
-  TernPipeline *store_stage, *parse_stage;
-  g_autoptr(GError) fetch_error = NULL;
-  g_autoptr(GError) parse_error = NULL;
-  gboolean fetched = TRUE, stored;
-  guint end = news->len, done = 0;
+/* Messages on their way in, in chunks of at most chunk_bytes (or
+ * MAX_CHUNK_MESSAGES), whole bodies or headers, never both in one chunk.
+ * Three stages overlap: chunk N+2 downloads on the sync thread (libetpan
+ * stays there) while chunk N+1 is parsed and chunk N is stored, each stage
+ * on its own thread; a stage hands on only when the next is free, so at
+ * most three chunks are in memory. The sync thread leaves the store alone
+ * between download_start and download_finish. */
+typedef struct {
+  TernImapSync *self;
+  TernFolder *folder;
+  TernPipeline *parse_stage, *store_stage;
+  GError *fetch_error;
+  guint n_chunks;
+  guint n_messages;
+} Download;
 
-  memset (&self->stats, 0, sizeof self->stats);
-  self->progress.total = news->len;
-  self->progress.done = 0;
-  report_progress (self);
-  if (news->len == 0)
-    return TRUE;
-  store_stage = tern_pipeline_new ("tern-sync-store", 1, store_parsed_chunk, NULL,
-                                   (GDestroyNotify) chunk_free);
-  parse_stage = tern_pipeline_new ("tern-sync-parse", 1, parse_fetched_chunk, store_stage,
-                                   (GDestroyNotify) chunk_free);
-  while (fetched && end > 0)
+static void
+download_start (Download *dl, TernImapSync *self, TernFolder *folder)
+{
+  memset (dl, 0, sizeof *dl);
+  dl->self = self;
+  dl->folder = folder;
+  dl->store_stage = tern_pipeline_new ("tern-sync-store", 1, store_parsed_chunk, NULL,
+                                       (GDestroyNotify) chunk_free);
+  dl->parse_stage = tern_pipeline_new ("tern-sync-parse", 1, parse_fetched_chunk,
+                                       dl->store_stage, (GDestroyNotify) chunk_free);
+}
+
+/* Queues @msgs (in UID order) newest first: each chunk is a run of UIDs in
+ * order, grown downwards from the end. FALSE once a download failed (in
+ * dl->fetch_error) or a stage stopped. */
+static gboolean
+download_push (Download *dl, GArray *msgs, FetchMode mode, GCancellable *cancellable)
+{
+  TernImapSync *self = dl->self;
+  guint end = msgs->len;
+
+  while (end > 0)
     {
-      gboolean full = in_offline_scope (self, &g_array_index (news, NewMessage, end - 1));
+      const NewMessage *m = (const NewMessage *) msgs->data;
+      gboolean full = wants_body (self, &m[end - 1], mode);
+      guint limit = dl->n_chunks == 0 ? FIRST_CHUNK_MESSAGES : MAX_CHUNK_MESSAGES;
       gsize bytes = 0;
       guint n = 0;
       Chunk *chunk;
 
-      /* The chunk is news[end - n, end): grown downwards. */
-      while (n < end && n < MAX_CHUNK_MESSAGES &&
-             in_offline_scope (self, &g_array_index (news, NewMessage, end - n - 1)) == full &&
-             (n == 0 || bytes + tern_imap_chunk_cost (g_array_index (news, NewMessage, end - n - 1).size, full)
-                          <= self->chunk_bytes))
-        {
-          bytes += tern_imap_chunk_cost (g_array_index (news, NewMessage, end - n - 1).size, full);
-          n++;
-        }
-      chunk = tern_imap_sync_check_cancel (cancellable, &fetch_error)
-                ? fetch_chunk (self, folder, &g_array_index (news, NewMessage, end - n), n, full,
-                               &fetch_error)
+      /* The chunk is msgs[end - n, end). */
+      while (n < end && n < limit && wants_body (self, &m[end - n - 1], mode) == full &&
+             (n == 0 || bytes + tern_imap_chunk_cost (m[end - n - 1].size, full) <= self->chunk_bytes))
+        bytes += tern_imap_chunk_cost (m[end - n++ - 1].size, full);
+      chunk = tern_imap_sync_check_cancel (cancellable, &dl->fetch_error)
+                ? fetch_chunk (self, dl->folder, &m[end - n], n, full, &dl->fetch_error)
                 : NULL;
-      /* A failed store stops the downloads too; its error wins below. */
-      fetched = chunk != NULL && tern_pipeline_push (parse_stage, chunk);
+      if (chunk != NULL)
+        {
+          chunk->fill = mode == FETCH_BODIES;
+          chunk->bodies_follow = mode == FETCH_HEADERS;
+        }
+      /* A failed store stops the downloads too; its error wins. */
+      if (chunk == NULL || !tern_pipeline_push (dl->parse_stage, chunk))
+        return FALSE;
       end -= n;
-      done += n;
-      self->progress.done = done;
+      dl->n_chunks++;
+      dl->n_messages += n;
+      self->progress.done += n;
       report_progress (self);
     }
-  /* Every chunk downloaded whole is stored even when a later one failed. */
-  tern_pipeline_finish (parse_stage, &parse_error);
-  stored = tern_pipeline_finish (store_stage, error);
+  return TRUE;
+}
+
+/* Every chunk downloaded whole is stored even when a later one failed. */
+static gboolean
+download_finish (Download *dl, GError **error)
+{
+  TernImapSync *self = dl->self;
+  g_autoptr(GError) parse_error = NULL;
+  gboolean stored;
+
+  tern_pipeline_finish (dl->parse_stage, &parse_error);
+  stored = tern_pipeline_finish (dl->store_stage, error);
   g_debug ("%s: %u messages: fetch %.2f s, parse %.2f s, store %.2f s (overlapped)",
-           folder->path, news->len, self->stats.fetch_us / 1e6, self->stats.parse_us / 1e6,
-           self->stats.store_us / 1e6);
+           dl->folder->path, dl->n_messages, self->stats.fetch_us / 1e6,
+           self->stats.parse_us / 1e6, self->stats.store_us / 1e6);
   if (!stored)
-    return FALSE;
-  if (fetch_error != NULL)
     {
-      g_propagate_error (error, g_steal_pointer (&fetch_error));
+      g_clear_error (&dl->fetch_error);
+      return FALSE;
+    }
+  if (dl->fetch_error != NULL)
+    {
+      g_propagate_error (error, dl->fetch_error);
       return FALSE;
     }
   return TRUE;
 }
 
-/* ---- Flags and expunges -------------------------------------------------- */
-
-static GHashTable *
-local_flags_by_uid (GArray *uids)
+/* Records @state (BODIES_DUE or NULL) with the folder's stored resume
+ * point, unchanged. */
+static gboolean
+set_sync_state (TernImapSync *self, TernFolder *folder, const char *state, GError **error)
 {
-  GHashTable *map = g_hash_table_new (g_direct_hash, g_direct_equal);
-
-  for (guint i = 0; i < uids->len; i++)
-    {
-      TernUidFlags *u = &g_array_index (uids, TernUidFlags, i);
-      g_hash_table_insert (map, GUINT_TO_POINTER (u->uid), GUINT_TO_POINTER (u->flags | 0x80000000u));
-    }
-  return map;
+  g_free (folder->sync_state);
+  folder->sync_state = g_strdup (state);
+  return tern_store_update_folder_state (self->store, folder->id, folder->uidvalidity,
+                                         folder->uidnext, folder->highestmodseq, state, error);
 }
 
 static gboolean
-apply_flag_changes (TernImapSync *self, TernFolder *folder, clist *result, GHashTable *local,
+headers_first (guint32 from_uid, guint32 top)
+{
+  return top == 0 || (top >= from_uid && top - from_uid >= HEADERS_FIRST_MIN);
+}
+
+/* Lists the new messages (UIDs from the resume point to @info's UIDNEXT)
+ * a page of UIDs at a time, from the top down, and downloads each page
+ * newest first: memory holds one page, not the folder. Sparse UIDs widen
+ * the page. @n_new counts what was listed and not stored yet. */
+static gboolean
+fetch_new_messages (TernImapSync *self, TernFolder *folder, const SelectInfo *info,
+                    GArray *local_uids, guint *n_new, GCancellable *cancellable,
+                    GError **error)
+{
+  guint32 from_uid = MAX (folder->uidnext, 1);
+  guint32 hi = info->uidnext > 0 ? info->uidnext - 1 : 0;   /* 0: unknown, all at once */
+  guint32 width = PAGE_UIDS;
+  FetchMode mode = headers_first (from_uid, hi) ? FETCH_HEADERS : FETCH_IN_SCOPE;
+  Download dl;
+
+  memset (&self->stats, 0, sizeof self->stats);
+  *n_new = 0;
+  self->progress.total = info->exists > local_uids->len ? info->exists - local_uids->len : 0;
+  self->progress.done = 0;
+  report_progress (self);
+  if (info->uidnext > 0 && info->uidnext <= from_uid)
+    return TRUE;
+  /* Durable before the first header: a sync killed after it still knows
+   * that bodies are due. */
+  if (mode == FETCH_HEADERS && !set_sync_state (self, folder, BODIES_DUE, error))
+    return FALSE;
+  download_start (&dl, self, folder);
+  for (;;)
+    {
+      guint32 lo = hi == 0 || hi - from_uid < width ? from_uid : hi - width + 1;
+      g_autoptr(GArray) page = list_new_messages (self, lo, hi, &dl.fetch_error);
+      guint listed;
+
+      if (page == NULL)
+        break;
+      listed = page->len;
+      drop_stored (page, local_uids);
+      *n_new += page->len;
+      if (!download_push (&dl, page, mode, cancellable) || lo == from_uid)
+        break;
+      if (listed < PAGE_UIDS / 2 && width <= G_MAXUINT32 / 4)
+        width *= 2;
+      hi = lo - 1;
+    }
+  return download_finish (&dl, error);
+}
+
+/* Bodies in the offline scope of messages stored headers only (after a
+ * headers-first download, or a sync killed before their bodies came),
+ * newest first, a page of UIDs at a time. Their state is in the store, so
+ * this resumes wherever a sync stopped. */
+static gboolean
+fetch_missing_bodies (TernImapSync *self, TernFolder *folder, GCancellable *cancellable,
+                      GError **error)
+{
+  guint days = self->account != NULL ? self->account->offline_days : 0;
+  gint64 since = days == 0 ? 0 : g_get_real_time () / G_USEC_PER_SEC - (gint64) days * 86400;
+  guint32 below = G_MAXUINT32;
+  gboolean first = TRUE;
+
+  memset (&self->stats, 0, sizeof self->stats);
+  for (;;)
+    {
+      /* Listed while no stage runs: the store has one user at a time. */
+      g_autoptr(GArray) page = tern_store_list_missing_bodies (self->store, folder->id, since,
+                                                               TERN_STREAM_MAX_LITERAL, below,
+                                                               PAGE_UIDS, error);
+      Download dl;
+      gboolean ok;
+
+      if (page == NULL)
+        return FALSE;
+      if (page->len == 0)
+        return set_sync_state (self, folder, NULL, error);
+      if (first)
+        {
+          self->progress.total = page->len;   /* grows page by page */
+          self->progress.done = 0;
+          first = FALSE;
+        }
+      else
+        self->progress.total += page->len;
+      below = g_array_index (page, TernUidSize, 0).uid;
+      download_start (&dl, self, folder);
+      ok = download_push (&dl, page, FETCH_BODIES, cancellable);
+      if (!download_finish (&dl, error) || !ok)
+        return FALSE;
+    }
+}
+
+/* ---- Flags and expunges -------------------------------------------------- */
+
+static gboolean
+apply_flag_changes (TernImapSync *self, TernFolder *folder, clist *result, GArray *local_uids,
                     GError **error)
 {
   gboolean ok = tern_store_begin (self->store, error);
@@ -707,12 +893,11 @@ apply_flag_changes (TernImapSync *self, TernFolder *folder, clist *result, GHash
   for (clistiter *it = clist_begin (result); ok && it; it = clist_next (it))
     {
       TernImapFetched f;
-      gpointer stored;
+      const TernUidFlags *stored;
 
       tern_imap_fetched_parse (clist_content (it), &f);
-      if (f.has_flags && f.uid != 0 &&
-          g_hash_table_lookup_extended (local, GUINT_TO_POINTER (f.uid), NULL, &stored) &&
-          (GPOINTER_TO_UINT (stored) & ~0x80000000u) != f.flags)
+      if (f.has_flags && f.uid != 0 && (stored = find_local (local_uids, f.uid)) != NULL &&
+          stored->flags != f.flags)
         ok = tern_store_update_flags_by_uid (self->store, folder->id, f.uid, f.flags,
                                              f.keywords->str, error);
       tern_imap_fetched_clear (&f);
@@ -723,37 +908,76 @@ apply_flag_changes (TernImapSync *self, TernFolder *folder, clist *result, GHash
   return FALSE;
 }
 
+/* The UID range of the @page-th run of PAGE_UIDS stored messages: commands
+ * over the known messages go a page at a time, so that no reply holds the
+ * whole folder. FALSE past the end. */
+static gboolean
+local_page (GArray *local_uids, guint page, guint32 *first, guint32 *last)
+{
+  guint i = page * PAGE_UIDS;
+
+  if (i >= local_uids->len)
+    return FALSE;
+  *first = g_array_index (local_uids, TernUidFlags, i).uid;
+  *last = g_array_index (local_uids, TernUidFlags, MIN (i + PAGE_UIDS, local_uids->len) - 1).uid;
+  return TRUE;
+}
+
 /* Flags of the messages we already had: only those changed since the last
  * HIGHESTMODSEQ when the server has CONDSTORE, else all of them. */
 static gboolean
 sync_flags (TernImapSync *self, TernFolder *folder, GArray *local_uids, guint64 since,
             GError **error)
 {
-  g_autoptr(GHashTable) local = NULL;
-  struct mailimap_set *set;
-  struct mailimap_fetch_type *ft;
-  clist *result = NULL;
-  guint32 max_uid;
-  int r;
-  gboolean ok;
+  guint32 first, last;
 
-  if (local_uids->len == 0)
-    return TRUE;
-  max_uid = g_array_index (local_uids, TernUidFlags, local_uids->len - 1).uid;
-  set = mailimap_set_new_interval (1, max_uid);
-  ft = fetch_type_new (TRUE, TRUE, FALSE);
-  if (self->has_condstore && since > 0)
-    r = mailimap_uid_fetch_changedsince (self->imap, set, ft, since, &result);
-  else
-    r = mailimap_uid_fetch (self->imap, set, ft, &result);
-  mailimap_fetch_type_free (ft);
-  mailimap_set_free (set);
-  if (!tern_imap_sync_ok (self, r, "reading message flags", error))
+  for (guint page = 0; local_page (local_uids, page, &first, &last); page++)
+    {
+      struct mailimap_set *set = mailimap_set_new_interval (first, last);
+      struct mailimap_fetch_type *ft = fetch_type_new (TRUE, TRUE, FALSE);
+      clist *result = NULL;
+      gboolean ok;
+      int r;
+
+      if (self->has_condstore && since > 0)
+        r = mailimap_uid_fetch_changedsince (self->imap, set, ft, since, &result);
+      else
+        r = mailimap_uid_fetch (self->imap, set, ft, &result);
+      mailimap_fetch_type_free (ft);
+      mailimap_set_free (set);
+      if (!tern_imap_sync_ok (self, r, "reading message flags", error))
+        return FALSE;
+      ok = apply_flag_changes (self, folder, result, local_uids, error);
+      mailimap_fetch_list_free (result);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Appends to @gone the stored UIDs from @first to @last that the server no
+ * longer has. */
+static gboolean
+find_expunged (TernImapSync *self, GArray *local_uids, guint32 first, guint32 last, GArray *gone,
+               GError **error)
+{
+  struct mailimap_search_key *key = mailimap_search_key_new_uid (mailimap_set_new_interval (first, last));
+  clist *result = NULL;
+  g_autoptr(GHashTable) on_server = g_hash_table_new (g_direct_hash, g_direct_equal);
+  const TernUidFlags *u = find_local (local_uids, first);
+  const TernUidFlags *end = &g_array_index (local_uids, TernUidFlags, local_uids->len);
+  int r = mailimap_uid_search (self->imap, NULL, key, &result);
+
+  mailimap_search_key_free (key);
+  if (!tern_imap_sync_ok (self, r, "checking for deleted messages", error))
     return FALSE;
-  local = local_flags_by_uid (local_uids);
-  ok = apply_flag_changes (self, folder, result, local, error);
-  mailimap_fetch_list_free (result);
-  return ok;
+  for (clistiter *it = clist_begin (result); it; it = clist_next (it))
+    g_hash_table_add (on_server, GUINT_TO_POINTER (*(uint32_t *) clist_content (it)));
+  mailimap_search_result_free (result);
+  for (; u < end && u->uid <= last; u++)
+    if (!g_hash_table_contains (on_server, GUINT_TO_POINTER (u->uid)))
+      g_array_append_val (gone, u->uid);
+  return TRUE;
 }
 
 /* The server has fewer of our messages than we do: ask which UIDs it still
@@ -761,31 +985,12 @@ sync_flags (TernImapSync *self, TernFolder *folder, GArray *local_uids, guint64 
 static gboolean
 sync_expunges (TernImapSync *self, TernFolder *folder, GArray *local_uids, GError **error)
 {
-  struct mailimap_set *set;
-  struct mailimap_search_key *key;
-  clist *result = NULL;
-  g_autoptr(GHashTable) on_server = g_hash_table_new (g_direct_hash, g_direct_equal);
   g_autoptr(GArray) gone = g_array_new (FALSE, FALSE, sizeof (guint32));
-  int r;
+  guint32 first, last;
 
-  if (local_uids->len == 0)
-    return TRUE;
-  set = mailimap_set_new_interval (1, g_array_index (local_uids, TernUidFlags, local_uids->len - 1).uid);
-  key = mailimap_search_key_new_uid (set);
-  r = mailimap_uid_search (self->imap, NULL, key, &result);
-  mailimap_search_key_free (key);
-  if (!tern_imap_sync_ok (self, r, "checking for deleted messages", error))
-    return FALSE;
-  for (clistiter *it = clist_begin (result); it; it = clist_next (it))
-    g_hash_table_add (on_server, GUINT_TO_POINTER (*(uint32_t *) clist_content (it)));
-  mailimap_search_result_free (result);
-
-  for (guint i = 0; i < local_uids->len; i++)
-    {
-      guint32 uid = g_array_index (local_uids, TernUidFlags, i).uid;
-      if (!g_hash_table_contains (on_server, GUINT_TO_POINTER (uid)))
-        g_array_append_val (gone, uid);
-    }
+  for (guint page = 0; local_page (local_uids, page, &first, &last); page++)
+    if (!find_expunged (self, local_uids, first, last, gone, error))
+      return FALSE;
   if (gone->len == 0)
     return TRUE;
   return tern_store_delete_by_uids (self->store, folder->id, (guint32 *) gone->data,
@@ -853,25 +1058,14 @@ sync_known_messages (TernImapSync *self, TernFolder *folder, const SelectInfo *i
   return TRUE;
 }
 
-gboolean
-tern_imap_sync_folder (TernImapSync *self, const char *path, GCancellable *cancellable,
-                       GError **error)
+/* New messages (their headers at least), flags and expunges of the
+ * selected folder, and its resume point. */
+static gboolean
+sync_folder_changes (TernImapSync *self, TernFolder *folder, const SelectInfo *info,
+                     GCancellable *cancellable, GError **error)
 {
-  g_autoptr(TernFolder) folder = NULL;
-  g_autoptr(GArray) news = NULL;
   g_autoptr(GArray) local_uids = NULL;
-  SelectInfo info;
-  guint32 from_uid;
-
-  g_return_val_if_fail (TERN_IS_IMAP_SYNC (self), FALSE);
-  folder = tern_store_get_folder_by_path (self->store, self->account_id, path, error);
-  if (folder == NULL || !tern_imap_sync_check_cancel (cancellable, error) ||
-      !select_folder (self, path, &info, error) ||
-      !check_uidvalidity (self, folder, &info, error))
-    return FALSE;
-  self->progress.folder_path = folder->path;
-  if (nothing_changed (self, folder, &info))
-    return TRUE;
+  guint n_new;
 
   /* The resume point is the stored UIDNEXT alone, not the largest local UID:
    * a message moved here by us already has its (high) UID in this folder
@@ -879,19 +1073,14 @@ tern_imap_sync_folder (TernImapSync *self, const char *path, GCancellable *cance
    * moves only when every new message is stored (they come newest first),
    * so a sync killed half way lists the same UIDs again; what we hold
    * already is not fetched again. */
-  from_uid = MAX (folder->uidnext, 1);
   local_uids = tern_store_list_uids (self->store, folder->id, error);
   if (local_uids == NULL)
     return FALSE;
-  news = list_new_messages (self, from_uid, error);
-  if (news == NULL)
-    return FALSE;
-  drop_stored (news, local_uids);
   self->gap_uid = 0;
   self->n_undelivered = 0;
   /* Local copies without a UID wait for their server copy. */
   self->adopt_unnumbered = folder->total_count > local_uids->len;
-  if (!fetch_new_messages (self, folder, news, cancellable, error))
+  if (!fetch_new_messages (self, folder, info, local_uids, &n_new, cancellable, error))
     return FALSE;
   if (self->gap_uid != 0)
     {
@@ -903,13 +1092,36 @@ tern_imap_sync_folder (TernImapSync *self, const char *path, GCancellable *cance
     }
   else
     /* A folder whose new messages were all expunged meanwhile still moves on. */
-    folder->uidnext = MAX (folder->uidnext, info.uidnext);
-  if (!sync_known_messages (self, folder, &info, local_uids, news->len, error))
+    folder->uidnext = MAX (folder->uidnext, info->uidnext);
+  if (!sync_known_messages (self, folder, info, local_uids, n_new, error))
     return FALSE;
   /* HIGHESTMODSEQ moves only now that every change up to it is stored. */
+  folder->highestmodseq = info->highestmodseq;
   return tern_store_update_folder_state (self->store, folder->id, folder->uidvalidity,
-                                         folder->uidnext, info.highestmodseq,
+                                         folder->uidnext, info->highestmodseq,
                                          folder->sync_state, error);
+}
+
+gboolean
+tern_imap_sync_folder (TernImapSync *self, const char *path, GCancellable *cancellable,
+                       GError **error)
+{
+  g_autoptr(TernFolder) folder = NULL;
+  SelectInfo info;
+
+  g_return_val_if_fail (TERN_IS_IMAP_SYNC (self), FALSE);
+  folder = tern_store_get_folder_by_path (self->store, self->account_id, path, error);
+  if (folder == NULL || !tern_imap_sync_check_cancel (cancellable, error) ||
+      !select_folder (self, path, &info, error) ||
+      !check_uidvalidity (self, folder, &info, error))
+    return FALSE;
+  self->progress.folder_path = folder->path;
+  /* The list first, whole; then the bodies it still lacks (also those of
+   * a sync killed before they came: nothing else may have changed). */
+  return (nothing_changed (self, folder, &info) ||
+          sync_folder_changes (self, folder, &info, cancellable, error)) &&
+         (g_strcmp0 (folder->sync_state, BODIES_DUE) != 0 ||
+          fetch_missing_bodies (self, folder, cancellable, error));
 }
 
 /* ---- Whole account ----------------------------------------------------- */
@@ -956,17 +1168,21 @@ tern_imap_sync_all (TernImapSync *self, GCancellable *cancellable, GError **erro
 
 /* ---- Bodies on demand ---------------------------------------------------- */
 
+/* As the sync fills bodies: a message stored without search text yet (its
+ * body was due later) gets it now. */
 static gboolean
-store_fetched_body (TernImapSync *self, gint64 message_id, const TernImapFetched *f,
-                    GError **error)
+store_fetched_body (TernImapSync *self, const TernMessageSummary *summary,
+                    const TernImapFetched *f, GError **error)
 {
   g_autoptr(GBytes) raw = g_bytes_new (f->body, f->body_len);
   g_autoptr(TernImportedMessage) msg = tern_imported_message_new (raw, FALSE, NULL);
 
   if (msg == NULL)
-    return tern_store_set_raw (self->store, message_id, raw, NULL, NULL, 0, error);
-  return tern_store_set_raw (self->store, message_id, raw, msg->record.body_text,
-                             msg->record.attachments, msg->record.n_attachments, error);
+    return tern_store_set_raw (self->store, summary->id, raw, NULL, NULL, 0, error);
+  msg->record.folder_id = summary->folder_id;
+  msg->record.uid = summary->uid;
+  msg->record.internal_date = summary->internal_date;
+  return tern_store_fill_bodies (self->store, &msg->record, 1, error);
 }
 
 gboolean
@@ -1023,7 +1239,7 @@ tern_imap_sync_fetch_body (TernImapSync *self, gint64 message_id, GCancellable *
 
       tern_imap_fetched_parse (clist_content (it), &f);
       if (f.uid == msg->uid && f.body != NULL)
-        ok = store_fetched_body (self, message_id, &f, error);
+        ok = store_fetched_body (self, msg, &f, error);
       tern_imap_fetched_clear (&f);
     }
   mailimap_fetch_list_free (result);

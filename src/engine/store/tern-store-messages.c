@@ -294,7 +294,7 @@ insert_texts (TernStore *self, const TernMessageRecord *records, GArray *ids, GE
       gint64 id = g_array_index (ids, gint64, i);
       TextOrder o = { search_key (stored_date (&records[i]), id), i };
 
-      if (id != 0)
+      if (id != 0 && !records[i].text_later)
         g_array_append_val (order, o);
     }
   g_array_sort (order, compare_text_order);
@@ -551,6 +551,112 @@ tern_store_list_uids (TernStore *self, gint64 folder_id, GError **error)
   if (rc != SQLITE_DONE)
     return tern_store_fail (self, rc, "Listing UIDs", error), NULL;
   return g_steal_pointer (&list);
+}
+
+GArray *
+tern_store_list_missing_bodies (TernStore *self, gint64 folder_id, gint64 since, gint64 max_size,
+                                guint32 below_uid, guint limit, GError **error)
+{
+  /* Walks the (folder_id, uid) index down from @below_uid. */
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT uid, size, internal_date FROM messages"
+      " WHERE folder_id = ?1 AND uid < ?2 AND body_state = 1"
+      " AND internal_date >= ?3 AND size <= ?4 ORDER BY uid DESC LIMIT ?5", error);
+  g_autoptr(GArray) list = g_array_new (FALSE, FALSE, sizeof (TernUidSize));
+  int rc;
+
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  sqlite3_bind_int64 (stmt, 2, below_uid);
+  sqlite3_bind_int64 (stmt, 3, since);
+  sqlite3_bind_int64 (stmt, 4, max_size);
+  sqlite3_bind_int64 (stmt, 5, limit);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      TernUidSize u = { (guint32) sqlite3_column_int64 (stmt, 0),
+                        (guint32) MIN (sqlite3_column_int64 (stmt, 1), G_MAXUINT32),
+                        sqlite3_column_int64 (stmt, 2) };
+      g_array_append_val (list, u);
+    }
+  if (rc != SQLITE_DONE)
+    return tern_store_fail (self, rc, "Listing messages to download", error), NULL;
+  for (guint i = 0; i < list->len / 2; i++)
+    {
+      TernUidSize t = g_array_index (list, TernUidSize, i);
+
+      g_array_index (list, TernUidSize, i) = g_array_index (list, TernUidSize, list->len - 1 - i);
+      g_array_index (list, TernUidSize, list->len - 1 - i) = t;
+    }
+  return g_steal_pointer (&list);
+}
+
+static gboolean query_id (TernStore *self, TernStmt *stmt, gint64 *value, GError **error);
+
+/* Whether message @id has its search text row (a headers-only message
+ * inserted with text_later has none). */
+static gboolean
+has_text (TernStore *self, gint64 id, gboolean *found, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT count (*) FROM message_text WHERE msg = ?", error);
+  gint64 n = 0;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (!query_id (self, stmt, &n, error))
+    return FALSE;
+  *found = n > 0;
+  return TRUE;
+}
+
+/* Body, attachments, state and preview of stored message @id: every write
+ * but the search text. */
+static gboolean
+fill_one (TernStore *self, gint64 id, const TernMessageRecord *r, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "UPDATE messages SET body_state = 2, preview = ?2 WHERE id = ?1", error);
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  tern_store_bind_text (stmt, 2, r->preview != NULL ? r->preview : "");
+  return tern_store_step_done (self, stmt, "Storing the message", error) &&
+         store_raw (self, id, r->raw, error) &&
+         replace_attachments (self, id, r->attachments, r->n_attachments, error);
+}
+
+gboolean
+tern_store_fill_bodies (TernStore *self, const TernMessageRecord *records, guint n_records,
+                        GError **error)
+{
+  g_autoptr(GArray) new_text = g_array_sized_new (FALSE, TRUE, sizeof (gint64), n_records);
+  gboolean owned, ok = TRUE;
+
+  for (guint i = 0; i < n_records; i++)
+    g_return_val_if_fail (records[i].raw != NULL, FALSE);
+  if (!tern_store_tx_begin (self, &owned, error))
+    return FALSE;
+  for (guint i = 0; ok && i < n_records; i++)
+    {
+      const TernMessageRecord *r = &records[i];
+      gint64 id = tern_store_find_by_uid (self, r->folder_id, r->uid, error);
+      gboolean indexed = FALSE;
+      gint64 text_id;
+
+      ok = (error == NULL || *error == NULL) &&
+           (id == 0 || (fill_one (self, id, r, error) && has_text (self, id, &indexed, error)));
+      /* Indexed with its headers already: its row is updated in place. */
+      if (ok && indexed)
+        ok = update_text (self, id, r->body_text, r->attachments, r->n_attachments, error);
+      text_id = indexed ? 0 : id;
+      g_array_append_val (new_text, text_id);
+    }
+  /* Text last, in rowid order, as for new messages (see sql/004). */
+  ok = ok && insert_texts (self, records, new_text, error);
+  return tern_store_tx_end (self, owned, ok, error);
 }
 
 /* Runs a one-integer query with ?1 bound; *value stays as is when no row. */

@@ -58,6 +58,8 @@ typedef struct {
   gboolean has_attachments;
   const char *preview;       /* first lines of the text, for the list */
   TernBodyState body_state;
+  gboolean text_later;       /* headers only, body due soon: no search text until
+                              * tern_store_fill_bodies brings it (one FTS write) */
   GBytes *raw;               /* optional raw message */
   const char *body_text;     /* optional plain text for full-text search */
   const TernAttachmentRecord *attachments;
@@ -129,6 +131,14 @@ typedef struct {
   guint32 uid;
   guint flags;
 } TernUidFlags;
+
+/* A UID with its size and arrival time: what the IMAP sync needs to plan
+ * a download (tern_store_list_missing_bodies). */
+typedef struct {
+  guint32 uid;
+  guint32 size;              /* RFC822.SIZE */
+  gint64 internal_date;      /* Unix time */
+} TernUidSize;
 
 typedef enum {
   TERN_PENDING_SET_FLAGS,    /* add flags/keywords to uids in folder_path */

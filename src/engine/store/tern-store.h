@@ -151,6 +151,19 @@ gboolean tern_store_delete_messages (TernStore *store, const gint64 *ids, guint 
                                      GError **error);
 /* UIDs and flags of a folder, ascending (GArray of TernUidFlags). */
 GArray *tern_store_list_uids (TernStore *store, gint64 folder_id, GError **error);
+/* Messages of the folder stored headers only, with a UID below @below_uid,
+ * arrived at @since or later (Unix time; 0: any) and of at most @max_size
+ * bytes: the @limit highest UIDs, returned ascending (GArray of
+ * TernUidSize). The IMAP sync downloads their bodies after the headers. */
+GArray *tern_store_list_missing_bodies (TernStore *store, gint64 folder_id, gint64 since,
+                                        gint64 max_size, guint32 below_uid, guint limit,
+                                        GError **error);
+/* Gives the folder's messages with the records' UIDs (stored headers
+ * only) their bodies: raw message, attachments, list preview, and the
+ * search text (a batch's text goes in last, in one FTS segment). UIDs no
+ * longer stored (expunged meanwhile) are left out. */
+gboolean tern_store_fill_bodies (TernStore *store, const TernMessageRecord *records,
+                                 guint n_records, GError **error);
 /* The largest UID stored in the folder, 0 if none. */
 guint32 tern_store_get_max_uid (TernStore *store, gint64 folder_id, GError **error);
 /* A message by id (NOT_FOUND if none). */
