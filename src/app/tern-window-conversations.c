@@ -136,11 +136,11 @@ _tern_window_conversations_set_expanded (TernWindow *self, gboolean expanded)
   tern_thread_message_source_set_expanded (self->thread_source, head, expanded);
   if (!tern_message_list_model_reload (self->model, &error))
     g_warning ("Could not list the conversation: %s", error->message);
-  /* The head's own row changed too (its arrow), and collapsing from a
-   * message row puts the cursor back on the conversation. */
+  /* The head's own row changed too (its arrow). The cursor goes (back)
+   * on the conversation: collapsing may start from a message row, and the
+   * reload must not leave the view's cursor wherever its rows moved. */
   tern_message_list_model_row_updated (self->model, head);
-  if (!expanded)
-    tern_message_list_select_id (self->message_list, head);
+  tern_message_list_select_id (self->message_list, head);
   return TRUE;
 }
 

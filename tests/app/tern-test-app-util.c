@@ -179,9 +179,36 @@ tern_test_window_search (TernWindow *window, const char *query)
 void
 tern_test_window_close (TernWindow *window, TernMailContext *context)
 {
-  gtk_widget_destroy (GTK_WIDGET (window));
-  tern_mail_context_shutdown (context);
-  g_object_unref (context);
+  tern_test_window_clear (&window, &context);
+}
+
+/* Closes a test's window and shuts its context down; either may be NULL
+ * (a test that failed before it opened them). */
+void
+tern_test_window_clear (TernWindow **window, TernMailContext **context)
+{
+  if (*window != NULL)
+    gtk_widget_destroy (GTK_WIDGET (*window));
+  *window = NULL;
+  if (*context != NULL)
+    tern_mail_context_shutdown (*context);
+  g_clear_object (context);
+}
+
+/* A window over @ts's store with a context of its own and no sync
+ * workers (the offline window tests), shown and drawn once. */
+TernWindow *
+tern_test_window_open_offline (GtkApplication *app, TernTestStore *ts, int width, int height,
+                               TernMailContext **context)
+{
+  g_autoptr(GError) error = NULL;
+  TernWindow *window;
+
+  *context = tern_mail_context_new (ts->data_dir, &error);
+  g_assert_no_error (error);
+  window = tern_test_window_show (app, *context, width, height);
+  tern_test_ui_wait_for_draw (GTK_WIDGET (window));
+  return window;
 }
 
 gint64

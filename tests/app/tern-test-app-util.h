@@ -58,6 +58,9 @@ gpointer tern_test_find_widget (GtkWidget *root, GType type);
 GPtrArray *tern_test_find_widgets (GtkWidget *root, GType type);
 /* Destroys @window and shuts @context down. */
 void tern_test_window_close (TernWindow *window, TernMailContext *context);
+void tern_test_window_clear (TernWindow **window, TernMailContext **context);
+TernWindow *tern_test_window_open_offline (GtkApplication *app, TernTestStore *ts, int width,
+                                           int height, TernMailContext **context);
 
 /* tern_test_ui_save_screenshot() as "@name[-dark][-hidpi].png", after the
  * GTK_THEME and GDK_SCALE it runs with (a person looks at each variant). */

@@ -33,14 +33,7 @@ screenshot (Fixture *f, const char *name)
 static void
 open_window (Fixture *f, int width)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->context = tern_mail_context_new (f->ts->data_dir, &error);
-  g_assert_no_error (error);
-  f->window = tern_window_new_for_context (f->app, f->context);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), width, 700);
-  gtk_widget_show (GTK_WIDGET (f->window));
-  tern_test_ui_wait_for_draw (GTK_WIDGET (f->window));
+  f->window = tern_test_window_open_offline (f->app, f->ts, width, 700, &f->context);
 }
 
 static void
@@ -70,11 +63,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  if (f->window != NULL)
-    gtk_widget_destroy (GTK_WIDGET (f->window));
-  if (f->context != NULL)
-    tern_mail_context_shutdown (f->context);
-  g_clear_object (&f->context);
+  tern_test_window_clear (&f->window, &f->context);
   g_clear_object (&f->app);
   tern_test_store_free (f->ts);
 }

@@ -62,11 +62,7 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  if (f->window != NULL)
-    gtk_widget_destroy (GTK_WIDGET (f->window));
-  if (f->context != NULL)
-    tern_mail_context_shutdown (f->context);
-  g_clear_object (&f->context);
+  tern_test_window_clear (&f->window, &f->context);
   g_clear_object (&f->app);
   tern_test_store_free (f->ts);
 }
@@ -74,13 +70,7 @@ fixture_teardown (Fixture *f, gconstpointer data)
 static void
 open_window (Fixture *f, int width, int height)
 {
-  g_autoptr(GError) error = NULL;
-
-  f->context = tern_mail_context_new (f->ts->data_dir, &error);
-  g_assert_no_error (error);
-  f->window = tern_window_new_for_context (f->app, f->context);
-  gtk_window_set_default_size (GTK_WINDOW (f->window), width, height);
-  gtk_widget_show (GTK_WIDGET (f->window));
+  f->window = tern_test_window_open_offline (f->app, f->ts, width, height, &f->context);
   g_signal_emit_by_name (f->context, "account-state-changed", f->ts->account_id,
                          (int) TERN_WORKER_IDLE);
   tern_test_ui_wait_for_draw (GTK_WIDGET (f->window));

@@ -803,6 +803,7 @@ fetch_new_messages (TernImapSync *self, TernFolder *folder, const SelectInfo *in
 {
   guint32 from_uid = MAX (folder->uidnext, 1);
   guint32 hi = info->uidnext > 0 ? info->uidnext - 1 : 0;   /* 0: unknown, all at once */
+  const guint32 top = hi;
   guint32 width = PAGE_UIDS;
   FetchMode mode = headers_first (from_uid, hi) ? FETCH_HEADERS : FETCH_IN_SCOPE;
   Download dl;
@@ -822,7 +823,10 @@ fetch_new_messages (TernImapSync *self, TernFolder *folder, const SelectInfo *in
   for (;;)
     {
       guint32 lo = hi == 0 || hi - from_uid < width ? from_uid : hi - width + 1;
-      g_autoptr(GArray) page = list_new_messages (self, lo, hi, &dl.fetch_error);
+      /* The top page asks up to "*": mail that came after SELECT is
+       * listed too (the resume point stays below it, so nothing is lost
+       * either way). */
+      g_autoptr(GArray) page = list_new_messages (self, lo, hi == top ? 0 : hi, &dl.fetch_error);
       guint listed;
 
       if (page == NULL)
