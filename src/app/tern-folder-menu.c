@@ -447,7 +447,7 @@ archive_list_job (TernStore *store, gpointer data, GError **error)
 static void
 archive_stop (WriteFinish *f, const GError *error)
 {
-  watch_finish (f->watch, NULL, error, -1);
+  watch_finish (f->watch, _("Nothing was archived."), error, -1);
   write_job_free (f->job);
   g_object_unref (f->executor);
   g_free (f);

@@ -403,6 +403,11 @@ tern_mail_context_fetch_bodies_async (TernMailContext *self, gint64 account_id,
   TernSyncClient *worker = tern_mail_context_get_worker (self, account_id);
   Fetch *f;
 
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
   if (worker == NULL || ids->len == 0)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",

@@ -452,6 +452,15 @@ test_archive_headers_only (gconstpointer data)
       g_assert_cmpint (m->body_state, ==, TERN_BODY_STATE_HEADERS);
     }
 
+  /* Stopped while the bodies download: nothing archived, nothing deleted. */
+  dialog = tern_folder_menu_archive (menu, f->ts->inbox_id, "Archive/Demo/Inbox", 0, TRUE);
+  g_cancellable_cancel (tern_transfer_dialog_get_cancellable (dialog));
+  dialog = archive_finished (dialog);
+  g_assert_cmpstr (tern_transfer_dialog_get_text (dialog), ==, "Stopped. Nothing was archived.");
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  g_object_unref (dialog);
+  g_assert_cmpuint (tern_test_servers_count_files (f->servers, "demo", "INBOX"), ==, 20);
+
   /* Online: all 20 archived, whole, and deleted on the server. */
   dialog = archive_finished (tern_folder_menu_archive (menu, f->ts->inbox_id,
                                                        "Archive/Demo/Inbox", 0, TRUE));
