@@ -69,6 +69,7 @@ typedef struct {
   Progress *progress;
   guint timer;
   const char *verb;             /* "Exported", for the progress line */
+  char *note;                   /* instead of it while bodies download */
 } Watch;
 
 static gboolean
@@ -84,9 +85,12 @@ show_progress (gpointer data)
   fraction = w->progress->total > 0 ? (double) w->progress->done / w->progress->total
              : w->progress->bytes_total > 0
                ? (double) w->progress->bytes_done / (double) w->progress->bytes_total : -1;
-  text = g_strdup_printf (ngettext ("%s %u message…", "%s %u messages…", w->progress->done),
-                          w->verb, w->progress->done);
+  text = w->note != NULL ? g_strdup (w->note)
+         : g_strdup_printf (ngettext ("%s %u message…", "%s %u messages…", w->progress->done),
+                            w->verb, w->progress->done);
   g_mutex_unlock (&w->progress->lock);
+  if (w->note != NULL)
+    fraction = -1;
   tern_transfer_dialog_set_progress (w->dialog, fraction, text);
   return G_SOURCE_CONTINUE;
 }
@@ -120,6 +124,7 @@ watch_finish (Watch *w, const char *summary, const GError *error, gint64 changed
     g_signal_emit_by_name (w->menu->context, "folders-changed", changed_account);
   progress_unref (w->progress);
   g_object_unref (w->menu);
+  g_free (w->note);
   g_free (w);
 }
 
@@ -229,6 +234,8 @@ typedef struct {
   TernLocalArchiveResult archived;
   gint64 source_account;
   gint64 local_account;
+  GArray *missing;              /* archive: bodies still on the server */
+  GError *download_error;       /* archive: why some of them stayed there */
 } WriteJob;
 
 static void
@@ -239,6 +246,8 @@ write_job_free (gpointer data)
   g_strfreev (job->paths);
   g_free (job->local_path);
   g_clear_object (&job->cancellable);
+  g_clear_pointer (&job->missing, g_array_unref);
+  g_clear_error (&job->download_error);
   progress_unref (job->progress);
   g_free (job);
 }
@@ -358,12 +367,22 @@ archive_done (GObject *source, GAsyncResult *result, gpointer data)
                    job->archived.archived, job->archived.total, size, job->local_path);
   if (job->archived.already_there > 0)
     g_string_append_printf (s, _(" %u were there already."), job->archived.already_there);
-  if (job->archived.not_downloaded > 0)
+  if (job->archived.not_downloaded > 0 && job->download_error != NULL)
+    g_string_append_printf (s, ngettext (" %u message stayed on the server: incoming mail "
+                                         "could not download it. %s Archive again once the "
+                                         "account is back online.",
+                                         " %u messages stayed on the server: incoming mail "
+                                         "could not download them. %s Archive again once the "
+                                         "account is back online.",
+                                         job->archived.not_downloaded),
+                            job->archived.not_downloaded, job->download_error->message);
+  else if (job->archived.not_downloaded > 0)
     g_string_append_printf (s, _(" %u were left on the server: only their headers are on "
                                  "this computer."), job->archived.not_downloaded);
   if (job->remove)
     {
-      g_string_append (s, _(" They are deleted on the server now that they are safe here."));
+      if (job->archived.archived > 0)
+        g_string_append (s, _(" They are deleted on the server now that they are safe here."));
       tern_mail_context_push_changes (f->watch->menu->context, job->source_account);
     }
   if (job->folder_id != 0)
@@ -376,20 +395,125 @@ archive_done (GObject *source, GAsyncResult *result, gpointer data)
   g_free (f);
 }
 
-static TernTransferDialog *
-run_write (TernFolderMenu *self, WriteJob *job, TernStoreJobFunc func, GAsyncReadyCallback done,
-           const char *heading, const char *verb)
+static WriteFinish *
+write_new (TernFolderMenu *self, WriteJob *job, const char *heading, const char *verb)
 {
   Watch *w = watch_new (self, heading, verb);
   WriteFinish *f = g_new0 (WriteFinish, 1);
-  TernTransferDialog *dialog = w->dialog;
 
   job->cancellable = g_object_ref (watch_cancellable (w));
   job->progress = g_atomic_rc_box_acquire (w->progress);
   f->watch = w;
   f->job = job;
   f->executor = g_object_ref (tern_mail_context_get_executor (self->context));
+  return f;
+}
+
+static TernTransferDialog *
+run_write (TernFolderMenu *self, WriteJob *job, TernStoreJobFunc func, GAsyncReadyCallback done,
+           const char *heading, const char *verb)
+{
+  WriteFinish *f = write_new (self, job, heading, verb);
+  TernTransferDialog *dialog = f->watch->dialog;
+
   tern_store_executor_run_async (f->executor, func, job, write_job_free, NULL, done, f);
+  return dialog;
+}
+
+/* ---- archive: bodies still on the server are downloaded first --------------------- */
+
+/* Which of the messages to archive have only their headers here (the
+ * engine's rule, as for tern-cli archive). */
+static gboolean
+archive_list_job (TernStore *store, gpointer data, GError **error)
+{
+  WriteJob *job = data;
+  g_autoptr(TernFolder) folder = NULL;
+
+  if (job->folder_id == 0)
+    {
+      job->source_account = job->account_id;
+      job->missing = tern_local_archive_account_to_download (store, job->account_id,
+                                                             job->before, error);
+    }
+  else if ((folder = tern_store_get_folder (store, job->folder_id, error)) != NULL)
+    {
+      job->source_account = folder->account_id;
+      job->missing = tern_local_archive_to_download (store, job->folder_id, job->before, error);
+    }
+  return job->missing != NULL;
+}
+
+static void
+archive_stop (WriteFinish *f, const GError *error)
+{
+  watch_finish (f->watch, _("Nothing was archived."), error, -1);
+  write_job_free (f->job);
+  g_object_unref (f->executor);
+  g_free (f);
+}
+
+static void
+archive_run (WriteFinish *f)
+{
+  g_clear_pointer (&f->watch->note, g_free);
+  tern_store_executor_run_async (f->executor,
+                                 f->job->folder_id != 0 ? archive_job : archive_account_job,
+                                 f->job, write_job_free, NULL, archive_done, f);
+}
+
+static void
+archive_fetched (GObject *source, GAsyncResult *result, gpointer data)
+{
+  WriteFinish *f = data;
+  g_autoptr(GError) error = NULL;
+  TernBodiesFetched got;
+
+  if (!tern_mail_context_fetch_bodies_finish (TERN_MAIL_CONTEXT (source), result, &got, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          archive_stop (f, error);
+          return;
+        }
+      /* Offline or refused: what is here is archived all the same. */
+      f->job->download_error = error != NULL ? g_steal_pointer (&error) : got.error;
+    }
+  archive_run (f);
+}
+
+static void
+archive_listed (GObject *source, GAsyncResult *result, gpointer data)
+{
+  WriteFinish *f = data;
+  WriteJob *job = f->job;
+  g_autoptr(GError) error = NULL;
+
+  if (!tern_store_executor_run_finish (f->executor, result, &error))
+    {
+      archive_stop (f, error);
+      return;
+    }
+  if (job->missing->len == 0)
+    {
+      archive_run (f);
+      return;
+    }
+  f->watch->note = g_strdup_printf (ngettext ("Downloading %u message from the server…",
+                                              "Downloading %u messages from the server…",
+                                              job->missing->len), job->missing->len);
+  tern_mail_context_fetch_bodies_async (f->watch->menu->context, job->source_account,
+                                        job->missing, job->cancellable, archive_fetched, f);
+}
+
+static TernTransferDialog *
+run_archive (TernFolderMenu *self, WriteJob *job)
+{
+  WriteFinish *f = write_new (self, job, _("Archiving to this computer"), _("Archived"));
+  TernTransferDialog *dialog = f->watch->dialog;
+
+  tern_store_executor_run_async (f->executor, archive_list_job, job, NULL, NULL, archive_listed,
+                                 f);
   return dialog;
 }
 
@@ -413,8 +537,7 @@ tern_folder_menu_archive (TernFolderMenu *self, gint64 folder_id, const char *lo
   job->local_path = g_strdup (local_path);
   job->before = before;
   job->remove = remove;
-  return run_write (self, job, archive_job, archive_done, _("Archiving to this computer"),
-                    _("Archived"));
+  return run_archive (self, job);
 }
 
 TernTransferDialog *
@@ -436,8 +559,7 @@ tern_folder_menu_archive_account (TernFolderMenu *self, gint64 account_id, gint6
   /* For the bar: the count the user just saw (a quick query). */
   if (tern_local_archive_account_count (store, account_id, before, &count, NULL))
     job->expected = count.total;
-  return run_write (self, job, archive_account_job, archive_done,
-                    _("Archiving to this computer"), _("Archived"));
+  return run_archive (self, job);
 }
 
 /* ---- local folders ------------------------------------------------------------ */

@@ -23,7 +23,7 @@ struct _TernMailContext
   char *sync_helper;           /* the tern-sync program */
   GHashTable *workers;         /* account id (gint64 *) -> TernSyncClient */
   GHashTable *inbox_max_uid;   /* folder id (gint64 *) -> guint32 (as pointer) */
-  GList *prefetches;           /* moves waiting for their bodies (Prefetch *) */
+  GList *prefetches;           /* downloads waiting for their bodies (GTask *) */
 
   /* User actions (and the composer's writes) run here, one at a time, on
    * the executor's own writer connection: never on the main loop. */
@@ -338,49 +338,147 @@ queue_action (GTask *outer)
 /* ---- bodies first: a move into another account copies the bytes ---- */
 
 typedef struct {
-  GTask *outer;                /* owned until the action is queued or failed */
   GHashTable *waiting;         /* message ids (gint64 *) not answered yet */
-  gulong handler;
-} Prefetch;
+  gulong handler, cancel_handler;
+  GCancellable *cancellable;
+  TernBodiesFetched result;
+} Fetch;
 
 static void
-prefetch_end (Prefetch *p, GError *error)
+fetch_free (Fetch *f)
 {
-  TernMailContext *self = g_task_get_source_object (p->outer);
+  g_hash_table_unref (f->waiting);
+  g_clear_object (&f->cancellable);
+  g_clear_error (&f->result.error);
+  g_free (f);
+}
 
-  g_signal_handler_disconnect (self, p->handler);
-  self->prefetches = g_list_remove (self->prefetches, p);
-  g_hash_table_unref (p->waiting);
+/* Every body answered, the user cancelled or Tern is closing (@error):
+ * stops listening. */
+static void
+fetch_end (GTask *task, GError *error)
+{
+  TernMailContext *self = g_task_get_source_object (task);
+  Fetch *f = g_task_get_task_data (task);
+
+  g_signal_handler_disconnect (self, f->handler);
+  if (f->cancel_handler != 0)
+    g_signal_handler_disconnect (f->cancellable, f->cancel_handler);
+  self->prefetches = g_list_remove (self->prefetches, task);
   if (error != NULL)
-    {
-      g_task_return_error (p->outer, error);
-      g_object_unref (p->outer);
-    }
+    g_task_return_error (task, error);
   else
-    queue_action (p->outer);
-  g_free (p);
+    g_task_return_boolean (task, f->result.failed == 0);
+  g_object_unref (task);
 }
 
 static void
-on_prefetch_body (TernMailContext *self, gint64 message_id, GError *error, Prefetch *p)
+on_fetch_body (TernMailContext *self, gint64 message_id, GError *error, GTask *task)
 {
-  if (!g_hash_table_remove (p->waiting, &message_id))
+  Fetch *f = g_task_get_task_data (task);
+
+  if (!g_hash_table_remove (f->waiting, &message_id))
     return;   /* the reader's, or another action's */
-  if (error != NULL)
+  if (error != NULL && f->result.failed++ == 0)
     {
-      g_autoptr(TernMessageSummary) s = tern_store_get_message (self->store, message_id, NULL);
+      f->result.failed_id = message_id;
+      f->result.error = g_error_copy (error);
+    }
+  if (g_hash_table_size (f->waiting) == 0)
+    fetch_end (task, NULL);
+}
+
+static void
+on_fetch_cancelled (GCancellable *cancellable, GTask *task)
+{
+  fetch_end (task, NULL);   /* GTask returns the cancellation */
+}
+
+void
+tern_mail_context_fetch_bodies_async (TernMailContext *self, gint64 account_id,
+                                      const GArray *ids, GCancellable *cancellable,
+                                      GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  TernSyncClient *worker = tern_mail_context_get_worker (self, account_id);
+  Fetch *f;
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+  if (worker == NULL || ids->len == 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED, "%s",
+                               _("Incoming mail: Tern is not connected to this account's "
+                                 "server."));
+      g_object_unref (task);
+      return;
+    }
+  f = g_new0 (Fetch, 1);
+  f->waiting = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_add (f->waiting, g_memdup2 (&g_array_index (ids, gint64, i), sizeof (gint64)));
+  g_task_set_task_data (task, f, (GDestroyNotify) fetch_free);
+  f->handler = g_signal_connect (self, "body-fetched", G_CALLBACK (on_fetch_body), task);
+  if (cancellable != NULL)
+    {
+      f->cancellable = g_object_ref (cancellable);
+      f->cancel_handler = g_signal_connect (cancellable, "cancelled",
+                                            G_CALLBACK (on_fetch_cancelled), task);
+    }
+  self->prefetches = g_list_prepend (self->prefetches, task);
+  for (guint i = 0; i < ids->len; i++)
+    tern_sync_client_fetch_body (worker, g_array_index (ids, gint64, i));
+}
+
+gboolean
+tern_mail_context_fetch_bodies_finish (TernMailContext *self, GAsyncResult *result,
+                                       TernBodiesFetched *out, GError **error)
+{
+  Fetch *f = g_task_get_task_data (G_TASK (result));
+  GError *local = NULL;
+
+  *out = (TernBodiesFetched) { 0 };
+  if (!g_task_propagate_boolean (G_TASK (result), &local) && local != NULL)
+    {
+      g_propagate_error (error, local);   /* cancelled or not connected */
+      return FALSE;
+    }
+  *out = f->result;
+  f->result.error = NULL;   /* now the caller's */
+  return out->failed == 0;
+}
+
+static void
+prefetched (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GTask *outer = data;
+  TernMailContext *self = TERN_MAIL_CONTEXT (source);
+  g_autoptr(GError) error = NULL;
+  TernBodiesFetched got;
+
+  if (tern_mail_context_fetch_bodies_finish (self, result, &got, &error))
+    {
+      queue_action (outer);
+      return;
+    }
+  if (error == NULL)
+    {
+      g_autoptr(TernMessageSummary) s = tern_store_get_message (self->store, got.failed_id, NULL);
       const char *subject = s != NULL && s->subject != NULL && *s->subject ? s->subject
                                                                             : _("A message");
 
       /* Nothing was moved: the user can try again once online. */
-      prefetch_end (p, g_error_new (error->domain, error->code,
-                                    _("Incoming mail: “%s” could not be downloaded from the "
-                                      "server, so nothing was moved. %s Try again once the "
-                                      "account is back online."), subject, error->message));
-      return;
+      error = g_error_new (got.error->domain, got.error->code,
+                           _("Incoming mail: “%s” could not be downloaded from the server, so "
+                             "nothing was moved. %s Try again once the account is back "
+                             "online."), subject, got.error->message);
     }
-  if (g_hash_table_size (p->waiting) == 0)
-    prefetch_end (p, NULL);
+  g_clear_error (&got.error);
+  g_task_return_error (outer, g_steal_pointer (&error));
+  g_object_unref (outer);
 }
 
 /* Mail whose body stayed on the server is downloaded by its account's sync
@@ -395,25 +493,14 @@ prefetch_bodies (TernMailContext *self, GTask *outer, Action *action)
                                                            action->ids->len, action->folder_id,
                                                            NULL);
   g_autoptr(TernMessageSummary) first = NULL;
-  TernSyncClient *worker;
-  Prefetch *p;
 
   if (missing == NULL || missing->len == 0)
     return FALSE;
   first = tern_store_get_message (self->store, g_array_index (missing, gint64, 0), NULL);
-  worker = first != NULL ? tern_mail_context_get_worker (self, first->account_id) : NULL;
-  if (worker == NULL)
+  if (first == NULL || tern_mail_context_get_worker (self, first->account_id) == NULL)
     return FALSE;
-  p = g_new0 (Prefetch, 1);
-  p->outer = outer;
-  p->waiting = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  for (guint i = 0; i < missing->len; i++)
-    g_hash_table_add (p->waiting, g_memdup2 (&g_array_index (missing, gint64, i),
-                                             sizeof (gint64)));
-  p->handler = g_signal_connect (self, "body-fetched", G_CALLBACK (on_prefetch_body), p);
-  self->prefetches = g_list_prepend (self->prefetches, p);
-  for (guint i = 0; i < missing->len; i++)
-    tern_sync_client_fetch_body (worker, g_array_index (missing, gint64, i));
+  tern_mail_context_fetch_bodies_async (self, first->account_id, missing,
+                                        g_task_get_cancellable (outer), prefetched, outer);
   return TRUE;
 }
 
@@ -562,7 +649,7 @@ tern_mail_context_shutdown (TernMailContext *self)
   g_return_if_fail (TERN_IS_MAIL_CONTEXT (self));
   /* A stopped sync process answers no more downloads. */
   while (self->prefetches != NULL)
-    prefetch_end (self->prefetches->data,
+    fetch_end (self->prefetches->data,
                   g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                        _("Tern was closing, so nothing was moved.")));
   g_hash_table_iter_init (&it, self->workers);

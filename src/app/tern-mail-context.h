@@ -73,6 +73,31 @@ void tern_mail_context_push_changes (TernMailContext *self, gint64 account_id);
 /* Asks the worker for the body of @message_id; body-fetched follows. */
 void tern_mail_context_fetch_body (TernMailContext *self, gint64 message_id);
 void tern_mail_context_retry (TernMailContext *self, gint64 account_id);
+
+/* What tern_mail_context_fetch_bodies_async() could not download: how
+ * many, the first of them and why (the caller frees @error). */
+typedef struct {
+  guint failed;
+  gint64 failed_id;
+  GError *error;
+} TernBodiesFetched;
+
+/* Asks the account's sync process for the bodies of @ids (IMAP mail whose
+ * body stayed on the server: tern_mail_bodies_to_download) and completes
+ * once each has been answered, or at once when the account has no running
+ * sync process (G_IO_ERROR_NOT_CONNECTED). Cancelling stops the waiting. */
+void tern_mail_context_fetch_bodies_async (TernMailContext     *self,
+                                           gint64               account_id,
+                                           const GArray        *ids,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+/* FALSE with @error when cancelled or not connected; FALSE with @out's
+ * failures filled in when some bodies could not be downloaded. */
+gboolean tern_mail_context_fetch_bodies_finish (TernMailContext    *self,
+                                                GAsyncResult       *result,
+                                                TernBodiesFetched  *out,
+                                                GError            **error);
 /* The user trusts the certificate of a certificate-needed signal: the sync
  * process pins @sha256 for the incoming (or @outgoing) server and syncs. */
 void tern_mail_context_accept_certificate (TernMailContext *self, gint64 account_id,

@@ -61,27 +61,14 @@ print_progress (const TernLocalArchiveResult *r, gpointer user_data)
 }
 
 /* Bodies outside the offline scope are downloaded first, so that the
- * archive holds every message, not only those this computer had. */
+ * archive holds every message, not only those this computer had:
+ * @missing is tern_local_archive_(account_)to_download's. */
 static void
-download_missing (TernAccountSettings *a, const TernFolder *folder, gint64 before)
+download_missing (TernAccountSettings *a, GArray *missing)
 {
-  TernStore *store = tern_cli_get ()->store;
-  g_autoptr(GArray) ids = tern_store_list_message_ids (store, folder->id, TERN_SORT_DATE,
-                                                       FALSE, NULL);
-  g_autoptr(GArray) old = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(GArray) missing = NULL;
   g_autoptr(TernAccountSync) session = NULL;
   g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; ids != NULL && i < ids->len; i++)
-    {
-      g_autoptr(TernMessageSummary) m =
-          tern_store_get_message (store, g_array_index (ids, gint64, i), NULL);
-
-      if (m != NULL && (before <= 0 || (m->date > 0 ? m->date : m->internal_date) < before))
-        g_array_append_val (old, m->id);
-    }
-  missing = tern_mail_bodies_to_download (store, (gint64 *) old->data, old->len, 0, NULL);
   if (missing == NULL || missing->len == 0)
     return;
   session = tern_cli_session (a);
@@ -120,7 +107,7 @@ archive_account (TernAccountSettings *a, const char *to, gint64 before, gboolean
 {
   TernStore *store = tern_cli_get ()->store;
   g_autofree char *root = to != NULL ? g_strdup (to) : tern_local_archive_default_root (a);
-  g_autoptr(GPtrArray) folders = NULL;
+  g_autoptr(GArray) missing = NULL;
   g_autoptr(GError) error = NULL;
   TernLocalArchiveResult r = { 0 };
   gboolean ok;
@@ -128,10 +115,9 @@ archive_account (TernAccountSettings *a, const char *to, gint64 before, gboolean
   if (dry_run)
     return tern_local_archive_account_count (store, a->id, before, &r, &error)
            ? print_would (&r) : tern_cli_fail (error, NULL);
-  if ((folders = tern_local_archive_account_folders (store, a->id, &error)) == NULL)
+  if ((missing = tern_local_archive_account_to_download (store, a->id, before, &error)) == NULL)
     return tern_cli_fail (error, NULL);
-  for (guint i = 0; i < folders->len; i++)
-    download_missing (a, g_ptr_array_index (folders, i), before);
+  download_missing (a, missing);
   ok = tern_local_archive_account (store, a->id, root, before, remove, print_progress, NULL,
                                    NULL, &r, &error);
   print_archived (&r, root);
@@ -163,6 +149,7 @@ tern_cli_archive_main (int argc, char **argv)
   g_autoptr(TernAccountSettings) a = NULL;
   g_autoptr(TernFolder) folder = NULL;
   g_autoptr(TernFolder) dest = NULL;
+  g_autoptr(GArray) missing = NULL;
   TernLocalArchiveResult r = { 0 };
   gint64 before = 0;
   gboolean ok;
@@ -184,7 +171,10 @@ tern_cli_archive_main (int argc, char **argv)
            ? print_would (&r) : tern_cli_fail (error, NULL);
   if ((dest = tern_local_folder_ensure (tern_cli_get ()->store, to, &error)) == NULL)
     return tern_cli_fail (error, NULL);
-  download_missing (a, folder, before);
+  missing = tern_local_archive_to_download (tern_cli_get ()->store, folder->id, before, &error);
+  if (missing == NULL)
+    return tern_cli_fail (error, NULL);
+  download_missing (a, missing);
   ok = tern_local_archive (tern_cli_get ()->store, folder->id, dest->id, before, remove,
                            print_progress, NULL, NULL, &r, &error);
   print_archived (&r, dest->path);

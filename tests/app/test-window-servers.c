@@ -14,6 +14,9 @@
 #include "tern-test-servers.h"
 #include "tern-window.h"
 #include "account/tern-local-folders.h"
+#include "tern-folder-menu.h"
+#include "tern-folder-sidebar.h"
+#include "tern-test-ui.h"
 
 #define PASSWORD "demo-password"
 
@@ -279,6 +282,29 @@ kept_locally (gpointer data)
   return ids != NULL && ids->len == 1;
 }
 
+/* @m is stored whole, with the exact bytes the seed gave the server. */
+static void
+assert_seeded_bytes (Fixture *f, const TernMessageSummary *m)
+{
+  g_autoptr(GBytes) raw = NULL;
+  g_autoptr(GBytes) expected = NULL;
+  g_autoptr(GError) error = NULL;
+  guint index = G_MAXUINT;
+
+  g_assert_cmpint (m->body_state, ==, TERN_BODY_STATE_FULL);
+  raw = tern_store_get_raw (f->ts->writer, m->id, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 40 && index == G_MAXUINT; i++)
+    {
+      g_autofree char *mid = tern_test_message_id (i, 7);
+      if (strstr (m->message_id, mid) != NULL)
+        index = i;
+    }
+  g_assert_cmpuint (index, <, 40);
+  expected = tern_test_message_generate (index, 7);
+  g_assert_true (g_bytes_equal (raw, expected));
+}
+
 static gboolean
 server_has_19 (gpointer data)
 {
@@ -316,11 +342,8 @@ test_move_headers_only (gconstpointer data)
   g_autoptr(TernMessageSummary) before = NULL;
   g_autoptr(TernMessageSummary) after = NULL;
   g_autoptr(GArray) kept = NULL;
-  g_autoptr(GBytes) raw = NULL;
-  g_autoptr(GBytes) expected = NULL;
   g_autoptr(GError) error = NULL;
   gint64 id;
-  guint index = G_MAXUINT;
 
   start_prepared (f, (GtkApplication *) data, PASSWORD, headers_only);
   g_assert_true (tern_test_wait_until (inbox_listed, f, TERN_TEST_WAIT_MS));
@@ -337,17 +360,7 @@ test_move_headers_only (gconstpointer data)
   after = tern_store_get_message (f->ts->writer, g_array_index (kept, gint64, 0), &error);
   g_assert_cmpint (after->body_state, ==, TERN_BODY_STATE_FULL);
   g_assert_cmpstr (after->message_id, ==, before->message_id);
-  raw = tern_store_get_raw (f->ts->writer, after->id, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < 20 && index == G_MAXUINT; i++)
-    {
-      g_autofree char *mid = tern_test_message_id (i, 7);
-      if (strstr (before->message_id, mid) != NULL)
-        index = i;
-    }
-  g_assert_cmpuint (index, <, 20);
-  expected = tern_test_message_generate (index, 7);
-  g_assert_true (g_bytes_equal (raw, expected));
+  assert_seeded_bytes (f, after);
   /* The server copy goes only after the local one is stored. */
   g_assert_true (tern_test_wait_until (no_pending_ops, f, TERN_TEST_WAIT_MS));
   g_assert_true (tern_test_wait_until (server_has_19, f, TERN_TEST_WAIT_MS));
@@ -383,6 +396,119 @@ test_move_headers_only (gconstpointer data)
   stop (f);
 }
 
+/* "Archive to this computer…" from the window: the sync process downloads
+ * the bodies that stayed on the server first, then the archive copies the
+ * exact bytes and deletes the server copies. Offline, what is here is
+ * archived and the summary says how many stayed on the server, and why. */
+static gboolean
+server_empty (gpointer data)
+{
+  return tern_test_servers_count_files (((Fixture *) data)->servers, "demo", "INBOX") == 0;
+}
+
+static gboolean
+inbox_has_3 (gpointer data)
+{
+  Fixture *f = data;
+  g_autoptr(GArray) ids = tern_store_list_message_ids (f->ts->writer, f->ts->inbox_id,
+                                                       TERN_SORT_DATE, FALSE, NULL);
+
+  return ids != NULL && ids->len == 3;
+}
+
+static TernTransferDialog *
+archive_finished (TernTransferDialog *dialog)
+{
+  g_object_ref_sink (dialog);
+  TERN_TEST_WAIT_UNTIL (tern_transfer_dialog_is_finished (dialog), TERN_TEST_WAIT_MS);
+  g_assert_true (tern_transfer_dialog_is_finished (dialog));
+  g_test_message ("archive: %s", tern_transfer_dialog_get_text (dialog));
+  return dialog;
+}
+
+static void
+test_archive_headers_only (gconstpointer data)
+{
+  Fixture fx = { 0 }, *f = &fx;
+  TernFolderMenu *menu;
+  g_autoptr(TernAccountSettings) local = NULL;
+  g_autoptr(TernFolder) archived = NULL;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+  TernTransferDialog *dialog;
+
+  start_prepared (f, (GtkApplication *) data, PASSWORD, headers_only);
+  g_assert_true (tern_test_wait_until (inbox_listed, f, TERN_TEST_WAIT_MS));
+  menu = g_object_get_data (G_OBJECT (tern_window_get_sidebar (f->window)), "tern-folder-menu");
+  g_assert_nonnull (menu);
+  ids = tern_store_list_message_ids (f->ts->writer, f->ts->inbox_id, TERN_SORT_DATE, FALSE,
+                                     &error);
+  g_assert_cmpuint (ids->len, ==, 20);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(TernMessageSummary) m = tern_store_get_message (f->ts->writer,
+                                                                g_array_index (ids, gint64, i),
+                                                                &error);
+      g_assert_cmpint (m->body_state, ==, TERN_BODY_STATE_HEADERS);
+    }
+
+  /* Stopped while the bodies download: nothing archived, nothing deleted. */
+  dialog = tern_folder_menu_archive (menu, f->ts->inbox_id, "Archive/Demo/Inbox", 0, TRUE);
+  g_cancellable_cancel (tern_transfer_dialog_get_cancellable (dialog));
+  dialog = archive_finished (dialog);
+  g_assert_cmpstr (tern_transfer_dialog_get_text (dialog), ==, "Stopped. Nothing was archived.");
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  g_object_unref (dialog);
+  g_assert_cmpuint (tern_test_servers_count_files (f->servers, "demo", "INBOX"), ==, 20);
+
+  /* Online: all 20 archived, whole, and deleted on the server. */
+  dialog = archive_finished (tern_folder_menu_archive (menu, f->ts->inbox_id,
+                                                       "Archive/Demo/Inbox", 0, TRUE));
+  g_assert_nonnull (strstr (tern_transfer_dialog_get_text (dialog), "Archived 20 of 20"));
+  g_assert_null (strstr (tern_transfer_dialog_get_text (dialog), "server:"));
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  g_object_unref (dialog);
+  local = tern_store_get_local_account (f->ts->writer, FALSE, &error);
+  g_assert_no_error (error);
+  archived = tern_store_get_folder_by_path (f->ts->writer, local->id, "Archive/Demo/Inbox",
+                                            &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&ids, g_array_unref);
+  ids = tern_store_list_message_ids (f->ts->writer, archived->id, TERN_SORT_DATE, FALSE, &error);
+  g_assert_cmpuint (ids->len, ==, 20);
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autoptr(TernMessageSummary) m = tern_store_get_message (f->ts->writer,
+                                                                g_array_index (ids, gint64, i),
+                                                                &error);
+      assert_seeded_bytes (f, m);
+    }
+  g_assert_true (tern_test_wait_until (no_pending_ops, f, TERN_TEST_WAIT_MS));
+  g_assert_true (tern_test_wait_until (server_empty, f, TERN_TEST_WAIT_MS));
+
+  /* Three more, headers only; then the server goes away and the whole
+   * account (win.archive-account) is archived. */
+  g_assert_true (tern_test_messages_seed (f->servers, "demo", "INBOX", 20, 3, 7, &error));
+  g_assert_no_error (error);
+  tern_mail_context_sync_all (f->context);
+  g_assert_true (tern_test_wait_until (inbox_has_3, f, TERN_TEST_WAIT_MS));
+  g_clear_pointer (&f->proxy, tern_test_proxy_free);
+  dialog = archive_finished (tern_folder_menu_archive_account (menu, f->ts->account_id, 0,
+                                                               TRUE));
+  g_assert_nonnull (strstr (tern_transfer_dialog_get_text (dialog), "Archived 0 of 3"));
+  g_assert_nonnull (strstr (tern_transfer_dialog_get_text (dialog),
+                            "3 messages stayed on the server"));
+  g_assert_null (strstr (tern_transfer_dialog_get_text (dialog), "deleted on the server"));
+  g_assert_nonnull (strstr (tern_transfer_dialog_get_text (dialog), "back online"));
+  tern_test_ui_wait_mapped (GTK_WIDGET (dialog), 200);
+  tern_test_ui_save_screenshot (GTK_WIDGET (dialog), "window-servers-archive-offline.png");
+  gtk_widget_destroy (GTK_WIDGET (dialog));
+  g_object_unref (dialog);
+  g_assert_true (inbox_has_3 (f));
+  g_assert_cmpuint (tern_test_servers_count_files (f->servers, "demo", "INBOX"), ==, 3);
+  stop (f);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -398,5 +524,7 @@ main (int argc, char *argv[])
   g_test_add_data_func ("/app/window-servers/not-answering", app, test_not_answering);
   g_test_add_data_func ("/app/window-servers/server-words", app, test_server_words);
   g_test_add_data_func ("/app/window-servers/move-headers-only", app, test_move_headers_only);
+  g_test_add_data_func ("/app/window-servers/archive-headers-only", app,
+                        test_archive_headers_only);
   return g_test_run ();
 }

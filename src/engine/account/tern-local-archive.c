@@ -140,6 +140,39 @@ tern_local_archive (TernStore *store, gint64 folder_id, gint64 dest_folder_id, g
   return for_each_page (store, folder_id, before, archive_page, &ar, cancellable, error);
 }
 
+typedef struct {
+  TernStore *store;
+  GArray *missing;
+} Missing;
+
+static gboolean
+missing_page (GPtrArray *rows, gpointer data, GError **error)
+{
+  Missing *m = data;
+  g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), rows->len);
+  g_autoptr(GArray) page = NULL;
+
+  for (guint i = 0; i < rows->len; i++)
+    g_array_append_val (ids, ((TernMessageSummary *) g_ptr_array_index (rows, i))->id);
+  page = tern_mail_bodies_to_download (m->store, (gint64 *) ids->data, ids->len, 0, error);
+  if (page == NULL)
+    return FALSE;
+  g_array_append_vals (m->missing, page->data, page->len);
+  return TRUE;
+}
+
+GArray *
+tern_local_archive_to_download (TernStore *store, gint64 folder_id, gint64 before,
+                                GError **error)
+{
+  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (gint64));
+  Missing m = { store, missing };
+
+  if (!for_each_page (store, folder_id, before, missing_page, &m, NULL, error))
+    return NULL;
+  return g_steal_pointer (&missing);
+}
+
 /* ---- a whole account ------------------------------------------------------- */
 
 static gboolean
@@ -216,6 +249,27 @@ tern_local_archive_account_count (TernStore *store, gint64 account_id, gint64 be
       out->bytes += one.bytes;
     }
   return TRUE;
+}
+
+GArray *
+tern_local_archive_account_to_download (TernStore *store, gint64 account_id, gint64 before,
+                                        GError **error)
+{
+  g_autoptr(GPtrArray) folders = tern_local_archive_account_folders (store, account_id, error);
+  g_autoptr(GArray) missing = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  if (folders == NULL)
+    return NULL;
+  for (guint i = 0; i < folders->len; i++)
+    {
+      g_autoptr(GArray) one = tern_local_archive_to_download (
+          store, ((TernFolder *) g_ptr_array_index (folders, i))->id, before, error);
+
+      if (one == NULL)
+        return NULL;
+      g_array_append_vals (missing, one->data, one->len);
+    }
+  return g_steal_pointer (&missing);
 }
 
 typedef struct {

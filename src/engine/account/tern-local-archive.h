@@ -46,6 +46,12 @@ gboolean tern_local_archive (TernStore                *store,
                              TernLocalArchiveResult   *result,
                              GError                  **error);
 
+/* The messages tern_local_archive() would take whose body is still on the
+ * server (tern_mail_bodies_to_download): downloaded first, by the CLI's
+ * session or the window's sync process, they are archived too. */
+GArray *tern_local_archive_to_download (TernStore *store, gint64 folder_id, gint64 before,
+                                        GError **error);
+
 /* ---- a whole account ---- */
 
 /* The folders an account archive takes: all but Trash, Junk, Drafts and
@@ -61,6 +67,10 @@ char *tern_local_archive_default_root (const TernAccountSettings *account);
 
 gboolean tern_local_archive_account_count (TernStore *store, gint64 account_id, gint64 before,
                                            TernLocalArchiveResult *out, GError **error);
+
+/* tern_local_archive_to_download() over the account's archived folders. */
+GArray *tern_local_archive_account_to_download (TernStore *store, gint64 account_id,
+                                                gint64 before, GError **error);
 
 /* tern_local_archive() for each of the account's folders in turn, into one
  * local folder each under @root (made if missing); @progress and @result
