@@ -65,9 +65,16 @@ refresh_capabilities (mailimap *imap, const TernServerConfig *cfg, GError **erro
 
   /* libetpan 1.9.4's mailimap_capability() copies the session's list
    * without looking: after a server that never sent one (no CAPABILITY
-   * response, no greeting code) it dereferences NULL. Found by fuzz-imap. */
-  if (imap->imap_connection_info != NULL && imap->imap_connection_info->imap_capability == NULL)
-    imap->imap_connection_info->imap_capability = mailimap_capability_data_new (clist_new ());
+   * response, no greeting code) it dereferences NULL, and so it does after
+   * an empty "[CAPABILITY]" code, whose list is NULL. Found by fuzz-imap. */
+  if (imap->imap_connection_info != NULL &&
+      (imap->imap_connection_info->imap_capability == NULL ||
+       imap->imap_connection_info->imap_capability->cap_list == NULL))
+    {
+      if (imap->imap_connection_info->imap_capability != NULL)
+        mailimap_capability_data_free (imap->imap_connection_info->imap_capability);
+      imap->imap_connection_info->imap_capability = mailimap_capability_data_new (clist_new ());
+    }
   r = mailimap_capability (imap, &caps);
 
   if (caps)

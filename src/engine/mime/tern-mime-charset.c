@@ -61,7 +61,9 @@ tern_mime_sanitize_utf8 (const char *str, gssize len, gboolean single_line)
         break;
       c = g_utf8_get_char_validated (p, end - p);
 
-      if (c == (gunichar) -1 || c == (gunichar) -2)
+      /* GLib reads old 5- and 6-byte forms and values past U+10FFFF as
+       * characters (found by fuzz-mime: F6 BC 90 95); they are not text. */
+      if (c == (gunichar) -1 || c == (gunichar) -2 || !g_unichar_validate (c))
         {
           g_string_append_unichar (out, 0xFFFD);
           p++;

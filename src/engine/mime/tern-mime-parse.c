@@ -446,6 +446,15 @@ tern_mime_filename_from_subject (const char *subject)
   return safe_filename (name);
 }
 
+static gboolean
+is_ascii_token_text (const char *s)
+{
+  for (; *s != '\0'; s++)
+    if ((guchar) *s <= 0x20 || (guchar) *s >= 0x7F)
+      return FALSE;
+  return TRUE;
+}
+
 static void
 add_attachment (Walk *w, GMimeObject *part, const char *path, gboolean in_related)
 {
@@ -459,8 +468,11 @@ add_attachment (Walk *w, GMimeObject *part, const char *path, gboolean in_relate
     return;   /* only looking for the body: do not decode attachments */
   att = g_new0 (TernMimeAttachment, 1);
   att->part_path = g_strdup (path);
-  mime_type = ct ? g_mime_content_type_get_mime_type (ct) : g_strdup ("application/octet-stream");
-  att->content_type = g_ascii_strdown (mime_type, -1);
+  mime_type = ct ? g_mime_content_type_get_mime_type (ct) : NULL;
+  /* A MIME type is ASCII tokens; GMime passes any bytes a header held
+   * (found by fuzz-mime: "image/png\xf6\xbc..."), and those are no type. */
+  att->content_type = mime_type != NULL && is_ascii_token_text (mime_type)
+                      ? g_ascii_strdown (mime_type, -1) : g_strdup ("application/octet-stream");
   g_free (mime_type);
   if (GMIME_IS_PART (part))
     att->filename = safe_filename (g_mime_part_get_filename (GMIME_PART (part)));
