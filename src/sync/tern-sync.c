@@ -109,6 +109,11 @@ main (int argc, char **argv)
   /* libetpan writes with plain send(). */
   signal (SIGPIPE, SIG_IGN);
   fcntl (download ? output_fd : channel_fd, F_SETFD, FD_CLOEXEC);
+  /* SQLite's temp files (a big transaction's statement journal) go to the
+   * data directory: the sandbox allows no other place to write, and mail
+   * is better there (0700) than in /tmp. Set while this process has one
+   * thread, before SQLite first looks. */
+  g_setenv ("SQLITE_TMPDIR", data_dir, TRUE);
   g_debug ("Sandbox layers: %u", tern_sync_sandbox_apply (data_dir));
   if (!tern_secrets_backend_from_env (&backend, &error))
     g_warning ("%s Using the keyring.", error->message);

@@ -156,8 +156,9 @@ test_download_large (gconstpointer data)
   sha = tern_test_file_sha256 (path, &got);
   g_assert_cmpuint (got, ==, f->size);
   g_assert_cmpstr (sha, ==, f->sha256);
-  /* The window's process never held the message. */
-  g_assert_cmpuint (tern_test_peak_memory_kib () - before, <, 32 * 1024);
+  /* The window's process never held the message (101 MB): it grows by
+   * far less, whatever ASan and screenshots add (33 MB once, in parallel). */
+  g_assert_cmpuint (tern_test_peak_memory_kib () - before, <, 64 * 1024);
 
   /* Cancel after the first piece: no file, no part file. */
   tern_large_message_view_download_to (view, dest2);
