@@ -206,8 +206,11 @@ insert_text (TernStore *self, gint64 id, const TernMessageRecord *r, gboolean ft
       /* Into the table, not through the view message_text (sql/014): its
        * trigger would make this a statement with a statement journal
        * (see sql/015). */
-      : "INSERT INTO message_text_packed (id, subject, sender, recipients, body, attachments,"
-        " msg) VALUES (?1, ?2, ?3, ?4, tern_pack (?5), ?6, ?7)", error);
+      : self->version >= TERN_STORE_DIRECT_INSERT_VERSION
+      ? "INSERT INTO message_text_packed (id, subject, sender, recipients, body, attachments,"
+        " msg) VALUES (?1, ?2, ?3, ?4, tern_pack (?5), ?6, ?7)"
+      : "INSERT INTO message_text (id, subject, sender, recipients, body, attachments, msg)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
   const char *sender_parts[] = { r->from_name, r->from_address };
   const char *recipient_parts[] = { r->to_display, r->to_addresses, r->cc_display, r->cc_addresses };
   g_autofree char *sender = join_nonempty (sender_parts, 2);
@@ -350,7 +353,8 @@ count_new (TernStore *self, gint64 folder_id, gint64 total, gint64 unread, GErro
 {
   g_autoptr(TernStmt) stmt = NULL;
 
-  if (total == 0)
+  /* An older schema (an upgrade test) still counts by its trigger. */
+  if (total == 0 || self->version < TERN_STORE_DIRECT_INSERT_VERSION)
     return TRUE;
   stmt = tern_store_prepare (self,
       "UPDATE folders SET total_count = total_count + ?2, unread_count = unread_count + ?3"

@@ -15,7 +15,12 @@ struct _TernStore {
   gboolean read_only;
   gboolean wal;        /* journal_mode=WAL took; else synchronous=FULL */
   GHashTable *stmts;   /* SQL text -> prepared sqlite3_stmt, reused */
+  guint version;       /* the schema's, once opened (older only in upgrade tests) */
 };
+
+/* From this schema version on, a new message's folder counts and search
+ * text are written without a trigger (sql/015). */
+#define TERN_STORE_DIRECT_INSERT_VERSION 15
 
 /* A cached statement borrowed for one use: g_autoptr(TernStmt) resets it
  * (releasing its read snapshot) and clears its bindings on scope exit. */

@@ -620,6 +620,7 @@ tern_store_open_at_version (const char *data_dir, TernStoreOpenFlags flags,
     return NULL;
   if (read_only ? !check_version (self, error) : !migrate (self, max_version, error))
     return NULL;
+  self->version = (guint) MAX (tern_store_query_int (self, "PRAGMA user_version", NULL), 0);
   return g_steal_pointer (&self);
 }
 
