@@ -289,10 +289,10 @@ compare_text_order (gconstpointer a, gconstpointer b)
 /* The batch's FTS rows in rowid order: FTS5 flushes its pending terms as a
  * new segment whenever a rowid is lower than the one before, so mail that
  * comes newest first (or dated out of order) would otherwise make one
- * segment per day. The message_text rows go first: since sql/014 each is
- * written by a trigger (the view packs the body), and a statement with a
- * trigger makes FTS5 flush too (sql/004). @ids are the new ids (0: not
- * inserted). */
+ * segment per day. The message_text rows go first: in a store older than
+ * sql/015 each is written by the view's trigger (sql/014), and a statement
+ * with a trigger makes FTS5 flush too (sql/004). @ids are the new ids (0:
+ * not inserted). */
 static gboolean
 insert_texts (TernStore *self, const TernMessageRecord *records, GArray *ids, GError **error)
 {
@@ -386,7 +386,7 @@ tern_store_insert_messages (TernStore *self, const TernMessageRecord *records,
           ok = count_new (self, folder_id, n_new, n_unread, error);
           n_new = n_unread = 0;
           folder_id = records[i].folder_id;
-          account_id = folder_account (self, folder_id, error);
+          account_id = ok ? folder_account (self, folder_id, error) : 0;
           ok = account_id != 0;
         }
       ok = ok && insert_one (self, account_id, &records[i], &id, error);
