@@ -647,13 +647,18 @@ inbox_state (Fixture *fx, InboxState *st, GArray **out_uids, GArray **out_missin
   return TRUE;
 }
 
-typedef enum { KILL_IN_HEADERS, KILL_IN_BODIES } KillPhase;
+/* KILL_IN_OLDER: past the newest TOP_PAGE (headers, then bodies), while
+ * the older messages come whole. */
+typedef enum { KILL_IN_HEADERS, KILL_IN_BODIES, KILL_IN_OLDER } KillPhase;
+#define TOP_PAGE 100
 
 static gboolean
 in_phase (const InboxState *st, KillPhase phase, guint n)
 {
   if (phase == KILL_IN_HEADERS)
     return st->stored >= 20 && st->without_body == st->stored;
+  if (phase == KILL_IN_OLDER)
+    return st->stored >= TOP_PAGE + 20 && st->stored + 20 <= n && st->without_body == 0;
   return st->stored == n && st->without_body > 0 && st->without_body + 20 <= n;
 }
 
@@ -678,8 +683,11 @@ count_regards (guint n)
  * in the headers, the store holds exactly the highest UIDs, none with its
  * body yet, and the resume point has not moved; killed in the bodies,
  * every header is stored, the resume point has moved, and the bodies
- * stored are the newest. Either way mail filed meanwhile and everything
- * older still arrives, each message once, with its body, found by search. */
+ * stored are the newest. With a top page smaller than the folder
+ * (KILL_IN_OLDER), killed while the older ones come whole: the highest
+ * UIDs, each with its body, and the resume point has not moved. Every way
+ * mail filed meanwhile and everything older still arrives, each message
+ * once, with its body, found by search. */
 static void
 test_sigkill_headers_first (Fixture *fx, gconstpointer data)
 {
@@ -706,6 +714,8 @@ test_sigkill_headers_first (Fixture *fx, gconstpointer data)
   seed (fx, "INBOX", 0, n);
   /* Chunks of one header, or of a few bodies: many commits to land in. */
   g_setenv ("TERN_SYNC_CHUNK_BYTES", "20000", TRUE);
+  if (phase == KILL_IN_OLDER)
+    g_setenv ("TERN_SYNC_HEADERS_FIRST_UIDS", G_STRINGIFY (TOP_PAGE), TRUE);
   p = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
   g_assert_no_error (error);
   while (g_get_monotonic_time () < deadline &&
@@ -714,15 +724,16 @@ test_sigkill_headers_first (Fixture *fx, gconstpointer data)
   g_subprocess_send_signal (p, SIGKILL);
   g_subprocess_wait (p, NULL, NULL);
   g_unsetenv ("TERN_SYNC_CHUNK_BYTES");
+  g_unsetenv ("TERN_SYNC_HEADERS_FIRST_UIDS");
   g_assert_true (g_subprocess_get_if_signaled (p));
 
   g_assert_true (inbox_state (fx, &st, &uids, &missing));
   g_test_message ("killed with %u of %u stored, %u without body", st.stored, n, st.without_body);
-  if (phase == KILL_IN_HEADERS)
+  if (phase == KILL_IN_HEADERS || phase == KILL_IN_OLDER)
     {
-      g_assert_cmpuint (st.stored, >=, 20);
+      g_assert_cmpuint (st.stored, >=, phase == KILL_IN_OLDER ? TOP_PAGE + 20 : 20);
       g_assert_cmpuint (st.stored, <, n);
-      g_assert_cmpuint (st.without_body, ==, st.stored);
+      g_assert_cmpuint (st.without_body, ==, phase == KILL_IN_OLDER ? 0 : st.stored);
       g_assert_cmpuint (st.uidnext, <=, 1);   /* the resume point has not moved */
       /* The newest ones: UIDs n - stored + 1 to n, nothing older. */
       for (guint i = 0; i < uids->len; i++)
@@ -1274,6 +1285,8 @@ main (int argc, char *argv[])
   g_test_add ("/imap-sync/sigkill-newest-first", Fixture, GINT_TO_POINTER (KILL_IN_HEADERS),
               setup, test_sigkill_headers_first, teardown);
   g_test_add ("/imap-sync/sigkill-newest-first-bodies", Fixture, GINT_TO_POINTER (KILL_IN_BODIES),
+              setup, test_sigkill_headers_first, teardown);
+  g_test_add ("/imap-sync/sigkill-newest-first-older", Fixture, GINT_TO_POINTER (KILL_IN_OLDER),
               setup, test_sigkill_headers_first, teardown);
   ADD ("renumbered-queue", test_renumbered_queue);
   ADD ("discard-held", test_discard_held);

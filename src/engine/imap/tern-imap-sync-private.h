@@ -18,6 +18,7 @@ struct _TernImapSync
   gint64 account_id;
   TernAccountSettings *account;
   gsize chunk_bytes;
+  guint32 headers_first_uids;   /* the top page of a headers-first download */
   guint parse_threads;
   char *selected;            /* path of the selected folder, or NULL */
   guint32 sel_exists;
