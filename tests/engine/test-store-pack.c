@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "store-test-util.h"
+#include "store/tern-message-import.h"
 #include "store/tern-store-private.h"
 
 #define PACKED_RAW "SELECT count(*) FROM bodies WHERE substr (raw, 1, 4) = x'28B52FFD'"
@@ -191,11 +192,51 @@ test_new_mail (void)
   store_test_rmdir (dir);
 }
 
+/* Mail parsed by tern_imported_message_new comes packed from the parsing
+ * thread; the store keeps it as it is, and it reads back the same. */
+static void
+test_packed_on_import (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tern-pack-XXXXXX", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TernStore) store = tern_store_open (dir, TERN_STORE_OPEN_WRITER, &error);
+  g_autoptr(TernAccountSettings) account = store_test_account ("Work", TERN_PROTOCOL_IMAP);
+  g_autofree char *body = long_body ("dugong");
+  g_autofree char *raw = raw_of ("minutes", body);
+  g_autoptr(GBytes) raw_bytes = g_bytes_new_static (raw, strlen (raw));
+  g_autoptr(TernImportedMessage) msg = tern_imported_message_new (raw_bytes, FALSE, &error);
+  g_autoptr(GArray) ids = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (msg->record.packed_raw);
+  g_assert_nonnull (msg->record.packed_body_text);
+  g_assert_cmpuint (g_bytes_get_size (msg->record.packed_raw), <, strlen (raw));
+  tern_store_add_account (store, account, &error);
+  g_assert_no_error (error);
+  msg->record.uid = 1;
+  msg->record.folder_id = tern_store_upsert_folder (store, account->id, "INBOX", "/",
+                                                    TERN_FOLDER_ROLE_INBOX, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_true (tern_store_insert_messages (store, &msg->record, 1, &ids, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tern_store_query_int (store, PACKED_RAW, NULL), ==, 1);
+  g_assert_cmpint (tern_store_query_int (store, PACKED_TEXT, NULL), ==, 1);
+  assert_raw (store, g_array_index (ids, gint64, 0), raw);
+  assert_hits (store, "dugong", g_array_index (ids, gint64, 0));
+  assert_index_exact (store);
+  g_assert_true (tern_store_delete_messages (store, (gint64 *) (void *) ids->data, 1, &error));
+  assert_hits (store, "dugong", 0);
+  assert_index_exact (store);
+  g_clear_object (&store);
+  store_test_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/store-pack/upgrade-from-12", test_upgrade_from_12);
   g_test_add_func ("/store-pack/new-mail", test_new_mail);
+  g_test_add_func ("/store-pack/packed-on-import", test_packed_on_import);
   return g_test_run ();
 }

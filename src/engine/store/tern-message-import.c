@@ -1,5 +1,6 @@
 /* tern-message-import.c: parsed message -> store record. */
 #include "store/tern-message-import.h"
+#include "store/tern-store-private.h"
 
 static char *
 join_addresses (GPtrArray *list)
@@ -91,6 +92,17 @@ tern_imported_message_new (GBytes *raw, gboolean headers_only, GError **error)
   r->raw = msg->raw;
   r->body_text = headers_only ? NULL : p->body_text;
   fill_attachments (msg);
+  /* Packed here, on a parsing thread of the sync, rather than on the
+   * store's one thread, where zstd was a fifth of the time. */
+  if (!headers_only)
+    {
+      msg->packed_raw = tern_store_pack_bytes (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw));
+      /* Only valid text: the store repairs the rest as it binds it. */
+      if (r->body_text != NULL && g_utf8_validate (r->body_text, -1, NULL))
+        msg->packed_body_text = tern_store_pack_bytes (r->body_text, strlen (r->body_text));
+      r->packed_raw = msg->packed_raw;
+      r->packed_body_text = msg->packed_body_text;
+    }
   /* The GMime tree holds a copy of the message and is slow to free: let it
    * go now, on the parsing thread, rather than with the stored chunk. */
   tern_parsed_message_drop_mime (p);
@@ -118,6 +130,8 @@ tern_imported_message_free (TernImportedMessage *msg)
     return;
   g_clear_pointer (&msg->parsed, tern_parsed_message_free);
   g_clear_pointer (&msg->raw, g_bytes_unref);
+  g_clear_pointer (&msg->packed_raw, g_bytes_unref);
+  g_clear_pointer (&msg->packed_body_text, g_bytes_unref);
   g_free (msg->to_addresses);
   g_free (msg->cc_addresses);
   g_free (msg->references);

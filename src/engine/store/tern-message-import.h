@@ -16,6 +16,8 @@ typedef struct {
   /*< private >*/
   TernParsedMessage *parsed;
   GBytes *raw;                /* record.raw points here (NULL for headers) */
+  GBytes *packed_raw;         /* record.packed_raw, packed_body_text */
+  GBytes *packed_body_text;
   char *to_addresses;
   char *cc_addresses;
   char *references;

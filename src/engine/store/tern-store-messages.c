@@ -225,7 +225,12 @@ insert_text (TernStore *self, gint64 id, const TernMessageRecord *r, gboolean ft
   tern_store_bind_text (stmt, 2, r->subject);
   sqlite3_bind_text (stmt, 3, sender, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, recipients, -1, SQLITE_STATIC);
-  tern_store_bind_text (stmt, 5, r->body_text);
+  /* Packed already on the parsing thread: tern_pack() leaves it so. */
+  if (!fts && r->packed_body_text != NULL && self->version >= TERN_STORE_DIRECT_INSERT_VERSION)
+    sqlite3_bind_blob64 (stmt, 5, g_bytes_get_data (r->packed_body_text, NULL),
+                         g_bytes_get_size (r->packed_body_text), SQLITE_STATIC);
+  else
+    tern_store_bind_text (stmt, 5, r->body_text);
   sqlite3_bind_text (stmt, 6, names, -1, SQLITE_STATIC);
   return tern_store_step_done (self, stmt, "Indexing the message", error);
 }
@@ -255,8 +260,9 @@ insert_attachments (TernStore *self, gint64 id, const TernAttachmentRecord *a, g
   return TRUE;
 }
 
+/* @packed: @raw packed already (tern_store_pack_bytes), or NULL. */
 static gboolean
-store_raw (TernStore *self, gint64 id, GBytes *raw, GError **error)
+store_raw (TernStore *self, gint64 id, GBytes *raw, GBytes *packed, GError **error)
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
       /* An upsert, not OR REPLACE: a REPLACE may delete a row with a
@@ -264,7 +270,8 @@ store_raw (TernStore *self, gint64 id, GBytes *raw, GError **error)
       "INSERT INTO bodies (message_id, raw) VALUES (?, tern_pack (?))"
       " ON CONFLICT (message_id) DO UPDATE SET raw = excluded.raw", error);
   gsize size;
-  gconstpointer data = g_bytes_get_data (raw, &size);
+  /* tern_pack() leaves a packed value as it is. */
+  gconstpointer data = g_bytes_get_data (packed != NULL ? packed : raw, &size);
 
   if (stmt == NULL)
     return FALSE;
@@ -340,7 +347,7 @@ insert_one (TernStore *self, gint64 account_id, const TernMessageRecord *r, gint
   if (sqlite3_changes (self->db) == 0)
     return TRUE;
   *id = sqlite3_last_insert_rowid (self->db);
-  return (r->raw == NULL || store_raw (self, *id, r->raw, error))
+  return (r->raw == NULL || store_raw (self, *id, r->raw, r->packed_raw, error))
          && insert_attachments (self, *id, r->attachments, r->n_attachments, error)
          && tern_store_thread_message (self, account_id, *id, r, error);
 }
@@ -462,7 +469,7 @@ tern_store_set_raw (TernStore *self, gint64 message_id, GBytes *raw, const char 
   ok = tern_store_step_done (self, state, "Storing the message", error);
   if (ok && sqlite3_changes (self->db) == 0)
     ok = tern_store_not_found (error, "message", message_id);
-  ok = ok && store_raw (self, message_id, raw, error)
+  ok = ok && store_raw (self, message_id, raw, NULL, error)
        && update_text (self, message_id, body_text, attachments, n_attachments, error)
        && (attachments == NULL
            || replace_attachments (self, message_id, attachments, n_attachments, error));
@@ -663,7 +670,7 @@ fill_one (TernStore *self, gint64 id, const TernMessageRecord *r, GError **error
   sqlite3_bind_int64 (stmt, 1, id);
   tern_store_bind_text (stmt, 2, r->preview != NULL ? r->preview : "");
   return tern_store_step_done (self, stmt, "Storing the message", error) &&
-         store_raw (self, id, r->raw, error) &&
+         store_raw (self, id, r->raw, r->packed_raw, error) &&
          replace_attachments (self, id, r->attachments, r->n_attachments, error);
 }
 

@@ -49,6 +49,27 @@ is_packed (sqlite3_value *v)
          (data[0] | data[1] << 8 | data[2] << 16 | (guint32) data[3] << 24) == ZSTD_MAGICNUMBER;
 }
 
+/* @data packed, or NULL where that is not smaller (or too small to try). */
+static void *
+pack_buffer (ZSTD_CCtx *cctx, const void *data, gsize size, gsize *out_size)
+{
+  gsize bound, packed;
+  void *out;
+
+  if (size < 64)
+    return NULL;
+  bound = ZSTD_compressBound (size);
+  out = g_malloc (bound);
+  packed = ZSTD_compressCCtx (cctx, out, bound, data, size, PACK_LEVEL);
+  if (ZSTD_isError (packed) || packed >= size)
+    {
+      g_free (out);
+      return NULL;
+    }
+  *out_size = packed;
+  return g_realloc (out, packed);
+}
+
 static void
 sql_pack (sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -56,30 +77,44 @@ sql_pack (sqlite3_context *ctx, int argc, sqlite3_value **argv)
   int type = sqlite3_value_type (argv[0]);
   const void *data = type == SQLITE_TEXT ? (const void *) sqlite3_value_text (argv[0])
                                          : sqlite3_value_blob (argv[0]);
-  gsize size = (gsize) sqlite3_value_bytes (argv[0]);
-  gsize bound, packed;
+  gsize size = (gsize) sqlite3_value_bytes (argv[0]), packed = 0;
+  void *out = (type == SQLITE_TEXT || type == SQLITE_BLOB) && !is_packed (argv[0])
+                ? pack_buffer (pack->cctx, data, size, &packed)
+                : NULL;
+
+  if (out == NULL)
+    sqlite3_result_value (ctx, argv[0]);
+  else
+    sqlite3_result_blob64 (ctx, out, packed, g_free);
+}
+
+static void
+free_cctx (gpointer cctx)
+{
+  ZSTD_freeCCtx (cctx);
+}
+
+/* The context of the calling thread: the sync's parse threads pack what
+ * they parsed, so that the store's one thread need not. */
+static GPrivate thread_cctx = G_PRIVATE_INIT (free_cctx);
+
+GBytes *
+tern_store_pack_bytes (gconstpointer data, gsize size)
+{
+  ZSTD_CCtx *cctx = g_private_get (&thread_cctx);
+  gsize packed = 0;
   void *out;
 
-  if ((type != SQLITE_TEXT && type != SQLITE_BLOB) || size < 64 || is_packed (argv[0]))
+  if (data == NULL)
+    return NULL;
+  if (cctx == NULL)
     {
-      sqlite3_result_value (ctx, argv[0]);
-      return;
+      if ((cctx = ZSTD_createCCtx ()) == NULL)
+        return NULL;
+      g_private_set (&thread_cctx, cctx);
     }
-  bound = ZSTD_compressBound (size);
-  out = sqlite3_malloc64 (bound);
-  if (out == NULL)
-    {
-      sqlite3_result_error_nomem (ctx);
-      return;
-    }
-  packed = ZSTD_compressCCtx (pack->cctx, out, bound, data, size, PACK_LEVEL);
-  if (ZSTD_isError (packed) || packed >= size)
-    {
-      sqlite3_free (out);
-      sqlite3_result_value (ctx, argv[0]);
-      return;
-    }
-  sqlite3_result_blob64 (ctx, out, packed, sqlite3_free);
+  out = pack_buffer (cctx, data, size, &packed);
+  return out != NULL ? g_bytes_new_take (out, packed) : NULL;
 }
 
 static void

@@ -34,6 +34,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TernStmt, tern_stmt_release)
 /* Registers tern_pack(), tern_unpack() and tern_unpack_text() (zstd, see
  * tern-store-pack.c) on the connection. */
 gboolean tern_store_add_pack_functions (TernStore *self, GError **error);
+/* @data packed as tern_pack() packs it (any thread), or NULL where that is
+ * not smaller: then the store tries again, in SQL, which costs little. */
+GBytes *tern_store_pack_bytes (gconstpointer data, gsize size);
 /* Packs the raw mail and body text stored before sql/014, in batches. */
 gboolean tern_store_pack_existing (TernStore *self, GError **error);
 
