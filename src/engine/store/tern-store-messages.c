@@ -325,31 +325,53 @@ insert_texts (TernStore *self, const TernMessageRecord *records, GArray *ids, GE
   return TRUE;
 }
 
-/* Inserts one record; *id is 0 when the UID was already there. */
+static gboolean query_id (TernStore *self, TernStmt *stmt, gint64 *value, GError **error);
+
+/* The rowid SQLite would give the next message. */
 static gboolean
-insert_one (TernStore *self, gint64 account_id, const TernMessageRecord *r, gint64 *id,
-            GError **error)
+first_free_id (TernStore *self, gint64 *id, GError **error)
+{
+  g_autoptr(TernStmt) stmt = tern_store_prepare (self,
+      "SELECT coalesce (max (id), 0) + 1 FROM messages", error);
+
+  *id = 1;
+  return stmt != NULL && query_id (self, stmt, id, error);
+}
+
+/* Inserts one record with row id *next_id (moved on if it went in) and
+ * its conversation; *id is 0 when the UID was already there. @pairs gains
+ * its (folder, conversation) for tern_store_thread_count_new(). */
+static gboolean
+insert_one (TernStore *self, gint64 account_id, const TernMessageRecord *r, gint64 *next_id,
+            GArray *pairs, gint64 *id, GError **error)
 {
   g_autoptr(TernStmt) stmt = tern_store_prepare (self,
       "INSERT INTO messages (account_id, folder_id, uid, uidl, message_id, in_reply_to,"
       " refs, subject, sort_subject, from_name, from_addr, sort_sender, to_display,"
       " to_addrs, cc_display, cc_addrs, date, internal_date, size, flags, keywords,"
-      " has_attachments, preview, body_state) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-      " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)"
+      " has_attachments, preview, body_state, id, thread_id) VALUES (?1, ?2, ?3, ?4, ?5,"
+      " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,"
+      " ?23, ?24, ?25, ?26)"
       " ON CONFLICT (folder_id, uid) WHERE uid IS NOT NULL DO NOTHING", error);
+  g_auto(TernThreadJoin) join = { 0 };
+  TernThreadPair pair;
 
   *id = 0;
-  if (stmt == NULL)
+  if (stmt == NULL || !tern_store_thread_find (self, account_id, *next_id, r, &join, error))
     return FALSE;
   bind_envelope (stmt, account_id, r);
+  sqlite3_bind_int64 (stmt, 25, *next_id);
+  sqlite3_bind_int64 (stmt, 26, join.thread);
   if (!tern_store_step_done (self, stmt, "Storing the message", error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)
     return TRUE;
-  *id = sqlite3_last_insert_rowid (self->db);
+  *id = (*next_id)++;
+  pair = (TernThreadPair) { r->folder_id, join.thread };
+  g_array_append_val (pairs, pair);
   return (r->raw == NULL || store_raw (self, *id, r->raw, r->packed_raw, error))
          && insert_attachments (self, *id, r->attachments, r->n_attachments, error)
-         && tern_store_thread_message (self, account_id, *id, r, error);
+         && tern_store_thread_join (self, account_id, &join, error);
 }
 
 /* The counts of folder @folder_id grown by the @total new messages of a
@@ -379,11 +401,16 @@ tern_store_insert_messages (TernStore *self, const TernMessageRecord *records,
                             guint n_records, GArray **out_ids, GError **error)
 {
   g_autoptr(GArray) ids = g_array_sized_new (FALSE, TRUE, sizeof (gint64), n_records);
-  gint64 folder_id = 0, account_id = 0, n_new = 0, n_unread = 0;
+  g_autoptr(GArray) pairs = g_array_sized_new (FALSE, FALSE, sizeof (TernThreadPair), n_records);
+  gint64 folder_id = 0, account_id = 0, n_new = 0, n_unread = 0, next_id;
   gboolean owned, ok = TRUE;
 
   if (!tern_store_tx_begin (self, &owned, error))
     return FALSE;
+  /* The rowid SQLite would pick, chosen here so that the conversation
+   * (whose id may be the message's own) is known before the row is
+   * written. Nothing else inserts messages inside this transaction. */
+  ok = first_free_id (self, &next_id, error);
   for (guint i = 0; ok && i < n_records; i++)
     {
       gint64 id = 0;
@@ -396,7 +423,7 @@ tern_store_insert_messages (TernStore *self, const TernMessageRecord *records,
           account_id = ok ? folder_account (self, folder_id, error) : 0;
           ok = account_id != 0;
         }
-      ok = ok && insert_one (self, account_id, &records[i], &id, error);
+      ok = ok && insert_one (self, account_id, &records[i], &next_id, pairs, &id, error);
       if (id != 0)
         {
           n_new++;
@@ -404,7 +431,8 @@ tern_store_insert_messages (TernStore *self, const TernMessageRecord *records,
         }
       g_array_append_val (ids, id);
     }
-  ok = ok && count_new (self, folder_id, n_new, n_unread, error);
+  ok = ok && count_new (self, folder_id, n_new, n_unread, error) &&
+       tern_store_thread_count_new (self, pairs, error);
   /* Text last: after the first FTS write, every statement that needs a
    * statement journal makes FTS5 flush a segment (see sql/004). */
   ok = ok && insert_texts (self, records, ids, error);
@@ -636,8 +664,6 @@ tern_store_list_missing_bodies (TernStore *self, gint64 folder_id, gint64 since,
     }
   return g_steal_pointer (&list);
 }
-
-static gboolean query_id (TernStore *self, TernStmt *stmt, gint64 *value, GError **error);
 
 /* Whether message @id has its search text row (a headers-only message
  * inserted with text_later has none). */

@@ -82,9 +82,32 @@ char *tern_store_make_sort_subject (const char *subject);
 /* Whether the subject starts with a reply or forward prefix ("Re:", "AW:"). */
 gboolean tern_store_subject_is_reply (const char *subject);
 
-/* Puts a newly inserted message into its conversation (tern-store-threads.c). */
-gboolean tern_store_thread_message (TernStore *self, gint64 account_id, gint64 message_id,
-                                    const TernMessageRecord *record, GError **error);
+/* A new message's conversation (tern-store-threads.c), found before its
+ * row is written, so that the row is written with its thread_id: setting
+ * it after (an UPDATE with the trigger folder_threads_au) made every
+ * insert a statement with a statement journal (see sql/015). */
+typedef struct {
+  GPtrArray *keys;   /* the ids it links by */
+  GArray *found;     /* of gint64: the conversations they name */
+  gint64 thread;     /* the one it joins: the smallest of found, or its own id */
+} TernThreadJoin;
+void tern_thread_join_clear (TernThreadJoin *join);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TernThreadJoin, tern_thread_join_clear)
+/* Fills @join for the message @record that is to get row id @id. */
+gboolean tern_store_thread_find (TernStore *self, gint64 account_id, gint64 id,
+                                 const TernMessageRecord *record, TernThreadJoin *join,
+                                 GError **error);
+/* Once its row is in: merges the other conversations found into
+ * join->thread and records the message's ids. */
+gboolean tern_store_thread_join (TernStore *self, gint64 account_id, const TernThreadJoin *join,
+                                 GError **error);
+/* The folder_threads rows of the (folder, conversation) pairs that new
+ * messages joined, once per batch (duplicates allowed; @pairs is sorted). */
+typedef struct {
+  gint64 folder_id;
+  gint64 thread_id;
+} TernThreadPair;
+gboolean tern_store_thread_count_new (TernStore *self, GArray *pairs, GError **error);
 
 /* Error for a row that is not there. */
 gboolean tern_store_not_found (GError **error, const char *what, gint64 id);

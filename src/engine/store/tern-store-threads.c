@@ -164,41 +164,113 @@ record_keys (TernStore *self, gint64 account_id, GPtrArray *keys, gint64 thread,
   return TRUE;
 }
 
-gboolean
-tern_store_thread_message (TernStore *self, gint64 account_id, gint64 id,
-                           const TernMessageRecord *r, GError **error)
+void
+tern_thread_join_clear (TernThreadJoin *join)
 {
-  g_autoptr(GPtrArray) keys = link_keys (r->message_id, r->in_reply_to, r->references);
-  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr(TernStmt) set = NULL;
-  gint64 thread = id;
+  g_clear_pointer (&join->keys, g_ptr_array_unref);
+  g_clear_pointer (&join->found, g_array_unref);
+}
 
-  if (!lookup_threads (self, account_id, keys, found, error))
+gboolean
+tern_store_thread_find (TernStore *self, gint64 account_id, gint64 id,
+                        const TernMessageRecord *r, TernThreadJoin *join, GError **error)
+{
+  join->keys = link_keys (r->message_id, r->in_reply_to, r->references);
+  join->found = g_array_new (FALSE, FALSE, sizeof (gint64));
+  join->thread = id;
+  if (!lookup_threads (self, account_id, join->keys, join->found, error))
     return FALSE;
-  if (found->len == 0 && !has_links (r->in_reply_to, r->references))
+  if (join->found->len == 0 && !has_links (r->in_reply_to, r->references))
     {
       gint64 t = thread_by_subject (self, account_id, id, r->subject, r->date, error);
       if (t < 0)
         return FALSE;
       if (t > 0)
-        g_array_append_val (found, t);
+        g_array_append_val (join->found, t);
     }
-  for (guint i = 0; i < found->len; i++)
-    thread = MIN (thread, g_array_index (found, gint64, i));
-  for (guint i = 0; i < found->len; i++)
+  for (guint i = 0; i < join->found->len; i++)
+    join->thread = MIN (join->thread, g_array_index (join->found, gint64, i));
+  return TRUE;
+}
+
+gboolean
+tern_store_thread_join (TernStore *self, gint64 account_id, const TernThreadJoin *join,
+                        GError **error)
+{
+  for (guint i = 0; i < join->found->len; i++)
     {
-      gint64 t = g_array_index (found, gint64, i);
-      if (t != thread && !merge_thread (self, t, thread, error))
+      gint64 t = g_array_index (join->found, gint64, i);
+      if (t != join->thread && !merge_thread (self, t, join->thread, error))
         return FALSE;
     }
-  if (!record_keys (self, account_id, keys, thread, error))
+  return record_keys (self, account_id, join->keys, join->thread, error);
+}
+
+static gint
+compare_pairs (gconstpointer a, gconstpointer b)
+{
+  const TernThreadPair *x = a, *y = b;
+
+  if (x->folder_id != y->folder_id)
+    return x->folder_id < y->folder_id ? -1 : 1;
+  return x->thread_id < y->thread_id ? -1 : x->thread_id > y->thread_id;
+}
+
+/* The folder_threads row of one (folder, conversation) made again from its
+ * messages, as the trigger folder_threads_au does (sql/007), but with
+ * statements that each write one row. */
+static gboolean
+recount_pair (TernStore *self, const TernThreadPair *pair, GError **error)
+{
+  g_autoptr(TernStmt) clear = tern_store_prepare (self,
+      "DELETE FROM folder_threads WHERE folder_id = ?1 AND thread_id = ?2", error);
+  g_autoptr(TernStmt) count = NULL;
+  g_autoptr(TernStmt) fill = NULL;
+  int rc;
+
+  if (clear == NULL)
     return FALSE;
-  set = tern_store_prepare (self, "UPDATE messages SET thread_id = ?2 WHERE id = ?1", error);
-  if (set == NULL)
+  sqlite3_bind_int64 (clear, 1, pair->folder_id);
+  sqlite3_bind_int64 (clear, 2, pair->thread_id);
+  if (!tern_store_step_done (self, clear, "Counting the conversations", error))
     return FALSE;
-  sqlite3_bind_int64 (set, 1, id);
-  sqlite3_bind_int64 (set, 2, thread);
-  return tern_store_step_done (self, set, "Recording the conversation", error);
+  /* With one aggregate, SQLite takes id from the row of max(date). */
+  count = tern_store_prepare (self,
+      "SELECT max(date), id, count(*), sum((flags & 9) = 0), sum((flags & 4) != 0)"
+      " FROM messages WHERE thread_id = ?2 AND folder_id = ?1", error);
+  if (count == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (count, 1, pair->folder_id);
+  sqlite3_bind_int64 (count, 2, pair->thread_id);
+  rc = sqlite3_step (count);
+  if (rc != SQLITE_ROW)
+    return tern_store_fail (self, rc, "Counting the conversations", error);
+  if (sqlite3_column_int64 (count, 2) == 0)
+    return TRUE;   /* merged into another meanwhile */
+  fill = tern_store_prepare (self,
+      "INSERT INTO folder_threads (folder_id, thread_id, newest_date, newest_id, n_messages,"
+      " n_unread, n_flagged) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
+  if (fill == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (fill, 1, pair->folder_id);
+  sqlite3_bind_int64 (fill, 2, pair->thread_id);
+  for (int col = 0; col < 5; col++)
+    sqlite3_bind_int64 (fill, 3 + col, sqlite3_column_int64 (count, col));
+  return tern_store_step_done (self, fill, "Counting the conversations", error);
+}
+
+gboolean
+tern_store_thread_count_new (TernStore *self, GArray *pairs, GError **error)
+{
+  g_array_sort (pairs, compare_pairs);
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      const TernThreadPair *pair = &g_array_index (pairs, TernThreadPair, i);
+
+      if ((i == 0 || compare_pairs (pair, pair - 1) != 0) && !recount_pair (self, pair, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /* ---- threading from scratch ---------------------------------------------- */
@@ -333,7 +405,7 @@ compare_row_dates (gconstpointer a, gconstpointer b)
 }
 
 /* Replies without parents join the newest earlier conversation with the
- * same subject, as tern_store_thread_message() does when they arrive.
+ * same subject, as tern_store_thread_find() does when they arrive.
  * Sorts @rows by date. */
 static void
 link_by_subject (Forest *f, GArray *rows)
