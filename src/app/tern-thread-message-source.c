@@ -9,7 +9,9 @@ struct _TernThreadMessageSource
   GObject parent_instance;
   TernStore *store;
   TernStoreMessageSource *messages;  /* the child rows' data, as in a plain folder */
-  GHashTable *expanded;              /* head ids (gint64 *) shown open */
+  /* The conversations shown open (gint64 *, see expansion_key): by
+   * conversation, not by head, since new mail makes a new head. */
+  GHashTable *expanded;
 };
 
 static void tern_thread_message_source_iface_init (TernMessageSourceInterface *iface);
@@ -18,8 +20,8 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TernThreadMessageSource, tern_thread_message_sour
                                G_IMPLEMENT_INTERFACE (TERN_TYPE_MESSAGE_SOURCE,
                                                       tern_thread_message_source_iface_init))
 
-static gboolean append_children (TernThreadMessageSource *self, gint64 head, GArray *out,
-                                 GError **error);
+static GHashTable *expanded_heads (TernThreadMessageSource *self, gint64 folder_id,
+                                   GError **error);
 
 static GArray *
 source_list_ids (TernMessageSource *source, gint64 folder_id, TernMessageSort sort,
@@ -28,21 +30,28 @@ source_list_ids (TernMessageSource *source, gint64 folder_id, TernMessageSort so
   TernThreadMessageSource *self = TERN_THREAD_MESSAGE_SOURCE (source);
   g_autoptr(GArray) heads = NULL;
   g_autoptr(GArray) out = NULL;
+  g_autoptr(GHashTable) open = NULL;
 
   /* Conversations are listed newest first: the store pages them from an
    * index kept in that order (sql/007), at any folder size. */
   heads = tern_store_list_thread_heads (self->store, folder_id, error);
   if (heads == NULL || g_hash_table_size (self->expanded) == 0)
     return g_steal_pointer (&heads);
+  if ((open = expanded_heads (self, folder_id, error)) == NULL)
+    return NULL;
   out = g_array_sized_new (FALSE, FALSE, sizeof (gint64), heads->len);
   for (guint i = 0; i < heads->len; i++)
     {
       gint64 head = g_array_index (heads, gint64, i);
+      GPtrArray *messages = g_hash_table_lookup (open, &head);
 
       g_array_append_val (out, head);
-      if (g_hash_table_contains (self->expanded, &head) &&
-          !append_children (self, head, out, error))
-        return NULL;
+      /* Its messages in the folder, newest first: child rows, ids negated. */
+      for (guint k = 0; messages != NULL && k < messages->len; k++)
+        {
+          gint64 child = -((TernMessageSummary *) g_ptr_array_index (messages, k))->id;
+          g_array_append_val (out, child);
+        }
     }
   return g_steal_pointer (&out);
 }
@@ -112,7 +121,9 @@ source_get_rows (TernMessageSource *source, const gint64 *ids, guint n_ids, GErr
     {
       TernMessageRow *row = row_from_thread (g_ptr_array_index (threads, i));
 
-      row->expanded = g_hash_table_contains (self->expanded, &row->id);
+      gint64 key = row->thread_id != 0 ? row->thread_id : -row->id;   /* see expansion_key() */
+
+      row->expanded = g_hash_table_contains (self->expanded, &key);
       g_ptr_array_add (rows, row);
     }
   if (!add_child_rows (self, children, rows, error))
@@ -145,21 +156,16 @@ newest_first (gconstpointer a, gconstpointer b)
   return x->id > y->id ? -1 : x->id < y->id;
 }
 
-/* The conversation's messages in @head's folder (head included), newest
- * first; a conversation of one if @head is not threaded (yet). */
+/* The messages of conversation @thread_id in folder @folder_id, newest
+ * first. */
 static GPtrArray *
-thread_in_folder (TernThreadMessageSource *self, gint64 head, GError **error)
+thread_messages (TernThreadMessageSource *self, gint64 thread_id, gint64 folder_id,
+                 GError **error)
 {
-  g_autoptr(TernMessageSummary) s = tern_store_get_message (self->store, head, error);
-  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GArray) ids = tern_store_list_thread_messages (self->store, thread_id, error);
   g_autoptr(GPtrArray) all = NULL;
   GPtrArray *out;
 
-  if (s == NULL)
-    return NULL;
-  if (s->thread_id == 0)
-    return tern_store_get_summaries (self->store, &head, 1, error);
-  ids = tern_store_list_thread_messages (self->store, s->thread_id, error);
   if (ids == NULL)
     return NULL;
   all = tern_store_get_summaries (self->store, (const gint64 *) ids->data, ids->len, error);
@@ -170,11 +176,25 @@ thread_in_folder (TernThreadMessageSource *self, gint64 head, GError **error)
     {
       TernMessageSummary *m = g_ptr_array_index (all, i);
 
-      if (m->folder_id == s->folder_id)
+      if (m->folder_id == folder_id)
         g_ptr_array_add (out, g_ptr_array_steal_index (all, i--));
     }
   g_ptr_array_sort (out, newest_first);
   return out;
+}
+
+/* The conversation's messages in @head's folder (head included), newest
+ * first; a conversation of one if @head is not threaded (yet). */
+static GPtrArray *
+thread_in_folder (TernThreadMessageSource *self, gint64 head, GError **error)
+{
+  g_autoptr(TernMessageSummary) s = tern_store_get_message (self->store, head, error);
+
+  if (s == NULL)
+    return NULL;
+  if (s->thread_id == 0)
+    return tern_store_get_summaries (self->store, &head, 1, error);
+  return thread_messages (self, s->thread_id, s->folder_id, error);
 }
 
 /* thread_in_folder(), where a head deleted meanwhile has no messages. */
@@ -191,19 +211,49 @@ thread_or_none (TernThreadMessageSource *self, gint64 head, GError **error)
   return messages;
 }
 
-/* Appends the child rows of an expanded conversation (ids negated). */
-static gboolean
-append_children (TernThreadMessageSource *self, gint64 head, GArray *out, GError **error)
+/* The key of @head's conversation in self->expanded: its thread id, or
+ * minus the message's id for one not threaded (yet); 0 if it is gone. */
+static gint64
+expansion_key (TernThreadMessageSource *self, gint64 head)
 {
-  g_autoptr(GPtrArray) messages = thread_or_none (self, head, error);
+  g_autoptr(TernMessageSummary) s = tern_store_get_message (self->store, head, NULL);
 
-  for (guint i = 0; messages != NULL && i < messages->len; i++)
+  if (s == NULL)
+    return 0;
+  return s->thread_id != 0 ? s->thread_id : -head;
+}
+
+/* Each open conversation's messages in @folder_id, newest first, under
+ * every one of their ids (gint64 * -> GPtrArray, shared): whichever of
+ * them is the conversation's head now (new mail makes a new one) finds
+ * its children. */
+static GHashTable *
+expanded_heads (TernThreadMessageSource *self, gint64 folder_id, GError **error)
+{
+  g_autoptr(GHashTable) open = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free,
+                                                      (GDestroyNotify) g_ptr_array_unref);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->expanded);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      gint64 child = -((TernMessageSummary *) g_ptr_array_index (messages, i))->id;
+      gint64 k = *(gint64 *) key;
+      g_autoptr(GPtrArray) messages = k > 0 ? thread_messages (self, k, folder_id, error)
+                                            : thread_or_none (self, -k, error);
 
-      g_array_append_val (out, child);
+      if (messages == NULL)
+        return NULL;
+      for (guint i = 0; i < messages->len; i++)
+        {
+          TernMessageSummary *m = g_ptr_array_index (messages, i);
+
+          if (m->folder_id == folder_id)
+            g_hash_table_insert (open, g_memdup2 (&m->id, sizeof m->id),
+                                 g_ptr_array_ref (messages));
+        }
     }
-  return messages != NULL;
+  return g_steal_pointer (&open);
 }
 
 static void
@@ -248,18 +298,24 @@ void
 tern_thread_message_source_set_expanded (TernThreadMessageSource *self, gint64 head_id,
                                          gboolean expanded)
 {
+  gint64 key;
+
   g_return_if_fail (TERN_IS_THREAD_MESSAGE_SOURCE (self));
+  key = expansion_key (self, head_id);
   if (!expanded)
-    g_hash_table_remove (self->expanded, &head_id);
-  else if (!g_hash_table_contains (self->expanded, &head_id))
-    g_hash_table_add (self->expanded, g_memdup2 (&head_id, sizeof head_id));
+    g_hash_table_remove (self->expanded, &key);
+  else if (key != 0 && !g_hash_table_contains (self->expanded, &key))
+    g_hash_table_add (self->expanded, g_memdup2 (&key, sizeof key));
 }
 
 gboolean
 tern_thread_message_source_get_expanded (TernThreadMessageSource *self, gint64 head_id)
 {
+  gint64 key;
+
   g_return_val_if_fail (TERN_IS_THREAD_MESSAGE_SOURCE (self), FALSE);
-  return g_hash_table_contains (self->expanded, &head_id);
+  key = expansion_key (self, head_id);
+  return key != 0 && g_hash_table_contains (self->expanded, &key);
 }
 
 void

@@ -35,7 +35,8 @@ TernThreadMessageSource *tern_thread_message_source_new (TernStore *store);
 #define TERN_THREAD_MESSAGE_SOURCE_PAGE_SIZE 50
 
 /* Shows or hides the messages of the conversation headed by @head_id
- * (takes effect at the next list_ids, i.e. a model reload). */
+ * (takes effect at the next list_ids, i.e. a model reload). It stays open
+ * when new mail gives it another head. */
 void tern_thread_message_source_set_expanded (TernThreadMessageSource *self,
                                               gint64                   head_id,
                                               gboolean                 expanded);

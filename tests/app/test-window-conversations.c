@@ -318,6 +318,44 @@ test_expand_keys (Fixture *f, gconstpointer data)
   g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 6);
 }
 
+/* An expanded conversation stays open when new mail joins it: the new
+ * reply becomes its head (the row's id) and its first message row. */
+static void
+test_expanded_gets_new_mail (Fixture *f, gconstpointer data)
+{
+  GtkWidget *tree;
+  gint64 newest;
+
+  open_window (f, 1200);
+  tree = list_tree (f);
+  g_assert_true (tern_message_list_select_id (tern_window_get_message_list (f->window), f->last));
+  gtk_widget_grab_focus (tree);
+  press (f, tree, GDK_KEY_Right, 0);
+  g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 6);
+
+  newest = add (f, f->ts->inbox_id, 6,
+      mail ("Alan Turing <alan@example.org>", "Re: Picnic on Saturday",
+            "Wed, 15 Nov 2023 09:00:00 +0000", "alan2@example.org", "ada2@example.org",
+            "<picnic@example.org> <alan@example.org> <me@example.org> <ada2@example.org>",
+            "Bread is baked."), 0);
+  g_signal_emit_by_name (f->context, "folder-changed", f->ts->account_id, f->ts->inbox_id);
+  tern_test_ui_wait_for_draw (GTK_WIDGET (f->window));
+  /* The conversation is now the newest row, still open, with four. */
+  g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 7);
+  g_assert_cmpint (row (f, 0)->id, ==, newest);
+  g_assert_true (row (f, 0)->expanded);
+  g_assert_cmpint (row (f, 1)->id, ==, -newest);
+  g_assert_cmpint (row (f, 2)->id, ==, -f->last);
+  g_assert_cmpint (row (f, 4)->id, ==, -f->root);
+  g_assert_cmpint (row (f, 5)->id, ==, f->single_new);
+
+  /* Collapsing by the new head closes it. */
+  g_assert_true (tern_message_list_select_id (tern_window_get_message_list (f->window), newest));
+  press (f, tree, GDK_KEY_Left, 0);
+  g_assert_cmpuint (tern_message_list_model_get_n_rows (model (f)), ==, 3);
+  g_assert_false (row (f, 0)->expanded);
+}
+
 typedef struct {
   Fixture *f;
   gint64 id;
@@ -459,6 +497,7 @@ main (int argc, char *argv[])
   ADD ("/app/conversations/actions", test_actions_on_conversation);
   ADD ("/app/conversations/switch-remembered", test_switch_remembered);
   ADD ("/app/conversations/expand-keys", test_expand_keys);
+  ADD ("/app/conversations/expanded-gets-new-mail", test_expanded_gets_new_mail);
   ADD ("/app/conversations/actions-one-message", test_actions_on_one_message);
   ADD ("/app/conversations/reader-messages", test_reader_messages);
   ADD ("/app/conversations/screenshots", test_screenshots);
