@@ -178,6 +178,38 @@ _tern_window_conversations_close (TernWindow *self)
   tern_conversation_view_clear (self->conversation);
 }
 
+void
+_tern_window_conversations_refresh (TernWindow *self)
+{
+  TernStore *store = _tern_window_get_store (self);
+  gint64 thread = tern_conversation_view_get_thread_id (self->conversation);
+  gint64 shown = tern_conversation_view_get_expanded (self->conversation), any;
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!self->conversations || thread == 0 || !gtk_widget_get_visible (GTK_WIDGET (self->conversation)))
+    return;
+  ids = tern_store_list_thread_messages (store, thread, NULL);
+  if (ids == NULL || ids->len == tern_conversation_view_get_n_messages (self->conversation))
+    return;
+  /* Listed from the open message while it is there (its subject heads
+   * the reader, as when it was opened). */
+  any = ids->len > 0 ? g_array_index (ids, gint64, 0) : 0;
+  for (guint i = 0; i < ids->len; i++)
+    if (g_array_index (ids, gint64, i) == shown)
+      any = shown;
+  if (any == 0 || tern_conversation_view_show (self->conversation, store, any, &error) == 0)
+    {
+      if (error != NULL)
+        g_warning ("Could not read the conversation: %s", error->message);
+      _tern_window_conversations_close (self);
+      return;
+    }
+  /* show() opens the oldest unread, which new mail may be: the reader
+   * below still shows the user's message. */
+  tern_conversation_view_expand (self->conversation, shown);
+}
+
 /* A message's own button in the conversation reader. */
 static void
 on_message_action (TernConversationView *view, const char *name, gint64 id, TernWindow *self)

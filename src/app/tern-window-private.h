@@ -148,6 +148,9 @@ TernMessageSource *_tern_window_conversations_source (TernWindow *self, const Te
 gint64 _tern_window_conversations_open (TernWindow *self, gint64 id);
 /* Hides the conversation reader's list. */
 void _tern_window_conversations_close (TernWindow *self);
+/* Shows the open conversation again when mail came into it or left it,
+ * on the message the user had open. */
+void _tern_window_conversations_refresh (TernWindow *self);
 /* Expands or collapses the conversation at the list's cursor (Right/+,
  * Left/-); FALSE if nothing changed. */
 gboolean _tern_window_conversations_set_expanded (TernWindow *self, gboolean expanded);

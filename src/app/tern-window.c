@@ -528,6 +528,8 @@ on_folder_changed (TernMailContext *context, gint64 account_id, gint64 folder_id
   tern_folder_sidebar_update_folder (self->sidebar, _tern_window_get_store (self), folder_id);
   if (self->model != NULL && (folder_id == self->folder_id || self->folder_id == 0))
     _tern_window_refresh_list (self);
+  /* A reply may have come into the open conversation from any folder. */
+  _tern_window_conversations_refresh (self);
 }
 
 static void

@@ -348,6 +348,14 @@ test_expanded_gets_new_mail (Fixture *f, gconstpointer data)
   g_assert_cmpint (row (f, 2)->id, ==, -f->last);
   g_assert_cmpint (row (f, 4)->id, ==, -f->root);
   g_assert_cmpint (row (f, 5)->id, ==, f->single_new);
+  /* The reader above lists the new reply too, and still shows the
+   * message that was open. */
+  g_assert_cmpuint (tern_conversation_view_get_n_messages (
+                      tern_window_get_conversation_view (f->window)), ==, 5);
+  g_assert_cmpint (tern_conversation_view_get_expanded (tern_window_get_conversation_view (f->window)),
+                   ==, f->last);
+  g_assert_cmpint (tern_window_get_shown_message (f->window), ==, f->last);
+  tern_test_save_screenshot_variant (GTK_WIDGET (f->window), "conversation-list-new-mail-expanded");
 
   /* Collapsing by the new head closes it. */
   g_assert_true (tern_message_list_select_id (tern_window_get_message_list (f->window), newest));

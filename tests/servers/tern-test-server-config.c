@@ -140,6 +140,10 @@ tern_test_write_dovecot_conf (TernTestServers *self, GError **error)
     /* A failed login answers at once, not after Dovecot's usual 2 s. */
     "auth_failure_delay = 0\n"
     "auth_verbose = yes\n"
+    /* A million-message Maildir (bench-imap 1000000) maps more index than
+     * the 256 MB a Dovecot process may have by default: it was killed in
+     * the first FETCH. */
+    "default_vsz_limit = 4G\n"
     "disable_plaintext_auth = %3$s\n"
     "ssl = %4$s\n",
     self->dir, base, tls ? "yes" : "no", tls ? "yes" : "no",
