@@ -486,11 +486,12 @@ index_ids (const gint64 *ids, guint n)
   return set;
 }
 
-/* Removes the rows whose ids are not in @keep, one row-deleted each. */
+/* Removes the rows of [@from, @to) whose ids are not in @keep, one
+ * row-deleted each. */
 static void
-delete_missing (TernMessageListModel *self, GHashTable *keep)
+delete_missing (TernMessageListModel *self, GHashTable *keep, guint from, guint to)
 {
-  for (guint i = self->ids->len; i-- > 0;)
+  for (guint i = to; i-- > from;)
     if (!g_hash_table_contains (keep, &g_array_index (self->ids, gint64, i)))
       {
         g_array_remove_index (self->ids, i);
@@ -498,36 +499,60 @@ delete_missing (TernMessageListModel *self, GHashTable *keep)
       }
 }
 
-/* Puts the remaining rows in the order they have in @target (one
- * rows-reordered) if that order differs. */
+/* Puts the @n_old rows from @from (those of @target that were there) in
+ * the order they have in @target, if that differs: one rows-reordered,
+ * for the whole list. */
 static void
-reorder_survivors (TernMessageListModel *self, const gint64 *target, guint n_target)
+reorder_survivors (TernMessageListModel *self, guint from, guint n_old, const gint64 *target,
+                   guint n_target)
 {
-  g_autoptr(GArray) old = g_array_copy (self->ids);
-  g_autoptr(GHashTable) old_pos = index_ids ((const gint64 *) (void *) old->data, old->len);
+  g_autoptr(GArray) old = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n_old);
+  g_autoptr(GHashTable) old_pos = NULL;
+  g_autofree int *mid_order = g_new (int, MAX (n_old, 1));
   g_autofree int *new_order = NULL;
   g_autoptr(GtkTreePath) root = NULL;
   gboolean same = TRUE;
-  guint k = 0;
+  guint k = 0, n = self->ids->len;
 
-  new_order = g_new (int, MAX (old->len, 1));
+  g_array_append_vals (old, &g_array_index (self->ids, gint64, from), n_old);
+  old_pos = index_ids ((const gint64 *) (void *) old->data, old->len);
   for (guint j = 0; j < n_target; j++)
     {
       gpointer pos = g_hash_table_lookup (old_pos, &target[j]);
       if (pos == NULL)
         continue;   /* a new row, inserted later */
-      new_order[k] = (int) GPOINTER_TO_UINT (pos) - 1;
-      g_array_index (self->ids, gint64, k) = target[j];
-      same = same && new_order[k] == (int) k;
+      mid_order[k] = (int) GPOINTER_TO_UINT (pos) - 1;
+      g_array_index (self->ids, gint64, from + k) = target[j];
+      same = same && mid_order[k] == (int) k;
       k++;
     }
-  g_assert (k == old->len);
+  g_assert (k == n_old);
   if (same || k == 0)
     return;
   drop_pages (self);
+  new_order = g_new (int, n);
+  for (guint i = 0; i < n; i++)
+    new_order[i] = i >= from && i < from + n_old ? (int) from + mid_order[i - from] : (int) i;
   root = gtk_tree_path_new ();
   gtk_tree_model_rows_reordered_with_length (GTK_TREE_MODEL (self), root, NULL,
-                                             new_order, (int) k);
+                                             new_order, (int) n);
+}
+
+/* How many rows from the start, then from the end, @ids has as the model
+ * has them: the rows between are all a reload changes (new mail at the
+ * top, a few rows gone), so that the work below is theirs, not the
+ * folder's (with tables over every row, a reload of 100,000 took frames). */
+static void
+common_ends (TernMessageListModel *self, const gint64 *ids, guint n_ids, guint *head, guint *tail)
+{
+  const gint64 *old = (const gint64 *) (void *) self->ids->data;
+  guint n_old = self->ids->len, limit = MIN (n_old, n_ids);
+
+  for (*head = 0; *head < limit && old[*head] == ids[*head]; (*head)++)
+    ;
+  for (*tail = 0; *tail < limit - *head && old[n_old - 1 - *tail] == ids[n_ids - 1 - *tail];
+       (*tail)++)
+    ;
 }
 
 void
@@ -538,6 +563,7 @@ tern_message_list_model_set_ids (TernMessageListModel *self,
   g_autoptr(GHashTable) new_set = NULL;
   g_autoptr(GHashTable) old_set = NULL;
   g_autoptr(GArray) old_copy = NULL;
+  guint head, tail, n_mid;
 
   g_return_if_fail (TERN_IS_MESSAGE_LIST_MODEL (self));
   g_return_if_fail (ids != NULL || n_ids == 0);
@@ -559,15 +585,20 @@ tern_message_list_model_set_ids (TernMessageListModel *self,
       return;
     }
 
-  new_set = index_ids (ids, n_ids);
-  delete_missing (self, new_set);
-  reorder_survivors (self, ids, n_ids);
+  /* Only [head, n - tail) of either list differs. */
+  common_ends (self, ids, n_ids, &head, &tail);
+  n_mid = n_ids - tail - head;
+  new_set = index_ids (ids + head, n_mid);
+  delete_missing (self, new_set, head, self->ids->len - tail);
+  reorder_survivors (self, head, self->ids->len - tail - head, ids + head, n_mid);
 
-  old_copy = g_array_copy (self->ids);
+  old_copy = g_array_sized_new (FALSE, FALSE, sizeof (gint64), self->ids->len - tail - head);
+  g_array_append_vals (old_copy, &g_array_index (self->ids, gint64, head),
+                       self->ids->len - tail - head);
   old_set = index_ids ((const gint64 *) (void *) old_copy->data, old_copy->len);
   /* Now the rows are the target order minus the new ids: insert those in
    * ascending position so every earlier position already matches. */
-  for (guint j = 0; j < n_ids; j++)
+  for (guint j = head; j < head + n_mid; j++)
     if (!g_hash_table_contains (old_set, &ids[j]))
       {
         g_array_insert_val (self->ids, j, ids[j]);

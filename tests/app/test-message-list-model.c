@@ -382,6 +382,53 @@ test_new_mail (Fixture *f, gconstpointer data)
   g_assert_cmpint (id_at (model, N_MESSAGES - 9), ==, 11);
 }
 
+/* Changes in the middle of a long list (messages gone, one back, two
+ * swapped): only those rows change, with the signals a view needs, and
+ * the rows around them keep their place. */
+static void
+test_middle_change (Fixture *f, gconstpointer data)
+{
+  GtkTreeModel *model = GTK_TREE_MODEL (f->model);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  gint64 back = N_MESSAGES / 2, t;
+  guint at;
+
+  /* The list is N_MESSAGES down to 1: id k is at N_MESSAGES - k. */
+  for (guint i = 0; i < f->source->ids->len; i++)
+    if (g_array_index (f->source->ids, gint64, i) == back)
+      g_array_remove_range (f->source->ids, i, 2);   /* back and back + 1 */
+  g_assert_true (tern_message_list_model_reload (f->model, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (f->deleted, ==, 2);
+  g_assert_cmpuint (f->inserted + f->reordered, ==, 0);
+  g_assert_cmpint (gtk_tree_model_iter_n_children (model, NULL), ==, N_MESSAGES - 2);
+  g_assert_cmpint (id_at (model, 0), ==, N_MESSAGES);
+  g_assert_cmpint (id_at (model, N_MESSAGES - back - 2), ==, back + 2);
+  g_assert_cmpint (id_at (model, N_MESSAGES - back - 1), ==, back - 1);
+  g_assert_cmpint (id_at (model, N_MESSAGES - 3), ==, 1);
+
+  /* The source's array is in date order, ascending. */
+  g_array_insert_val (f->source->ids, (guint) back - 1, back);
+  g_assert_true (tern_message_list_model_reload (f->model, &error));
+  g_assert_cmpuint (f->inserted, ==, 1);
+  g_assert_cmpint (id_at (model, N_MESSAGES - back - 1), ==, back);
+
+  /* Two rows swap places (say a date changed). */
+  ids = tern_message_source_list_ids (TERN_MESSAGE_SOURCE (f->source), 1, TERN_MESSAGE_SORT_DATE,
+                                      TRUE, &error);
+  at = 100;
+  t = g_array_index (ids, gint64, at);
+  g_array_index (ids, gint64, at) = g_array_index (ids, gint64, at + 1);
+  g_array_index (ids, gint64, at + 1) = t;
+  tern_message_list_model_set_ids (f->model, (const gint64 *) (void *) ids->data, ids->len);
+  g_assert_cmpuint (f->reordered, ==, 1);
+  g_assert_cmpuint (f->deleted, ==, 2);
+  g_assert_cmpuint (f->inserted, ==, 1);
+  for (guint i = 0; i < ids->len; i++)
+    g_assert_cmpint (id_at (model, (int) i), ==, g_array_index (ids, gint64, i));
+}
+
 static void
 test_row_update (Fixture *f, gconstpointer data)
 {
@@ -532,6 +579,7 @@ main (int argc, char *argv[])
   ADD ("/app/message-list-model/cache-bounded", test_cache_bounded);
   ADD ("/app/message-list-model/sort-change", test_sort_change);
   ADD ("/app/message-list-model/new-mail", test_new_mail);
+  ADD ("/app/message-list-model/middle-change", test_middle_change);
   ADD ("/app/message-list-model/row-update", test_row_update);
   ADD ("/app/message-list/widget", test_widget);
   return g_test_run ();
