@@ -383,10 +383,10 @@ test_newest_ids (Fixture *f, gconstpointer data)
   g_assert_cmpmem (page->data, 3 * sizeof (gint64), all->data, 3 * sizeof (gint64));
 }
 
-/* Headers stored first (their bodies due soon), found by their subject at
- * once, then filled: each body, attachment and preview arrives, the
- * message is found by its subject and body once, and the list of missing
- * bodies empties. The search text is updated in place, not indexed twice. */
+/* Headers stored first without search text (their bodies due soon), then
+ * filled: each body, attachment and preview arrives, the message is found
+ * by its subject and body once, and the list of missing bodies empties.
+ * One indexed with its headers is updated in place, not indexed twice. */
 static void
 test_fill_bodies (Fixture *f, gconstpointer data)
 {
@@ -415,6 +415,7 @@ test_fill_bodies (Fixture *f, gconstpointer data)
       heads[i].body_state = TERN_BODY_STATE_HEADERS;
       heads[i].size = 500;
     }
+  heads[0].text_later = TRUE;   /* b is indexed with its headers */
   g_assert_true (tern_store_insert_messages (f->store, heads, 2, NULL, &error));
   g_assert_no_error (error);
   missing = tern_store_list_missing_bodies (f->store, f->inbox, 0, 1000, G_MAXUINT32, 10, &error);
@@ -422,10 +423,7 @@ test_fill_bodies (Fixture *f, gconstpointer data)
   g_assert_cmpuint (missing->len, ==, 2);
   g_assert_cmpuint (g_array_index (missing, TernUidSize, 0).uid, ==, 10);   /* ascending */
   found = tern_store_search (f->store, 0, 0, "parsnip", 0, &error);
-  g_assert_cmpuint (found->len, ==, 1);   /* by its subject */
-  g_clear_pointer (&found, g_array_unref);
-  found = tern_store_search (f->store, 0, 0, "quince", 0, &error);
-  g_assert_cmpuint (found->len, ==, 0);   /* its body is not here yet */
+  g_assert_cmpuint (found->len, ==, 0);   /* no text yet */
 
   g_assert_true (tern_store_fill_bodies (f->store, bodies, 2, &error));
   g_assert_no_error (error);

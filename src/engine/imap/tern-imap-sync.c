@@ -391,6 +391,7 @@ typedef struct {
   GArray *requested;         /* the UIDs asked for (guint32, ascending) */
   guint32 first_uid, last_uid;
   gboolean fill;             /* bodies of messages stored headers only */
+  gboolean bodies_follow;    /* headers whose bodies fetch_missing_bodies brings */
 } Chunk;
 
 static void
@@ -554,7 +555,14 @@ parse_one (guint index, gpointer data)
       /* Only a response with the section we asked for is the message; a
        * server sends FLAGS alone when another client changed them. */
       if (f.body != NULL)
-        job->out[index] = import_fetched (job->chunk->self, job->chunk->folder, &f);
+        {
+          NewMessage m = { f.uid, f.size, f.internal_date };
+
+          job->out[index] = import_fetched (job->chunk->self, job->chunk->folder, &f);
+          /* Its body follows soon: indexed once, then, in one batch. */
+          job->out[index]->record.text_later = job->chunk->bodies_follow &&
+                                               in_offline_scope (job->chunk->self, &m);
+        }
       else if (f.has_flags)
         job->flags[index] = (FlagUpdate) { f.uid, f.flags, g_strdup (f.keywords->str) };
     }
@@ -730,7 +738,10 @@ download_push (Download *dl, GArray *msgs, FetchMode mode, GCancellable *cancell
                 ? fetch_chunk (self, dl->folder, &m[end - n], n, full, &dl->fetch_error)
                 : NULL;
       if (chunk != NULL)
-        chunk->fill = mode == FETCH_BODIES;
+        {
+          chunk->fill = mode == FETCH_BODIES;
+          chunk->bodies_follow = mode == FETCH_HEADERS;
+        }
       /* A failed store stops the downloads too; its error wins. */
       if (chunk == NULL || !tern_pipeline_push (dl->parse_stage, chunk))
         return FALSE;

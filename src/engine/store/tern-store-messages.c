@@ -310,7 +310,7 @@ insert_texts (TernStore *self, const TernMessageRecord *records, GArray *ids, GE
       gint64 id = g_array_index (ids, gint64, i);
       TextOrder o = { search_key (stored_date (&records[i]), id), i };
 
-      if (id != 0)
+      if (id != 0 && !records[i].text_later)
         g_array_append_val (order, o);
     }
   g_array_sort (order, compare_text_order);
@@ -665,8 +665,8 @@ tern_store_list_missing_bodies (TernStore *self, gint64 folder_id, gint64 since,
   return g_steal_pointer (&list);
 }
 
-/* Whether message @id has its search text row (one stored headers only by
- * a sync before the headers were indexed at once has none). */
+/* Whether message @id has its search text row (a headers-only message
+ * inserted with text_later has none). */
 static gboolean
 has_text (TernStore *self, gint64 id, gboolean *found, GError **error)
 {

@@ -58,6 +58,8 @@ typedef struct {
   gboolean has_attachments;
   const char *preview;       /* first lines of the text, for the list */
   TernBodyState body_state;
+  gboolean text_later;       /* headers only, body due soon: no search text until
+                              * tern_store_fill_bodies brings it (one FTS write) */
   GBytes *raw;               /* optional raw message */
   const char *body_text;     /* optional plain text for full-text search */
   /* Optional: raw and body_text packed already (tern_message_import.c, on
