@@ -23,6 +23,14 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TernThreadMessageSource, tern_thread_message_sour
 static GHashTable *expanded_heads (TernThreadMessageSource *self, gint64 folder_id,
                                    GError **error);
 
+/* A conversation's key in self->expanded: its thread id, or minus the id
+ * of its one message while that is not threaded (yet). */
+static inline gint64
+thread_key (gint64 thread_id, gint64 message_id)
+{
+  return thread_id != 0 ? thread_id : -message_id;
+}
+
 static GArray *
 source_list_ids (TernMessageSource *source, gint64 folder_id, TernMessageSort sort,
                  gboolean descending, GError **error)
@@ -121,7 +129,7 @@ source_get_rows (TernMessageSource *source, const gint64 *ids, guint n_ids, GErr
     {
       TernMessageRow *row = row_from_thread (g_ptr_array_index (threads, i));
 
-      gint64 key = row->thread_id != 0 ? row->thread_id : -row->id;   /* see expansion_key() */
+      gint64 key = thread_key (row->thread_id, row->id);
 
       row->expanded = g_hash_table_contains (self->expanded, &key);
       g_ptr_array_add (rows, row);
@@ -211,16 +219,13 @@ thread_or_none (TernThreadMessageSource *self, gint64 head, GError **error)
   return messages;
 }
 
-/* The key of @head's conversation in self->expanded: its thread id, or
- * minus the message's id for one not threaded (yet); 0 if it is gone. */
+/* The key of @head's conversation in self->expanded, 0 if it is gone. */
 static gint64
 expansion_key (TernThreadMessageSource *self, gint64 head)
 {
   g_autoptr(TernMessageSummary) s = tern_store_get_message (self->store, head, NULL);
 
-  if (s == NULL)
-    return 0;
-  return s->thread_id != 0 ? s->thread_id : -head;
+  return s != NULL ? thread_key (s->thread_id, head) : 0;
 }
 
 /* Each open conversation's messages in @folder_id, newest first, under

@@ -149,13 +149,28 @@ test_upgrade_from_12 (void)
   store_test_rmdir (dir);
 }
 
+/* A new account "Work" in @store, and its inbox's id. */
+static gint64
+add_inbox (TernStore *store)
+{
+  g_autoptr(TernAccountSettings) account = store_test_account ("Work", TERN_PROTOCOL_IMAP);
+  g_autoptr(GError) error = NULL;
+  gint64 inbox;
+
+  tern_store_add_account (store, account, &error);
+  g_assert_no_error (error);
+  inbox = tern_store_upsert_folder (store, account->id, "INBOX", "/", TERN_FOLDER_ROLE_INBOX,
+                                    TRUE, &error);
+  g_assert_no_error (error);
+  return inbox;
+}
+
 static void
 test_new_mail (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("tern-pack-XXXXXX", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(TernStore) store = tern_store_open (dir, TERN_STORE_OPEN_WRITER, &error);
-  g_autoptr(TernAccountSettings) account = store_test_account ("Work", TERN_PROTOCOL_IMAP);
   g_autofree char *body = long_body ("manatee");
   g_autofree char *raw = raw_of ("report", body);
   const char tiny[] = "Subject: hi\r\n\r\nok\r\n";   /* too short to pack */
@@ -170,12 +185,7 @@ test_new_mail (void)
   g_autoptr(GArray) ids = NULL;
 
   g_assert_no_error (error);
-  tern_store_add_account (store, account, &error);
-  g_assert_no_error (error);
-  records[0].folder_id = records[1].folder_id =
-      tern_store_upsert_folder (store, account->id, "INBOX", "/", TERN_FOLDER_ROLE_INBOX, TRUE,
-                                &error);
-  g_assert_no_error (error);
+  records[0].folder_id = records[1].folder_id = add_inbox (store);
   g_assert_true (tern_store_insert_messages (store, records, 2, &ids, &error));
   g_assert_no_error (error);
   g_assert_cmpint (tern_store_query_int (store, PACKED_RAW, NULL), ==, 1);
@@ -200,7 +210,6 @@ test_packed_on_import (void)
   g_autofree char *dir = g_dir_make_tmp ("tern-pack-XXXXXX", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(TernStore) store = tern_store_open (dir, TERN_STORE_OPEN_WRITER, &error);
-  g_autoptr(TernAccountSettings) account = store_test_account ("Work", TERN_PROTOCOL_IMAP);
   g_autofree char *body = long_body ("dugong");
   g_autofree char *raw = raw_of ("minutes", body);
   g_autoptr(GBytes) raw_bytes = g_bytes_new_static (raw, strlen (raw));
@@ -211,12 +220,8 @@ test_packed_on_import (void)
   g_assert_nonnull (msg->record.packed_raw);
   g_assert_nonnull (msg->record.packed_body_text);
   g_assert_cmpuint (g_bytes_get_size (msg->record.packed_raw), <, strlen (raw));
-  tern_store_add_account (store, account, &error);
-  g_assert_no_error (error);
   msg->record.uid = 1;
-  msg->record.folder_id = tern_store_upsert_folder (store, account->id, "INBOX", "/",
-                                                    TERN_FOLDER_ROLE_INBOX, TRUE, &error);
-  g_assert_no_error (error);
+  msg->record.folder_id = add_inbox (store);
   g_assert_true (tern_store_insert_messages (store, &msg->record, 1, &ids, &error));
   g_assert_no_error (error);
   g_assert_cmpint (tern_store_query_int (store, PACKED_RAW, NULL), ==, 1);

@@ -62,7 +62,7 @@ typedef struct {
                               * tern_store_fill_bodies brings it (one FTS write) */
   GBytes *raw;               /* optional raw message */
   const char *body_text;     /* optional plain text for full-text search */
-  /* Optional: raw and body_text packed already (tern_message_import.c, on
+  /* Optional: raw and body_text packed already (tern-message-import.c, on
    * the parsing thread), stored as they are; NULL: the store packs. */
   GBytes *packed_raw;
   GBytes *packed_body_text;
