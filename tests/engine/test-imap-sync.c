@@ -767,6 +767,51 @@ test_sigkill_headers_first (Fixture *fx, gconstpointer data)
   g_assert_cmpuint (found->len, ==, count_regards (n + 30));
 }
 
+typedef struct {
+  guint calls, done, total, went_back;
+} InboxProgress;
+
+static void
+on_inbox_progress (const TernSyncProgress *p, gpointer data)
+{
+  InboxProgress *seen = data;
+
+  if (g_strcmp0 (p->folder_path, "INBOX") != 0)
+    return;
+  seen->went_back += seen->calls > 0 && (p->done < seen->done || p->total != seen->total);
+  seen->calls++;
+  seen->done = p->done;
+  seen->total = p->total;
+}
+
+/* A first sync newest first (the top page's headers, its bodies, then the
+ * older mail whole) shows one count that only goes up: a message counts
+ * when it can be read offline, so the top page's headers alone do not. */
+static void
+test_newest_first_progress (Fixture *fx, gconstpointer data)
+{
+  const guint n = 400;
+  g_autoptr(TernImapSync) sync = NULL;
+  g_autoptr(GError) error = NULL;
+  InboxProgress seen = { 0 };
+
+  seed (fx, "INBOX", 0, n);
+  g_setenv ("TERN_SYNC_CHUNK_BYTES", "20000", TRUE);
+  g_setenv ("TERN_SYNC_HEADERS_FIRST_UIDS", G_STRINGIFY (TOP_PAGE), TRUE);
+  sync = tern_test_imap_sync_new (fx->store, fx->secrets, fx->account);
+  g_unsetenv ("TERN_SYNC_CHUNK_BYTES");
+  g_unsetenv ("TERN_SYNC_HEADERS_FIRST_UIDS");
+  tern_imap_sync_set_progress_func (sync, on_inbox_progress, &seen);
+  g_assert_true (tern_imap_sync_all (sync, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpuint (seen.calls, >, 10);
+  g_assert_cmpuint (seen.went_back, ==, 0);
+  g_assert_cmpuint (seen.total, ==, n);
+  g_assert_cmpuint (seen.done, ==, n);
+  assert_exactly_once (fx, "INBOX", 0, n);
+}
+
 /* Each round the server gains new mail and a tern-cli sync of it is killed
  * at a random moment (often mid-chunk, mid-transaction); at the end one
  * clean sync must leave every message exactly once and the store intact.
@@ -1286,6 +1331,7 @@ main (int argc, char *argv[])
               setup, test_sigkill_headers_first, teardown);
   g_test_add ("/imap-sync/sigkill-newest-first-bodies", Fixture, GINT_TO_POINTER (KILL_IN_BODIES),
               setup, test_sigkill_headers_first, teardown);
+  ADD ("newest-first-progress", test_newest_first_progress);
   g_test_add ("/imap-sync/sigkill-newest-first-older", Fixture, GINT_TO_POINTER (KILL_IN_OLDER),
               setup, test_sigkill_headers_first, teardown);
   ADD ("renumbered-queue", test_renumbered_queue);

@@ -75,6 +75,8 @@ tern_imap_sync_ok (TernImapSync *self, int r, const char *what, GError **error)
 static void
 report_progress (TernImapSync *self)
 {
+  /* Bodies a killed sync left due count in the folder's progress too. */
+  self->progress.total = MAX (self->progress.total, self->progress.done);
   if (self->progress_func != NULL)
     self->progress_func (&self->progress, self->progress_data);
 }
@@ -748,8 +750,13 @@ download_push (Download *dl, GArray *msgs, FetchMode mode, GCancellable *cancell
       end -= n;
       dl->n_chunks++;
       dl->n_messages += n;
-      self->progress.done += n;
-      report_progress (self);
+      /* A message counts once, when it is there to read offline: the
+       * newest page's headers do not, its bodies do (newest_bodies). */
+      if (mode != FETCH_HEADERS)
+        {
+          self->progress.done += n;
+          report_progress (self);
+        }
     }
   return TRUE;
 }
@@ -791,7 +798,7 @@ set_sync_state (TernImapSync *self, TernFolder *folder, const char *state, GErro
                                          folder->uidnext, folder->highestmodseq, state, error);
 }
 
-static gboolean fetch_missing_bodies (TernImapSync *self, TernFolder *folder,
+static gboolean fetch_missing_bodies (TernImapSync *self, TernFolder *folder, gboolean in_folder,
                                       GCancellable *cancellable, GError **error);
 
 static gboolean
@@ -802,16 +809,14 @@ headers_first (guint32 from_uid, guint32 top)
 
 /* After the headers of the newest page: their bodies, before any older
  * message. The download's stages are stopped meanwhile (the listing of
- * missing bodies reads the store), then started again. The progress shown
- * meanwhile is that of the bodies; the folder's comes back after. */
+ * missing bodies reads the store), then started again. The bodies count
+ * in the folder's progress, which goes on from there with the older mail. */
 static gboolean
 newest_bodies (TernImapSync *self, Download *dl, GCancellable *cancellable, GError **error)
 {
-  TernSyncProgress progress = self->progress;
-
-  if (!download_finish (dl, error) || !fetch_missing_bodies (self, dl->folder, cancellable, error))
+  if (!download_finish (dl, error) ||
+      !fetch_missing_bodies (self, dl->folder, TRUE, cancellable, error))
     return FALSE;
-  self->progress = progress;
   download_start (dl, self, dl->folder);
   return TRUE;
 }
@@ -882,10 +887,11 @@ fetch_new_messages (TernImapSync *self, TernFolder *folder, const SelectInfo *in
 /* Bodies in the offline scope of messages stored headers only (after a
  * headers-first download, or a sync killed before their bodies came),
  * newest first, a page of UIDs at a time. Their state is in the store, so
- * this resumes wherever a sync stopped. */
+ * this resumes wherever a sync stopped. @in_folder: they count in the
+ * folder's new mail (newest_bodies), not as a progress of their own. */
 static gboolean
-fetch_missing_bodies (TernImapSync *self, TernFolder *folder, GCancellable *cancellable,
-                      GError **error)
+fetch_missing_bodies (TernImapSync *self, TernFolder *folder, gboolean in_folder,
+                      GCancellable *cancellable, GError **error)
 {
   guint days = self->account != NULL ? self->account->offline_days : 0;
   gint64 since = days == 0 ? 0 : g_get_real_time () / G_USEC_PER_SEC - (gint64) days * 86400;
@@ -906,14 +912,13 @@ fetch_missing_bodies (TernImapSync *self, TernFolder *folder, GCancellable *canc
         return FALSE;
       if (page->len == 0)
         return set_sync_state (self, folder, NULL, error);
-      if (first)
+      if (!in_folder)
         {
-          self->progress.total = page->len;   /* grows page by page */
-          self->progress.done = 0;
-          first = FALSE;
+          /* Grows page by page. */
+          self->progress.total = first ? page->len : self->progress.total + page->len;
+          self->progress.done = first ? 0 : self->progress.done;
         }
-      else
-        self->progress.total += page->len;
+      first = FALSE;
       below = g_array_index (page, TernUidSize, 0).uid;
       download_start (&dl, self, folder);
       ok = download_push (&dl, page, FETCH_BODIES, cancellable);
@@ -1161,7 +1166,7 @@ tern_imap_sync_folder (TernImapSync *self, const char *path, GCancellable *cance
   return (nothing_changed (self, folder, &info) ||
           sync_folder_changes (self, folder, &info, cancellable, error)) &&
          (g_strcmp0 (folder->sync_state, BODIES_DUE) != 0 ||
-          fetch_missing_bodies (self, folder, cancellable, error));
+          fetch_missing_bodies (self, folder, FALSE, cancellable, error));
 }
 
 /* ---- Whole account ----------------------------------------------------- */
