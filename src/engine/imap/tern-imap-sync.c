@@ -912,12 +912,10 @@ fetch_missing_bodies (TernImapSync *self, TernFolder *folder, gboolean in_folder
         return FALSE;
       if (page->len == 0)
         return set_sync_state (self, folder, NULL, error);
+      if (!in_folder && first)
+        self->progress.done = self->progress.total = 0;
       if (!in_folder)
-        {
-          /* Grows page by page. */
-          self->progress.total = first ? page->len : self->progress.total + page->len;
-          self->progress.done = first ? 0 : self->progress.done;
-        }
+        self->progress.total += page->len;   /* grows page by page */
       first = FALSE;
       below = g_array_index (page, TernUidSize, 0).uid;
       download_start (&dl, self, folder);
