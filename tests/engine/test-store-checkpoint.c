@@ -82,29 +82,6 @@ test_in_background (Fixture *f, gconstpointer data)
   g_assert_cmpint (file_size (f->dir, "tern.db"), >=, f->db_size + 500 * 3000);
 }
 
-/* Once the thread has copied the whole log, the writer's next commit
- * copies what came since, and the log starts over from its beginning: it
- * does not grow with commits back to back. */
-static void
-test_log_starts_over (Fixture *f, gconstpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
-  gint64 wal;
-
-  tern_store_set_checkpoint_pages (f->store, 100, G_MAXINT);
-  write_rows (f->store, 150);   /* wakes the thread */
-  while (!tern_store_checkpoint_caught_up (f->store) && g_get_monotonic_time () < deadline)
-    g_usleep (10000);
-  g_assert_true (tern_store_checkpoint_caught_up (f->store));
-  g_assert_cmpint (file_size (f->dir, "tern.db"), >=, f->db_size + 150 * 3000);
-  write_rows (f->store, 150);   /* its commit copies the rest */
-  g_assert_false (tern_store_checkpoint_caught_up (f->store));
-  g_assert_cmpint (file_size (f->dir, "tern.db"), >=, f->db_size + 300 * 3000);
-  wal = file_size (f->dir, "tern.db-wal");
-  write_rows (f->store, 150);   /* written from the log's beginning */
-  g_assert_cmpint (file_size (f->dir, "tern.db-wal"), ==, wal);
-}
-
 /* The thread never wakes (its size is out of reach): the writer's
  * commits checkpoint past the limit, and the log starts over, so that it
  * never holds much more than the limit and one commit. */
@@ -129,8 +106,6 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/store-checkpoint/in-background", Fixture, GINT_TO_POINTER (600), fixture_setup,
               test_in_background, fixture_teardown);
-  g_test_add ("/store-checkpoint/log-starts-over", Fixture, GINT_TO_POINTER (3 * 150),
-              fixture_setup, test_log_starts_over, fixture_teardown);
   g_test_add ("/store-checkpoint/limit", Fixture, GINT_TO_POINTER (30 * 120), fixture_setup,
               test_limit, fixture_teardown);
   return g_test_run ();

@@ -10,13 +10,9 @@
  * which never blocks the writer and needs no lock of the store.
  *
  * The WAL starts again from its beginning only when a checkpoint has
- * copied all of it before the next write transaction, and a writer that
- * commits back to back never leaves the thread that moment: the log grew
- * to 225 MB in a first sync of 30,000 messages. So once the thread has
- * copied the log as it was, the writer's next commit copies the little
- * written since (one commit or two), and the log starts over. Past
- * LIMIT_PAGES the writer checkpoints it all in its commit, as SQLite
- * would. */
+ * copied all of it before the next write transaction. A writer that
+ * commits back to back may never leave that moment: past LIMIT_PAGES the
+ * writer checkpoints in its commit as SQLite would, which bounds the log. */
 #include "store/tern-store-private.h"
 
 /* The log length that wakes the thread. A checkpoint fsyncs the WAL and
@@ -32,23 +28,19 @@ struct _TernStoreCheckpointer {
   GMutex lock;
   GCond wake;
   gboolean due, stop;  /* guarded by lock */
-  gint caught_up;      /* atomic: the thread copied the whole log it found */
   GThread *thread;     /* started at the first checkpoint due */
 };
 
-/* Whether the whole log was copied. */
-static gboolean
+static void
 checkpoint (sqlite3 *db, const char *path)
 {
-  int log = -1, copied = -1;
-  int rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
+  int rc = sqlite3_wal_checkpoint_v2 (db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 
   /* BUSY: another connection checkpoints at this moment. A failure here
    * loses nothing (the log keeps every commit), and the writer meets a
    * full disk in its own writes, where the user is told. */
   if (rc != SQLITE_OK && rc != SQLITE_BUSY)
     g_debug ("Checkpoint of %s: %s", path, sqlite3_errstr (rc));
-  return rc == SQLITE_OK && log >= 0 && copied == log;
 }
 
 static gpointer
@@ -77,8 +69,8 @@ checkpoint_thread (gpointer data)
       g_mutex_unlock (&self->lock);
       if (stop)
         break;
-      if (db != NULL && checkpoint (db, self->path))
-        g_atomic_int_set (&self->caught_up, TRUE);
+      if (db != NULL)
+        checkpoint (db, self->path);
     }
   sqlite3_close (db);
   return NULL;
@@ -102,9 +94,7 @@ on_commit (void *data, sqlite3 *db, const char *schema, int n_pages)
 {
   TernStoreCheckpointer *self = data;
 
-  if (n_pages >= self->limit_pages ||
-      (n_pages >= self->soon_pages &&
-       g_atomic_int_compare_and_exchange (&self->caught_up, TRUE, FALSE)))
+  if (n_pages >= self->limit_pages)
     checkpoint (db, self->path);
   else if (n_pages >= self->soon_pages)
     wake (self);
@@ -132,12 +122,6 @@ tern_store_checkpointer_set_pages (TernStoreCheckpointer *self, int soon_pages, 
 {
   self->soon_pages = soon_pages;
   self->limit_pages = limit_pages;
-}
-
-gboolean
-tern_store_checkpointer_caught_up (TernStoreCheckpointer *self)
-{
-  return g_atomic_int_get (&self->caught_up);
 }
 
 /* Before the writer's connection closes: that close is then the last one,

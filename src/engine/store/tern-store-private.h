@@ -129,9 +129,5 @@ gboolean tern_store_exec_for_test (TernStore *self, const char *sql, GError **er
 void tern_store_set_checkpoint_pages (TernStore *self, int soon_pages, int limit_pages);
 void tern_store_checkpointer_set_pages (TernStoreCheckpointer *self, int soon_pages,
                                         int limit_pages);
-/* Whether the thread copied the whole log it last found, and the writer's
- * next commit has not copied the rest yet. */
-gboolean tern_store_checkpoint_caught_up (TernStore *self);
-gboolean tern_store_checkpointer_caught_up (TernStoreCheckpointer *self);
 
 G_END_DECLS

@@ -185,12 +185,6 @@ tern_store_set_checkpoint_pages (TernStore *self, int soon_pages, int limit_page
   tern_store_checkpointer_set_pages (self->checkpointer, soon_pages, limit_pages);
 }
 
-gboolean
-tern_store_checkpoint_caught_up (TernStore *self)
-{
-  return self->checkpointer != NULL && tern_store_checkpointer_caught_up (self->checkpointer);
-}
-
 /* ---- text -------------------------------------------------------------- */
 
 /* Whether s holds at least one valid multi-byte UTF-8 sequence: then it is
