@@ -7,7 +7,6 @@
 #include <stdlib.h>
 
 #include "store-test-util.h"
-#include "store/tern-store-private.h"
 
 int
 main (int argc, char *argv[])
@@ -25,9 +24,6 @@ main (int argc, char *argv[])
   store = tern_store_open (argv[1], TERN_STORE_OPEN_WRITER, &error);
   if (store == NULL)
     g_error ("open: %s", error->message);
-  /* Checkpoints all the time, on their thread and in the commits, so
-   * that kills land in them too. */
-  tern_store_set_checkpoint_pages (store, 64, 1024);
   inbox = tern_store_get_folder_by_path (store, 1, "INBOX", &error);
   if (inbox == NULL)
     g_error ("inbox: %s", error->message);

@@ -8,12 +8,6 @@
 
 G_BEGIN_DECLS
 
-/* The WAL checkpoints of a writer's connection, on a thread of their own
- * (tern-store-checkpoint.c). */
-typedef struct _TernStoreCheckpointer TernStoreCheckpointer;
-TernStoreCheckpointer *tern_store_checkpointer_new (sqlite3 *writer, const char *path);
-void tern_store_checkpointer_free (TernStoreCheckpointer *self, sqlite3 *writer);
-
 struct _TernStore {
   GObject parent_instance;
   sqlite3 *db;
@@ -22,7 +16,6 @@ struct _TernStore {
   gboolean wal;        /* journal_mode=WAL took; else synchronous=FULL */
   GHashTable *stmts;   /* SQL text -> prepared sqlite3_stmt, reused */
   guint version;       /* the schema's, once opened (older only in upgrade tests) */
-  TernStoreCheckpointer *checkpointer;   /* a writer's, in WAL mode */
 };
 
 /* From this schema version on, a new message's folder counts and search
@@ -124,10 +117,5 @@ TernStore *tern_store_open_at_version (const char *data_dir, TernStoreOpenFlags 
                                        guint max_version, GError **error);
 gint64 tern_store_query_int (TernStore *self, const char *sql, GError **error);
 gboolean tern_store_exec_for_test (TernStore *self, const char *sql, GError **error);
-/* The WAL lengths (pages) that wake the checkpoint thread and that make
- * the writer checkpoint itself. */
-void tern_store_set_checkpoint_pages (TernStore *self, int soon_pages, int limit_pages);
-void tern_store_checkpointer_set_pages (TernStoreCheckpointer *self, int soon_pages,
-                                        int limit_pages);
 
 G_END_DECLS
