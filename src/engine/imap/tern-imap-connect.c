@@ -57,28 +57,33 @@ imap_error (mailimap *imap, const TernServerConfig *cfg, int r,
     }
 }
 
+/* libetpan 1.9.4 keeps the session's capability list where a server may
+ * leave none (no CAPABILITY response, no greeting code) or a NULL list (an
+ * empty "[CAPABILITY]" code, or "* CAPABILITY" and a tab), and its
+ * mailimap_capability() and mailimap_has_extension() walk it without
+ * looking. Found by fuzz-imap. An empty list stands in for it. */
+static void
+mend_capabilities (mailimap *imap)
+{
+  struct mailimap_connection_info *info = imap->imap_connection_info;
+
+  if (info == NULL || (info->imap_capability != NULL && info->imap_capability->cap_list != NULL))
+    return;
+  if (info->imap_capability != NULL)
+    mailimap_capability_data_free (info->imap_capability);
+  info->imap_capability = mailimap_capability_data_new (clist_new ());
+}
+
 static gboolean
 refresh_capabilities (mailimap *imap, const TernServerConfig *cfg, GError **error)
 {
-  struct mailimap_capability_data *caps = NULL;
   int r;
 
-  /* libetpan 1.9.4's mailimap_capability() copies the session's list
-   * without looking: after a server that never sent one (no CAPABILITY
-   * response, no greeting code) it dereferences NULL, and so it does after
-   * an empty "[CAPABILITY]" code, whose list is NULL. Found by fuzz-imap. */
-  if (imap->imap_connection_info != NULL &&
-      (imap->imap_connection_info->imap_capability == NULL ||
-       imap->imap_connection_info->imap_capability->cap_list == NULL))
-    {
-      if (imap->imap_connection_info->imap_capability != NULL)
-        mailimap_capability_data_free (imap->imap_connection_info->imap_capability);
-      imap->imap_connection_info->imap_capability = mailimap_capability_data_new (clist_new ());
-    }
-  r = mailimap_capability (imap, &caps);
-
-  if (caps)
-    mailimap_capability_data_free (caps);
+  /* Not mailimap_capability(): it copies the list the answer left, which
+   * may be NULL (above); the command alone updates the session's list. */
+  mend_capabilities (imap);
+  r = mailimap_custom_command (imap, "CAPABILITY");
+  mend_capabilities (imap);
   if (r != MAILIMAP_NO_ERROR)
     {
       imap_error (imap, cfg, r, "the capability check", error);
