@@ -80,8 +80,8 @@ refresh_capabilities (mailimap *imap, const TernServerConfig *cfg, GError **erro
   int r;
 
   /* Not mailimap_capability(): it copies the list the answer left, which
-   * may be NULL (above); the command alone updates the session's list. */
-  mend_capabilities (imap);
+   * may be NULL (above); the command alone updates the session's list,
+   * which is mended after it for mailimap_has_extension(). */
   r = mailimap_custom_command (imap, "CAPABILITY");
   mend_capabilities (imap);
   if (r != MAILIMAP_NO_ERROR)
