@@ -82,7 +82,7 @@ refresh_capabilities (mailimap *imap, const TernServerConfig *cfg, GError **erro
   /* Not mailimap_capability(): it copies the list the answer left, which
    * may be NULL (above); the command alone updates the session's list,
    * which is mended after it for mailimap_has_extension(). */
-  r = mailimap_custom_command (imap, "CAPABILITY");
+  r = tern_imap_command (imap, "CAPABILITY");
   mend_capabilities (imap);
   if (r != MAILIMAP_NO_ERROR)
     {
@@ -120,13 +120,55 @@ start_tls (mailimap *imap, const TernServerConfig *cfg,
   return refresh_capabilities (imap, cfg, error);
 }
 
-/* Sends one line of an AUTHENTICATE exchange ("" for an empty one). */
+/* Sends one line of a command or of an AUTHENTICATE exchange ("" for an
+ * empty one). */
 static gboolean
-send_sasl_line (mailimap *imap, const char *text)
+send_line (mailimap *imap, const char *text)
 {
   return mailstream_write (imap->imap_stream, text, strlen (text)) >= 0 &&
          mailstream_write (imap->imap_stream, "\r\n", 2) >= 0 &&
          mailstream_flush (imap->imap_stream) != -1;
+}
+
+/* The state of a reply's tagged line; BAD for a BYE instead of one. */
+static int
+tagged_state (const struct mailimap_response *response)
+{
+  const struct mailimap_response_done *done = response->rsp_resp_done;
+
+  return done->rsp_type == MAILIMAP_RESP_DONE_TYPE_TAGGED && done->rsp_data.rsp_tagged != NULL
+         ? done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type
+         : MAILIMAP_RESP_COND_STATE_BAD;
+}
+
+/* Reads and parses the reply to the command just sent (libetpan stores its
+ * untagged data in the session). */
+static int
+read_reply (mailimap *imap)
+{
+  struct mailimap_response *response = NULL;
+  int r, state;
+
+  if (mailimap_read_line (imap) == NULL)
+    return MAILIMAP_ERROR_STREAM;
+  r = mailimap_parse_response (imap, &response);
+  if (r != MAILIMAP_NO_ERROR)
+    return r;
+  state = tagged_state (response);
+  mailimap_response_free (response);
+  return state == MAILIMAP_RESP_COND_STATE_OK ? MAILIMAP_NO_ERROR : MAILIMAP_ERROR_CUSTOM_COMMAND;
+}
+
+int
+tern_imap_command (mailimap *imap, const char *command)
+{
+  int r = mailimap_send_current_tag (imap);
+
+  if (r != MAILIMAP_NO_ERROR)
+    return r;
+  if (!send_line (imap, command))
+    return MAILIMAP_ERROR_STREAM;
+  return read_reply (imap);
 }
 
 /* The base64 text of a "+ ..." continuation line, or NULL for another line. */
@@ -159,7 +201,7 @@ authenticate_oauth (mailimap *imap, const TernServerConfig *cfg, TernSaslOAuth m
   int r, state;
 
   r = mailimap_send_current_tag (imap);
-  if (r == MAILIMAP_NO_ERROR && !send_sasl_line (imap, command))
+  if (r == MAILIMAP_NO_ERROR && !send_line (imap, command))
     r = MAILIMAP_ERROR_STREAM;
   tern_sasl_oauth_wipe (command);
   if (r == MAILIMAP_NO_ERROR && !inline_ir)
@@ -167,7 +209,7 @@ authenticate_oauth (mailimap *imap, const TernServerConfig *cfg, TernSaslOAuth m
       line = mailimap_read_line (imap);
       if (line == NULL)
         r = MAILIMAP_ERROR_STREAM;
-      else if (line[0] == '+' && !send_sasl_line (imap, ir))
+      else if (line[0] == '+' && !send_line (imap, ir))
         r = MAILIMAP_ERROR_STREAM;
     }
   tern_sasl_oauth_wipe (ir);
@@ -178,17 +220,14 @@ authenticate_oauth (mailimap *imap, const TernServerConfig *cfg, TernSaslOAuth m
   if ((*challenge = continuation_text (line)) != NULL)
     {
       /* The token was refused; the JSON says why. Answer, then read the NO. */
-      if (!send_sasl_line (imap, tern_sasl_oauth_abort_response (mech)) ||
+      if (!send_line (imap, tern_sasl_oauth_abort_response (mech)) ||
           mailimap_read_line (imap) == NULL)
         return MAILIMAP_ERROR_STREAM;
     }
   r = mailimap_parse_response (imap, &response);
   if (r != MAILIMAP_NO_ERROR)
     return r;
-  state = response->rsp_resp_done->rsp_type == MAILIMAP_RESP_DONE_TYPE_TAGGED &&
-          response->rsp_resp_done->rsp_data.rsp_tagged != NULL
-          ? response->rsp_resp_done->rsp_data.rsp_tagged->rsp_cond_state->rsp_type
-          : MAILIMAP_RESP_COND_STATE_BAD;
+  state = tagged_state (response);
   mailimap_response_free (response);
   if (state != MAILIMAP_RESP_COND_STATE_OK)
     return MAILIMAP_ERROR_LOGIN;

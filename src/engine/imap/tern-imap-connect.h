@@ -37,6 +37,13 @@ mailimap *tern_imap_connect_stream (mailstream             *stream,
  * connection (for a session that may be hostile or out of sync). */
 void tern_imap_close (mailimap *imap, gboolean logout);
 
+/* Sends @command (one line, no literal) and reads its reply: a
+ * MAILIMAP_ERROR_* code, MAILIMAP_ERROR_CUSTOM_COMMAND for NO or BAD.
+ * Not mailimap_custom_command(): libetpan 1.9.4 sends a space after the
+ * command, which Cyrus refuses ("Unexpected extra arguments"), and reads
+ * the tagged line of a BYE answer that has none. */
+int tern_imap_command (mailimap *imap, const char *command);
+
 /* After libetpan could not parse an untagged line of a reply, the rest of
  * the reply is still unread and would answer the next command (libetpan
  * then sees the wrong tag). Reads it up to the command's tagged line when

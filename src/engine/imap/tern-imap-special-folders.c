@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "imap/tern-imap-sync-private.h"
+#include "imap/tern-imap-connect.h"
 
 static const struct {
   TernFolderRole role;
@@ -39,10 +40,9 @@ create_with_use (TernImapSync *self, const char *path, const char *use)
   if (!self->has_create_special_use || strpbrk (path, "\"\\") != NULL)
     return mailimap_create (self->imap, path);
   command = g_strdup_printf ("CREATE \"%s\" (USE (\\%s))", path, use);
-  r = mailimap_custom_command (self->imap, command);
-  /* Cyrus 3.6 announces CREATE-SPECIAL-USE and then refuses the USE list
-   * ("Unexpected extra arguments to Create"): a plain CREATE still makes a
-   * folder that its name identifies. */
+  r = tern_imap_command (self->imap, command);
+  /* A server that announces CREATE-SPECIAL-USE may still refuse the USE
+   * list: a plain CREATE still makes a folder that its name identifies. */
   if (!tern_imap_sync_ok (self, r, "creating a folder", &refused) && !self->must_reconnect)
     r = mailimap_create (self->imap, path);
   return r;
